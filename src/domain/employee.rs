@@ -1,0 +1,98 @@
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+use super::{optional_text, Email, EmployeeStatus, Name, MAX_SHORT_TEXT};
+use crate::{methodology::Methodology, Error, Result};
+
+/// One of our people.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Employee {
+    pub employee_id: Uuid,
+    pub name: String,
+    pub email: String,
+    pub role: String,
+    pub team: Option<String>,
+    pub status: String,
+    pub departed_on: Option<Date>,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+impl Employee {
+    pub fn is_active(&self) -> bool {
+        self.status == EmployeeStatus::Active.as_str()
+    }
+
+    pub fn patched(&self, p: EmployeePatch) -> EmployeeInput {
+        let status = p.status.unwrap_or_else(|| self.status.clone());
+        // Reinstating someone clears the departure date unless one is given.
+        let departed_on = match (&p.departed_on, status.as_str()) {
+            (Some(d), _) => Some(*d),
+            (None, "active") => None,
+            (None, _) => self.departed_on,
+        };
+        EmployeeInput {
+            name: p.name.unwrap_or_else(|| self.name.clone()),
+            email: p.email.unwrap_or_else(|| self.email.clone()),
+            role: p.role.unwrap_or_else(|| self.role.clone()),
+            team: p.team.or_else(|| self.team.clone()),
+            status,
+            departed_on,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct EmployeeInput {
+    pub name: String,
+    pub email: String,
+    pub role: String,
+    pub team: Option<String>,
+    /// `active` or `departed`.
+    pub status: String,
+    pub departed_on: Option<Date>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct EmployeePatch {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub role: Option<String>,
+    pub team: Option<String>,
+    pub status: Option<String>,
+    pub departed_on: Option<Date>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ValidEmployee {
+    pub name: Name,
+    pub email: Email,
+    pub role: String,
+    pub team: Option<String>,
+    pub status: EmployeeStatus,
+    pub departed_on: Option<Date>,
+}
+
+impl EmployeeInput {
+    pub fn validate(&self, m: &Methodology) -> Result<ValidEmployee> {
+        let status = EmployeeStatus::parse("status", &self.status)?;
+        let departed_on = match (status, self.departed_on) {
+            (EmployeeStatus::Active, Some(_)) => {
+                return Err(Error::invalid(
+                    "departedOn",
+                    "an active employee has no departure date; set status to departed",
+                ))
+            }
+            (EmployeeStatus::Active, None) => None,
+            (EmployeeStatus::Departed, d) => Some(d.unwrap_or_else(super::today)),
+        };
+        Ok(ValidEmployee {
+            name: Name::parse("name", &self.name)?,
+            email: Email::parse("email", &self.email)?,
+            role: m.vocabularies.employee_roles.check("role", &self.role)?,
+            team: optional_text("team", self.team.as_deref(), MAX_SHORT_TEXT)?,
+            status,
+            departed_on,
+        })
+    }
+}

@@ -1,0 +1,77 @@
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+use super::{optional_text, MAX_NOTE_CHARS, MAX_SHORT_TEXT};
+use crate::{methodology::Methodology, Error, Result};
+
+/// A visit, call, meal, event... Evidence that keeps relationships warm.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Interaction {
+    pub interaction_id: Uuid,
+    pub account_id: Uuid,
+    pub opportunity_id: Option<Uuid>,
+    pub kind: String,
+    pub occurred_on: Date,
+    pub subject: Option<String>,
+    pub note: Option<String>,
+    pub created_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct InteractionInput {
+    pub account_id: Uuid,
+    pub opportunity_id: Option<Uuid>,
+    pub kind: String,
+    pub occurred_on: Option<Date>,
+    pub subject: Option<String>,
+    pub note: Option<String>,
+    pub employee_ids: Vec<Uuid>,
+    pub person_ids: Vec<Uuid>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ValidInteraction {
+    pub account_id: Uuid,
+    pub opportunity_id: Option<Uuid>,
+    pub kind: String,
+    pub occurred_on: Date,
+    pub subject: Option<String>,
+    pub note: Option<String>,
+    pub employee_ids: Vec<Uuid>,
+    pub person_ids: Vec<Uuid>,
+}
+
+impl InteractionInput {
+    pub fn validate(&self, m: &Methodology) -> Result<ValidInteraction> {
+        if self.employee_ids.is_empty() {
+            return Err(Error::invalid("employeeIds", "name at least one of our participants"));
+        }
+        if self.person_ids.is_empty() {
+            return Err(Error::invalid("personIds", "name at least one customer participant"));
+        }
+        let occurred_on = self.occurred_on.unwrap_or_else(super::today);
+        if occurred_on > super::today() + time::Duration::days(366) {
+            return Err(Error::invalid("occurredOn", "is more than a year in the future"));
+        }
+        Ok(ValidInteraction {
+            account_id: self.account_id,
+            opportunity_id: self.opportunity_id,
+            kind: m.vocabularies.interaction_kinds.check("kind", &self.kind)?,
+            occurred_on,
+            subject: optional_text("subject", self.subject.as_deref(), MAX_SHORT_TEXT)?,
+            note: optional_text("note", self.note.as_deref(), MAX_NOTE_CHARS)?,
+            employee_ids: dedup(&self.employee_ids),
+            person_ids: dedup(&self.person_ids),
+        })
+    }
+}
+
+fn dedup(ids: &[Uuid]) -> Vec<Uuid> {
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        if !out.contains(id) {
+            out.push(*id);
+        }
+    }
+    out
+}

@@ -1,0 +1,75 @@
+//! Enumerations fixed by the product itself (not by a company's methodology): they
+//! change what the code does, so they are Rust enums, stored by their `as_str` ids.
+
+use crate::{Error, Result};
+
+macro_rules! fixed_enum {
+    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $id:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $name { $($(#[$vdoc])* $variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $id),+ }
+            }
+
+            pub fn parse(field: &str, raw: &str) -> Result<Self> {
+                match raw.trim() {
+                    $($id => Ok($name::$variant),)+
+                    other => Err(Error::invalid(
+                        field,
+                        format!(
+                            "unknown value '{}'; expected one of: {}",
+                            other,
+                            [$($id),+].join(", ")
+                        ),
+                    )),
+                }
+            }
+        }
+    };
+}
+
+fixed_enum!(
+    /// Where a deal ended up.
+    Outcome { Open = "open", Won = "won", Lost = "lost" }
+);
+fixed_enum!(
+    /// Departed employees keep their history but carry no relationship weight.
+    EmployeeStatus { Active = "active", Departed = "departed" }
+);
+fixed_enum!(
+    /// Matrix organisations: one solid line manager, possibly several dotted ones.
+    LineKind { Solid = "solid", Dotted = "dotted" }
+);
+fixed_enum!(
+    /// What connects the two ends of a relationship edge.
+    RelationshipKind {
+        /// One of our employees and a customer person.
+        EmployeePerson = "employee_person",
+        /// Two customer people: one influences the other, or an informal tie.
+        PersonPerson = "person_person",
+        /// A competitor and a customer person.
+        CompetitorPerson = "competitor_person",
+        /// Two of our employees, for introductions.
+        EmployeeEmployee = "employee_employee",
+    }
+);
+fixed_enum!(
+    /// The nature of a person–person tie (reports-to lines are structure, stored apart).
+    TieKind { Influences = "influences", Informal = "informal" }
+);
+fixed_enum!(
+    /// Where an assessment came from.
+    AssessmentSource {
+        /// A person's judgement, entered by hand.
+        Judgement = "judgement",
+        /// Brought in by an import.
+        Import = "import",
+        /// Derived from recorded interactions.
+        Interaction = "interaction",
+    }
+);

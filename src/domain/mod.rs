@@ -1,0 +1,47 @@
+//! The domain: what an account team maps, as validated types.
+//!
+//! Every input passes through a `*Input::validate` here before storage sees it, so
+//! the API layer only converts wire types and never judges a value. Vocabulary
+//! checks read the loaded [`Methodology`](crate::methodology::Methodology). Records
+//! (`Account`, `Person`, ...) are what storage hands back.
+
+mod account;
+mod competitor;
+mod decision_chain;
+mod employee;
+mod interaction;
+mod kinds;
+mod name;
+mod opportunity;
+mod person;
+mod relationship;
+mod scalar;
+mod support;
+
+pub use account::{Account, AccountInput, AccountPatch, ValidAccount};
+pub use competitor::{Competitor, CompetitorInput, CompetitorPatch, ValidCompetitor};
+pub use decision_chain::{DecisionChainMember, MemberInput, ValidMember};
+pub use employee::{Employee, EmployeeInput, EmployeePatch, ValidEmployee};
+pub use interaction::{Interaction, InteractionInput, ValidInteraction};
+pub use kinds::{AssessmentSource, EmployeeStatus, LineKind, Outcome, RelationshipKind, TieKind};
+pub use name::{normalise_organisation, tidy, Name, OrganisationName};
+pub use opportunity::{
+    Opportunity, OpportunityInput, OpportunityPatch, StageChange, ValidOpportunity,
+};
+pub use person::{
+    Person, PersonInput, PersonPatch, Position, ReportingLine, ReportingLineInput, ValidPerson,
+    ValidReportingLine,
+};
+pub use relationship::{Assessment, AssessmentInput, Endpoints, Relationship, ValidAssessment};
+pub use scalar::{currency, optional_text, Amount, Attitude, Email, Influence, Phone, Strength};
+pub use support::{SupportResource, SupportResourceInput, SupportResourcePatch, ValidSupportResource};
+
+/// Longest note or description we keep.
+pub const MAX_NOTE_CHARS: usize = 4000;
+/// Longest title, team or department-like free text.
+pub const MAX_SHORT_TEXT: usize = 200;
+
+/// Today's date in UTC, the default for "as of" and "entered on" dates.
+pub fn today() -> time::Date {
+    time::OffsetDateTime::now_utc().date()
+}

@@ -1,0 +1,179 @@
+//! Names: account names normalised so one customer is one record, and people's names
+//! taken as written (Chinese names come family name first, without spaces).
+
+use unicode_normalization::UnicodeNormalization;
+
+use crate::{Error, Result};
+
+/// The longest name we accept; real registered names stay well below it.
+const MAX_NAME_CHARS: usize = 200;
+
+/// Legal-form suffixes that do not distinguish one customer from another. Matched as
+/// whole trailing words after normalisation, repeatedly ("co ltd" drops both).
+const LEGAL_FORMS: &[&str] = &[
+    "co", "company", "ltd", "limited", "inc", "incorporated", "corp", "corporation", "llc",
+    "llp", "plc", "gmbh", "ag", "sa", "sas", "spa", "bv", "nv", "kk", "pte", "pty", "oy", "ab",
+    "as", "srl",
+];
+
+/// Chinese legal-form suffixes, longest first so 股份有限公司 is not cut to 股份.
+const CJK_LEGAL_FORMS: &[&str] = &["股份有限公司", "有限责任公司", "有限公司", "公司"];
+
+/// Collapses runs of whitespace into one space and trims; applied to every free-text
+/// name so "ACME  Tech" and "ACME Tech" display alike.
+pub fn tidy(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A name as people write it: trimmed, single-spaced, non-empty, no control
+/// characters. Used for people, employees, opportunities, resources.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Name(String);
+
+impl Name {
+    pub fn parse(field: &str, raw: &str) -> Result<Self> {
+        let s = tidy(raw);
+        if s.is_empty() {
+            return Err(Error::invalid(field, "must not be empty"));
+        }
+        if s.chars().count() > MAX_NAME_CHARS {
+            return Err(Error::invalid(
+                field,
+                format!("is longer than {MAX_NAME_CHARS} characters"),
+            ));
+        }
+        if s.chars().any(char::is_control) {
+            return Err(Error::invalid(field, "must not contain control characters"));
+        }
+        Ok(Name(s))
+    }
+
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl AsRef<str> for Name {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+/// An organisation's name (a customer or a competitor): the full registered name as
+/// entered, and the key that decides whether two names are the same organisation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrganisationName {
+    display: String,
+    key: String,
+}
+
+impl OrganisationName {
+    pub fn parse(field: &str, raw: &str) -> Result<Self> {
+        let display = Name::parse(field, raw)?.into_inner();
+        let key = normalise_organisation(&display);
+        if key.is_empty() {
+            return Err(Error::invalid(
+                field,
+                format!("'{display}' has nothing left once punctuation and legal forms are removed"),
+            ));
+        }
+        Ok(OrganisationName { display, key })
+    }
+
+    /// The name as entered (tidied).
+    pub fn display(&self) -> &str {
+        &self.display
+    }
+
+    /// The normalised key, unique per organisation.
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+}
+
+/// The uniqueness key of an organisation name.
+///
+/// Steps: Unicode NFKC (full-width letters and brackets become ASCII), lower case,
+/// every non-alphanumeric character becomes a space, whitespace collapses, then
+/// legal-form suffixes are stripped from the end while any remain. So "Acme Tech",
+/// "ACME  Tech Co., Ltd." and "Ａｃｍｅ Tech Co. Ltd" all give `acme tech`, and
+/// "华为技术有限公司" gives `华为技术`. A name that is only a legal form keeps it,
+/// so "Company Ltd" stays distinguishable from the empty string.
+pub fn normalise_organisation(name: &str) -> String {
+    let folded: String = name
+        .nfkc()
+        .flat_map(char::to_lowercase)
+        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .collect();
+    let mut words: Vec<&str> = folded.split_whitespace().collect();
+    while words.len() > 1 && LEGAL_FORMS.contains(words.last().unwrap_or(&"")) {
+        words.pop();
+    }
+    let mut key = words.join(" ");
+    'strip: loop {
+        for suffix in CJK_LEGAL_FORMS {
+            if let Some(stripped) = key.strip_suffix(suffix) {
+                if stripped.trim().is_empty() {
+                    break 'strip;
+                }
+                key = stripped.trim_end().to_owned();
+                continue 'strip;
+            }
+        }
+        break;
+    }
+    key
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spelling_variants_of_one_customer_share_a_key() {
+        let variants = [
+            "Acme Tech",
+            "ACME  Tech Co., Ltd.",
+            "Acme Tech Co. Ltd",
+            "acme tech limited",
+            "Ａｃｍｅ　Ｔｅｃｈ Co.,Ltd.",
+            " Acme-Tech Inc. ",
+        ];
+        for v in variants {
+            assert_eq!(normalise_organisation(v), "acme tech", "{v}");
+        }
+    }
+
+    #[test]
+    fn chinese_legal_forms_are_stripped() {
+        assert_eq!(normalise_organisation("华为技术有限公司"), "华为技术");
+        assert_eq!(normalise_organisation("中国移动通信集团股份有限公司"), "中国移动通信集团");
+        assert_eq!(normalise_organisation("（深圳）科技有限公司"), "深圳 科技");
+    }
+
+    #[test]
+    fn a_name_that_is_only_a_legal_form_keeps_it() {
+        assert_eq!(normalise_organisation("Company"), "company");
+        assert_eq!(normalise_organisation("有限公司"), "有限公司");
+    }
+
+    #[test]
+    fn different_customers_stay_different() {
+        assert_ne!(normalise_organisation("Acme Tech"), normalise_organisation("Acme Telecom"));
+    }
+
+    #[test]
+    fn empty_and_punctuation_only_names_are_rejected() {
+        assert!(OrganisationName::parse("name", "   ").is_err());
+        assert!(OrganisationName::parse("name", "., -").is_err());
+        assert!(Name::parse("name", "\t").is_err());
+    }
+
+    #[test]
+    fn chinese_person_names_are_kept_as_written() {
+        let n = Name::parse("name", " 张伟 ").unwrap();
+        assert_eq!(n.as_ref(), "张伟");
+        let n = Name::parse("name", "欧阳  娜娜").unwrap();
+        assert_eq!(n.as_ref(), "欧阳 娜娜");
+    }
+}

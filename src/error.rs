@@ -1,0 +1,163 @@
+//! The one error type of the library and its stable codes.
+//!
+//! Front ends and scripts branch on [`Error::code`], so a code, once published, is
+//! never renamed; new failure kinds get new codes. The list is documented in
+//! `docs/errors.md`. Internal detail (SQL, I/O) is logged and never sent to a client.
+
+use std::fmt;
+
+/// A result whose error is the library's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in guanxi, grouped by what the caller can do about it.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The record does not exist (or is out of the caller's reach). Code `NOT_FOUND`.
+    #[error("{entity} {id} not found")]
+    NotFound { entity: &'static str, id: String },
+
+    /// A field failed validation. Code `INVALID_INPUT`.
+    #[error("{field}: {message}")]
+    InvalidInput { field: String, message: String },
+
+    /// The write clashes with the current state (e.g. a stale version, a second
+    /// assignment of the same person). Code `CONFLICT`.
+    #[error("{0}")]
+    Conflict(String),
+
+    /// A name that must be unique after normalisation is already taken. Code
+    /// `DUPLICATE_NAME`.
+    #[error("{entity} name '{name}' is already used by '{existing}' ({existing_id})")]
+    DuplicateName {
+        entity: &'static str,
+        name: String,
+        existing: String,
+        existing_id: String,
+    },
+
+    /// A methodology file is malformed or inconsistent. Code `METHODOLOGY_INVALID`.
+    #[error(transparent)]
+    Methodology(#[from] crate::methodology::MethodologyError),
+
+    /// A storage failure that is not the caller's fault. Code `INTERNAL`.
+    #[error("storage error")]
+    Storage(#[source] sqlx::Error),
+
+    /// Anything else unexpected. Code `INTERNAL`.
+    #[error("internal error")]
+    Internal(#[source] anyhow::Error),
+}
+
+/// The stable codes, one per kind of failure. Never rename one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorCode {
+    NotFound,
+    InvalidInput,
+    Conflict,
+    DuplicateName,
+    MethodologyInvalid,
+    Internal,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::NotFound => "NOT_FOUND",
+            ErrorCode::InvalidInput => "INVALID_INPUT",
+            ErrorCode::Conflict => "CONFLICT",
+            ErrorCode::DuplicateName => "DUPLICATE_NAME",
+            ErrorCode::MethodologyInvalid => "METHODOLOGY_INVALID",
+            ErrorCode::Internal => "INTERNAL",
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Error {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::NotFound { .. } => ErrorCode::NotFound,
+            Error::InvalidInput { .. } => ErrorCode::InvalidInput,
+            Error::Conflict(_) => ErrorCode::Conflict,
+            Error::DuplicateName { .. } => ErrorCode::DuplicateName,
+            Error::Methodology(_) => ErrorCode::MethodologyInvalid,
+            Error::Storage(_) | Error::Internal(_) => ErrorCode::Internal,
+        }
+    }
+
+    /// Shorthand for a validation failure on one field.
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::InvalidInput {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    pub fn not_found(entity: &'static str, id: impl fmt::Display) -> Self {
+        Error::NotFound {
+            entity,
+            id: id.to_string(),
+        }
+    }
+
+    /// Prefixes the field of a validation error, so an error inside row 3 of a
+    /// batch reads `members[3].influence`.
+    pub fn in_field(self, prefix: &str) -> Self {
+        match self {
+            Error::InvalidInput { field, message } => Error::InvalidInput {
+                field: if field.is_empty() {
+                    prefix.to_owned()
+                } else {
+                    format!("{prefix}.{field}")
+                },
+                message,
+            },
+            other => other,
+        }
+    }
+
+    /// Whether the failure is the system's, not the caller's: these are logged and
+    /// answered with a generic message.
+    pub fn is_internal(&self) -> bool {
+        self.code() == ErrorCode::Internal
+    }
+}
+
+impl From<sqlx::Error> for Error {
+    fn from(e: sqlx::Error) -> Self {
+        // Constraint violations are a backstop: the store checks references and
+        // names itself and reports them with context, but a race between two
+        // writers still surfaces here and must not read as an internal error.
+        if let sqlx::Error::Database(db) = &e {
+            match db.kind() {
+                sqlx::error::ErrorKind::UniqueViolation => {
+                    return Error::Conflict(format!(
+                        "the record clashes with an existing one ({})",
+                        db.constraint().unwrap_or("unique constraint")
+                    ));
+                }
+                sqlx::error::ErrorKind::ForeignKeyViolation => {
+                    return Error::Conflict(
+                        "a referenced record does not exist or was removed meanwhile".into(),
+                    );
+                }
+                sqlx::error::ErrorKind::CheckViolation => {
+                    return Error::invalid("", format!("value out of range ({})", db.message()));
+                }
+                _ => {}
+            }
+        }
+        Error::Storage(e)
+    }
+}
+
+impl From<anyhow::Error> for Error {
+    fn from(e: anyhow::Error) -> Self {
+        Error::Internal(e)
+    }
+}

@@ -1,0 +1,14 @@
+//! guanxi: a relationship-graph and sales-methodology engine.
+//!
+//! The library holds everything; the `guanxi` binary only parses the command line
+//! and calls in. Layers, from the inside out: [`domain`] (validated types),
+//! [`methodology`] (the methodology as data), [`store`] (SQLite or PostgreSQL behind
+//! one API), [`api`] (GraphQL over axum), [`startup`] (the server), [`demo`] (the
+//! shipped data set).
+
+pub mod domain;
+pub mod error;
+pub mod methodology;
+pub mod store;
+
+pub use error::{Error, ErrorCode, Result};

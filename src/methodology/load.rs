@@ -1,0 +1,245 @@
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::{
+    error::{MethodologyError, Problems},
+    scales::{RawScales, Scales},
+    vocabulary::{Stage, Term, Vocabularies, Vocabulary},
+};
+
+/// Where the methodology is looked for when none is named.
+pub const DEFAULT_DIR: &str = "methodology";
+
+/// The default methodology compiled in, so the binary still starts when run outside
+/// a checkout. A directory on disk always wins.
+const EMBEDDED: &[(&str, &str)] = &[
+    ("methodology.toml", include_str!("../../methodology/methodology.toml")),
+    ("scales.toml", include_str!("../../methodology/scales.toml")),
+    ("vocabularies.toml", include_str!("../../methodology/vocabularies.toml")),
+    ("stages.toml", include_str!("../../methodology/stages.toml")),
+];
+
+/// A loaded, validated methodology.
+#[derive(Debug, Clone)]
+pub struct Methodology {
+    pub name: String,
+    /// Recorded with every methodology-dependent write, so history says which rules
+    /// it was made under.
+    pub version: String,
+    /// Where it came from (a directory, or `<embedded>`).
+    pub source: PathBuf,
+    pub scales: Scales,
+    pub vocabularies: Vocabularies,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawManifest {
+    name: String,
+    version: String,
+    #[serde(default)]
+    description: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawVocabularies {
+    tiers: Vec<Term>,
+    industries: Vec<Term>,
+    regions: Vec<Term>,
+    levels: Vec<Term>,
+    departments: Vec<Term>,
+    buying_roles: Vec<Term>,
+    employee_roles: Vec<Term>,
+    interaction_kinds: Vec<Term>,
+    support_resource_kinds: Vec<Term>,
+    currencies: Vec<Term>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStages {
+    stages: Vec<Stage>,
+}
+
+/// Buying roles the rest of the product reasons about by id; a methodology may add
+/// roles but not drop these.
+const REQUIRED_BUYING_ROLES: &[&str] = &["decision_maker", "coach"];
+
+impl Methodology {
+    /// Loads `dir`, or the embedded default when `dir` is `None` and no
+    /// `methodology/` directory exists in the working directory.
+    pub fn load_or_default(dir: Option<&Path>) -> Result<Self, MethodologyError> {
+        match dir {
+            Some(d) => Self::load(d),
+            None if Path::new(DEFAULT_DIR).is_dir() => Self::load(Path::new(DEFAULT_DIR)),
+            None => Self::embedded(),
+        }
+    }
+
+    /// The methodology shipped with the binary.
+    pub fn embedded() -> Result<Self, MethodologyError> {
+        Self::from_sources(PathBuf::from("<embedded>"), |name| {
+            EMBEDDED
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, text)| (*text).to_owned())
+                .ok_or_else(|| "missing".to_owned())
+        })
+    }
+
+    /// Loads and validates every file of a methodology directory.
+    pub fn load(dir: &Path) -> Result<Self, MethodologyError> {
+        Self::from_sources(dir.to_path_buf(), |name| {
+            std::fs::read_to_string(dir.join(name)).map_err(|e| e.to_string())
+        })
+    }
+
+    fn from_sources(
+        source: PathBuf,
+        read: impl Fn(&str) -> Result<String, String>,
+    ) -> Result<Self, MethodologyError> {
+        let mut problems = Problems::default();
+        let display = |name: &str| source.join(name).display().to_string();
+
+        let manifest: Option<RawManifest> = parse(&display("methodology.toml"), &read, "methodology.toml", &mut problems);
+        let scales: Option<RawScales> = parse(&display("scales.toml"), &read, "scales.toml", &mut problems);
+        let vocab: Option<RawVocabularies> =
+            parse(&display("vocabularies.toml"), &read, "vocabularies.toml", &mut problems);
+        let stages: Option<RawStages> = parse(&display("stages.toml"), &read, "stages.toml", &mut problems);
+
+        let (name, version) = match manifest {
+            Some(m) => {
+                let file = display("methodology.toml");
+                if m.name.trim().is_empty() {
+                    problems.push(&file, "name", "must not be empty");
+                }
+                if m.version.trim().is_empty() {
+                    problems.push(&file, "version", "must not be empty");
+                }
+                let _ = m.description;
+                (m.name, m.version)
+            }
+            None => (String::new(), String::new()),
+        };
+        let scales = scales.map(|raw| Scales::validate(raw, &display("scales.toml"), &mut problems));
+        let vocabularies = match (vocab, stages) {
+            (Some(v), Some(s)) => Some(validate_vocabularies(
+                v,
+                s,
+                &display("vocabularies.toml"),
+                &display("stages.toml"),
+                &mut problems,
+            )),
+            _ => None,
+        };
+
+        match (scales, vocabularies) {
+            (Some(scales), Some(vocabularies)) if problems.list.is_empty() => Ok(Methodology {
+                name,
+                version,
+                source,
+                scales,
+                vocabularies,
+            }),
+            _ => Err(MethodologyError {
+                problems: problems.list,
+            }),
+        }
+    }
+}
+
+fn parse<T: for<'de> Deserialize<'de>>(
+    file: &str,
+    read: &impl Fn(&str) -> Result<String, String>,
+    name: &str,
+    problems: &mut Problems,
+) -> Option<T> {
+    let text = match read(name) {
+        Ok(t) => t,
+        Err(e) => {
+            problems.push(file, "-", format!("cannot read the file: {e}"));
+            return None;
+        }
+    };
+    match toml::from_str::<T>(&text) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            // toml's message already says line, column and the offending key.
+            problems.push(file, "-", e.to_string().trim().replace('\n', " "));
+            None
+        }
+    }
+}
+
+fn validate_vocabularies(
+    raw: RawVocabularies,
+    stages: RawStages,
+    file: &str,
+    stages_file: &str,
+    problems: &mut Problems,
+) -> Vocabularies {
+    let mut v = |name, terms| Vocabulary::from_terms(name, terms, file, problems);
+    let tiers = v("tiers", raw.tiers);
+    let industries = v("industries", raw.industries);
+    let regions = v("regions", raw.regions);
+    let levels = v("levels", raw.levels);
+    let departments = v("departments", raw.departments);
+    let buying_roles = v("buying_roles", raw.buying_roles);
+    let employee_roles = v("employee_roles", raw.employee_roles);
+    let interaction_kinds = v("interaction_kinds", raw.interaction_kinds);
+    let support_resource_kinds = v("support_resource_kinds", raw.support_resource_kinds);
+    let currencies = v("currencies", raw.currencies);
+    for role in REQUIRED_BUYING_ROLES {
+        if !buying_roles.contains(role) {
+            problems.push(file, "buying_roles", format!("must include '{role}'"));
+        }
+    }
+    for (i, c) in currencies.terms.iter().enumerate() {
+        if c.id.len() != 3 {
+            problems.push(
+                file,
+                format!("currencies[{i}].id"),
+                "must be a three-letter ISO 4217 code in lowercase (e.g. cny)",
+            );
+        }
+    }
+    let stage_terms = Vocabulary::from_terms(
+        "stages",
+        stages
+            .stages
+            .iter()
+            .map(|s| Term {
+                id: s.id.clone(),
+                label: s.label.clone(),
+                description: s.description.clone(),
+            })
+            .collect(),
+        stages_file,
+        problems,
+    );
+    for (i, s) in stages.stages.iter().enumerate() {
+        if !(0.0..=1.0).contains(&s.probability) {
+            problems.push(
+                stages_file,
+                format!("stages[{i}].probability"),
+                format!("must be within 0..1, got {}", s.probability),
+            );
+        }
+    }
+    Vocabularies {
+        tiers,
+        industries,
+        regions,
+        levels,
+        departments,
+        buying_roles,
+        employee_roles,
+        interaction_kinds,
+        support_resource_kinds,
+        currencies,
+        stages: stages.stages,
+        stage_terms,
+    }
+}

@@ -1,0 +1,22 @@
+//! The sales methodology as data: scales and vocabularies read from `methodology/`.
+//!
+//! Everything a company may tune without recompiling lives in TOML files under one
+//! directory: `methodology.toml` (name and version), `scales.toml` (strength labels,
+//! decay, introduction-path factors, influence and attitude labels),
+//! `vocabularies.toml` (tiers, industries, regions, levels, buying roles, employee
+//! roles, interaction and support kinds, currencies) and `stages.toml` (the stages in
+//! order). Loading validates everything and reports every problem with its file and
+//! item, so a bad edit is caught at start-up rather than at the first request.
+//!
+//! Extending: a new concern gets its own file, its own `raw` structs and a
+//! `validate_*` step in [`load`]; the [`Problems`] collector keeps reporting uniform.
+
+mod error;
+mod load;
+mod scales;
+mod vocabulary;
+
+pub use error::{MethodologyError, Problem};
+pub use load::{Methodology, DEFAULT_DIR};
+pub use scales::{IntroductionScale, LabelledValue, Scales};
+pub use vocabulary::{Stage, Term, Vocabularies, Vocabulary};

@@ -1,0 +1,149 @@
+use uuid::Uuid;
+
+use super::{new_id, now, with_pool, write_tx, Store};
+use crate::{
+    domain::{Account, AccountInput, AccountPatch},
+    Error, Result,
+};
+
+/// One page of accounts and the total behind it.
+#[derive(Debug)]
+pub struct AccountPage {
+    pub accounts: Vec<Account>,
+    pub total: i64,
+}
+
+impl Store {
+    /// Accounts ordered by normalised name; `search` matches the name or its key.
+    #[tracing::instrument(skip(self))]
+    pub async fn accounts(
+        &self,
+        search: Option<&str>,
+        offset: i64,
+        limit: i64,
+    ) -> Result<AccountPage> {
+        let pattern = format!(
+            "%{}%",
+            search
+                .map(crate::domain::normalise_organisation)
+                .unwrap_or_default()
+                .replace('%', "")
+        );
+        with_pool!(self, pool => {
+            let accounts = sqlx::query_as::<_, Account>(
+                "select * from account where name_key like $1
+                 order by name_key, account_id limit $2 offset $3",
+            )
+            .bind(&pattern)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(pool)
+            .await?;
+            let total: i64 = sqlx::query_scalar("select count(*) from account where name_key like $1")
+                .bind(&pattern)
+                .fetch_one(pool)
+                .await?;
+            Ok(AccountPage { accounts, total })
+        })
+    }
+
+    #[tracing::instrument(skip(self))]
+    pub async fn account(&self, id: Uuid) -> Result<Option<Account>> {
+        with_pool!(self, pool => Ok(sqlx::query_as::<_, Account>("select * from account where account_id = $1")
+            .bind(id)
+            .fetch_optional(pool)
+            .await?))
+    }
+
+    pub async fn account_required(&self, id: Uuid) -> Result<Account> {
+        self.account(id).await?.ok_or_else(|| Error::not_found("account", id))
+    }
+
+    /// The account whose normalised name equals this name's, if any.
+    pub async fn account_by_name(&self, name: &str) -> Result<Option<Account>> {
+        let key = crate::domain::normalise_organisation(name);
+        with_pool!(self, pool => Ok(sqlx::query_as::<_, Account>("select * from account where name_key = $1")
+            .bind(key)
+            .fetch_optional(pool)
+            .await?))
+    }
+
+    #[tracing::instrument(skip(self))]
+    pub async fn create_account(&self, input: &AccountInput) -> Result<Account> {
+        let a = input.validate(&self.methodology)?;
+        let id = new_id();
+        let at = now();
+        write_tx!(self, tx => {
+            let clash = sqlx::query_as::<_, Account>("select * from account where name_key = $1")
+                .bind(a.name.key())
+                .fetch_optional(&mut *tx)
+                .await?;
+            if let Some(existing) = clash {
+                return Err(duplicate(a.name.display(), &existing));
+            }
+            sqlx::query(
+                "insert into account (account_id, name, name_key, industry, region, tier, owner_team,
+                                      version, created_at, updated_at)
+                 values ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8)",
+            )
+            .bind(id)
+            .bind(a.name.display())
+            .bind(a.name.key())
+            .bind(&a.industry)
+            .bind(&a.region)
+            .bind(&a.tier)
+            .bind(&a.owner_team)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+        });
+        self.account_required(id).await
+    }
+
+    #[tracing::instrument(skip(self))]
+    pub async fn update_account(&self, id: Uuid, patch: AccountPatch) -> Result<Account> {
+        write_tx!(self, tx => {
+            let current = sqlx::query_as::<_, Account>("select * from account where account_id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or_else(|| Error::not_found("account", id))?;
+            let a = current.patched(patch).validate(&self.methodology)?;
+            let clash = sqlx::query_as::<_, Account>(
+                "select * from account where name_key = $1 and account_id <> $2",
+            )
+            .bind(a.name.key())
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some(existing) = clash {
+                return Err(duplicate(a.name.display(), &existing));
+            }
+            sqlx::query(
+                "update account set name = $2, name_key = $3, industry = $4, region = $5, tier = $6,
+                        owner_team = $7, version = version + 1, updated_at = $8
+                 where account_id = $1",
+            )
+            .bind(id)
+            .bind(a.name.display())
+            .bind(a.name.key())
+            .bind(&a.industry)
+            .bind(&a.region)
+            .bind(&a.tier)
+            .bind(&a.owner_team)
+            .bind(now())
+            .execute(&mut *tx)
+            .await?;
+        });
+        self.account_required(id).await
+    }
+}
+
+fn duplicate(name: &str, existing: &Account) -> Error {
+    Error::DuplicateName {
+        entity: "account",
+        name: name.to_owned(),
+        existing: existing.name.clone(),
+        existing_id: existing.account_id.to_string(),
+    }
+}

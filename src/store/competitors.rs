@@ -1,0 +1,124 @@
+use uuid::Uuid;
+
+use super::{new_id, now, with_pool, write_tx, Store};
+use crate::{
+    domain::{Competitor, CompetitorInput, CompetitorPatch},
+    Error, Result,
+};
+
+impl Store {
+    pub async fn competitors(&self) -> Result<Vec<Competitor>> {
+        with_pool!(self, pool => Ok(sqlx::query_as::<_, Competitor>(
+            "select * from competitor order by name_key, competitor_id",
+        )
+        .fetch_all(pool)
+        .await?))
+    }
+
+    pub async fn competitor(&self, id: Uuid) -> Result<Option<Competitor>> {
+        with_pool!(self, pool => Ok(sqlx::query_as::<_, Competitor>(
+            "select * from competitor where competitor_id = $1",
+        )
+        .bind(id)
+        .fetch_optional(pool)
+        .await?))
+    }
+
+    pub async fn competitor_required(&self, id: Uuid) -> Result<Competitor> {
+        self.competitor(id).await?.ok_or_else(|| Error::not_found("competitor", id))
+    }
+
+    /// Competitors present at an account: ties to its people or in play in its deals.
+    pub async fn competitors_of_account(&self, account_id: Uuid) -> Result<Vec<Competitor>> {
+        with_pool!(self, pool => Ok(sqlx::query_as::<_, Competitor>(
+            "select * from competitor where competitor_id in (
+                 select competitor_id from relationship where account_id = $1 and competitor_id is not null
+                 union select competitor_id from opportunity_competitor where account_id = $1)
+             order by name_key, competitor_id",
+        )
+        .bind(account_id)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    pub async fn competitors_of_opportunity(&self, opportunity_id: Uuid) -> Result<Vec<Competitor>> {
+        with_pool!(self, pool => Ok(sqlx::query_as::<_, Competitor>(
+            "select c.* from competitor c join opportunity_competitor oc on oc.competitor_id = c.competitor_id
+             where oc.opportunity_id = $1 order by c.name_key",
+        )
+        .bind(opportunity_id)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    #[tracing::instrument(skip(self))]
+    pub async fn create_competitor(&self, input: &CompetitorInput) -> Result<Competitor> {
+        let c = input.validate()?;
+        let id = new_id();
+        let at = now();
+        write_tx!(self, tx => {
+            let clash = sqlx::query_as::<_, Competitor>("select * from competitor where name_key = $1")
+                .bind(c.name.key())
+                .fetch_optional(&mut *tx)
+                .await?;
+            if let Some(existing) = clash {
+                return Err(duplicate(c.name.display(), &existing));
+            }
+            sqlx::query(
+                "insert into competitor (competitor_id, name, name_key, note, created_at, updated_at)
+                 values ($1, $2, $3, $4, $5, $5)",
+            )
+            .bind(id)
+            .bind(c.name.display())
+            .bind(c.name.key())
+            .bind(&c.note)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+        });
+        self.competitor_required(id).await
+    }
+
+    #[tracing::instrument(skip(self))]
+    pub async fn update_competitor(&self, id: Uuid, patch: CompetitorPatch) -> Result<Competitor> {
+        write_tx!(self, tx => {
+            let current = sqlx::query_as::<_, Competitor>("select * from competitor where competitor_id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or_else(|| Error::not_found("competitor", id))?;
+            let c = current.patched(patch).validate()?;
+            let clash = sqlx::query_as::<_, Competitor>(
+                "select * from competitor where name_key = $1 and competitor_id <> $2",
+            )
+            .bind(c.name.key())
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some(existing) = clash {
+                return Err(duplicate(c.name.display(), &existing));
+            }
+            sqlx::query(
+                "update competitor set name = $2, name_key = $3, note = $4, updated_at = $5
+                 where competitor_id = $1",
+            )
+            .bind(id)
+            .bind(c.name.display())
+            .bind(c.name.key())
+            .bind(&c.note)
+            .bind(now())
+            .execute(&mut *tx)
+            .await?;
+        });
+        self.competitor_required(id).await
+    }
+}
+
+fn duplicate(name: &str, existing: &Competitor) -> Error {
+    Error::DuplicateName {
+        entity: "competitor",
+        name: name.to_owned(),
+        existing: existing.name.clone(),
+        existing_id: existing.competitor_id.to_string(),
+    }
+}

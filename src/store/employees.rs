@@ -1,0 +1,128 @@
+use uuid::Uuid;
+
+use super::{new_id, now, with_pool, write_tx, Store};
+use crate::{
+    domain::{Employee, EmployeeInput, EmployeePatch},
+    Error, Result,
+};
+
+impl Store {
+    pub async fn employees(&self, include_departed: bool) -> Result<Vec<Employee>> {
+        let sql = if include_departed {
+            "select * from employee order by name, employee_id"
+        } else {
+            "select * from employee where status = 'active' order by name, employee_id"
+        };
+        with_pool!(self, pool => Ok(sqlx::query_as::<_, Employee>(sql).fetch_all(pool).await?))
+    }
+
+    pub async fn employee(&self, id: Uuid) -> Result<Option<Employee>> {
+        with_pool!(self, pool => Ok(sqlx::query_as::<_, Employee>("select * from employee where employee_id = $1")
+            .bind(id)
+            .fetch_optional(pool)
+            .await?))
+    }
+
+    pub async fn employee_required(&self, id: Uuid) -> Result<Employee> {
+        self.employee(id).await?.ok_or_else(|| Error::not_found("employee", id))
+    }
+
+    /// Our employees who touch an account: a tie to one of its people, an
+    /// interaction there, or ownership of one of its opportunities.
+    pub async fn employees_of_account(&self, account_id: Uuid) -> Result<Vec<Employee>> {
+        with_pool!(self, pool => Ok(sqlx::query_as::<_, Employee>(
+            "select * from employee where employee_id in (
+                 select employee_id from relationship where account_id = $1 and employee_id is not null
+                 union select employee_id from interaction_employee where account_id = $1
+                 union select owner_id from opportunity where account_id = $1 and owner_id is not null)
+             order by name, employee_id",
+        )
+        .bind(account_id)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    #[tracing::instrument(skip(self))]
+    pub async fn create_employee(&self, input: &EmployeeInput) -> Result<Employee> {
+        let e = input.validate(&self.methodology)?;
+        let id = new_id();
+        let at = now();
+        write_tx!(self, tx => {
+            let clash: Option<String> = sqlx::query_scalar("select name from employee where email = $1")
+                .bind(e.email.as_ref())
+                .fetch_optional(&mut *tx)
+                .await?;
+            if let Some(name) = clash {
+                return Err(Error::Conflict(format!(
+                    "e-mail {} already belongs to employee {name}",
+                    e.email.as_ref()
+                )));
+            }
+            sqlx::query(
+                "insert into employee (employee_id, name, email, role, team, status, departed_on, created_at, updated_at)
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+            )
+            .bind(id)
+            .bind(e.name.as_ref())
+            .bind(e.email.as_ref())
+            .bind(&e.role)
+            .bind(&e.team)
+            .bind(e.status.as_str())
+            .bind(e.departed_on)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+        });
+        self.employee_required(id).await
+    }
+
+    /// Changes an employee. A departure bumps every account the employee has ties
+    /// into, because their relationships stop counting there.
+    #[tracing::instrument(skip(self))]
+    pub async fn update_employee(&self, id: Uuid, patch: EmployeePatch) -> Result<Employee> {
+        write_tx!(self, tx => {
+            let current = sqlx::query_as::<_, Employee>("select * from employee where employee_id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or_else(|| Error::not_found("employee", id))?;
+            let e = current.patched(patch).validate(&self.methodology)?;
+            let clash: Option<String> = sqlx::query_scalar(
+                "select name from employee where email = $1 and employee_id <> $2",
+            )
+            .bind(e.email.as_ref())
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some(name) = clash {
+                return Err(Error::Conflict(format!(
+                    "e-mail {} already belongs to employee {name}",
+                    e.email.as_ref()
+                )));
+            }
+            sqlx::query(
+                "update employee set name = $2, email = $3, role = $4, team = $5, status = $6,
+                        departed_on = $7, updated_at = $8
+                 where employee_id = $1",
+            )
+            .bind(id)
+            .bind(e.name.as_ref())
+            .bind(e.email.as_ref())
+            .bind(&e.role)
+            .bind(&e.team)
+            .bind(e.status.as_str())
+            .bind(e.departed_on)
+            .bind(now())
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "update account set version = version + 1 where account_id in (
+                     select account_id from relationship where employee_id = $1 or other_employee_id = $1)",
+            )
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        });
+        self.employee_required(id).await
+    }
+}

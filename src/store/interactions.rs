@@ -1,0 +1,148 @@
+use uuid::Uuid;
+
+use super::{bump_account, must_exist, new_id, now, with_pool, write_tx, Store};
+use crate::{
+    domain::{Employee, Interaction, InteractionInput, Person},
+    Error, Result,
+};
+
+impl Store {
+    pub async fn interaction(&self, id: Uuid) -> Result<Option<Interaction>> {
+        with_pool!(self, pool => Ok(sqlx::query_as::<_, Interaction>(
+            "select * from interaction where interaction_id = $1",
+        )
+        .bind(id)
+        .fetch_optional(pool)
+        .await?))
+    }
+
+    /// An account's interactions, newest first, optionally only since a date.
+    pub async fn interactions_of_account(
+        &self,
+        account_id: Uuid,
+        since: Option<time::Date>,
+        limit: i64,
+    ) -> Result<Vec<Interaction>> {
+        let since = since.unwrap_or(time::Date::MIN);
+        with_pool!(self, pool => Ok(sqlx::query_as::<_, Interaction>(
+            "select * from interaction where account_id = $1 and occurred_on >= $2
+             order by occurred_on desc, interaction_id desc limit $3",
+        )
+        .bind(account_id)
+        .bind(since)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    /// Interactions a person or employee took part in, newest first.
+    pub async fn interactions_of_participant(&self, person_id: Option<Uuid>, employee_id: Option<Uuid>, limit: i64) -> Result<Vec<Interaction>> {
+        let (table, column, id) = match (person_id, employee_id) {
+            (Some(p), _) => ("interaction_person", "person_id", p),
+            (None, Some(e)) => ("interaction_employee", "employee_id", e),
+            (None, None) => return Ok(Vec::new()),
+        };
+        let sql = format!(
+            "select i.* from interaction i join {table} x on x.interaction_id = i.interaction_id
+             where x.{column} = $1 order by i.occurred_on desc, i.interaction_id desc limit $2"
+        );
+        with_pool!(self, pool => Ok(sqlx::query_as::<_, Interaction>(&sql)
+            .bind(id)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?))
+    }
+
+    pub async fn interaction_people(&self, interaction_id: Uuid) -> Result<Vec<Person>> {
+        with_pool!(self, pool => Ok(sqlx::query_as::<_, Person>(
+            "select p.* from person p join interaction_person x on x.person_id = p.person_id
+             where x.interaction_id = $1 order by p.name",
+        )
+        .bind(interaction_id)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    pub async fn interaction_employees(&self, interaction_id: Uuid) -> Result<Vec<Employee>> {
+        with_pool!(self, pool => Ok(sqlx::query_as::<_, Employee>(
+            "select e.* from employee e join interaction_employee x on x.employee_id = e.employee_id
+             where x.interaction_id = $1 order by e.name",
+        )
+        .bind(interaction_id)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    /// Records an interaction with its participants. Customer participants must be
+    /// at the interaction's account; a linked opportunity must be there too.
+    #[tracing::instrument(skip(self))]
+    pub async fn record_interaction(&self, input: &InteractionInput) -> Result<Interaction> {
+        let i = input.validate(&self.methodology)?;
+        let id = new_id();
+        write_tx!(self, tx => {
+            must_exist!(tx, "account", "account", i.account_id, "accountId");
+            if let Some(o) = i.opportunity_id {
+                let at: Option<Uuid> = sqlx::query_scalar("select account_id from opportunity where opportunity_id = $1")
+                    .bind(o)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                match at {
+                    None => return Err(Error::not_found("opportunity", format!("{o} (in opportunityId)"))),
+                    Some(a) if a != i.account_id => {
+                        return Err(Error::invalid("opportunityId", "the opportunity is at another account"))
+                    }
+                    Some(_) => {}
+                }
+            }
+            sqlx::query(
+                "insert into interaction (interaction_id, account_id, opportunity_id, kind, occurred_on, subject, note, created_at)
+                 values ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(id)
+            .bind(i.account_id)
+            .bind(i.opportunity_id)
+            .bind(&i.kind)
+            .bind(i.occurred_on)
+            .bind(&i.subject)
+            .bind(&i.note)
+            .bind(now())
+            .execute(&mut *tx)
+            .await?;
+            for (n, e) in i.employee_ids.iter().enumerate() {
+                must_exist!(tx, "employee", "employee", *e, format!("employeeIds[{n}]"));
+                sqlx::query("insert into interaction_employee (interaction_id, employee_id, account_id) values ($1, $2, $3)")
+                    .bind(id)
+                    .bind(*e)
+                    .bind(i.account_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            for (n, p) in i.person_ids.iter().enumerate() {
+                let at: Option<Uuid> = sqlx::query_scalar("select account_id from person where person_id = $1")
+                    .bind(*p)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                match at {
+                    None => return Err(Error::not_found("person", format!("{p} (in personIds[{n}])"))),
+                    Some(a) if a != i.account_id => {
+                        return Err(Error::invalid(
+                            format!("personIds[{n}]"),
+                            "this person works at another account than the interaction's",
+                        ))
+                    }
+                    Some(_) => {}
+                }
+                sqlx::query("insert into interaction_person (interaction_id, person_id, account_id) values ($1, $2, $3)")
+                    .bind(id)
+                    .bind(*p)
+                    .bind(i.account_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            bump_account!(tx, i.account_id);
+        });
+        self.interaction(id)
+            .await?
+            .ok_or_else(|| Error::not_found("interaction", id))
+    }
+}

@@ -1,0 +1,232 @@
+//! Storage: one API over SQLite (the embedded default) and PostgreSQL.
+//!
+//! The rest of the code holds a [`Store`] and never learns which backend it talks
+//! to. Both backends run the same SQL text (lowercase, `$n` placeholders, which
+//! SQLite accepts too); each method's body is compiled once per backend by the
+//! [`with_pool!`] and [`write_tx!`] macros, so queries use each driver's native types
+//! (uuid, date, timestamptz) rather than the lowest common denominator.
+//!
+//! Every write runs in one transaction and bumps the version of each account it
+//! touches in that transaction; readers that cache per account compare versions.
+//! Writes validate through the domain types first, then check references inside
+//! the transaction, so a failed write changes nothing.
+
+use std::{str::FromStr, sync::Arc, time::Duration};
+
+use sqlx::{
+    postgres::PgPoolOptions,
+    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
+    PgPool, SqlitePool,
+};
+
+use crate::{methodology::Methodology, Error, Result};
+
+mod accounts;
+mod competitors;
+mod employees;
+mod interactions;
+mod opportunities;
+mod people;
+mod relationships;
+mod support;
+
+pub use accounts::AccountPage;
+
+/// The default database: a SQLite file in the working directory, created on first use.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://guanxi.db";
+
+static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+
+#[derive(Debug, Clone)]
+pub(crate) enum Backend {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// A handle on the database; cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    pub(crate) backend: Backend,
+    /// SQLite allows one writer; serialising our own writers avoids the
+    /// read-then-write lock upgrade that fails with "database is locked".
+    write_lock: Arc<tokio::sync::Mutex<()>>,
+    /// The methodology writes are validated against and stamped with.
+    pub(crate) methodology: Arc<Methodology>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("backend", &self.backend_name()).finish()
+    }
+}
+
+/// Runs `$body` with `$pool` bound to the backend's pool, compiled once per backend.
+macro_rules! with_pool {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match &$store.backend {
+            $crate::store::Backend::Sqlite($pool) => $body,
+            $crate::store::Backend::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// Runs `$body` inside one write transaction bound to `$tx`; an early return (a `?`)
+/// drops the transaction, which rolls it back.
+macro_rules! write_tx {
+    ($store:expr, $tx:ident => $body:block) => {{
+        let _guard = $store.write_guard().await;
+        match &$store.backend {
+            $crate::store::Backend::Sqlite(pool) => {
+                let mut $tx = pool.begin().await?;
+                let out = $body;
+                $tx.commit().await?;
+                out
+            }
+            $crate::store::Backend::Postgres(pool) => {
+                let mut $tx = pool.begin().await?;
+                let out = $body;
+                $tx.commit().await?;
+                out
+            }
+        }
+    }};
+}
+
+/// Bumps an account's version inside the current transaction.
+macro_rules! bump_account {
+    ($tx:ident, $account_id:expr) => {
+        sqlx::query("update account set version = version + 1 where account_id = $1")
+            .bind($account_id)
+            .execute(&mut *$tx)
+            .await?
+    };
+}
+
+/// Fails with `NOT_FOUND` unless a row with this id exists in `$table`.
+macro_rules! must_exist {
+    ($tx:ident, $table:literal, $entity:literal, $id:expr, $field:expr) => {{
+        let n: i64 = sqlx::query_scalar(concat!(
+            "select count(*) from ",
+            $table,
+            " where ",
+            $table,
+            "_id = $1"
+        ))
+        .bind($id)
+        .fetch_one(&mut *$tx)
+        .await?;
+        if n == 0 {
+            return Err($crate::Error::NotFound {
+                entity: $entity,
+                id: format!("{} (in {})", $id, $field),
+            });
+        }
+    }};
+}
+
+/// The account a person is at now, or `NOT_FOUND` naming the field that pointed there.
+macro_rules! account_of_person {
+    ($tx:ident, $id:expr, $field:expr) => {{
+        let account: Option<uuid::Uuid> =
+            sqlx::query_scalar("select account_id from person where person_id = $1")
+                .bind($id)
+                .fetch_optional(&mut *$tx)
+                .await?;
+        account.ok_or_else(|| $crate::Error::NotFound {
+            entity: "person",
+            id: format!("{} (in {})", $id, $field),
+        })?
+    }};
+}
+
+pub(crate) use {account_of_person, bump_account, must_exist, with_pool, write_tx};
+
+impl Store {
+    /// Connects to the database the URL names (`sqlite:` or `postgres:`), creating a
+    /// SQLite file if needed. Does not migrate.
+    pub async fn connect(url: &str, methodology: Arc<Methodology>) -> Result<Store> {
+        let backend = if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)
+                .map_err(|e| Error::invalid("database", format!("bad SQLite URL '{url}': {e}")))?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10));
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .connect_with(options)
+                .await?;
+            Backend::Sqlite(pool)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect(url)
+                .await?;
+            Backend::Postgres(pool)
+        } else {
+            return Err(Error::invalid(
+                "database",
+                format!("'{url}' is neither a sqlite: nor a postgres: URL"),
+            ));
+        };
+        Ok(Store {
+            backend,
+            write_lock: Arc::new(tokio::sync::Mutex::new(())),
+            methodology,
+        })
+    }
+
+    /// Applies pending migrations. Safe to run from several servers at once: sqlx
+    /// takes a lock on PostgreSQL.
+    pub async fn migrate(&self) -> Result<()> {
+        match &self.backend {
+            Backend::Sqlite(pool) => SQLITE_MIGRATOR.run(pool).await,
+            Backend::Postgres(pool) => POSTGRES_MIGRATOR.run(pool).await,
+        }
+        .map_err(|e| Error::Internal(anyhow::Error::new(e).context("running migrations")))
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite(_) => "sqlite",
+            Backend::Postgres(_) => "postgres",
+        }
+    }
+
+    pub fn methodology(&self) -> &Methodology {
+        &self.methodology
+    }
+
+    /// Answers whether the database is reachable (for `/healthz`).
+    pub async fn ping(&self) -> Result<()> {
+        with_pool!(self, pool => {
+            sqlx::query("select 1").execute(pool).await?;
+        });
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        with_pool!(self, pool => pool.close().await);
+    }
+
+    pub(crate) async fn write_guard(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        match self.backend {
+            Backend::Sqlite(_) => Some(self.write_lock.lock().await),
+            Backend::Postgres(_) => None,
+        }
+    }
+}
+
+/// A fresh, time-ordered id.
+pub(crate) fn new_id() -> uuid::Uuid {
+    uuid::Uuid::now_v7()
+}
+
+/// Now, truncated to microseconds so both backends store and return the same value.
+pub(crate) fn now() -> time::OffsetDateTime {
+    let t = time::OffsetDateTime::now_utc();
+    t.replace_nanosecond(t.nanosecond() / 1000 * 1000).unwrap_or(t)
+}

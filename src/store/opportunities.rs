@@ -1,0 +1,326 @@
+use uuid::Uuid;
+
+use super::{bump_account, must_exist, new_id, now, with_pool, write_tx, Store};
+use crate::{
+    domain::{
+        DecisionChainMember, MemberInput, Opportunity, OpportunityInput, OpportunityPatch,
+        StageChange, ValidMember,
+    },
+    Error, Result,
+};
+
+impl Store {
+    pub async fn opportunity(&self, id: Uuid) -> Result<Option<Opportunity>> {
+        with_pool!(self, pool => Ok(sqlx::query_as::<_, Opportunity>(
+            "select * from opportunity where opportunity_id = $1",
+        )
+        .bind(id)
+        .fetch_optional(pool)
+        .await?))
+    }
+
+    pub async fn opportunity_required(&self, id: Uuid) -> Result<Opportunity> {
+        self.opportunity(id).await?.ok_or_else(|| Error::not_found("opportunity", id))
+    }
+
+    pub async fn opportunities_of_account(&self, account_id: Uuid) -> Result<Vec<Opportunity>> {
+        with_pool!(self, pool => Ok(sqlx::query_as::<_, Opportunity>(
+            "select * from opportunity where account_id = $1 order by created_at, opportunity_id",
+        )
+        .bind(account_id)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    pub async fn stage_history(&self, opportunity_id: Uuid) -> Result<Vec<StageChange>> {
+        with_pool!(self, pool => Ok(sqlx::query_as::<_, StageChange>(
+            "select * from stage_change where opportunity_id = $1 order by entered_on, recorded_at",
+        )
+        .bind(opportunity_id)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    pub async fn decision_chain(&self, opportunity_id: Uuid) -> Result<Vec<DecisionChainMember>> {
+        with_pool!(self, pool => Ok(sqlx::query_as::<_, DecisionChainMember>(
+            "select m.* from decision_chain_member m join person p on p.person_id = m.person_id
+             where m.opportunity_id = $1 order by p.name, m.member_id",
+        )
+        .bind(opportunity_id)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    /// Creates an opportunity with its first stage in the history.
+    #[tracing::instrument(skip(self))]
+    pub async fn create_opportunity(&self, input: &OpportunityInput) -> Result<Opportunity> {
+        let o = input.validate(&self.methodology)?;
+        let id = new_id();
+        let at = now();
+        let version = self.methodology.version.clone();
+        write_tx!(self, tx => {
+            must_exist!(tx, "account", "account", o.account_id, "accountId");
+            if let Some(owner) = o.owner_id {
+                must_exist!(tx, "employee", "employee", owner, "ownerId");
+            }
+            if let Some(by) = o.changed_by {
+                must_exist!(tx, "employee", "employee", by, "changedBy");
+            }
+            sqlx::query(
+                "insert into opportunity (opportunity_id, account_id, name, amount_minor, currency, stage,
+                        expected_sign_date, outcome, owner_id, note, methodology_version, created_at, updated_at)
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)",
+            )
+            .bind(id)
+            .bind(o.account_id)
+            .bind(o.name.as_ref())
+            .bind(o.amount.minor())
+            .bind(&o.currency)
+            .bind(&o.stage)
+            .bind(o.expected_sign_date)
+            .bind(o.outcome.as_str())
+            .bind(o.owner_id)
+            .bind(&o.note)
+            .bind(&version)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "insert into stage_change (stage_change_id, opportunity_id, account_id, stage, outcome,
+                        entered_on, changed_by, methodology_version, recorded_at)
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(new_id())
+            .bind(id)
+            .bind(o.account_id)
+            .bind(&o.stage)
+            .bind(o.outcome.as_str())
+            .bind(o.changed_on)
+            .bind(o.changed_by)
+            .bind(&version)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+            for (i, c) in o.competitor_ids.iter().flatten().enumerate() {
+                must_exist!(tx, "competitor", "competitor", *c, format!("competitorIds[{i}]"));
+                sqlx::query(
+                    "insert into opportunity_competitor (opportunity_id, competitor_id, account_id) values ($1, $2, $3)",
+                )
+                .bind(id)
+                .bind(*c)
+                .bind(o.account_id)
+                .execute(&mut *tx)
+                .await?;
+            }
+            bump_account!(tx, o.account_id);
+        });
+        self.opportunity_required(id).await
+    }
+
+    /// Changes an opportunity; a new stage or outcome adds a line to its history.
+    #[tracing::instrument(skip(self))]
+    pub async fn update_opportunity(&self, id: Uuid, patch: OpportunityPatch) -> Result<Opportunity> {
+        let version = self.methodology.version.clone();
+        write_tx!(self, tx => {
+            let current = sqlx::query_as::<_, Opportunity>("select * from opportunity where opportunity_id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or_else(|| Error::not_found("opportunity", id))?;
+            let o = current.patched(patch).validate(&self.methodology)?;
+            if let Some(owner) = o.owner_id {
+                must_exist!(tx, "employee", "employee", owner, "ownerId");
+            }
+            if let Some(by) = o.changed_by {
+                must_exist!(tx, "employee", "employee", by, "changedBy");
+            }
+            let moved = o.stage != current.stage || o.outcome.as_str() != current.outcome;
+            if moved {
+                let last: Option<time::Date> = sqlx::query_scalar(
+                    "select max(entered_on) from stage_change where opportunity_id = $1",
+                )
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
+                if let Some(last) = last {
+                    if o.changed_on < last {
+                        return Err(Error::invalid(
+                            "changedOn",
+                            format!("the history already has a change on {last}; a later change cannot be dated earlier"),
+                        ));
+                    }
+                }
+            }
+            sqlx::query(
+                "update opportunity set name = $2, amount_minor = $3, currency = $4, stage = $5,
+                        expected_sign_date = $6, outcome = $7, owner_id = $8, note = $9,
+                        methodology_version = $10, updated_at = $11
+                 where opportunity_id = $1",
+            )
+            .bind(id)
+            .bind(o.name.as_ref())
+            .bind(o.amount.minor())
+            .bind(&o.currency)
+            .bind(&o.stage)
+            .bind(o.expected_sign_date)
+            .bind(o.outcome.as_str())
+            .bind(o.owner_id)
+            .bind(&o.note)
+            .bind(if moved { &version } else { &current.methodology_version })
+            .bind(now())
+            .execute(&mut *tx)
+            .await?;
+            if moved {
+                sqlx::query(
+                    "insert into stage_change (stage_change_id, opportunity_id, account_id, stage, outcome,
+                            entered_on, changed_by, methodology_version, recorded_at)
+                     values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                )
+                .bind(new_id())
+                .bind(id)
+                .bind(current.account_id)
+                .bind(&o.stage)
+                .bind(o.outcome.as_str())
+                .bind(o.changed_on)
+                .bind(o.changed_by)
+                .bind(&version)
+                .bind(now())
+                .execute(&mut *tx)
+                .await?;
+            }
+            if let Some(competitors) = &o.competitor_ids {
+                sqlx::query("delete from opportunity_competitor where opportunity_id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                for (i, c) in competitors.iter().enumerate() {
+                    must_exist!(tx, "competitor", "competitor", *c, format!("competitorIds[{i}]"));
+                    sqlx::query(
+                        "insert into opportunity_competitor (opportunity_id, competitor_id, account_id) values ($1, $2, $3)",
+                    )
+                    .bind(id)
+                    .bind(*c)
+                    .bind(current.account_id)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
+            bump_account!(tx, current.account_id);
+        });
+        self.opportunity_required(id).await
+    }
+
+    /// Adds people to an opportunity's decision chain or changes their part, all
+    /// rows or none. With `replace`, people not listed leave the chain.
+    #[tracing::instrument(skip(self, members), fields(rows = members.len()))]
+    pub async fn set_decision_chain(
+        &self,
+        opportunity_id: Uuid,
+        members: &[MemberInput],
+        replace: bool,
+    ) -> Result<Vec<DecisionChainMember>> {
+        let valid = members
+            .iter()
+            .enumerate()
+            .map(|(i, m)| {
+                m.validate(&self.methodology)
+                    .map_err(|e| e.in_field(&format!("members[{i}]")))
+            })
+            .collect::<Result<Vec<ValidMember>>>()?;
+        let mut seen = std::collections::HashSet::new();
+        for (i, m) in valid.iter().enumerate() {
+            if !seen.insert(m.person_id) {
+                return Err(Error::invalid(
+                    format!("members[{i}].personId"),
+                    "this person is listed twice; give each person one role",
+                ));
+            }
+        }
+        let at = now();
+        write_tx!(self, tx => {
+            let account_id: Uuid = sqlx::query_scalar("select account_id from opportunity where opportunity_id = $1")
+                .bind(opportunity_id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or_else(|| Error::not_found("opportunity", opportunity_id))?;
+            if replace {
+                sqlx::query("delete from decision_chain_member where opportunity_id = $1")
+                    .bind(opportunity_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            for (i, m) in valid.iter().enumerate() {
+                let person_account: Option<Uuid> =
+                    sqlx::query_scalar("select account_id from person where person_id = $1")
+                        .bind(m.person_id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                match person_account {
+                    None => return Err(Error::not_found("person", format!("{} (in members[{i}].personId)", m.person_id))),
+                    Some(a) if a != account_id => {
+                        return Err(Error::invalid(
+                            format!("members[{i}].personId"),
+                            "this person works at another account than the opportunity's",
+                        ))
+                    }
+                    Some(_) => {}
+                }
+                if let Some(c) = m.favoured_competitor_id {
+                    must_exist!(tx, "competitor", "competitor", c, format!("members[{i}].favouredCompetitorId"));
+                }
+                sqlx::query(
+                    "delete from decision_chain_member where opportunity_id = $1 and person_id = $2",
+                )
+                .bind(opportunity_id)
+                .bind(m.person_id)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "insert into decision_chain_member (member_id, opportunity_id, account_id, person_id, buying_role,
+                            influence, attitude, favoured_competitor_id, note, updated_at)
+                     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                )
+                .bind(new_id())
+                .bind(opportunity_id)
+                .bind(account_id)
+                .bind(m.person_id)
+                .bind(&m.buying_role)
+                .bind(m.influence.map(|i| i.value()))
+                .bind(m.attitude.value())
+                .bind(m.favoured_competitor_id)
+                .bind(&m.note)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+            }
+            bump_account!(tx, account_id);
+        });
+        self.decision_chain(opportunity_id).await
+    }
+
+    /// Takes a person out of an opportunity's decision chain.
+    pub async fn remove_decision_chain_member(&self, opportunity_id: Uuid, person_id: Uuid) -> Result<()> {
+        write_tx!(self, tx => {
+            let account_id: Option<Uuid> = sqlx::query_scalar(
+                "select account_id from decision_chain_member where opportunity_id = $1 and person_id = $2",
+            )
+            .bind(opportunity_id)
+            .bind(person_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(account_id) = account_id else {
+                return Err(Error::not_found(
+                    "decision-chain member",
+                    format!("person {person_id} in opportunity {opportunity_id}"),
+                ));
+            };
+            sqlx::query("delete from decision_chain_member where opportunity_id = $1 and person_id = $2")
+                .bind(opportunity_id)
+                .bind(person_id)
+                .execute(&mut *tx)
+                .await?;
+            bump_account!(tx, account_id);
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,403 @@
+use time::Date;
+use uuid::Uuid;
+
+use super::{bump_account, must_exist, new_id, now, with_pool, write_tx, Store};
+use crate::{
+    domain::{
+        today, LineKind, Person, PersonInput, PersonPatch, Position, ReportingLine,
+        ReportingLineInput, ValidPerson,
+    },
+    Error, Result,
+};
+
+/// A person's columns as of a date: their position then overrides where they sat.
+const PERSON_AS_OF: &str = "select p.person_id, pos.account_id, p.name, pos.title, pos.department,
+        pos.level, p.email, p.phone, p.created_at, p.updated_at
+   from person p join position pos on pos.person_id = p.person_id
+  where pos.account_id = $1 and pos.valid_from <= $2 and (pos.valid_to is null or pos.valid_to > $2)
+  order by p.name, p.person_id";
+
+/// Reporting lines valid on a date; intervals are half-open, `[valid_from, valid_to)`.
+const LINES_VALID_ON: &str = "valid_from <= $2 and (valid_to is null or valid_to > $2)";
+
+impl Store {
+    /// The account's people now, or as the org chart stood on `as_of`.
+    #[tracing::instrument(skip(self))]
+    pub async fn people_of_account(&self, account_id: Uuid, as_of: Option<Date>) -> Result<Vec<Person>> {
+        with_pool!(self, pool => Ok(match as_of {
+            None => sqlx::query_as::<_, Person>(
+                "select * from person where account_id = $1 order by name, person_id",
+            )
+            .bind(account_id)
+            .fetch_all(pool)
+            .await?,
+            Some(d) => sqlx::query_as::<_, Person>(PERSON_AS_OF)
+                .bind(account_id)
+                .bind(d)
+                .fetch_all(pool)
+                .await?,
+        }))
+    }
+
+    pub async fn person(&self, id: Uuid) -> Result<Option<Person>> {
+        with_pool!(self, pool => Ok(sqlx::query_as::<_, Person>("select * from person where person_id = $1")
+            .bind(id)
+            .fetch_optional(pool)
+            .await?))
+    }
+
+    pub async fn person_required(&self, id: Uuid) -> Result<Person> {
+        self.person(id).await?.ok_or_else(|| Error::not_found("person", id))
+    }
+
+    pub async fn positions_of_person(&self, person_id: Uuid) -> Result<Vec<Position>> {
+        with_pool!(self, pool => Ok(sqlx::query_as::<_, Position>(
+            "select * from position where person_id = $1 order by valid_from, position_id",
+        )
+        .bind(person_id)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    /// Reporting lines of the account valid on `as_of` (today if `None`).
+    pub async fn reporting_lines_of_account(
+        &self,
+        account_id: Uuid,
+        as_of: Option<Date>,
+    ) -> Result<Vec<ReportingLine>> {
+        let sql = format!(
+            "select * from reporting_line where account_id = $1 and {LINES_VALID_ON}
+             order by person_id, kind desc, valid_from"
+        );
+        with_pool!(self, pool => Ok(sqlx::query_as::<_, ReportingLine>(&sql)
+            .bind(account_id)
+            .bind(as_of.unwrap_or_else(today))
+            .fetch_all(pool)
+            .await?))
+    }
+
+    /// Lines where the person reports to someone (`up`) or someone reports to them.
+    pub async fn reporting_lines_of_person(
+        &self,
+        person_id: Uuid,
+        up: bool,
+        as_of: Option<Date>,
+    ) -> Result<Vec<ReportingLine>> {
+        let column = if up { "person_id" } else { "manager_id" };
+        let sql = format!(
+            "select * from reporting_line where {column} = $1 and {LINES_VALID_ON}
+             order by kind desc, valid_from"
+        );
+        with_pool!(self, pool => Ok(sqlx::query_as::<_, ReportingLine>(&sql)
+            .bind(person_id)
+            .bind(as_of.unwrap_or_else(today))
+            .fetch_all(pool)
+            .await?))
+    }
+
+    /// Every reporting line a person ever had, for history views.
+    pub async fn reporting_line_history(&self, person_id: Uuid) -> Result<Vec<ReportingLine>> {
+        with_pool!(self, pool => Ok(sqlx::query_as::<_, ReportingLine>(
+            "select * from reporting_line where person_id = $1 order by valid_from, kind desc",
+        )
+        .bind(person_id)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    #[tracing::instrument(skip(self))]
+    pub async fn create_person(&self, input: &PersonInput) -> Result<Person> {
+        let ids = self.create_people(std::slice::from_ref(input)).await?;
+        self.person_required(ids[0]).await
+    }
+
+    /// Creates several people at once: all of them, or none if any row is bad. Rows
+    /// may name earlier rows' people as managers only by id after creation, so
+    /// reports-to within the batch is set with `set_reporting_line` afterwards.
+    #[tracing::instrument(skip(self, inputs), fields(rows = inputs.len()))]
+    pub async fn create_people(&self, inputs: &[PersonInput]) -> Result<Vec<Uuid>> {
+        let valid = inputs
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                p.validate(&self.methodology)
+                    .map_err(|e| e.in_field(&format!("people[{i}]")))
+            })
+            .collect::<Result<Vec<ValidPerson>>>()?;
+        let at = now();
+        let mut ids = Vec::with_capacity(valid.len());
+        write_tx!(self, tx => {
+            for (i, p) in valid.iter().enumerate() {
+                let field = format!("people[{i}].accountId");
+                must_exist!(tx, "account", "account", p.account_id, field);
+                let id = new_id();
+                sqlx::query(
+                    "insert into person (person_id, account_id, name, title, department, level, email,
+                                         phone, created_at, updated_at)
+                     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
+                )
+                .bind(id)
+                .bind(p.account_id)
+                .bind(p.name.as_ref())
+                .bind(&p.title)
+                .bind(&p.department)
+                .bind(&p.level)
+                .bind(p.email.as_ref().map(|e| e.as_ref().to_owned()))
+                .bind(p.phone.as_ref().map(|e| e.as_ref().to_owned()))
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "insert into position (position_id, person_id, account_id, title, department, level, valid_from)
+                     values ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(new_id())
+                .bind(id)
+                .bind(p.account_id)
+                .bind(&p.title)
+                .bind(&p.department)
+                .bind(&p.level)
+                .bind(p.since)
+                .execute(&mut *tx)
+                .await?;
+                if let Some(manager) = p.reports_to {
+                    let manager_account: Option<Uuid> =
+                        sqlx::query_scalar("select account_id from person where person_id = $1")
+                            .bind(manager)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                    match manager_account {
+                        None => return Err(Error::not_found("person", format!("{manager} (in people[{i}].reportsToId)"))),
+                        Some(a) if a != p.account_id => {
+                            return Err(Error::invalid(
+                                format!("people[{i}].reportsToId"),
+                                "the manager works at another account",
+                            ))
+                        }
+                        Some(_) => {}
+                    }
+                    sqlx::query(
+                        "insert into reporting_line (reporting_line_id, account_id, person_id, manager_id, kind, valid_from)
+                         values ($1, $2, $3, $4, 'solid', $5)",
+                    )
+                    .bind(new_id())
+                    .bind(p.account_id)
+                    .bind(id)
+                    .bind(manager)
+                    .bind(p.since)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                bump_account!(tx, p.account_id);
+                ids.push(id);
+            }
+        });
+        Ok(ids)
+    }
+
+    /// Changes a person. A change of account, title, department or level closes the
+    /// current position on `since` and opens a new one; a move to another account
+    /// also ends the person's reporting lines at the old one. Relationships and
+    /// decision-chain roles stay with the account where they happened.
+    #[tracing::instrument(skip(self))]
+    pub async fn update_person(&self, id: Uuid, patch: PersonPatch) -> Result<Person> {
+        write_tx!(self, tx => {
+            let current = sqlx::query_as::<_, Person>("select * from person where person_id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or_else(|| Error::not_found("person", id))?;
+            let p = current.patched(patch).validate(&self.methodology)?;
+            if p.account_id != current.account_id {
+                must_exist!(tx, "account", "account", p.account_id, "accountId");
+            }
+            sqlx::query(
+                "update person set account_id = $2, name = $3, title = $4, department = $5, level = $6,
+                        email = $7, phone = $8, updated_at = $9
+                 where person_id = $1",
+            )
+            .bind(id)
+            .bind(p.account_id)
+            .bind(p.name.as_ref())
+            .bind(&p.title)
+            .bind(&p.department)
+            .bind(&p.level)
+            .bind(p.email.as_ref().map(|e| e.as_ref().to_owned()))
+            .bind(p.phone.as_ref().map(|e| e.as_ref().to_owned()))
+            .bind(now())
+            .execute(&mut *tx)
+            .await?;
+            if current.position_changes(&p) {
+                let open_since: Option<Date> = sqlx::query_scalar(
+                    "select valid_from from position where person_id = $1 and valid_to is null",
+                )
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                if let Some(from) = open_since {
+                    if p.since < from {
+                        return Err(Error::invalid(
+                            "since",
+                            format!("the change cannot take effect before the current position began ({from})"),
+                        ));
+                    }
+                }
+                sqlx::query("update position set valid_to = $2 where person_id = $1 and valid_to is null")
+                    .bind(id)
+                    .bind(p.since)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(
+                    "insert into position (position_id, person_id, account_id, title, department, level, valid_from)
+                     values ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(new_id())
+                .bind(id)
+                .bind(p.account_id)
+                .bind(&p.title)
+                .bind(&p.department)
+                .bind(&p.level)
+                .bind(p.since)
+                .execute(&mut *tx)
+                .await?;
+            }
+            if p.account_id != current.account_id {
+                sqlx::query(
+                    "update reporting_line set valid_to = $2
+                     where (person_id = $1 or manager_id = $1) and valid_to is null and valid_from <= $2",
+                )
+                .bind(id)
+                .bind(p.since)
+                .execute(&mut *tx)
+                .await?;
+                bump_account!(tx, p.account_id);
+            }
+            bump_account!(tx, current.account_id);
+        });
+        self.person_required(id).await
+    }
+
+    /// Adds a reporting line. A new solid line ends the person's current solid line
+    /// on its start date (one solid manager at a time); dotted lines accumulate.
+    /// Refuses lines across accounts and solid lines that would close a loop.
+    #[tracing::instrument(skip(self))]
+    pub async fn set_reporting_line(&self, input: &ReportingLineInput) -> Result<ReportingLine> {
+        let line = input.validate()?;
+        let id = new_id();
+        write_tx!(self, tx => {
+            let person = sqlx::query_as::<_, Person>("select * from person where person_id = $1")
+                .bind(line.person_id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or_else(|| Error::not_found("person", line.person_id))?;
+            let manager = sqlx::query_as::<_, Person>("select * from person where person_id = $1")
+                .bind(line.manager_id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or_else(|| Error::not_found("person", format!("{} (in managerId)", line.manager_id)))?;
+            if person.account_id != manager.account_id {
+                return Err(Error::invalid("managerId", "the manager works at another account"));
+            }
+            if line.kind == LineKind::Solid {
+                // Walk up from the manager along solid lines; meeting the person means a loop.
+                let mut cursor = line.manager_id;
+                for _ in 0..10_000 {
+                    if cursor == line.person_id {
+                        return Err(Error::Conflict(format!(
+                            "{} already reports (directly or not) to {}; a solid line back would make a loop",
+                            manager.name, person.name
+                        )));
+                    }
+                    let up: Option<Uuid> = sqlx::query_scalar(
+                        "select manager_id from reporting_line
+                         where person_id = $1 and kind = 'solid' and valid_from <= $2
+                           and (valid_to is null or valid_to > $2)",
+                    )
+                    .bind(cursor)
+                    .bind(line.valid_from)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    match up {
+                        Some(next) => cursor = next,
+                        None => break,
+                    }
+                }
+                sqlx::query(
+                    "update reporting_line set valid_to = $2
+                     where person_id = $1 and kind = 'solid' and valid_to is null and valid_from <= $2",
+                )
+                .bind(line.person_id)
+                .bind(line.valid_from)
+                .execute(&mut *tx)
+                .await?;
+            } else {
+                let dup: i64 = sqlx::query_scalar(
+                    "select count(*) from reporting_line
+                     where person_id = $1 and manager_id = $2 and kind = 'dotted' and valid_to is null",
+                )
+                .bind(line.person_id)
+                .bind(line.manager_id)
+                .fetch_one(&mut *tx)
+                .await?;
+                if dup > 0 {
+                    return Err(Error::Conflict(format!(
+                        "{} already has a dotted line to {}",
+                        person.name, manager.name
+                    )));
+                }
+            }
+            sqlx::query(
+                "insert into reporting_line (reporting_line_id, account_id, person_id, manager_id, kind, valid_from, valid_to)
+                 values ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(id)
+            .bind(person.account_id)
+            .bind(line.person_id)
+            .bind(line.manager_id)
+            .bind(line.kind.as_str())
+            .bind(line.valid_from)
+            .bind(line.valid_to)
+            .execute(&mut *tx)
+            .await?;
+            bump_account!(tx, person.account_id);
+        });
+        self.reporting_line_required(id).await
+    }
+
+    /// Ends a reporting line on `valid_to` (today if `None`).
+    pub async fn end_reporting_line(&self, id: Uuid, valid_to: Option<Date>) -> Result<ReportingLine> {
+        let end = valid_to.unwrap_or_else(today);
+        write_tx!(self, tx => {
+            let line = sqlx::query_as::<_, ReportingLine>(
+                "select * from reporting_line where reporting_line_id = $1",
+            )
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| Error::not_found("reporting line", id))?;
+            if end < line.valid_from {
+                return Err(Error::invalid(
+                    "validTo",
+                    format!("the line began on {}; it cannot end before that", line.valid_from),
+                ));
+            }
+            sqlx::query("update reporting_line set valid_to = $2 where reporting_line_id = $1")
+                .bind(id)
+                .bind(end)
+                .execute(&mut *tx)
+                .await?;
+            bump_account!(tx, line.account_id);
+        });
+        self.reporting_line_required(id).await
+    }
+
+    async fn reporting_line_required(&self, id: Uuid) -> Result<ReportingLine> {
+        with_pool!(self, pool => sqlx::query_as::<_, ReportingLine>(
+            "select * from reporting_line where reporting_line_id = $1",
+        )
+        .bind(id)
+        .fetch_optional(pool)
+        .await?
+        .ok_or_else(|| Error::not_found("reporting line", id)))
+    }
+}

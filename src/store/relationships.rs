@@ -1,0 +1,240 @@
+use uuid::Uuid;
+
+use super::{account_of_person, must_exist, new_id, with_pool, write_tx, Store};
+use crate::{
+    domain::{Assessment, AssessmentInput, Endpoints, Relationship, TieKind},
+    Error, Result,
+};
+
+/// The canonical key of an edge: symmetric ties list their ends in sorted order,
+/// so A–B and B–A are one edge; "influences" is directed and keeps its order.
+fn ends_key(e: &Endpoints) -> String {
+    let sorted = |a: Uuid, b: Uuid| if a <= b { (a, b) } else { (b, a) };
+    match *e {
+        Endpoints::EmployeePerson { employee_id, person_id } => format!("ep:{employee_id}:{person_id}"),
+        Endpoints::PersonPerson { person_id, other_person_id, tie: TieKind::Influences } => {
+            format!("pp:influences:{person_id}:{other_person_id}")
+        }
+        Endpoints::PersonPerson { person_id, other_person_id, tie: TieKind::Informal } => {
+            let (a, b) = sorted(person_id, other_person_id);
+            format!("pp:informal:{a}:{b}")
+        }
+        Endpoints::CompetitorPerson { competitor_id, person_id } => format!("cp:{competitor_id}:{person_id}"),
+        Endpoints::EmployeeEmployee { employee_id, other_employee_id } => {
+            let (a, b) = sorted(employee_id, other_employee_id);
+            format!("ee:{a}:{b}")
+        }
+    }
+}
+
+impl Store {
+    pub async fn relationship(&self, id: Uuid) -> Result<Option<Relationship>> {
+        with_pool!(self, pool => Ok(sqlx::query_as::<_, Relationship>(
+            "select * from relationship where relationship_id = $1",
+        )
+        .bind(id)
+        .fetch_optional(pool)
+        .await?))
+    }
+
+    /// Every edge inside an account (employee–employee ties are not in any account).
+    pub async fn relationships_of_account(&self, account_id: Uuid) -> Result<Vec<Relationship>> {
+        with_pool!(self, pool => Ok(sqlx::query_as::<_, Relationship>(
+            "select * from relationship where account_id = $1 order by kind, relationship_id",
+        )
+        .bind(account_id)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    pub async fn relationships_of_person(&self, person_id: Uuid) -> Result<Vec<Relationship>> {
+        with_pool!(self, pool => Ok(sqlx::query_as::<_, Relationship>(
+            "select * from relationship where person_id = $1 or other_person_id = $1
+             order by kind, strength desc, relationship_id",
+        )
+        .bind(person_id)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    pub async fn relationships_of_employee(&self, employee_id: Uuid) -> Result<Vec<Relationship>> {
+        with_pool!(self, pool => Ok(sqlx::query_as::<_, Relationship>(
+            "select * from relationship where employee_id = $1 or other_employee_id = $1
+             order by kind, strength desc, relationship_id",
+        )
+        .bind(employee_id)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    pub async fn relationships_of_competitor(&self, competitor_id: Uuid) -> Result<Vec<Relationship>> {
+        with_pool!(self, pool => Ok(sqlx::query_as::<_, Relationship>(
+            "select * from relationship where competitor_id = $1 order by strength desc, relationship_id",
+        )
+        .bind(competitor_id)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    /// An edge's assessments, newest first.
+    pub async fn assessments(&self, relationship_id: Uuid) -> Result<Vec<Assessment>> {
+        with_pool!(self, pool => Ok(sqlx::query_as::<_, Assessment>(
+            "select * from assessment where relationship_id = $1 order by assessed_at desc, assessment_id desc",
+        )
+        .bind(relationship_id)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    pub async fn assessment(&self, id: Uuid) -> Result<Option<Assessment>> {
+        with_pool!(self, pool => Ok(sqlx::query_as::<_, Assessment>(
+            "select * from assessment where assessment_id = $1",
+        )
+        .bind(id)
+        .fetch_optional(pool)
+        .await?))
+    }
+
+    /// Records an assessment of a relationship, creating the edge on first
+    /// assessment. The edge's current strength follows the latest assessment by
+    /// date, so importing old history does not overwrite a newer judgement.
+    #[tracing::instrument(skip(self))]
+    pub async fn assess_relationship(&self, input: &AssessmentInput) -> Result<Assessment> {
+        let a = input.validate()?;
+        let key = ends_key(&a.endpoints);
+        let assessment_id = new_id();
+        let version = self.methodology.version.clone();
+        write_tx!(self, tx => {
+            // Check every end exists and find the account the edge belongs to.
+            let account_id: Option<Uuid> = match a.endpoints {
+                Endpoints::EmployeePerson { employee_id, person_id } => {
+                    must_exist!(tx, "employee", "employee", employee_id, "employeeId");
+                    Some(account_of_person!(tx, person_id, "personId"))
+                }
+                Endpoints::PersonPerson { person_id, other_person_id, .. } => {
+                    let a1 = account_of_person!(tx, person_id, "personId");
+                    let a2 = account_of_person!(tx, other_person_id, "otherPersonId");
+                    if a1 != a2 {
+                        return Err(Error::invalid(
+                            "otherPersonId",
+                            "the two people work at different accounts; person–person ties stay within one account",
+                        ));
+                    }
+                    Some(a1)
+                }
+                Endpoints::CompetitorPerson { competitor_id, person_id } => {
+                    must_exist!(tx, "competitor", "competitor", competitor_id, "competitorId");
+                    Some(account_of_person!(tx, person_id, "personId"))
+                }
+                Endpoints::EmployeeEmployee { employee_id, other_employee_id } => {
+                    must_exist!(tx, "employee", "employee", employee_id, "employeeId");
+                    must_exist!(tx, "employee", "employee", other_employee_id, "otherEmployeeId");
+                    None
+                }
+            };
+            if let Some(by) = a.assessed_by {
+                must_exist!(tx, "employee", "employee", by, "assessedBy");
+            }
+            let existing: Option<Relationship> = sqlx::query_as::<_, Relationship>(
+                "select * from relationship where ends_key = $1",
+            )
+            .bind(&key)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let relationship_id = match existing {
+                Some(r) => {
+                    if a.assessed_at >= r.assessed_at {
+                        sqlx::query(
+                            "update relationship set strength = $2, assessed_at = $3 where relationship_id = $1",
+                        )
+                        .bind(r.relationship_id)
+                        .bind(a.strength.value())
+                        .bind(a.assessed_at)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    r.relationship_id
+                }
+                None => {
+                    let id = new_id();
+                    let (employee_id, person_id, other_person_id, competitor_id, other_employee_id, tie) =
+                        match a.endpoints {
+                            Endpoints::EmployeePerson { employee_id, person_id } => {
+                                (Some(employee_id), Some(person_id), None, None, None, None)
+                            }
+                            Endpoints::PersonPerson { person_id, other_person_id, tie } => {
+                                (None, Some(person_id), Some(other_person_id), None, None, Some(tie.as_str()))
+                            }
+                            Endpoints::CompetitorPerson { competitor_id, person_id } => {
+                                (None, Some(person_id), None, Some(competitor_id), None, None)
+                            }
+                            Endpoints::EmployeeEmployee { employee_id, other_employee_id } => {
+                                (Some(employee_id), None, None, None, Some(other_employee_id), None)
+                            }
+                        };
+                    sqlx::query(
+                        "insert into relationship (relationship_id, account_id, kind, employee_id, person_id,
+                                other_person_id, competitor_id, other_employee_id, tie, strength, assessed_at, ends_key)
+                         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                    )
+                    .bind(id)
+                    .bind(account_id)
+                    .bind(a.endpoints.kind().as_str())
+                    .bind(employee_id)
+                    .bind(person_id)
+                    .bind(other_person_id)
+                    .bind(competitor_id)
+                    .bind(other_employee_id)
+                    .bind(tie)
+                    .bind(a.strength.value())
+                    .bind(a.assessed_at)
+                    .bind(&key)
+                    .execute(&mut *tx)
+                    .await?;
+                    id
+                }
+            };
+            sqlx::query(
+                "insert into assessment (assessment_id, relationship_id, account_id, strength, source, assessed_by,
+                        assessed_at, note, methodology_version)
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(assessment_id)
+            .bind(relationship_id)
+            .bind(account_id)
+            .bind(a.strength.value())
+            .bind(a.source.as_str())
+            .bind(a.assessed_by)
+            .bind(a.assessed_at)
+            .bind(&a.note)
+            .bind(&version)
+            .execute(&mut *tx)
+            .await?;
+            match (account_id, a.endpoints) {
+                (Some(account), _) => {
+                    sqlx::query("update account set version = version + 1 where account_id = $1")
+                        .bind(account)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                (None, Endpoints::EmployeeEmployee { employee_id, other_employee_id }) => {
+                    // An employee–employee tie changes introduction paths into every
+                    // account either of them reaches.
+                    sqlx::query(
+                        "update account set version = version + 1 where account_id in (
+                             select account_id from relationship
+                             where account_id is not null and (employee_id = $1 or employee_id = $2))",
+                    )
+                    .bind(employee_id)
+                    .bind(other_employee_id)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                (None, _) => {}
+            }
+        });
+        self.assessment(assessment_id)
+            .await?
+            .ok_or_else(|| Error::not_found("assessment", assessment_id))
+    }
+}
