@@ -6,9 +6,14 @@
 //! one API), [`api`] (GraphQL over axum), [`startup`] (the server), [`demo`] (the
 //! shipped data set).
 
+pub mod api;
+pub mod config;
+pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod methodology;
+pub mod startup;
 pub mod store;
+pub mod telemetry;
 
 pub use error::{Error, ErrorCode, Result};

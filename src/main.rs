@@ -1,1 +1,71 @@
-fn main() {}
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::Parser;
+use guanxi::{
+    api,
+    config::{Cli, Command, DataArgs, MethodologyCommand},
+    methodology::Methodology,
+    startup::Application,
+    store::Store,
+    telemetry,
+};
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let _ = dotenvy::dotenv();
+    let cli = Cli::parse();
+    telemetry::init();
+    match cli.command {
+        Command::Serve(args) => {
+            let methodology = load_methodology(&args.data)?;
+            let app =
+                Application::build(args.addr, &args.data.database_url, methodology, args.demo)
+                    .await
+                    .with_context(|| format!("starting on {}", args.data.database_url))?;
+            app.run_until_stopped().await?;
+        }
+        Command::Migrate(args) => {
+            let store = open(&args).await?;
+            store.migrate().await.context("migrating")?;
+            println!("database is up to date ({})", store.backend_name());
+        }
+        Command::Schema => print!("{}", api::sdl()),
+        Command::Demo(args) => {
+            let store = open(&args).await?;
+            store.migrate().await.context("migrating")?;
+            let summary = guanxi::demo::load(&store)
+                .await
+                .context("loading demo data")?;
+            println!("{summary}");
+        }
+        Command::Methodology {
+            command: MethodologyCommand::Check { dir },
+        } => match Methodology::load_or_default(dir.as_deref()) {
+            Ok(m) => println!(
+                "{}: methodology '{}' version {} is valid",
+                m.source.display(),
+                m.name,
+                m.version
+            ),
+            Err(e) => {
+                eprintln!("{e}");
+                std::process::exit(1);
+            }
+        },
+    }
+    Ok(())
+}
+
+fn load_methodology(args: &DataArgs) -> anyhow::Result<Arc<Methodology>> {
+    Ok(Arc::new(Methodology::load_or_default(
+        args.methodology.as_deref(),
+    )?))
+}
+
+async fn open(args: &DataArgs) -> anyhow::Result<Store> {
+    let methodology = load_methodology(args)?;
+    Store::connect(&args.database_url, methodology)
+        .await
+        .with_context(|| format!("opening {}", args.database_url))
+}

@@ -46,7 +46,10 @@ impl MemberInput {
     pub fn validate(&self, m: &Methodology) -> Result<ValidMember> {
         Ok(ValidMember {
             person_id: self.person_id,
-            buying_role: m.vocabularies.buying_roles.check("buyingRole", &self.buying_role)?,
+            buying_role: m
+                .vocabularies
+                .buying_roles
+                .check("buyingRole", &self.buying_role)?,
             influence: self
                 .influence
                 .map(|i| Influence::parse("influence", i))

@@ -44,14 +44,23 @@ pub struct ValidInteraction {
 impl InteractionInput {
     pub fn validate(&self, m: &Methodology) -> Result<ValidInteraction> {
         if self.employee_ids.is_empty() {
-            return Err(Error::invalid("employeeIds", "name at least one of our participants"));
+            return Err(Error::invalid(
+                "employeeIds",
+                "name at least one of our participants",
+            ));
         }
         if self.person_ids.is_empty() {
-            return Err(Error::invalid("personIds", "name at least one customer participant"));
+            return Err(Error::invalid(
+                "personIds",
+                "name at least one customer participant",
+            ));
         }
         let occurred_on = self.occurred_on.unwrap_or_else(super::today);
         if occurred_on > super::today() + time::Duration::days(366) {
-            return Err(Error::invalid("occurredOn", "is more than a year in the future"));
+            return Err(Error::invalid(
+                "occurredOn",
+                "is more than a year in the future",
+            ));
         }
         Ok(ValidInteraction {
             account_id: self.account_id,

@@ -34,7 +34,9 @@ pub use person::{
 };
 pub use relationship::{Assessment, AssessmentInput, Endpoints, Relationship, ValidAssessment};
 pub use scalar::{currency, optional_text, Amount, Attitude, Email, Influence, Phone, Strength};
-pub use support::{SupportResource, SupportResourceInput, SupportResourcePatch, ValidSupportResource};
+pub use support::{
+    SupportResource, SupportResourceInput, SupportResourcePatch, ValidSupportResource,
+};
 
 /// Longest note or description we keep.
 pub const MAX_NOTE_CHARS: usize = 4000;

@@ -11,9 +11,31 @@ const MAX_NAME_CHARS: usize = 200;
 /// Legal-form suffixes that do not distinguish one customer from another. Matched as
 /// whole trailing words after normalisation, repeatedly ("co ltd" drops both).
 const LEGAL_FORMS: &[&str] = &[
-    "co", "company", "ltd", "limited", "inc", "incorporated", "corp", "corporation", "llc",
-    "llp", "plc", "gmbh", "ag", "sa", "sas", "spa", "bv", "nv", "kk", "pte", "pty", "oy", "ab",
-    "as", "srl",
+    "co",
+    "company",
+    "ltd",
+    "limited",
+    "inc",
+    "incorporated",
+    "corp",
+    "corporation",
+    "llc",
+    "llp",
+    "plc",
+    "gmbh",
+    "ag",
+    "sa",
+    "sas",
+    "spa",
+    "bv",
+    "nv",
+    "kk",
+    "pte",
+    "pty",
+    "oy",
+    "ab",
+    "as",
+    "srl",
 ];
 
 /// Chinese legal-form suffixes, longest first so 股份有限公司 is not cut to 股份.
@@ -74,7 +96,9 @@ impl OrganisationName {
         if key.is_empty() {
             return Err(Error::invalid(
                 field,
-                format!("'{display}' has nothing left once punctuation and legal forms are removed"),
+                format!(
+                    "'{display}' has nothing left once punctuation and legal forms are removed"
+                ),
             ));
         }
         Ok(OrganisationName { display, key })
@@ -147,7 +171,10 @@ mod tests {
     #[test]
     fn chinese_legal_forms_are_stripped() {
         assert_eq!(normalise_organisation("华为技术有限公司"), "华为技术");
-        assert_eq!(normalise_organisation("中国移动通信集团股份有限公司"), "中国移动通信集团");
+        assert_eq!(
+            normalise_organisation("中国移动通信集团股份有限公司"),
+            "中国移动通信集团"
+        );
         assert_eq!(normalise_organisation("（深圳）科技有限公司"), "深圳 科技");
     }
 
@@ -159,7 +186,10 @@ mod tests {
 
     #[test]
     fn different_customers_stay_different() {
-        assert_ne!(normalise_organisation("Acme Tech"), normalise_organisation("Acme Telecom"));
+        assert_ne!(
+            normalise_organisation("Acme Tech"),
+            normalise_organisation("Acme Telecom")
+        );
     }
 
     #[test]

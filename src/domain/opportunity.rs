@@ -94,7 +94,10 @@ impl OpportunityInput {
         if let Some(ids) = &self.competitor_ids {
             let mut seen = std::collections::HashSet::new();
             if let Some(dup) = ids.iter().find(|id| !seen.insert(**id)) {
-                return Err(Error::invalid("competitorIds", format!("competitor {dup} is listed twice")));
+                return Err(Error::invalid(
+                    "competitorIds",
+                    format!("competitor {dup} is listed twice"),
+                ));
             }
         }
         Ok(ValidOpportunity {

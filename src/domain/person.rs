@@ -162,7 +162,10 @@ pub struct ValidReportingLine {
 impl ReportingLineInput {
     pub fn validate(&self) -> Result<ValidReportingLine> {
         if self.person_id == self.manager_id {
-            return Err(Error::invalid("managerId", "a person cannot report to themselves"));
+            return Err(Error::invalid(
+                "managerId",
+                "a person cannot report to themselves",
+            ));
         }
         let valid_from = self.valid_from.unwrap_or_else(super::today);
         if let Some(to) = self.valid_to {

@@ -41,10 +41,23 @@ pub struct Assessment {
 /// The two ends of an edge, by kind. Exactly one shape is valid per kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Endpoints {
-    EmployeePerson { employee_id: Uuid, person_id: Uuid },
-    PersonPerson { person_id: Uuid, other_person_id: Uuid, tie: TieKind },
-    CompetitorPerson { competitor_id: Uuid, person_id: Uuid },
-    EmployeeEmployee { employee_id: Uuid, other_employee_id: Uuid },
+    EmployeePerson {
+        employee_id: Uuid,
+        person_id: Uuid,
+    },
+    PersonPerson {
+        person_id: Uuid,
+        other_person_id: Uuid,
+        tie: TieKind,
+    },
+    CompetitorPerson {
+        competitor_id: Uuid,
+        person_id: Uuid,
+    },
+    EmployeeEmployee {
+        employee_id: Uuid,
+        other_employee_id: Uuid,
+    },
 }
 
 impl Endpoints {
@@ -94,27 +107,44 @@ impl AssessmentInput {
             self.competitor_id,
             self.other_employee_id,
         ) {
-            (Some(employee_id), Some(person_id), None, None, None) => {
-                Endpoints::EmployeePerson { employee_id, person_id }
-            }
+            (Some(employee_id), Some(person_id), None, None, None) => Endpoints::EmployeePerson {
+                employee_id,
+                person_id,
+            },
             (None, Some(person_id), Some(other_person_id), None, None) => {
                 if person_id == other_person_id {
-                    return Err(Error::invalid("otherPersonId", "a person has no tie to themselves"));
+                    return Err(Error::invalid(
+                        "otherPersonId",
+                        "a person has no tie to themselves",
+                    ));
                 }
                 let tie = match &self.tie {
                     Some(t) => TieKind::parse("tie", t)?,
                     None => TieKind::Influences,
                 };
-                Endpoints::PersonPerson { person_id, other_person_id, tie }
+                Endpoints::PersonPerson {
+                    person_id,
+                    other_person_id,
+                    tie,
+                }
             }
             (None, Some(person_id), None, Some(competitor_id), None) => {
-                Endpoints::CompetitorPerson { competitor_id, person_id }
+                Endpoints::CompetitorPerson {
+                    competitor_id,
+                    person_id,
+                }
             }
             (Some(employee_id), None, None, None, Some(other_employee_id)) => {
                 if employee_id == other_employee_id {
-                    return Err(Error::invalid("otherEmployeeId", "an employee has no tie to themselves"));
+                    return Err(Error::invalid(
+                        "otherEmployeeId",
+                        "an employee has no tie to themselves",
+                    ));
                 }
-                Endpoints::EmployeeEmployee { employee_id, other_employee_id }
+                Endpoints::EmployeeEmployee {
+                    employee_id,
+                    other_employee_id,
+                }
             }
             _ => {
                 return Err(Error::invalid(
@@ -125,7 +155,10 @@ impl AssessmentInput {
             }
         };
         if self.tie.is_some() && endpoints.kind() != RelationshipKind::PersonPerson {
-            return Err(Error::invalid("tie", "only person–person relationships have a tie kind"));
+            return Err(Error::invalid(
+                "tie",
+                "only person–person relationships have a tie kind",
+            ));
         }
         Ok(ValidAssessment {
             endpoints,

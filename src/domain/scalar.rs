@@ -65,10 +65,16 @@ impl Amount {
             return Err(Error::invalid(field, "amount must be a finite number"));
         }
         if major < 0.0 {
-            return Err(Error::invalid(field, format!("amount must not be negative, got {major}")));
+            return Err(Error::invalid(
+                field,
+                format!("amount must not be negative, got {major}"),
+            ));
         }
         if major > Self::MAX_MAJOR {
-            return Err(Error::invalid(field, format!("amount {major} is implausibly large")));
+            return Err(Error::invalid(
+                field,
+                format!("amount {major} is implausibly large"),
+            ));
         }
         Ok(Amount((major * 100.0).round() as i64))
     }
@@ -157,7 +163,10 @@ pub fn optional_text(field: &str, raw: Option<&str>, max_chars: usize) -> Result
         return Ok(None);
     }
     if s.chars().count() > max_chars {
-        return Err(Error::invalid(field, format!("is longer than {max_chars} characters")));
+        return Err(Error::invalid(
+            field,
+            format!("is longer than {max_chars} characters"),
+        ));
     }
     if s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
         return Err(Error::invalid(field, "must not contain control characters"));
@@ -190,7 +199,10 @@ mod tests {
 
     #[test]
     fn emails_and_phones() {
-        assert_eq!(Email::parse("e", "Li.Na@Example.COM").unwrap().as_ref(), "Li.Na@example.com");
+        assert_eq!(
+            Email::parse("e", "Li.Na@Example.COM").unwrap().as_ref(),
+            "Li.Na@example.com"
+        );
         assert!(Email::parse("e", "no-at-sign").is_err());
         assert!(Email::parse("e", "a@b").is_err());
         assert!(Email::parse("e", "a b@c.com").is_err());

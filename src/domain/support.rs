@@ -53,12 +53,18 @@ impl SupportResourceInput {
         if !(0..=100_000).contains(&self.capacity) {
             return Err(Error::invalid(
                 "capacity",
-                format!("must be between 0 and 100000 units per period, got {}", self.capacity),
+                format!(
+                    "must be between 0 and 100000 units per period, got {}",
+                    self.capacity
+                ),
             ));
         }
         Ok(ValidSupportResource {
             name: Name::parse("name", &self.name)?,
-            kind: m.vocabularies.support_resource_kinds.check("kind", &self.kind)?,
+            kind: m
+                .vocabularies
+                .support_resource_kinds
+                .check("kind", &self.kind)?,
             capacity: self.capacity as i32,
             unit: optional_text("unit", self.unit.as_deref(), MAX_SHORT_TEXT)?,
             employee_id: self.employee_id,

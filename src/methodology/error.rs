@@ -11,7 +11,13 @@ pub struct Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}: {}", self.file.display(), self.item, self.message)
+        write!(
+            f,
+            "{}: {}: {}",
+            self.file.display(),
+            self.item,
+            self.message
+        )
     }
 }
 

@@ -14,9 +14,15 @@ pub const DEFAULT_DIR: &str = "methodology";
 /// The default methodology compiled in, so the binary still starts when run outside
 /// a checkout. A directory on disk always wins.
 const EMBEDDED: &[(&str, &str)] = &[
-    ("methodology.toml", include_str!("../../methodology/methodology.toml")),
+    (
+        "methodology.toml",
+        include_str!("../../methodology/methodology.toml"),
+    ),
     ("scales.toml", include_str!("../../methodology/scales.toml")),
-    ("vocabularies.toml", include_str!("../../methodology/vocabularies.toml")),
+    (
+        "vocabularies.toml",
+        include_str!("../../methodology/vocabularies.toml"),
+    ),
     ("stages.toml", include_str!("../../methodology/stages.toml")),
 ];
 
@@ -103,11 +109,22 @@ impl Methodology {
         let mut problems = Problems::default();
         let display = |name: &str| source.join(name).display().to_string();
 
-        let manifest: Option<RawManifest> = parse(&display("methodology.toml"), &read, "methodology.toml", &mut problems);
-        let scales: Option<RawScales> = parse(&display("scales.toml"), &read, "scales.toml", &mut problems);
-        let vocab: Option<RawVocabularies> =
-            parse(&display("vocabularies.toml"), &read, "vocabularies.toml", &mut problems);
-        let stages: Option<RawStages> = parse(&display("stages.toml"), &read, "stages.toml", &mut problems);
+        let manifest: Option<RawManifest> = parse(
+            &display("methodology.toml"),
+            &read,
+            "methodology.toml",
+            &mut problems,
+        );
+        let scales: Option<RawScales> =
+            parse(&display("scales.toml"), &read, "scales.toml", &mut problems);
+        let vocab: Option<RawVocabularies> = parse(
+            &display("vocabularies.toml"),
+            &read,
+            "vocabularies.toml",
+            &mut problems,
+        );
+        let stages: Option<RawStages> =
+            parse(&display("stages.toml"), &read, "stages.toml", &mut problems);
 
         let (name, version) = match manifest {
             Some(m) => {
@@ -123,7 +140,8 @@ impl Methodology {
             }
             None => (String::new(), String::new()),
         };
-        let scales = scales.map(|raw| Scales::validate(raw, &display("scales.toml"), &mut problems));
+        let scales =
+            scales.map(|raw| Scales::validate(raw, &display("scales.toml"), &mut problems));
         let vocabularies = match (vocab, stages) {
             (Some(v), Some(s)) => Some(validate_vocabularies(
                 v,

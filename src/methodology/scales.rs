@@ -75,7 +75,11 @@ impl Scales {
         check_points(&raw.attitude, "attitude", -2..=2, file, problems);
         let d = &raw.decay;
         if !(d.half_life_days.is_finite() && d.half_life_days > 0.0) {
-            problems.push(file, "decay.half_life_days", "must be a positive number of days");
+            problems.push(
+                file,
+                "decay.half_life_days",
+                "must be a positive number of days",
+            );
         }
         if d.recent_window_days == 0 {
             problems.push(file, "decay.recent_window_days", "must be at least 1");
@@ -93,7 +97,11 @@ impl Scales {
             ("reports_to_dotted_strength", i.reports_to_dotted_strength),
         ] {
             if !(0..=5).contains(&v) {
-                problems.push(file, format!("introduction.{name}"), format!("must be 0..5, got {v}"));
+                problems.push(
+                    file,
+                    format!("introduction.{name}"),
+                    format!("must be 0..5, got {v}"),
+                );
             }
         }
         Scales {

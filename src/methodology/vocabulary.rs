@@ -86,7 +86,11 @@ impl Vocabulary {
                 );
             }
             if !seen.insert(t.id.as_str()) {
-                problems.push(file, format!("{item}.id"), format!("duplicate id '{}'", t.id));
+                problems.push(
+                    file,
+                    format!("{item}.id"),
+                    format!("duplicate id '{}'", t.id),
+                );
             }
             if t.label.trim().is_empty() {
                 problems.push(file, format!("{item}.label"), "must not be empty");

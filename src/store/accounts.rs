@@ -56,7 +56,9 @@ impl Store {
     }
 
     pub async fn account_required(&self, id: Uuid) -> Result<Account> {
-        self.account(id).await?.ok_or_else(|| Error::not_found("account", id))
+        self.account(id)
+            .await?
+            .ok_or_else(|| Error::not_found("account", id))
     }
 
     /// The account whose normalised name equals this name's, if any.

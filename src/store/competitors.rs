@@ -25,7 +25,9 @@ impl Store {
     }
 
     pub async fn competitor_required(&self, id: Uuid) -> Result<Competitor> {
-        self.competitor(id).await?.ok_or_else(|| Error::not_found("competitor", id))
+        self.competitor(id)
+            .await?
+            .ok_or_else(|| Error::not_found("competitor", id))
     }
 
     /// Competitors present at an account: ties to its people or in play in its deals.
@@ -41,7 +43,10 @@ impl Store {
         .await?))
     }
 
-    pub async fn competitors_of_opportunity(&self, opportunity_id: Uuid) -> Result<Vec<Competitor>> {
+    pub async fn competitors_of_opportunity(
+        &self,
+        opportunity_id: Uuid,
+    ) -> Result<Vec<Competitor>> {
         with_pool!(self, pool => Ok(sqlx::query_as::<_, Competitor>(
             "select c.* from competitor c join opportunity_competitor oc on oc.competitor_id = c.competitor_id
              where oc.opportunity_id = $1 order by c.name_key",

@@ -24,7 +24,9 @@ impl Store {
     }
 
     pub async fn employee_required(&self, id: Uuid) -> Result<Employee> {
-        self.employee(id).await?.ok_or_else(|| Error::not_found("employee", id))
+        self.employee(id)
+            .await?
+            .ok_or_else(|| Error::not_found("employee", id))
     }
 
     /// Our employees who touch an account: a tie to one of its people, an

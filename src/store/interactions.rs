@@ -36,7 +36,12 @@ impl Store {
     }
 
     /// Interactions a person or employee took part in, newest first.
-    pub async fn interactions_of_participant(&self, person_id: Option<Uuid>, employee_id: Option<Uuid>, limit: i64) -> Result<Vec<Interaction>> {
+    pub async fn interactions_of_participant(
+        &self,
+        person_id: Option<Uuid>,
+        employee_id: Option<Uuid>,
+        limit: i64,
+    ) -> Result<Vec<Interaction>> {
         let (table, column, id) = match (person_id, employee_id) {
             (Some(p), _) => ("interaction_person", "person_id", p),
             (None, Some(e)) => ("interaction_employee", "employee_id", e),

@@ -20,7 +20,9 @@ impl Store {
     }
 
     pub async fn opportunity_required(&self, id: Uuid) -> Result<Opportunity> {
-        self.opportunity(id).await?.ok_or_else(|| Error::not_found("opportunity", id))
+        self.opportunity(id)
+            .await?
+            .ok_or_else(|| Error::not_found("opportunity", id))
     }
 
     pub async fn opportunities_of_account(&self, account_id: Uuid) -> Result<Vec<Opportunity>> {
@@ -119,7 +121,11 @@ impl Store {
 
     /// Changes an opportunity; a new stage or outcome adds a line to its history.
     #[tracing::instrument(skip(self))]
-    pub async fn update_opportunity(&self, id: Uuid, patch: OpportunityPatch) -> Result<Opportunity> {
+    pub async fn update_opportunity(
+        &self,
+        id: Uuid,
+        patch: OpportunityPatch,
+    ) -> Result<Opportunity> {
         let version = self.methodology.version.clone();
         write_tx!(self, tx => {
             let current = sqlx::query_as::<_, Opportunity>("select * from opportunity where opportunity_id = $1")
@@ -299,7 +305,11 @@ impl Store {
     }
 
     /// Takes a person out of an opportunity's decision chain.
-    pub async fn remove_decision_chain_member(&self, opportunity_id: Uuid, person_id: Uuid) -> Result<()> {
+    pub async fn remove_decision_chain_member(
+        &self,
+        opportunity_id: Uuid,
+        person_id: Uuid,
+    ) -> Result<()> {
         write_tx!(self, tx => {
             let account_id: Option<Uuid> = sqlx::query_scalar(
                 "select account_id from decision_chain_member where opportunity_id = $1 and person_id = $2",

@@ -23,7 +23,11 @@ const LINES_VALID_ON: &str = "valid_from <= $2 and (valid_to is null or valid_to
 impl Store {
     /// The account's people now, or as the org chart stood on `as_of`.
     #[tracing::instrument(skip(self))]
-    pub async fn people_of_account(&self, account_id: Uuid, as_of: Option<Date>) -> Result<Vec<Person>> {
+    pub async fn people_of_account(
+        &self,
+        account_id: Uuid,
+        as_of: Option<Date>,
+    ) -> Result<Vec<Person>> {
         with_pool!(self, pool => Ok(match as_of {
             None => sqlx::query_as::<_, Person>(
                 "select * from person where account_id = $1 order by name, person_id",
@@ -47,7 +51,9 @@ impl Store {
     }
 
     pub async fn person_required(&self, id: Uuid) -> Result<Person> {
-        self.person(id).await?.ok_or_else(|| Error::not_found("person", id))
+        self.person(id)
+            .await?
+            .ok_or_else(|| Error::not_found("person", id))
     }
 
     pub async fn positions_of_person(&self, person_id: Uuid) -> Result<Vec<Position>> {
@@ -365,7 +371,11 @@ impl Store {
     }
 
     /// Ends a reporting line on `valid_to` (today if `None`).
-    pub async fn end_reporting_line(&self, id: Uuid, valid_to: Option<Date>) -> Result<ReportingLine> {
+    pub async fn end_reporting_line(
+        &self,
+        id: Uuid,
+        valid_to: Option<Date>,
+    ) -> Result<ReportingLine> {
         let end = valid_to.unwrap_or_else(today);
         write_tx!(self, tx => {
             let line = sqlx::query_as::<_, ReportingLine>(

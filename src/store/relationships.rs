@@ -11,16 +11,33 @@ use crate::{
 fn ends_key(e: &Endpoints) -> String {
     let sorted = |a: Uuid, b: Uuid| if a <= b { (a, b) } else { (b, a) };
     match *e {
-        Endpoints::EmployeePerson { employee_id, person_id } => format!("ep:{employee_id}:{person_id}"),
-        Endpoints::PersonPerson { person_id, other_person_id, tie: TieKind::Influences } => {
+        Endpoints::EmployeePerson {
+            employee_id,
+            person_id,
+        } => format!("ep:{employee_id}:{person_id}"),
+        Endpoints::PersonPerson {
+            person_id,
+            other_person_id,
+            tie: TieKind::Influences,
+        } => {
             format!("pp:influences:{person_id}:{other_person_id}")
         }
-        Endpoints::PersonPerson { person_id, other_person_id, tie: TieKind::Informal } => {
+        Endpoints::PersonPerson {
+            person_id,
+            other_person_id,
+            tie: TieKind::Informal,
+        } => {
             let (a, b) = sorted(person_id, other_person_id);
             format!("pp:informal:{a}:{b}")
         }
-        Endpoints::CompetitorPerson { competitor_id, person_id } => format!("cp:{competitor_id}:{person_id}"),
-        Endpoints::EmployeeEmployee { employee_id, other_employee_id } => {
+        Endpoints::CompetitorPerson {
+            competitor_id,
+            person_id,
+        } => format!("cp:{competitor_id}:{person_id}"),
+        Endpoints::EmployeeEmployee {
+            employee_id,
+            other_employee_id,
+        } => {
             let (a, b) = sorted(employee_id, other_employee_id);
             format!("ee:{a}:{b}")
         }
@@ -67,7 +84,10 @@ impl Store {
         .await?))
     }
 
-    pub async fn relationships_of_competitor(&self, competitor_id: Uuid) -> Result<Vec<Relationship>> {
+    pub async fn relationships_of_competitor(
+        &self,
+        competitor_id: Uuid,
+    ) -> Result<Vec<Relationship>> {
         with_pool!(self, pool => Ok(sqlx::query_as::<_, Relationship>(
             "select * from relationship where competitor_id = $1 order by strength desc, relationship_id",
         )

@@ -31,7 +31,10 @@ impl Store {
     }
 
     #[tracing::instrument(skip(self))]
-    pub async fn create_support_resource(&self, input: &SupportResourceInput) -> Result<SupportResource> {
+    pub async fn create_support_resource(
+        &self,
+        input: &SupportResourceInput,
+    ) -> Result<SupportResource> {
         let r: ValidSupportResource = input.validate(&self.methodology)?;
         let id = new_id();
         let at = now();

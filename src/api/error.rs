@@ -1,0 +1,67 @@
+//! How library errors reach GraphQL clients: the message a person can act on and
+//! the stable code in `extensions.code`. Internal failures are logged here and
+//! answered generically.
+
+use async_graphql::ErrorExtensions;
+
+use crate::{Error, ErrorCode};
+
+impl ErrorExtensions for Error {
+    fn extend(&self) -> async_graphql::Error {
+        let message = if self.is_internal() {
+            tracing::error!(error = ?self, "internal error while serving a request");
+            "internal error; it has been logged".to_owned()
+        } else {
+            self.to_string()
+        };
+        async_graphql::Error::new(message).extend_with(|_, ext| {
+            ext.set("code", self.code().as_str());
+            match self {
+                Error::InvalidInput { field, .. } if !field.is_empty() => {
+                    ext.set("field", field.as_str())
+                }
+                Error::DuplicateName { existing_id, .. } => {
+                    ext.set("existingId", existing_id.as_str())
+                }
+                Error::NotFound { entity, .. } => ext.set("entity", *entity),
+                _ => {}
+            }
+        })
+    }
+}
+
+/// Converts a library result for a resolver, keeping the error's code.
+pub(crate) trait Coded<T> {
+    fn coded(self) -> async_graphql::Result<T>;
+}
+
+impl<T> Coded<T> for crate::Result<T> {
+    fn coded(self) -> async_graphql::Result<T> {
+        self.map_err(|e| e.extend())
+    }
+}
+
+/// Gives every error of a response a code. Errors raised before execution (syntax,
+/// unknown fields, variables of the wrong type, unknown enum values) carry no path:
+/// they are the caller's mistakes and get `INVALID_INPUT`. An uncoded error with a
+/// path came out of a resolver without passing through [`Coded`], which is a bug of
+/// ours: `INTERNAL`.
+pub(crate) fn ensure_codes(response: &mut async_graphql::Response) {
+    for error in &mut response.errors {
+        let has_code = error
+            .extensions
+            .as_ref()
+            .is_some_and(|ext| ext.get("code").is_some());
+        if !has_code {
+            let code = if error.path.is_empty() {
+                ErrorCode::InvalidInput
+            } else {
+                ErrorCode::Internal
+            };
+            error
+                .extensions
+                .get_or_insert_with(Default::default)
+                .set("code", code.as_str());
+        }
+    }
+}

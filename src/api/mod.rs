@@ -1,0 +1,45 @@
+//! The GraphQL API: schema, resolvers and the HTTP routes that serve them.
+//!
+//! Resolvers are thin: they convert wire types, call the [`Store`](crate::store::Store)
+//! and pass errors through [`error::Coded`] so every error has its stable code.
+
+mod enums;
+mod error;
+mod http;
+mod ids;
+mod inputs;
+mod mutation;
+mod objects;
+mod query;
+
+use async_graphql::{EmptySubscription, Schema};
+
+pub use http::router;
+pub use query::MAX_PAGE_SIZE;
+
+use crate::store::Store;
+
+/// The concrete schema type.
+pub type GuanxiSchema = Schema<query::QueryRoot, mutation::MutationRoot, EmptySubscription>;
+
+/// Nesting deeper than this is refused: relationship queries nest, and an
+/// unbounded query could walk the whole graph.
+pub const MAX_DEPTH: usize = 16;
+/// Upper bound on a query's cost (one unit per field).
+pub const MAX_COMPLEXITY: usize = 20_000;
+
+/// Builds the schema over a store.
+pub fn schema(store: Store) -> GuanxiSchema {
+    Schema::build(query::QueryRoot, mutation::MutationRoot, EmptySubscription)
+        .data(store)
+        .limit_depth(MAX_DEPTH)
+        .limit_complexity(MAX_COMPLEXITY)
+        .finish()
+}
+
+/// The schema's SDL, as checked in at `graphql/schema.graphql`.
+pub fn sdl() -> String {
+    Schema::build(query::QueryRoot, mutation::MutationRoot, EmptySubscription)
+        .finish()
+        .sdl()
+}

@@ -1,0 +1,263 @@
+//! The mutation root. Each mutation validates through the domain and commits
+//! whole or not at all.
+
+use async_graphql::{Context, Object, Result, ID};
+
+use super::{
+    error::Coded,
+    ids::parse,
+    inputs::{
+        AssessRelationshipInput, CreateAccountInput, CreateCompetitorInput, CreateEmployeeInput,
+        CreateOpportunityInput, CreatePersonInput, CreateSupportResourceInput,
+        DecisionChainMemberInput, RecordInteractionInput, SetReportingLineInput,
+        UpdateAccountInput, UpdateCompetitorInput, UpdateEmployeeInput, UpdateOpportunityInput,
+        UpdatePersonInput, UpdateSupportResourceInput,
+    },
+};
+use crate::{
+    domain::{
+        Account, Assessment, Competitor, DecisionChainMember, Employee, Interaction, Opportunity,
+        Person, ReportingLine, SupportResource,
+    },
+    store::Store,
+    Error,
+};
+
+/// Most rows one batch mutation takes.
+const MAX_BATCH: usize = 500;
+
+pub struct MutationRoot;
+
+fn store<'a>(ctx: &Context<'a>) -> &'a Store {
+    ctx.data_unchecked::<Store>()
+}
+
+fn check_batch(field: &str, len: usize) -> crate::Result<()> {
+    if len > MAX_BATCH {
+        return Err(Error::invalid(
+            field,
+            format!("at most {MAX_BATCH} rows per call, got {len}; split the batch"),
+        ));
+    }
+    Ok(())
+}
+
+#[Object]
+impl MutationRoot {
+    async fn create_account(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateAccountInput,
+    ) -> Result<Account> {
+        store(ctx).create_account(&input.into()).await.coded()
+    }
+
+    async fn update_account(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: UpdateAccountInput,
+    ) -> Result<Account> {
+        let id = parse("id", &id).coded()?;
+        store(ctx).update_account(id, input.into()).await.coded()
+    }
+
+    async fn create_person(&self, ctx: &Context<'_>, input: CreatePersonInput) -> Result<Person> {
+        let input = input.into_domain().coded()?;
+        store(ctx).create_person(&input).await.coded()
+    }
+
+    /// Creates several people: all of them, or none if any row is bad (the error
+    /// names the row as `people[i].field`).
+    async fn create_people(
+        &self,
+        ctx: &Context<'_>,
+        inputs: Vec<CreatePersonInput>,
+    ) -> Result<Vec<Person>> {
+        check_batch("inputs", inputs.len()).coded()?;
+        let inputs = inputs
+            .into_iter()
+            .enumerate()
+            .map(|(i, p)| {
+                p.into_domain()
+                    .map_err(|e| e.in_field(&format!("people[{i}]")))
+            })
+            .collect::<crate::Result<Vec<_>>>()
+            .coded()?;
+        let store = store(ctx);
+        let ids = store.create_people(&inputs).await.coded()?;
+        let mut people = Vec::with_capacity(ids.len());
+        for id in ids {
+            people.push(store.person_required(id).await.coded()?);
+        }
+        Ok(people)
+    }
+
+    async fn update_person(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: UpdatePersonInput,
+    ) -> Result<Person> {
+        let id = parse("id", &id).coded()?;
+        let patch = input.into_domain().coded()?;
+        store(ctx).update_person(id, patch).await.coded()
+    }
+
+    /// Adds a solid or dotted reporting line between two people of one account.
+    async fn set_reporting_line(
+        &self,
+        ctx: &Context<'_>,
+        input: SetReportingLineInput,
+    ) -> Result<ReportingLine> {
+        let input = input.into_domain().coded()?;
+        store(ctx).set_reporting_line(&input).await.coded()
+    }
+
+    /// Ends a reporting line on `validTo` (today by default).
+    async fn end_reporting_line(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        valid_to: Option<time::Date>,
+    ) -> Result<ReportingLine> {
+        let id = parse("id", &id).coded()?;
+        store(ctx).end_reporting_line(id, valid_to).await.coded()
+    }
+
+    async fn create_employee(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateEmployeeInput,
+    ) -> Result<Employee> {
+        store(ctx).create_employee(&input.into()).await.coded()
+    }
+
+    async fn update_employee(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: UpdateEmployeeInput,
+    ) -> Result<Employee> {
+        let id = parse("id", &id).coded()?;
+        store(ctx).update_employee(id, input.into()).await.coded()
+    }
+
+    async fn create_competitor(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateCompetitorInput,
+    ) -> Result<Competitor> {
+        store(ctx).create_competitor(&input.into()).await.coded()
+    }
+
+    async fn update_competitor(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: UpdateCompetitorInput,
+    ) -> Result<Competitor> {
+        let id = parse("id", &id).coded()?;
+        store(ctx).update_competitor(id, input.into()).await.coded()
+    }
+
+    async fn create_opportunity(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateOpportunityInput,
+    ) -> Result<Opportunity> {
+        let input = input.into_domain().coded()?;
+        store(ctx).create_opportunity(&input).await.coded()
+    }
+
+    async fn update_opportunity(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: UpdateOpportunityInput,
+    ) -> Result<Opportunity> {
+        let id = parse("id", &id).coded()?;
+        let patch = input.into_domain().coded()?;
+        store(ctx).update_opportunity(id, patch).await.coded()
+    }
+
+    /// Sets people's parts in an opportunity's decision chain, all rows or none.
+    /// With `replace: true` people not listed leave the chain. Returns the chain.
+    async fn set_decision_chain(
+        &self,
+        ctx: &Context<'_>,
+        opportunity_id: ID,
+        members: Vec<DecisionChainMemberInput>,
+        #[graphql(default = false)] replace: bool,
+    ) -> Result<Vec<DecisionChainMember>> {
+        check_batch("members", members.len()).coded()?;
+        let opportunity_id = parse("opportunityId", &opportunity_id).coded()?;
+        let members = members
+            .into_iter()
+            .enumerate()
+            .map(|(i, m)| m.into_domain(i))
+            .collect::<crate::Result<Vec<_>>>()
+            .coded()?;
+        store(ctx)
+            .set_decision_chain(opportunity_id, &members, replace)
+            .await
+            .coded()
+    }
+
+    /// Takes a person out of an opportunity's decision chain.
+    async fn remove_decision_chain_member(
+        &self,
+        ctx: &Context<'_>,
+        opportunity_id: ID,
+        person_id: ID,
+    ) -> Result<bool> {
+        let opportunity_id = parse("opportunityId", &opportunity_id).coded()?;
+        let person_id = parse("personId", &person_id).coded()?;
+        store(ctx)
+            .remove_decision_chain_member(opportunity_id, person_id)
+            .await
+            .coded()?;
+        Ok(true)
+    }
+
+    /// Records how strong a relationship is, creating the edge on first assessment.
+    /// Every assessment is kept with who made it, when and from what.
+    async fn assess_relationship(
+        &self,
+        ctx: &Context<'_>,
+        input: AssessRelationshipInput,
+    ) -> Result<Assessment> {
+        let input = input.into_domain().coded()?;
+        store(ctx).assess_relationship(&input).await.coded()
+    }
+
+    /// Records a visit, call, meal... with its participants on both sides.
+    async fn record_interaction(
+        &self,
+        ctx: &Context<'_>,
+        input: RecordInteractionInput,
+    ) -> Result<Interaction> {
+        let input = input.into_domain().coded()?;
+        store(ctx).record_interaction(&input).await.coded()
+    }
+
+    async fn create_support_resource(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateSupportResourceInput,
+    ) -> Result<SupportResource> {
+        let input = input.into_domain().coded()?;
+        store(ctx).create_support_resource(&input).await.coded()
+    }
+
+    async fn update_support_resource(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: UpdateSupportResourceInput,
+    ) -> Result<SupportResource> {
+        let id = parse("id", &id).coded()?;
+        let patch = input.into_domain().coded()?;
+        store(ctx).update_support_resource(id, patch).await.coded()
+    }
+}

@@ -1,0 +1,788 @@
+//! Output types: thin resolvers over the domain records. Nested fields load what
+//! they need from the store; nothing here computes or validates.
+
+use async_graphql::{ComplexObject, Context, Object, Result, SimpleObject, ID};
+use time::{Date, OffsetDateTime};
+
+use super::{
+    enums::{
+        stored, AssessmentSourceG, EmployeeStatusG, LineKindG, OutcomeG, RelationshipKindG,
+        TieKindG,
+    },
+    error::Coded,
+    ids::id,
+};
+use crate::{
+    domain::{
+        Account, Assessment, AssessmentSource, Competitor, DecisionChainMember, Employee,
+        EmployeeStatus, Interaction, LineKind, Opportunity, Outcome, Person, Position,
+        Relationship, RelationshipKind, ReportingLine, StageChange, SupportResource, TieKind,
+    },
+    store::Store,
+};
+
+fn store<'a>(ctx: &Context<'a>) -> &'a Store {
+    ctx.data_unchecked::<Store>()
+}
+
+/// Most interactions a nested list returns unless asked for fewer.
+const DEFAULT_INTERACTIONS: i64 = 50;
+const MAX_INTERACTIONS: i64 = 500;
+
+fn interactions_limit(first: Option<i32>) -> i64 {
+    first
+        .map(i64::from)
+        .unwrap_or(DEFAULT_INTERACTIONS)
+        .clamp(0, MAX_INTERACTIONS)
+}
+
+/// A customer organisation.
+#[Object]
+impl Account {
+    async fn id(&self) -> ID {
+        id(self.account_id)
+    }
+    /// Full registered name, as entered.
+    async fn name(&self) -> &str {
+        &self.name
+    }
+    /// The normalised name that decides uniqueness ("acme tech" for
+    /// "ACME Tech Co., Ltd.").
+    async fn name_key(&self) -> &str {
+        &self.name_key
+    }
+    /// An id from the methodology's `industries`.
+    async fn industry(&self) -> &str {
+        &self.industry
+    }
+    /// An id from the methodology's `regions`.
+    async fn region(&self) -> &str {
+        &self.region
+    }
+    /// An id from the methodology's `tiers` (strategic / key / normal).
+    async fn tier(&self) -> &str {
+        &self.tier
+    }
+    async fn owner_team(&self) -> Option<&str> {
+        self.owner_team.as_deref()
+    }
+    /// Increases with every write that touches the account.
+    async fn version(&self) -> i64 {
+        self.version
+    }
+    async fn created_at(&self) -> OffsetDateTime {
+        self.created_at
+    }
+    async fn updated_at(&self) -> OffsetDateTime {
+        self.updated_at
+    }
+    /// The account's people now, or as the org chart stood on `asOf`.
+    async fn people(&self, ctx: &Context<'_>, as_of: Option<Date>) -> Result<Vec<Person>> {
+        store(ctx)
+            .people_of_account(self.account_id, as_of)
+            .await
+            .coded()
+    }
+    /// Our employees who touch the account: ties, interactions or deals.
+    async fn employees(&self, ctx: &Context<'_>) -> Result<Vec<Employee>> {
+        store(ctx)
+            .employees_of_account(self.account_id)
+            .await
+            .coded()
+    }
+    /// Competitors with ties to its people or in play in its deals.
+    async fn competitors(&self, ctx: &Context<'_>) -> Result<Vec<Competitor>> {
+        store(ctx)
+            .competitors_of_account(self.account_id)
+            .await
+            .coded()
+    }
+    async fn opportunities(&self, ctx: &Context<'_>) -> Result<Vec<Opportunity>> {
+        store(ctx)
+            .opportunities_of_account(self.account_id)
+            .await
+            .coded()
+    }
+    /// Every relationship edge inside the account.
+    async fn relationships(&self, ctx: &Context<'_>) -> Result<Vec<Relationship>> {
+        store(ctx)
+            .relationships_of_account(self.account_id)
+            .await
+            .coded()
+    }
+    /// Reporting lines valid on `asOf` (today by default).
+    async fn reporting_lines(
+        &self,
+        ctx: &Context<'_>,
+        as_of: Option<Date>,
+    ) -> Result<Vec<ReportingLine>> {
+        store(ctx)
+            .reporting_lines_of_account(self.account_id, as_of)
+            .await
+            .coded()
+    }
+    /// Interactions, newest first.
+    async fn interactions(
+        &self,
+        ctx: &Context<'_>,
+        since: Option<Date>,
+        #[graphql(desc = "At most this many (default 50, at most 500).")] first: Option<i32>,
+    ) -> Result<Vec<Interaction>> {
+        store(ctx)
+            .interactions_of_account(self.account_id, since, interactions_limit(first))
+            .await
+            .coded()
+    }
+}
+
+/// A person at a customer account.
+#[Object]
+impl Person {
+    async fn id(&self) -> ID {
+        id(self.person_id)
+    }
+    /// As written; Chinese names family name first.
+    async fn name(&self) -> &str {
+        &self.name
+    }
+    async fn title(&self) -> Option<&str> {
+        self.title.as_deref()
+    }
+    /// An id from the methodology's `departments`.
+    async fn department(&self) -> &str {
+        &self.department
+    }
+    /// An id from the methodology's `levels` (executive / management / operational).
+    async fn level(&self) -> &str {
+        &self.level
+    }
+    async fn email(&self) -> Option<&str> {
+        self.email.as_deref()
+    }
+    async fn phone(&self) -> Option<&str> {
+        self.phone.as_deref()
+    }
+    async fn account(&self, ctx: &Context<'_>) -> Result<Option<Account>> {
+        store(ctx).account(self.account_id).await.coded()
+    }
+    /// Lines to this person's managers (solid first) valid on `asOf`.
+    async fn managers(&self, ctx: &Context<'_>, as_of: Option<Date>) -> Result<Vec<ReportingLine>> {
+        store(ctx)
+            .reporting_lines_of_person(self.person_id, true, as_of)
+            .await
+            .coded()
+    }
+    /// Lines from people who report to this person, valid on `asOf`.
+    async fn direct_reports(
+        &self,
+        ctx: &Context<'_>,
+        as_of: Option<Date>,
+    ) -> Result<Vec<ReportingLine>> {
+        store(ctx)
+            .reporting_lines_of_person(self.person_id, false, as_of)
+            .await
+            .coded()
+    }
+    /// Every reporting line this person ever had.
+    async fn reporting_history(&self, ctx: &Context<'_>) -> Result<Vec<ReportingLine>> {
+        store(ctx)
+            .reporting_line_history(self.person_id)
+            .await
+            .coded()
+    }
+    /// Positions held over time, including at other accounts.
+    async fn positions(&self, ctx: &Context<'_>) -> Result<Vec<Position>> {
+        store(ctx).positions_of_person(self.person_id).await.coded()
+    }
+    /// Relationship edges touching this person.
+    async fn relationships(&self, ctx: &Context<'_>) -> Result<Vec<Relationship>> {
+        store(ctx)
+            .relationships_of_person(self.person_id)
+            .await
+            .coded()
+    }
+    async fn interactions(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+    ) -> Result<Vec<Interaction>> {
+        store(ctx)
+            .interactions_of_participant(Some(self.person_id), None, interactions_limit(first))
+            .await
+            .coded()
+    }
+    async fn created_at(&self) -> OffsetDateTime {
+        self.created_at
+    }
+    async fn updated_at(&self) -> OffsetDateTime {
+        self.updated_at
+    }
+}
+
+/// Where a person sat over a period.
+#[Object]
+impl Position {
+    async fn id(&self) -> ID {
+        id(self.position_id)
+    }
+    async fn account(&self, ctx: &Context<'_>) -> Result<Option<Account>> {
+        store(ctx).account(self.account_id).await.coded()
+    }
+    async fn title(&self) -> Option<&str> {
+        self.title.as_deref()
+    }
+    async fn department(&self) -> &str {
+        &self.department
+    }
+    async fn level(&self) -> &str {
+        &self.level
+    }
+    async fn valid_from(&self) -> Date {
+        self.valid_from
+    }
+    /// First day no longer valid; null while current.
+    async fn valid_to(&self) -> Option<Date> {
+        self.valid_to
+    }
+}
+
+/// A reporting line between two people of one account.
+#[Object]
+impl ReportingLine {
+    async fn id(&self) -> ID {
+        id(self.reporting_line_id)
+    }
+    async fn person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
+        store(ctx).person(self.person_id).await.coded()
+    }
+    async fn manager(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
+        store(ctx).person(self.manager_id).await.coded()
+    }
+    async fn kind(&self) -> Result<LineKindG> {
+        stored(LineKind::parse("kind", &self.kind)).map(Into::into)
+    }
+    async fn valid_from(&self) -> Date {
+        self.valid_from
+    }
+    /// First day no longer valid; null while current.
+    async fn valid_to(&self) -> Option<Date> {
+        self.valid_to
+    }
+}
+
+/// One of our employees.
+#[Object]
+impl Employee {
+    async fn id(&self) -> ID {
+        id(self.employee_id)
+    }
+    async fn name(&self) -> &str {
+        &self.name
+    }
+    async fn email(&self) -> &str {
+        &self.email
+    }
+    /// An id from the methodology's `employee_roles` (ar, sr, fr, executive, expert...).
+    async fn role(&self) -> &str {
+        &self.role
+    }
+    async fn team(&self) -> Option<&str> {
+        self.team.as_deref()
+    }
+    async fn status(&self) -> Result<EmployeeStatusG> {
+        stored(EmployeeStatus::parse("status", &self.status)).map(Into::into)
+    }
+    async fn departed_on(&self) -> Option<Date> {
+        self.departed_on
+    }
+    async fn relationships(&self, ctx: &Context<'_>) -> Result<Vec<Relationship>> {
+        store(ctx)
+            .relationships_of_employee(self.employee_id)
+            .await
+            .coded()
+    }
+    async fn interactions(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+    ) -> Result<Vec<Interaction>> {
+        store(ctx)
+            .interactions_of_participant(None, Some(self.employee_id), interactions_limit(first))
+            .await
+            .coded()
+    }
+}
+
+/// A rival vendor.
+#[Object]
+impl Competitor {
+    async fn id(&self) -> ID {
+        id(self.competitor_id)
+    }
+    async fn name(&self) -> &str {
+        &self.name
+    }
+    async fn name_key(&self) -> &str {
+        &self.name_key
+    }
+    async fn note(&self) -> Option<&str> {
+        self.note.as_deref()
+    }
+    /// The competitor's ties to customer people.
+    async fn relationships(&self, ctx: &Context<'_>) -> Result<Vec<Relationship>> {
+        store(ctx)
+            .relationships_of_competitor(self.competitor_id)
+            .await
+            .coded()
+    }
+}
+
+/// A deal at one account.
+#[Object]
+impl Opportunity {
+    async fn id(&self) -> ID {
+        id(self.opportunity_id)
+    }
+    async fn name(&self) -> &str {
+        &self.name
+    }
+    async fn account(&self, ctx: &Context<'_>) -> Result<Option<Account>> {
+        store(ctx).account(self.account_id).await.coded()
+    }
+    /// In major units of `currency` (yuan, dollars), exact to two decimals.
+    #[graphql(name = "amount")]
+    async fn amount_major(&self) -> f64 {
+        self.amount().major()
+    }
+    /// ISO 4217 code, upper case.
+    async fn currency(&self) -> &str {
+        &self.currency
+    }
+    /// An id from the methodology's stages.
+    async fn stage(&self) -> &str {
+        &self.stage
+    }
+    async fn expected_sign_date(&self) -> Option<Date> {
+        self.expected_sign_date
+    }
+    async fn outcome(&self) -> Result<OutcomeG> {
+        stored(Outcome::parse("outcome", &self.outcome)).map(Into::into)
+    }
+    async fn owner(&self, ctx: &Context<'_>) -> Result<Option<Employee>> {
+        match self.owner_id {
+            Some(e) => store(ctx).employee(e).await.coded(),
+            None => Ok(None),
+        }
+    }
+    async fn note(&self) -> Option<&str> {
+        self.note.as_deref()
+    }
+    /// The methodology version the stage was last set under.
+    async fn methodology_version(&self) -> &str {
+        &self.methodology_version
+    }
+    /// Stages entered and outcomes reached, oldest first.
+    async fn stage_history(&self, ctx: &Context<'_>) -> Result<Vec<StageChange>> {
+        store(ctx).stage_history(self.opportunity_id).await.coded()
+    }
+    /// Competitors in play.
+    async fn competitors(&self, ctx: &Context<'_>) -> Result<Vec<Competitor>> {
+        store(ctx)
+            .competitors_of_opportunity(self.opportunity_id)
+            .await
+            .coded()
+    }
+    /// Who decides, evaluates, approves and uses, with their influence and attitude.
+    async fn decision_chain(&self, ctx: &Context<'_>) -> Result<Vec<DecisionChainMember>> {
+        store(ctx).decision_chain(self.opportunity_id).await.coded()
+    }
+    /// Interactions linked to this opportunity are in `account.interactions`.
+    async fn created_at(&self) -> OffsetDateTime {
+        self.created_at
+    }
+    async fn updated_at(&self) -> OffsetDateTime {
+        self.updated_at
+    }
+}
+
+/// A line of an opportunity's history.
+#[Object]
+impl StageChange {
+    async fn id(&self) -> ID {
+        id(self.stage_change_id)
+    }
+    async fn stage(&self) -> &str {
+        &self.stage
+    }
+    async fn outcome(&self) -> Result<OutcomeG> {
+        stored(Outcome::parse("outcome", &self.outcome)).map(Into::into)
+    }
+    async fn entered_on(&self) -> Date {
+        self.entered_on
+    }
+    async fn changed_by(&self, ctx: &Context<'_>) -> Result<Option<Employee>> {
+        match self.changed_by {
+            Some(e) => store(ctx).employee(e).await.coded(),
+            None => Ok(None),
+        }
+    }
+    async fn note(&self) -> Option<&str> {
+        self.note.as_deref()
+    }
+    async fn methodology_version(&self) -> &str {
+        &self.methodology_version
+    }
+}
+
+/// A person's part in one opportunity's decision.
+#[Object]
+impl DecisionChainMember {
+    async fn id(&self) -> ID {
+        id(self.member_id)
+    }
+    async fn person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
+        store(ctx).person(self.person_id).await.coded()
+    }
+    /// An id from the methodology's `buying_roles`.
+    async fn buying_role(&self) -> &str {
+        &self.buying_role
+    }
+    /// 1 very low .. 5 very high; null when nobody set it (the graph engine derives it).
+    async fn influence(&self) -> Option<i32> {
+        self.influence
+    }
+    /// -2 opponent .. +2 champion.
+    async fn attitude(&self) -> i32 {
+        self.attitude
+    }
+    /// The competitor this person favours, if any.
+    async fn favoured_competitor(&self, ctx: &Context<'_>) -> Result<Option<Competitor>> {
+        match self.favoured_competitor_id {
+            Some(c) => store(ctx).competitor(c).await.coded(),
+            None => Ok(None),
+        }
+    }
+    async fn note(&self) -> Option<&str> {
+        self.note.as_deref()
+    }
+    /// Relationship edges touching this person: our ties, competitors' ties, their
+    /// influence on others.
+    async fn relationships(&self, ctx: &Context<'_>) -> Result<Vec<Relationship>> {
+        store(ctx)
+            .relationships_of_person(self.person_id)
+            .await
+            .coded()
+    }
+    async fn updated_at(&self) -> OffsetDateTime {
+        self.updated_at
+    }
+}
+
+/// A relationship edge with its current strength (0 none .. 5 coach).
+#[Object]
+impl Relationship {
+    async fn id(&self) -> ID {
+        id(self.relationship_id)
+    }
+    async fn kind(&self) -> Result<RelationshipKindG> {
+        stored(RelationshipKind::parse("kind", &self.kind)).map(Into::into)
+    }
+    async fn account(&self, ctx: &Context<'_>) -> Result<Option<Account>> {
+        match self.account_id {
+            Some(a) => store(ctx).account(a).await.coded(),
+            None => Ok(None),
+        }
+    }
+    /// Our employee, for employee–person and employee–employee edges.
+    async fn employee(&self, ctx: &Context<'_>) -> Result<Option<Employee>> {
+        match self.employee_id {
+            Some(e) => store(ctx).employee(e).await.coded(),
+            None => Ok(None),
+        }
+    }
+    /// The customer person (for person–person edges, the influencer).
+    async fn person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
+        match self.person_id {
+            Some(p) => store(ctx).person(p).await.coded(),
+            None => Ok(None),
+        }
+    }
+    /// The other customer person of a person–person edge.
+    async fn other_person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
+        match self.other_person_id {
+            Some(p) => store(ctx).person(p).await.coded(),
+            None => Ok(None),
+        }
+    }
+    async fn competitor(&self, ctx: &Context<'_>) -> Result<Option<Competitor>> {
+        match self.competitor_id {
+            Some(c) => store(ctx).competitor(c).await.coded(),
+            None => Ok(None),
+        }
+    }
+    /// The other employee of an employee–employee edge.
+    async fn other_employee(&self, ctx: &Context<'_>) -> Result<Option<Employee>> {
+        match self.other_employee_id {
+            Some(e) => store(ctx).employee(e).await.coded(),
+            None => Ok(None),
+        }
+    }
+    /// For person–person edges.
+    async fn tie(&self) -> Result<Option<TieKindG>> {
+        match &self.tie {
+            Some(t) => stored(TieKind::parse("tie", t)).map(|t| Some(t.into())),
+            None => Ok(None),
+        }
+    }
+    /// The latest assessed strength, 0..5.
+    async fn strength(&self) -> i32 {
+        self.strength
+    }
+    /// The methodology's label for the strength.
+    async fn strength_label(&self, ctx: &Context<'_>) -> Option<String> {
+        store(ctx)
+            .methodology()
+            .scales
+            .strength_label(self.strength)
+            .map(str::to_owned)
+    }
+    /// When the latest assessment was made.
+    async fn assessed_at(&self) -> OffsetDateTime {
+        self.assessed_at
+    }
+    /// Every assessment, newest first, with who made it and from what.
+    async fn assessments(&self, ctx: &Context<'_>) -> Result<Vec<Assessment>> {
+        store(ctx).assessments(self.relationship_id).await.coded()
+    }
+}
+
+/// One judgement of a relationship's strength.
+#[Object]
+impl Assessment {
+    async fn id(&self) -> ID {
+        id(self.assessment_id)
+    }
+    async fn relationship(&self, ctx: &Context<'_>) -> Result<Option<Relationship>> {
+        store(ctx).relationship(self.relationship_id).await.coded()
+    }
+    async fn strength(&self) -> i32 {
+        self.strength
+    }
+    async fn strength_label(&self, ctx: &Context<'_>) -> Option<String> {
+        store(ctx)
+            .methodology()
+            .scales
+            .strength_label(self.strength)
+            .map(str::to_owned)
+    }
+    async fn source(&self) -> Result<AssessmentSourceG> {
+        stored(AssessmentSource::parse("source", &self.source)).map(Into::into)
+    }
+    /// The employee who made the judgement, where known.
+    async fn assessed_by(&self, ctx: &Context<'_>) -> Result<Option<Employee>> {
+        match self.assessed_by {
+            Some(e) => store(ctx).employee(e).await.coded(),
+            None => Ok(None),
+        }
+    }
+    async fn assessed_at(&self) -> OffsetDateTime {
+        self.assessed_at
+    }
+    async fn note(&self) -> Option<&str> {
+        self.note.as_deref()
+    }
+}
+
+/// A visit, call, meal, event...: evidence that keeps relationships warm.
+#[Object]
+impl Interaction {
+    async fn id(&self) -> ID {
+        id(self.interaction_id)
+    }
+    /// An id from the methodology's `interaction_kinds`.
+    async fn kind(&self) -> &str {
+        &self.kind
+    }
+    async fn occurred_on(&self) -> Date {
+        self.occurred_on
+    }
+    async fn subject(&self) -> Option<&str> {
+        self.subject.as_deref()
+    }
+    async fn note(&self) -> Option<&str> {
+        self.note.as_deref()
+    }
+    async fn account(&self, ctx: &Context<'_>) -> Result<Option<Account>> {
+        store(ctx).account(self.account_id).await.coded()
+    }
+    async fn opportunity(&self, ctx: &Context<'_>) -> Result<Option<Opportunity>> {
+        match self.opportunity_id {
+            Some(o) => store(ctx).opportunity(o).await.coded(),
+            None => Ok(None),
+        }
+    }
+    /// Our participants.
+    async fn employees(&self, ctx: &Context<'_>) -> Result<Vec<Employee>> {
+        store(ctx)
+            .interaction_employees(self.interaction_id)
+            .await
+            .coded()
+    }
+    /// Customer participants.
+    async fn people(&self, ctx: &Context<'_>) -> Result<Vec<Person>> {
+        store(ctx)
+            .interaction_people(self.interaction_id)
+            .await
+            .coded()
+    }
+}
+
+/// A scarce resource to allocate across opportunities.
+#[Object]
+impl SupportResource {
+    async fn id(&self) -> ID {
+        id(self.support_resource_id)
+    }
+    async fn name(&self) -> &str {
+        &self.name
+    }
+    /// An id from the methodology's `support_resource_kinds`.
+    async fn kind(&self) -> &str {
+        &self.kind
+    }
+    /// Units available per period.
+    async fn capacity(&self) -> i32 {
+        self.capacity
+    }
+    /// What a unit is ("days per month").
+    async fn unit(&self) -> Option<&str> {
+        self.unit.as_deref()
+    }
+    /// The employee behind the resource, for experts and executives.
+    async fn employee(&self, ctx: &Context<'_>) -> Result<Option<Employee>> {
+        match self.employee_id {
+            Some(e) => store(ctx).employee(e).await.coded(),
+            None => Ok(None),
+        }
+    }
+}
+
+/// Extra fields on the accounts connection.
+#[derive(SimpleObject)]
+pub struct AccountConnectionFields {
+    /// Accounts matching the query, across all pages.
+    pub total_count: i64,
+}
+
+/// The methodology in force.
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct MethodologyInfo {
+    pub name: String,
+    /// Recorded with every stage change and assessment.
+    pub version: String,
+}
+
+/// One allowed value of an enumeration.
+#[derive(SimpleObject)]
+pub struct TermInfo {
+    pub id: String,
+    pub label: String,
+    pub description: Option<String>,
+}
+
+/// An enumeration from `methodology/vocabularies.toml` (or the stages).
+#[derive(SimpleObject)]
+pub struct VocabularyInfo {
+    /// `tiers`, `industries`, `regions`, `levels`, `departments`, `buying_roles`,
+    /// `employee_roles`, `interaction_kinds`, `support_resource_kinds`,
+    /// `currencies`, `stages`.
+    pub name: String,
+    pub terms: Vec<TermInfo>,
+}
+
+/// A labelled point of a scale.
+#[derive(SimpleObject)]
+pub struct ScalePoint {
+    pub value: i32,
+    pub id: String,
+    pub label: String,
+    pub description: Option<String>,
+}
+
+/// A stage of the opportunity process.
+#[derive(SimpleObject)]
+pub struct StageInfo {
+    pub id: String,
+    pub label: String,
+    pub description: Option<String>,
+    /// Win probability the stage implies before adjustments.
+    pub probability: f64,
+    /// Days a deal usually stays in the stage.
+    pub expected_days: i32,
+}
+
+fn points(points: &[crate::methodology::LabelledValue]) -> Vec<ScalePoint> {
+    points
+        .iter()
+        .map(|p| ScalePoint {
+            value: p.value,
+            id: p.id.clone(),
+            label: p.label.clone(),
+            description: p.description.clone(),
+        })
+        .collect()
+}
+
+#[ComplexObject]
+impl MethodologyInfo {
+    /// Every enumeration, for pickers in front ends.
+    async fn vocabularies(&self, ctx: &Context<'_>) -> Vec<VocabularyInfo> {
+        store(ctx)
+            .methodology()
+            .vocabularies
+            .all()
+            .into_iter()
+            .map(|v| VocabularyInfo {
+                name: v.name.to_owned(),
+                terms: v
+                    .terms
+                    .iter()
+                    .map(|t| TermInfo {
+                        id: t.id.clone(),
+                        label: t.label.clone(),
+                        description: t.description.clone(),
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+    /// The stages in order.
+    async fn stages(&self, ctx: &Context<'_>) -> Vec<StageInfo> {
+        store(ctx)
+            .methodology()
+            .vocabularies
+            .stages
+            .iter()
+            .map(|s| StageInfo {
+                id: s.id.clone(),
+                label: s.label.clone(),
+                description: s.description.clone(),
+                probability: s.probability,
+                expected_days: i32::try_from(s.expected_days).unwrap_or(i32::MAX),
+            })
+            .collect()
+    }
+    /// Relationship strength 0..5.
+    async fn strength_scale(&self, ctx: &Context<'_>) -> Vec<ScalePoint> {
+        points(&store(ctx).methodology().scales.strength)
+    }
+    /// Influence 1..5.
+    async fn influence_scale(&self, ctx: &Context<'_>) -> Vec<ScalePoint> {
+        points(&store(ctx).methodology().scales.influence)
+    }
+    /// Attitude -2..2.
+    async fn attitude_scale(&self, ctx: &Context<'_>) -> Vec<ScalePoint> {
+        points(&store(ctx).methodology().scales.attitude)
+    }
+}

@@ -1,0 +1,144 @@
+//! The query root.
+
+use async_graphql::{
+    connection::{query, Connection, Edge, EmptyFields},
+    Context, Object, Result, ID,
+};
+
+use super::{
+    error::Coded,
+    ids::parse,
+    objects::{AccountConnectionFields, MethodologyInfo},
+};
+use crate::{
+    domain::{Account, Competitor, Employee, Interaction, Opportunity, Person, SupportResource},
+    store::Store,
+    Error,
+};
+
+/// Largest page a connection returns.
+pub const MAX_PAGE_SIZE: usize = 100;
+const DEFAULT_PAGE_SIZE: usize = 20;
+
+pub struct QueryRoot;
+
+fn store<'a>(ctx: &Context<'a>) -> &'a Store {
+    ctx.data_unchecked::<Store>()
+}
+
+#[Object]
+impl QueryRoot {
+    /// Accounts by normalised name, Relay-style. `search` matches part of the
+    /// normalised name.
+    async fn accounts(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, at most 100 (default 20).")] first: Option<i32>,
+        after: Option<String>,
+        search: Option<String>,
+    ) -> Result<Connection<usize, Account, AccountConnectionFields, EmptyFields>> {
+        if let Some(f) = first {
+            if f < 0 || f as usize > MAX_PAGE_SIZE {
+                return Err(Error::invalid(
+                    "first",
+                    format!("must be between 0 and {MAX_PAGE_SIZE}, got {f}"),
+                ))
+                .coded();
+            }
+        }
+        let store = store(ctx);
+        query(
+            after,
+            None,
+            first,
+            None,
+            |after: Option<usize>, _before, first, _last| async move {
+                let offset = after.map(|a| a + 1).unwrap_or(0);
+                let limit = first.unwrap_or(DEFAULT_PAGE_SIZE).min(MAX_PAGE_SIZE);
+                let page = store
+                    .accounts(search.as_deref(), offset as i64, limit as i64)
+                    .await
+                    .coded()?;
+                let has_next = (offset + page.accounts.len()) < page.total as usize;
+                let mut connection = Connection::with_additional_fields(
+                    offset > 0,
+                    has_next,
+                    AccountConnectionFields {
+                        total_count: page.total,
+                    },
+                );
+                connection.edges.extend(
+                    page.accounts
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, a)| Edge::new(offset + i, a)),
+                );
+                Ok::<_, async_graphql::Error>(connection)
+            },
+        )
+        .await
+    }
+
+    /// An account by id; null if there is none.
+    async fn account(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Account>> {
+        let id = parse("id", &id).coded()?;
+        store(ctx).account(id).await.coded()
+    }
+
+    /// The account a name refers to once normalised ("Acme Tech Co., Ltd." finds
+    /// "ACME Tech"); null if none.
+    async fn account_by_name(&self, ctx: &Context<'_>, name: String) -> Result<Option<Account>> {
+        store(ctx).account_by_name(&name).await.coded()
+    }
+
+    async fn person(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Person>> {
+        let id = parse("id", &id).coded()?;
+        store(ctx).person(id).await.coded()
+    }
+
+    async fn opportunity(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Opportunity>> {
+        let id = parse("id", &id).coded()?;
+        store(ctx).opportunity(id).await.coded()
+    }
+
+    async fn employee(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Employee>> {
+        let id = parse("id", &id).coded()?;
+        store(ctx).employee(id).await.coded()
+    }
+
+    /// Our employees, by name.
+    async fn employees(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = true)] include_departed: bool,
+    ) -> Result<Vec<Employee>> {
+        store(ctx).employees(include_departed).await.coded()
+    }
+
+    async fn competitor(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Competitor>> {
+        let id = parse("id", &id).coded()?;
+        store(ctx).competitor(id).await.coded()
+    }
+
+    async fn competitors(&self, ctx: &Context<'_>) -> Result<Vec<Competitor>> {
+        store(ctx).competitors().await.coded()
+    }
+
+    async fn interaction(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Interaction>> {
+        let id = parse("id", &id).coded()?;
+        store(ctx).interaction(id).await.coded()
+    }
+
+    async fn support_resources(&self, ctx: &Context<'_>) -> Result<Vec<SupportResource>> {
+        store(ctx).support_resources().await.coded()
+    }
+
+    /// The methodology in force: version, vocabularies, stages and scales.
+    async fn methodology(&self, ctx: &Context<'_>) -> MethodologyInfo {
+        let m = store(ctx).methodology();
+        MethodologyInfo {
+            name: m.name.clone(),
+            version: m.version.clone(),
+        }
+    }
+}

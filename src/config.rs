@@ -1,0 +1,68 @@
+//! Command-line and environment settings. Every flag has an environment variable
+//! twin, so containers configure guanxi without arguments; `.env.sample` lists them.
+
+use std::{net::SocketAddr, path::PathBuf};
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::store::DEFAULT_DATABASE_URL;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "guanxi",
+    version,
+    about = "Relationship-graph and sales-methodology engine: maps who knows whom, scores it, serves it over GraphQL."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the GraphQL server (GraphiQL at /graphql).
+    Serve(ServeArgs),
+    /// Apply pending database migrations and exit.
+    Migrate(DataArgs),
+    /// Print the GraphQL schema (SDL) on stdout.
+    Schema,
+    /// Load the shipped demo data set into the database (idempotent).
+    Demo(DataArgs),
+    /// Work with methodology files.
+    Methodology {
+        #[command(subcommand)]
+        command: MethodologyCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MethodologyCommand {
+    /// Validate a methodology directory and report every problem with file and item.
+    Check {
+        /// The directory to check (default: ./methodology, else the built-in one).
+        dir: Option<PathBuf>,
+    },
+}
+
+/// Options shared by every subcommand that touches data.
+#[derive(Debug, Clone, Args)]
+pub struct DataArgs {
+    /// Database URL: `sqlite://FILE` (created if missing) or `postgres://...`.
+    #[arg(long = "database", env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+    pub database_url: String,
+    /// Methodology directory (default: ./methodology if present, else the built-in one).
+    #[arg(long, env = "GUANXI_METHODOLOGY")]
+    pub methodology: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, env = "GUANXI_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// Load the demo data set before serving (skipped where already present).
+    #[arg(long, env = "GUANXI_DEMO")]
+    pub demo: bool,
+}

@@ -1,0 +1,505 @@
+//! The demo data set: two customer accounts as a real account team would map them,
+//! shipped as `demo/demo.json` and loaded through the same store API (and so the
+//! same validation) as any user's data.
+//!
+//! Loading is idempotent: employees are matched by e-mail, competitors and accounts
+//! by normalised name, support resources by name; an account already present is
+//! left as it is, with everything under it.
+
+use std::{collections::HashMap, fmt};
+
+use serde::Deserialize;
+use time::{macros::time, Date, OffsetDateTime};
+use uuid::Uuid;
+
+use crate::{
+    domain::{
+        AccountInput, AssessmentInput, CompetitorInput, EmployeeInput, InteractionInput,
+        MemberInput, OpportunityInput, OpportunityPatch, PersonInput, ReportingLineInput,
+        SupportResourceInput,
+    },
+    store::Store,
+    Error, Result,
+};
+
+const DEMO_JSON: &str = include_str!("../demo/demo.json");
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct DemoSet {
+    employees: Vec<DemoEmployee>,
+    competitors: Vec<DemoCompetitor>,
+    accounts: Vec<DemoAccount>,
+    employee_ties: Vec<DemoEmployeeTie>,
+    support_resources: Vec<DemoSupport>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct DemoEmployee {
+    name: String,
+    email: String,
+    role: String,
+    team: Option<String>,
+    status: Option<String>,
+    departed_on: Option<Date>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoCompetitor {
+    name: String,
+    note: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct DemoAccount {
+    name: String,
+    industry: String,
+    region: String,
+    tier: String,
+    owner_team: Option<String>,
+    people: Vec<DemoPerson>,
+    dotted_lines: Vec<DemoDottedLine>,
+    opportunities: Vec<DemoOpportunity>,
+    relationships: Vec<DemoRelationship>,
+    interactions: Vec<DemoInteraction>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct DemoPerson {
+    name: String,
+    title: Option<String>,
+    department: String,
+    level: String,
+    email: Option<String>,
+    phone: Option<String>,
+    reports_to: Option<String>,
+    since: Date,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoDottedLine {
+    person: String,
+    manager: String,
+    since: Date,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct DemoOpportunity {
+    name: String,
+    amount: f64,
+    currency: String,
+    owner: Option<String>,
+    expected_sign_date: Option<Date>,
+    competitors: Vec<String>,
+    history: Vec<DemoStage>,
+    note: Option<String>,
+    chain: Vec<DemoMember>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoStage {
+    stage: String,
+    outcome: Option<String>,
+    on: Date,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoMember {
+    person: String,
+    role: String,
+    influence: Option<i64>,
+    attitude: Option<i64>,
+    favours: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct DemoRelationship {
+    employee: Option<String>,
+    person: String,
+    other_person: Option<String>,
+    competitor: Option<String>,
+    tie: Option<String>,
+    history: Vec<DemoAssessment>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoAssessment {
+    strength: i64,
+    on: Date,
+    by: Option<String>,
+    note: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoInteraction {
+    kind: String,
+    on: Date,
+    subject: Option<String>,
+    note: Option<String>,
+    employees: Vec<String>,
+    people: Vec<String>,
+    opportunity: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct DemoEmployeeTie {
+    employee: String,
+    other_employee: String,
+    strength: i64,
+    on: Date,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoSupport {
+    name: String,
+    kind: String,
+    capacity: i64,
+    unit: Option<String>,
+    employee: Option<String>,
+}
+
+/// What a load did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct DemoSummary {
+    pub accounts_created: usize,
+    pub accounts_present: usize,
+    pub people: usize,
+    pub opportunities: usize,
+    pub assessments: usize,
+    pub interactions: usize,
+    pub employees_created: usize,
+}
+
+impl fmt::Display for DemoSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.accounts_created == 0 {
+            return write!(
+                f,
+                "demo data already present ({} accounts); nothing changed",
+                self.accounts_present
+            );
+        }
+        write!(
+            f,
+            "demo data loaded: {} accounts, {} people, {} opportunities, {} assessments, {} interactions, {} employees",
+            self.accounts_created,
+            self.people,
+            self.opportunities,
+            self.assessments,
+            self.interactions,
+            self.employees_created
+        )
+    }
+}
+
+fn at_ten(d: Date) -> OffsetDateTime {
+    d.with_time(time!(10:00)).assume_utc()
+}
+
+fn lookup(map: &HashMap<String, Uuid>, what: &str, key: &str) -> Result<Uuid> {
+    map.get(key).copied().ok_or_else(|| {
+        Error::Internal(anyhow::anyhow!("demo data names an unknown {what} '{key}'"))
+    })
+}
+
+/// Loads the demo data set into the store, skipping what is already there.
+pub async fn load(store: &Store) -> Result<DemoSummary> {
+    let set: DemoSet = serde_json::from_str(DEMO_JSON)
+        .map_err(|e| Error::Internal(anyhow::anyhow!("demo/demo.json is malformed: {e}")))?;
+    let mut summary = DemoSummary::default();
+
+    let mut employees: HashMap<String, Uuid> = store
+        .employees(true)
+        .await?
+        .into_iter()
+        .map(|e| (e.email, e.employee_id))
+        .collect();
+    for e in &set.employees {
+        if employees.contains_key(&e.email) {
+            continue;
+        }
+        let created = store
+            .create_employee(&EmployeeInput {
+                name: e.name.clone(),
+                email: e.email.clone(),
+                role: e.role.clone(),
+                team: e.team.clone(),
+                status: e.status.clone().unwrap_or_else(|| "active".into()),
+                departed_on: e.departed_on,
+            })
+            .await?;
+        employees.insert(created.email, created.employee_id);
+        summary.employees_created += 1;
+    }
+
+    let mut competitors: HashMap<String, Uuid> = HashMap::new();
+    let existing = store.competitors().await?;
+    for c in &set.competitors {
+        let key = crate::domain::normalise_organisation(&c.name);
+        let id = match existing.iter().find(|x| x.name_key == key) {
+            Some(x) => x.competitor_id,
+            None => {
+                store
+                    .create_competitor(&CompetitorInput {
+                        name: c.name.clone(),
+                        note: c.note.clone(),
+                    })
+                    .await?
+                    .competitor_id
+            }
+        };
+        competitors.insert(c.name.clone(), id);
+    }
+
+    for a in &set.accounts {
+        if store.account_by_name(&a.name).await?.is_some() {
+            summary.accounts_present += 1;
+            continue;
+        }
+        load_account(store, a, &employees, &competitors, &mut summary).await?;
+    }
+
+    if summary.accounts_created > 0 {
+        for t in &set.employee_ties {
+            store
+                .assess_relationship(&AssessmentInput {
+                    employee_id: Some(lookup(&employees, "employee", &t.employee)?),
+                    other_employee_id: Some(lookup(&employees, "employee", &t.other_employee)?),
+                    strength: t.strength,
+                    source: Some("judgement".into()),
+                    assessed_at: Some(at_ten(t.on)),
+                    ..Default::default()
+                })
+                .await?;
+            summary.assessments += 1;
+        }
+    }
+
+    let resources = store.support_resources().await?;
+    for r in &set.support_resources {
+        if resources.iter().any(|x| x.name == r.name) {
+            continue;
+        }
+        store
+            .create_support_resource(&SupportResourceInput {
+                name: r.name.clone(),
+                kind: r.kind.clone(),
+                capacity: r.capacity,
+                unit: r.unit.clone(),
+                employee_id: r
+                    .employee
+                    .as_deref()
+                    .map(|e| lookup(&employees, "employee", e))
+                    .transpose()?,
+            })
+            .await?;
+    }
+    Ok(summary)
+}
+
+async fn load_account(
+    store: &Store,
+    a: &DemoAccount,
+    employees: &HashMap<String, Uuid>,
+    competitors: &HashMap<String, Uuid>,
+    summary: &mut DemoSummary,
+) -> Result<()> {
+    let account = store
+        .create_account(&AccountInput {
+            name: a.name.clone(),
+            industry: a.industry.clone(),
+            region: a.region.clone(),
+            tier: a.tier.clone(),
+            owner_team: a.owner_team.clone(),
+        })
+        .await?;
+    summary.accounts_created += 1;
+
+    // People in file order: a manager always comes before their reports.
+    let mut people: HashMap<String, Uuid> = HashMap::new();
+    for p in &a.people {
+        let reports_to = p
+            .reports_to
+            .as_deref()
+            .map(|m| lookup(&people, "person", m))
+            .transpose()?;
+        let created = store
+            .create_person(&PersonInput {
+                account_id: account.account_id,
+                name: p.name.clone(),
+                title: p.title.clone(),
+                department: p.department.clone(),
+                level: p.level.clone(),
+                email: p.email.clone(),
+                phone: p.phone.clone(),
+                reports_to,
+                since: Some(p.since),
+            })
+            .await?;
+        people.insert(p.name.clone(), created.person_id);
+        summary.people += 1;
+    }
+    for d in &a.dotted_lines {
+        store
+            .set_reporting_line(&ReportingLineInput {
+                person_id: lookup(&people, "person", &d.person)?,
+                manager_id: lookup(&people, "person", &d.manager)?,
+                kind: "dotted".into(),
+                valid_from: Some(d.since),
+                valid_to: None,
+            })
+            .await?;
+    }
+
+    let mut opportunities: HashMap<String, Uuid> = HashMap::new();
+    for o in &a.opportunities {
+        let Some((first, rest)) = o.history.split_first() else {
+            return Err(Error::Internal(anyhow::anyhow!(
+                "demo opportunity '{}' has no history",
+                o.name
+            )));
+        };
+        let owner = o
+            .owner
+            .as_deref()
+            .map(|e| lookup(employees, "employee", e))
+            .transpose()?;
+        let created = store
+            .create_opportunity(&OpportunityInput {
+                account_id: account.account_id,
+                name: o.name.clone(),
+                amount: o.amount,
+                currency: o.currency.clone(),
+                stage: first.stage.clone(),
+                expected_sign_date: o.expected_sign_date,
+                outcome: first.outcome.clone(),
+                owner_id: owner,
+                competitor_ids: Some(
+                    o.competitors
+                        .iter()
+                        .map(|c| lookup(competitors, "competitor", c))
+                        .collect::<Result<_>>()?,
+                ),
+                note: o.note.clone(),
+                changed_on: Some(first.on),
+                changed_by: owner,
+            })
+            .await?;
+        for step in rest {
+            store
+                .update_opportunity(
+                    created.opportunity_id,
+                    OpportunityPatch {
+                        stage: Some(step.stage.clone()),
+                        outcome: step.outcome.clone(),
+                        changed_on: Some(step.on),
+                        changed_by: owner,
+                        ..Default::default()
+                    },
+                )
+                .await?;
+        }
+        let members = o
+            .chain
+            .iter()
+            .map(|m| {
+                Ok(MemberInput {
+                    person_id: lookup(&people, "person", &m.person)?,
+                    buying_role: m.role.clone(),
+                    influence: m.influence,
+                    attitude: m.attitude,
+                    favoured_competitor_id: m
+                        .favours
+                        .as_deref()
+                        .map(|c| lookup(competitors, "competitor", c))
+                        .transpose()?,
+                    note: None,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        store
+            .set_decision_chain(created.opportunity_id, &members, true)
+            .await?;
+        opportunities.insert(o.name.clone(), created.opportunity_id);
+        summary.opportunities += 1;
+    }
+
+    for r in &a.relationships {
+        for h in &r.history {
+            store
+                .assess_relationship(&AssessmentInput {
+                    employee_id: r
+                        .employee
+                        .as_deref()
+                        .map(|e| lookup(employees, "employee", e))
+                        .transpose()?,
+                    person_id: Some(lookup(&people, "person", &r.person)?),
+                    other_person_id: r
+                        .other_person
+                        .as_deref()
+                        .map(|p| lookup(&people, "person", p))
+                        .transpose()?,
+                    competitor_id: r
+                        .competitor
+                        .as_deref()
+                        .map(|c| lookup(competitors, "competitor", c))
+                        .transpose()?,
+                    other_employee_id: None,
+                    tie: r.tie.clone(),
+                    strength: h.strength,
+                    note: h.note.clone(),
+                    source: Some("judgement".into()),
+                    assessed_by: h
+                        .by
+                        .as_deref()
+                        .map(|e| lookup(employees, "employee", e))
+                        .transpose()?,
+                    assessed_at: Some(at_ten(h.on)),
+                })
+                .await?;
+            summary.assessments += 1;
+        }
+    }
+
+    for i in &a.interactions {
+        store
+            .record_interaction(&InteractionInput {
+                account_id: account.account_id,
+                opportunity_id: i
+                    .opportunity
+                    .as_deref()
+                    .map(|o| lookup(&opportunities, "opportunity", o))
+                    .transpose()?,
+                kind: i.kind.clone(),
+                occurred_on: Some(i.on),
+                subject: i.subject.clone(),
+                note: i.note.clone(),
+                employee_ids: i
+                    .employees
+                    .iter()
+                    .map(|e| lookup(employees, "employee", e))
+                    .collect::<Result<_>>()?,
+                person_ids: i
+                    .people
+                    .iter()
+                    .map(|p| lookup(&people, "person", p))
+                    .collect::<Result<_>>()?,
+            })
+            .await?;
+        summary.interactions += 1;
+    }
+    Ok(())
+}

@@ -1,0 +1,99 @@
+//! Building and running the server.
+
+use std::{net::SocketAddr, sync::Arc};
+
+use tokio::net::TcpListener;
+
+use crate::{api, methodology::Methodology, store::Store, Error, Result};
+
+/// A bound, ready server. Binding happens in [`Application::build`] so callers (and
+/// tests on port 0) know the real address before it runs.
+pub struct Application {
+    listener: TcpListener,
+    addr: SocketAddr,
+    store: Store,
+}
+
+impl Application {
+    /// Opens the store, runs migrations, optionally loads the demo data, and binds.
+    pub async fn build(
+        addr: SocketAddr,
+        database_url: &str,
+        methodology: Arc<Methodology>,
+        demo: bool,
+    ) -> Result<Self> {
+        let store = Store::connect(database_url, methodology).await?;
+        store.migrate().await?;
+        if demo {
+            let summary = crate::demo::load(&store).await?;
+            tracing::info!(%summary, "demo data");
+        }
+        let listener = TcpListener::bind(addr).await.map_err(|e| {
+            Error::Internal(anyhow::Error::new(e).context(format!("cannot listen on {addr}")))
+        })?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| Error::Internal(anyhow::Error::new(e)))?;
+        Ok(Application {
+            listener,
+            addr,
+            store,
+        })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Serves until SIGTERM or Ctrl-C, then finishes in-flight requests.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.run_until(shutdown_signal()).await
+    }
+
+    /// Serves until `stop` completes; tests use it to stop a server on demand.
+    pub async fn run_until(
+        self,
+        stop: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let schema = api::schema(self.store.clone());
+        let app = api::router(schema, self.store.clone());
+        tracing::info!(
+            addr = %self.addr,
+            database = self.store.backend_name(),
+            methodology = %self.store.methodology().version,
+            "guanxi is serving GraphQL at http://{}/graphql",
+            self.addr
+        );
+        let result = axum::serve(self.listener, app)
+            .with_graceful_shutdown(stop)
+            .await;
+        self.store.close().await;
+        result
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
