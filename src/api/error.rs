@@ -41,11 +41,10 @@ impl<T> Coded<T> for crate::Result<T> {
     }
 }
 
-/// Gives every error of a response a code. Errors raised before execution (syntax,
-/// unknown fields, variables of the wrong type, unknown enum values) carry no path:
-/// they are the caller's mistakes and get `INVALID_INPUT`. An uncoded error with a
-/// path came out of a resolver without passing through [`Coded`], which is a bug of
-/// ours: `INTERNAL`.
+/// Gives every error of a response a code. Our own errors all pass through
+/// [`Coded`]; an uncoded error comes from the GraphQL layer's own checks (syntax,
+/// unknown fields, undefined variables, values of the wrong type, unknown enum
+/// values): the caller's mistake, so `INVALID_INPUT`.
 pub(crate) fn ensure_codes(response: &mut async_graphql::Response) {
     for error in &mut response.errors {
         let has_code = error
@@ -53,15 +52,10 @@ pub(crate) fn ensure_codes(response: &mut async_graphql::Response) {
             .as_ref()
             .is_some_and(|ext| ext.get("code").is_some());
         if !has_code {
-            let code = if error.path.is_empty() {
-                ErrorCode::InvalidInput
-            } else {
-                ErrorCode::Internal
-            };
             error
                 .extensions
                 .get_or_insert_with(Default::default)
-                .set("code", code.as_str());
+                .set("code", ErrorCode::InvalidInput.as_str());
         }
     }
 }

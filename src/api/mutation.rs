@@ -188,8 +188,9 @@ impl MutationRoot {
         ctx: &Context<'_>,
         opportunity_id: ID,
         members: Vec<DecisionChainMemberInput>,
-        #[graphql(default = false)] replace: bool,
+        #[graphql(desc = "Drop people not listed; false if left out.")] replace: Option<bool>,
     ) -> Result<Vec<DecisionChainMember>> {
+        let replace = replace.unwrap_or(false);
         check_batch("members", members.len()).coded()?;
         let opportunity_id = parse("opportunityId", &opportunity_id).coded()?;
         let members = members

@@ -23,7 +23,11 @@ impl Store {
         since: Option<time::Date>,
         limit: i64,
     ) -> Result<Vec<Interaction>> {
-        let since = since.unwrap_or(time::Date::MIN);
+        // Year 1 rather than `Date::MIN`: PostgreSQL's date range starts at 4713 BC
+        // and refuses the latter.
+        let since = since.unwrap_or_else(|| {
+            time::Date::from_calendar_date(1, time::Month::January, 1).unwrap_or(time::Date::MIN)
+        });
         with_pool!(self, pool => Ok(sqlx::query_as::<_, Interaction>(
             "select * from interaction where account_id = $1 and occurred_on >= $2
              order by occurred_on desc, interaction_id desc limit $3",

@@ -48,8 +48,8 @@ pub(crate) enum Backend {
 #[derive(Clone)]
 pub struct Store {
     pub(crate) backend: Backend,
-    /// SQLite allows one writer; serialising our own writers avoids the
-    /// read-then-write lock upgrade that fails with "database is locked".
+    /// SQLite allows one writer; serialising this process's writers keeps them
+    /// from queueing on SQLite's busy timeout.
     write_lock: Arc<tokio::sync::Mutex<()>>,
     /// The methodology writes are validated against and stamped with.
     pub(crate) methodology: Arc<Methodology>,
@@ -80,7 +80,10 @@ macro_rules! write_tx {
         let _guard = $store.write_guard().await;
         match &$store.backend {
             $crate::store::Backend::Sqlite(pool) => {
-                let mut $tx = pool.begin().await?;
+                // IMMEDIATE takes the write lock up front: a deferred transaction that
+                // reads first fails with "database is locked" when another process
+                // (a second server on the same file) wrote meanwhile.
+                let mut $tx = pool.begin_with("begin immediate").await?;
                 let out = $body;
                 $tx.commit().await?;
                 out
@@ -232,4 +235,38 @@ pub(crate) fn now() -> time::OffsetDateTime {
     let t = time::OffsetDateTime::now_utc();
     t.replace_nanosecond(t.nanosecond() / 1000 * 1000)
         .unwrap_or(t)
+}
+
+/// Every table of the domain, in dependency order.
+pub const TABLES: &[&str] = &[
+    "account",
+    "employee",
+    "competitor",
+    "person",
+    "position",
+    "reporting_line",
+    "opportunity",
+    "stage_change",
+    "opportunity_competitor",
+    "decision_chain_member",
+    "relationship",
+    "assessment",
+    "interaction",
+    "interaction_employee",
+    "interaction_person",
+    "support_resource",
+];
+
+impl Store {
+    /// Rows per table: a quick inventory for operators, and the way tests prove a
+    /// refused write changed nothing.
+    pub async fn row_counts(&self) -> Result<Vec<(&'static str, i64)>> {
+        let mut counts = Vec::with_capacity(TABLES.len());
+        for table in TABLES {
+            let sql = format!("select count(*) from {table}");
+            let n: i64 = with_pool!(self, pool => sqlx::query_scalar(&sql).fetch_one(pool).await?);
+            counts.push((*table, n));
+        }
+        Ok(counts)
+    }
 }

@@ -1,0 +1,242 @@
+//! Spawning a real server on a fresh database, once per backend.
+
+use std::sync::Arc;
+
+use guanxi::{methodology::Methodology, startup::Application, store::Store};
+use serde_json::{json, Value};
+use tokio::sync::oneshot;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A running server over its own database.
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    /// A second handle on the same database, for checks the API does not offer.
+    pub store: Store,
+    _stop: oneshot::Sender<()>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+pub fn methodology() -> Arc<Methodology> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("methodology");
+    Arc::new(Methodology::load(&dir).expect("the shipped methodology loads"))
+}
+
+/// The PostgreSQL server tests use, from `GUANXI_TEST_POSTGRES_URL`. Without it
+/// the PostgreSQL half is skipped, loudly; with `GUANXI_REQUIRE_POSTGRES=1` (as in
+/// CI) a missing server fails the test instead.
+pub fn postgres_admin_url() -> Option<String> {
+    match std::env::var("GUANXI_TEST_POSTGRES_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            if std::env::var("GUANXI_REQUIRE_POSTGRES").is_ok_and(|v| v == "1") {
+                panic!("GUANXI_REQUIRE_POSTGRES=1 but GUANXI_TEST_POSTGRES_URL is not set");
+            }
+            eprintln!(
+                "\n*** SKIPPED: the PostgreSQL half of this test. Set GUANXI_TEST_POSTGRES_URL \
+                 (e.g. postgres://postgres@localhost/postgres) to run it. ***\n"
+            );
+            None
+        }
+    }
+}
+
+/// Creates a uniquely named database on the test PostgreSQL server.
+pub async fn fresh_postgres_database() -> Option<String> {
+    use sqlx::Connection;
+    let admin = postgres_admin_url()?;
+    let name = format!("guanxi_test_{}", uuid::Uuid::new_v4().simple());
+    let mut conn = sqlx::PgConnection::connect(&admin)
+        .await
+        .expect("connect to the test PostgreSQL server");
+    sqlx::query(&format!("create database {name}"))
+        .execute(&mut conn)
+        .await
+        .expect("create a test database");
+    let (base, _) = admin.rsplit_once('/').expect("the URL names a database");
+    let query = admin
+        .split_once('?')
+        .map(|(_, q)| format!("?{q}"))
+        .unwrap_or_default();
+    Some(format!("{base}/{name}{query}"))
+}
+
+/// A fresh database URL for the backend, with the temp dir that holds a SQLite file.
+pub async fn fresh_database(backend: Backend) -> Option<(String, Option<tempfile::TempDir>)> {
+    match backend {
+        Backend::Sqlite => {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let url = format!("sqlite://{}", dir.path().join("guanxi.db").display());
+            Some((url, Some(dir)))
+        }
+        Backend::Postgres => fresh_postgres_database().await.map(|url| (url, None)),
+    }
+}
+
+/// Starts a server on port 0 over a fresh database; `None` when the backend is not
+/// available (PostgreSQL without a test server).
+pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    let (url, dir) = fresh_database(backend).await?;
+    Some(spawn_on(&url, dir).await)
+}
+
+/// Starts a server over an existing database (a second server on the same data).
+pub async fn spawn_on(url: &str, dir: Option<tempfile::TempDir>) -> TestApp {
+    if std::env::var("TEST_LOG").is_ok() {
+        guanxi::telemetry::init();
+    }
+    let app = Application::build("127.0.0.1:0".parse().unwrap(), url, methodology(), false)
+        .await
+        .expect("the server starts");
+    let address = format!("http://{}", app.addr());
+    let (stop, stopped) = oneshot::channel::<()>();
+    tokio::spawn(app.run_until(async move {
+        let _ = stopped.await;
+    }));
+    let store = Store::connect(url, methodology())
+        .await
+        .expect("second handle");
+    TestApp {
+        address,
+        client: reqwest::Client::new(),
+        store,
+        _stop: stop,
+        _dir: dir,
+    }
+}
+
+impl TestApp {
+    /// Posts a GraphQL operation and returns the whole JSON response.
+    pub async fn post_graphql(&self, query: &str, variables: Value) -> Value {
+        let response = self
+            .client
+            .post(format!("{}/graphql", self.address))
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .expect("request sent");
+        assert!(
+            response.status().is_success(),
+            "HTTP {} for {query}",
+            response.status()
+        );
+        response.json().await.expect("JSON body")
+    }
+
+    /// Posts an operation that must succeed and returns its `data`.
+    pub async fn ok(&self, query: &str, variables: Value) -> Value {
+        let body = self.post_graphql(query, variables).await;
+        assert!(
+            body.get("errors").is_none(),
+            "unexpected errors: {}",
+            serde_json::to_string_pretty(&body["errors"]).unwrap()
+        );
+        body["data"].clone()
+    }
+
+    /// Posts an operation that must fail and returns its first error's code.
+    pub async fn error_code(&self, query: &str, variables: Value) -> String {
+        let body = self.post_graphql(query, variables).await;
+        let errors = body["errors"]
+            .as_array()
+            .unwrap_or_else(|| panic!("expected an error, got {body}"));
+        assert!(!errors.is_empty());
+        errors[0]["extensions"]["code"]
+            .as_str()
+            .unwrap_or_else(|| panic!("error without a code: {body}"))
+            .to_owned()
+    }
+
+    /// Posts an operation that must fail and returns the first error object.
+    pub async fn error(&self, query: &str, variables: Value) -> Value {
+        let body = self.post_graphql(query, variables).await;
+        body["errors"][0].clone()
+    }
+
+    pub async fn counts(&self) -> Vec<(&'static str, i64)> {
+        self.store.row_counts().await.expect("row counts")
+    }
+}
+
+/// Runs a scenario against SQLite and against PostgreSQL, as two tests.
+#[macro_export]
+macro_rules! both_backends {
+    ($($scenario:ident),+ $(,)?) => {
+        $(
+            mod $scenario {
+                use $crate::helpers::{spawn_app, Backend};
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    let app = spawn_app(Backend::Sqlite).await.expect("SQLite is always available");
+                    super::$scenario(app).await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    let Some(app) = spawn_app(Backend::Postgres).await else { return };
+                    super::$scenario(app).await;
+                }
+            }
+        )+
+    };
+}
+
+pub const ACCOUNT_FIELDS: &str = "id name nameKey industry region tier ownerTeam version";
+
+/// Creates an account and returns its id.
+pub async fn create_account(app: &TestApp, name: &str) -> String {
+    let data = app
+        .ok(
+            "mutation($input: CreateAccountInput!) { createAccount(input: $input) { id } }",
+            json!({ "input": { "name": name, "industry": "telecom", "region": "east_china", "tier": "key" } }),
+        )
+        .await;
+    data["createAccount"]["id"].as_str().unwrap().to_owned()
+}
+
+pub async fn create_person(app: &TestApp, account_id: &str, name: &str, level: &str) -> String {
+    let data = app
+        .ok(
+            "mutation($input: CreatePersonInput!) { createPerson(input: $input) { id } }",
+            json!({ "input": { "accountId": account_id, "name": name, "department": "it", "level": level } }),
+        )
+        .await;
+    data["createPerson"]["id"].as_str().unwrap().to_owned()
+}
+
+pub async fn create_employee(app: &TestApp, name: &str, email: &str, role: &str) -> String {
+    let data = app
+        .ok(
+            "mutation($input: CreateEmployeeInput!) { createEmployee(input: $input) { id } }",
+            json!({ "input": { "name": name, "email": email, "role": role } }),
+        )
+        .await;
+    data["createEmployee"]["id"].as_str().unwrap().to_owned()
+}
+
+pub async fn create_competitor(app: &TestApp, name: &str) -> String {
+    let data = app
+        .ok(
+            "mutation($input: CreateCompetitorInput!) { createCompetitor(input: $input) { id } }",
+            json!({ "input": { "name": name } }),
+        )
+        .await;
+    data["createCompetitor"]["id"].as_str().unwrap().to_owned()
+}
+
+pub async fn create_opportunity(app: &TestApp, account_id: &str, name: &str) -> String {
+    let data = app
+        .ok(
+            "mutation($input: CreateOpportunityInput!) { createOpportunity(input: $input) { id } }",
+            json!({ "input": { "accountId": account_id, "name": name, "amount": 1000000.0,
+                               "currency": "CNY", "stage": "qualify" } }),
+        )
+        .await;
+    data["createOpportunity"]["id"].as_str().unwrap().to_owned()
+}

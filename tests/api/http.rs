@@ -1,0 +1,110 @@
+//! The server's plain HTTP surface, the checked-in SDL and the demo data.
+
+use serde_json::json;
+
+use crate::{
+    both_backends,
+    helpers::{spawn_app, Backend, TestApp},
+};
+
+#[test]
+fn checked_in_schema_matches_the_code() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("graphql/schema.graphql");
+    let checked_in = std::fs::read_to_string(&path).expect("graphql/schema.graphql exists");
+    let generated = guanxi::api::sdl();
+    assert!(
+        checked_in == generated,
+        "graphql/schema.graphql is out of date; run `cargo run -- schema > graphql/schema.graphql`"
+    );
+}
+
+#[tokio::test]
+async fn health_and_graphiql_answer() {
+    let app = spawn_app(Backend::Sqlite).await.unwrap();
+    let health: serde_json::Value = app
+        .client
+        .get(format!("{}/healthz", app.address))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(health, json!({ "status": "ok", "database": "sqlite" }));
+    let page = app
+        .client
+        .get(format!("{}/graphql", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert!(page.status().is_success());
+    assert!(page.text().await.unwrap().contains("graphiql"));
+}
+
+both_backends!(demo_data_loads_once_and_reads_like_an_account_map);
+
+async fn demo_data_loads_once_and_reads_like_an_account_map(app: TestApp) {
+    let first = guanxi::demo::load(&app.store).await.expect("demo loads");
+    assert_eq!(first.accounts_created, 2);
+    let counts = app.counts().await;
+    let second = guanxi::demo::load(&app.store)
+        .await
+        .expect("demo loads again");
+    assert_eq!(second.accounts_created, 0);
+    assert_eq!(app.counts().await, counts, "loading twice changes nothing");
+
+    let data = app
+        .ok(
+            "{ accounts { nodes { name tier people { level department } opportunities { name outcome stageHistory { stage } decisionChain { buyingRole } }
+                 competitors { name } employees { name } interactions(first: 500) { occurredOn } } }
+               employees { role status } competitors { name relationships { strength } } supportResources { kind } }",
+            json!({}),
+        )
+        .await;
+    let accounts = data["accounts"]["nodes"].as_array().unwrap();
+    assert_eq!(accounts.len(), 2);
+    let largest = accounts
+        .iter()
+        .max_by_key(|a| a["people"].as_array().unwrap().len())
+        .unwrap();
+    let people = largest["people"].as_array().unwrap();
+    assert!(people.len() >= 30);
+    for level in ["executive", "management", "operational"] {
+        assert!(people.iter().any(|p| p["level"] == level), "{level}");
+    }
+    let departments: std::collections::HashSet<&str> = people
+        .iter()
+        .map(|p| p["department"].as_str().unwrap())
+        .collect();
+    assert!(departments.len() >= 4);
+    let opportunities = largest["opportunities"].as_array().unwrap();
+    assert!(opportunities.len() >= 3);
+    assert!(opportunities.iter().any(|o| o["outcome"] == "WON"));
+    assert!(opportunities.iter().any(|o| o["outcome"] == "LOST"));
+    assert!(opportunities
+        .iter()
+        .any(|o| o["outcome"] == "OPEN" && o["stageHistory"].as_array().unwrap().len() > 2));
+    assert_eq!(largest["competitors"].as_array().unwrap().len(), 2);
+    let dates: Vec<&str> = largest["interactions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["occurredOn"].as_str().unwrap())
+        .collect();
+    let (newest, oldest) = (dates.first().unwrap(), dates.last().unwrap());
+    assert!(
+        &oldest[..7] <= "2026-06" && &newest[..7] >= "2026-11",
+        "six months: {oldest}..{newest}"
+    );
+    let employees = data["employees"].as_array().unwrap();
+    assert!(employees.len() >= 8);
+    for role in ["ar", "sr", "fr", "executive", "expert"] {
+        assert!(employees.iter().any(|e| e["role"] == role), "{role}");
+    }
+    assert!(employees.iter().any(|e| e["status"] == "DEPARTED"));
+    assert!(data["competitors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| !c["relationships"].as_array().unwrap().is_empty()));
+}

@@ -1,0 +1,12 @@
+//! API tests: a real HTTP server over a real database, once on SQLite and once on
+//! PostgreSQL for every scenario.
+
+mod helpers;
+
+mod accounts;
+mod http;
+mod opportunities;
+mod people;
+mod relationships;
+mod servers;
+mod validation;

@@ -1,0 +1,246 @@
+use serde_json::json;
+
+use crate::{
+    both_backends,
+    helpers::{create_account, create_competitor, create_employee, create_person, TestApp},
+};
+
+both_backends!(
+    assess_every_kind_of_relationship,
+    assessments_keep_history,
+    bad_assessments_change_nothing
+);
+
+const ASSESS: &str =
+    "mutation($input: AssessRelationshipInput!) { assessRelationship(input: $input) {
+    id strength strengthLabel source note assessedBy { name }
+    relationship { id kind strength tie employee { name } person { name } otherPerson { name }
+                   competitor { name } otherEmployee { name } account { name } } } }";
+
+async fn assess_every_kind_of_relationship(app: TestApp) {
+    let account = create_account(&app, "Huaxin Mobile").await;
+    let cfo = create_person(&app, &account, "赵立新", "executive").await;
+    let gm = create_person(&app, &account, "王建国", "executive").await;
+    let ar = create_employee(&app, "张伟", "zhang.wei@example.com", "ar").await;
+    let exec = create_employee(&app, "陈刚", "chen.gang@example.com", "executive").await;
+    let rival = create_competitor(&app, "Zhongtian Networks").await;
+
+    let ours = app
+        .ok(ASSESS, json!({ "input": { "employeeId": ar, "personId": cfo, "strength": 3, "note": "Met twice", "assessedBy": ar } }))
+        .await["assessRelationship"]
+        .clone();
+    assert_eq!(ours["strength"], 3);
+    assert_eq!(ours["strengthLabel"], "Trusts and shares");
+    assert_eq!(ours["source"], "JUDGEMENT");
+    assert_eq!(ours["assessedBy"]["name"], "张伟");
+    assert_eq!(ours["relationship"]["kind"], "EMPLOYEE_PERSON");
+    assert_eq!(ours["relationship"]["account"]["name"], "Huaxin Mobile");
+
+    let influence = app
+        .ok(
+            ASSESS,
+            json!({ "input": { "personId": cfo, "otherPersonId": gm, "strength": 4 } }),
+        )
+        .await["assessRelationship"]["relationship"]
+        .clone();
+    assert_eq!(influence["kind"], "PERSON_PERSON");
+    assert_eq!(influence["tie"], "INFLUENCES");
+    assert_eq!(influence["otherPerson"]["name"], "王建国");
+
+    let theirs = app
+        .ok(ASSESS, json!({ "input": { "competitorId": rival, "personId": cfo, "strength": 4, "source": "IMPORT" } }))
+        .await["assessRelationship"]
+        .clone();
+    assert_eq!(theirs["source"], "IMPORT");
+    assert_eq!(theirs["relationship"]["kind"], "COMPETITOR_PERSON");
+
+    let colleagues = app
+        .ok(
+            ASSESS,
+            json!({ "input": { "employeeId": exec, "otherEmployeeId": ar, "strength": 4 } }),
+        )
+        .await["assessRelationship"]["relationship"]
+        .clone();
+    assert_eq!(colleagues["kind"], "EMPLOYEE_EMPLOYEE");
+    assert_eq!(colleagues["account"], json!(null));
+    // The same two colleagues in the other order are the same edge.
+    let again = app
+        .ok(
+            ASSESS,
+            json!({ "input": { "employeeId": ar, "otherEmployeeId": exec, "strength": 5 } }),
+        )
+        .await["assessRelationship"]["relationship"]
+        .clone();
+    assert_eq!(again["id"], colleagues["id"]);
+    assert_eq!(again["strength"], 5);
+
+    let informal_ab = app
+        .ok(ASSESS, json!({ "input": { "personId": cfo, "otherPersonId": gm, "tie": "INFORMAL", "strength": 2 } }))
+        .await["assessRelationship"]["relationship"]["id"]
+        .clone();
+    let informal_ba = app
+        .ok(ASSESS, json!({ "input": { "personId": gm, "otherPersonId": cfo, "tie": "INFORMAL", "strength": 3 } }))
+        .await["assessRelationship"]["relationship"]["id"]
+        .clone();
+    assert_eq!(informal_ab, informal_ba, "informal ties are symmetric");
+    assert_ne!(
+        informal_ab, influence["id"],
+        "an informal tie is another edge than influence"
+    );
+
+    let map = app
+        .ok(
+            "query($a: ID!, $p: ID!, $c: ID!) { account(id: $a) { relationships { kind } competitors { name } employees { name } }
+               person(id: $p) { relationships { kind strength } }
+               competitor(id: $c) { relationships { person { name } strength } } }",
+            json!({ "a": account, "p": cfo, "c": rival }),
+        )
+        .await;
+    assert_eq!(map["account"]["relationships"].as_array().unwrap().len(), 4);
+    assert_eq!(
+        map["account"]["competitors"],
+        json!([{ "name": "Zhongtian Networks" }])
+    );
+    assert_eq!(map["account"]["employees"], json!([{ "name": "张伟" }]));
+    assert_eq!(
+        map["competitor"]["relationships"],
+        json!([{ "person": { "name": "赵立新" }, "strength": 4 }])
+    );
+}
+
+async fn assessments_keep_history(app: TestApp) {
+    let account = create_account(&app, "Huaxin Mobile").await;
+    let person = create_person(&app, &account, "刘洋", "management").await;
+    let ar = create_employee(&app, "张伟", "zhang.wei@example.com", "ar").await;
+    let manager = create_employee(&app, "赵敏", "zhao.min@example.com", "sales_manager").await;
+    for (strength, at, by) in [
+        (2, "2026-05-20T10:00:00Z", &ar),
+        (5, "2026-09-15T10:00:00Z", &ar),
+        (3, "2026-07-01T10:00:00Z", &manager),
+    ] {
+        app.ok(
+            ASSESS,
+            json!({ "input": { "employeeId": ar, "personId": person, "strength": strength, "assessedAt": at, "assessedBy": by } }),
+        )
+        .await;
+    }
+    let read = app
+        .ok(
+            "query($a: ID!) { account(id: $a) { relationships { strength assessedAt assessments { strength assessedAt assessedBy { name } } } } }",
+            json!({ "a": account }),
+        )
+        .await;
+    let edge = &read["account"]["relationships"][0];
+    assert_eq!(
+        edge["strength"], 5,
+        "the latest assessment by date wins, not the last one entered"
+    );
+    let strengths: Vec<i64> = edge["assessments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["strength"].as_i64().unwrap())
+        .collect();
+    assert_eq!(
+        strengths,
+        vec![5, 3, 2],
+        "every assessment is kept, newest first"
+    );
+    assert_eq!(edge["assessments"][1]["assessedBy"]["name"], "赵敏");
+}
+
+async fn bad_assessments_change_nothing(app: TestApp) {
+    let account = create_account(&app, "Huaxin Mobile").await;
+    let other = create_account(&app, "Eastern Grid").await;
+    let person = create_person(&app, &account, "刘洋", "management").await;
+    let outsider = create_person(&app, &other, "X", "management").await;
+    let ar = create_employee(&app, "张伟", "zhang.wei@example.com", "ar").await;
+    let rival = create_competitor(&app, "Orion").await;
+    let before = app.counts().await;
+    let cases = [
+        (
+            json!({ "employeeId": ar, "personId": person, "strength": 6 }),
+            "INVALID_INPUT",
+            "strength",
+        ),
+        (
+            json!({ "employeeId": ar, "personId": person, "strength": -1 }),
+            "INVALID_INPUT",
+            "strength",
+        ),
+        (
+            json!({ "employeeId": ar, "personId": person, "strength": 99999999999i64 }),
+            "INVALID_INPUT",
+            "",
+        ),
+        (
+            json!({ "employeeId": ar, "strength": 3 }),
+            "INVALID_INPUT",
+            "",
+        ),
+        (
+            json!({ "employeeId": ar, "personId": person, "competitorId": rival, "strength": 3 }),
+            "INVALID_INPUT",
+            "",
+        ),
+        (
+            json!({ "personId": person, "otherPersonId": person, "strength": 3 }),
+            "INVALID_INPUT",
+            "otherPersonId",
+        ),
+        (
+            json!({ "personId": person, "otherPersonId": outsider, "strength": 3 }),
+            "INVALID_INPUT",
+            "otherPersonId",
+        ),
+        (
+            json!({ "employeeId": ar, "personId": person, "tie": "INFORMAL", "strength": 3 }),
+            "INVALID_INPUT",
+            "tie",
+        ),
+        (
+            json!({ "employeeId": ar, "personId": "00000000-0000-7000-8000-000000000000", "strength": 3 }),
+            "NOT_FOUND",
+            "",
+        ),
+        (
+            json!({ "employeeId": "00000000-0000-7000-8000-000000000000", "personId": person, "strength": 3 }),
+            "NOT_FOUND",
+            "",
+        ),
+        (
+            json!({ "competitorId": "00000000-0000-7000-8000-000000000000", "personId": person, "strength": 3 }),
+            "NOT_FOUND",
+            "",
+        ),
+        (
+            json!({ "employeeId": ar, "personId": person, "strength": 3, "source": "RUMOUR" }),
+            "INVALID_INPUT",
+            "",
+        ),
+        (
+            json!({ "employeeId": ar, "personId": person, "strength": "strong" }),
+            "INVALID_INPUT",
+            "",
+        ),
+    ];
+    for (input, code, field) in cases {
+        let error = app.error(ASSESS, json!({ "input": input })).await;
+        assert_eq!(error["extensions"]["code"], code, "{input}: {error}");
+        if !field.is_empty() {
+            assert_eq!(error["extensions"]["field"], field, "{input}");
+        }
+    }
+    // The strength as a literal, not a variable, takes the same path.
+    let literal = format!(
+        "mutation {{ assessRelationship(input: {{ employeeId: \"{ar}\", personId: \"{person}\", strength: 7, note: \"x\" }}) {{ id }} }}"
+    );
+    let error = app.error(&literal, json!({})).await;
+    assert_eq!(error["extensions"]["code"], "INVALID_INPUT");
+    assert_eq!(error["extensions"]["field"], "strength");
+    assert!(error["message"]
+        .as_str()
+        .unwrap()
+        .contains("between 0 and 5"));
+    assert_eq!(app.counts().await, before);
+}

@@ -1,0 +1,47 @@
+//! Malformed requests: every error carries a code, none is a 5xx.
+
+use serde_json::json;
+
+use crate::{both_backends, helpers::TestApp};
+
+both_backends!(malformed_requests_get_codes_not_failures);
+
+async fn malformed_requests_get_codes_not_failures(app: TestApp) {
+    let cases = [
+        ("{ accounts { nodes { nope } } }", json!({})),
+        ("{ accounts(first: \"ten\") { totalCount } }", json!({})),
+        ("mutation { createAccount(input: { name: \"A\" }) { id } }", json!({})),
+        ("query($id: ID!) { account(id: $id) { id } }", json!({})),
+        ("query($id: ID!) { account(id: $id) { id } }", json!({ "id": "not-a-uuid" })),
+        ("{ employees(includeDeparted: MAYBE) { id } }", json!({})),
+        ("this is not graphql", json!({})),
+        ("mutation { createEmployee(input: { name: \"A\", email: \"a@b.cn\", role: \"ar\", status: RETIRED }) { id } }", json!({})),
+    ];
+    for (query, variables) in cases {
+        let body = app.post_graphql(query, variables).await;
+        let code = body["errors"][0]["extensions"]["code"].as_str();
+        assert_eq!(code, Some("INVALID_INPUT"), "{query}: {body}");
+    }
+    // A body that is not JSON at all is refused at the door, not with a 500.
+    let response = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_client_error(), "{}", response.status());
+    // Deeply nested queries are refused by the depth limit.
+    let mut deep = String::from("id");
+    for _ in 0..20 {
+        deep = format!("account {{ people {{ account {{ {deep} }} }} }}");
+    }
+    let body = app
+        .post_graphql(
+            &format!("{{ person(id: \"00000000-0000-7000-8000-000000000000\") {{ {deep} }} }}"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(body["errors"][0]["extensions"]["code"], "INVALID_INPUT");
+}
