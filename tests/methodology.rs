@@ -1,0 +1,220 @@
+//! The methodology loader against real files: the shipped directory, and copies of
+//! it broken one way at a time. Every error names the file and the item.
+
+use std::path::{Path, PathBuf};
+
+use guanxi::methodology::{Methodology, MethodologyError};
+
+fn shipped() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("methodology")
+}
+
+/// A copy of the shipped methodology with one file rewritten by `edit`.
+fn broken(file: &str, edit: impl Fn(String) -> String) -> (tempfile::TempDir, MethodologyError) {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(shipped()).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
+    }
+    let path = dir.path().join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, edit(text)).unwrap();
+    let error = Methodology::load(dir.path()).expect_err("the broken copy must be refused");
+    (dir, error)
+}
+
+fn assert_problem(error: &MethodologyError, file: &str, item: &str, message_part: &str) {
+    assert!(
+        error
+            .problems
+            .iter()
+            .any(|p| p.file.ends_with(file) && p.item == item && p.message.contains(message_part)),
+        "expected {file}: {item}: …{message_part}…, got:\n{error}"
+    );
+}
+
+#[test]
+fn the_shipped_methodology_loads() {
+    let m = Methodology::load(&shipped()).unwrap();
+    assert_eq!(m.version, "2026.11");
+    assert_eq!(m.vocabularies.stages.len(), 6);
+    assert!(m.vocabularies.buying_roles.contains("decision_maker"));
+    assert_eq!(m.scales.strength.len(), 6);
+    assert!((m.scales.introduction.hop_factor - 0.85).abs() < 1e-9);
+    assert_eq!(m.vocabularies.levels.rank("executive"), Some(0));
+}
+
+#[test]
+fn the_embedded_copy_equals_the_directory() {
+    let embedded = Methodology::embedded().unwrap();
+    let on_disk = Methodology::load(&shipped()).unwrap();
+    assert_eq!(embedded.version, on_disk.version);
+    assert_eq!(embedded.scales, on_disk.scales);
+    assert_eq!(embedded.vocabularies.stages, on_disk.vocabularies.stages);
+}
+
+#[test]
+fn a_duplicate_id_is_named() {
+    let (_dir, e) = broken("vocabularies.toml", |t| {
+        t.replacen("id = \"key\"", "id = \"strategic\"", 1)
+    });
+    assert_problem(
+        &e,
+        "vocabularies.toml",
+        "tiers[1].id",
+        "duplicate id 'strategic'",
+    );
+}
+
+#[test]
+fn a_bad_hop_factor_is_named() {
+    let (_dir, e) = broken("scales.toml", |t| {
+        t.replace("hop_factor = 0.85", "hop_factor = 1.5")
+    });
+    assert_problem(
+        &e,
+        "scales.toml",
+        "introduction.hop_factor",
+        "strictly between 0 and 1",
+    );
+}
+
+#[test]
+fn a_gap_in_a_scale_is_named() {
+    let (_dir, e) = broken("scales.toml", |t| {
+        t.replacen(
+            "value = 4\nid = \"supports\"",
+            "value = 3\nid = \"supports\"",
+            1,
+        )
+    });
+    assert_problem(&e, "scales.toml", "strength", "no label for value 4");
+    assert_problem(
+        &e,
+        "scales.toml",
+        "strength",
+        "value 3 is labelled more than once",
+    );
+}
+
+#[test]
+fn an_unknown_field_is_a_syntax_problem_with_its_line() {
+    let (_dir, e) = broken("stages.toml", |t| {
+        t.replacen(
+            "expected_days = 21",
+            "expected_days = 21\nexpected_dayz = 3",
+            1,
+        )
+    });
+    assert_problem(&e, "stages.toml", "-", "expected_dayz");
+    assert!(e.to_string().contains("line"), "{e}");
+}
+
+#[test]
+fn an_out_of_range_probability_is_named() {
+    let (_dir, e) = broken("stages.toml", |t| {
+        t.replacen("probability = 0.05", "probability = 5", 1)
+    });
+    assert_problem(&e, "stages.toml", "stages[0].probability", "within 0..1");
+}
+
+#[test]
+fn a_bad_id_and_an_empty_label_are_named() {
+    let (_dir, e) = broken("vocabularies.toml", |t| {
+        t.replacen("id = \"telecom\"", "id = \"Tele Com\"", 1)
+            .replacen("label = \"Banking and finance\"", "label = \" \"", 1)
+    });
+    assert_problem(
+        &e,
+        "vocabularies.toml",
+        "industries[0].id",
+        "not a valid id",
+    );
+    assert_problem(
+        &e,
+        "vocabularies.toml",
+        "industries[1].label",
+        "must not be empty",
+    );
+}
+
+#[test]
+fn a_required_buying_role_cannot_be_dropped() {
+    let (_dir, e) = broken("vocabularies.toml", |t| {
+        t.replace("id = \"decision_maker\"", "id = \"boss\"")
+    });
+    assert_problem(
+        &e,
+        "vocabularies.toml",
+        "buying_roles",
+        "must include 'decision_maker'",
+    );
+}
+
+#[test]
+fn a_missing_file_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = Methodology::load(dir.path()).unwrap_err();
+    for file in [
+        "methodology.toml",
+        "scales.toml",
+        "vocabularies.toml",
+        "stages.toml",
+    ] {
+        assert_problem(&e, file, "-", "cannot read");
+    }
+}
+
+#[test]
+fn every_problem_is_reported_at_once() {
+    let (_dir, e) = broken("scales.toml", |t| {
+        t.replace("hop_factor = 0.85", "hop_factor = 0")
+            .replace("half_life_days = 90.0", "half_life_days = -1.0")
+    });
+    assert!(e.problems.len() >= 2, "{e}");
+}
+
+#[test]
+fn the_cli_check_reports_file_and_item() {
+    let (dir, _) = broken("scales.toml", |t| {
+        t.replace("hop_factor = 0.85", "hop_factor = 2")
+    });
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_guanxi"))
+        .args(["methodology", "check"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("scales.toml: introduction.hop_factor"),
+        "{stderr}"
+    );
+    let ok = std::process::Command::new(env!("CARGO_BIN_EXE_guanxi"))
+        .args(["methodology", "check"])
+        .arg(shipped())
+        .output()
+        .unwrap();
+    assert!(ok.status.success());
+}
+
+#[test]
+fn the_server_refuses_to_start_on_a_bad_methodology() {
+    let (dir, _) = broken("stages.toml", |t| {
+        t.replacen("id = \"qualify\"", "id = \"validate_lead\"", 1)
+    });
+    let db = tempfile::tempdir().unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_guanxi"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--methodology"])
+        .arg(dir.path())
+        .arg("--database")
+        .arg(format!("sqlite://{}", db.path().join("x.db").display()))
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("stages.toml: stages[1].id: duplicate id 'validate_lead'"),
+        "{stderr}"
+    );
+}
