@@ -16,7 +16,7 @@ use crate::{
     domain::{
         AccountInput, AssessmentInput, CompetitorInput, EmployeeInput, InteractionInput,
         MemberInput, OpportunityInput, OpportunityPatch, PersonInput, ReportingLineInput,
-        SupportResourceInput,
+        SupportResourceInput, TeamMemberInput,
     },
     store::Store,
     Error, Result,
@@ -97,9 +97,18 @@ struct DemoOpportunity {
     owner: Option<String>,
     expected_sign_date: Option<Date>,
     competitors: Vec<String>,
+    #[serde(default)]
+    team: Vec<DemoTeamMember>,
     history: Vec<DemoStage>,
     note: Option<String>,
     chain: Vec<DemoMember>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoTeamMember {
+    employee: String,
+    role: String,
 }
 
 #[derive(Deserialize)]
@@ -391,6 +400,17 @@ async fn load_account(
                     o.competitors
                         .iter()
                         .map(|c| lookup(competitors, "competitor", c))
+                        .collect::<Result<_>>()?,
+                ),
+                team: Some(
+                    o.team
+                        .iter()
+                        .map(|m| {
+                            Ok(TeamMemberInput {
+                                employee_id: lookup(employees, "employee", &m.employee)?,
+                                role: m.role.clone(),
+                            })
+                        })
                         .collect::<Result<_>>()?,
                 ),
                 note: o.note.clone(),

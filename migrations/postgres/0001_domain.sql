@@ -127,6 +127,15 @@ create table opportunity_competitor (
     primary key (opportunity_id, competitor_id)
 );
 
+-- Our people working the deal, with their part in it (an employee role id).
+create table opportunity_team_member (
+    opportunity_id uuid not null references opportunity (opportunity_id),
+    employee_id    uuid not null references employee (employee_id),
+    account_id     uuid not null references account (account_id),
+    role           text not null,
+    primary key (opportunity_id, employee_id)
+);
+
 create table decision_chain_member (
     member_id              uuid primary key,
     opportunity_id         uuid not null references opportunity (opportunity_id),

@@ -128,6 +128,15 @@ create table opportunity_competitor (
     primary key (opportunity_id, competitor_id)
 );
 
+-- Our people working the deal, with their part in it (an employee role id).
+create table opportunity_team_member (
+    opportunity_id blob not null references opportunity (opportunity_id),
+    employee_id    blob not null references employee (employee_id),
+    account_id     blob not null references account (account_id),
+    role           text not null,
+    primary key (opportunity_id, employee_id)
+);
+
 create table decision_chain_member (
     member_id              blob primary key,
     opportunity_id         blob not null references opportunity (opportunity_id),

@@ -13,7 +13,8 @@ use crate::{
         AccountInput, AccountPatch, AssessmentInput, AssessmentSource, CompetitorInput,
         CompetitorPatch, EmployeeInput, EmployeePatch, EmployeeStatus, InteractionInput, LineKind,
         MemberInput, OpportunityInput, OpportunityPatch, Outcome, PersonInput, PersonPatch,
-        ReportingLineInput, SupportResourceInput, SupportResourcePatch, TieKind,
+        ReportingLineInput, SupportResourceInput, SupportResourcePatch,
+        TeamMemberInput as DomainTeamMember, TieKind,
     },
     Result,
 };
@@ -238,6 +239,31 @@ impl From<UpdateCompetitorInput> for CompetitorPatch {
     }
 }
 
+/// One of our employees on a deal.
+#[derive(InputObject)]
+pub struct TeamMemberInput {
+    pub employee_id: ID,
+    /// Their part on this deal: an id from `employee_roles` (ar, sr, fr, expert...).
+    pub role: String,
+}
+
+fn team(members: Option<Vec<TeamMemberInput>>) -> Result<Option<Vec<DomainTeamMember>>> {
+    members
+        .map(|members| {
+            members
+                .into_iter()
+                .enumerate()
+                .map(|(i, m)| {
+                    Ok(DomainTeamMember {
+                        employee_id: parse(&format!("team[{i}].employeeId"), &m.employee_id)?,
+                        role: m.role,
+                    })
+                })
+                .collect()
+        })
+        .transpose()
+}
+
 #[derive(InputObject)]
 pub struct CreateOpportunityInput {
     pub account_id: ID,
@@ -255,6 +281,8 @@ pub struct CreateOpportunityInput {
     pub owner_id: Option<ID>,
     /// Competitors in play.
     pub competitor_ids: Option<Vec<ID>>,
+    /// Our team on the deal.
+    pub team: Option<Vec<TeamMemberInput>>,
     pub note: Option<String>,
     /// When the stage was entered; today if left out.
     pub changed_on: Option<Date>,
@@ -277,6 +305,7 @@ impl CreateOpportunityInput {
                 .competitor_ids
                 .map(|ids| parse_all("competitorIds", &ids))
                 .transpose()?,
+            team: team(self.team)?,
             note: self.note,
             changed_on: self.changed_on,
             changed_by: parse_opt("changedBy", &self.changed_by)?,
@@ -285,7 +314,8 @@ impl CreateOpportunityInput {
 }
 
 /// Fields left out keep their value. A new stage or outcome adds a line to the
-/// history, dated `changedOn` (today by default). `competitorIds` replaces the list.
+/// history, dated `changedOn` (today by default). `competitorIds` and `team` replace
+/// their lists.
 #[derive(InputObject)]
 pub struct UpdateOpportunityInput {
     pub name: Option<String>,
@@ -296,6 +326,7 @@ pub struct UpdateOpportunityInput {
     pub outcome: Option<OutcomeG>,
     pub owner_id: Option<ID>,
     pub competitor_ids: Option<Vec<ID>>,
+    pub team: Option<Vec<TeamMemberInput>>,
     pub note: Option<String>,
     pub changed_on: Option<Date>,
     pub changed_by: Option<ID>,
@@ -315,6 +346,7 @@ impl UpdateOpportunityInput {
                 .competitor_ids
                 .map(|ids| parse_all("competitorIds", &ids))
                 .transpose()?,
+            team: team(self.team)?,
             note: self.note,
             changed_on: self.changed_on,
             changed_by: parse_opt("changedBy", &self.changed_by)?,

@@ -16,7 +16,8 @@ use crate::{
     domain::{
         Account, Assessment, AssessmentSource, Competitor, DecisionChainMember, Employee,
         EmployeeStatus, Interaction, LineKind, Opportunity, Outcome, Person, Position,
-        Relationship, RelationshipKind, ReportingLine, StageChange, SupportResource, TieKind,
+        Relationship, RelationshipKind, ReportingLine, StageChange, SupportResource, TeamMember,
+        TieKind,
     },
     store::Store,
 };
@@ -392,16 +393,45 @@ impl Opportunity {
             .await
             .coded()
     }
+    /// Our employees working the deal, with their parts.
+    async fn team(&self, ctx: &Context<'_>) -> Result<Vec<TeamMember>> {
+        store(ctx)
+            .opportunity_team(self.opportunity_id)
+            .await
+            .coded()
+    }
+    /// Interactions recorded for this opportunity, newest first.
+    async fn interactions(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+    ) -> Result<Vec<Interaction>> {
+        store(ctx)
+            .interactions_of_opportunity(self.opportunity_id, interactions_limit(first))
+            .await
+            .coded()
+    }
     /// Who decides, evaluates, approves and uses, with their influence and attitude.
     async fn decision_chain(&self, ctx: &Context<'_>) -> Result<Vec<DecisionChainMember>> {
         store(ctx).decision_chain(self.opportunity_id).await.coded()
     }
-    /// Interactions linked to this opportunity are in `account.interactions`.
     async fn created_at(&self) -> OffsetDateTime {
         self.created_at
     }
     async fn updated_at(&self) -> OffsetDateTime {
         self.updated_at
+    }
+}
+
+/// One of our employees on a deal.
+#[Object]
+impl TeamMember {
+    async fn employee(&self, ctx: &Context<'_>) -> Result<Option<Employee>> {
+        store(ctx).employee(self.employee_id).await.coded()
+    }
+    /// Their part on the deal: an id from `employee_roles`.
+    async fn role(&self) -> &str {
+        &self.role
     }
 }
 

@@ -26,7 +26,8 @@ pub use interaction::{Interaction, InteractionInput, ValidInteraction};
 pub use kinds::{AssessmentSource, EmployeeStatus, LineKind, Outcome, RelationshipKind, TieKind};
 pub use name::{normalise_organisation, tidy, Name, OrganisationName};
 pub use opportunity::{
-    Opportunity, OpportunityInput, OpportunityPatch, StageChange, ValidOpportunity,
+    Opportunity, OpportunityInput, OpportunityPatch, StageChange, TeamMember, TeamMemberInput,
+    ValidOpportunity,
 };
 pub use person::{
     Person, PersonInput, PersonPatch, Position, ReportingLine, ReportingLineInput, ValidPerson,

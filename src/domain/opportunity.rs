@@ -36,6 +36,22 @@ pub struct StageChange {
     pub methodology_version: String,
 }
 
+/// One of our employees working a deal, and their part in it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TeamMember {
+    pub opportunity_id: Uuid,
+    pub employee_id: Uuid,
+    /// An id from the methodology's `employee_roles`: their part on this deal,
+    /// which need not be their job title (an expert acting as SR).
+    pub role: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TeamMemberInput {
+    pub employee_id: Uuid,
+    pub role: String,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct OpportunityInput {
     pub account_id: Uuid,
@@ -49,6 +65,8 @@ pub struct OpportunityInput {
     pub outcome: Option<String>,
     pub owner_id: Option<Uuid>,
     pub competitor_ids: Option<Vec<Uuid>>,
+    /// Our team on the deal; `None` keeps it as it is.
+    pub team: Option<Vec<TeamMemberInput>>,
     pub note: Option<String>,
     /// When the current stage (or outcome) was entered; today if not given.
     pub changed_on: Option<Date>,
@@ -66,6 +84,7 @@ pub struct OpportunityPatch {
     pub outcome: Option<String>,
     pub owner_id: Option<Uuid>,
     pub competitor_ids: Option<Vec<Uuid>>,
+    pub team: Option<Vec<TeamMemberInput>>,
     pub note: Option<String>,
     pub changed_on: Option<Date>,
     pub changed_by: Option<Uuid>,
@@ -83,6 +102,8 @@ pub struct ValidOpportunity {
     pub owner_id: Option<Uuid>,
     /// `None` keeps the competitors in play as they are.
     pub competitor_ids: Option<Vec<Uuid>>,
+    /// `None` keeps the team as it is.
+    pub team: Option<Vec<TeamMemberInput>>,
     pub note: Option<String>,
     pub changed_on: Date,
     pub changed_by: Option<Uuid>,
@@ -100,6 +121,19 @@ impl OpportunityInput {
                 ));
             }
         }
+        if let Some(team) = &self.team {
+            let mut seen = std::collections::HashSet::new();
+            for (i, m) in team.iter().enumerate() {
+                if !seen.insert(m.employee_id) {
+                    return Err(Error::invalid(
+                        format!("team[{i}].employeeId"),
+                        "this employee is listed twice; give each one part",
+                    ));
+                }
+                v.employee_roles
+                    .check(&format!("team[{i}].role"), &m.role)?;
+            }
+        }
         Ok(ValidOpportunity {
             account_id: self.account_id,
             name: Name::parse("name", &self.name)?,
@@ -113,6 +147,7 @@ impl OpportunityInput {
             },
             owner_id: self.owner_id,
             competitor_ids: self.competitor_ids.clone(),
+            team: self.team.clone(),
             note: optional_text("note", self.note.as_deref(), MAX_NOTE_CHARS)?,
             changed_on: self.changed_on.unwrap_or_else(super::today),
             changed_by: self.changed_by,
@@ -136,6 +171,7 @@ impl Opportunity {
             outcome: Some(p.outcome.unwrap_or_else(|| self.outcome.clone())),
             owner_id: p.owner_id.or(self.owner_id),
             competitor_ids: p.competitor_ids,
+            team: p.team,
             note: p.note.or_else(|| self.note.clone()),
             changed_on: p.changed_on,
             changed_by: p.changed_by,

@@ -62,6 +62,21 @@ impl Store {
             .await?))
     }
 
+    pub async fn interactions_of_opportunity(
+        &self,
+        opportunity_id: Uuid,
+        limit: i64,
+    ) -> Result<Vec<Interaction>> {
+        with_pool!(self, pool => Ok(sqlx::query_as::<_, Interaction>(
+            "select * from interaction where opportunity_id = $1
+             order by occurred_on desc, interaction_id desc limit $2",
+        )
+        .bind(opportunity_id)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?))
+    }
+
     pub async fn interaction_people(&self, interaction_id: Uuid) -> Result<Vec<Person>> {
         with_pool!(self, pool => Ok(sqlx::query_as::<_, Person>(
             "select p.* from person p join interaction_person x on x.person_id = p.person_id

@@ -4,12 +4,47 @@ use super::{bump_account, must_exist, new_id, now, with_pool, write_tx, Store};
 use crate::{
     domain::{
         DecisionChainMember, MemberInput, Opportunity, OpportunityInput, OpportunityPatch,
-        StageChange, ValidMember,
+        StageChange, TeamMember, ValidMember,
     },
     Error, Result,
 };
 
+/// Replaces an opportunity's team inside the current transaction.
+macro_rules! replace_team {
+    ($tx:ident, $opportunity:expr, $account:expr, $team:expr) => {{
+        sqlx::query("delete from opportunity_team_member where opportunity_id = $1")
+            .bind($opportunity)
+            .execute(&mut *$tx)
+            .await?;
+        for (i, m) in $team.iter().enumerate() {
+            must_exist!($tx, "employee", "employee", m.employee_id, format!("team[{i}].employeeId"));
+            sqlx::query(
+                "insert into opportunity_team_member (opportunity_id, employee_id, account_id, role)
+                 values ($1, $2, $3, $4)",
+            )
+            .bind($opportunity)
+            .bind(m.employee_id)
+            .bind($account)
+            .bind(&m.role)
+            .execute(&mut *$tx)
+            .await?;
+        }
+    }};
+}
+
 impl Store {
+    /// Our employees working a deal, by name.
+    pub async fn opportunity_team(&self, opportunity_id: Uuid) -> Result<Vec<TeamMember>> {
+        with_pool!(self, pool => Ok(sqlx::query_as::<_, TeamMember>(
+            "select t.opportunity_id, t.employee_id, t.role from opportunity_team_member t
+             join employee e on e.employee_id = t.employee_id
+             where t.opportunity_id = $1 order by e.name, t.employee_id",
+        )
+        .bind(opportunity_id)
+        .fetch_all(pool)
+        .await?))
+    }
+
     pub async fn opportunity(&self, id: Uuid) -> Result<Option<Opportunity>> {
         with_pool!(self, pool => Ok(sqlx::query_as::<_, Opportunity>(
             "select * from opportunity where opportunity_id = $1",
@@ -114,6 +149,9 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
+            if let Some(team) = &o.team {
+                replace_team!(tx, id, o.account_id, team);
+            }
             bump_account!(tx, o.account_id);
         });
         self.opportunity_required(id).await
@@ -210,6 +248,9 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
                 }
+            }
+            if let Some(team) = &o.team {
+                replace_team!(tx, id, current.account_id, team);
             }
             bump_account!(tx, current.account_id);
         });

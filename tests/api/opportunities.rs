@@ -23,10 +23,12 @@ async fn opportunity_round_trip_with_stage_history(app: TestApp) {
         .ok(
             "mutation($input: CreateOpportunityInput!) { createOpportunity(input: $input) {
                 id name stage amount currency outcome expectedSignDate owner { name }
+                team { employee { name } role }
                 competitors { name } stageHistory { stage outcome enteredOn changedBy { name } methodologyVersion } } }",
             json!({ "input": { "accountId": account, "name": "5G Core Phase II", "amount": 48000000.5,
                                "currency": "cny", "stage": "validate_lead", "expectedSignDate": "2027-01-20",
-                               "ownerId": owner, "competitorIds": [rival], "changedOn": "2026-05-10", "changedBy": owner } }),
+                               "ownerId": owner, "competitorIds": [rival], "changedOn": "2026-05-10", "changedBy": owner,
+                               "team": [{ "employeeId": owner, "role": "ar" }] } }),
         )
         .await["createOpportunity"]
         .clone();
@@ -35,13 +37,17 @@ async fn opportunity_round_trip_with_stage_history(app: TestApp) {
     assert_eq!(created["outcome"], "OPEN");
     assert_eq!(created["owner"]["name"], "张伟");
     assert_eq!(created["competitors"], json!([{ "name": "Orion Systems" }]));
+    assert_eq!(
+        created["team"],
+        json!([{ "employee": { "name": "张伟" }, "role": "ar" }])
+    );
     assert_eq!(created["stageHistory"][0]["stage"], "validate_lead");
     assert_eq!(created["stageHistory"][0]["enteredOn"], "2026-05-10");
     assert_eq!(created["stageHistory"][0]["methodologyVersion"], "2026.11");
     let id = created["id"].as_str().unwrap();
 
     let update = "mutation($id: ID!, $input: UpdateOpportunityInput!) { updateOpportunity(id: $id, input: $input) {
-        stage outcome amount competitors { name } stageHistory { stage outcome enteredOn } } }";
+        stage outcome amount competitors { name } team { role } stageHistory { stage outcome enteredOn } } }";
     app.ok(
         update,
         json!({ "id": id, "input": { "stage": "qualify", "changedOn": "2026-06-02" } }),
@@ -105,6 +111,18 @@ async fn opportunity_round_trip_with_stage_history(app: TestApp) {
             "NOT_FOUND",
         ),
         (json!({ "outcome": "MAYBE" }), "INVALID_INPUT"),
+        (
+            json!({ "team": [{ "employeeId": owner, "role": "mascot" }] }),
+            "INVALID_INPUT",
+        ),
+        (
+            json!({ "team": [{ "employeeId": owner, "role": "ar" }, { "employeeId": owner, "role": "sr" }] }),
+            "INVALID_INPUT",
+        ),
+        (
+            json!({ "team": [{ "employeeId": "00000000-0000-7000-8000-000000000000", "role": "ar" }] }),
+            "NOT_FOUND",
+        ),
     ] {
         let got = app
             .error_code(update, json!({ "id": id, "input": input }))
