@@ -11,9 +11,9 @@ use super::{
 use crate::{
     domain::{
         AccountInput, AccountPatch, AssessmentInput, AssessmentSource, CompetitorInput,
-        CompetitorPatch, EmployeeInput, EmployeePatch, EmployeeStatus, InteractionInput, LineKind,
-        MemberInput, OpportunityInput, OpportunityPatch, Outcome, PersonInput, PersonPatch,
-        ReportingLineInput, SupportResourceInput, SupportResourcePatch,
+        CompetitorPatch, EmployeeInput, EmployeePatch, EmployeeStatus, InteractionInput,
+        InteractionPatch, LineKind, MemberInput, OpportunityInput, OpportunityPatch, Outcome,
+        PersonInput, PersonPatch, ReportingLineInput, SupportResourceInput, SupportResourcePatch,
         TeamMemberInput as DomainTeamMember, TieKind,
     },
     Result,
@@ -454,6 +454,38 @@ impl RecordInteractionInput {
             note: self.note,
             employee_ids: parse_all("employeeIds", &self.employee_ids)?,
             person_ids: parse_all("personIds", &self.person_ids)?,
+        })
+    }
+}
+
+/// Fields left out keep their value; participant lists replace the current ones.
+#[derive(InputObject)]
+pub struct UpdateInteractionInput {
+    pub opportunity_id: Option<ID>,
+    pub kind: Option<String>,
+    pub occurred_on: Option<Date>,
+    pub subject: Option<String>,
+    pub note: Option<String>,
+    pub employee_ids: Option<Vec<ID>>,
+    pub person_ids: Option<Vec<ID>>,
+}
+
+impl UpdateInteractionInput {
+    pub(crate) fn into_domain(self) -> Result<InteractionPatch> {
+        Ok(InteractionPatch {
+            opportunity_id: parse_opt("opportunityId", &self.opportunity_id)?,
+            kind: self.kind,
+            occurred_on: self.occurred_on,
+            subject: self.subject,
+            note: self.note,
+            employee_ids: self
+                .employee_ids
+                .map(|ids| parse_all("employeeIds", &ids))
+                .transpose()?,
+            person_ids: self
+                .person_ids
+                .map(|ids| parse_all("personIds", &ids))
+                .transpose()?,
         })
     }
 }

@@ -10,8 +10,8 @@ use super::{
         AssessRelationshipInput, CreateAccountInput, CreateCompetitorInput, CreateEmployeeInput,
         CreateOpportunityInput, CreatePersonInput, CreateSupportResourceInput,
         DecisionChainMemberInput, RecordInteractionInput, SetReportingLineInput,
-        UpdateAccountInput, UpdateCompetitorInput, UpdateEmployeeInput, UpdateOpportunityInput,
-        UpdatePersonInput, UpdateSupportResourceInput,
+        UpdateAccountInput, UpdateCompetitorInput, UpdateEmployeeInput, UpdateInteractionInput,
+        UpdateOpportunityInput, UpdatePersonInput, UpdateSupportResourceInput,
     },
 };
 use crate::{
@@ -240,6 +240,18 @@ impl MutationRoot {
     ) -> Result<Interaction> {
         let input = input.into_domain().coded()?;
         store(ctx).record_interaction(&input).await.coded()
+    }
+
+    /// Corrects a recorded interaction.
+    async fn update_interaction(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: UpdateInteractionInput,
+    ) -> Result<Interaction> {
+        let id = parse("id", &id).coded()?;
+        let patch = input.into_domain().coded()?;
+        store(ctx).update_interaction(id, patch).await.coded()
     }
 
     async fn create_support_resource(

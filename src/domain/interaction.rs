@@ -29,6 +29,39 @@ pub struct InteractionInput {
     pub person_ids: Vec<Uuid>,
 }
 
+/// Fields to change; `None` keeps the current value. Participant lists replace the
+/// current ones.
+#[derive(Debug, Clone, Default)]
+pub struct InteractionPatch {
+    pub opportunity_id: Option<Uuid>,
+    pub kind: Option<String>,
+    pub occurred_on: Option<Date>,
+    pub subject: Option<String>,
+    pub note: Option<String>,
+    pub employee_ids: Option<Vec<Uuid>>,
+    pub person_ids: Option<Vec<Uuid>>,
+}
+
+impl Interaction {
+    pub fn patched(
+        &self,
+        p: InteractionPatch,
+        employee_ids: Vec<Uuid>,
+        person_ids: Vec<Uuid>,
+    ) -> InteractionInput {
+        InteractionInput {
+            account_id: self.account_id,
+            opportunity_id: p.opportunity_id.or(self.opportunity_id),
+            kind: p.kind.unwrap_or_else(|| self.kind.clone()),
+            occurred_on: Some(p.occurred_on.unwrap_or(self.occurred_on)),
+            subject: p.subject.or_else(|| self.subject.clone()),
+            note: p.note.or_else(|| self.note.clone()),
+            employee_ids: p.employee_ids.unwrap_or(employee_ids),
+            person_ids: p.person_ids.unwrap_or(person_ids),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct ValidInteraction {
     pub account_id: Uuid,

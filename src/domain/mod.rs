@@ -22,7 +22,7 @@ pub use account::{Account, AccountInput, AccountPatch, ValidAccount};
 pub use competitor::{Competitor, CompetitorInput, CompetitorPatch, ValidCompetitor};
 pub use decision_chain::{DecisionChainMember, MemberInput, ValidMember};
 pub use employee::{Employee, EmployeeInput, EmployeePatch, ValidEmployee};
-pub use interaction::{Interaction, InteractionInput, ValidInteraction};
+pub use interaction::{Interaction, InteractionInput, InteractionPatch, ValidInteraction};
 pub use kinds::{AssessmentSource, EmployeeStatus, LineKind, Outcome, RelationshipKind, TieKind};
 pub use name::{normalise_organisation, tidy, Name, OrganisationName};
 pub use opportunity::{

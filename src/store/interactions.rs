@@ -2,9 +2,74 @@ use uuid::Uuid;
 
 use super::{bump_account, must_exist, new_id, now, with_pool, write_tx, Store};
 use crate::{
-    domain::{Employee, Interaction, InteractionInput, Person},
+    domain::{Employee, Interaction, InteractionInput, InteractionPatch, Person},
     Error, Result,
 };
+
+/// Fails unless the interaction's opportunity (if any) exists at its account.
+macro_rules! check_opportunity {
+    ($tx:ident, $i:expr) => {
+        if let Some(o) = $i.opportunity_id {
+            let at: Option<Uuid> =
+                sqlx::query_scalar("select account_id from opportunity where opportunity_id = $1")
+                    .bind(o)
+                    .fetch_optional(&mut *$tx)
+                    .await?;
+            match at {
+                None => {
+                    return Err(Error::not_found(
+                        "opportunity",
+                        format!("{o} (in opportunityId)"),
+                    ))
+                }
+                Some(a) if a != $i.account_id => {
+                    return Err(Error::invalid(
+                        "opportunityId",
+                        "the opportunity is at another account",
+                    ))
+                }
+                Some(_) => {}
+            }
+        }
+    };
+}
+
+/// Writes both sides' participants, checking each exists (people at the account).
+macro_rules! write_participants {
+    ($tx:ident, $id:expr, $i:expr) => {
+        for (n, e) in $i.employee_ids.iter().enumerate() {
+            must_exist!($tx, "employee", "employee", *e, format!("employeeIds[{n}]"));
+            sqlx::query("insert into interaction_employee (interaction_id, employee_id, account_id) values ($1, $2, $3)")
+                .bind($id)
+                .bind(*e)
+                .bind($i.account_id)
+                .execute(&mut *$tx)
+                .await?;
+        }
+        for (n, p) in $i.person_ids.iter().enumerate() {
+            let at: Option<Uuid> = sqlx::query_scalar("select account_id from person where person_id = $1")
+                .bind(*p)
+                .fetch_optional(&mut *$tx)
+                .await?;
+            match at {
+                None => return Err(Error::not_found("person", format!("{p} (in personIds[{n}])"))),
+                Some(a) if a != $i.account_id => {
+                    return Err(Error::invalid(
+                        format!("personIds[{n}]"),
+                        "this person works at another account than the interaction's",
+                    ))
+                }
+                Some(_) => {}
+            }
+            sqlx::query("insert into interaction_person (interaction_id, person_id, account_id) values ($1, $2, $3)")
+                .bind($id)
+                .bind(*p)
+                .bind($i.account_id)
+                .execute(&mut *$tx)
+                .await?;
+        }
+    };
+}
 
 impl Store {
     pub async fn interaction(&self, id: Uuid) -> Result<Option<Interaction>> {
@@ -105,19 +170,7 @@ impl Store {
         let id = new_id();
         write_tx!(self, tx => {
             must_exist!(tx, "account", "account", i.account_id, "accountId");
-            if let Some(o) = i.opportunity_id {
-                let at: Option<Uuid> = sqlx::query_scalar("select account_id from opportunity where opportunity_id = $1")
-                    .bind(o)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                match at {
-                    None => return Err(Error::not_found("opportunity", format!("{o} (in opportunityId)"))),
-                    Some(a) if a != i.account_id => {
-                        return Err(Error::invalid("opportunityId", "the opportunity is at another account"))
-                    }
-                    Some(_) => {}
-                }
-            }
+            check_opportunity!(tx, i);
             sqlx::query(
                 "insert into interaction (interaction_id, account_id, opportunity_id, kind, occurred_on, subject, note, created_at)
                  values ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -132,37 +185,59 @@ impl Store {
             .bind(now())
             .execute(&mut *tx)
             .await?;
-            for (n, e) in i.employee_ids.iter().enumerate() {
-                must_exist!(tx, "employee", "employee", *e, format!("employeeIds[{n}]"));
-                sqlx::query("insert into interaction_employee (interaction_id, employee_id, account_id) values ($1, $2, $3)")
-                    .bind(id)
-                    .bind(*e)
-                    .bind(i.account_id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            for (n, p) in i.person_ids.iter().enumerate() {
-                let at: Option<Uuid> = sqlx::query_scalar("select account_id from person where person_id = $1")
-                    .bind(*p)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                match at {
-                    None => return Err(Error::not_found("person", format!("{p} (in personIds[{n}])"))),
-                    Some(a) if a != i.account_id => {
-                        return Err(Error::invalid(
-                            format!("personIds[{n}]"),
-                            "this person works at another account than the interaction's",
-                        ))
-                    }
-                    Some(_) => {}
-                }
-                sqlx::query("insert into interaction_person (interaction_id, person_id, account_id) values ($1, $2, $3)")
-                    .bind(id)
-                    .bind(*p)
-                    .bind(i.account_id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
+            write_participants!(tx, id, i);
+            bump_account!(tx, i.account_id);
+        });
+        self.interaction(id)
+            .await?
+            .ok_or_else(|| Error::not_found("interaction", id))
+    }
+
+    /// Corrects an interaction: kind, date, notes, the opportunity it served, or its
+    /// participants (lists given replace the current ones).
+    #[tracing::instrument(skip(self))]
+    pub async fn update_interaction(
+        &self,
+        id: Uuid,
+        patch: InteractionPatch,
+    ) -> Result<Interaction> {
+        write_tx!(self, tx => {
+            let current = sqlx::query_as::<_, Interaction>("select * from interaction where interaction_id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or_else(|| Error::not_found("interaction", id))?;
+            let employees: Vec<Uuid> = sqlx::query_scalar("select employee_id from interaction_employee where interaction_id = $1")
+                .bind(id)
+                .fetch_all(&mut *tx)
+                .await?;
+            let people: Vec<Uuid> = sqlx::query_scalar("select person_id from interaction_person where interaction_id = $1")
+                .bind(id)
+                .fetch_all(&mut *tx)
+                .await?;
+            let i = current.patched(patch, employees, people).validate(&self.methodology)?;
+            check_opportunity!(tx, i);
+            sqlx::query(
+                "update interaction set opportunity_id = $2, kind = $3, occurred_on = $4, subject = $5, note = $6
+                 where interaction_id = $1",
+            )
+            .bind(id)
+            .bind(i.opportunity_id)
+            .bind(&i.kind)
+            .bind(i.occurred_on)
+            .bind(&i.subject)
+            .bind(&i.note)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("delete from interaction_employee where interaction_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("delete from interaction_person where interaction_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            write_participants!(tx, id, i);
             bump_account!(tx, i.account_id);
         });
         self.interaction(id)

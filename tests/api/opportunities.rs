@@ -329,7 +329,57 @@ async fn interaction_round_trip(app: TestApp) {
         json!([{ "kind": "visit" }])
     );
 
+    let interaction = recorded["id"].as_str().unwrap();
+    let update = "mutation($id: ID!, $input: UpdateInteractionInput!) { updateInteraction(id: $id, input: $input) {
+        kind occurredOn subject employees { name } people { name } } }";
+    let corrected = app
+        .ok(update, json!({ "id": interaction, "input": { "kind": "meal", "occurredOn": "2026-10-21", "employeeIds": [sr] } }))
+        .await["updateInteraction"]
+        .clone();
+    assert_eq!(corrected["kind"], "meal");
+    assert_eq!(corrected["employees"], json!([{ "name": "李娜" }]));
+    assert_eq!(
+        corrected["people"],
+        json!([{ "name": "刘洋" }]),
+        "lists left out are kept"
+    );
+    assert_eq!(corrected["subject"], "Capacity review");
+
     let before = app.counts().await;
+    assert_eq!(
+        app.error_code(
+            update,
+            json!({ "id": interaction, "input": { "personIds": [outsider] } })
+        )
+        .await,
+        "INVALID_INPUT"
+    );
+    assert_eq!(
+        app.error_code(
+            update,
+            json!({ "id": interaction, "input": { "employeeIds": [] } })
+        )
+        .await,
+        "INVALID_INPUT"
+    );
+    assert_eq!(
+        app.error_code(
+            update,
+            json!({ "id": "00000000-0000-7000-8000-000000000000", "input": { "kind": "call" } })
+        )
+        .await,
+        "NOT_FOUND"
+    );
+    let unchanged = app
+        .ok(
+            "query($id: ID!) { interaction(id: $id) { employees { name } people { name } } }",
+            json!({ "id": interaction }),
+        )
+        .await;
+    assert_eq!(
+        unchanged["interaction"]["people"],
+        json!([{ "name": "刘洋" }])
+    );
     let record =
         "mutation($input: RecordInteractionInput!) { recordInteraction(input: $input) { id } }";
     for (input, code) in [
