@@ -32,6 +32,45 @@ macro_rules! replace_team {
     }};
 }
 
+/// Adds a line to an opportunity's history, in the transaction.
+macro_rules! record_stage_change {
+    ($tx:ident, $opportunity:expr, $account:expr, $o:expr, $version:expr, $at:expr) => {
+        sqlx::query(
+            "insert into stage_change (stage_change_id, opportunity_id, account_id, stage, outcome,
+                    entered_on, changed_by, methodology_version, recorded_at)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(new_id())
+        .bind($opportunity)
+        .bind($account)
+        .bind(&$o.stage)
+        .bind($o.outcome.as_str())
+        .bind($o.changed_on)
+        .bind($o.changed_by)
+        .bind(&$version)
+        .bind($at)
+        .execute(&mut *$tx)
+        .await?;
+    };
+}
+
+/// Puts competitors in play on an opportunity, checking each exists.
+macro_rules! add_competitors {
+    ($tx:ident, $opportunity:expr, $account:expr, $competitors:expr) => {
+        for (i, c) in $competitors.enumerate() {
+            must_exist!($tx, "competitor", "competitor", *c, format!("competitorIds[{i}]"));
+            sqlx::query(
+                "insert into opportunity_competitor (opportunity_id, competitor_id, account_id) values ($1, $2, $3)",
+            )
+            .bind($opportunity)
+            .bind(*c)
+            .bind($account)
+            .execute(&mut *$tx)
+            .await?;
+        }
+    };
+}
+
 impl Store {
     /// Our employees working a deal, by name.
     pub async fn opportunity_team(&self, opportunity_id: Uuid) -> Result<Vec<TeamMember>> {
@@ -122,33 +161,8 @@ impl Store {
             .bind(at)
             .execute(&mut *tx)
             .await?;
-            sqlx::query(
-                "insert into stage_change (stage_change_id, opportunity_id, account_id, stage, outcome,
-                        entered_on, changed_by, methodology_version, recorded_at)
-                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            )
-            .bind(new_id())
-            .bind(id)
-            .bind(o.account_id)
-            .bind(&o.stage)
-            .bind(o.outcome.as_str())
-            .bind(o.changed_on)
-            .bind(o.changed_by)
-            .bind(&version)
-            .bind(at)
-            .execute(&mut *tx)
-            .await?;
-            for (i, c) in o.competitor_ids.iter().flatten().enumerate() {
-                must_exist!(tx, "competitor", "competitor", *c, format!("competitorIds[{i}]"));
-                sqlx::query(
-                    "insert into opportunity_competitor (opportunity_id, competitor_id, account_id) values ($1, $2, $3)",
-                )
-                .bind(id)
-                .bind(*c)
-                .bind(o.account_id)
-                .execute(&mut *tx)
-                .await?;
-            }
+            record_stage_change!(tx, id, o.account_id, o, version, at);
+            add_competitors!(tx, id, o.account_id, o.competitor_ids.iter().flatten());
             if let Some(team) = &o.team {
                 replace_team!(tx, id, o.account_id, team);
             }
@@ -215,39 +229,14 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             if moved {
-                sqlx::query(
-                    "insert into stage_change (stage_change_id, opportunity_id, account_id, stage, outcome,
-                            entered_on, changed_by, methodology_version, recorded_at)
-                     values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                )
-                .bind(new_id())
-                .bind(id)
-                .bind(current.account_id)
-                .bind(&o.stage)
-                .bind(o.outcome.as_str())
-                .bind(o.changed_on)
-                .bind(o.changed_by)
-                .bind(&version)
-                .bind(now())
-                .execute(&mut *tx)
-                .await?;
+                record_stage_change!(tx, id, current.account_id, o, version, now());
             }
             if let Some(competitors) = &o.competitor_ids {
                 sqlx::query("delete from opportunity_competitor where opportunity_id = $1")
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;
-                for (i, c) in competitors.iter().enumerate() {
-                    must_exist!(tx, "competitor", "competitor", *c, format!("competitorIds[{i}]"));
-                    sqlx::query(
-                        "insert into opportunity_competitor (opportunity_id, competitor_id, account_id) values ($1, $2, $3)",
-                    )
-                    .bind(id)
-                    .bind(*c)
-                    .bind(current.account_id)
-                    .execute(&mut *tx)
-                    .await?;
-                }
+                add_competitors!(tx, id, current.account_id, competitors.iter());
             }
             if let Some(team) = &o.team {
                 replace_team!(tx, id, current.account_id, team);

@@ -20,6 +20,25 @@ const PERSON_AS_OF: &str = "select p.person_id, pos.account_id, p.name, pos.titl
 /// Reporting lines valid on a date; intervals are half-open, `[valid_from, valid_to)`.
 const LINES_VALID_ON: &str = "valid_from <= $2 and (valid_to is null or valid_to > $2)";
 
+/// Opens a position for a validated person from `since`, in the transaction.
+macro_rules! open_position {
+    ($tx:ident, $person:expr, $p:expr) => {
+        sqlx::query(
+            "insert into position (position_id, person_id, account_id, title, department, level, valid_from)
+             values ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(new_id())
+        .bind($person)
+        .bind($p.account_id)
+        .bind(&$p.title)
+        .bind(&$p.department)
+        .bind(&$p.level)
+        .bind($p.since)
+        .execute(&mut *$tx)
+        .await?;
+    };
+}
+
 impl Store {
     /// The account's people now, or as the org chart stood on `as_of`.
     #[tracing::instrument(skip(self))]
@@ -153,19 +172,7 @@ impl Store {
                 .bind(at)
                 .execute(&mut *tx)
                 .await?;
-                sqlx::query(
-                    "insert into position (position_id, person_id, account_id, title, department, level, valid_from)
-                     values ($1, $2, $3, $4, $5, $6, $7)",
-                )
-                .bind(new_id())
-                .bind(id)
-                .bind(p.account_id)
-                .bind(&p.title)
-                .bind(&p.department)
-                .bind(&p.level)
-                .bind(p.since)
-                .execute(&mut *tx)
-                .await?;
+                open_position!(tx, id, p);
                 if let Some(manager) = p.reports_to {
                     let manager_account: Option<Uuid> =
                         sqlx::query_scalar("select account_id from person where person_id = $1")
@@ -253,19 +260,7 @@ impl Store {
                     .bind(p.since)
                     .execute(&mut *tx)
                     .await?;
-                sqlx::query(
-                    "insert into position (position_id, person_id, account_id, title, department, level, valid_from)
-                     values ($1, $2, $3, $4, $5, $6, $7)",
-                )
-                .bind(new_id())
-                .bind(id)
-                .bind(p.account_id)
-                .bind(&p.title)
-                .bind(&p.department)
-                .bind(&p.level)
-                .bind(p.since)
-                .execute(&mut *tx)
-                .await?;
+                open_position!(tx, id, p);
             }
             if p.account_id != current.account_id {
                 sqlx::query(
