@@ -218,3 +218,31 @@ fn the_server_refuses_to_start_on_a_bad_methodology() {
         "{stderr}"
     );
 }
+
+#[test]
+fn scoring_weights_must_sum_to_one_and_name_known_roles() {
+    let (_dir, e) = broken("scoring.toml", |t| {
+        t.replace("top_depth = 0.4", "top_depth = 0.9")
+            .replace("decision_maker = 1.0", "kingmaker = 1.0")
+            .replacen("role = \"fr\"", "role = \"janitor\"", 1)
+    });
+    assert_problem(&e, "scoring.toml", "account_weights", "sum to 1");
+    assert_problem(
+        &e,
+        "scoring.toml",
+        "derived_influence.role_weight.kingmaker",
+        "not a buying role",
+    );
+    assert_problem(
+        &e,
+        "scoring.toml",
+        "company_roles[3].role",
+        "'janitor' is not an employee role",
+    );
+}
+
+#[test]
+fn a_decay_floor_outside_zero_to_one_is_named() {
+    let (_dir, e) = broken("scales.toml", |t| t.replace("floor = 0.5", "floor = 1.5"));
+    assert_problem(&e, "scales.toml", "decay.floor", "within 0..1");
+}

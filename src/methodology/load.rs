@@ -5,6 +5,7 @@ use serde::Deserialize;
 use super::{
     error::{MethodologyError, Problems},
     scales::{RawScales, Scales},
+    scoring::Scoring,
     vocabulary::{Stage, Term, Vocabularies, Vocabulary},
 };
 
@@ -24,6 +25,10 @@ const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../methodology/vocabularies.toml"),
     ),
     ("stages.toml", include_str!("../../methodology/stages.toml")),
+    (
+        "scoring.toml",
+        include_str!("../../methodology/scoring.toml"),
+    ),
 ];
 
 /// A loaded, validated methodology.
@@ -37,6 +42,7 @@ pub struct Methodology {
     pub source: PathBuf,
     pub scales: Scales,
     pub vocabularies: Vocabularies,
+    pub scoring: Scoring,
 }
 
 #[derive(Debug, Deserialize)]
@@ -125,6 +131,12 @@ impl Methodology {
         );
         let stages: Option<RawStages> =
             parse(&display("stages.toml"), &read, "stages.toml", &mut problems);
+        let scoring: Option<Scoring> = parse(
+            &display("scoring.toml"),
+            &read,
+            "scoring.toml",
+            &mut problems,
+        );
 
         let (name, version) = match manifest {
             Some(m) => {
@@ -153,14 +165,22 @@ impl Methodology {
             _ => None,
         };
 
-        match (scales, vocabularies) {
-            (Some(scales), Some(vocabularies)) if problems.list.is_empty() => Ok(Methodology {
-                name,
-                version,
-                source,
-                scales,
-                vocabularies,
-            }),
+        let scoring = match (scoring, &vocabularies) {
+            (Some(s), Some(v)) => Some(s.validate(v, &display("scoring.toml"), &mut problems)),
+            _ => None,
+        };
+
+        match (scales, vocabularies, scoring) {
+            (Some(scales), Some(vocabularies), Some(scoring)) if problems.list.is_empty() => {
+                Ok(Methodology {
+                    name,
+                    version,
+                    source,
+                    scales,
+                    vocabularies,
+                    scoring,
+                })
+            }
             _ => Err(MethodologyError {
                 problems: problems.list,
             }),

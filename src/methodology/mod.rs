@@ -5,7 +5,7 @@
 //! decay, introduction-path factors, influence and attitude labels),
 //! `vocabularies.toml` (tiers, industries, regions, levels, buying roles, employee
 //! roles, interaction and support kinds, currencies) and `stages.toml` (the stages in
-//! order). Loading validates everything and reports every problem with its file and
+//! order) and `scoring.toml` (parameters of the six quantifications). Loading validates everything and reports every problem with its file and
 //! item, so a bad edit is caught at start-up rather than at the first request.
 //!
 //! Extending: a new concern gets its own file, its own `raw` structs and a
@@ -14,9 +14,11 @@
 mod error;
 mod load;
 mod scales;
+mod scoring;
 mod vocabulary;
 
 pub use error::{MethodologyError, Problem};
 pub use load::{Methodology, DEFAULT_DIR};
-pub use scales::{IntroductionScale, LabelledValue, Scales};
+pub use scales::{DecayScale, IntroductionScale, LabelledValue, Scales};
+pub use scoring::{AccountWeights, CompanyRole, DerivedInfluence, Scoring};
 pub use vocabulary::{Stage, Term, Vocabularies, Vocabulary};

@@ -37,6 +37,8 @@ pub struct DecayScale {
     pub half_life_days: f64,
     /// Interactions in this window count as recent.
     pub recent_window_days: u32,
+    /// Share of the assessed strength a tie keeps however long the silence, in [0, 1].
+    pub floor: f64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -79,6 +81,13 @@ impl Scales {
                 file,
                 "decay.half_life_days",
                 "must be a positive number of days",
+            );
+        }
+        if !(0.0..=1.0).contains(&d.floor) {
+            problems.push(
+                file,
+                "decay.floor",
+                format!("must be within 0..1, got {}", d.floor),
             );
         }
         if d.recent_window_days == 0 {
