@@ -11,6 +11,7 @@ mod inputs;
 mod mutation;
 mod objects;
 mod query;
+mod scores;
 
 use async_graphql::{EmptySubscription, Schema};
 
@@ -31,6 +32,7 @@ pub const MAX_COMPLEXITY: usize = 20_000;
 /// Builds the schema over a store.
 pub fn schema(store: Store) -> GuanxiSchema {
     Schema::build(query::QueryRoot, mutation::MutationRoot, EmptySubscription)
+        .data(crate::engine::Engine::new(store.clone()))
         .data(store)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)

@@ -11,6 +11,7 @@ use super::{
     },
     error::Coded,
     ids::id,
+    scores::{engine, OpportunityRisks},
 };
 use crate::{
     domain::{
@@ -19,6 +20,7 @@ use crate::{
         Relationship, RelationshipKind, ReportingLine, StageChange, SupportResource, TeamMember,
         TieKind,
     },
+    graph::{risk::Thread, scores::OpportunityScores, Score},
     store::Store,
 };
 
@@ -122,6 +124,19 @@ impl Account {
             .await
             .coded()
     }
+    /// The account quantification: breadth by people, departments and levels, and
+    /// depth at the top.
+    async fn score(&self, ctx: &Context<'_>) -> Result<Score> {
+        engine(ctx).account_score(self.account_id).await.coded()
+    }
+    /// Key people (of open opportunities, and the top level) held by one thread or none.
+    async fn single_threaded(&self, ctx: &Context<'_>) -> Result<Vec<Thread>> {
+        Ok(engine(ctx)
+            .account_single_threaded(self.account_id)
+            .await
+            .coded()?
+            .1)
+    }
     /// Interactions, newest first.
     async fn interactions(
         &self,
@@ -201,6 +216,11 @@ impl Person {
             .relationships_of_person(self.person_id)
             .await
             .coded()
+    }
+    /// Key-person score: our best effective tie to this person, with every tie
+    /// behind it.
+    async fn score(&self, ctx: &Context<'_>) -> Result<Score> {
+        engine(ctx).person_score(self.person_id).await.coded()
     }
     async fn interactions(
         &self,
@@ -302,6 +322,15 @@ impl Employee {
             .await
             .coded()
     }
+    /// Relationship capital at an account: importance-weighted coverage of its
+    /// people by this employee, and the people only they reach.
+    async fn score(&self, ctx: &Context<'_>, account_id: ID) -> Result<Score> {
+        let account = super::ids::parse("accountId", &account_id).coded()?;
+        engine(ctx)
+            .employee_capital(self.employee_id, account)
+            .await
+            .coded()
+    }
     async fn interactions(
         &self,
         ctx: &Context<'_>,
@@ -333,6 +362,15 @@ impl Competitor {
     async fn relationships(&self, ctx: &Context<'_>) -> Result<Vec<Relationship>> {
         store(ctx)
             .relationships_of_competitor(self.competitor_id)
+            .await
+            .coded()
+    }
+    /// The competitor's influence-weighted hold on an opportunity's decision chain
+    /// (higher is stronger for them).
+    async fn hold(&self, ctx: &Context<'_>, opportunity_id: ID) -> Result<Score> {
+        let opportunity = super::ids::parse("opportunityId", &opportunity_id).coded()?;
+        engine(ctx)
+            .competitor_hold(self.competitor_id, opportunity)
             .await
             .coded()
     }
@@ -410,6 +448,24 @@ impl Opportunity {
             .interactions_of_opportunity(self.opportunity_id, interactions_limit(first))
             .await
             .coded()
+    }
+    /// The six relationship quantifications, each with its explanation.
+    async fn scores(&self, ctx: &Context<'_>) -> Result<OpportunityScores> {
+        engine(ctx)
+            .opportunity_scores(self.opportunity_id)
+            .await
+            .coded()
+    }
+    /// Single-threaded key people and those where a competitor is ahead.
+    async fn risks(&self, ctx: &Context<'_>) -> Result<OpportunityRisks> {
+        let (_, single_threaded, competitor_ahead) = engine(ctx)
+            .opportunity_risks(self.opportunity_id)
+            .await
+            .coded()?;
+        Ok(OpportunityRisks {
+            single_threaded,
+            competitor_ahead,
+        })
     }
     /// Who decides, evaluates, approves and uses, with their influence and attitude.
     async fn decision_chain(&self, ctx: &Context<'_>) -> Result<Vec<DecisionChainMember>> {

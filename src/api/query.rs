@@ -7,11 +7,16 @@ use async_graphql::{
 
 use super::{
     error::Coded,
-    ids::parse,
+    ids::{parse, parse_opt},
     objects::{AccountConnectionFields, MethodologyInfo},
+    scores::{engine, DepartureImpact},
 };
 use crate::{
     domain::{Account, Competitor, Employee, Interaction, Opportunity, Person, SupportResource},
+    graph::{
+        paths::IntroductionPath,
+        risk::{Impact, PersonChange},
+    },
     store::Store,
     Error,
 };
@@ -131,6 +136,59 @@ impl QueryRoot {
 
     async fn support_resources(&self, ctx: &Context<'_>) -> Result<Vec<SupportResource>> {
         store(ctx).support_resources().await.coded()
+    }
+
+    /// The k strongest introduction paths to a customer person: from one employee
+    /// (`from`), or from whoever of ours is best placed, one answer per entry
+    /// employee, best first.
+    async fn introduction_paths(
+        &self,
+        ctx: &Context<'_>,
+        to: ID,
+        from: Option<ID>,
+        #[graphql(default = 3, desc = "How many answers, 1..20.")] k: i32,
+    ) -> Result<Vec<IntroductionPath>> {
+        let to = parse("to", &to).coded()?;
+        let from = parse_opt("from", &from).coded()?;
+        let k = usize::try_from(k).unwrap_or(0);
+        Ok(engine(ctx).introduction_paths(to, from, k).await.coded()?.1)
+    }
+
+    /// What we would lose if an employee left: scores, paths and the key people
+    /// only they reach, per account. Changes nothing.
+    async fn departure_impact(&self, ctx: &Context<'_>, employee: ID) -> Result<DepartureImpact> {
+        let employee = parse("employee", &employee).coded()?;
+        let impacts = engine(ctx).departure_impact(employee).await.coded()?;
+        let record = store(ctx).employee_required(employee).await.coded()?;
+        Ok(DepartureImpact {
+            employee: record,
+            accounts: impacts.into_iter().map(|(_, i)| i).collect(),
+        })
+    }
+
+    /// What happens if a customer person leaves (`leaves: true`) or takes another
+    /// part (new buying role, influence or level). Changes nothing.
+    async fn person_change_impact(
+        &self,
+        ctx: &Context<'_>,
+        person: ID,
+        #[graphql(default = false)] leaves: bool,
+        buying_role: Option<String>,
+        influence: Option<i32>,
+        level: Option<String>,
+    ) -> Result<Impact> {
+        let person = parse("person", &person).coded()?;
+        let change = PersonChange {
+            leaves,
+            buying_role,
+            influence,
+            level,
+        };
+        Ok(engine(ctx)
+            .person_change_impact(person, change)
+            .await
+            .coded()?
+            .1)
     }
 
     /// The methodology in force: version, vocabularies, stages and scales.

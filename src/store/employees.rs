@@ -1,6 +1,6 @@
 use uuid::Uuid;
 
-use super::{new_id, now, with_pool, write_tx, Store};
+use super::{bump_org, new_id, now, with_pool, write_tx, Store};
 use crate::{
     domain::{Employee, EmployeeInput, EmployeePatch},
     Error, Result,
@@ -124,6 +124,7 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
+            bump_org!(tx);
         });
         self.employee_required(id).await
     }

@@ -24,6 +24,7 @@ use crate::{methodology::Methodology, Error, Result};
 mod accounts;
 mod competitors;
 mod employees;
+mod graph;
 mod interactions;
 mod opportunities;
 mod people;
@@ -108,6 +109,15 @@ macro_rules! bump_account {
     };
 }
 
+/// Bumps the organisation-wide version (employee–employee ties, employee status).
+macro_rules! bump_org {
+    ($tx:ident) => {
+        sqlx::query("update org_version set version = version + 1 where org_version_id = 1")
+            .execute(&mut *$tx)
+            .await?
+    };
+}
+
 /// Fails with `NOT_FOUND` unless a row with this id exists in `$table`.
 macro_rules! must_exist {
     ($tx:ident, $table:literal, $entity:literal, $id:expr, $field:expr) => {{
@@ -145,7 +155,7 @@ macro_rules! account_of_person {
     }};
 }
 
-pub(crate) use {account_of_person, bump_account, must_exist, with_pool, write_tx};
+pub(crate) use {account_of_person, bump_account, bump_org, must_exist, with_pool, write_tx};
 
 impl Store {
     /// Connects to the database the URL names (`sqlite:` or `postgres:`), creating a

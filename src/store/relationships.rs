@@ -1,6 +1,6 @@
 use uuid::Uuid;
 
-use super::{account_of_person, must_exist, new_id, with_pool, write_tx, Store};
+use super::{account_of_person, bump_org, must_exist, new_id, with_pool, write_tx, Store};
 use crate::{
     domain::{Assessment, AssessmentInput, Endpoints, Relationship, TieKind},
     Error, Result,
@@ -249,6 +249,7 @@ impl Store {
                     .bind(other_employee_id)
                     .execute(&mut *tx)
                     .await?;
+                    bump_org!(tx);
                 }
                 (None, _) => {}
             }

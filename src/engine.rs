@@ -1,0 +1,256 @@
+//! The graph engine as a service: loads account graphs from storage, caches them by
+//! version, and answers scores, paths and what-ifs.
+//!
+//! The cache key is the account's version plus the organisation-wide version, both
+//! bumped in the transaction of every write that changes a graph, and the day of
+//! scoring (decay is measured to it). Each read first asks storage for the current
+//! versions, one indexed row, so a server never serves a graph older than a write
+//! another server has acknowledged.
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+};
+
+use time::Date;
+use uuid::Uuid;
+
+use crate::{
+    domain::today,
+    graph::{
+        data::{GraphData, GraphVersion},
+        paths::{introduction_paths, IntroductionPath, PathError},
+        risk::{self, Impact, PersonChange},
+        scores::{self, OpportunityScores},
+        AccountGraph, Score,
+    },
+    methodology::Methodology,
+    store::Store,
+    Error, Result,
+};
+
+/// Accounts kept in memory before the cache starts over.
+const CACHE_CAPACITY: usize = 512;
+/// The most introduction paths one call returns.
+pub const MAX_PATHS: usize = 20;
+
+/// A built graph with the snapshot it came from (what-ifs edit a copy of the latter).
+#[derive(Debug)]
+pub struct Cached {
+    pub data: GraphData,
+    pub graph: AccountGraph,
+}
+
+#[derive(Clone)]
+pub struct Engine {
+    store: Store,
+    cache: Arc<Mutex<HashMap<Uuid, (GraphVersion, Date, Arc<Cached>)>>>,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine").finish_non_exhaustive()
+    }
+}
+
+impl Engine {
+    pub fn new(store: Store) -> Self {
+        Engine {
+            store,
+            cache: Arc::new(Mutex::new(HashMap::new())),
+        }
+    }
+
+    fn methodology(&self) -> &Methodology {
+        self.store.methodology()
+    }
+
+    fn lookup(&self, account: Uuid, version: GraphVersion, day: Date) -> Option<Arc<Cached>> {
+        let cache = self.cache.lock().ok()?;
+        cache
+            .get(&account)
+            .filter(|(v, d, _)| *v == version && *d == day)
+            .map(|(_, _, c)| Arc::clone(c))
+    }
+
+    /// The account's graph, rebuilt when any write changed it since it was cached.
+    #[tracing::instrument(skip(self))]
+    pub async fn graph(&self, account: Uuid) -> Result<Arc<Cached>> {
+        let day = today();
+        let version = self
+            .store
+            .graph_version(account)
+            .await?
+            .ok_or_else(|| Error::not_found("account", account))?;
+        if let Some(hit) = self.lookup(account, version, day) {
+            return Ok(hit);
+        }
+        let data = self.store.graph_data(account, day).await?;
+        let methodology = Arc::new(self.methodology().clone());
+        let built = tokio::task::spawn_blocking(move || {
+            let graph = AccountGraph::build(&data, &methodology, day);
+            Cached { data, graph }
+        })
+        .await
+        .map_err(|e| Error::Internal(anyhow::Error::new(e).context("building a graph")))?;
+        let built = Arc::new(built);
+        if let Ok(mut cache) = self.cache.lock() {
+            if cache.len() >= CACHE_CAPACITY {
+                cache.clear();
+            }
+            cache.insert(account, (built.data.version, day, Arc::clone(&built)));
+        }
+        Ok(built)
+    }
+
+    async fn opportunity_graph(&self, opportunity: Uuid) -> Result<Arc<Cached>> {
+        let o = self.store.opportunity_required(opportunity).await?;
+        self.graph(o.account_id).await
+    }
+
+    pub async fn opportunity_scores(&self, opportunity: Uuid) -> Result<OpportunityScores> {
+        let cached = self.opportunity_graph(opportunity).await?;
+        let o = cached
+            .graph
+            .opportunity(opportunity)
+            .ok_or_else(|| Error::not_found("opportunity", opportunity))?;
+        Ok(scores::opportunity_scores(&cached.graph, o))
+    }
+
+    pub async fn opportunity_risks(
+        &self,
+        opportunity: Uuid,
+    ) -> Result<(Arc<Cached>, Vec<risk::Thread>, Vec<risk::Ahead>)> {
+        let cached = self.opportunity_graph(opportunity).await?;
+        let threads = risk::single_threaded(&cached.graph, opportunity);
+        let ahead = risk::competitor_ahead(&cached.graph, opportunity);
+        Ok((cached, threads, ahead))
+    }
+
+    pub async fn person_score(&self, person: Uuid) -> Result<Score> {
+        let p = self.store.person_required(person).await?;
+        let cached = self.graph(p.account_id).await?;
+        Ok(scores::person_score(&cached.graph, person))
+    }
+
+    pub async fn account_score(&self, account: Uuid) -> Result<Score> {
+        let cached = self.graph(account).await?;
+        Ok(scores::account_score(&cached.graph))
+    }
+
+    pub async fn account_single_threaded(
+        &self,
+        account: Uuid,
+    ) -> Result<(Arc<Cached>, Vec<risk::Thread>)> {
+        let cached = self.graph(account).await?;
+        let threads = risk::account_single_threaded(&cached.graph);
+        Ok((cached, threads))
+    }
+
+    pub async fn employee_capital(&self, employee: Uuid, account: Uuid) -> Result<Score> {
+        self.store.employee_required(employee).await?;
+        let cached = self.graph(account).await?;
+        Ok(scores::employee_capital(&cached.graph, employee))
+    }
+
+    pub async fn competitor_hold(&self, competitor: Uuid, opportunity: Uuid) -> Result<Score> {
+        let cached = self.opportunity_graph(opportunity).await?;
+        let o = cached
+            .graph
+            .opportunity(opportunity)
+            .ok_or_else(|| Error::not_found("opportunity", opportunity))?;
+        let chain = scores::chain(&cached.graph, o);
+        Ok(scores::competitor_hold(&cached.graph, &chain, competitor))
+    }
+
+    /// The k best introduction paths to a person.
+    pub async fn introduction_paths(
+        &self,
+        to: Uuid,
+        from: Option<Uuid>,
+        k: usize,
+    ) -> Result<(Arc<Cached>, Vec<IntroductionPath>)> {
+        if !(1..=MAX_PATHS).contains(&k) {
+            return Err(Error::invalid(
+                "k",
+                format!("must be between 1 and {MAX_PATHS}, got {k}"),
+            ));
+        }
+        let person = self.store.person_required(to).await?;
+        if let Some(e) = from {
+            let employee = self.store.employee_required(e).await?;
+            if !employee.is_active() {
+                return Err(Error::invalid(
+                    "from",
+                    format!(
+                        "{} has left; departed employees carry no relationships",
+                        employee.name
+                    ),
+                ));
+            }
+        }
+        let cached = self.graph(person.account_id).await?;
+        let paths = match introduction_paths(&cached.graph, to, from, k) {
+            Ok(p) => p,
+            Err(PathError::UnknownTarget) => return Err(Error::not_found("person", to)),
+            // An active employee with no ties at all is not in this account's graph.
+            Err(PathError::UnknownAsker) => Vec::new(),
+        };
+        Ok((cached, paths))
+    }
+
+    /// What the departure of an employee would cost, account by account.
+    pub async fn departure_impact(&self, employee: Uuid) -> Result<Vec<(Arc<Cached>, Impact)>> {
+        self.store.employee_required(employee).await?;
+        let mut accounts: Vec<Uuid> = self
+            .store
+            .relationships_of_employee(employee)
+            .await?
+            .into_iter()
+            .filter_map(|r| r.account_id)
+            .collect();
+        accounts.sort();
+        accounts.dedup();
+        let mut out = Vec::with_capacity(accounts.len());
+        for account in accounts {
+            let cached = self.graph(account).await?;
+            let methodology = self.methodology().clone();
+            let c = Arc::clone(&cached);
+            let impact = tokio::task::spawn_blocking(move || {
+                risk::departure(&c.data, &methodology, employee, c.graph.as_of)
+            })
+            .await
+            .map_err(|e| Error::Internal(anyhow::Error::new(e)))?;
+            out.push((cached, impact));
+        }
+        Ok(out)
+    }
+
+    /// What a customer person's departure or change of part would do.
+    pub async fn person_change_impact(
+        &self,
+        person: Uuid,
+        change: PersonChange,
+    ) -> Result<(Arc<Cached>, Impact)> {
+        let p = self.store.person_required(person).await?;
+        let m = self.methodology();
+        if let Some(role) = &change.buying_role {
+            m.vocabularies.buying_roles.check("buyingRole", role)?;
+        }
+        if let Some(level) = &change.level {
+            m.vocabularies.levels.check("level", level)?;
+        }
+        if let Some(i) = change.influence {
+            crate::domain::Influence::parse("influence", i64::from(i))?;
+        }
+        let cached = self.graph(p.account_id).await?;
+        let methodology = m.clone();
+        let c = Arc::clone(&cached);
+        let impact = tokio::task::spawn_blocking(move || {
+            risk::person_change(&c.data, &methodology, person, &change, c.graph.as_of)
+        })
+        .await
+        .map_err(|e| Error::Internal(anyhow::Error::new(e)))?;
+        Ok((cached, impact))
+    }
+}

@@ -1,0 +1,126 @@
+//! What the engine reads: one account's slice of storage, as plain values. The
+//! store fills it in one consistent snapshot; what-ifs edit a copy.
+
+use time::Date;
+use uuid::Uuid;
+
+/// The versions a snapshot was read at. Equal versions mean equal data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct GraphVersion {
+    /// The account's own version.
+    pub account: i64,
+    /// The organisation-wide version (employee–employee ties, employee status).
+    pub org: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PersonNode {
+    pub id: Uuid,
+    pub name: String,
+    pub title: Option<String>,
+    pub department: String,
+    pub level: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineEdge {
+    pub person: Uuid,
+    pub manager: Uuid,
+    pub dotted: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EmployeeNode {
+    pub id: Uuid,
+    pub name: String,
+    pub role: String,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompetitorNode {
+    pub id: Uuid,
+    pub name: String,
+}
+
+/// What an edge connects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TieEnds {
+    EmployeePerson {
+        employee: Uuid,
+        person: Uuid,
+    },
+    /// `from` influences `to`.
+    Influences {
+        from: Uuid,
+        to: Uuid,
+    },
+    Informal {
+        a: Uuid,
+        b: Uuid,
+    },
+    CompetitorPerson {
+        competitor: Uuid,
+        person: Uuid,
+    },
+    EmployeeEmployee {
+        a: Uuid,
+        b: Uuid,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TieEdge {
+    pub relationship_id: Uuid,
+    pub ends: TieEnds,
+    /// The latest assessment, 0..5.
+    pub strength: i32,
+    pub assessed_on: Date,
+}
+
+/// One of our employees and one customer person at the same interaction.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Contact {
+    pub interaction_id: Uuid,
+    pub employee: Uuid,
+    pub person: Uuid,
+    pub on: Date,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MemberNode {
+    pub person: Uuid,
+    pub buying_role: String,
+    /// Given influence 1..5, if anyone set it.
+    pub influence: Option<i32>,
+    pub attitude: i32,
+    pub favoured_competitor: Option<Uuid>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpportunityNode {
+    pub id: Uuid,
+    pub name: String,
+    pub stage: String,
+    pub open: bool,
+    pub members: Vec<MemberNode>,
+    /// Our team on the deal and their parts (employee role ids).
+    pub team: Vec<(Uuid, String)>,
+}
+
+/// One account's graph inputs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GraphData {
+    pub account_id: Uuid,
+    pub account_name: String,
+    pub version: GraphVersion,
+    pub people: Vec<PersonNode>,
+    pub lines: Vec<LineEdge>,
+    /// Every employee the account's ties or the introduction graph touch.
+    pub employees: Vec<EmployeeNode>,
+    pub competitors: Vec<CompetitorNode>,
+    /// The account's edges plus every employee–employee tie.
+    pub ties: Vec<TieEdge>,
+    pub contacts: Vec<Contact>,
+    pub opportunities: Vec<OpportunityNode>,
+}

@@ -1,0 +1,130 @@
+//! Scores that can show their working: a bounded value and a structured
+//! explanation (inputs, weights, the edges and interactions behind it).
+
+use uuid::Uuid;
+
+/// A number in [0, 1]. Construction clamps, and NaN becomes 0, so no formula can
+/// leak a value outside the documented range.
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
+pub struct Unit(f64);
+
+impl Unit {
+    pub const ZERO: Unit = Unit(0.0);
+    pub const ONE: Unit = Unit(1.0);
+
+    pub fn new(v: f64) -> Self {
+        if v.is_nan() {
+            Unit(0.0)
+        } else {
+            Unit(v.clamp(0.0, 1.0))
+        }
+    }
+
+    pub fn get(self) -> f64 {
+        self.0
+    }
+}
+
+/// A named number that went into a score.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Input {
+    pub name: String,
+    pub value: f64,
+    pub note: Option<String>,
+}
+
+/// A weight the formula applied.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Weight {
+    pub name: String,
+    pub value: f64,
+}
+
+/// A record behind a score: an edge, an interaction, a person's role.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Evidence {
+    /// `tie`, `competitor_tie`, `member`, `interaction`, `departed_tie`, ...
+    pub kind: String,
+    pub description: String,
+    pub value: Option<f64>,
+    pub relationship_id: Option<Uuid>,
+    pub interaction_id: Option<Uuid>,
+    pub person_id: Option<Uuid>,
+    pub employee_id: Option<Uuid>,
+    pub competitor_id: Option<Uuid>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Explanation {
+    /// One sentence a coach can read out.
+    pub summary: String,
+    /// The formula, as in docs/scoring.md.
+    pub formula: String,
+    pub inputs: Vec<Input>,
+    pub weights: Vec<Weight>,
+    pub evidence: Vec<Evidence>,
+    /// Edge cases met: empty chain, derived influence, departed employees, ties.
+    pub notes: Vec<String>,
+}
+
+impl Explanation {
+    pub fn new(formula: &str) -> Self {
+        Explanation {
+            formula: formula.to_owned(),
+            ..Default::default()
+        }
+    }
+
+    pub fn input(&mut self, name: impl Into<String>, value: f64, note: Option<String>) {
+        self.inputs.push(Input {
+            name: name.into(),
+            value,
+            note,
+        });
+    }
+
+    pub fn weight(&mut self, name: impl Into<String>, value: f64) {
+        self.weights.push(Weight {
+            name: name.into(),
+            value,
+        });
+    }
+
+    pub fn note(&mut self, note: impl Into<String>) {
+        self.notes.push(note.into());
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Score {
+    pub value: Unit,
+    pub explanation: Explanation,
+}
+
+impl Score {
+    pub fn new(value: f64, explanation: Explanation) -> Self {
+        Score {
+            value: Unit::new(value),
+            explanation,
+        }
+    }
+}
+
+/// Influence-weighted mean; 0 when there is nothing to weigh.
+pub(crate) fn weighted_mean(pairs: impl IntoIterator<Item = (f64, f64)>) -> f64 {
+    let (mut num, mut den) = (0.0, 0.0);
+    for (weight, value) in pairs {
+        num += weight * value;
+        den += weight;
+    }
+    if den > 0.0 {
+        num / den
+    } else {
+        0.0
+    }
+}
+
+/// Two decimals for sentences.
+pub(crate) fn pct(v: f64) -> String {
+    format!("{:.0}%", v * 100.0)
+}

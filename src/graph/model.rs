@@ -1,0 +1,341 @@
+//! [`AccountGraph`]: one account's snapshot turned into what the scores read.
+
+use std::collections::HashMap;
+
+use petgraph::graph::{DiGraph, NodeIndex};
+use time::Date;
+use uuid::Uuid;
+
+use super::{
+    data::{
+        CompetitorNode, EmployeeNode, GraphData, GraphVersion, OpportunityNode, PersonNode, TieEnds,
+    },
+    influence,
+    strength::{effective, Effective},
+};
+use crate::methodology::{Methodology, Scales, Scoring};
+
+/// One of our ties to a customer person.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OurTie {
+    pub employee: Uuid,
+    pub relationship_id: Uuid,
+    /// The latest assessment, 0..5.
+    pub assessed: i32,
+    pub assessed_on: Date,
+    pub effective: Effective,
+    /// The shared interactions behind the warmth, newest first.
+    pub interactions: Vec<(Uuid, Date)>,
+}
+
+/// A competitor's tie to a customer person.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TheirTie {
+    pub competitor: Uuid,
+    pub relationship_id: Uuid,
+    pub strength: i32,
+}
+
+/// A node of the introduction graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NodeKey {
+    Employee(Uuid),
+    Person(Uuid),
+}
+
+/// What an introduction hop goes through.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Via {
+    /// Our employee's tie to a customer person.
+    Tie(Uuid),
+    /// A tie between two colleagues.
+    Colleague(Uuid),
+    /// One customer person influences the other.
+    Influence(Uuid),
+    /// An informal tie between two customer people.
+    Informal(Uuid),
+    /// A reporting line, either direction.
+    ReportsTo { dotted: bool },
+}
+
+/// An edge of the introduction graph: strength 0..5 and what carries it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Hop {
+    pub strength: f64,
+    pub via: Via,
+}
+
+/// The graph built from one account's snapshot. Immutable once built; cached by
+/// version.
+#[derive(Debug, Clone)]
+pub struct AccountGraph {
+    pub account_id: Uuid,
+    pub account_name: String,
+    pub version: GraphVersion,
+    pub as_of: Date,
+    pub people: Vec<PersonNode>,
+    pub person_index: HashMap<Uuid, usize>,
+    pub employees: HashMap<Uuid, EmployeeNode>,
+    pub competitors: HashMap<Uuid, CompetitorNode>,
+    /// Active employees' ties per person, strongest first.
+    pub our_ties: HashMap<Uuid, Vec<OurTie>>,
+    /// Departed employees' ties per person: history, carrying nothing.
+    pub departed_ties: HashMap<Uuid, Vec<OurTie>>,
+    pub their_ties: HashMap<Uuid, Vec<TheirTie>>,
+    /// Normalised PageRank over the reports-to and influences structure, in [0, 1].
+    pub structure: HashMap<Uuid, f64>,
+    pub opportunities: Vec<OpportunityNode>,
+    /// Active employees and people, for introduction paths.
+    pub intro: DiGraph<NodeKey, Hop>,
+    pub intro_index: HashMap<NodeKey, NodeIndex>,
+    pub scoring: Scoring,
+    pub scales: Scales,
+    /// Levels from the top, as in the methodology.
+    pub levels: Vec<String>,
+}
+
+impl AccountGraph {
+    /// Builds the graph as of a day (decay is measured to it).
+    ///
+    /// Complexity: O(V + E + C log C) for C shared interactions, plus the
+    /// structural PageRank, O(iterations × structure edges).
+    pub fn build(data: &GraphData, methodology: &Methodology, as_of: Date) -> Self {
+        let person_index: HashMap<Uuid, usize> = data
+            .people
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id, i))
+            .collect();
+        let employees: HashMap<Uuid, EmployeeNode> =
+            data.employees.iter().map(|e| (e.id, e.clone())).collect();
+        let active = |e: &Uuid| employees.get(e).is_some_and(|e| e.active);
+
+        let mut contacts: HashMap<(Uuid, Uuid), Vec<(Uuid, Date)>> = HashMap::new();
+        for c in &data.contacts {
+            contacts
+                .entry((c.employee, c.person))
+                .or_default()
+                .push((c.interaction_id, c.on));
+        }
+        for list in contacts.values_mut() {
+            list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        }
+
+        let mut our_ties: HashMap<Uuid, Vec<OurTie>> = HashMap::new();
+        let mut departed_ties: HashMap<Uuid, Vec<OurTie>> = HashMap::new();
+        let mut their_ties: HashMap<Uuid, Vec<TheirTie>> = HashMap::new();
+        let mut intro: DiGraph<NodeKey, Hop> = DiGraph::new();
+        let mut intro_index: HashMap<NodeKey, NodeIndex> = HashMap::new();
+        for p in &data.people {
+            let key = NodeKey::Person(p.id);
+            intro_index.insert(key, intro.add_node(key));
+        }
+        for e in data.employees.iter().filter(|e| e.active) {
+            let key = NodeKey::Employee(e.id);
+            intro_index.insert(key, intro.add_node(key));
+        }
+        let mut link = |from: NodeKey, to: NodeKey, hop: Hop| {
+            if hop.strength > 0.0 {
+                if let (Some(&a), Some(&b)) = (intro_index.get(&from), intro_index.get(&to)) {
+                    intro.add_edge(a, b, hop);
+                }
+            }
+        };
+
+        for t in &data.ties {
+            match t.ends {
+                TieEnds::EmployeePerson { employee, person } => {
+                    if !person_index.contains_key(&person) {
+                        continue;
+                    }
+                    let dates: Vec<Date> = contacts
+                        .get(&(employee, person))
+                        .map(|l| l.iter().map(|(_, d)| *d).collect())
+                        .unwrap_or_default();
+                    let tie = OurTie {
+                        employee,
+                        relationship_id: t.relationship_id,
+                        assessed: t.strength,
+                        assessed_on: t.assessed_on,
+                        effective: effective(
+                            t.strength,
+                            t.assessed_on,
+                            &dates,
+                            as_of,
+                            &methodology.scales.decay,
+                        ),
+                        interactions: contacts
+                            .get(&(employee, person))
+                            .cloned()
+                            .unwrap_or_default(),
+                    };
+                    if active(&employee) {
+                        link(
+                            NodeKey::Employee(employee),
+                            NodeKey::Person(person),
+                            Hop {
+                                strength: tie.effective.value,
+                                via: Via::Tie(t.relationship_id),
+                            },
+                        );
+                        our_ties.entry(person).or_default().push(tie);
+                    } else {
+                        departed_ties.entry(person).or_default().push(tie);
+                    }
+                }
+                TieEnds::CompetitorPerson { competitor, person } => {
+                    if person_index.contains_key(&person) {
+                        their_ties.entry(person).or_default().push(TheirTie {
+                            competitor,
+                            relationship_id: t.relationship_id,
+                            strength: t.strength,
+                        });
+                    }
+                }
+                TieEnds::Influences { from, to } => link(
+                    NodeKey::Person(from),
+                    NodeKey::Person(to),
+                    Hop {
+                        strength: f64::from(t.strength),
+                        via: Via::Influence(t.relationship_id),
+                    },
+                ),
+                TieEnds::Informal { a, b } => {
+                    let hop = Hop {
+                        strength: f64::from(t.strength),
+                        via: Via::Informal(t.relationship_id),
+                    };
+                    link(NodeKey::Person(a), NodeKey::Person(b), hop);
+                    link(NodeKey::Person(b), NodeKey::Person(a), hop);
+                }
+                TieEnds::EmployeeEmployee { a, b } => {
+                    let hop = Hop {
+                        strength: f64::from(t.strength),
+                        via: Via::Colleague(t.relationship_id),
+                    };
+                    link(NodeKey::Employee(a), NodeKey::Employee(b), hop);
+                    link(NodeKey::Employee(b), NodeKey::Employee(a), hop);
+                }
+            }
+        }
+        let intro_scale = &methodology.scales.introduction;
+        for l in &data.lines {
+            let strength = f64::from(if l.dotted {
+                intro_scale.reports_to_dotted_strength
+            } else {
+                intro_scale.reports_to_solid_strength
+            });
+            let hop = Hop {
+                strength,
+                via: Via::ReportsTo { dotted: l.dotted },
+            };
+            link(NodeKey::Person(l.manager), NodeKey::Person(l.person), hop);
+            link(NodeKey::Person(l.person), NodeKey::Person(l.manager), hop);
+        }
+        for ties in our_ties.values_mut().chain(departed_ties.values_mut()) {
+            ties.sort_by(|a, b| {
+                b.effective
+                    .value
+                    .total_cmp(&a.effective.value)
+                    .then(a.employee.cmp(&b.employee))
+            });
+        }
+        for ties in their_ties.values_mut() {
+            ties.sort_by(|a, b| {
+                b.strength
+                    .cmp(&a.strength)
+                    .then(a.competitor.cmp(&b.competitor))
+            });
+        }
+
+        let structure =
+            influence::structural_rank(data, methodology.scoring.derived_influence.damping);
+
+        AccountGraph {
+            account_id: data.account_id,
+            account_name: data.account_name.clone(),
+            version: data.version,
+            as_of,
+            people: data.people.clone(),
+            person_index,
+            employees,
+            competitors: data.competitors.iter().map(|c| (c.id, c.clone())).collect(),
+            our_ties,
+            departed_ties,
+            their_ties,
+            structure,
+            opportunities: data.opportunities.clone(),
+            intro,
+            intro_index,
+            scoring: methodology.scoring.clone(),
+            scales: methodology.scales.clone(),
+            levels: methodology
+                .vocabularies
+                .levels
+                .ids()
+                .map(str::to_owned)
+                .collect(),
+        }
+    }
+
+    pub fn person(&self, id: Uuid) -> Option<&PersonNode> {
+        self.person_index.get(&id).map(|&i| &self.people[i])
+    }
+
+    pub fn person_name(&self, id: Uuid) -> String {
+        self.person(id)
+            .map_or_else(|| id.to_string(), |p| p.name.clone())
+    }
+
+    pub fn employee_name(&self, id: Uuid) -> String {
+        self.employees
+            .get(&id)
+            .map_or_else(|| id.to_string(), |e| e.name.clone())
+    }
+
+    pub fn competitor_name(&self, id: Uuid) -> String {
+        self.competitors
+            .get(&id)
+            .map_or_else(|| id.to_string(), |c| c.name.clone())
+    }
+
+    /// Our best effective strength to a person, normalised to [0, 1].
+    pub fn ours(&self, person: Uuid) -> f64 {
+        self.our_ties
+            .get(&person)
+            .and_then(|t| t.first())
+            .map_or(0.0, |t| t.effective.value / 5.0)
+    }
+
+    /// Our best effective strength to a person through employees accepted by `keep`.
+    pub fn ours_by(&self, person: Uuid, keep: impl Fn(Uuid) -> bool) -> f64 {
+        self.our_ties
+            .get(&person)
+            .and_then(|ties| ties.iter().find(|t| keep(t.employee)))
+            .map_or(0.0, |t| t.effective.value / 5.0)
+    }
+
+    /// Active employees whose effective tie is a real tie.
+    pub fn real_ties(&self, person: Uuid) -> Vec<&OurTie> {
+        self.our_ties
+            .get(&person)
+            .map(|ties| {
+                ties.iter()
+                    .filter(|t| t.effective.value >= self.scoring.real_tie_strength)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    pub fn opportunity(&self, id: Uuid) -> Option<&OpportunityNode> {
+        self.opportunities.iter().find(|o| o.id == id)
+    }
+
+    /// Rank of a level from the top (0 = executive); unknown levels rank last.
+    pub fn level_rank(&self, level: &str) -> usize {
+        self.levels
+            .iter()
+            .position(|l| l == level)
+            .unwrap_or(self.levels.len())
+    }
+}

@@ -1,0 +1,168 @@
+//! Competitor: each competitor's hold on the chain, and our position person by person.
+
+use uuid::Uuid;
+
+use super::{key_people, ChainMember};
+use crate::graph::{
+    explain::{pct, weighted_mean, Evidence, Explanation, Score},
+    model::AccountGraph,
+};
+
+/// Two strengths closer than this are a tie.
+const TIE: f64 = 1e-9;
+
+/// A competitor's strength with a person, in [0, 1]: their assessed tie, raised to
+/// the methodology's floor when the person favours them.
+fn theirs(graph: &AccountGraph, m: &ChainMember, competitor: Uuid) -> f64 {
+    let tie = graph
+        .their_ties
+        .get(&m.person())
+        .and_then(|ties| ties.iter().find(|t| t.competitor == competitor))
+        .map_or(0.0, |t| f64::from(t.strength) / 5.0);
+    if m.member.favoured_competitor == Some(competitor) {
+        tie.max(graph.scoring.favoured_competitor_strength / 5.0)
+    } else {
+        tie
+    }
+}
+
+fn competitors_at(graph: &AccountGraph, m: &ChainMember) -> Vec<Uuid> {
+    let mut list: Vec<Uuid> = graph
+        .their_ties
+        .get(&m.person())
+        .into_iter()
+        .flatten()
+        .map(|t| t.competitor)
+        .collect();
+    list.extend(m.member.favoured_competitor);
+    list.sort();
+    list.dedup();
+    list
+}
+
+/// The opportunity: `Σ w_p × position_p / Σ w_p` over key people, where position is
+/// 1 when our best tie beats every competitor's, 0.5 when level, 0 when behind.
+/// 1 means we lead on every key person.
+pub fn competitor_score(graph: &AccountGraph, chain: &[ChainMember]) -> Score {
+    let mut x = Explanation::new(
+        "Σ w_p × position_p / Σ w_p over key people; position 1 if ours > best competitor's, 0.5 if equal, 0 if behind",
+    );
+    x.weight(
+        "favoured competitor strength",
+        graph.scoring.favoured_competitor_strength,
+    );
+    if chain.is_empty() {
+        x.note("no decision chain is mapped");
+        x.summary = "No decision chain mapped yet.".into();
+        return Score::new(0.0, x);
+    }
+    let (key, fallback) = key_people(graph, chain);
+    if fallback {
+        x.note("no member reaches the key-person influence; every member counts");
+    }
+    let mut behind = Vec::new();
+    let mut pairs = Vec::new();
+    for m in &key {
+        let ours = graph.ours(m.person());
+        let (best, best_competitor) = competitors_at(graph, m)
+            .into_iter()
+            .map(|c| (theirs(graph, m, c), Some(c)))
+            .fold(
+                (0.0, None),
+                |acc, cur| if cur.0 > acc.0 { cur } else { acc },
+            );
+        let position = if (ours - best).abs() <= TIE {
+            0.5
+        } else if ours > best {
+            1.0
+        } else {
+            0.0
+        };
+        let name = graph.person_name(m.person());
+        let rival = best_competitor.map(|c| graph.competitor_name(c));
+        x.evidence.push(Evidence {
+            kind: "position".into(),
+            description: format!(
+                "{name}: ours {:.2} vs {} {:.2} → {}",
+                ours * 5.0,
+                rival.as_deref().unwrap_or("no competitor"),
+                best * 5.0,
+                match position {
+                    p if p > 0.75 => "we lead",
+                    p if p > 0.25 => "level",
+                    _ => "behind",
+                }
+            ),
+            value: Some(position),
+            person_id: Some(m.person()),
+            competitor_id: best_competitor,
+            ..Default::default()
+        });
+        if position == 0.0 {
+            behind.push(name.clone());
+        }
+        if position == 0.5 {
+            x.note(format!(
+                "{name}: level with {}",
+                rival.as_deref().unwrap_or("nobody")
+            ));
+        }
+        pairs.push((m.weight(), position));
+    }
+    for c in graph.competitors.keys() {
+        let hold = competitor_hold_value(graph, chain, *c);
+        x.input(format!("hold of {}", graph.competitor_name(*c)), hold, None);
+    }
+    let value = weighted_mean(pairs);
+    x.summary = if behind.is_empty() {
+        format!("We lead or are level on every key person ({}).", pct(value))
+    } else {
+        format!("A competitor is ahead with {}.", behind.join(", "))
+    };
+    Score::new(value, x)
+}
+
+fn competitor_hold_value(graph: &AccountGraph, chain: &[ChainMember], competitor: Uuid) -> f64 {
+    weighted_mean(
+        chain
+            .iter()
+            .map(|m| (m.weight(), theirs(graph, m, competitor))),
+    )
+}
+
+/// One competitor's influence-weighted hold on the chain (higher is stronger for
+/// them): `Σ w_p × theirs_p / Σ w_p`.
+pub fn competitor_hold(graph: &AccountGraph, chain: &[ChainMember], competitor: Uuid) -> Score {
+    let mut x = Explanation::new(
+        "Σ w_p × their strength_p / 5 / Σ w_p over the chain (higher is stronger for them)",
+    );
+    let name = graph.competitor_name(competitor);
+    for m in chain {
+        let t = theirs(graph, m, competitor);
+        if t > 0.0 {
+            x.evidence.push(Evidence {
+                kind: "competitor_tie".into(),
+                description: format!(
+                    "{name} → {}: {:.1}{}",
+                    graph.person_name(m.person()),
+                    t * 5.0,
+                    if m.member.favoured_competitor == Some(competitor) {
+                        " (favours them)"
+                    } else {
+                        ""
+                    }
+                ),
+                value: Some(t * 5.0),
+                person_id: Some(m.person()),
+                competitor_id: Some(competitor),
+                ..Default::default()
+            });
+        }
+    }
+    if chain.is_empty() {
+        x.note("no decision chain is mapped");
+    }
+    let value = competitor_hold_value(graph, chain, competitor);
+    x.summary = format!("{name} holds {} of the chain by influence.", pct(value));
+    Score::new(value, x)
+}

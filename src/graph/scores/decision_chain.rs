@@ -1,0 +1,82 @@
+//! Decision chain: influence-weighted coverage, and which required roles are unknown
+//! or uncovered.
+
+use super::{member_evidence, ChainMember};
+use crate::graph::{
+    explain::{pct, weighted_mean, Explanation, Score},
+    model::AccountGraph,
+};
+
+/// `coverage × known_required / required`, with
+/// `coverage = Σ w_p × KP_p / Σ w_p` over every chain member.
+pub fn decision_chain_score(graph: &AccountGraph, chain: &[ChainMember]) -> Score {
+    let mut x = Explanation::new(
+        "coverage × (required roles identified / required roles); coverage = Σ w_p × KP_p / Σ w_p over the chain",
+    );
+    let required = &graph.scoring.required_buying_roles;
+    let known: Vec<&String> = required
+        .iter()
+        .filter(|r| chain.iter().any(|m| &m.member.buying_role == *r))
+        .collect();
+    let unknown: Vec<&String> = required.iter().filter(|r| !known.contains(r)).collect();
+    let role_factor = if required.is_empty() {
+        1.0
+    } else {
+        known.len() as f64 / required.len() as f64
+    };
+    let coverage = weighted_mean(chain.iter().map(|m| (m.weight(), graph.ours(m.person()))));
+    let real = graph.scoring.real_tie_strength / 5.0;
+    let uncovered: Vec<&String> = known
+        .iter()
+        .copied()
+        .filter(|r| {
+            chain
+                .iter()
+                .filter(|m| &m.member.buying_role == *r)
+                .all(|m| graph.ours(m.person()) < real)
+        })
+        .collect();
+    x.input("coverage", coverage, None);
+    x.input("required roles identified", known.len() as f64, None);
+    x.input("required roles", required.len() as f64, None);
+    for m in chain {
+        x.evidence.push(member_evidence(graph, m));
+        if m.influence.derived {
+            x.note(format!(
+                "influence of {} is derived",
+                graph.person_name(m.person())
+            ));
+        }
+    }
+    for r in &unknown {
+        x.note(format!("required role not identified: {r}"));
+    }
+    for r in &uncovered {
+        x.note(format!("required role without a real tie: {r}"));
+    }
+    if chain.is_empty() {
+        x.note("no decision chain is mapped");
+        x.summary = "No decision chain mapped yet.".into();
+        return Score::new(0.0, x);
+    }
+    let value = coverage * role_factor;
+    x.summary = format!(
+        "We cover {} of the chain by influence; {} of {} required roles identified{}.",
+        pct(coverage),
+        known.len(),
+        required.len(),
+        if unknown.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " (missing: {})",
+                unknown
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        }
+    );
+    Score::new(value, x)
+}

@@ -1,0 +1,163 @@
+//! The six quantifications. Each is a pure function of an [`AccountGraph`], returns
+//! a [`Score`] in [0, 1] that reads "higher is better for us", and explains itself.
+
+mod account;
+mod company;
+mod competitor;
+mod decision_chain;
+mod employee;
+mod key_person;
+
+use uuid::Uuid;
+
+pub use account::account_score;
+pub use company::company_score;
+pub use competitor::{competitor_hold, competitor_score};
+pub use decision_chain::decision_chain_score;
+pub use employee::{bench_score, chain_coverage, employee_capital};
+pub use key_person::{key_person_score, person_score};
+
+use super::{
+    data::{MemberNode, OpportunityNode},
+    explain::{Evidence, Score},
+    influence::{member_influence, MemberInfluence},
+    model::{AccountGraph, OurTie},
+};
+
+/// A decision-chain member with their influence resolved.
+#[derive(Debug, Clone)]
+pub struct ChainMember<'a> {
+    pub member: &'a MemberNode,
+    pub influence: MemberInfluence,
+}
+
+impl ChainMember<'_> {
+    pub fn person(&self) -> Uuid {
+        self.member.person
+    }
+
+    pub fn weight(&self) -> f64 {
+        self.influence.weight()
+    }
+}
+
+/// The chain of an opportunity, members at other accounts left out.
+pub fn chain<'a>(graph: &AccountGraph, opportunity: &'a OpportunityNode) -> Vec<ChainMember<'a>> {
+    opportunity
+        .members
+        .iter()
+        .filter(|m| graph.person(m.person).is_some())
+        .map(|m| ChainMember {
+            member: m,
+            influence: member_influence(graph, m),
+        })
+        .collect()
+}
+
+/// The key people of a chain: influence at or above the methodology's threshold.
+/// When nobody reaches it, every member counts (and the flag says so).
+pub fn key_people<'c, 'a>(
+    graph: &AccountGraph,
+    chain: &'c [ChainMember<'a>],
+) -> (Vec<&'c ChainMember<'a>>, bool) {
+    let key: Vec<&ChainMember> = chain
+        .iter()
+        .filter(|m| m.influence.value >= graph.scoring.key_person_influence)
+        .collect();
+    if key.is_empty() {
+        (chain.iter().collect(), true)
+    } else {
+        (key, false)
+    }
+}
+
+/// The six scores of one opportunity.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpportunityScores {
+    pub key_person: Score,
+    pub decision_chain: Score,
+    pub account: Score,
+    pub employee: Score,
+    pub our_company: Score,
+    pub competitor: Score,
+}
+
+impl OpportunityScores {
+    /// The six values by name, in a fixed order.
+    pub fn values(&self) -> [(&'static str, f64); 6] {
+        [
+            ("keyPerson", self.key_person.value.get()),
+            ("decisionChain", self.decision_chain.value.get()),
+            ("account", self.account.value.get()),
+            ("employee", self.employee.value.get()),
+            ("ourCompany", self.our_company.value.get()),
+            ("competitor", self.competitor.value.get()),
+        ]
+    }
+}
+
+/// All six quantifications for an opportunity of the graph's account.
+pub fn opportunity_scores(
+    graph: &AccountGraph,
+    opportunity: &OpportunityNode,
+) -> OpportunityScores {
+    let chain = chain(graph, opportunity);
+    OpportunityScores {
+        key_person: key_person_score(graph, &chain),
+        decision_chain: decision_chain_score(graph, &chain),
+        account: account_score(graph),
+        employee: bench_score(graph, &chain),
+        our_company: company_score(graph, opportunity, &chain),
+        competitor: competitor_score(graph, &chain),
+    }
+}
+
+/// Evidence for one of our ties.
+pub(crate) fn tie_evidence(graph: &AccountGraph, person: Uuid, tie: &OurTie) -> Evidence {
+    let e = &tie.effective;
+    Evidence {
+        kind: "tie".into(),
+        description: format!(
+            "{} → {}: assessed {} on {}, effective {:.2} (warmth {:.2}, last contact {}, {} interactions, {} recent)",
+            graph.employee_name(tie.employee),
+            graph.person_name(person),
+            tie.assessed,
+            tie.assessed_on,
+            e.value,
+            e.warmth,
+            e.last_contact,
+            e.interactions,
+            e.recent_interactions
+        ),
+        value: Some(e.value),
+        relationship_id: Some(tie.relationship_id),
+        person_id: Some(person),
+        employee_id: Some(tie.employee),
+        ..Default::default()
+    }
+}
+
+/// Evidence for a chain member's influence and role.
+pub(crate) fn member_evidence(graph: &AccountGraph, m: &ChainMember) -> Evidence {
+    let i = &m.influence;
+    let how = if i.derived {
+        format!(
+            "derived {:.2} from role weight {:.2}, level weight {:.2}, structure {:.2}",
+            i.value, i.role_weight, i.level_weight, i.structure
+        )
+    } else {
+        format!("given {}", i.value)
+    };
+    Evidence {
+        kind: "member".into(),
+        description: format!(
+            "{} ({}): influence {how}; our best tie {:.2}",
+            graph.person_name(m.person()),
+            m.member.buying_role,
+            graph.ours(m.person()) * 5.0
+        ),
+        value: Some(i.value),
+        person_id: Some(m.person()),
+        ..Default::default()
+    }
+}

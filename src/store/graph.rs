@@ -1,0 +1,309 @@
+//! Reading one account's graph inputs in one consistent snapshot.
+
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+use super::{Backend, Store};
+use crate::{
+    graph::data::{
+        CompetitorNode, Contact, EmployeeNode, GraphData, GraphVersion, LineEdge, MemberNode,
+        OpportunityNode, PersonNode, TieEdge, TieEnds,
+    },
+    Error, Result,
+};
+
+type RelationshipRow = (
+    Uuid,
+    String,
+    Option<Uuid>,
+    Option<Uuid>,
+    Option<Uuid>,
+    Option<Uuid>,
+    Option<Uuid>,
+    Option<String>,
+    i32,
+    OffsetDateTime,
+);
+
+fn tie(row: RelationshipRow) -> Option<TieEdge> {
+    let (
+        relationship_id,
+        kind,
+        employee,
+        person,
+        other_person,
+        competitor,
+        other_employee,
+        tie,
+        strength,
+        at,
+    ) = row;
+    let ends = match (kind.as_str(), tie.as_deref()) {
+        ("employee_person", _) => TieEnds::EmployeePerson {
+            employee: employee?,
+            person: person?,
+        },
+        ("person_person", Some("informal")) => TieEnds::Informal {
+            a: person?,
+            b: other_person?,
+        },
+        ("person_person", _) => TieEnds::Influences {
+            from: person?,
+            to: other_person?,
+        },
+        ("competitor_person", _) => TieEnds::CompetitorPerson {
+            competitor: competitor?,
+            person: person?,
+        },
+        ("employee_employee", _) => TieEnds::EmployeeEmployee {
+            a: employee?,
+            b: other_employee?,
+        },
+        _ => return None,
+    };
+    Some(TieEdge {
+        relationship_id,
+        ends,
+        strength,
+        assessed_on: at.date(),
+    })
+}
+
+/// The reads, compiled once per backend inside a snapshot transaction.
+macro_rules! read_graph {
+    ($tx:ident, $account_id:expr, $as_of:expr) => {{
+        let account: Option<(String, i64)> =
+            sqlx::query_as("select name, version from account where account_id = $1")
+                .bind($account_id)
+                .fetch_optional(&mut *$tx)
+                .await?;
+        let (account_name, account_version) =
+            account.ok_or_else(|| Error::not_found("account", $account_id))?;
+        let org: i64 = sqlx::query_scalar("select version from org_version where org_version_id = 1")
+            .fetch_one(&mut *$tx)
+            .await?;
+        let people: Vec<(Uuid, String, Option<String>, String, String)> = sqlx::query_as(
+            "select person_id, name, title, department, level from person where account_id = $1
+             order by name, person_id",
+        )
+        .bind($account_id)
+        .fetch_all(&mut *$tx)
+        .await?;
+        let lines: Vec<(Uuid, Uuid, String)> = sqlx::query_as(
+            "select person_id, manager_id, kind from reporting_line
+             where account_id = $1 and valid_from <= $2 and (valid_to is null or valid_to > $2)",
+        )
+        .bind($account_id)
+        .bind($as_of)
+        .fetch_all(&mut *$tx)
+        .await?;
+        let relationships: Vec<RelationshipRow> = sqlx::query_as(
+            "select relationship_id, kind, employee_id, person_id, other_person_id, competitor_id,
+                    other_employee_id, tie, strength, assessed_at
+             from relationship where account_id = $1 or kind = 'employee_employee'",
+        )
+        .bind($account_id)
+        .fetch_all(&mut *$tx)
+        .await?;
+        let employees: Vec<(Uuid, String, String, String)> =
+            sqlx::query_as("select employee_id, name, role, status from employee order by name, employee_id")
+                .fetch_all(&mut *$tx)
+                .await?;
+        let competitors: Vec<(Uuid, String)> = sqlx::query_as(
+            "select competitor_id, name from competitor where competitor_id in (
+                 select competitor_id from relationship where account_id = $1 and competitor_id is not null
+                 union select competitor_id from opportunity_competitor where account_id = $1
+                 union select favoured_competitor_id from decision_chain_member
+                       where account_id = $1 and favoured_competitor_id is not null)
+             order by name_key",
+        )
+        .bind($account_id)
+        .fetch_all(&mut *$tx)
+        .await?;
+        let contacts: Vec<(Uuid, Uuid, Uuid, Date)> = sqlx::query_as(
+            "select i.interaction_id, ie.employee_id, ip.person_id, i.occurred_on
+             from interaction i
+             join interaction_employee ie on ie.interaction_id = i.interaction_id
+             join interaction_person ip on ip.interaction_id = i.interaction_id
+             where i.account_id = $1",
+        )
+        .bind($account_id)
+        .fetch_all(&mut *$tx)
+        .await?;
+        let opportunities: Vec<(Uuid, String, String, String)> = sqlx::query_as(
+            "select opportunity_id, name, stage, outcome from opportunity where account_id = $1
+             order by created_at, opportunity_id",
+        )
+        .bind($account_id)
+        .fetch_all(&mut *$tx)
+        .await?;
+        let members: Vec<(Uuid, Uuid, String, Option<i32>, i32, Option<Uuid>)> = sqlx::query_as(
+            "select opportunity_id, person_id, buying_role, influence, attitude, favoured_competitor_id
+             from decision_chain_member where account_id = $1 order by person_id",
+        )
+        .bind($account_id)
+        .fetch_all(&mut *$tx)
+        .await?;
+        let team: Vec<(Uuid, Uuid, String)> = sqlx::query_as(
+            "select opportunity_id, employee_id, role from opportunity_team_member where account_id = $1",
+        )
+        .bind($account_id)
+        .fetch_all(&mut *$tx)
+        .await?;
+        RawGraph {
+            account_name,
+            version: GraphVersion { account: account_version, org },
+            people,
+            lines,
+            relationships,
+            employees,
+            competitors,
+            contacts,
+            opportunities,
+            members,
+            team,
+        }
+    }};
+}
+
+struct RawGraph {
+    account_name: String,
+    version: GraphVersion,
+    people: Vec<(Uuid, String, Option<String>, String, String)>,
+    lines: Vec<(Uuid, Uuid, String)>,
+    relationships: Vec<RelationshipRow>,
+    employees: Vec<(Uuid, String, String, String)>,
+    competitors: Vec<(Uuid, String)>,
+    contacts: Vec<(Uuid, Uuid, Uuid, Date)>,
+    opportunities: Vec<(Uuid, String, String, String)>,
+    members: Vec<(Uuid, Uuid, String, Option<i32>, i32, Option<Uuid>)>,
+    team: Vec<(Uuid, Uuid, String)>,
+}
+
+impl Store {
+    /// The current versions of an account's graph inputs, without reading them.
+    pub async fn graph_version(&self, account_id: Uuid) -> Result<Option<GraphVersion>> {
+        super::with_pool!(self, pool => {
+            let row: Option<(i64, i64)> = sqlx::query_as(
+                "select a.version, o.version from account a, org_version o
+                 where a.account_id = $1 and o.org_version_id = 1",
+            )
+            .bind(account_id)
+            .fetch_optional(pool)
+            .await?;
+            Ok(row.map(|(account, org)| GraphVersion { account, org }))
+        })
+    }
+
+    /// Reads everything the graph engine needs for one account, as of a date (for
+    /// reporting lines), in one snapshot so the version matches the data.
+    #[tracing::instrument(skip(self))]
+    pub async fn graph_data(&self, account_id: Uuid, as_of: Date) -> Result<GraphData> {
+        let raw = match &self.backend {
+            Backend::Sqlite(pool) => {
+                // In WAL mode a read transaction sees one snapshot from its first read.
+                let mut tx = pool.begin().await?;
+                let raw = read_graph!(tx, account_id, as_of);
+                tx.commit().await?;
+                raw
+            }
+            Backend::Postgres(pool) => {
+                let mut tx = pool
+                    .begin_with("begin isolation level repeatable read read only")
+                    .await?;
+                let raw = read_graph!(tx, account_id, as_of);
+                tx.commit().await?;
+                raw
+            }
+        };
+        Ok(assemble(account_id, raw))
+    }
+}
+
+fn assemble(account_id: Uuid, raw: RawGraph) -> GraphData {
+    let mut opportunities: Vec<OpportunityNode> = raw
+        .opportunities
+        .into_iter()
+        .map(|(id, name, stage, outcome)| OpportunityNode {
+            id,
+            name,
+            stage,
+            open: outcome == "open",
+            members: Vec::new(),
+            team: Vec::new(),
+        })
+        .collect();
+    let position: std::collections::HashMap<Uuid, usize> = opportunities
+        .iter()
+        .enumerate()
+        .map(|(i, o)| (o.id, i))
+        .collect();
+    for (opportunity, person, buying_role, influence, attitude, favoured) in raw.members {
+        if let Some(&i) = position.get(&opportunity) {
+            opportunities[i].members.push(MemberNode {
+                person,
+                buying_role,
+                influence,
+                attitude,
+                favoured_competitor: favoured,
+            });
+        }
+    }
+    for (opportunity, employee, role) in raw.team {
+        if let Some(&i) = position.get(&opportunity) {
+            opportunities[i].team.push((employee, role));
+        }
+    }
+    GraphData {
+        account_id,
+        account_name: raw.account_name,
+        version: raw.version,
+        people: raw
+            .people
+            .into_iter()
+            .map(|(id, name, title, department, level)| PersonNode {
+                id,
+                name,
+                title,
+                department,
+                level,
+            })
+            .collect(),
+        lines: raw
+            .lines
+            .into_iter()
+            .map(|(person, manager, kind)| LineEdge {
+                person,
+                manager,
+                dotted: kind == "dotted",
+            })
+            .collect(),
+        employees: raw
+            .employees
+            .into_iter()
+            .map(|(id, name, role, status)| EmployeeNode {
+                id,
+                name,
+                role,
+                active: status == "active",
+            })
+            .collect(),
+        competitors: raw
+            .competitors
+            .into_iter()
+            .map(|(id, name)| CompetitorNode { id, name })
+            .collect(),
+        ties: raw.relationships.into_iter().filter_map(tie).collect(),
+        contacts: raw
+            .contacts
+            .into_iter()
+            .map(|(interaction_id, employee, person, on)| Contact {
+                interaction_id,
+                employee,
+                person,
+                on,
+            })
+            .collect(),
+        opportunities,
+    }
+}
