@@ -41,10 +41,13 @@ pub struct Cached {
     pub graph: AccountGraph,
 }
 
+/// A cached graph with the versions and day it was built for.
+type CacheEntry = (GraphVersion, Date, Arc<Cached>);
+
 #[derive(Clone)]
 pub struct Engine {
     store: Store,
-    cache: Arc<Mutex<HashMap<Uuid, (GraphVersion, Date, Arc<Cached>)>>>,
+    cache: Arc<Mutex<HashMap<Uuid, CacheEntry>>>,
 }
 
 impl std::fmt::Debug for Engine {

@@ -248,13 +248,15 @@ impl PathHop {
             Via::ReportsTo { .. } => None,
         }
     }
-    async fn from_employee(&self, ctx: &Context<'_>) -> Result<Option<Employee>> {
+    #[graphql(name = "fromEmployee")]
+    async fn source_employee(&self, ctx: &Context<'_>) -> Result<Option<Employee>> {
         match self.from {
             NodeKey::Employee(e) => employee_of(ctx, Some(e)).await,
             NodeKey::Person(_) => Ok(None),
         }
     }
-    async fn from_person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
+    #[graphql(name = "fromPerson")]
+    async fn source_person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
         match self.from {
             NodeKey::Person(p) => person_of(ctx, p).await,
             NodeKey::Employee(_) => Ok(None),

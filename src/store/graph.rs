@@ -12,6 +12,9 @@ use crate::{
     Error, Result,
 };
 
+/// A decision-chain row: opportunity, person, role, influence, attitude, favoured competitor.
+type MemberRow = (Uuid, Uuid, String, Option<i32>, i32, Option<Uuid>);
+
 type RelationshipRow = (
     Uuid,
     String,
@@ -137,7 +140,7 @@ macro_rules! read_graph {
         .bind($account_id)
         .fetch_all(&mut *$tx)
         .await?;
-        let members: Vec<(Uuid, Uuid, String, Option<i32>, i32, Option<Uuid>)> = sqlx::query_as(
+        let members: Vec<MemberRow> = sqlx::query_as(
             "select opportunity_id, person_id, buying_role, influence, attitude, favoured_competitor_id
              from decision_chain_member where account_id = $1 order by person_id",
         )
@@ -176,7 +179,7 @@ struct RawGraph {
     competitors: Vec<(Uuid, String)>,
     contacts: Vec<(Uuid, Uuid, Uuid, Date)>,
     opportunities: Vec<(Uuid, String, String, String)>,
-    members: Vec<(Uuid, Uuid, String, Option<i32>, i32, Option<Uuid>)>,
+    members: Vec<MemberRow>,
     team: Vec<(Uuid, Uuid, String)>,
 }
 
