@@ -18,3 +18,4 @@ pub use model::{AccountGraph, Hop, NodeKey, OurTie, TheirTie, Via};
 pub mod paths;
 pub mod risk;
 pub mod scores;
+pub mod synthetic;
