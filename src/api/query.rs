@@ -146,11 +146,11 @@ impl QueryRoot {
         ctx: &Context<'_>,
         to: ID,
         from: Option<ID>,
-        #[graphql(default = 3, desc = "How many answers, 1..20.")] k: i32,
+        #[graphql(desc = "How many answers, 1..20; 3 if left out.")] k: Option<i32>,
     ) -> Result<Vec<IntroductionPath>> {
         let to = parse("to", &to).coded()?;
         let from = parse_opt("from", &from).coded()?;
-        let k = usize::try_from(k).unwrap_or(0);
+        let k = usize::try_from(k.unwrap_or(3)).unwrap_or(0);
         Ok(engine(ctx).introduction_paths(to, from, k).await.coded()?.1)
     }
 
@@ -172,14 +172,14 @@ impl QueryRoot {
         &self,
         ctx: &Context<'_>,
         person: ID,
-        #[graphql(default = false)] leaves: bool,
+        #[graphql(desc = "The person leaves the account; false if left out.")] leaves: Option<bool>,
         buying_role: Option<String>,
         influence: Option<i32>,
         level: Option<String>,
     ) -> Result<Impact> {
         let person = parse("person", &person).coded()?;
         let change = PersonChange {
-            leaves,
+            leaves: leaves.unwrap_or(false),
             buying_role,
             influence,
             level,

@@ -8,5 +8,6 @@ mod http;
 mod opportunities;
 mod people;
 mod relationships;
+mod scores;
 mod servers;
 mod validation;

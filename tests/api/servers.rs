@@ -94,3 +94,40 @@ async fn two_servers_on_one_sqlite_file() {
 async fn two_servers_on_one_postgres() {
     two_servers_share_writes(Backend::Postgres).await;
 }
+
+/// Scores served by one server follow a write acknowledged by another.
+async fn scores_follow_writes_across_servers(backend: Backend) {
+    let Some((url, dir)) = fresh_database(backend).await else {
+        return;
+    };
+    let a = spawn_on(&url, dir).await;
+    let b = spawn_on(&url, None).await;
+    let account = crate::helpers::create_account(&a, "Huaxin Mobile").await;
+    let person = crate::helpers::create_person(&a, &account, "刘洋", "management").await;
+    let employee = crate::helpers::create_employee(&a, "张伟", "zhang.wei@example.com", "ar").await;
+    let query = "query($p: ID!) { person(id: $p) { score { value } } }";
+    assert_eq!(
+        b.ok(query, json!({ "p": person })).await["person"]["score"]["value"],
+        0.0
+    );
+    a.ok(
+        "mutation($e: ID!, $p: ID!) { assessRelationship(input: { employeeId: $e, personId: $p, strength: 5 }) { id } }",
+        json!({ "e": employee, "p": person }),
+    )
+    .await;
+    assert_eq!(
+        b.ok(query, json!({ "p": person })).await["person"]["score"]["value"],
+        1.0,
+        "server B's cache saw A's write"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scores_follow_writes_across_sqlite_servers() {
+    scores_follow_writes_across_servers(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scores_follow_writes_across_postgres_servers() {
+    scores_follow_writes_across_servers(Backend::Postgres).await;
+}

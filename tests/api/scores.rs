@@ -1,0 +1,416 @@
+//! The graph engine over HTTP: every score field, paths, risks and what-ifs, on the
+//! worked example of docs/scoring.md built through the API.
+
+use serde_json::{json, Value};
+
+use crate::{
+    both_backends,
+    helpers::{create_account, create_competitor, create_employee, create_opportunity, TestApp},
+};
+
+struct Example {
+    account: String,
+    deal: String,
+    ceo: String,
+    cfo: String,
+    eng: String,
+    ann: String,
+    sam: String,
+    dee: String,
+    rival: String,
+}
+
+async fn person(
+    app: &TestApp,
+    account: &str,
+    name: &str,
+    level: &str,
+    department: &str,
+    boss: Option<&str>,
+) -> String {
+    app.ok(
+        "mutation($input: CreatePersonInput!) { createPerson(input: $input) { id } }",
+        json!({ "input": { "accountId": account, "name": name, "level": level, "department": department, "reportsToId": boss } }),
+    )
+    .await["createPerson"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+async fn assess(app: &TestApp, input: Value) {
+    app.ok(
+        "mutation($input: AssessRelationshipInput!) { assessRelationship(input: $input) { id } }",
+        json!({ "input": input }),
+    )
+    .await;
+}
+
+async fn example(app: &TestApp) -> Example {
+    let account = create_account(app, "Example Telecom").await;
+    let ceo = person(app, &account, "CEO", "executive", "executive_office", None).await;
+    let cfo = person(app, &account, "CFO", "executive", "finance", Some(&ceo)).await;
+    let cto = person(app, &account, "CTO", "management", "it", Some(&ceo)).await;
+    let eng = person(app, &account, "Engineer", "operational", "it", Some(&cto)).await;
+    let ann = create_employee(app, "Ann (AR)", "ann@example.com", "ar").await;
+    let sam = create_employee(app, "Sam (SR)", "sam@example.com", "sr").await;
+    let dee = create_employee(app, "Dee (left)", "dee@example.com", "ar").await;
+    let rival = create_competitor(app, "Rival").await;
+    assess(
+        app,
+        json!({ "employeeId": ann, "personId": ceo, "strength": 4 }),
+    )
+    .await;
+    assess(
+        app,
+        json!({ "employeeId": ann, "personId": cfo, "strength": 2 }),
+    )
+    .await;
+    assess(
+        app,
+        json!({ "employeeId": sam, "personId": cto, "strength": 3 }),
+    )
+    .await;
+    assess(
+        app,
+        json!({ "employeeId": dee, "personId": cfo, "strength": 5 }),
+    )
+    .await;
+    assess(
+        app,
+        json!({ "competitorId": rival, "personId": cfo, "strength": 4 }),
+    )
+    .await;
+    assess(
+        app,
+        json!({ "employeeId": sam, "otherEmployeeId": ann, "strength": 5 }),
+    )
+    .await;
+    app.ok(
+        "mutation($id: ID!) { updateEmployee(id: $id, input: { status: DEPARTED }) { id } }",
+        json!({ "id": dee }),
+    )
+    .await;
+    let deal = create_opportunity(app, &account, "Core network").await;
+    app.ok(
+        "mutation($o: ID!, $m: [DecisionChainMemberInput!]!) { setDecisionChain(opportunityId: $o, members: $m) { id } }",
+        json!({ "o": deal, "m": [
+            { "personId": ceo, "buyingRole": "decision_maker", "influence": 5 },
+            { "personId": cfo, "buyingRole": "financial_evaluator", "influence": 4, "favouredCompetitorId": rival },
+            { "personId": cto, "buyingRole": "technical_evaluator", "influence": 4 },
+            { "personId": eng, "buyingRole": "user", "influence": 2 },
+        ] }),
+    )
+    .await;
+    Example {
+        account,
+        deal,
+        ceo,
+        cfo,
+        eng,
+        ann,
+        sam,
+        dee,
+        rival,
+    }
+}
+
+fn close(v: &Value, expected: f64) -> bool {
+    (v.as_f64().unwrap() - expected).abs() < 1e-9
+}
+
+both_backends!(
+    opportunity_scores_match_the_worked_example,
+    scores_on_people_accounts_employees_and_competitors,
+    introduction_paths_over_http,
+    what_ifs_change_nothing_stored,
+    a_write_is_seen_by_the_next_score,
+);
+
+const SCORE: &str = "value explanation { summary formula inputs { name value note } weights { name value } evidence { kind description value personId employeeId relationshipId competitorId } notes }";
+
+async fn opportunity_scores_match_the_worked_example(app: TestApp) {
+    let ex = example(&app).await;
+    let data = app
+        .ok(
+            &format!(
+                "query($id: ID!) {{ opportunity(id: $id) {{ scores {{
+                    keyPerson {{ {SCORE} }} decisionChain {{ {SCORE} }} account {{ {SCORE} }}
+                    employee {{ {SCORE} }} ourCompany {{ {SCORE} }} competitor {{ {SCORE} }} }}
+                  risks {{ singleThreaded {{ person {{ name }} employee {{ name }} influence }}
+                           competitorAhead {{ person {{ name }} competitor {{ name }} ours theirs }} }} }} }}"
+            ),
+            json!({ "id": ex.deal }),
+        )
+        .await;
+    let s = &data["opportunity"]["scores"];
+    assert!(
+        close(&s["keyPerson"]["value"], 1.6 / 2.6),
+        "{}",
+        s["keyPerson"]
+    );
+    assert!(close(&s["decisionChain"]["value"], 1.6 / 3.0 * 0.75));
+    assert!(close(&s["competitor"]["value"], 1.8 / 2.6));
+    assert!(close(&s["employee"]["value"], 0.16));
+    assert!(close(
+        &s["ourCompany"]["value"],
+        0.35 * (1.12 / 1.8) + 0.25 * 0.4
+    ));
+    assert!(close(
+        &s["account"]["value"],
+        0.2 * 0.5 + 0.25 * (2.0 / 3.0) + 0.15 * (2.0 / 3.0) + 0.4 * 0.6
+    ));
+    for name in [
+        "keyPerson",
+        "decisionChain",
+        "account",
+        "employee",
+        "ourCompany",
+        "competitor",
+    ] {
+        let x = &s[name]["explanation"];
+        assert!(!x["summary"].as_str().unwrap().is_empty(), "{name}");
+        assert!(!x["formula"].as_str().unwrap().is_empty(), "{name}");
+    }
+    let notes = s["decisionChain"]["explanation"]["notes"]
+        .as_array()
+        .unwrap();
+    assert!(notes
+        .iter()
+        .any(|n| n.as_str().unwrap().contains("procurement")));
+    let evidence = s["keyPerson"]["explanation"]["evidence"]
+        .as_array()
+        .unwrap();
+    assert!(evidence
+        .iter()
+        .any(|e| e["kind"] == "member" && e["personId"] == ex.ceo.as_str()));
+
+    let risks = &data["opportunity"]["risks"];
+    assert_eq!(
+        risks["competitorAhead"],
+        json!([{ "person": { "name": "CFO" }, "competitor": { "name": "Rival" }, "ours": 2.0, "theirs": 4.0 }])
+    );
+    let threads = risks["singleThreaded"].as_array().unwrap();
+    assert!(threads
+        .iter()
+        .any(|t| t["person"]["name"] == "CEO" && t["employee"]["name"] == "Ann (AR)"));
+    assert!(threads
+        .iter()
+        .any(|t| t["person"]["name"] == "CFO" && t["employee"].is_null()));
+}
+
+async fn scores_on_people_accounts_employees_and_competitors(app: TestApp) {
+    let ex = example(&app).await;
+    let data = app
+        .ok(
+            &format!(
+                "query($cfo: ID!, $a: ID!, $ann: ID!, $dee: ID!, $rival: ID!, $deal: ID!) {{
+                    person(id: $cfo) {{ score {{ {SCORE} }} }}
+                    account(id: $a) {{ score {{ value }} singleThreaded {{ person {{ name }} }} }}
+                    ann: employee(id: $ann) {{ score(accountId: $a) {{ {SCORE} }} }}
+                    dee: employee(id: $dee) {{ score(accountId: $a) {{ value explanation {{ notes }} }} }}
+                    competitor(id: $rival) {{ hold(opportunityId: $deal) {{ value explanation {{ summary }} }} }} }}"
+            ),
+            json!({ "cfo": ex.cfo, "a": ex.account, "ann": ex.ann, "dee": ex.dee, "rival": ex.rival, "deal": ex.deal }),
+        )
+        .await;
+    let cfo = &data["person"]["score"];
+    assert!(close(&cfo["value"], 0.4));
+    let evidence = cfo["explanation"]["evidence"].as_array().unwrap();
+    assert!(evidence
+        .iter()
+        .any(|e| e["kind"] == "departed_tie" && e["employeeId"] == ex.dee.as_str()));
+    assert!(evidence
+        .iter()
+        .any(|e| e["kind"] == "tie" && !e["relationshipId"].is_null()));
+    assert!(close(
+        &data["account"]["score"]["value"],
+        0.2 * 0.5 + 0.25 * (2.0 / 3.0) + 0.15 * (2.0 / 3.0) + 0.4 * 0.6
+    ));
+    assert!(!data["account"]["singleThreaded"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    let ann = &data["ann"]["score"];
+    assert!(ann["value"].as_f64().unwrap() > 0.0);
+    assert!(ann["explanation"]["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["kind"] == "sole_tie" && e["personId"] == ex.ceo.as_str()));
+    assert_eq!(data["dee"]["score"]["value"], 0.0);
+    assert!(close(&data["competitor"]["hold"]["value"], 0.8 * 0.8 / 3.0));
+
+    let code = app
+        .error_code(
+            "query($ann: ID!) { employee(id: $ann) { score(accountId: \"00000000-0000-7000-8000-000000000000\") { value } } }",
+            json!({ "ann": ex.ann }),
+        )
+        .await;
+    assert_eq!(code, "NOT_FOUND");
+}
+
+async fn introduction_paths_over_http(app: TestApp) {
+    let ex = example(&app).await;
+    let query = "query($to: ID!, $from: ID, $k: Int) { introductionPaths(to: $to, from: $from, k: $k) {
+        strength description asker { name } entry { name }
+        hops { kind strength factor relationshipId fromEmployee { name } fromPerson { name } toEmployee { name } toPerson { name } } } }";
+    let paths = app.ok(query, json!({ "to": ex.cfo })).await["introductionPaths"].clone();
+    let paths = paths.as_array().unwrap();
+    assert_eq!(paths.len(), 2);
+    assert!(close(&paths[0]["strength"], 0.68 * 0.51));
+    assert_eq!(paths[0]["entry"]["name"], "Ann (AR)");
+    assert_eq!(paths[0]["description"], "Ann (AR) → CEO → CFO (35%)");
+    assert_eq!(paths[0]["hops"][0]["kind"], "TIE");
+    assert_eq!(paths[0]["hops"][1]["kind"], "REPORTS_TO");
+    assert!(paths.iter().all(|p| p["entry"]["name"] != "Dee (left)"));
+
+    let via = app
+        .ok(query, json!({ "to": ex.cfo, "from": ex.sam, "k": 1 }))
+        .await["introductionPaths"]
+        .clone();
+    assert_eq!(via[0]["asker"]["name"], "Sam (SR)");
+    assert_eq!(via[0]["entry"]["name"], "Ann (AR)");
+    assert_eq!(via[0]["hops"][0]["kind"], "COLLEAGUE");
+    assert!(close(&via[0]["strength"], 0.85 * 0.68 * 0.51));
+
+    assert_eq!(
+        app.error_code(query, json!({ "to": ex.cfo, "k": 0 })).await,
+        "INVALID_INPUT"
+    );
+    assert_eq!(
+        app.error_code(query, json!({ "to": ex.cfo, "k": 99 }))
+            .await,
+        "INVALID_INPUT"
+    );
+    assert_eq!(
+        app.error_code(query, json!({ "to": ex.cfo, "from": ex.dee }))
+            .await,
+        "INVALID_INPUT"
+    );
+    assert_eq!(
+        app.error_code(
+            query,
+            json!({ "to": "00000000-0000-7000-8000-000000000000" })
+        )
+        .await,
+        "NOT_FOUND"
+    );
+    assert_eq!(
+        app.error_code(query, json!({ "to": ex.ann })).await,
+        "NOT_FOUND",
+        "an employee is not a target"
+    );
+}
+
+async fn what_ifs_change_nothing_stored(app: TestApp) {
+    let ex = example(&app).await;
+    let before = app.counts().await;
+    let v = account_version(&app, &ex.account).await;
+    let departure = app
+        .ok(
+            "query($e: ID!) { departureImpact(employee: $e) { employee { name } accounts {
+                account { name } accountBefore accountAfter soleKeyPeople { name }
+                lostPaths { person { name } before after }
+                opportunities { opportunity { name } changes { dimension before after drop } } } } }",
+            json!({ "e": ex.ann }),
+        )
+        .await["departureImpact"]
+        .clone();
+    assert_eq!(departure["employee"]["name"], "Ann (AR)");
+    let account = &departure["accounts"][0];
+    assert_eq!(account["soleKeyPeople"], json!([{ "name": "CEO" }]));
+    assert!(account["accountAfter"].as_f64().unwrap() < account["accountBefore"].as_f64().unwrap());
+    let changes = account["opportunities"][0]["changes"].as_array().unwrap();
+    let kp = changes
+        .iter()
+        .find(|c| c["dimension"] == "keyPerson")
+        .unwrap();
+    assert!(close(&kp["before"], 1.6 / 2.6) && close(&kp["after"], 0.48 / 2.6));
+    assert!(kp["drop"].as_f64().unwrap() > 0.0);
+
+    let leaves = app
+        .ok(
+            "query($p: ID!) { personChangeImpact(person: $p, leaves: true) { opportunities { changes { dimension after } } lostPaths { person { name } } } }",
+            json!({ "p": ex.cfo }),
+        )
+        .await;
+    let kp = leaves["personChangeImpact"]["opportunities"][0]["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["dimension"] == "keyPerson")
+        .unwrap()
+        .clone();
+    assert!(close(&kp["after"], 1.28 / 1.8));
+    let promoted = app
+        .ok(
+            "query($p: ID!) { personChangeImpact(person: $p, buyingRole: \"decision_maker\", influence: 5) { opportunities { changes { dimension before after } } } }",
+            json!({ "p": ex.eng }),
+        )
+        .await;
+    assert!(!promoted["personChangeImpact"]["opportunities"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        app.error_code(
+            "query($p: ID!) { personChangeImpact(person: $p, influence: 9) { accountAfter } }",
+            json!({ "p": ex.eng })
+        )
+        .await,
+        "INVALID_INPUT"
+    );
+    assert_eq!(
+        app.error_code("query($p: ID!) { personChangeImpact(person: $p, buyingRole: \"emperor\") { accountAfter } }", json!({ "p": ex.eng }))
+            .await,
+        "INVALID_INPUT"
+    );
+    assert_eq!(app.counts().await, before, "what-ifs write nothing");
+    assert_eq!(account_version(&app, &ex.account).await, v);
+}
+
+async fn account_version(app: &TestApp, account: &str) -> i64 {
+    app.ok(
+        "query($a: ID!) { account(id: $a) { version } }",
+        json!({ "a": account }),
+    )
+    .await["account"]["version"]
+        .as_i64()
+        .unwrap()
+}
+
+async fn a_write_is_seen_by_the_next_score(app: TestApp) {
+    let ex = example(&app).await;
+    let query = "query($p: ID!) { person(id: $p) { score { value } } }";
+    assert!(close(
+        &app.ok(query, json!({ "p": ex.cfo })).await["person"]["score"]["value"],
+        0.4
+    ));
+    assess(
+        &app,
+        json!({ "employeeId": ex.sam, "personId": ex.cfo, "strength": 5 }),
+    )
+    .await;
+    assert!(
+        close(
+            &app.ok(query, json!({ "p": ex.cfo })).await["person"]["score"]["value"],
+            1.0
+        ),
+        "cache rebuilt"
+    );
+    // A colleague tie changes paths into an account where neither colleague was touched.
+    app.ok(
+        "mutation($id: ID!) { updateEmployee(id: $id, input: { status: DEPARTED }) { id } }",
+        json!({ "id": ex.sam }),
+    )
+    .await;
+    assert!(
+        close(
+            &app.ok(query, json!({ "p": ex.cfo })).await["person"]["score"]["value"],
+            0.4
+        ),
+        "departure seen"
+    );
+    let _ = ex.eng;
+}
