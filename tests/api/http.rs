@@ -150,6 +150,10 @@ async fn example_operations_run_against_the_demo(app: TestApp) {
             json!({ "account": account["id"], "employee": employee, "person": person("刘洋") }),
         ),
         (
+            "scores.graphql",
+            json!({ "opportunity": opportunity, "target": person("赵立新") }),
+        ),
+        (
             "decision-chain.graphql",
             json!({ "opportunity": opportunity, "dm": person("李明华"), "cfo": person("赵立新"),
                     "rival": ids["competitors"][0]["id"] }),
