@@ -1,9 +1,17 @@
-use std::path::{Path, PathBuf};
+use std::{
+    collections::HashMap,
+    path::{Path, PathBuf},
+};
 
 use serde::Deserialize;
 
 use super::{
+    advice::{
+        compile_plan, compile_questions, compile_rules, PlanElement, Question, RawCoaching,
+        RawPlan, RawQualification, Rule,
+    },
     error::{MethodologyError, Problems},
+    process::{self, StageProcess},
     scales::{RawScales, Scales},
     scoring::Scoring,
     vocabulary::{Stage, Term, Vocabularies, Vocabulary},
@@ -15,6 +23,18 @@ pub const DEFAULT_DIR: &str = "methodology";
 /// The default methodology compiled in, so the binary still starts when run outside
 /// a checkout. A directory on disk always wins.
 const EMBEDDED: &[(&str, &str)] = &[
+    (
+        "qualification.toml",
+        include_str!("../../methodology/qualification.toml"),
+    ),
+    (
+        "account_plan.toml",
+        include_str!("../../methodology/account_plan.toml"),
+    ),
+    (
+        "coaching.toml",
+        include_str!("../../methodology/coaching.toml"),
+    ),
     (
         "methodology.toml",
         include_str!("../../methodology/methodology.toml"),
@@ -43,6 +63,14 @@ pub struct Methodology {
     pub scales: Scales,
     pub vocabularies: Vocabularies,
     pub scoring: Scoring,
+    /// Win steps and exit criteria per stage id.
+    pub process: HashMap<String, StageProcess>,
+    /// The four questions.
+    pub questions: Vec<Question>,
+    /// The ESP+ account plan elements.
+    pub plan: Vec<PlanElement>,
+    /// Coaching rules.
+    pub rules: Vec<Rule>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -131,6 +159,24 @@ impl Methodology {
         );
         let stages: Option<RawStages> =
             parse(&display("stages.toml"), &read, "stages.toml", &mut problems);
+        let qualification: Option<RawQualification> = parse(
+            &display("qualification.toml"),
+            &read,
+            "qualification.toml",
+            &mut problems,
+        );
+        let plan: Option<RawPlan> = parse(
+            &display("account_plan.toml"),
+            &read,
+            "account_plan.toml",
+            &mut problems,
+        );
+        let coaching: Option<RawCoaching> = parse(
+            &display("coaching.toml"),
+            &read,
+            "coaching.toml",
+            &mut problems,
+        );
         let scoring: Option<Scoring> = parse(
             &display("scoring.toml"),
             &read,
@@ -170,17 +216,51 @@ impl Methodology {
             _ => None,
         };
 
-        match (scales, vocabularies, scoring) {
-            (Some(scales), Some(vocabularies), Some(scoring)) if problems.list.is_empty() => {
-                Ok(Methodology {
-                    name,
-                    version,
-                    source,
-                    scales,
-                    vocabularies,
-                    scoring,
-                })
-            }
+        let process = vocabularies
+            .as_ref()
+            .map(|v| process::compile(&v.stages, &display("stages.toml"), &mut problems));
+        let questions = qualification
+            .map(|q| compile_questions(q, &display("qualification.toml"), &mut problems));
+        let plan = plan.map(|p| compile_plan(p, &display("account_plan.toml"), &mut problems));
+        let rules = match (coaching, &vocabularies) {
+            (Some(c), Some(v)) => Some(compile_rules(
+                c,
+                v,
+                &display("coaching.toml"),
+                &mut problems,
+            )),
+            _ => None,
+        };
+
+        match (
+            scales,
+            vocabularies,
+            scoring,
+            process,
+            questions,
+            plan,
+            rules,
+        ) {
+            (
+                Some(scales),
+                Some(vocabularies),
+                Some(scoring),
+                Some(process),
+                Some(questions),
+                Some(plan),
+                Some(rules),
+            ) if problems.list.is_empty() => Ok(Methodology {
+                name,
+                version,
+                source,
+                scales,
+                vocabularies,
+                scoring,
+                process,
+                questions,
+                plan,
+                rules,
+            }),
             _ => Err(MethodologyError {
                 problems: problems.list,
             }),

@@ -5,20 +5,30 @@
 //! decay, introduction-path factors, influence and attitude labels),
 //! `vocabularies.toml` (tiers, industries, regions, levels, buying roles, employee
 //! roles, interaction and support kinds, currencies) and `stages.toml` (the stages in
-//! order) and `scoring.toml` (parameters of the six quantifications). Loading validates everything and reports every problem with its file and
+//! order, with their win steps and exit criteria), `scoring.toml` (parameters of the
+//! six quantifications and of health), `qualification.toml` (the four questions),
+//! `account_plan.toml` (the ESP+ plan) and `coaching.toml` (coaching rules).
+//! Conditions are expressions over named facts ([`facts`]). Loading validates everything and reports every problem with its file and
 //! item, so a bad edit is caught at start-up rather than at the first request.
 //!
 //! Extending: a new concern gets its own file, its own `raw` structs and a
 //! `validate_*` step in [`load`]; the [`Problems`] collector keeps reporting uniform.
 
+mod advice;
+mod condition;
 mod error;
+pub mod facts;
 mod load;
+mod process;
 mod scales;
 mod scoring;
 mod vocabulary;
 
+pub use advice::{placeholders, PlanElement, PlanItem, Question, Rule, PATH_TARGETS};
+pub use condition::Condition;
 pub use error::{MethodologyError, Problem};
 pub use load::{Methodology, DEFAULT_DIR};
+pub use process::{ExitCriterion, StageProcess, StepKind, WinStep};
 pub use scales::{DecayScale, IntroductionScale, LabelledValue, Scales};
-pub use scoring::{AccountWeights, CompanyRole, DerivedInfluence, Scoring};
+pub use scoring::{AccountWeights, CompanyRole, DerivedInfluence, HealthWeights, Scoring};
 pub use vocabulary::{Stage, Term, Vocabularies, Vocabulary};

@@ -42,6 +42,37 @@ pub struct CompanyRole {
     pub buying_roles: Vec<String>,
 }
 
+/// Weights of the parts of opportunity health; they sum to 1.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HealthWeights {
+    pub key_person: f64,
+    pub decision_chain: f64,
+    pub competitor: f64,
+    pub employee: f64,
+    pub our_company: f64,
+    pub win_steps: f64,
+    pub qualification: f64,
+    pub stage_time: f64,
+    pub contact: f64,
+}
+
+impl HealthWeights {
+    pub fn parts(&self) -> [(&'static str, f64); 9] {
+        [
+            ("key_person", self.key_person),
+            ("decision_chain", self.decision_chain),
+            ("competitor", self.competitor),
+            ("employee", self.employee),
+            ("our_company", self.our_company),
+            ("win_steps", self.win_steps),
+            ("qualification", self.qualification),
+            ("stage_time", self.stage_time),
+            ("contact", self.contact),
+        ]
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scoring {
@@ -52,6 +83,7 @@ pub struct Scoring {
     pub account_weights: AccountWeights,
     pub derived_influence: DerivedInfluence,
     pub company_roles: Vec<CompanyRole>,
+    pub health: HealthWeights,
 }
 
 /// Weights that mix must sum to one; a little slack for decimal files.
@@ -186,6 +218,14 @@ impl Scoring {
                     );
                 }
             }
+        }
+        let health: Vec<f64> = self.health.parts().iter().map(|(_, w)| *w).collect();
+        if !health.iter().all(|w| unit(*w)) || !sums_to_one(&health) {
+            problems.push(
+                file,
+                "health",
+                "weights must each be within 0..1 and sum to 1",
+            );
         }
         let weights: Vec<f64> = self.company_roles.iter().map(|r| r.weight).collect();
         if !weights.is_empty() && !sums_to_one(&weights) {

@@ -115,11 +115,18 @@ pub struct Stage {
     pub id: String,
     pub label: String,
     #[serde(default)]
+    pub label_zh: Option<String>,
+    #[serde(default)]
     pub description: Option<String>,
     /// Win probability the stage implies before any adjustment, in [0, 1].
     pub probability: f64,
     /// Days a deal usually spends here; used to flag stalls.
     pub expected_days: u32,
+    /// What must hold before a deal may leave the stage.
+    #[serde(default)]
+    pub exit_criteria: Vec<super::process::RawCriterion>,
+    #[serde(default)]
+    pub win_steps: Vec<super::process::RawWinStep>,
 }
 
 /// All enumerations of the domain.

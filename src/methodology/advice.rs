@@ -1,0 +1,374 @@
+//! The four questions (`qualification.toml`), the account plan
+//! (`account_plan.toml`) and the coaching rules (`coaching.toml`).
+
+use serde::Deserialize;
+
+use super::{
+    condition::Condition,
+    error::Problems,
+    facts::{ACCOUNT_FACTS, OPPORTUNITY_FACTS, PLACEHOLDERS},
+    vocabulary::{is_identifier, Vocabularies},
+};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawQualification {
+    questions: Vec<RawQuestion>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawQuestion {
+    id: String,
+    text: String,
+    text_zh: String,
+    #[serde(default)]
+    hint: Option<String>,
+    #[serde(default)]
+    hint_zh: Option<String>,
+    yes_when: String,
+    no_when: String,
+    evidence: Vec<String>,
+}
+
+/// One of the four questions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Question {
+    pub id: String,
+    pub text: String,
+    pub text_zh: String,
+    pub hint: String,
+    pub hint_zh: String,
+    pub yes_when: Condition,
+    pub no_when: Condition,
+    /// Facts shown as the evidence behind the proposed answer.
+    pub evidence: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawPlan {
+    elements: Vec<RawElement>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawElement {
+    id: String,
+    label: String,
+    label_zh: String,
+    items: Vec<RawItem>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawItem {
+    id: String,
+    label: String,
+    label_zh: String,
+    kind: String,
+    #[serde(default)]
+    condition: Option<String>,
+}
+
+/// A checklist item of the account plan; `None` condition means manual.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanItem {
+    pub id: String,
+    pub label: String,
+    pub label_zh: String,
+    pub condition: Option<Condition>,
+}
+
+/// One of the ESP+ five elements.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanElement {
+    pub id: String,
+    pub label: String,
+    pub label_zh: String,
+    pub items: Vec<PlanItem>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawCoaching {
+    rules: Vec<RawRule>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    id: String,
+    severity: u8,
+    impact: f64,
+    #[serde(default)]
+    stages: Vec<String>,
+    condition: String,
+    text: String,
+    text_zh: String,
+    action: String,
+    action_zh: String,
+    #[serde(default)]
+    path_to: Option<String>,
+}
+
+/// Who a rule's suggested introduction path leads to.
+pub const PATH_TARGETS: &[&str] = &["decision_maker", "person", "uncovered", "ahead_person"];
+
+/// A coaching rule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rule {
+    pub id: String,
+    /// 1 (a nudge) .. 5 (the deal is at risk).
+    pub severity: u8,
+    /// 0..1: how much acting on it tends to move the deal.
+    pub impact: f64,
+    /// Stages it applies to; empty means all.
+    pub stages: Vec<String>,
+    pub condition: Condition,
+    pub text: String,
+    pub text_zh: String,
+    pub action: String,
+    pub action_zh: String,
+    pub path_to: Option<String>,
+}
+
+fn check_id(
+    id: &str,
+    seen: &mut std::collections::HashSet<String>,
+    file: &str,
+    item: &str,
+    problems: &mut Problems,
+) {
+    if !is_identifier(id) {
+        problems.push(file, item, format!("'{id}' is not a valid id"));
+    }
+    if !seen.insert(id.to_owned()) {
+        problems.push(file, item, format!("duplicate id '{id}'"));
+    }
+}
+
+/// `{name}` placeholders of a text, in order.
+pub fn placeholders(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
+        out.push(&rest[start + 1..start + len]);
+        rest = &rest[start + len + 1..];
+    }
+    out
+}
+
+pub(crate) fn compile_questions(
+    raw: RawQualification,
+    file: &str,
+    problems: &mut Problems,
+) -> Vec<Question> {
+    if raw.questions.is_empty() {
+        problems.push(file, "questions", "must list at least one question");
+    }
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for (i, q) in raw.questions.into_iter().enumerate() {
+        let item = format!("questions[{i}]");
+        check_id(&q.id, &mut seen, file, &format!("{item}.id"), problems);
+        for (j, f) in q.evidence.iter().enumerate() {
+            if !OPPORTUNITY_FACTS.iter().any(|(n, _, _)| n == f) {
+                problems.push(
+                    file,
+                    format!("{item}.evidence[{j}]"),
+                    format!("unknown fact '{f}'"),
+                );
+            }
+        }
+        let yes = Condition::compile(
+            &q.yes_when,
+            OPPORTUNITY_FACTS,
+            file,
+            &format!("{item}.yes_when"),
+            problems,
+        );
+        let no = Condition::compile(
+            &q.no_when,
+            OPPORTUNITY_FACTS,
+            file,
+            &format!("{item}.no_when"),
+            problems,
+        );
+        if let (Some(yes_when), Some(no_when)) = (yes, no) {
+            out.push(Question {
+                id: q.id,
+                hint: q.hint.clone().unwrap_or_default(),
+                hint_zh: q.hint_zh.or(q.hint).unwrap_or_default(),
+                text: q.text,
+                text_zh: q.text_zh,
+                yes_when,
+                no_when,
+                evidence: q.evidence,
+            });
+        }
+    }
+    out
+}
+
+pub(crate) fn compile_plan(raw: RawPlan, file: &str, problems: &mut Problems) -> Vec<PlanElement> {
+    let mut seen = std::collections::HashSet::new();
+    let mut seen_items = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for (i, e) in raw.elements.into_iter().enumerate() {
+        let item = format!("elements[{i}]");
+        check_id(&e.id, &mut seen, file, &format!("{item}.id"), problems);
+        let mut items = Vec::new();
+        for (j, it) in e.items.into_iter().enumerate() {
+            let sub = format!("{item}.items[{j}]");
+            check_id(
+                &it.id,
+                &mut seen_items,
+                file,
+                &format!("{sub}.id"),
+                problems,
+            );
+            let condition = match (it.kind.as_str(), &it.condition) {
+                ("manual", None) => None,
+                ("auto", Some(c)) => {
+                    match Condition::compile(
+                        c,
+                        ACCOUNT_FACTS,
+                        file,
+                        &format!("{sub}.condition"),
+                        problems,
+                    ) {
+                        Some(c) => Some(c),
+                        None => continue,
+                    }
+                }
+                ("manual", Some(_)) => {
+                    problems.push(
+                        file,
+                        format!("{sub}.condition"),
+                        "a manual item has no condition",
+                    );
+                    continue;
+                }
+                ("auto", None) => {
+                    problems.push(
+                        file,
+                        format!("{sub}.condition"),
+                        "an auto item needs a condition",
+                    );
+                    continue;
+                }
+                (other, _) => {
+                    problems.push(
+                        file,
+                        format!("{sub}.kind"),
+                        format!("'{other}' is neither manual nor auto"),
+                    );
+                    continue;
+                }
+            };
+            items.push(PlanItem {
+                id: it.id,
+                label: it.label,
+                label_zh: it.label_zh,
+                condition,
+            });
+        }
+        out.push(PlanElement {
+            id: e.id,
+            label: e.label,
+            label_zh: e.label_zh,
+            items,
+        });
+    }
+    out
+}
+
+pub(crate) fn compile_rules(
+    raw: RawCoaching,
+    v: &Vocabularies,
+    file: &str,
+    problems: &mut Problems,
+) -> Vec<Rule> {
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for (i, r) in raw.rules.into_iter().enumerate() {
+        let item = format!("rules[{i}]");
+        check_id(&r.id, &mut seen, file, &format!("{item}.id"), problems);
+        if !(1..=5).contains(&r.severity) {
+            problems.push(
+                file,
+                format!("{item}.severity"),
+                format!("must be 1..5, got {}", r.severity),
+            );
+        }
+        if !(0.0..=1.0).contains(&r.impact) {
+            problems.push(
+                file,
+                format!("{item}.impact"),
+                format!("must be within 0..1, got {}", r.impact),
+            );
+        }
+        for (j, s) in r.stages.iter().enumerate() {
+            if v.stage(s).is_none() {
+                problems.push(
+                    file,
+                    format!("{item}.stages[{j}]"),
+                    format!("unknown stage '{s}'"),
+                );
+            }
+        }
+        if let Some(p) = &r.path_to {
+            if !PATH_TARGETS.contains(&p.as_str()) {
+                problems.push(
+                    file,
+                    format!("{item}.path_to"),
+                    format!("'{p}' is not one of {}", PATH_TARGETS.join(", ")),
+                );
+            }
+        }
+        for (field, text) in [
+            ("text", &r.text),
+            ("text_zh", &r.text_zh),
+            ("action", &r.action),
+            ("action_zh", &r.action_zh),
+        ] {
+            if text.trim().is_empty() {
+                problems.push(file, format!("{item}.{field}"), "must not be empty");
+            }
+            for ph in placeholders(text) {
+                if !PLACEHOLDERS.contains(&ph) {
+                    problems.push(
+                        file,
+                        format!("{item}.{field}"),
+                        format!("unknown placeholder '{{{ph}}}'"),
+                    );
+                }
+            }
+        }
+        if let Some(condition) = Condition::compile(
+            &r.condition,
+            OPPORTUNITY_FACTS,
+            file,
+            &format!("{item}.condition"),
+            problems,
+        ) {
+            out.push(Rule {
+                id: r.id,
+                severity: r.severity,
+                impact: r.impact,
+                stages: r.stages,
+                condition,
+                text: r.text,
+                text_zh: r.text_zh,
+                action: r.action,
+                action_zh: r.action_zh,
+                path_to: r.path_to,
+            });
+        }
+    }
+    out
+}

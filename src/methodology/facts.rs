@@ -1,0 +1,158 @@
+//! The named facts conditions may use. Every fact is documented in
+//! docs/methodology.md; a condition naming anything else is refused at load time.
+
+use evalexpr::{ContextWithMutableVariables, HashMapContext, Value};
+
+/// What kind of value a fact holds: conditions are type-checked against it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FactKind {
+    /// A number in [0, 1] or a strength 0..5 or an amount.
+    Number,
+    /// A whole count or a number of days.
+    Count,
+    Flag,
+    Text,
+}
+
+/// Facts of one opportunity.
+pub const OPPORTUNITY_FACTS: &[(&str, FactKind, &str)] = &[
+    ("key_person", FactKind::Number, "key-person score, 0..1"),
+    ("decision_chain", FactKind::Number, "decision-chain score, 0..1"),
+    ("account", FactKind::Number, "account score, 0..1"),
+    ("employee", FactKind::Number, "employee (bench) score, 0..1"),
+    ("our_company", FactKind::Number, "our-company score, 0..1"),
+    ("competitor", FactKind::Number, "competitor position score, 0..1"),
+    ("amount", FactKind::Number, "amount in major units of its currency"),
+    ("chain_size", FactKind::Count, "people in the decision chain"),
+    ("key_people", FactKind::Count, "key people (influence at or above the threshold)"),
+    ("required_roles_missing", FactKind::Count, "required buying roles not identified"),
+    ("single_threaded_key_people", FactKind::Count, "key people with exactly one real tie of ours"),
+    ("uncovered_key_people", FactKind::Count, "key people with no real tie of ours"),
+    ("competitor_ahead_key_people", FactKind::Count, "key people where a competitor beats our best tie"),
+    ("cooling_key_people", FactKind::Count, "key people whose best tie (3+) has had no contact for a half-life"),
+    ("champions", FactKind::Count, "chain members with attitude +2"),
+    ("opponents", FactKind::Count, "chain members with attitude -2"),
+    ("competitors_in_play", FactKind::Count, "competitors named on the opportunity"),
+    ("interactions_30d", FactKind::Count, "interactions at the account with chain members in the last 30 days"),
+    ("interactions_90d", FactKind::Count, "the same over 90 days"),
+    ("days_since_last_interaction", FactKind::Count, "days since the last such interaction (9999 if none)"),
+    ("days_in_stage", FactKind::Count, "days since the current stage was entered"),
+    ("expected_days", FactKind::Count, "the stage's expected duration"),
+    ("stage_overdue_ratio", FactKind::Number, "days_in_stage / expected_days"),
+    ("stage_index", FactKind::Count, "position of the stage, 0 for the first"),
+    ("win_steps_missing", FactKind::Count, "required win steps of the stage neither done nor satisfied"),
+    ("days_to_expected_sign", FactKind::Count, "days until the expected sign date (negative when passed, 9999 if none)"),
+    ("has_expected_sign_date", FactKind::Flag, "an expected sign date is set"),
+    ("expected_sign_date_passed", FactKind::Flag, "the expected sign date is in the past"),
+    ("decision_maker_identified", FactKind::Flag, "someone in the chain has the decision_maker role"),
+    ("decision_maker_strength", FactKind::Number, "our best effective tie to the (most influential) decision maker, 0..5"),
+    ("decision_maker_competitor_strength", FactKind::Number, "the strongest competitor tie (or favour) with the decision maker, 0..5"),
+    ("decision_maker_competitor_ahead", FactKind::Flag, "a competitor beats our best tie with the decision maker"),
+    ("technical_evaluator_strength", FactKind::Number, "our best tie to any technical evaluator, 0..5"),
+    ("financial_evaluator_strength", FactKind::Number, "our best tie to any financial evaluator, 0..5"),
+    ("procurement_strength", FactKind::Number, "our best tie to anyone in procurement's role, 0..5"),
+    ("coach_identified", FactKind::Flag, "a chain member has the coach role, or attitude +2 and a real tie"),
+    ("executive_engaged", FactKind::Flag, "one of our executives has a real tie with a chain member at executive level or in a decision maker/approver role"),
+    ("has_ar", FactKind::Flag, "an AR works the deal (team role, or job role with a real tie into the chain)"),
+    ("has_sr", FactKind::Flag, "the same for SR"),
+    ("has_fr", FactKind::Flag, "the same for FR"),
+    ("iron_triangle", FactKind::Flag, "has_ar, has_sr and has_fr"),
+    ("is_strategic", FactKind::Flag, "the account's tier is strategic"),
+    ("departed_owner", FactKind::Flag, "the opportunity's owner has left"),
+    ("worth_winning_no", FactKind::Flag, "someone answered NO to 'is it worth winning?'"),
+    ("tier", FactKind::Text, "the account's tier id"),
+    ("stage", FactKind::Text, "the current stage id"),
+];
+
+/// Facts of one account (for the account plan).
+pub const ACCOUNT_FACTS: &[(&str, FactKind, &str)] = &[
+    ("account", FactKind::Number, "account score, 0..1"),
+    ("people", FactKind::Count, "people mapped at the account"),
+    (
+        "departments",
+        FactKind::Count,
+        "departments with people mapped",
+    ),
+    (
+        "tied_people",
+        FactKind::Count,
+        "people with a real tie of ours",
+    ),
+    ("open_opportunities", FactKind::Count, "open opportunities"),
+    (
+        "interactions_90d",
+        FactKind::Count,
+        "interactions at the account in the last 90 days",
+    ),
+    (
+        "single_threaded_people",
+        FactKind::Count,
+        "key people (open deals, top level) with at most one real tie",
+    ),
+    (
+        "has_ar",
+        FactKind::Flag,
+        "an employee with job role AR has a real tie here",
+    ),
+    ("has_sr", FactKind::Flag, "the same for SR"),
+    ("has_fr", FactKind::Flag, "the same for FR"),
+    ("iron_triangle", FactKind::Flag, "has_ar, has_sr and has_fr"),
+    (
+        "executive_sponsor",
+        FactKind::Flag,
+        "one of our executives has a real tie at the customer's top level",
+    ),
+    ("is_strategic", FactKind::Flag, "the tier is strategic"),
+    ("tier", FactKind::Text, "the tier id"),
+];
+
+/// Placeholders prompt texts and actions may use.
+pub const PLACEHOLDERS: &[&str] = &[
+    "opportunity",
+    "stage_label",
+    "days_in_stage",
+    "expected_days",
+    "amount",
+    "owner",
+    "dm",
+    "dm_strength",
+    "dm_competitor",
+    "dm_competitor_strength",
+    "coach_or_owner",
+    "person",
+    "employee",
+    "uncovered",
+    "ahead_person",
+    "ahead_competitor",
+    "ahead_ours",
+    "ahead_theirs",
+    "cooling",
+    "cooling_days",
+    "cooling_owner",
+    "missing_steps",
+    "first_missing_step",
+    "missing_triangle",
+    "missing_roles",
+    "opponent",
+    "top_employee",
+    "employee_pct",
+    "decision_chain_pct",
+    "technical_evaluator_strength",
+    "days_since_last_interaction",
+    "path",
+];
+
+/// A context with every fact at a neutral value, to type-check conditions.
+pub fn sample_context(facts: &[(&str, FactKind, &str)]) -> HashMapContext {
+    let mut ctx = HashMapContext::new();
+    for (name, kind, _) in facts {
+        let value = match kind {
+            FactKind::Number => Value::Float(0.5),
+            FactKind::Count => Value::Int(1),
+            FactKind::Flag => Value::Boolean(true),
+            FactKind::Text => Value::String("x".into()),
+        };
+        let _ = ctx.set_value((*name).to_owned(), value);
+    }
+    ctx
+}
