@@ -103,9 +103,35 @@ pub struct OpportunityNode {
     pub name: String,
     pub stage: String,
     pub open: bool,
+    /// In major units of its currency.
+    pub amount: f64,
+    pub currency: String,
+    pub expected_sign_date: Option<Date>,
+    pub owner: Option<Uuid>,
+    /// When the current stage was entered.
+    pub stage_entered: Option<Date>,
+    pub competitors_in_play: usize,
     pub members: Vec<MemberNode>,
     /// Our team on the deal and their parts (employee role ids).
     pub team: Vec<(Uuid, String)>,
+}
+
+/// The current state of a manual win step (the latest tick).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepState {
+    pub opportunity: Uuid,
+    pub stage: String,
+    pub step: String,
+    pub done: bool,
+}
+
+/// The latest recorded answer to one of the four questions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnswerState {
+    pub opportunity: Uuid,
+    pub question: String,
+    /// `yes`, `no` or `unknown`.
+    pub answer: String,
 }
 
 /// One account's graph inputs.
@@ -113,6 +139,8 @@ pub struct OpportunityNode {
 pub struct GraphData {
     pub account_id: Uuid,
     pub account_name: String,
+    /// The account's tier id.
+    pub tier: String,
     pub version: GraphVersion,
     pub people: Vec<PersonNode>,
     pub lines: Vec<LineEdge>,
@@ -123,4 +151,8 @@ pub struct GraphData {
     pub ties: Vec<TieEdge>,
     pub contacts: Vec<Contact>,
     pub opportunities: Vec<OpportunityNode>,
+    pub win_steps: Vec<StepState>,
+    pub answers: Vec<AnswerState>,
+    /// Account-plan items and whether they are ticked (latest tick).
+    pub plan_ticks: Vec<(String, bool)>,
 }

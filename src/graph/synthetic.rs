@@ -54,6 +54,14 @@ const DEPARTMENTS: &[&str] = &[
     "business",
     "security",
 ];
+const STAGES: &[&str] = &[
+    "validate_lead",
+    "qualify",
+    "shape_solution",
+    "propose",
+    "negotiate",
+    "sign",
+];
 const ROLES: &[&str] = &["ar", "sr", "fr", "expert", "executive"];
 const BUYING_ROLES: &[&str] = &[
     "decision_maker",
@@ -296,8 +304,16 @@ pub fn generate(spec: &Spec) -> GraphData {
             OpportunityNode {
                 id: uuid(&mut rng),
                 name: format!("Opportunity {i}"),
-                stage: "propose".into(),
+                stage: STAGES[i % STAGES.len()].into(),
                 open: true,
+                amount: f64::from(rng.random_range(1..500u32)) * 100_000.0,
+                currency: "CNY".into(),
+                expected_sign_date: rng
+                    .random_bool(0.8)
+                    .then(|| spec.as_of + Duration::days(rng.random_range(-30..240))),
+                owner: employees.first().map(|e| e.id),
+                stage_entered: Some(spec.as_of - Duration::days(rng.random_range(0..120))),
+                competitors_in_play: rng.random_range(0..=competitors.len()),
                 members,
                 team: employees
                     .iter()
@@ -310,6 +326,15 @@ pub fn generate(spec: &Spec) -> GraphData {
     GraphData {
         account_id: uuid(&mut rng),
         account_name: format!("Synthetic account {}", spec.seed),
+        tier: if spec.seed % 3 == 0 {
+            "strategic"
+        } else {
+            "key"
+        }
+        .into(),
+        win_steps: Vec::new(),
+        answers: Vec::new(),
+        plan_ticks: Vec::new(),
         version: GraphVersion { account: 1, org: 1 },
         people,
         lines,

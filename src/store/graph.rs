@@ -6,14 +6,29 @@ use uuid::Uuid;
 use super::{Backend, Store};
 use crate::{
     graph::data::{
-        CompetitorNode, Contact, EmployeeNode, GraphData, GraphVersion, LineEdge, MemberNode,
-        OpportunityNode, PersonNode, TieEdge, TieEnds,
+        AnswerState, CompetitorNode, Contact, EmployeeNode, GraphData, GraphVersion, LineEdge,
+        MemberNode, OpportunityNode, PersonNode, StepState, TieEdge, TieEnds,
     },
     Error, Result,
 };
 
 /// A decision-chain row: opportunity, person, role, influence, attitude, favoured competitor.
 type MemberRow = (Uuid, Uuid, String, Option<i32>, i32, Option<Uuid>);
+
+/// An opportunity row: id, name, stage, outcome, amount, currency, expected sign
+/// date, owner, stage entered, competitors in play.
+type OpportunityRow = (
+    Uuid,
+    String,
+    String,
+    String,
+    i64,
+    String,
+    Option<Date>,
+    Option<Uuid>,
+    Option<Date>,
+    i64,
+);
 
 type RelationshipRow = (
     Uuid,
@@ -75,12 +90,12 @@ fn tie(row: RelationshipRow) -> Option<TieEdge> {
 /// The reads, compiled once per backend inside a snapshot transaction.
 macro_rules! read_graph {
     ($tx:ident, $account_id:expr, $as_of:expr) => {{
-        let account: Option<(String, i64)> =
-            sqlx::query_as("select name, version from account where account_id = $1")
+        let account: Option<(String, i64, String)> =
+            sqlx::query_as("select name, version, tier from account where account_id = $1")
                 .bind($account_id)
                 .fetch_optional(&mut *$tx)
                 .await?;
-        let (account_name, account_version) =
+        let (account_name, account_version, tier) =
             account.ok_or_else(|| Error::not_found("account", $account_id))?;
         let org: i64 = sqlx::query_scalar("select version from org_version where org_version_id = 1")
             .fetch_one(&mut *$tx)
@@ -133,9 +148,41 @@ macro_rules! read_graph {
         .bind($account_id)
         .fetch_all(&mut *$tx)
         .await?;
-        let opportunities: Vec<(Uuid, String, String, String)> = sqlx::query_as(
-            "select opportunity_id, name, stage, outcome from opportunity where account_id = $1
-             order by created_at, opportunity_id",
+        let opportunities: Vec<OpportunityRow> = sqlx::query_as(
+            "select o.opportunity_id, o.name, o.stage, o.outcome, o.amount_minor, o.currency,
+                    o.expected_sign_date, o.owner_id,
+                    (select max(entered_on) from stage_change s where s.opportunity_id = o.opportunity_id),
+                    (select count(*) from opportunity_competitor c where c.opportunity_id = o.opportunity_id)
+             from opportunity o where o.account_id = $1
+             order by o.created_at, o.opportunity_id",
+        )
+        .bind($account_id)
+        .fetch_all(&mut *$tx)
+        .await?;
+        // The latest tick per step, answer per question and tick per plan item.
+        let steps: Vec<(Uuid, String, String, bool)> = sqlx::query_as(
+            "select t.opportunity_id, t.stage, t.step_id, t.done from win_step_tick t
+             where t.account_id = $1 and t.ticked_at = (
+                 select max(u.ticked_at) from win_step_tick u
+                 where u.opportunity_id = t.opportunity_id and u.stage = t.stage and u.step_id = t.step_id)",
+        )
+        .bind($account_id)
+        .fetch_all(&mut *$tx)
+        .await?;
+        let answers: Vec<(Uuid, String, String)> = sqlx::query_as(
+            "select a.opportunity_id, a.question_id, a.answer from qualification_answer a
+             where a.account_id = $1 and a.answered_at = (
+                 select max(b.answered_at) from qualification_answer b
+                 where b.opportunity_id = a.opportunity_id and b.question_id = a.question_id)",
+        )
+        .bind($account_id)
+        .fetch_all(&mut *$tx)
+        .await?;
+        let plan_ticks: Vec<(String, bool)> = sqlx::query_as(
+            "select t.item_id, t.done from plan_item_tick t
+             where t.account_id = $1 and t.ticked_at = (
+                 select max(u.ticked_at) from plan_item_tick u
+                 where u.account_id = t.account_id and u.item_id = t.item_id)",
         )
         .bind($account_id)
         .fetch_all(&mut *$tx)
@@ -155,6 +202,10 @@ macro_rules! read_graph {
         .await?;
         RawGraph {
             account_name,
+            tier,
+            steps,
+            answers,
+            plan_ticks,
             version: GraphVersion { account: account_version, org },
             people,
             lines,
@@ -171,6 +222,10 @@ macro_rules! read_graph {
 
 struct RawGraph {
     account_name: String,
+    tier: String,
+    steps: Vec<(Uuid, String, String, bool)>,
+    answers: Vec<(Uuid, String, String)>,
+    plan_ticks: Vec<(String, bool)>,
     version: GraphVersion,
     people: Vec<(Uuid, String, Option<String>, String, String)>,
     lines: Vec<(Uuid, Uuid, String)>,
@@ -178,7 +233,7 @@ struct RawGraph {
     employees: Vec<(Uuid, String, String, String)>,
     competitors: Vec<(Uuid, String)>,
     contacts: Vec<(Uuid, Uuid, Uuid, Date)>,
-    opportunities: Vec<(Uuid, String, String, String)>,
+    opportunities: Vec<OpportunityRow>,
     members: Vec<MemberRow>,
     team: Vec<(Uuid, Uuid, String)>,
 }
@@ -227,14 +282,35 @@ fn assemble(account_id: Uuid, raw: RawGraph) -> GraphData {
     let mut opportunities: Vec<OpportunityNode> = raw
         .opportunities
         .into_iter()
-        .map(|(id, name, stage, outcome)| OpportunityNode {
-            id,
-            name,
-            stage,
-            open: outcome == "open",
-            members: Vec::new(),
-            team: Vec::new(),
-        })
+        .map(
+            |(
+                id,
+                name,
+                stage,
+                outcome,
+                amount,
+                currency,
+                expected_sign_date,
+                owner,
+                stage_entered,
+                competitors,
+            )| {
+                OpportunityNode {
+                    id,
+                    name,
+                    stage,
+                    open: outcome == "open",
+                    amount: amount as f64 / 100.0,
+                    currency,
+                    expected_sign_date,
+                    owner,
+                    stage_entered,
+                    competitors_in_play: usize::try_from(competitors).unwrap_or(0),
+                    members: Vec::new(),
+                    team: Vec::new(),
+                }
+            },
+        )
         .collect();
     let position: std::collections::HashMap<Uuid, usize> = opportunities
         .iter()
@@ -260,6 +336,27 @@ fn assemble(account_id: Uuid, raw: RawGraph) -> GraphData {
     GraphData {
         account_id,
         account_name: raw.account_name,
+        tier: raw.tier,
+        win_steps: raw
+            .steps
+            .into_iter()
+            .map(|(opportunity, stage, step, done)| StepState {
+                opportunity,
+                stage,
+                step,
+                done,
+            })
+            .collect(),
+        answers: raw
+            .answers
+            .into_iter()
+            .map(|(opportunity, question, answer)| AnswerState {
+                opportunity,
+                question,
+                answer,
+            })
+            .collect(),
+        plan_ticks: raw.plan_ticks,
         version: raw.version,
         people: raw
             .people

@@ -36,6 +36,10 @@ impl Builder {
             data: Some(GraphData {
                 account_id: id(1),
                 account_name: "Test account".into(),
+                tier: "key".into(),
+                win_steps: Vec::new(),
+                answers: Vec::new(),
+                plan_ticks: Vec::new(),
                 version: GraphVersion { account: 1, org: 1 },
                 people: Vec::new(),
                 lines: Vec::new(),
@@ -153,6 +157,12 @@ impl Builder {
             name: format!("Opportunity {n}"),
             stage: "propose".into(),
             open: true,
+            amount: 1_000_000.0,
+            currency: "CNY".into(),
+            expected_sign_date: Some(TODAY + time::Duration::days(60)),
+            owner: None,
+            stage_entered: Some(TODAY - time::Duration::days(10)),
+            competitors_in_play: 0,
             members,
             team: team.into_iter().map(|(e, r)| (e, r.to_owned())).collect(),
         });
