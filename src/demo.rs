@@ -416,6 +416,7 @@ async fn load_account(
                 note: o.note.clone(),
                 changed_on: Some(first.on),
                 changed_by: owner,
+                override_reason: None,
             })
             .await?;
         for step in rest {

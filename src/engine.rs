@@ -16,7 +16,8 @@ use time::Date;
 use uuid::Uuid;
 
 use crate::{
-    domain::today,
+    advice::{Blocker, Lang, Prompt},
+    domain::{today, Opportunity},
     graph::{
         data::{GraphData, GraphVersion},
         paths::{introduction_paths, IntroductionPath, PathError},
@@ -106,7 +107,8 @@ impl Engine {
         Ok(built)
     }
 
-    async fn opportunity_graph(&self, opportunity: Uuid) -> Result<Arc<Cached>> {
+    /// The graph of the opportunity's account.
+    pub async fn opportunity_graph(&self, opportunity: Uuid) -> Result<Arc<Cached>> {
         let o = self.store.opportunity_required(opportunity).await?;
         self.graph(o.account_id).await
     }
@@ -202,6 +204,158 @@ impl Engine {
         Ok((cached, paths))
     }
 
+    /// Every open opportunity as a pipeline row, filtered; unsorted.
+    #[tracing::instrument(skip(self))]
+    pub async fn pipeline(&self, filter: &PipelineFilter, lang: Lang) -> Result<Vec<PipelineRow>> {
+        let open = self.store.open_opportunities().await?;
+        let mut by_account: Vec<(Uuid, Vec<Uuid>)> = Vec::new();
+        for (opportunity, account, stage, _) in open {
+            if filter.account.is_some_and(|a| a != account)
+                || filter.stage.as_ref().is_some_and(|s| *s != stage)
+            {
+                continue;
+            }
+            match by_account.last_mut() {
+                Some((a, list)) if *a == account => list.push(opportunity),
+                _ => by_account.push((account, vec![opportunity])),
+            }
+        }
+        let today = today();
+        let mut rows = Vec::new();
+        for (account, opportunities) in by_account {
+            let cached = self.graph(account).await?;
+            if filter
+                .tier
+                .as_ref()
+                .is_some_and(|t| *t != cached.graph.tier)
+            {
+                continue;
+            }
+            let methodology = self.methodology();
+            for id in opportunities {
+                let Some(o) = cached.graph.opportunity(id) else {
+                    continue;
+                };
+                if filter.owner.is_some() && o.owner != filter.owner {
+                    continue;
+                }
+                let row = pipeline_row(&cached.graph, methodology, o, today, lang);
+                if filter.min_health.is_some_and(|m| row.health < m)
+                    || filter.max_health.is_some_and(|m| row.health > m)
+                {
+                    continue;
+                }
+                if filter
+                    .min_severity
+                    .is_some_and(|m| row.top_prompt.as_ref().is_none_or(|p| p.severity < m))
+                {
+                    continue;
+                }
+                rows.push(row);
+            }
+        }
+        Ok(rows)
+    }
+
+    /// Open opportunities whose stage was set under another methodology version,
+    /// and what the current version changes for them.
+    pub async fn methodology_impact(&self) -> Result<Vec<MethodologyImpact>> {
+        let current = self.methodology();
+        let now = crate::advice::snapshot(current);
+        let mut out = Vec::new();
+        for (opportunity, _, stage, version) in self.store.open_opportunities().await? {
+            if version == current.version {
+                continue;
+            }
+            let (added, removed) = match self.store.methodology_snapshot(&version).await? {
+                Some(old) => crate::advice::step_changes(&old, &now, &stage),
+                None => (Vec::new(), Vec::new()),
+            };
+            out.push(MethodologyImpact {
+                opportunity,
+                recorded_version: version,
+                stage,
+                added_required: added,
+                removed,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Moves an opportunity to another stage (the next one by default). Going
+    /// forward checks the current stage's exit criteria and required win steps; if
+    /// any fail, the move needs a recorded reason.
+    pub async fn advance_stage(&self, request: AdvanceRequest) -> Result<Advanced> {
+        let cached = self.opportunity_graph(request.opportunity).await?;
+        let m = self.methodology();
+        let o = cached
+            .graph
+            .opportunity(request.opportunity)
+            .ok_or_else(|| Error::not_found("opportunity", request.opportunity))?;
+        if !o.open {
+            return Err(Error::Conflict(format!(
+                "{} is closed; reopen it before moving its stage",
+                o.name
+            )));
+        }
+        let stages = &m.vocabularies.stages;
+        let from = stages.iter().position(|s| s.id == o.stage).unwrap_or(0);
+        let to = match &request.to_stage {
+            Some(s) => m.vocabularies.stage_terms.check("toStage", s)?,
+            None => stages.get(from + 1).map(|s| s.id.clone()).ok_or_else(|| {
+                Error::Conflict(format!(
+                    "{} is in the last stage; close it as won or lost",
+                    o.name
+                ))
+            })?,
+        };
+        let target = stages.iter().position(|s| s.id == to).unwrap_or(0);
+        if target == from {
+            return Err(Error::invalid(
+                "toStage",
+                format!("the opportunity is already in {to}"),
+            ));
+        }
+        let blockers = if target > from {
+            let a = crate::advice::assess(&cached.graph, m, o, cached.graph.as_of);
+            crate::advice::advance_blockers(m, o, &a.facts, &a.steps)
+        } else {
+            Vec::new()
+        };
+        let reason = request.override_reason.filter(|r| !r.trim().is_empty());
+        if !blockers.is_empty() && reason.is_none() {
+            let list: Vec<String> = blockers
+                .iter()
+                .map(|b| format!("{} ({})", b.label, b.id))
+                .collect();
+            return Err(Error::Conflict(format!(
+                "{} may not leave {} yet: {}. Meet them, or give an overrideReason.",
+                o.name,
+                o.stage,
+                list.join("; ")
+            )));
+        }
+        let overridden = !blockers.is_empty();
+        let updated = self
+            .store
+            .update_opportunity(
+                request.opportunity,
+                crate::domain::OpportunityPatch {
+                    stage: Some(to),
+                    changed_on: request.changed_on,
+                    changed_by: request.changed_by,
+                    override_reason: if overridden { reason } else { None },
+                    ..Default::default()
+                },
+            )
+            .await?;
+        Ok(Advanced {
+            opportunity: updated,
+            overridden,
+            blockers,
+        })
+    }
+
     /// What the departure of an employee would cost, account by account.
     pub async fn departure_impact(&self, employee: Uuid) -> Result<Vec<(Arc<Cached>, Impact)>> {
         self.store.employee_required(employee).await?;
@@ -256,4 +410,98 @@ impl Engine {
         .map_err(|e| Error::Internal(anyhow::Error::new(e)))?;
         Ok((cached, impact))
     }
+}
+
+/// Filters of the coach's pipeline; all optional.
+#[derive(Debug, Clone, Default)]
+pub struct PipelineFilter {
+    pub stage: Option<String>,
+    pub account: Option<Uuid>,
+    pub owner: Option<Uuid>,
+    pub tier: Option<String>,
+    pub min_health: Option<f64>,
+    pub max_health: Option<f64>,
+    /// Only deals whose top prompt is at least this severe.
+    pub min_severity: Option<u8>,
+}
+
+/// One open opportunity in the coach's pipeline.
+#[derive(Debug, Clone)]
+pub struct PipelineRow {
+    pub opportunity: Uuid,
+    pub account: Uuid,
+    pub account_name: String,
+    pub name: String,
+    pub stage: String,
+    pub stage_index: usize,
+    pub amount: f64,
+    pub currency: String,
+    pub owner: Option<Uuid>,
+    pub expected_sign_date: Option<Date>,
+    /// 0..100.
+    pub health: f64,
+    pub top_prompt: Option<Prompt>,
+    pub prompts: usize,
+}
+
+/// A pipeline row, computed without introduction paths (they are for the deal page).
+pub fn pipeline_row(
+    graph: &AccountGraph,
+    m: &Methodology,
+    o: &crate::graph::data::OpportunityNode,
+    today: Date,
+    lang: Lang,
+) -> PipelineRow {
+    let a = crate::advice::assess(graph, m, o, today);
+    let prompts = crate::advice::prompts(graph, m, o, &a.facts, &a.steps, lang, false);
+    PipelineRow {
+        opportunity: o.id,
+        account: graph.account_id,
+        account_name: graph.account_name.clone(),
+        name: o.name.clone(),
+        stage: o.stage.clone(),
+        stage_index: m
+            .vocabularies
+            .stages
+            .iter()
+            .position(|s| s.id == o.stage)
+            .unwrap_or(0),
+        amount: o.amount,
+        currency: o.currency.clone(),
+        owner: o.owner,
+        expected_sign_date: o.expected_sign_date,
+        health: a.health.score,
+        prompts: prompts.len(),
+        top_prompt: prompts.into_iter().next(),
+    }
+}
+
+/// What a methodology change means for one open opportunity.
+#[derive(Debug, Clone)]
+pub struct MethodologyImpact {
+    pub opportunity: Uuid,
+    pub recorded_version: String,
+    pub stage: String,
+    /// Required win steps of its stage the current version adds.
+    pub added_required: Vec<String>,
+    /// Win steps of its stage the current version no longer has.
+    pub removed: Vec<String>,
+}
+
+/// A request to move an opportunity's stage.
+#[derive(Debug, Clone)]
+pub struct AdvanceRequest {
+    pub opportunity: Uuid,
+    pub to_stage: Option<String>,
+    pub override_reason: Option<String>,
+    pub changed_by: Option<Uuid>,
+    pub changed_on: Option<Date>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Advanced {
+    pub opportunity: Opportunity,
+    /// The move went past unmet criteria, with a recorded reason.
+    pub overridden: bool,
+    pub blockers: Vec<Blocker>,
 }

@@ -6,6 +6,7 @@
 //! one API), [`api`] (GraphQL over axum), [`startup`] (the server), [`demo`] (the
 //! shipped data set).
 
+pub mod advice;
 pub mod api;
 pub mod config;
 pub mod demo;

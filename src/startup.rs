@@ -24,6 +24,9 @@ impl Application {
     ) -> Result<Self> {
         let store = Store::connect(database_url, methodology).await?;
         store.migrate().await?;
+        store
+            .record_methodology(&crate::advice::snapshot(store.methodology()))
+            .await?;
         if demo {
             let summary = crate::demo::load(&store).await?;
             tracing::info!(%summary, "demo data");

@@ -309,6 +309,7 @@ impl CreateOpportunityInput {
             note: self.note,
             changed_on: self.changed_on,
             changed_by: parse_opt("changedBy", &self.changed_by)?,
+            override_reason: None,
         })
     }
 }
@@ -350,6 +351,7 @@ impl UpdateOpportunityInput {
             note: self.note,
             changed_on: self.changed_on,
             changed_by: parse_opt("changedBy", &self.changed_by)?,
+            override_reason: None,
         })
     }
 }

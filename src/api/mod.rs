@@ -3,6 +3,7 @@
 //! Resolvers are thin: they convert wire types, call the [`Store`](crate::store::Store)
 //! and pass errors through [`error::Coded`] so every error has its stable code.
 
+mod advice;
 mod enums;
 mod error;
 mod http;

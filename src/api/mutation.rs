@@ -4,6 +4,10 @@
 use async_graphql::{Context, Object, Result, ID};
 
 use super::{
+    advice::{
+        advance_result, answer_str, AdvanceResult, AdvanceStageInput, AnswerQuestionInput,
+        TickPlanItemInput, TickWinStepInput,
+    },
     error::Coded,
     ids::parse,
     inputs::{
@@ -19,7 +23,7 @@ use crate::{
         Account, Assessment, Competitor, DecisionChainMember, Employee, Interaction, Opportunity,
         Person, ReportingLine, SupportResource,
     },
-    store::Store,
+    store::{RecordedAnswer, Store, Tick},
     Error,
 };
 
@@ -240,6 +244,75 @@ impl MutationRoot {
     ) -> Result<Interaction> {
         let input = input.into_domain().coded()?;
         store(ctx).record_interaction(&input).await.coded()
+    }
+
+    /// Moves an opportunity to another stage (the next by default). Moving forward
+    /// checks the exit criteria and required win steps of the current stage; when
+    /// they are unmet the move needs an `overrideReason`, which is recorded.
+    async fn advance_stage(
+        &self,
+        ctx: &Context<'_>,
+        input: AdvanceStageInput,
+    ) -> Result<AdvanceResult> {
+        let request = input.into_request().coded()?;
+        let advanced = ctx
+            .data_unchecked::<crate::engine::Engine>()
+            .advance_stage(request)
+            .await
+            .coded()?;
+        Ok(advance_result(advanced))
+    }
+
+    /// Ticks (or, with `done: false`, unticks) a win step of the current stage.
+    async fn tick_win_step(&self, ctx: &Context<'_>, input: TickWinStepInput) -> Result<Tick> {
+        let opportunity = parse("opportunityId", &input.opportunity_id).coded()?;
+        let by = super::ids::parse_opt("tickedBy", &input.ticked_by).coded()?;
+        store(ctx)
+            .tick_win_step(
+                opportunity,
+                &input.step_id,
+                input.done.unwrap_or(true),
+                by,
+                input.note.as_deref(),
+            )
+            .await
+            .coded()
+    }
+
+    /// Records an answer to one of the four questions, with its evidence.
+    async fn answer_question(
+        &self,
+        ctx: &Context<'_>,
+        input: AnswerQuestionInput,
+    ) -> Result<RecordedAnswer> {
+        let opportunity = parse("opportunityId", &input.opportunity_id).coded()?;
+        let by = super::ids::parse_opt("answeredBy", &input.answered_by).coded()?;
+        store(ctx)
+            .answer_question(
+                opportunity,
+                &input.question_id,
+                answer_str(input.answer),
+                input.evidence.as_deref(),
+                by,
+            )
+            .await
+            .coded()
+    }
+
+    /// Ticks (or unticks) an item of an account's plan.
+    async fn tick_plan_item(&self, ctx: &Context<'_>, input: TickPlanItemInput) -> Result<Tick> {
+        let account = parse("accountId", &input.account_id).coded()?;
+        let by = super::ids::parse_opt("tickedBy", &input.ticked_by).coded()?;
+        store(ctx)
+            .tick_plan_item(
+                account,
+                &input.item_id,
+                input.done.unwrap_or(true),
+                by,
+                input.note.as_deref(),
+            )
+            .await
+            .coded()
     }
 
     /// Corrects a recorded interaction.

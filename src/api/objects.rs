@@ -5,6 +5,10 @@ use async_graphql::{ComplexObject, Context, Object, Result, SimpleObject, ID};
 use time::{Date, OffsetDateTime};
 
 use super::{
+    advice::{
+        account_plan, AccountPlanG, AdvanceCheck, CoachingPrompt, Fact, HealthG, LangG,
+        OpportunityAdvice, Qualification, WinStepStatus,
+    },
     enums::{
         stored, AssessmentSourceG, EmployeeStatusG, LineKindG, OutcomeG, RelationshipKindG,
         TieKindG,
@@ -21,7 +25,7 @@ use crate::{
         TieKind,
     },
     graph::{risk::Thread, scores::OpportunityScores, Score},
-    store::Store,
+    store::{RecordedAnswer, Store, Tick},
 };
 
 fn store<'a>(ctx: &Context<'a>) -> &'a Store {
@@ -123,6 +127,10 @@ impl Account {
             .reporting_lines_of_account(self.account_id, as_of)
             .await
             .coded()
+    }
+    /// The ESP+ account plan: checklist status per element, and a scorecard.
+    async fn plan(&self, ctx: &Context<'_>) -> Result<AccountPlanG> {
+        account_plan(ctx, self.account_id).await
     }
     /// The account quantification: breadth by people, departments and levels, and
     /// depth at the top.
@@ -448,6 +456,46 @@ impl Opportunity {
             .interactions_of_opportunity(self.opportunity_id, interactions_limit(first))
             .await
             .coded()
+    }
+    /// Health 0..100, with a breakdown whose points add up to the score.
+    async fn health(&self, ctx: &Context<'_>) -> Result<HealthG> {
+        OpportunityAdvice::health(ctx, self.opportunity_id).await
+    }
+    /// Coaching prompts, best first, with evidence and a suggested action.
+    async fn coaching_prompts(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default_with = "LangG::En")] lang: LangG,
+        first: Option<i32>,
+    ) -> Result<Vec<CoachingPrompt>> {
+        OpportunityAdvice::prompts(ctx, self.opportunity_id, lang.into(), first).await
+    }
+    /// The current stage's win steps: done, satisfied by the data, or missing.
+    async fn win_steps(&self, ctx: &Context<'_>) -> Result<Vec<WinStepStatus>> {
+        OpportunityAdvice::win_steps(ctx, self.opportunity_id).await
+    }
+    /// Every tick of this opportunity's win steps, newest first.
+    async fn win_step_history(&self, ctx: &Context<'_>) -> Result<Vec<Tick>> {
+        store(ctx).win_step_ticks(self.opportunity_id).await.coded()
+    }
+    /// The four questions: suggested and recorded answers with evidence.
+    async fn qualification(&self, ctx: &Context<'_>) -> Result<Vec<Qualification>> {
+        OpportunityAdvice::qualification(ctx, self.opportunity_id).await
+    }
+    /// The answers people recorded (latest per question), with who and when.
+    async fn recorded_answers(&self, ctx: &Context<'_>) -> Result<Vec<RecordedAnswer>> {
+        store(ctx)
+            .recorded_answers(self.opportunity_id)
+            .await
+            .coded()
+    }
+    /// Whether it may move to the next stage, and what stands in the way.
+    async fn advance_check(&self, ctx: &Context<'_>) -> Result<AdvanceCheck> {
+        OpportunityAdvice::advance(ctx, self.opportunity_id).await
+    }
+    /// The named facts conditions read (docs/methodology.md).
+    async fn facts(&self, ctx: &Context<'_>) -> Result<Vec<Fact>> {
+        OpportunityAdvice::facts(ctx, self.opportunity_id).await
     }
     /// The six relationship quantifications, each with its explanation.
     async fn scores(&self, ctx: &Context<'_>) -> Result<OpportunityScores> {

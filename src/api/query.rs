@@ -6,6 +6,10 @@ use async_graphql::{
 };
 
 use super::{
+    advice::{
+        methodology_changes, sort_rows, LangG, MethodologyChange, PipelineItem, PipelinePage,
+        PipelineSort,
+    },
     error::Coded,
     ids::{parse, parse_opt},
     objects::{AccountConnectionFields, MethodologyInfo},
@@ -13,6 +17,7 @@ use super::{
 };
 use crate::{
     domain::{Account, Competitor, Employee, Interaction, Opportunity, Person, SupportResource},
+    engine::PipelineFilter,
     graph::{
         paths::IntroductionPath,
         risk::{Impact, PersonChange},
@@ -189,6 +194,95 @@ impl QueryRoot {
             .await
             .coded()?
             .1)
+    }
+
+    /// The coach's pipeline: every open opportunity with health, top prompt, stage and
+    /// amount. Every argument is optional.
+    #[allow(clippy::too_many_arguments)]
+    async fn pipeline(
+        &self,
+        ctx: &Context<'_>,
+        stage: Option<String>,
+        account: Option<ID>,
+        owner: Option<ID>,
+        tier: Option<String>,
+        min_health: Option<f64>,
+        max_health: Option<f64>,
+        #[graphql(desc = "Only deals whose top prompt is at least this severe (1..5).")]
+        min_severity: Option<i32>,
+        sort: Option<PipelineSort>,
+        #[graphql(desc = "Page size, at most 100 (default 50).")] first: Option<i32>,
+        after: Option<String>,
+        lang: Option<LangG>,
+    ) -> Result<PipelinePage> {
+        let first = match first {
+            None => 50,
+            Some(f) if (0..=MAX_PAGE_SIZE as i32).contains(&f) => f as usize,
+            Some(f) => {
+                return Err(Error::invalid(
+                    "first",
+                    format!("must be between 0 and {MAX_PAGE_SIZE}, got {f}"),
+                ))
+                .coded()
+            }
+        };
+        let offset = match after {
+            None => 0,
+            Some(a) => a
+                .parse::<usize>()
+                .map(|a| a + 1)
+                .map_err(|_| Error::invalid("after", "not a cursor from this pipeline"))
+                .coded()?,
+        };
+        let methodology = store(ctx).methodology();
+        if let Some(s) = &stage {
+            methodology
+                .vocabularies
+                .stage_terms
+                .check("stage", s)
+                .coded()?;
+        }
+        if let Some(t) = &tier {
+            methodology.vocabularies.tiers.check("tier", t).coded()?;
+        }
+        let filter = PipelineFilter {
+            stage,
+            account: parse_opt("account", &account).coded()?,
+            owner: parse_opt("owner", &owner).coded()?,
+            tier,
+            min_health,
+            max_health,
+            min_severity: min_severity.map(|s| u8::try_from(s.clamp(0, 5)).unwrap_or(0)),
+        };
+        let mut rows = engine(ctx)
+            .pipeline(&filter, lang.unwrap_or(LangG::En).into())
+            .await
+            .coded()?;
+        sort_rows(&mut rows, sort.unwrap_or_default());
+        let total = rows.len();
+        let mean_health =
+            (total > 0).then(|| rows.iter().map(|r| r.health).sum::<f64>() / total as f64);
+        let nodes: Vec<PipelineItem> = rows
+            .into_iter()
+            .skip(offset)
+            .take(first)
+            .map(PipelineItem)
+            .collect();
+        let last = offset + nodes.len();
+        Ok(PipelinePage {
+            total_count: i32::try_from(total).unwrap_or(i32::MAX),
+            has_next_page: last < total,
+            end_cursor: (!nodes.is_empty()).then(|| (last - 1).to_string()),
+            nodes,
+            mean_health,
+        })
+    }
+
+    /// Open opportunities whose stage was set under another methodology version, and
+    /// how the current version changes their win steps.
+    async fn methodology_changes(&self, ctx: &Context<'_>) -> Result<Vec<MethodologyChange>> {
+        let list = engine(ctx).methodology_impact().await.coded()?;
+        Ok(methodology_changes(list, &store(ctx).methodology().version))
     }
 
     /// The methodology in force: version, vocabularies, stages and scales.

@@ -34,6 +34,8 @@ pub struct StageChange {
     pub changed_by: Option<Uuid>,
     pub note: Option<String>,
     pub methodology_version: String,
+    /// Set when the change went past unmet exit criteria: why.
+    pub override_reason: Option<String>,
 }
 
 /// One of our employees working a deal, and their part in it.
@@ -72,6 +74,8 @@ pub struct OpportunityInput {
     pub changed_on: Option<Date>,
     /// Who moved the deal (an employee), for the history.
     pub changed_by: Option<Uuid>,
+    /// Why the stage changed although its exit criteria were not met.
+    pub override_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -88,6 +92,7 @@ pub struct OpportunityPatch {
     pub note: Option<String>,
     pub changed_on: Option<Date>,
     pub changed_by: Option<Uuid>,
+    pub override_reason: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -107,6 +112,7 @@ pub struct ValidOpportunity {
     pub note: Option<String>,
     pub changed_on: Date,
     pub changed_by: Option<Uuid>,
+    pub override_reason: Option<String>,
 }
 
 impl OpportunityInput {
@@ -151,6 +157,11 @@ impl OpportunityInput {
             note: optional_text("note", self.note.as_deref(), MAX_NOTE_CHARS)?,
             changed_on: self.changed_on.unwrap_or_else(super::today),
             changed_by: self.changed_by,
+            override_reason: optional_text(
+                "overrideReason",
+                self.override_reason.as_deref(),
+                MAX_NOTE_CHARS,
+            )?,
         })
     }
 }
@@ -175,6 +186,7 @@ impl Opportunity {
             note: p.note.or_else(|| self.note.clone()),
             changed_on: p.changed_on,
             changed_by: p.changed_by,
+            override_reason: p.override_reason,
         }
     }
 }

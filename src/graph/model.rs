@@ -7,6 +7,7 @@ use time::Date;
 use uuid::Uuid;
 
 use super::{
+    data::{AnswerState, StepState},
     data::{
         CompetitorNode, EmployeeNode, GraphData, GraphVersion, OpportunityNode, PersonNode, TieEnds,
     },
@@ -85,6 +86,11 @@ pub struct AccountGraph {
     /// Normalised PageRank over the reports-to and influences structure, in [0, 1].
     pub structure: HashMap<Uuid, f64>,
     pub opportunities: Vec<OpportunityNode>,
+    pub tier: String,
+    /// Manual win-step states, recorded answers and plan ticks (latest of each).
+    pub win_steps: Vec<StepState>,
+    pub answers: Vec<AnswerState>,
+    pub plan_ticks: Vec<(String, bool)>,
     /// Active employees and people, for introduction paths.
     pub intro: DiGraph<NodeKey, Hop>,
     pub intro_index: HashMap<NodeKey, NodeIndex>,
@@ -265,6 +271,10 @@ impl AccountGraph {
             their_ties,
             structure,
             opportunities: data.opportunities.clone(),
+            tier: data.tier.clone(),
+            win_steps: data.win_steps.clone(),
+            answers: data.answers.clone(),
+            plan_ticks: data.plan_ticks.clone(),
             intro,
             intro_index,
             scoring: methodology.scoring.clone(),

@@ -326,7 +326,7 @@ pub fn generate(spec: &Spec) -> GraphData {
     GraphData {
         account_id: uuid(&mut rng),
         account_name: format!("Synthetic account {}", spec.seed),
-        tier: if spec.seed % 3 == 0 {
+        tier: if spec.seed.is_multiple_of(3) {
             "strategic"
         } else {
             "key"

@@ -26,12 +26,14 @@ mod competitors;
 mod employees;
 mod graph;
 mod interactions;
+mod methodology;
 mod opportunities;
 mod people;
 mod relationships;
 mod support;
 
 pub use accounts::AccountPage;
+pub use methodology::{RecordedAnswer, Tick};
 
 /// The default database: a SQLite file in the working directory, created on first use.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://guanxi.db";
@@ -265,6 +267,9 @@ pub const TABLES: &[&str] = &[
     "interaction_employee",
     "interaction_person",
     "support_resource",
+    "win_step_tick",
+    "qualification_answer",
+    "plan_item_tick",
 ];
 
 impl Store {

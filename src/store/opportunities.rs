@@ -37,8 +37,8 @@ macro_rules! record_stage_change {
     ($tx:ident, $opportunity:expr, $account:expr, $o:expr, $version:expr, $at:expr) => {
         sqlx::query(
             "insert into stage_change (stage_change_id, opportunity_id, account_id, stage, outcome,
-                    entered_on, changed_by, methodology_version, recorded_at)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                    entered_on, changed_by, methodology_version, recorded_at, override_reason)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(new_id())
         .bind($opportunity)
@@ -49,6 +49,7 @@ macro_rules! record_stage_change {
         .bind($o.changed_by)
         .bind(&$version)
         .bind($at)
+        .bind(&$o.override_reason)
         .execute(&mut *$tx)
         .await?;
     };

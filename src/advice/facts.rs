@@ -1,0 +1,543 @@
+//! The named facts of an opportunity and of an account, computed from the graph.
+//! Conditions in the methodology read them; prompts quote them as evidence.
+
+use std::collections::{BTreeMap, HashMap};
+
+use evalexpr::{ContextWithMutableVariables, HashMapContext, Value};
+use time::Date;
+use uuid::Uuid;
+
+use crate::graph::{
+    data::OpportunityNode,
+    risk,
+    scores::{self, chain, key_people, ChainMember},
+    AccountGraph,
+};
+use crate::methodology::Methodology;
+
+/// A fact's value, for evidence.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FactValue {
+    Number(f64),
+    Count(i64),
+    Flag(bool),
+    Text(String),
+}
+
+impl std::fmt::Display for FactValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FactValue::Number(v) => write!(f, "{}", (v * 100.0).round() / 100.0),
+            FactValue::Count(v) => write!(f, "{v}"),
+            FactValue::Flag(v) => write!(f, "{v}"),
+            FactValue::Text(v) => f.write_str(v),
+        }
+    }
+}
+
+/// The people prompts may point an introduction path at.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Targets {
+    pub decision_maker: Option<Uuid>,
+    pub person: Option<Uuid>,
+    pub uncovered: Option<Uuid>,
+    pub ahead_person: Option<Uuid>,
+}
+
+impl Targets {
+    pub fn get(&self, which: &str) -> Option<Uuid> {
+        match which {
+            "decision_maker" => self.decision_maker,
+            "person" => self.person,
+            "uncovered" => self.uncovered,
+            "ahead_person" => self.ahead_person,
+            _ => None,
+        }
+    }
+}
+
+/// Facts as a condition context, as displayable values, and the words prompts fill
+/// their placeholders with (language-neutral; stage and step labels are added per
+/// language by the prompt writer).
+#[derive(Debug, Clone)]
+pub struct Facts {
+    pub context: HashMapContext,
+    pub values: BTreeMap<String, FactValue>,
+    pub words: HashMap<&'static str, String>,
+    pub targets: Targets,
+}
+
+impl Facts {
+    fn new() -> Self {
+        Facts {
+            context: HashMapContext::new(),
+            values: BTreeMap::new(),
+            words: HashMap::new(),
+            targets: Targets::default(),
+        }
+    }
+
+    pub fn set(&mut self, name: &str, value: FactValue) {
+        let v = match &value {
+            FactValue::Number(x) => Value::Float(*x),
+            FactValue::Count(x) => Value::Int(*x),
+            FactValue::Flag(x) => Value::Boolean(*x),
+            FactValue::Text(x) => Value::String(x.clone()),
+        };
+        let _ = self.context.set_value(name.to_owned(), v);
+        self.values.insert(name.to_owned(), value);
+    }
+
+    fn num(&mut self, name: &str, v: f64) {
+        self.set(name, FactValue::Number(v));
+    }
+    fn count(&mut self, name: &str, v: i64) {
+        self.set(name, FactValue::Count(v));
+    }
+    fn flag(&mut self, name: &str, v: bool) {
+        self.set(name, FactValue::Flag(v));
+    }
+    fn word(&mut self, name: &'static str, v: impl Into<String>) {
+        self.words.insert(name, v.into());
+    }
+
+    pub fn count_of(&self, name: &str) -> i64 {
+        match self.values.get(name) {
+            Some(FactValue::Count(v)) => *v,
+            _ => 0,
+        }
+    }
+
+    pub fn number_of(&self, name: &str) -> f64 {
+        match self.values.get(name) {
+            Some(FactValue::Number(v)) => *v,
+            Some(FactValue::Count(v)) => *v as f64,
+            _ => 0.0,
+        }
+    }
+}
+
+/// "Never" for day counts, so `days_since_last_interaction > 30` reads naturally.
+pub const NO_DAYS: i64 = 9999;
+
+/// Best effective tie (0..5) to chain members with a buying role.
+fn role_strength(graph: &AccountGraph, chain: &[ChainMember], role: &str) -> f64 {
+    chain
+        .iter()
+        .filter(|m| m.member.buying_role == role)
+        .map(|m| graph.ours(m.person()) * 5.0)
+        .fold(0.0, f64::max)
+}
+
+/// Formats an amount with thousands separators.
+pub fn money(amount: f64, currency: &str) -> String {
+    let whole = amount.round() as i64;
+    let digits = whole.abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    format!("{}{out} {currency}", if whole < 0 { "-" } else { "" })
+}
+
+/// Everything conditions and prompts know about one opportunity.
+pub fn opportunity_facts(
+    graph: &AccountGraph,
+    m: &Methodology,
+    o: &OpportunityNode,
+    today: Date,
+) -> Facts {
+    let mut f = Facts::new();
+    let chain = chain(graph, o);
+    let (key, _) = key_people(graph, &chain);
+    let s = scores::opportunity_scores(graph, o);
+    for (name, v) in [
+        ("key_person", s.key_person.value.get()),
+        ("decision_chain", s.decision_chain.value.get()),
+        ("account", s.account.value.get()),
+        ("employee", s.employee.value.get()),
+        ("our_company", s.our_company.value.get()),
+        ("competitor", s.competitor.value.get()),
+    ] {
+        f.num(name, v);
+    }
+    f.num("amount", o.amount);
+    f.count("chain_size", chain.len() as i64);
+    f.count("key_people", key.len() as i64);
+    let required = &graph.scoring.required_buying_roles;
+    let missing_roles: Vec<&String> = required
+        .iter()
+        .filter(|r| !chain.iter().any(|c| &c.member.buying_role == *r))
+        .collect();
+    f.count("required_roles_missing", missing_roles.len() as i64);
+    let role_labels: Vec<String> = missing_roles
+        .iter()
+        .map(|r| {
+            m.vocabularies
+                .buying_roles
+                .get(r)
+                .map_or_else(|| (*r).clone(), |t| t.label.to_lowercase())
+        })
+        .collect();
+    f.word("missing_roles", role_labels.join(", "));
+
+    let threads = risk::single_threaded(graph, o.id);
+    let single: Vec<&risk::Thread> = threads.iter().filter(|t| t.employee.is_some()).collect();
+    let uncovered: Vec<&risk::Thread> = threads.iter().filter(|t| t.employee.is_none()).collect();
+    f.count("single_threaded_key_people", single.len() as i64);
+    f.count("uncovered_key_people", uncovered.len() as i64);
+    if let Some(t) = single.first() {
+        f.targets.person = Some(t.person);
+        f.word("person", graph.person_name(t.person));
+        f.word(
+            "employee",
+            t.employee
+                .map(|e| graph.employee_name(e))
+                .unwrap_or_default(),
+        );
+    }
+    if let Some(t) = uncovered.first() {
+        f.targets.uncovered = Some(t.person);
+        f.word("uncovered", graph.person_name(t.person));
+    }
+    let ahead = risk::competitor_ahead(graph, o.id);
+    f.count("competitor_ahead_key_people", ahead.len() as i64);
+    if let Some(a) = ahead.first() {
+        f.targets.ahead_person = Some(a.person);
+        f.word("ahead_person", graph.person_name(a.person));
+        f.word("ahead_competitor", graph.competitor_name(a.competitor));
+        f.word("ahead_ours", format!("{:.1}", a.ours));
+        f.word("ahead_theirs", format!("{:.1}", a.theirs));
+    }
+
+    // Cooling: a key person whose best tie (assessed 3+) has had no evidence for a half-life.
+    let half_life = graph.scales.decay.half_life_days;
+    let mut cooling: Vec<(Uuid, i64, Uuid)> = Vec::new();
+    for k in &key {
+        if let Some(best) = graph.our_ties.get(&k.person()).and_then(|t| t.first()) {
+            let silent = (today - best.effective.last_contact).whole_days();
+            if best.assessed >= 3 && silent as f64 >= half_life {
+                cooling.push((k.person(), silent, best.employee));
+            }
+        }
+    }
+    cooling.sort_by_key(|c| std::cmp::Reverse(c.1));
+    f.count("cooling_key_people", cooling.len() as i64);
+    if let Some((p, days, e)) = cooling.first() {
+        f.word("cooling", graph.person_name(*p));
+        f.word("cooling_days", days.to_string());
+        f.word("cooling_owner", graph.employee_name(*e));
+    }
+
+    let champions: Vec<&ChainMember> = chain.iter().filter(|c| c.member.attitude >= 2).collect();
+    let opponents: Vec<&ChainMember> = chain.iter().filter(|c| c.member.attitude <= -2).collect();
+    f.count("champions", champions.len() as i64);
+    f.count("opponents", opponents.len() as i64);
+    if let Some(op) = opponents.first() {
+        f.word("opponent", graph.person_name(op.person()));
+    }
+    f.count("competitors_in_play", o.competitors_in_play as i64);
+
+    // Interactions with chain members.
+    let members: std::collections::HashSet<Uuid> = chain.iter().map(|c| c.person()).collect();
+    let mut seen = std::collections::HashSet::new();
+    let (mut n30, mut n90, mut last): (i64, i64, Option<Date>) = (0, 0, None);
+    for t in members
+        .iter()
+        .flat_map(|p| graph.our_ties.get(p).into_iter().flatten())
+    {
+        for (id, d) in &t.interactions {
+            if *d > today || !seen.insert(*id) {
+                continue;
+            }
+            let age = (today - *d).whole_days();
+            if age <= 30 {
+                n30 += 1;
+            }
+            if age <= 90 {
+                n90 += 1;
+            }
+            last = Some(last.map_or(*d, |l: Date| l.max(*d)));
+        }
+    }
+    f.count("interactions_30d", n30);
+    f.count("interactions_90d", n90);
+    let since_last = last.map_or(NO_DAYS, |d| (today - d).whole_days());
+    f.count("days_since_last_interaction", since_last);
+    f.word("days_since_last_interaction", since_last.to_string());
+
+    let stage = m.vocabularies.stage(&o.stage);
+    let expected = i64::from(stage.map_or(30, |s| s.expected_days)).max(1);
+    let in_stage = o
+        .stage_entered
+        .map_or(0, |d| (today - d).whole_days().max(0));
+    f.count("days_in_stage", in_stage);
+    f.count("expected_days", expected);
+    f.num("stage_overdue_ratio", in_stage as f64 / expected as f64);
+    f.count(
+        "stage_index",
+        m.vocabularies
+            .stages
+            .iter()
+            .position(|s| s.id == o.stage)
+            .unwrap_or(0) as i64,
+    );
+    f.word("days_in_stage", in_stage.to_string());
+    f.word("expected_days", expected.to_string());
+    f.count("win_steps_missing", 0);
+    match o.expected_sign_date {
+        Some(d) => {
+            let days = (d - today).whole_days();
+            f.count("days_to_expected_sign", days);
+            f.flag("has_expected_sign_date", true);
+            f.flag("expected_sign_date_passed", days < 0);
+        }
+        None => {
+            f.count("days_to_expected_sign", NO_DAYS);
+            f.flag("has_expected_sign_date", false);
+            f.flag("expected_sign_date_passed", false);
+        }
+    }
+
+    // The decision maker: the most influential member with that role.
+    let dm = chain
+        .iter()
+        .filter(|c| c.member.buying_role == "decision_maker")
+        .max_by(|a, b| a.influence.value.total_cmp(&b.influence.value));
+    f.flag("decision_maker_identified", dm.is_some());
+    let (dm_ours, dm_theirs, dm_rival) = match dm {
+        Some(d) => {
+            let ours = graph.ours(d.person()) * 5.0;
+            let mut best: (f64, Option<Uuid>) = (0.0, None);
+            for t in graph.their_ties.get(&d.person()).into_iter().flatten() {
+                let mut s = f64::from(t.strength);
+                if d.member.favoured_competitor == Some(t.competitor) {
+                    s = s.max(graph.scoring.favoured_competitor_strength);
+                }
+                if s > best.0 {
+                    best = (s, Some(t.competitor));
+                }
+            }
+            if let Some(c) = d.member.favoured_competitor {
+                if graph.scoring.favoured_competitor_strength > best.0 {
+                    best = (graph.scoring.favoured_competitor_strength, Some(c));
+                }
+            }
+            f.targets.decision_maker = Some(d.person());
+            f.word("dm", graph.person_name(d.person()));
+            (ours, best.0, best.1)
+        }
+        None => (0.0, 0.0, None),
+    };
+    f.num("decision_maker_strength", dm_ours);
+    f.num("decision_maker_competitor_strength", dm_theirs);
+    f.flag("decision_maker_competitor_ahead", dm_theirs > dm_ours);
+    f.word("dm_strength", format!("{dm_ours:.1}"));
+    f.word("dm_competitor_strength", format!("{dm_theirs:.1}"));
+    f.word(
+        "dm_competitor",
+        dm_rival
+            .map(|c| graph.competitor_name(c))
+            .unwrap_or_default(),
+    );
+    let te = role_strength(graph, &chain, "technical_evaluator");
+    f.num("technical_evaluator_strength", te);
+    f.word("technical_evaluator_strength", format!("{te:.1}"));
+    f.num(
+        "financial_evaluator_strength",
+        role_strength(graph, &chain, "financial_evaluator"),
+    );
+    f.num(
+        "procurement_strength",
+        role_strength(graph, &chain, "procurement"),
+    );
+
+    let real = graph.scoring.real_tie_strength / 5.0;
+    let coach = chain.iter().find(|c| {
+        c.member.buying_role == "coach"
+            || (c.member.attitude >= 2 && graph.ours(c.person()) >= real)
+    });
+    f.flag("coach_identified", coach.is_some());
+
+    // Our roles on the deal: team parts, else job roles of those with real ties in.
+    let role_of = |e: Uuid| -> String {
+        o.team
+            .iter()
+            .find(|(id, _)| *id == e)
+            .map(|(_, r)| r.clone())
+            .or_else(|| graph.employees.get(&e).map(|x| x.role.clone()))
+            .unwrap_or_default()
+    };
+    let active = |e: &Uuid| graph.employees.get(e).is_some_and(|x| x.active);
+    let mut roles: std::collections::HashSet<String> = o
+        .team
+        .iter()
+        .filter(|(e, _)| active(e))
+        .map(|(_, r)| r.clone())
+        .collect();
+    for c in &chain {
+        for t in graph.real_ties(c.person()) {
+            roles.insert(role_of(t.employee));
+        }
+    }
+    let (has_ar, has_sr, has_fr) = (
+        roles.contains("ar"),
+        roles.contains("sr"),
+        roles.contains("fr"),
+    );
+    f.flag("has_ar", has_ar);
+    f.flag("has_sr", has_sr);
+    f.flag("has_fr", has_fr);
+    f.flag("iron_triangle", has_ar && has_sr && has_fr);
+    let missing_triangle: Vec<&str> = [("AR", has_ar), ("SR", has_sr), ("FR", has_fr)]
+        .iter()
+        .filter(|(_, has)| !has)
+        .map(|(n, _)| *n)
+        .collect();
+    f.word("missing_triangle", missing_triangle.join(", "));
+    let top_level = graph.levels.first().cloned().unwrap_or_default();
+    let executive_engaged = chain.iter().any(|c| {
+        let senior = matches!(c.member.buying_role.as_str(), "decision_maker" | "approver")
+            || graph
+                .person(c.person())
+                .is_some_and(|p| p.level == top_level);
+        senior
+            && graph
+                .real_ties(c.person())
+                .iter()
+                .any(|t| role_of(t.employee) == "executive")
+    });
+    f.flag("executive_engaged", executive_engaged);
+    f.flag("is_strategic", graph_tier(graph) == "strategic");
+    let owner_departed = o
+        .owner
+        .is_some_and(|e| graph.employees.get(&e).is_some_and(|x| !x.active));
+    f.flag("departed_owner", owner_departed);
+    let worth_no = graph_answers(graph, o.id)
+        .iter()
+        .any(|(q, a)| q == "is_it_worth_winning" && a == "no");
+    f.flag("worth_winning_no", worth_no);
+    f.set("tier", FactValue::Text(graph_tier(graph).to_owned()));
+    f.set("stage", FactValue::Text(o.stage.clone()));
+
+    // Words.
+    f.word("opportunity", o.name.clone());
+    f.word("amount", money(o.amount, &o.currency));
+    let owner = o.owner.map(|e| graph.employee_name(e));
+    f.word(
+        "owner",
+        owner.clone().unwrap_or_else(|| "the account team".into()),
+    );
+    f.word(
+        "coach_or_owner",
+        coach
+            .map(|c| graph.person_name(c.person()))
+            .or(owner)
+            .unwrap_or_else(|| "the account team".into()),
+    );
+    f.word(
+        "decision_chain_pct",
+        format!("{:.0}%", s.decision_chain.value.get() * 100.0),
+    );
+    f.word(
+        "employee_pct",
+        format!("{:.0}%", s.employee.value.get() * 100.0),
+    );
+    let mut held: HashMap<Uuid, f64> = HashMap::new();
+    for c in &chain {
+        for t in graph.our_ties.get(&c.person()).into_iter().flatten() {
+            *held.entry(t.employee).or_default() += c.weight() * t.effective.value;
+        }
+    }
+    if let Some((e, _)) = held
+        .iter()
+        .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(a.0)))
+    {
+        f.word("top_employee", graph.employee_name(*e));
+    }
+    f
+}
+
+fn graph_tier(graph: &AccountGraph) -> &str {
+    &graph.tier
+}
+
+fn graph_answers(graph: &AccountGraph, opportunity: Uuid) -> Vec<(String, String)> {
+    graph
+        .answers
+        .iter()
+        .filter(|a| a.opportunity == opportunity)
+        .map(|a| (a.question.clone(), a.answer.clone()))
+        .collect()
+}
+
+/// Everything the account plan's conditions know about an account.
+pub fn account_facts(graph: &AccountGraph, today: Date) -> Facts {
+    let mut f = Facts::new();
+    f.num("account", scores::account_score(graph).value.get());
+    f.count("people", graph.people.len() as i64);
+    let departments: std::collections::HashSet<&str> =
+        graph.people.iter().map(|p| p.department.as_str()).collect();
+    f.count("departments", departments.len() as i64);
+    let tied = graph
+        .people
+        .iter()
+        .filter(|p| !graph.real_ties(p.id).is_empty())
+        .count();
+    f.count("tied_people", tied as i64);
+    f.count(
+        "open_opportunities",
+        graph.opportunities.iter().filter(|o| o.open).count() as i64,
+    );
+    let mut seen = std::collections::HashSet::new();
+    let mut n90 = 0;
+    for t in graph.our_ties.values().flatten() {
+        for (id, d) in &t.interactions {
+            if *d <= today && (today - *d).whole_days() <= 90 && seen.insert(*id) {
+                n90 += 1;
+            }
+        }
+    }
+    f.count("interactions_90d", n90);
+    f.count(
+        "single_threaded_people",
+        risk::account_single_threaded(graph).len() as i64,
+    );
+    let mut roles = std::collections::HashSet::new();
+    for p in &graph.people {
+        for t in graph.real_ties(p.id) {
+            if let Some(e) = graph.employees.get(&t.employee) {
+                roles.insert(e.role.clone());
+            }
+        }
+    }
+    let (ar, sr, fr) = (
+        roles.contains("ar"),
+        roles.contains("sr"),
+        roles.contains("fr"),
+    );
+    f.flag("has_ar", ar);
+    f.flag("has_sr", sr);
+    f.flag("has_fr", fr);
+    f.flag("iron_triangle", ar && sr && fr);
+    let top_level = graph.levels.first().cloned().unwrap_or_default();
+    let sponsor = graph
+        .people
+        .iter()
+        .filter(|p| p.level == top_level)
+        .any(|p| {
+            graph.real_ties(p.id).iter().any(|t| {
+                graph
+                    .employees
+                    .get(&t.employee)
+                    .is_some_and(|e| e.role == "executive")
+            })
+        });
+    f.flag("executive_sponsor", sponsor);
+    f.flag("is_strategic", graph.tier == "strategic");
+    f.set("tier", FactValue::Text(graph.tier.clone()));
+    f
+}

@@ -1,0 +1,113 @@
+//! The methodology engine: turns an opportunity's graph and facts into win-step
+//! status, the four answers, health, coaching prompts and the account plan. Pure
+//! functions of an [`AccountGraph`] and the [`Methodology`]; nothing here stores
+//! anything.
+
+pub mod facts;
+pub mod health;
+pub mod plan;
+pub mod prompts;
+pub mod qualification;
+pub mod steps;
+
+use time::Date;
+
+use crate::{
+    graph::{data::OpportunityNode, AccountGraph},
+    methodology::Methodology,
+};
+
+pub use facts::{account_facts, opportunity_facts, FactValue, Facts};
+pub use health::{health, Health, HealthPart};
+pub use plan::{account_plan, AccountPlan, ElementStatus, ItemStatus};
+pub use prompts::{prompts, Lang, Prompt};
+pub use qualification::{qualification, Answer, QuestionStatus};
+pub use steps::{advance_blockers, win_steps, Blocker, StepReport, StepStatus};
+
+/// Everything the methodology says about one opportunity.
+#[derive(Debug, Clone)]
+pub struct Assessment<'m> {
+    pub facts: Facts,
+    pub steps: Vec<StepReport<'m>>,
+    pub questions: Vec<QuestionStatus<'m>>,
+    pub health: Health,
+}
+
+/// Evaluates one opportunity against the methodology on `today`.
+pub fn assess<'m>(
+    graph: &AccountGraph,
+    m: &'m Methodology,
+    o: &OpportunityNode,
+    today: Date,
+) -> Assessment<'m> {
+    let mut facts = opportunity_facts(graph, m, o, today);
+    let steps = win_steps(graph, m, o, &facts);
+    let missing = steps
+        .iter()
+        .filter(|s| s.step.required && s.status == StepStatus::Missing)
+        .count();
+    facts.set("win_steps_missing", FactValue::Count(missing as i64));
+    let questions = qualification(graph, m, o, &facts);
+    let health = health(m, &facts, &steps, &questions);
+    Assessment {
+        facts,
+        steps,
+        questions,
+        health,
+    }
+}
+
+/// A summary of the methodology's win steps per stage, recorded per version so a
+/// later version can say what changed for deals that were set under this one.
+pub fn snapshot(m: &Methodology) -> String {
+    let stages: serde_json::Map<String, serde_json::Value> = m
+        .vocabularies
+        .stages
+        .iter()
+        .map(|s| {
+            let steps: Vec<serde_json::Value> = m
+                .process
+                .get(&s.id)
+                .map(|p| {
+                    p.win_steps
+                        .iter()
+                        .map(|w| serde_json::json!({ "id": w.id, "label": w.label, "required": w.required }))
+                        .collect()
+                })
+                .unwrap_or_default();
+            (s.id.clone(), serde_json::Value::Array(steps))
+        })
+        .collect();
+    serde_json::json!({ "version": m.version, "stages": stages }).to_string()
+}
+
+/// How a methodology change affects a deal in one stage: required steps added,
+/// and steps removed, between two snapshots.
+pub fn step_changes(old: &str, new: &str, stage: &str) -> (Vec<String>, Vec<String>) {
+    let parse = |s: &str| -> Vec<(String, bool)> {
+        serde_json::from_str::<serde_json::Value>(s)
+            .ok()
+            .and_then(|v| v["stages"][stage].as_array().cloned())
+            .unwrap_or_default()
+            .iter()
+            .map(|w| {
+                (
+                    w["id"].as_str().unwrap_or_default().to_owned(),
+                    w["required"].as_bool().unwrap_or(false),
+                )
+            })
+            .collect()
+    };
+    let (before, after) = (parse(old), parse(new));
+    let added = after
+        .iter()
+        .filter(|(id, req)| *req && !before.iter().any(|(b, breq)| b == id && *breq))
+        .map(|(id, _)| id.clone())
+        .collect();
+    let removed = before
+        .iter()
+        .filter(|(id, _)| !after.iter().any(|(a, _)| a == id))
+        .map(|(id, _)| id.clone())
+        .collect();
+    (added, removed)
+}

@@ -1,0 +1,193 @@
+//! Coaching prompts: the rules that fire on an opportunity, ranked, in words from
+//! the methodology, each with its evidence and a concrete action.
+
+use std::collections::HashMap;
+
+use uuid::Uuid;
+
+use crate::{
+    graph::{
+        data::OpportunityNode,
+        model::NodeKey,
+        paths::{introduction_paths, IntroductionPath},
+        AccountGraph,
+    },
+    methodology::{placeholders, Methodology},
+};
+
+use super::{
+    facts::Facts,
+    steps::{StepReport, StepStatus},
+};
+
+/// The language prompts are written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    En,
+    Zh,
+}
+
+#[derive(Debug, Clone)]
+pub struct Prompt {
+    pub rule_id: String,
+    /// 1 (a nudge) .. 5 (the deal is at risk).
+    pub severity: u8,
+    pub impact: f64,
+    pub text: String,
+    /// What to do, naming who should do what.
+    pub action: String,
+    /// The facts the rule read, with their values.
+    pub evidence: Vec<(String, String)>,
+    /// The person the prompt is about, where there is one.
+    pub person: Option<Uuid>,
+    /// The suggested introduction path, for rules that ask for one.
+    pub path: Option<IntroductionPath>,
+}
+
+fn fill(template: &str, words: &HashMap<&str, String>) -> String {
+    let mut out = template.to_owned();
+    for name in placeholders(template) {
+        let value = words.get(name).cloned().unwrap_or_default();
+        out = out.replace(&format!("{{{name}}}"), &value);
+    }
+    out
+}
+
+fn describe(graph: &AccountGraph, path: &IntroductionPath, lang: Lang) -> String {
+    let name = |k: NodeKey| match k {
+        NodeKey::Employee(e) => graph.employee_name(e),
+        NodeKey::Person(p) => graph.person_name(p),
+    };
+    let mut names = Vec::new();
+    if let Some(first) = path.hops.first() {
+        names.push(name(first.from));
+    }
+    names.extend(path.hops.iter().map(|h| name(h.to)));
+    let chain = names.join(" → ");
+    let asker = graph.employee_name(path.asker);
+    let pct = (path.strength * 100.0).round();
+    match lang {
+        Lang::En => format!("{asker} can open the way: {chain} ({pct}%)"),
+        Lang::Zh => format!("可由{asker}牵线：{chain}（{pct}%）"),
+    }
+}
+
+/// Prompts for one opportunity, best first. `with_paths` computes the suggested
+/// introduction paths (skipped for pipeline rows, where only the text is shown).
+pub fn prompts(
+    graph: &AccountGraph,
+    m: &Methodology,
+    o: &OpportunityNode,
+    facts: &Facts,
+    steps: &[StepReport],
+    lang: Lang,
+    with_paths: bool,
+) -> Vec<Prompt> {
+    let mut words: HashMap<&str, String> =
+        facts.words.iter().map(|(k, v)| (*k, v.clone())).collect();
+    let stage = m.vocabularies.stage(&o.stage);
+    let label = |en: &str, zh: &Option<String>| match lang {
+        Lang::En => en.to_owned(),
+        Lang::Zh => zh.clone().unwrap_or_else(|| en.to_owned()),
+    };
+    words.insert(
+        "stage_label",
+        stage
+            .map(|s| label(&s.label, &s.label_zh))
+            .unwrap_or_else(|| o.stage.clone()),
+    );
+    let missing: Vec<String> = steps
+        .iter()
+        .filter(|s| s.step.required && s.status == StepStatus::Missing)
+        .map(|s| match lang {
+            Lang::En => s.step.label.to_lowercase(),
+            Lang::Zh => s.step.label_zh.clone(),
+        })
+        .collect();
+    words.insert(
+        "missing_steps",
+        missing.join(match lang {
+            Lang::En => "; ",
+            Lang::Zh => "；",
+        }),
+    );
+    words.insert(
+        "first_missing_step",
+        missing.first().cloned().unwrap_or_default(),
+    );
+    if lang == Lang::Zh {
+        for (key, zh) in [("owner", "客户团队"), ("coach_or_owner", "客户团队")] {
+            if words.get(key).is_some_and(|v| v == "the account team") {
+                words.insert(key, zh.to_owned());
+            }
+        }
+    }
+
+    let mut out = Vec::new();
+    for rule in &m.rules {
+        if !rule.stages.is_empty() && !rule.stages.contains(&o.stage) {
+            continue;
+        }
+        if !rule.condition.holds(&facts.context) {
+            continue;
+        }
+        let person = rule.path_to.as_deref().and_then(|t| facts.targets.get(t));
+        let path = match (with_paths, person) {
+            (true, Some(p)) => introduction_paths(graph, p, None, 1)
+                .ok()
+                .and_then(|v| v.into_iter().next()),
+            _ => None,
+        };
+        let mut words = words.clone();
+        words.insert(
+            "path",
+            match (&path, with_paths) {
+                (Some(p), _) => describe(graph, p, lang),
+                (None, true) => match lang {
+                    Lang::En => {
+                        "nobody of ours has a way in yet: find out who knows them".to_owned()
+                    }
+                    Lang::Zh => "我方尚无引荐路径：先弄清谁认识对方".to_owned(),
+                },
+                (None, false) => match lang {
+                    Lang::En => "see the suggested introduction path".to_owned(),
+                    Lang::Zh => "参见建议的引荐路径".to_owned(),
+                },
+            },
+        );
+        let (text, action) = match lang {
+            Lang::En => (&rule.text, &rule.action),
+            Lang::Zh => (&rule.text_zh, &rule.action_zh),
+        };
+        out.push(Prompt {
+            rule_id: rule.id.clone(),
+            severity: rule.severity,
+            impact: rule.impact,
+            text: fill(text, &words),
+            action: fill(action, &words),
+            evidence: rule
+                .condition
+                .facts()
+                .into_iter()
+                .map(|f| {
+                    let v = facts
+                        .values
+                        .get(&f)
+                        .map(ToString::to_string)
+                        .unwrap_or_default();
+                    (f, v)
+                })
+                .collect(),
+            person,
+            path,
+        });
+    }
+    // Stable: rules keep their file order among equals.
+    out.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then(b.impact.total_cmp(&a.impact))
+    });
+    out
+}

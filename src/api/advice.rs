@@ -1,0 +1,764 @@
+//! GraphQL faces of the methodology engine: win steps, the four questions, health,
+//! coaching prompts, the account plan, the pipeline and stage moves.
+
+use async_graphql::{Context, Enum, InputObject, Object, Result, SimpleObject, ID};
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+use super::{
+    error::Coded,
+    ids::{id, parse, parse_opt},
+    scores::engine,
+};
+use crate::{
+    advice::{self, Answer, ItemStatus, Lang, Prompt, StepStatus},
+    domain::{today, Account, Employee, Opportunity, Person},
+    engine::{AdvanceRequest, PipelineRow},
+    graph::paths::IntroductionPath,
+    methodology::StepKind,
+    store::{RecordedAnswer, Store, Tick},
+};
+
+fn store<'a>(ctx: &Context<'a>) -> &'a Store {
+    ctx.data_unchecked::<Store>()
+}
+
+/// The language of prompts and labels.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(name = "Lang")]
+pub enum LangG {
+    En,
+    Zh,
+}
+
+impl From<LangG> for Lang {
+    fn from(l: LangG) -> Self {
+        match l {
+            LangG::En => Lang::En,
+            LangG::Zh => Lang::Zh,
+        }
+    }
+}
+
+/// A named fact and its value, as evidence.
+#[derive(SimpleObject, Clone)]
+pub struct Fact {
+    pub name: String,
+    pub value: String,
+}
+
+fn facts(pairs: &[(String, String)]) -> Vec<Fact> {
+    pairs
+        .iter()
+        .map(|(name, value)| Fact {
+            name: name.clone(),
+            value: value.clone(),
+        })
+        .collect()
+}
+
+/// One part of health.
+#[derive(SimpleObject)]
+pub struct HealthPartG {
+    /// key_person, decision_chain, competitor, employee, our_company, win_steps,
+    /// qualification, stage_time, contact.
+    pub name: String,
+    pub weight: f64,
+    /// 0..1.
+    pub value: f64,
+    /// `100 × weight × value`; the parts add up to the score.
+    pub points: f64,
+}
+
+/// Opportunity health, 0..100.
+#[derive(SimpleObject)]
+#[graphql(name = "Health")]
+pub struct HealthG {
+    pub score: f64,
+    pub breakdown: Vec<HealthPartG>,
+}
+
+/// How a win step is satisfied.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum WinStepKind {
+    Manual,
+    Auto,
+}
+
+/// Where a win step or plan item stands.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum ChecklistStatus {
+    /// Someone ticked it.
+    Done,
+    /// Its condition holds on the data.
+    Satisfied,
+    Missing,
+}
+
+/// A win step of the opportunity's current stage.
+#[derive(SimpleObject)]
+pub struct WinStepStatus {
+    pub id: String,
+    pub label: String,
+    pub label_zh: String,
+    pub kind: WinStepKind,
+    pub required: bool,
+    pub status: ChecklistStatus,
+    /// For automatic steps, the condition from the methodology.
+    pub condition: Option<String>,
+    /// The facts the condition read.
+    pub evidence: Vec<Fact>,
+}
+
+/// YES, NO or UNKNOWN.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum QualificationAnswer {
+    Yes,
+    No,
+    Unknown,
+}
+
+impl From<Answer> for QualificationAnswer {
+    fn from(a: Answer) -> Self {
+        match a {
+            Answer::Yes => QualificationAnswer::Yes,
+            Answer::No => QualificationAnswer::No,
+            Answer::Unknown => QualificationAnswer::Unknown,
+        }
+    }
+}
+
+/// One of the four questions for an opportunity.
+#[derive(SimpleObject)]
+pub struct Qualification {
+    pub question_id: String,
+    pub question: String,
+    pub question_zh: String,
+    pub hint: String,
+    /// The recorded answer if anyone gave one, else the suggested one.
+    pub answer: QualificationAnswer,
+    /// What the facts suggest.
+    pub suggested: QualificationAnswer,
+    pub recorded: Option<QualificationAnswer>,
+    /// The facts behind the suggestion.
+    pub evidence: Vec<Fact>,
+}
+
+/// Why a deal may not leave its stage yet.
+#[derive(SimpleObject)]
+pub struct Blocker {
+    /// `exit_criterion` or `win_step`.
+    pub kind: String,
+    pub id: String,
+    pub label: String,
+    pub label_zh: String,
+}
+
+/// Whether the opportunity may move to the next stage.
+#[derive(SimpleObject)]
+pub struct AdvanceCheck {
+    pub may_advance: bool,
+    pub next_stage: Option<String>,
+    pub blockers: Vec<Blocker>,
+}
+
+fn blockers(list: Vec<advice::Blocker>) -> Vec<Blocker> {
+    list.into_iter()
+        .map(|b| Blocker {
+            kind: b.kind.to_owned(),
+            id: b.id,
+            label: b.label,
+            label_zh: b.label_zh,
+        })
+        .collect()
+}
+
+/// A coaching prompt: what is wrong, what to do, and why guanxi thinks so.
+pub struct CoachingPrompt(pub Prompt);
+
+#[Object]
+impl CoachingPrompt {
+    /// The rule in `methodology/coaching.toml`.
+    async fn rule_id(&self) -> &str {
+        &self.0.rule_id
+    }
+    /// 1 (a nudge) .. 5 (the deal is at risk).
+    async fn severity(&self) -> i32 {
+        i32::from(self.0.severity)
+    }
+    /// 0..1: how much acting on it tends to move the deal.
+    async fn impact(&self) -> f64 {
+        self.0.impact
+    }
+    async fn text(&self) -> &str {
+        &self.0.text
+    }
+    /// The suggested action, naming who should do what.
+    async fn action(&self) -> &str {
+        &self.0.action
+    }
+    /// The facts the rule read, with their values.
+    async fn evidence(&self) -> Vec<Fact> {
+        facts(&self.0.evidence)
+    }
+    /// The person the prompt is about.
+    async fn person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
+        match self.0.person {
+            Some(p) => store(ctx).person(p).await.coded(),
+            None => Ok(None),
+        }
+    }
+    /// The suggested introduction path, where the rule asks for one.
+    async fn introduction_path(&self) -> Option<&IntroductionPath> {
+        self.0.path.as_ref()
+    }
+}
+
+/// A tick of a win step or plan item, with who and when.
+#[Object(name = "ChecklistTick")]
+impl Tick {
+    async fn id(&self) -> ID {
+        id(self.tick_id)
+    }
+    /// The step or item id.
+    async fn item_id(&self) -> &str {
+        &self.item
+    }
+    /// The stage, for win steps.
+    async fn stage(&self) -> Option<&str> {
+        self.stage.as_deref()
+    }
+    async fn done(&self) -> bool {
+        self.done
+    }
+    async fn ticked_by(&self, ctx: &Context<'_>) -> Result<Option<Employee>> {
+        match self.ticked_by {
+            Some(e) => store(ctx).employee(e).await.coded(),
+            None => Ok(None),
+        }
+    }
+    async fn ticked_at(&self) -> OffsetDateTime {
+        self.ticked_at
+    }
+    async fn note(&self) -> Option<&str> {
+        self.note.as_deref()
+    }
+    async fn methodology_version(&self) -> &str {
+        &self.methodology_version
+    }
+}
+
+/// An answer a person recorded to one of the four questions.
+#[Object]
+impl RecordedAnswer {
+    async fn id(&self) -> ID {
+        id(self.answer_id)
+    }
+    async fn question_id(&self) -> &str {
+        &self.question_id
+    }
+    async fn answer(&self) -> QualificationAnswer {
+        Answer::parse(&self.answer)
+            .unwrap_or(Answer::Unknown)
+            .into()
+    }
+    async fn evidence(&self) -> Option<&str> {
+        self.evidence.as_deref()
+    }
+    async fn answered_by(&self, ctx: &Context<'_>) -> Result<Option<Employee>> {
+        match self.answered_by {
+            Some(e) => store(ctx).employee(e).await.coded(),
+            None => Ok(None),
+        }
+    }
+    async fn answered_at(&self) -> OffsetDateTime {
+        self.answered_at
+    }
+    async fn methodology_version(&self) -> &str {
+        &self.methodology_version
+    }
+}
+
+/// The methodology engine's view of one opportunity (fields of `Opportunity`).
+pub(crate) struct OpportunityAdvice;
+
+impl OpportunityAdvice {
+    pub(crate) async fn health(ctx: &Context<'_>, opportunity: Uuid) -> Result<HealthG> {
+        let cached = engine(ctx).opportunity_graph(opportunity).await.coded()?;
+        let m = store(ctx).methodology();
+        let Some(o) = cached.graph.opportunity(opportunity) else {
+            return Err(crate::Error::not_found("opportunity", opportunity)).coded();
+        };
+        let a = advice::assess(&cached.graph, m, o, today());
+        Ok(HealthG {
+            score: a.health.score,
+            breakdown: a
+                .health
+                .breakdown
+                .into_iter()
+                .map(|p| HealthPartG {
+                    name: p.name.to_owned(),
+                    weight: p.weight,
+                    value: p.value,
+                    points: p.points,
+                })
+                .collect(),
+        })
+    }
+
+    pub(crate) async fn prompts(
+        ctx: &Context<'_>,
+        opportunity: Uuid,
+        lang: Lang,
+        first: Option<i32>,
+    ) -> Result<Vec<CoachingPrompt>> {
+        let cached = engine(ctx).opportunity_graph(opportunity).await.coded()?;
+        let m = store(ctx).methodology();
+        let Some(o) = cached.graph.opportunity(opportunity) else {
+            return Err(crate::Error::not_found("opportunity", opportunity)).coded();
+        };
+        let a = advice::assess(&cached.graph, m, o, today());
+        let limit = first.map_or(usize::MAX, |f| usize::try_from(f).unwrap_or(0));
+        Ok(
+            advice::prompts(&cached.graph, m, o, &a.facts, &a.steps, lang, true)
+                .into_iter()
+                .take(limit)
+                .map(CoachingPrompt)
+                .collect(),
+        )
+    }
+
+    pub(crate) async fn win_steps(
+        ctx: &Context<'_>,
+        opportunity: Uuid,
+    ) -> Result<Vec<WinStepStatus>> {
+        let cached = engine(ctx).opportunity_graph(opportunity).await.coded()?;
+        let m = store(ctx).methodology();
+        let Some(o) = cached.graph.opportunity(opportunity) else {
+            return Err(crate::Error::not_found("opportunity", opportunity)).coded();
+        };
+        let a = advice::assess(&cached.graph, m, o, today());
+        Ok(a.steps
+            .iter()
+            .map(|s| WinStepStatus {
+                id: s.step.id.clone(),
+                label: s.step.label.clone(),
+                label_zh: s.step.label_zh.clone(),
+                kind: match s.step.kind {
+                    StepKind::Manual => WinStepKind::Manual,
+                    StepKind::Auto(_) => WinStepKind::Auto,
+                },
+                required: s.step.required,
+                status: match s.status {
+                    StepStatus::Done => ChecklistStatus::Done,
+                    StepStatus::Satisfied => ChecklistStatus::Satisfied,
+                    StepStatus::Missing => ChecklistStatus::Missing,
+                },
+                condition: match &s.step.kind {
+                    StepKind::Auto(c) => Some(c.source.clone()),
+                    StepKind::Manual => None,
+                },
+                evidence: facts(&s.evidence),
+            })
+            .collect())
+    }
+
+    pub(crate) async fn qualification(
+        ctx: &Context<'_>,
+        opportunity: Uuid,
+    ) -> Result<Vec<Qualification>> {
+        let cached = engine(ctx).opportunity_graph(opportunity).await.coded()?;
+        let m = store(ctx).methodology();
+        let Some(o) = cached.graph.opportunity(opportunity) else {
+            return Err(crate::Error::not_found("opportunity", opportunity)).coded();
+        };
+        let a = advice::assess(&cached.graph, m, o, today());
+        Ok(a.questions
+            .iter()
+            .map(|q| Qualification {
+                question_id: q.question.id.clone(),
+                question: q.question.text.clone(),
+                question_zh: q.question.text_zh.clone(),
+                hint: q.question.hint.clone(),
+                answer: q.answer().into(),
+                suggested: q.suggested.into(),
+                recorded: q.recorded.map(Into::into),
+                evidence: facts(&q.evidence),
+            })
+            .collect())
+    }
+
+    pub(crate) async fn advance(ctx: &Context<'_>, opportunity: Uuid) -> Result<AdvanceCheck> {
+        let cached = engine(ctx).opportunity_graph(opportunity).await.coded()?;
+        let m = store(ctx).methodology();
+        let Some(o) = cached.graph.opportunity(opportunity) else {
+            return Err(crate::Error::not_found("opportunity", opportunity)).coded();
+        };
+        let a = advice::assess(&cached.graph, m, o, today());
+        let list = advice::advance_blockers(m, o, &a.facts, &a.steps);
+        let index = m.vocabularies.stages.iter().position(|s| s.id == o.stage);
+        let next = index
+            .and_then(|i| m.vocabularies.stages.get(i + 1))
+            .map(|s| s.id.clone());
+        Ok(AdvanceCheck {
+            may_advance: o.open && next.is_some() && list.is_empty(),
+            next_stage: next,
+            blockers: blockers(list),
+        })
+    }
+
+    pub(crate) async fn facts(ctx: &Context<'_>, opportunity: Uuid) -> Result<Vec<Fact>> {
+        let cached = engine(ctx).opportunity_graph(opportunity).await.coded()?;
+        let m = store(ctx).methodology();
+        let Some(o) = cached.graph.opportunity(opportunity) else {
+            return Err(crate::Error::not_found("opportunity", opportunity)).coded();
+        };
+        let a = advice::assess(&cached.graph, m, o, today());
+        Ok(a.facts
+            .values
+            .iter()
+            .map(|(k, v)| Fact {
+                name: k.clone(),
+                value: v.to_string(),
+            })
+            .collect())
+    }
+}
+
+/// An item of the account plan.
+#[derive(SimpleObject)]
+pub struct PlanItemStatus {
+    pub id: String,
+    pub label: String,
+    pub label_zh: String,
+    pub kind: WinStepKind,
+    pub status: ChecklistStatus,
+    pub condition: Option<String>,
+    pub evidence: Vec<Fact>,
+}
+
+/// One of the ESP+ five elements.
+#[derive(SimpleObject)]
+pub struct PlanElementStatus {
+    pub id: String,
+    pub label: String,
+    pub label_zh: String,
+    /// Share of items done or satisfied, 0..1.
+    pub completion: f64,
+    pub items: Vec<PlanItemStatus>,
+}
+
+/// The account plan's checklist and scorecard.
+#[derive(SimpleObject)]
+pub struct AccountPlanG {
+    /// Mean completion of the five elements, 0..1.
+    pub completion: f64,
+    pub elements: Vec<PlanElementStatus>,
+    pub scorecard: Scorecard,
+}
+
+/// Open pipeline in one currency.
+#[derive(SimpleObject)]
+pub struct CurrencyAmount {
+    pub currency: String,
+    pub amount: f64,
+}
+
+/// The account at a glance.
+#[derive(SimpleObject)]
+pub struct Scorecard {
+    /// The account quantification, 0..1.
+    pub account_score: f64,
+    pub plan_completion: f64,
+    pub open_opportunities: i32,
+    pub open_amount: Vec<CurrencyAmount>,
+    /// Mean health of the open opportunities, 0..100; null without any.
+    pub mean_health: Option<f64>,
+    pub single_threaded_key_people: i32,
+    pub people_mapped: i32,
+    pub people_with_real_ties: i32,
+}
+
+pub(crate) async fn account_plan(ctx: &Context<'_>, account: Uuid) -> Result<AccountPlanG> {
+    let cached = engine(ctx).graph(account).await.coded()?;
+    let m = store(ctx).methodology();
+    let g = &cached.graph;
+    let day = today();
+    let f = advice::account_facts(g, day);
+    let plan = advice::account_plan(g, m, &f);
+    let elements = plan
+        .elements
+        .iter()
+        .map(|e| PlanElementStatus {
+            id: e.element.id.clone(),
+            label: e.element.label.clone(),
+            label_zh: e.element.label_zh.clone(),
+            completion: e.completion,
+            items: e
+                .items
+                .iter()
+                .map(|(item, status, evidence)| PlanItemStatus {
+                    id: item.id.clone(),
+                    label: item.label.clone(),
+                    label_zh: item.label_zh.clone(),
+                    kind: if item.condition.is_some() {
+                        WinStepKind::Auto
+                    } else {
+                        WinStepKind::Manual
+                    },
+                    status: match status {
+                        ItemStatus::Done => ChecklistStatus::Done,
+                        ItemStatus::Satisfied => ChecklistStatus::Satisfied,
+                        ItemStatus::Missing => ChecklistStatus::Missing,
+                    },
+                    condition: item.condition.as_ref().map(|c| c.source.clone()),
+                    evidence: facts(evidence),
+                })
+                .collect(),
+        })
+        .collect();
+    let open: Vec<_> = g.opportunities.iter().filter(|o| o.open).collect();
+    let mut amounts: Vec<CurrencyAmount> = Vec::new();
+    let mut health = Vec::new();
+    for o in &open {
+        match amounts.iter_mut().find(|a| a.currency == o.currency) {
+            Some(a) => a.amount += o.amount,
+            None => amounts.push(CurrencyAmount {
+                currency: o.currency.clone(),
+                amount: o.amount,
+            }),
+        }
+        health.push(advice::assess(g, m, o, day).health.score);
+    }
+    let scorecard = Scorecard {
+        account_score: f.number_of("account"),
+        plan_completion: plan.completion,
+        open_opportunities: i32::try_from(open.len()).unwrap_or(i32::MAX),
+        open_amount: amounts,
+        mean_health: (!health.is_empty()).then(|| health.iter().sum::<f64>() / health.len() as f64),
+        single_threaded_key_people: i32::try_from(f.count_of("single_threaded_people"))
+            .unwrap_or(0),
+        people_mapped: i32::try_from(f.count_of("people")).unwrap_or(0),
+        people_with_real_ties: i32::try_from(f.count_of("tied_people")).unwrap_or(0),
+    };
+    Ok(AccountPlanG {
+        completion: plan.completion,
+        elements,
+        scorecard,
+    })
+}
+
+/// One open opportunity in the coach's pipeline.
+pub struct PipelineItem(pub PipelineRow);
+
+#[Object]
+impl PipelineItem {
+    async fn opportunity(&self, ctx: &Context<'_>) -> Result<Option<Opportunity>> {
+        store(ctx).opportunity(self.0.opportunity).await.coded()
+    }
+    async fn account(&self, ctx: &Context<'_>) -> Result<Option<Account>> {
+        store(ctx).account(self.0.account).await.coded()
+    }
+    async fn account_name(&self) -> &str {
+        &self.0.account_name
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn stage(&self) -> &str {
+        &self.0.stage
+    }
+    async fn amount(&self) -> f64 {
+        self.0.amount
+    }
+    async fn currency(&self) -> &str {
+        &self.0.currency
+    }
+    async fn expected_sign_date(&self) -> Option<Date> {
+        self.0.expected_sign_date
+    }
+    async fn owner(&self, ctx: &Context<'_>) -> Result<Option<Employee>> {
+        match self.0.owner {
+            Some(e) => store(ctx).employee(e).await.coded(),
+            None => Ok(None),
+        }
+    }
+    /// Health 0..100.
+    async fn health(&self) -> f64 {
+        self.0.health
+    }
+    /// The most pressing coaching prompt (without its introduction path; open the
+    /// opportunity for that).
+    async fn top_prompt(&self) -> Option<CoachingPrompt> {
+        self.0.top_prompt.clone().map(CoachingPrompt)
+    }
+    /// How many prompts fire.
+    async fn prompt_count(&self) -> i32 {
+        i32::try_from(self.0.prompts).unwrap_or(i32::MAX)
+    }
+}
+
+/// How to order the pipeline.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Default)]
+pub enum PipelineSort {
+    /// Weakest health first.
+    #[default]
+    HealthAsc,
+    HealthDesc,
+    AmountDesc,
+    /// Most severe top prompt first.
+    SeverityDesc,
+    /// Latest stage first.
+    StageDesc,
+    /// Soonest expected signing first.
+    SignDateAsc,
+    Name,
+}
+
+pub(crate) fn sort_rows(rows: &mut [PipelineRow], sort: PipelineSort) {
+    let severity = |r: &PipelineRow| r.top_prompt.as_ref().map_or(0, |p| p.severity);
+    rows.sort_by(|a, b| {
+        let primary = match sort {
+            PipelineSort::HealthAsc => a.health.total_cmp(&b.health),
+            PipelineSort::HealthDesc => b.health.total_cmp(&a.health),
+            PipelineSort::AmountDesc => b.amount.total_cmp(&a.amount),
+            PipelineSort::SeverityDesc => severity(b)
+                .cmp(&severity(a))
+                .then(a.health.total_cmp(&b.health)),
+            PipelineSort::StageDesc => b.stage_index.cmp(&a.stage_index),
+            PipelineSort::SignDateAsc => match (a.expected_sign_date, b.expected_sign_date) {
+                (Some(x), Some(y)) => x.cmp(&y),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            },
+            PipelineSort::Name => a.name.cmp(&b.name),
+        };
+        primary
+            .then(a.name.cmp(&b.name))
+            .then(a.opportunity.cmp(&b.opportunity))
+    });
+}
+
+/// A page of the pipeline.
+#[derive(SimpleObject)]
+pub struct PipelinePage {
+    /// Opportunities matching the filters, across all pages.
+    pub total_count: i32,
+    pub nodes: Vec<PipelineItem>,
+    /// Pass as `after` for the next page; null on the last.
+    pub end_cursor: Option<String>,
+    pub has_next_page: bool,
+    /// Sum of health over the matching opportunities / count (0..100); null if none.
+    pub mean_health: Option<f64>,
+}
+
+/// A methodology change as it touches one open opportunity.
+#[derive(SimpleObject)]
+pub struct MethodologyChange {
+    pub opportunity_id: ID,
+    pub stage: String,
+    /// The version the opportunity's stage was set under.
+    pub recorded_version: String,
+    pub current_version: String,
+    /// Required win steps of its stage that the current version adds.
+    pub added_required_steps: Vec<String>,
+    /// Win steps of its stage the current version removed.
+    pub removed_steps: Vec<String>,
+}
+
+#[derive(InputObject)]
+pub struct AdvanceStageInput {
+    pub opportunity_id: ID,
+    /// The stage to move to; the next one if left out.
+    pub to_stage: Option<String>,
+    /// Why the deal moves although exit criteria or required win steps are unmet.
+    pub override_reason: Option<String>,
+    pub changed_by: Option<ID>,
+    pub changed_on: Option<Date>,
+}
+
+impl AdvanceStageInput {
+    pub(crate) fn into_request(self) -> crate::Result<AdvanceRequest> {
+        Ok(AdvanceRequest {
+            opportunity: parse("opportunityId", &self.opportunity_id)?,
+            to_stage: self.to_stage,
+            override_reason: self.override_reason,
+            changed_by: parse_opt("changedBy", &self.changed_by)?,
+            changed_on: self.changed_on,
+        })
+    }
+}
+
+/// The result of a stage move.
+#[derive(SimpleObject)]
+pub struct AdvanceResult {
+    pub opportunity: Opportunity,
+    /// The move went past unmet criteria with a recorded reason.
+    pub overridden: bool,
+    /// What was unmet (empty unless overridden).
+    pub blockers: Vec<Blocker>,
+}
+
+pub(crate) fn advance_result(a: crate::engine::Advanced) -> AdvanceResult {
+    AdvanceResult {
+        opportunity: a.opportunity,
+        overridden: a.overridden,
+        blockers: blockers(a.blockers),
+    }
+}
+
+#[derive(InputObject)]
+pub struct TickWinStepInput {
+    pub opportunity_id: ID,
+    /// A win step of the opportunity's current stage.
+    pub step_id: String,
+    /// false to untick.
+    pub done: Option<bool>,
+    pub ticked_by: Option<ID>,
+    pub note: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct AnswerQuestionInput {
+    pub opportunity_id: ID,
+    pub question_id: String,
+    pub answer: QualificationAnswer,
+    /// What the answer rests on.
+    pub evidence: Option<String>,
+    pub answered_by: Option<ID>,
+}
+
+#[derive(InputObject)]
+pub struct TickPlanItemInput {
+    pub account_id: ID,
+    pub item_id: String,
+    /// false to untick.
+    pub done: Option<bool>,
+    pub ticked_by: Option<ID>,
+    pub note: Option<String>,
+}
+
+pub(crate) fn answer_str(a: QualificationAnswer) -> &'static str {
+    match a {
+        QualificationAnswer::Yes => "yes",
+        QualificationAnswer::No => "no",
+        QualificationAnswer::Unknown => "unknown",
+    }
+}
+
+pub(crate) fn methodology_changes(
+    list: Vec<crate::engine::MethodologyImpact>,
+    current: &str,
+) -> Vec<MethodologyChange> {
+    list.into_iter()
+        .map(|i| MethodologyChange {
+            opportunity_id: id(i.opportunity),
+            stage: i.stage,
+            recorded_version: i.recorded_version,
+            current_version: current.to_owned(),
+            added_required_steps: i.added_required,
+            removed_steps: i.removed,
+        })
+        .collect()
+}

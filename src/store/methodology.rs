@@ -1,0 +1,280 @@
+//! What people record against the methodology: win steps ticked, answers to the
+//! four questions, account-plan items ticked; and the methodology versions run.
+
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::{bump_account, must_exist, new_id, now, with_pool, write_tx, Store};
+use crate::{domain::optional_text, Error, Result};
+
+/// A recorded tick (or untick), with its provenance.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Tick {
+    pub tick_id: Uuid,
+    pub item: String,
+    pub stage: Option<String>,
+    pub done: bool,
+    pub ticked_by: Option<Uuid>,
+    pub ticked_at: OffsetDateTime,
+    pub note: Option<String>,
+    pub methodology_version: String,
+}
+
+/// A recorded answer to one of the four questions.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RecordedAnswer {
+    pub answer_id: Uuid,
+    pub question_id: String,
+    pub answer: String,
+    pub evidence: Option<String>,
+    pub answered_by: Option<Uuid>,
+    pub answered_at: OffsetDateTime,
+    pub methodology_version: String,
+}
+
+impl Store {
+    /// Ticks (or unticks) a win step of the opportunity's current stage.
+    #[tracing::instrument(skip(self))]
+    pub async fn tick_win_step(
+        &self,
+        opportunity: Uuid,
+        step: &str,
+        done: bool,
+        by: Option<Uuid>,
+        note: Option<&str>,
+    ) -> Result<Tick> {
+        let note = optional_text("note", note, crate::domain::MAX_NOTE_CHARS)?;
+        let version = self.methodology.version.clone();
+        let id = new_id();
+        write_tx!(self, tx => {
+            let row: Option<(Uuid, String)> =
+                sqlx::query_as("select account_id, stage from opportunity where opportunity_id = $1")
+                    .bind(opportunity)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let (account, stage) = row.ok_or_else(|| Error::not_found("opportunity", opportunity))?;
+            let steps = self.methodology.process.get(&stage).map(|p| &p.win_steps);
+            if !steps.is_some_and(|s| s.iter().any(|w| w.id == step)) {
+                let known: Vec<&str> = steps.into_iter().flatten().map(|w| w.id.as_str()).collect();
+                return Err(Error::invalid(
+                    "stepId",
+                    format!("'{step}' is not a win step of stage {stage}; its steps are: {}", known.join(", ")),
+                ));
+            }
+            if let Some(e) = by {
+                must_exist!(tx, "employee", "employee", e, "tickedBy");
+            }
+            sqlx::query(
+                "insert into win_step_tick (tick_id, opportunity_id, account_id, stage, step_id, done, ticked_by,
+                                            ticked_at, note, methodology_version)
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            )
+            .bind(id)
+            .bind(opportunity)
+            .bind(account)
+            .bind(&stage)
+            .bind(step)
+            .bind(done)
+            .bind(by)
+            .bind(now())
+            .bind(&note)
+            .bind(&version)
+            .execute(&mut *tx)
+            .await?;
+            bump_account!(tx, account);
+        });
+        with_pool!(self, pool => Ok(sqlx::query_as::<_, Tick>(
+            "select tick_id, step_id as item, stage, done, ticked_by, ticked_at, note, methodology_version
+             from win_step_tick where tick_id = $1",
+        )
+        .bind(id)
+        .fetch_one(pool)
+        .await?))
+    }
+
+    /// Every tick of an opportunity's win steps, newest first.
+    pub async fn win_step_ticks(&self, opportunity: Uuid) -> Result<Vec<Tick>> {
+        with_pool!(self, pool => Ok(sqlx::query_as::<_, Tick>(
+            "select tick_id, step_id as item, stage, done, ticked_by, ticked_at, note, methodology_version
+             from win_step_tick where opportunity_id = $1 order by ticked_at desc, tick_id desc",
+        )
+        .bind(opportunity)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    /// Records an answer to one of the four questions.
+    #[tracing::instrument(skip(self))]
+    pub async fn answer_question(
+        &self,
+        opportunity: Uuid,
+        question: &str,
+        answer: &str,
+        evidence: Option<&str>,
+        by: Option<Uuid>,
+    ) -> Result<RecordedAnswer> {
+        if !self.methodology.questions.iter().any(|q| q.id == question) {
+            let known: Vec<&str> = self
+                .methodology
+                .questions
+                .iter()
+                .map(|q| q.id.as_str())
+                .collect();
+            return Err(Error::invalid(
+                "questionId",
+                format!(
+                    "unknown question '{question}'; the questions are: {}",
+                    known.join(", ")
+                ),
+            ));
+        }
+        if !matches!(answer, "yes" | "no" | "unknown") {
+            return Err(Error::invalid("answer", "must be yes, no or unknown"));
+        }
+        let evidence = optional_text("evidence", evidence, crate::domain::MAX_NOTE_CHARS)?;
+        let version = self.methodology.version.clone();
+        let id = new_id();
+        write_tx!(self, tx => {
+            let account: Option<Uuid> = sqlx::query_scalar("select account_id from opportunity where opportunity_id = $1")
+                .bind(opportunity)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let account = account.ok_or_else(|| Error::not_found("opportunity", opportunity))?;
+            if let Some(e) = by {
+                must_exist!(tx, "employee", "employee", e, "answeredBy");
+            }
+            sqlx::query(
+                "insert into qualification_answer (answer_id, opportunity_id, account_id, question_id, answer, evidence,
+                                                   answered_by, answered_at, methodology_version)
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(id)
+            .bind(opportunity)
+            .bind(account)
+            .bind(question)
+            .bind(answer)
+            .bind(&evidence)
+            .bind(by)
+            .bind(now())
+            .bind(&version)
+            .execute(&mut *tx)
+            .await?;
+            bump_account!(tx, account);
+        });
+        with_pool!(self, pool => Ok(sqlx::query_as::<_, RecordedAnswer>(
+            "select answer_id, question_id, answer, evidence, answered_by, answered_at, methodology_version
+             from qualification_answer where answer_id = $1",
+        )
+        .bind(id)
+        .fetch_one(pool)
+        .await?))
+    }
+
+    /// The latest recorded answer per question of an opportunity.
+    pub async fn recorded_answers(&self, opportunity: Uuid) -> Result<Vec<RecordedAnswer>> {
+        with_pool!(self, pool => Ok(sqlx::query_as::<_, RecordedAnswer>(
+            "select answer_id, question_id, answer, evidence, answered_by, answered_at, methodology_version
+             from qualification_answer a where opportunity_id = $1 and answered_at = (
+                 select max(b.answered_at) from qualification_answer b
+                 where b.opportunity_id = a.opportunity_id and b.question_id = a.question_id)",
+        )
+        .bind(opportunity)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    /// Ticks (or unticks) an item of an account's plan.
+    #[tracing::instrument(skip(self))]
+    pub async fn tick_plan_item(
+        &self,
+        account: Uuid,
+        item: &str,
+        done: bool,
+        by: Option<Uuid>,
+        note: Option<&str>,
+    ) -> Result<Tick> {
+        if !self
+            .methodology
+            .plan
+            .iter()
+            .flat_map(|e| &e.items)
+            .any(|i| i.id == item)
+        {
+            return Err(Error::invalid(
+                "itemId",
+                format!("'{item}' is not an item of the account plan"),
+            ));
+        }
+        let note = optional_text("note", note, crate::domain::MAX_NOTE_CHARS)?;
+        let version = self.methodology.version.clone();
+        let id = new_id();
+        write_tx!(self, tx => {
+            must_exist!(tx, "account", "account", account, "accountId");
+            if let Some(e) = by {
+                must_exist!(tx, "employee", "employee", e, "tickedBy");
+            }
+            sqlx::query(
+                "insert into plan_item_tick (tick_id, account_id, item_id, done, ticked_by, ticked_at, note, methodology_version)
+                 values ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(id)
+            .bind(account)
+            .bind(item)
+            .bind(done)
+            .bind(by)
+            .bind(now())
+            .bind(&note)
+            .bind(&version)
+            .execute(&mut *tx)
+            .await?;
+            bump_account!(tx, account);
+        });
+        with_pool!(self, pool => Ok(sqlx::query_as::<_, Tick>(
+            "select tick_id, item_id as item, null as stage, done, ticked_by, ticked_at, note, methodology_version
+             from plan_item_tick where tick_id = $1",
+        )
+        .bind(id)
+        .fetch_one(pool)
+        .await?))
+    }
+
+    /// Records the methodology this server runs, once per version, so later versions
+    /// can say what changed for open deals.
+    pub async fn record_methodology(&self, content: &str) -> Result<()> {
+        let version = self.methodology.version.clone();
+        write_tx!(self, tx => {
+            let known: i64 = sqlx::query_scalar("select count(*) from methodology_snapshot where version = $1")
+                .bind(&version)
+                .fetch_one(&mut *tx)
+                .await?;
+            if known == 0 {
+                sqlx::query("insert into methodology_snapshot (version, loaded_at, content) values ($1, $2, $3)")
+                    .bind(&version)
+                    .bind(now())
+                    .bind(content)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        });
+        Ok(())
+    }
+
+    /// A recorded methodology's snapshot by version.
+    pub async fn methodology_snapshot(&self, version: &str) -> Result<Option<String>> {
+        with_pool!(self, pool => Ok(sqlx::query_scalar("select content from methodology_snapshot where version = $1")
+            .bind(version)
+            .fetch_optional(pool)
+            .await?))
+    }
+
+    /// Open opportunities: id, account, stage, and the methodology version their
+    /// stage was set under.
+    pub async fn open_opportunities(&self) -> Result<Vec<(Uuid, Uuid, String, String)>> {
+        with_pool!(self, pool => Ok(sqlx::query_as(
+            "select opportunity_id, account_id, stage, methodology_version from opportunity
+             where outcome = 'open' order by account_id, opportunity_id",
+        )
+        .fetch_all(pool)
+        .await?))
+    }
+}
