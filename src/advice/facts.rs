@@ -77,6 +77,15 @@ impl Facts {
         }
     }
 
+    /// Facts from explicit values (tests, what-ifs on facts).
+    pub fn from_values<'a>(values: impl IntoIterator<Item = (&'a str, FactValue)>) -> Self {
+        let mut f = Facts::new();
+        for (name, value) in values {
+            f.set(name, value);
+        }
+        f
+    }
+
     pub fn set(&mut self, name: &str, value: FactValue) {
         let v = match &value {
             FactValue::Number(x) => Value::Float(*x),

@@ -566,6 +566,10 @@ impl StageChange {
     async fn methodology_version(&self) -> &str {
         &self.methodology_version
     }
+    /// Why the stage moved although its exit criteria were unmet; null otherwise.
+    async fn override_reason(&self) -> Option<&str> {
+        self.override_reason.as_deref()
+    }
 }
 
 /// A person's part in one opportunity's decision.
