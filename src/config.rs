@@ -42,6 +42,8 @@ pub enum MethodologyCommand {
         /// The directory to check (default: ./methodology, else the built-in one).
         dir: Option<PathBuf>,
     },
+    /// Show what changed between two methodology directories (both are validated).
+    Diff { old: PathBuf, new: PathBuf },
 }
 
 /// Options shared by every subcommand that touches data.

@@ -53,6 +53,19 @@ async fn main() -> anyhow::Result<()> {
                 std::process::exit(1);
             }
         },
+        Command::Methodology {
+            command: MethodologyCommand::Diff { old, new },
+        } => {
+            let old = Methodology::load(&old)?;
+            let new = Methodology::load(&new)?;
+            let lines = guanxi::methodology::diff(&old, &new);
+            if lines.is_empty() {
+                println!("no differences");
+            }
+            for line in lines {
+                println!("{line}");
+            }
+        }
     }
     Ok(())
 }

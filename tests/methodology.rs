@@ -246,3 +246,165 @@ fn a_decay_floor_outside_zero_to_one_is_named() {
     let (_dir, e) = broken("scales.toml", |t| t.replace("floor = 0.5", "floor = 1.5"));
     assert_problem(&e, "scales.toml", "decay.floor", "within 0..1");
 }
+
+#[test]
+fn a_condition_naming_an_unknown_fact_is_named() {
+    let (_dir, e) = broken("coaching.toml", |t| {
+        t.replacen("!decision_maker_identified", "!decision_maker_known", 1)
+    });
+    assert_problem(
+        &e,
+        "coaching.toml",
+        "rules[0].condition",
+        "unknown fact 'decision_maker_known'",
+    );
+}
+
+#[test]
+fn a_condition_that_does_not_parse_is_named() {
+    let (_dir, e) = broken("stages.toml", |t| {
+        t.replacen("interactions_90d >= 1\" }", "(interactions_90d >= 1\" }", 1)
+    });
+    assert_problem(
+        &e,
+        "stages.toml",
+        "stages[0].exit_criteria[0].condition",
+        "cannot parse",
+    );
+}
+
+#[test]
+fn a_condition_that_is_not_true_or_false_is_named() {
+    let (_dir, e) = broken("qualification.toml", |t| {
+        t.replacen(
+            "yes_when = \"amount >= 1000000 || is_strategic\"",
+            "yes_when = \"amount + 1\"",
+            1,
+        )
+    });
+    assert_problem(
+        &e,
+        "qualification.toml",
+        "questions[3].yes_when",
+        "not a true/false condition",
+    );
+}
+
+#[test]
+fn rules_name_known_stages_placeholders_and_path_targets() {
+    let (_dir, e) = broken("coaching.toml", |t| {
+        t.replacen(
+            "stages = [\"shape_solution\", \"propose\", \"negotiate\", \"sign\"]",
+            "stages = [\"shaping\"]",
+            1,
+        )
+        .replacen(
+            "No decision maker is identified for {opportunity}.",
+            "No decision maker for {deal}.",
+            1,
+        )
+        .replacen("path_to = \"decision_maker\"", "path_to = \"the_boss\"", 1)
+    });
+    assert_problem(
+        &e,
+        "coaching.toml",
+        "rules[2].stages[0]",
+        "unknown stage 'shaping'",
+    );
+    assert_problem(
+        &e,
+        "coaching.toml",
+        "rules[0].text",
+        "unknown placeholder '{deal}'",
+    );
+    assert_problem(
+        &e,
+        "coaching.toml",
+        "rules[1].path_to",
+        "'the_boss' is not one of",
+    );
+}
+
+#[test]
+fn win_step_mistakes_are_named() {
+    let (_dir, e) = broken("stages.toml", |t| {
+        t.replacen("id = \"first_meeting\"", "id = \"confirm_project\"", 1)
+            .replacen(
+                "kind = \"manual\"\nrequired = true",
+                "kind = \"manual\"\ncondition = \"chain_size > 0\"\nrequired = true",
+                1,
+            )
+    });
+    assert_problem(
+        &e,
+        "stages.toml",
+        "stages[0].win_steps[1].id",
+        "duplicate win step 'confirm_project'",
+    );
+    assert_problem(
+        &e,
+        "stages.toml",
+        "stages[0].win_steps[0].condition",
+        "a manual step has no condition",
+    );
+}
+
+#[test]
+fn health_weights_must_sum_to_one() {
+    let (_dir, e) = broken("scoring.toml", |t| {
+        t.replace("contact = 0.10", "contact = 0.30")
+    });
+    assert_problem(&e, "scoring.toml", "health", "sum to 1");
+}
+
+#[test]
+fn diff_names_added_and_removed_win_steps_and_rules() {
+    let (dir, _) = (tempfile::tempdir().unwrap(), ());
+    for entry in std::fs::read_dir(shipped()).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
+    }
+    let edit = |file: &str, f: &dyn Fn(String) -> String| {
+        let path = dir.path().join(file);
+        std::fs::write(&path, f(std::fs::read_to_string(&path).unwrap())).unwrap();
+    };
+    edit("methodology.toml", &|t| {
+        t.replace("version = \"2026.11\"", "version = \"2027.01\"")
+    });
+    edit("stages.toml", &|t| {
+        t.replacen(
+            "[[stages.win_steps]]\nid = \"grade_opportunity\"",
+            "[[stages.win_steps]]\nid = \"budget_confirmed\"\nlabel = \"Confirm the budget\"\nkind = \"manual\"\nrequired = true\n\n[[stages.win_steps]]\nid = \"grade_opportunity\"",
+            1,
+        )
+        .replace("[[stages.win_steps]]\nid = \"signing_date\"\nlabel = \"Agree the signing date\"\nlabel_zh = \"确定签约日期\"\nkind = \"manual\"\nrequired = false\n", "")
+    });
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_guanxi"))
+        .args(["methodology", "diff"])
+        .arg(shipped())
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let out = String::from_utf8_lossy(&output.stdout);
+    assert!(out.contains("version: 2026.11 -> 2027.01"), "{out}");
+    assert!(
+        out.contains("+ win step qualify/budget_confirmed (required, manual)"),
+        "{out}"
+    );
+    assert!(out.contains("- win step sign/signing_date"), "{out}");
+    let same = std::process::Command::new(env!("CARGO_BIN_EXE_guanxi"))
+        .args(["methodology", "diff"])
+        .arg(shipped())
+        .arg(shipped())
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&same.stdout).trim(),
+        "no differences"
+    );
+}

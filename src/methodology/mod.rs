@@ -16,6 +16,7 @@
 
 mod advice;
 mod condition;
+mod diff;
 mod error;
 pub mod facts;
 mod load;
@@ -26,6 +27,7 @@ mod vocabulary;
 
 pub use advice::{placeholders, PlanElement, PlanItem, Question, Rule, PATH_TARGETS};
 pub use condition::Condition;
+pub use diff::diff;
 pub use error::{MethodologyError, Problem};
 pub use load::{Methodology, DEFAULT_DIR};
 pub use process::{ExitCriterion, StageProcess, StepKind, WinStep};
