@@ -87,18 +87,32 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
 
 /// Starts a server over an existing database (a second server on the same data).
 pub async fn spawn_on(url: &str, dir: Option<tempfile::TempDir>) -> TestApp {
+    spawn_with(url, dir, methodology()).await
+}
+
+/// Starts a server over an existing database with a given methodology.
+pub async fn spawn_with(
+    url: &str,
+    dir: Option<tempfile::TempDir>,
+    methodology: Arc<Methodology>,
+) -> TestApp {
     if std::env::var("TEST_LOG").is_ok() {
         guanxi::telemetry::init();
     }
-    let app = Application::build("127.0.0.1:0".parse().unwrap(), url, methodology(), false)
-        .await
-        .expect("the server starts");
+    let app = Application::build(
+        "127.0.0.1:0".parse().unwrap(),
+        url,
+        methodology.clone(),
+        false,
+    )
+    .await
+    .expect("the server starts");
     let address = format!("http://{}", app.addr());
     let (stop, stopped) = oneshot::channel::<()>();
     tokio::spawn(app.run_until(async move {
         let _ = stopped.await;
     }));
-    let store = Store::connect(url, methodology())
+    let store = Store::connect(url, methodology)
         .await
         .expect("second handle");
     TestApp {

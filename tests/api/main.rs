@@ -4,6 +4,7 @@
 mod helpers;
 
 mod accounts;
+mod advice;
 mod http;
 mod opportunities;
 mod people;

@@ -8,16 +8,16 @@ use crate::{
     helpers::{create_account, create_competitor, create_employee, create_opportunity, TestApp},
 };
 
-struct Example {
-    account: String,
-    deal: String,
-    ceo: String,
-    cfo: String,
-    eng: String,
-    ann: String,
-    sam: String,
-    dee: String,
-    rival: String,
+pub struct Example {
+    pub account: String,
+    pub deal: String,
+    pub ceo: String,
+    pub cfo: String,
+    pub eng: String,
+    pub ann: String,
+    pub sam: String,
+    pub dee: String,
+    pub rival: String,
 }
 
 async fn person(
@@ -46,7 +46,7 @@ async fn assess(app: &TestApp, input: Value) {
     .await;
 }
 
-async fn example(app: &TestApp) -> Example {
+pub async fn example(app: &TestApp) -> Example {
     let account = create_account(app, "Example Telecom").await;
     let ceo = person(app, &account, "CEO", "executive", "executive_office", None).await;
     let cfo = person(app, &account, "CFO", "executive", "finance", Some(&ceo)).await;
