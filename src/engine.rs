@@ -221,7 +221,7 @@ impl Engine {
             }
         }
         let today = today();
-        let mut rows = Vec::new();
+        let mut work: Vec<(Arc<Cached>, Vec<Uuid>)> = Vec::new();
         for (account, opportunities) in by_account {
             let cached = self.graph(account).await?;
             if filter
@@ -231,29 +231,40 @@ impl Engine {
             {
                 continue;
             }
-            let methodology = self.methodology();
-            for id in opportunities {
-                let Some(o) = cached.graph.opportunity(id) else {
-                    continue;
-                };
-                if filter.owner.is_some() && o.owner != filter.owner {
-                    continue;
-                }
-                let row = pipeline_row(&cached.graph, methodology, o, today, lang);
-                if filter.min_health.is_some_and(|m| row.health < m)
-                    || filter.max_health.is_some_and(|m| row.health > m)
-                {
-                    continue;
-                }
-                if filter
-                    .min_severity
-                    .is_some_and(|m| row.top_prompt.as_ref().is_none_or(|p| p.severity < m))
-                {
-                    continue;
-                }
-                rows.push(row);
-            }
+            let opportunities = opportunities
+                .into_iter()
+                .filter(|id| {
+                    cached
+                        .graph
+                        .opportunity(*id)
+                        .is_some_and(|o| filter.owner.is_none() || o.owner == filter.owner)
+                })
+                .collect();
+            work.push((cached, opportunities));
         }
+        let methodology = Arc::new(self.methodology().clone());
+        let rows = tokio::task::spawn_blocking(move || {
+            let items: Vec<(&AccountGraph, &crate::graph::data::OpportunityNode)> = work
+                .iter()
+                .flat_map(|(c, ids)| {
+                    ids.iter()
+                        .filter_map(move |id| c.graph.opportunity(*id).map(|o| (&c.graph, o)))
+                })
+                .collect();
+            pipeline_rows(&items, &methodology, today, lang)
+        })
+        .await
+        .map_err(|e| Error::Internal(anyhow::Error::new(e)))?;
+        let rows = rows
+            .into_iter()
+            .filter(|row| {
+                !(filter.min_health.is_some_and(|m| row.health < m)
+                    || filter.max_health.is_some_and(|m| row.health > m)
+                    || filter
+                        .min_severity
+                        .is_some_and(|m| row.top_prompt.as_ref().is_none_or(|p| p.severity < m)))
+            })
+            .collect();
         Ok(rows)
     }
 
@@ -442,6 +453,36 @@ pub struct PipelineRow {
     pub health: f64,
     pub top_prompt: Option<Prompt>,
     pub prompts: usize,
+}
+
+/// Pipeline rows for many opportunities, spread over the machine's cores: each row
+/// is independent, and a coach's pipeline is the largest computation we serve.
+pub fn pipeline_rows(
+    items: &[(&AccountGraph, &crate::graph::data::OpportunityNode)],
+    m: &Methodology,
+    today: Date,
+    lang: Lang,
+) -> Vec<PipelineRow> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    let chunk = items.len().div_ceil(threads).max(64);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|(g, o)| pipeline_row(g, m, o, today, lang))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    })
 }
 
 /// A pipeline row, computed without introduction paths (they are for the deal page).

@@ -45,12 +45,28 @@ pub struct Prompt {
     pub path: Option<IntroductionPath>,
 }
 
-fn fill(template: &str, words: &HashMap<&str, String>) -> String {
-    let mut out = template.to_owned();
-    for name in placeholders(template) {
-        let value = words.get(name).cloned().unwrap_or_default();
-        out = out.replace(&format!("{{{name}}}"), &value);
+/// Fills `{name}` placeholders in one pass; `path` comes from the rule, the rest
+/// from the opportunity's words.
+fn fill(template: &str, words: &HashMap<&str, String>, path: &str) -> String {
+    if placeholders(template).is_empty() {
+        return template.to_owned();
     }
+    let mut out = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
+        out.push_str(&rest[..start]);
+        let name = &rest[start + 1..start + len];
+        if name == "path" {
+            out.push_str(path);
+        } else if let Some(v) = words.get(name) {
+            out.push_str(v);
+        }
+        rest = &rest[start + len + 1..];
+    }
+    out.push_str(rest);
     out
 }
 
@@ -139,23 +155,17 @@ pub fn prompts(
                 .and_then(|v| v.into_iter().next()),
             _ => None,
         };
-        let mut words = words.clone();
-        words.insert(
-            "path",
-            match (&path, with_paths) {
-                (Some(p), _) => describe(graph, p, lang),
-                (None, true) => match lang {
-                    Lang::En => {
-                        "nobody of ours has a way in yet: find out who knows them".to_owned()
-                    }
-                    Lang::Zh => "我方尚无引荐路径：先弄清谁认识对方".to_owned(),
-                },
-                (None, false) => match lang {
-                    Lang::En => "see the suggested introduction path".to_owned(),
-                    Lang::Zh => "参见建议的引荐路径".to_owned(),
-                },
+        let path_text = match (&path, with_paths) {
+            (Some(p), _) => describe(graph, p, lang),
+            (None, true) => match lang {
+                Lang::En => "nobody of ours has a way in yet: find out who knows them".to_owned(),
+                Lang::Zh => "我方尚无引荐路径：先弄清谁认识对方".to_owned(),
             },
-        );
+            (None, false) => match lang {
+                Lang::En => "see the suggested introduction path".to_owned(),
+                Lang::Zh => "参见建议的引荐路径".to_owned(),
+            },
+        };
         let (text, action) = match lang {
             Lang::En => (&rule.text, &rule.action),
             Lang::Zh => (&rule.text_zh, &rule.action_zh),
@@ -164,8 +174,8 @@ pub fn prompts(
             rule_id: rule.id.clone(),
             severity: rule.severity,
             impact: rule.impact,
-            text: fill(text, &words),
-            action: fill(action, &words),
+            text: fill(text, &words, &path_text),
+            action: fill(action, &words, &path_text),
             evidence: rule
                 .condition
                 .facts()

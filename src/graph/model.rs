@@ -98,6 +98,9 @@ pub struct AccountGraph {
     pub scales: Scales,
     /// Levels from the top, as in the methodology.
     pub levels: Vec<String>,
+    /// The account score, computed on first use: every opportunity of the account
+    /// shares it.
+    pub account_score: std::sync::OnceLock<super::Score>,
 }
 
 impl AccountGraph {
@@ -285,6 +288,7 @@ impl AccountGraph {
                 .ids()
                 .map(str::to_owned)
                 .collect(),
+            account_score: std::sync::OnceLock::new(),
         }
     }
 

@@ -12,6 +12,10 @@ use crate::graph::{
 /// tie with, of departments and of levels with at least one such person, and our
 /// mean best tie to the people of the top level present.
 pub fn account_score(graph: &AccountGraph) -> Score {
+    graph.account_score.get_or_init(|| compute(graph)).clone()
+}
+
+fn compute(graph: &AccountGraph) -> Score {
     let w = &graph.scoring.account_weights;
     let mut x = Explanation::new(
         "people × share of people with a real tie + departments × share of departments reached + levels × share of levels reached + top_depth × mean KP at the top level",
