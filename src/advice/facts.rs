@@ -64,6 +64,8 @@ pub struct Facts {
     pub context: HashMapContext,
     pub values: BTreeMap<String, FactValue>,
     pub words: HashMap<&'static str, String>,
+    /// Words that read differently in Chinese (role labels).
+    pub words_zh: HashMap<&'static str, String>,
     pub targets: Targets,
 }
 
@@ -73,6 +75,7 @@ impl Facts {
             context: HashMapContext::new(),
             values: BTreeMap::new(),
             words: HashMap::new(),
+            words_zh: HashMap::new(),
             targets: Targets::default(),
         }
     }
@@ -192,6 +195,18 @@ pub fn opportunity_facts(
         })
         .collect();
     f.word("missing_roles", role_labels.join(", "));
+    let role_labels_zh: Vec<String> = missing_roles
+        .iter()
+        .map(|r| {
+            m.vocabularies
+                .buying_roles
+                .get(r)
+                .and_then(|t| t.label_zh.clone())
+                .unwrap_or_else(|| (*r).clone())
+        })
+        .collect();
+    f.words_zh
+        .insert("missing_roles", role_labels_zh.join("、"));
 
     let threads = risk::single_threaded(graph, o.id);
     let single: Vec<&risk::Thread> = threads.iter().filter(|t| t.employee.is_some()).collect();

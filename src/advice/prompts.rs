@@ -133,6 +133,9 @@ pub fn prompts(
         missing.first().cloned().unwrap_or_default(),
     );
     if lang == Lang::Zh {
+        for (key, value) in &facts.words_zh {
+            words.insert(key, value.clone());
+        }
         for (key, zh) in [("owner", "客户团队"), ("coach_or_owner", "客户团队")] {
             if words.get(key).is_some_and(|v| v == "the account team") {
                 words.insert(key, zh.to_owned());
@@ -193,6 +196,19 @@ pub fn prompts(
             path,
         });
     }
+    // A rule that another fired rule subsumes for the same person says nothing new.
+    let fired: Vec<(String, Option<Uuid>)> =
+        out.iter().map(|p| (p.rule_id.clone(), p.person)).collect();
+    out.retain(|p| {
+        let Some(rule) = m.rules.iter().find(|r| r.id == p.rule_id) else {
+            return true;
+        };
+        !rule.subsumed_by.iter().any(|other| {
+            fired
+                .iter()
+                .any(|(id, person)| id == other && *person == p.person)
+        })
+    });
     // Stable: rules keep their file order among equals.
     out.sort_by(|a, b| {
         b.severity

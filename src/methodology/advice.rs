@@ -110,6 +110,8 @@ struct RawRule {
     action_zh: String,
     #[serde(default)]
     path_to: Option<String>,
+    #[serde(default)]
+    subsumed_by: Vec<String>,
 }
 
 /// Who a rule's suggested introduction path leads to.
@@ -131,6 +133,8 @@ pub struct Rule {
     pub action: String,
     pub action_zh: String,
     pub path_to: Option<String>,
+    /// Rules that, firing about the same person, make this one redundant.
+    pub subsumed_by: Vec<String>,
 }
 
 fn check_id(
@@ -294,9 +298,19 @@ pub(crate) fn compile_rules(
     problems: &mut Problems,
 ) -> Vec<Rule> {
     let mut seen = std::collections::HashSet::new();
+    let ids: Vec<String> = raw.rules.iter().map(|r| r.id.clone()).collect();
     let mut out = Vec::new();
     for (i, r) in raw.rules.into_iter().enumerate() {
         let item = format!("rules[{i}]");
+        for (j, other) in r.subsumed_by.iter().enumerate() {
+            if !ids.contains(other) || *other == r.id {
+                problems.push(
+                    file,
+                    format!("{item}.subsumed_by[{j}]"),
+                    format!("'{other}' is not another rule"),
+                );
+            }
+        }
         check_id(&r.id, &mut seen, file, &format!("{item}.id"), problems);
         if !(1..=5).contains(&r.severity) {
             problems.push(
@@ -367,6 +381,7 @@ pub(crate) fn compile_rules(
                 action: r.action,
                 action_zh: r.action_zh,
                 path_to: r.path_to,
+                subsumed_by: r.subsumed_by,
             });
         }
     }

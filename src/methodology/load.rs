@@ -331,6 +331,7 @@ fn validate_vocabularies(
             .map(|s| Term {
                 id: s.id.clone(),
                 label: s.label.clone(),
+                label_zh: s.label_zh.clone(),
                 description: s.description.clone(),
             })
             .collect(),

@@ -13,6 +13,9 @@ pub struct Term {
     pub id: String,
     /// What people read.
     pub label: String,
+    /// The label in Chinese, where the methodology gives one.
+    #[serde(default)]
+    pub label_zh: Option<String>,
     #[serde(default)]
     pub description: Option<String>,
 }

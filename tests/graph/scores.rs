@@ -288,3 +288,62 @@ fn a_customer_person_leaving_or_changing_part_moves_the_scores() {
         "a new key person we do not know lowers the score"
     );
 }
+
+#[test]
+fn a_prompt_subsumed_by_another_about_the_same_person_is_not_shown() {
+    let mut b = Builder::new();
+    let dm = b.person(1, "Boss", "executive", "executive_office");
+    let other = b.person(2, "Buyer", "management", "procurement");
+    let e = b.employee(3, "Ann", "ar", true);
+    b.ours(e, other, 2);
+    let deal = b.opportunity(
+        4,
+        vec![
+            member(dm, "decision_maker", Some(5)),
+            member(other, "procurement", Some(4)),
+        ],
+        vec![],
+    );
+    for o in b.data.as_mut().unwrap().opportunities.iter_mut() {
+        o.stage = "shape_solution".into();
+    }
+    let g = b.build();
+    let m = methodology();
+    let o = g.opportunity(deal).unwrap();
+    let a = guanxi::advice::assess(&g, &m, o, TODAY);
+    let prompts = guanxi::advice::prompts(
+        &g,
+        &m,
+        o,
+        &a.facts,
+        &a.steps,
+        guanxi::advice::Lang::En,
+        true,
+    );
+    let ids: Vec<&str> = prompts.iter().map(|p| p.rule_id.as_str()).collect();
+    assert!(ids.contains(&"dm_not_met"), "{ids:?}");
+    assert!(
+        !prompts
+            .iter()
+            .any(|p| p.rule_id == "uncovered_key_person" && p.person == Some(dm)),
+        "the decision maker is not reported twice: {ids:?}"
+    );
+    let zh = guanxi::advice::prompts(
+        &g,
+        &m,
+        o,
+        &a.facts,
+        &a.steps,
+        guanxi::advice::Lang::Zh,
+        false,
+    );
+    let roles = zh
+        .iter()
+        .find(|p| p.rule_id == "required_roles_unknown")
+        .unwrap();
+    assert!(
+        roles.text.contains("技术评估者"),
+        "role labels in Chinese: {}",
+        roles.text
+    );
+}
