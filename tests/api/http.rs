@@ -149,6 +149,7 @@ async fn example_operations_run_against_the_demo(app: TestApp) {
             "record-meeting.graphql",
             json!({ "account": account["id"], "employee": employee, "person": person("刘洋") }),
         ),
+        ("coaching.graphql", json!({ "opportunity": opportunity })),
         (
             "scores.graphql",
             json!({ "opportunity": opportunity, "target": person("赵立新") }),
