@@ -113,6 +113,22 @@ impl Facts {
         self.words.insert(name, v.into());
     }
 
+    /// The named facts with their values, for evidence.
+    pub fn evidence(&self, names: &[String]) -> Vec<(String, String)> {
+        names
+            .iter()
+            .map(|f| {
+                (
+                    f.clone(),
+                    self.values
+                        .get(f)
+                        .map(ToString::to_string)
+                        .unwrap_or_default(),
+                )
+            })
+            .collect()
+    }
+
     pub fn count_of(&self, name: &str) -> i64 {
         match self.values.get(name) {
             Some(FactValue::Count(v)) => *v,

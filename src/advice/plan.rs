@@ -5,15 +5,10 @@ use crate::{
     methodology::{Methodology, PlanElement, PlanItem},
 };
 
-use super::facts::Facts;
+use super::{facts::Facts, steps::check};
 
-/// Where a checklist item stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ItemStatus {
-    Done,
-    Satisfied,
-    Missing,
-}
+/// Where a checklist item stands: the same as a win step.
+pub use super::steps::StepStatus as ItemStatus;
 
 /// An item, its status and the facts an automatic item read.
 pub type ItemReport<'m> = (&'m PlanItem, ItemStatus, Vec<(String, String)>);
@@ -50,38 +45,7 @@ pub fn account_plan<'m>(
                         .plan_ticks
                         .iter()
                         .any(|(id, done)| id == &item.id && *done);
-                    let (status, evidence) = match &item.condition {
-                        None => (
-                            if ticked {
-                                ItemStatus::Done
-                            } else {
-                                ItemStatus::Missing
-                            },
-                            Vec::new(),
-                        ),
-                        Some(c) => {
-                            let evidence = c
-                                .facts()
-                                .into_iter()
-                                .map(|f| {
-                                    let v = facts
-                                        .values
-                                        .get(&f)
-                                        .map(ToString::to_string)
-                                        .unwrap_or_default();
-                                    (f, v)
-                                })
-                                .collect();
-                            let status = if ticked {
-                                ItemStatus::Done
-                            } else if c.holds(&facts.context) {
-                                ItemStatus::Satisfied
-                            } else {
-                                ItemStatus::Missing
-                            };
-                            (status, evidence)
-                        }
-                    };
+                    let (status, evidence) = check(ticked, item.condition.as_ref(), facts);
                     (item, status, evidence)
                 })
                 .collect();

@@ -179,19 +179,7 @@ pub fn prompts(
             impact: rule.impact,
             text: fill(text, &words, &path_text),
             action: fill(action, &words, &path_text),
-            evidence: rule
-                .condition
-                .facts()
-                .into_iter()
-                .map(|f| {
-                    let v = facts
-                        .values
-                        .get(&f)
-                        .map(ToString::to_string)
-                        .unwrap_or_default();
-                    (f, v)
-                })
-                .collect(),
+            evidence: facts.evidence(&rule.condition.facts()),
             person,
             path,
         });

@@ -82,20 +82,7 @@ pub fn qualification<'m>(
                 .iter()
                 .find(|a| a.opportunity == o.id && a.question == q.id)
                 .and_then(|a| Answer::parse(&a.answer));
-            let evidence = q
-                .evidence
-                .iter()
-                .map(|f| {
-                    (
-                        f.clone(),
-                        facts
-                            .values
-                            .get(f)
-                            .map(ToString::to_string)
-                            .unwrap_or_default(),
-                    )
-                })
-                .collect();
+            let evidence = facts.evidence(&q.evidence);
             QuestionStatus {
                 question: q,
                 suggested,

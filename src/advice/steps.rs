@@ -2,7 +2,7 @@
 
 use crate::{
     graph::{data::OpportunityNode, AccountGraph},
-    methodology::{Methodology, StepKind, WinStep},
+    methodology::{Condition, Methodology, StepKind, WinStep},
 };
 
 use super::facts::Facts;
@@ -25,6 +25,26 @@ pub struct StepReport<'m> {
     pub evidence: Vec<(String, String)>,
 }
 
+/// A checklist entry's status: ticked beats everything; otherwise an automatic
+/// entry is satisfied when its condition holds. Returns the facts it read.
+pub fn check(
+    ticked: bool,
+    condition: Option<&Condition>,
+    facts: &Facts,
+) -> (StepStatus, Vec<(String, String)>) {
+    let evidence = condition
+        .map(|c| facts.evidence(&c.facts()))
+        .unwrap_or_default();
+    let status = if ticked {
+        StepStatus::Done
+    } else if condition.is_some_and(|c| c.holds(&facts.context)) {
+        StepStatus::Satisfied
+    } else {
+        StepStatus::Missing
+    };
+    (status, evidence)
+}
+
 /// The current stage's win steps with their status.
 pub fn win_steps<'m>(
     graph: &AccountGraph,
@@ -42,38 +62,11 @@ pub fn win_steps<'m>(
             let ticked = graph.win_steps.iter().any(|t| {
                 t.opportunity == o.id && t.stage == o.stage && t.step == step.id && t.done
             });
-            let (status, evidence) = match &step.kind {
-                StepKind::Manual => (
-                    if ticked {
-                        StepStatus::Done
-                    } else {
-                        StepStatus::Missing
-                    },
-                    Vec::new(),
-                ),
-                StepKind::Auto(c) => {
-                    let evidence = c
-                        .facts()
-                        .into_iter()
-                        .map(|f| {
-                            let v = facts
-                                .values
-                                .get(&f)
-                                .map(ToString::to_string)
-                                .unwrap_or_default();
-                            (f, v)
-                        })
-                        .collect();
-                    let status = if ticked {
-                        StepStatus::Done
-                    } else if c.holds(&facts.context) {
-                        StepStatus::Satisfied
-                    } else {
-                        StepStatus::Missing
-                    };
-                    (status, evidence)
-                }
+            let condition = match &step.kind {
+                StepKind::Manual => None,
+                StepKind::Auto(c) => Some(c),
             };
+            let (status, evidence) = check(ticked, condition, facts);
             StepReport {
                 step,
                 status,
