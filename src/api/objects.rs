@@ -826,6 +826,7 @@ pub struct MethodologyInfo {
 pub struct TermInfo {
     pub id: String,
     pub label: String,
+    pub label_zh: Option<String>,
     pub description: Option<String>,
 }
 
@@ -848,16 +849,65 @@ pub struct ScalePoint {
     pub description: Option<String>,
 }
 
+/// A win step as the methodology defines it.
+#[derive(SimpleObject)]
+pub struct WinStepInfo {
+    pub id: String,
+    pub label: String,
+    pub label_zh: String,
+    pub required: bool,
+    /// The condition of an automatic step; null for manual steps.
+    pub condition: Option<String>,
+}
+
+/// What must hold before a deal may leave a stage.
+#[derive(SimpleObject)]
+pub struct ExitCriterionInfo {
+    pub id: String,
+    pub label: String,
+    pub label_zh: String,
+    pub condition: String,
+}
+
+/// A coaching rule as the methodology defines it.
+#[derive(SimpleObject)]
+pub struct CoachingRuleInfo {
+    pub id: String,
+    pub severity: i32,
+    pub impact: f64,
+    /// Stages it applies to; empty means all.
+    pub stages: Vec<String>,
+    pub condition: String,
+    pub text: String,
+    pub text_zh: String,
+    pub action: String,
+    pub action_zh: String,
+}
+
+/// One of the four questions as the methodology defines it.
+#[derive(SimpleObject)]
+pub struct QuestionInfo {
+    pub id: String,
+    pub text: String,
+    pub text_zh: String,
+    pub hint: String,
+    pub yes_when: String,
+    pub no_when: String,
+}
+
 /// A stage of the opportunity process.
 #[derive(SimpleObject)]
 pub struct StageInfo {
     pub id: String,
     pub label: String,
+    pub label_zh: Option<String>,
     pub description: Option<String>,
     /// Win probability the stage implies before adjustments.
     pub probability: f64,
     /// Days a deal usually stays in the stage.
     pub expected_days: i32,
+    pub win_steps: Vec<WinStepInfo>,
+    pub exit_criteria: Vec<ExitCriterionInfo>,
 }
 
 fn points(points: &[crate::methodology::LabelledValue]) -> Vec<ScalePoint> {
@@ -889,6 +939,7 @@ impl MethodologyInfo {
                     .map(|t| TermInfo {
                         id: t.id.clone(),
                         label: t.label.clone(),
+                        label_zh: t.label_zh.clone(),
                         description: t.description.clone(),
                     })
                     .collect(),
@@ -902,12 +953,83 @@ impl MethodologyInfo {
             .vocabularies
             .stages
             .iter()
-            .map(|s| StageInfo {
-                id: s.id.clone(),
-                label: s.label.clone(),
-                description: s.description.clone(),
-                probability: s.probability,
-                expected_days: i32::try_from(s.expected_days).unwrap_or(i32::MAX),
+            .map(|s| {
+                let process = store(ctx).methodology().process.get(&s.id);
+                StageInfo {
+                    id: s.id.clone(),
+                    label: s.label.clone(),
+                    label_zh: s.label_zh.clone(),
+                    description: s.description.clone(),
+                    probability: s.probability,
+                    expected_days: i32::try_from(s.expected_days).unwrap_or(i32::MAX),
+                    win_steps: process
+                        .map(|p| {
+                            p.win_steps
+                                .iter()
+                                .map(|w| WinStepInfo {
+                                    id: w.id.clone(),
+                                    label: w.label.clone(),
+                                    label_zh: w.label_zh.clone(),
+                                    required: w.required,
+                                    condition: match &w.kind {
+                                        crate::methodology::StepKind::Auto(c) => {
+                                            Some(c.source.clone())
+                                        }
+                                        crate::methodology::StepKind::Manual => None,
+                                    },
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                    exit_criteria: process
+                        .map(|p| {
+                            p.exit_criteria
+                                .iter()
+                                .map(|c| ExitCriterionInfo {
+                                    id: c.id.clone(),
+                                    label: c.label.clone(),
+                                    label_zh: c.label_zh.clone(),
+                                    condition: c.condition.source.clone(),
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                }
+            })
+            .collect()
+    }
+    /// The coaching rules.
+    async fn coaching_rules(&self, ctx: &Context<'_>) -> Vec<CoachingRuleInfo> {
+        store(ctx)
+            .methodology()
+            .rules
+            .iter()
+            .map(|r| CoachingRuleInfo {
+                id: r.id.clone(),
+                severity: i32::from(r.severity),
+                impact: r.impact,
+                stages: r.stages.clone(),
+                condition: r.condition.source.clone(),
+                text: r.text.clone(),
+                text_zh: r.text_zh.clone(),
+                action: r.action.clone(),
+                action_zh: r.action_zh.clone(),
+            })
+            .collect()
+    }
+    /// The four questions.
+    async fn questions(&self, ctx: &Context<'_>) -> Vec<QuestionInfo> {
+        store(ctx)
+            .methodology()
+            .questions
+            .iter()
+            .map(|q| QuestionInfo {
+                id: q.id.clone(),
+                text: q.text.clone(),
+                text_zh: q.text_zh.clone(),
+                hint: q.hint.clone(),
+                yes_when: q.yes_when.source.clone(),
+                no_when: q.no_when.source.clone(),
             })
             .collect()
     }

@@ -176,3 +176,41 @@ async fn example_operations_run_against_the_demo(app: TestApp) {
         );
     }
 }
+
+#[tokio::test]
+async fn the_methodology_is_readable_by_front_ends() {
+    let app = spawn_app(Backend::Sqlite).await.unwrap();
+    let m = app
+        .ok(
+            "{ methodology { name version
+                stages { id label labelZh expectedDays winSteps { id required condition } exitCriteria { id condition } }
+                coachingRules { id severity condition textZh }
+                questions { id text textZh yesWhen }
+                vocabularies { name terms { id label labelZh } }
+                strengthScale { value label } } }",
+            json!({}),
+        )
+        .await["methodology"]
+        .clone();
+    assert_eq!(m["version"], "2026.11");
+    let stages = m["stages"].as_array().unwrap();
+    assert_eq!(stages.len(), 6);
+    assert!(stages
+        .iter()
+        .all(|s| (3..=6).contains(&s["winSteps"].as_array().unwrap().len())));
+    assert!(m["coachingRules"].as_array().unwrap().len() >= 20);
+    assert_eq!(m["questions"].as_array().unwrap().len(), 4);
+    let roles = m["vocabularies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["name"] == "buying_roles")
+        .unwrap()
+        .clone();
+    assert!(roles["terms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t["id"] == "decision_maker" && t["labelZh"] == "决策者"));
+    assert_eq!(m["strengthScale"].as_array().unwrap().len(), 6);
+}
