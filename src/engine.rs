@@ -40,6 +40,9 @@ pub const MAX_PATHS: usize = 20;
 pub struct Cached {
     pub data: GraphData,
     pub graph: AccountGraph,
+    /// Pipeline rows already computed for this graph version and day, per language:
+    /// a coach's second look at the pipeline costs nothing.
+    pub rows: Mutex<HashMap<(Uuid, Lang), PipelineRow>>,
 }
 
 /// A cached graph with the versions and day it was built for.
@@ -93,7 +96,11 @@ impl Engine {
         let methodology = Arc::new(self.methodology().clone());
         let built = tokio::task::spawn_blocking(move || {
             let graph = AccountGraph::build(&data, &methodology, day);
-            Cached { data, graph }
+            Cached {
+                data,
+                graph,
+                rows: Mutex::new(HashMap::new()),
+            }
         })
         .await
         .map_err(|e| Error::Internal(anyhow::Error::new(e).context("building a graph")))?;
@@ -244,14 +251,33 @@ impl Engine {
         }
         let methodology = Arc::new(self.methodology().clone());
         let rows = tokio::task::spawn_blocking(move || {
-            let items: Vec<(&AccountGraph, &crate::graph::data::OpportunityNode)> = work
-                .iter()
-                .flat_map(|(c, ids)| {
-                    ids.iter()
-                        .filter_map(move |id| c.graph.opportunity(*id).map(|o| (&c.graph, o)))
-                })
-                .collect();
-            pipeline_rows(&items, &methodology, today, lang)
+            // Rows computed earlier for the same graph version are reused; the rest are
+            // computed across the cores and kept.
+            let mut rows = Vec::new();
+            let mut missing: Vec<(&Cached, &crate::graph::data::OpportunityNode)> = Vec::new();
+            for (c, ids) in &work {
+                let known = c.rows.lock().ok();
+                for id in ids {
+                    match known.as_ref().and_then(|k| k.get(&(*id, lang))) {
+                        Some(row) => rows.push(row.clone()),
+                        None => {
+                            if let Some(o) = c.graph.opportunity(*id) {
+                                missing.push((c.as_ref(), o));
+                            }
+                        }
+                    }
+                }
+            }
+            let items: Vec<(&AccountGraph, &crate::graph::data::OpportunityNode)> =
+                missing.iter().map(|(c, o)| (&c.graph, *o)).collect();
+            let fresh = pipeline_rows(&items, &methodology, today, lang);
+            for ((c, _), row) in missing.iter().zip(fresh.iter()) {
+                if let Ok(mut known) = c.rows.lock() {
+                    known.insert((row.opportunity, lang), row.clone());
+                }
+            }
+            rows.extend(fresh);
+            rows
         })
         .await
         .map_err(|e| Error::Internal(anyhow::Error::new(e)))?;
