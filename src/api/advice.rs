@@ -6,22 +6,20 @@ use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 use super::{
+    context::{employee_of, engine, person_of, store},
     error::Coded,
     ids::{id, parse, parse_opt},
-    scores::engine,
 };
 use crate::{
-    advice::{self, Answer, ItemStatus, Lang, Prompt, StepStatus},
+    advice::{self, Answer, Lang, Prompt, StepStatus},
     domain::{today, Account, Employee, Opportunity, Person},
     engine::{AdvanceRequest, PipelineRow},
     graph::paths::IntroductionPath,
+    graph::{data::OpportunityNode, AccountGraph},
+    methodology::Methodology,
     methodology::StepKind,
-    store::{RecordedAnswer, Store, Tick},
+    store::{RecordedAnswer, Tick},
 };
-
-fn store<'a>(ctx: &Context<'a>) -> &'a Store {
-    ctx.data_unchecked::<Store>()
-}
 
 /// The language of prompts and labels.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
@@ -93,6 +91,16 @@ pub enum ChecklistStatus {
     /// Its condition holds on the data.
     Satisfied,
     Missing,
+}
+
+impl From<StepStatus> for ChecklistStatus {
+    fn from(s: StepStatus) -> Self {
+        match s {
+            StepStatus::Done => ChecklistStatus::Done,
+            StepStatus::Satisfied => ChecklistStatus::Satisfied,
+            StepStatus::Missing => ChecklistStatus::Missing,
+        }
+    }
 }
 
 /// A win step of the opportunity's current stage.
@@ -203,10 +211,7 @@ impl CoachingPrompt {
     }
     /// The person the prompt is about.
     async fn person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
-        match self.0.person {
-            Some(p) => store(ctx).person(p).await.coded(),
-            None => Ok(None),
-        }
+        person_of(ctx, self.0.person).await
     }
     /// The suggested introduction path, where the rule asks for one.
     async fn introduction_path(&self) -> Option<&IntroductionPath> {
@@ -232,10 +237,7 @@ impl Tick {
         self.done
     }
     async fn ticked_by(&self, ctx: &Context<'_>) -> Result<Option<Employee>> {
-        match self.ticked_by {
-            Some(e) => store(ctx).employee(e).await.coded(),
-            None => Ok(None),
-        }
+        employee_of(ctx, self.ticked_by).await
     }
     async fn ticked_at(&self) -> OffsetDateTime {
         self.ticked_at
@@ -266,10 +268,7 @@ impl RecordedAnswer {
         self.evidence.as_deref()
     }
     async fn answered_by(&self, ctx: &Context<'_>) -> Result<Option<Employee>> {
-        match self.answered_by {
-            Some(e) => store(ctx).employee(e).await.coded(),
-            None => Ok(None),
-        }
+        employee_of(ctx, self.answered_by).await
     }
     async fn answered_at(&self) -> OffsetDateTime {
         self.answered_at
@@ -279,31 +278,48 @@ impl RecordedAnswer {
     }
 }
 
+/// Assesses one opportunity of a cached graph against the methodology and hands
+/// the graph, methodology, opportunity and assessment to `f`.
+async fn assessed<T>(
+    ctx: &Context<'_>,
+    opportunity: Uuid,
+    f: impl FnOnce(&AccountGraph, &Methodology, &OpportunityNode, advice::Assessment<'_>) -> Result<T>,
+) -> Result<T> {
+    let cached = engine(ctx).opportunity_graph(opportunity).await.coded()?;
+    let m = store(ctx).methodology();
+    let Some(o) = cached.graph.opportunity(opportunity) else {
+        return Err(crate::Error::not_found("opportunity", opportunity)).coded();
+    };
+    f(
+        &cached.graph,
+        m,
+        o,
+        advice::assess(&cached.graph, m, o, today()),
+    )
+}
+
 /// The methodology engine's view of one opportunity (fields of `Opportunity`).
 pub(crate) struct OpportunityAdvice;
 
 impl OpportunityAdvice {
     pub(crate) async fn health(ctx: &Context<'_>, opportunity: Uuid) -> Result<HealthG> {
-        let cached = engine(ctx).opportunity_graph(opportunity).await.coded()?;
-        let m = store(ctx).methodology();
-        let Some(o) = cached.graph.opportunity(opportunity) else {
-            return Err(crate::Error::not_found("opportunity", opportunity)).coded();
-        };
-        let a = advice::assess(&cached.graph, m, o, today());
-        Ok(HealthG {
-            score: a.health.score,
-            breakdown: a
-                .health
-                .breakdown
-                .into_iter()
-                .map(|p| HealthPartG {
-                    name: p.name.to_owned(),
-                    weight: p.weight,
-                    value: p.value,
-                    points: p.points,
-                })
-                .collect(),
+        assessed(ctx, opportunity, |_, _, _, a| {
+            Ok(HealthG {
+                score: a.health.score,
+                breakdown: a
+                    .health
+                    .breakdown
+                    .into_iter()
+                    .map(|p| HealthPartG {
+                        name: p.name.to_owned(),
+                        weight: p.weight,
+                        value: p.value,
+                        points: p.points,
+                    })
+                    .collect(),
+            })
         })
+        .await
     }
 
     pub(crate) async fn prompts(
@@ -312,116 +328,99 @@ impl OpportunityAdvice {
         lang: Lang,
         first: Option<i32>,
     ) -> Result<Vec<CoachingPrompt>> {
-        let cached = engine(ctx).opportunity_graph(opportunity).await.coded()?;
-        let m = store(ctx).methodology();
-        let Some(o) = cached.graph.opportunity(opportunity) else {
-            return Err(crate::Error::not_found("opportunity", opportunity)).coded();
-        };
-        let a = advice::assess(&cached.graph, m, o, today());
-        let limit = first.map_or(usize::MAX, |f| usize::try_from(f).unwrap_or(0));
-        Ok(
-            advice::prompts(&cached.graph, m, o, &a.facts, &a.steps, lang, true)
+        assessed(ctx, opportunity, |graph, m, o, a| {
+            let limit = first.map_or(usize::MAX, |f| usize::try_from(f).unwrap_or(0));
+            Ok(advice::prompts(graph, m, o, &a.facts, &a.steps, lang, true)
                 .into_iter()
                 .take(limit)
                 .map(CoachingPrompt)
-                .collect(),
-        )
+                .collect())
+        })
+        .await
     }
 
     pub(crate) async fn win_steps(
         ctx: &Context<'_>,
         opportunity: Uuid,
     ) -> Result<Vec<WinStepStatus>> {
-        let cached = engine(ctx).opportunity_graph(opportunity).await.coded()?;
-        let m = store(ctx).methodology();
-        let Some(o) = cached.graph.opportunity(opportunity) else {
-            return Err(crate::Error::not_found("opportunity", opportunity)).coded();
-        };
-        let a = advice::assess(&cached.graph, m, o, today());
-        Ok(a.steps
-            .iter()
-            .map(|s| WinStepStatus {
-                id: s.step.id.clone(),
-                label: s.step.label.clone(),
-                label_zh: s.step.label_zh.clone(),
-                kind: match s.step.kind {
-                    StepKind::Manual => WinStepKind::Manual,
-                    StepKind::Auto(_) => WinStepKind::Auto,
-                },
-                required: s.step.required,
-                status: match s.status {
-                    StepStatus::Done => ChecklistStatus::Done,
-                    StepStatus::Satisfied => ChecklistStatus::Satisfied,
-                    StepStatus::Missing => ChecklistStatus::Missing,
-                },
-                condition: match &s.step.kind {
-                    StepKind::Auto(c) => Some(c.source.clone()),
-                    StepKind::Manual => None,
-                },
-                evidence: facts(&s.evidence),
-            })
-            .collect())
+        assessed(ctx, opportunity, |_, _, _, a| {
+            Ok(a.steps
+                .iter()
+                .map(|s| WinStepStatus {
+                    id: s.step.id.clone(),
+                    label: s.step.label.clone(),
+                    label_zh: s.step.label_zh.clone(),
+                    kind: match s.step.kind {
+                        StepKind::Manual => WinStepKind::Manual,
+                        StepKind::Auto(_) => WinStepKind::Auto,
+                    },
+                    required: s.step.required,
+                    status: match s.status {
+                        StepStatus::Done => ChecklistStatus::Done,
+                        StepStatus::Satisfied => ChecklistStatus::Satisfied,
+                        StepStatus::Missing => ChecklistStatus::Missing,
+                    },
+                    condition: match &s.step.kind {
+                        StepKind::Auto(c) => Some(c.source.clone()),
+                        StepKind::Manual => None,
+                    },
+                    evidence: facts(&s.evidence),
+                })
+                .collect())
+        })
+        .await
     }
 
     pub(crate) async fn qualification(
         ctx: &Context<'_>,
         opportunity: Uuid,
     ) -> Result<Vec<Qualification>> {
-        let cached = engine(ctx).opportunity_graph(opportunity).await.coded()?;
-        let m = store(ctx).methodology();
-        let Some(o) = cached.graph.opportunity(opportunity) else {
-            return Err(crate::Error::not_found("opportunity", opportunity)).coded();
-        };
-        let a = advice::assess(&cached.graph, m, o, today());
-        Ok(a.questions
-            .iter()
-            .map(|q| Qualification {
-                question_id: q.question.id.clone(),
-                question: q.question.text.clone(),
-                question_zh: q.question.text_zh.clone(),
-                hint: q.question.hint.clone(),
-                answer: q.answer().into(),
-                suggested: q.suggested.into(),
-                recorded: q.recorded.map(Into::into),
-                evidence: facts(&q.evidence),
-            })
-            .collect())
+        assessed(ctx, opportunity, |_, _, _, a| {
+            Ok(a.questions
+                .iter()
+                .map(|q| Qualification {
+                    question_id: q.question.id.clone(),
+                    question: q.question.text.clone(),
+                    question_zh: q.question.text_zh.clone(),
+                    hint: q.question.hint.clone(),
+                    answer: q.answer().into(),
+                    suggested: q.suggested.into(),
+                    recorded: q.recorded.map(Into::into),
+                    evidence: facts(&q.evidence),
+                })
+                .collect())
+        })
+        .await
     }
 
     pub(crate) async fn advance(ctx: &Context<'_>, opportunity: Uuid) -> Result<AdvanceCheck> {
-        let cached = engine(ctx).opportunity_graph(opportunity).await.coded()?;
-        let m = store(ctx).methodology();
-        let Some(o) = cached.graph.opportunity(opportunity) else {
-            return Err(crate::Error::not_found("opportunity", opportunity)).coded();
-        };
-        let a = advice::assess(&cached.graph, m, o, today());
-        let list = advice::advance_blockers(m, o, &a.facts, &a.steps);
-        let index = m.vocabularies.stages.iter().position(|s| s.id == o.stage);
-        let next = index
-            .and_then(|i| m.vocabularies.stages.get(i + 1))
-            .map(|s| s.id.clone());
-        Ok(AdvanceCheck {
-            may_advance: o.open && next.is_some() && list.is_empty(),
-            next_stage: next,
-            blockers: blockers(list),
+        assessed(ctx, opportunity, |_, m, o, a| {
+            let list = advice::advance_blockers(m, o, &a.facts, &a.steps);
+            let index = m.vocabularies.stages.iter().position(|s| s.id == o.stage);
+            let next = index
+                .and_then(|i| m.vocabularies.stages.get(i + 1))
+                .map(|s| s.id.clone());
+            Ok(AdvanceCheck {
+                may_advance: o.open && next.is_some() && list.is_empty(),
+                next_stage: next,
+                blockers: blockers(list),
+            })
         })
+        .await
     }
 
     pub(crate) async fn facts(ctx: &Context<'_>, opportunity: Uuid) -> Result<Vec<Fact>> {
-        let cached = engine(ctx).opportunity_graph(opportunity).await.coded()?;
-        let m = store(ctx).methodology();
-        let Some(o) = cached.graph.opportunity(opportunity) else {
-            return Err(crate::Error::not_found("opportunity", opportunity)).coded();
-        };
-        let a = advice::assess(&cached.graph, m, o, today());
-        Ok(a.facts
-            .values
-            .iter()
-            .map(|(k, v)| Fact {
-                name: k.clone(),
-                value: v.to_string(),
-            })
-            .collect())
+        assessed(ctx, opportunity, |_, _, _, a| {
+            Ok(a.facts
+                .values
+                .iter()
+                .map(|(k, v)| Fact {
+                    name: k.clone(),
+                    value: v.to_string(),
+                })
+                .collect())
+        })
+        .await
     }
 }
 
@@ -506,11 +505,7 @@ pub(crate) async fn account_plan(ctx: &Context<'_>, account: Uuid) -> Result<Acc
                     } else {
                         WinStepKind::Manual
                     },
-                    status: match status {
-                        ItemStatus::Done => ChecklistStatus::Done,
-                        ItemStatus::Satisfied => ChecklistStatus::Satisfied,
-                        ItemStatus::Missing => ChecklistStatus::Missing,
-                    },
+                    status: (*status).into(),
                     condition: item.condition.as_ref().map(|c| c.source.clone()),
                     evidence: facts(evidence),
                 })
@@ -578,10 +573,7 @@ impl PipelineItem {
         self.0.expected_sign_date
     }
     async fn owner(&self, ctx: &Context<'_>) -> Result<Option<Employee>> {
-        match self.0.owner {
-            Some(e) => store(ctx).employee(e).await.coded(),
-            None => Ok(None),
-        }
+        employee_of(ctx, self.0.owner).await
     }
     /// Health 0..100.
     async fn health(&self) -> f64 {

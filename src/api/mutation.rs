@@ -8,6 +8,7 @@ use super::{
         advance_result, answer_str, AdvanceResult, AdvanceStageInput, AnswerQuestionInput,
         TickPlanItemInput, TickWinStepInput,
     },
+    context::{engine, store},
     error::Coded,
     ids::parse,
     inputs::{
@@ -23,7 +24,7 @@ use crate::{
         Account, Assessment, Competitor, DecisionChainMember, Employee, Interaction, Opportunity,
         Person, ReportingLine, SupportResource,
     },
-    store::{RecordedAnswer, Store, Tick},
+    store::{RecordedAnswer, Tick},
     Error,
 };
 
@@ -31,10 +32,6 @@ use crate::{
 const MAX_BATCH: usize = 500;
 
 pub struct MutationRoot;
-
-fn store<'a>(ctx: &Context<'a>) -> &'a Store {
-    ctx.data_unchecked::<Store>()
-}
 
 fn check_batch(field: &str, len: usize) -> crate::Result<()> {
     if len > MAX_BATCH {
@@ -255,11 +252,7 @@ impl MutationRoot {
         input: AdvanceStageInput,
     ) -> Result<AdvanceResult> {
         let request = input.into_request().coded()?;
-        let advanced = ctx
-            .data_unchecked::<crate::engine::Engine>()
-            .advance_stage(request)
-            .await
-            .coded()?;
+        let advanced = engine(ctx).advance_stage(request).await.coded()?;
         Ok(advance_result(advanced))
     }
 

@@ -9,13 +9,14 @@ use super::{
         account_plan, AccountPlanG, AdvanceCheck, CoachingPrompt, Fact, HealthG, LangG,
         OpportunityAdvice, Qualification, WinStepStatus,
     },
+    context::{account_of, competitor_of, employee_of, engine, opportunity_of, person_of, store},
     enums::{
         stored, AssessmentSourceG, EmployeeStatusG, LineKindG, OutcomeG, RelationshipKindG,
         TieKindG,
     },
     error::Coded,
     ids::id,
-    scores::{engine, OpportunityRisks},
+    scores::OpportunityRisks,
 };
 use crate::{
     domain::{
@@ -25,12 +26,8 @@ use crate::{
         TieKind,
     },
     graph::{risk::Thread, scores::OpportunityScores, Score},
-    store::{RecordedAnswer, Store, Tick},
+    store::{RecordedAnswer, Tick},
 };
-
-fn store<'a>(ctx: &Context<'a>) -> &'a Store {
-    ctx.data_unchecked::<Store>()
-}
 
 /// Most interactions a nested list returns unless asked for fewer.
 const DEFAULT_INTERACTIONS: i64 = 50;
@@ -416,10 +413,7 @@ impl Opportunity {
         stored(Outcome::parse("outcome", &self.outcome)).map(Into::into)
     }
     async fn owner(&self, ctx: &Context<'_>) -> Result<Option<Employee>> {
-        match self.owner_id {
-            Some(e) => store(ctx).employee(e).await.coded(),
-            None => Ok(None),
-        }
+        employee_of(ctx, self.owner_id).await
     }
     async fn note(&self) -> Option<&str> {
         self.note.as_deref()
@@ -555,10 +549,7 @@ impl StageChange {
         self.entered_on
     }
     async fn changed_by(&self, ctx: &Context<'_>) -> Result<Option<Employee>> {
-        match self.changed_by {
-            Some(e) => store(ctx).employee(e).await.coded(),
-            None => Ok(None),
-        }
+        employee_of(ctx, self.changed_by).await
     }
     async fn note(&self) -> Option<&str> {
         self.note.as_deref()
@@ -595,10 +586,7 @@ impl DecisionChainMember {
     }
     /// The competitor this person favours, if any.
     async fn favoured_competitor(&self, ctx: &Context<'_>) -> Result<Option<Competitor>> {
-        match self.favoured_competitor_id {
-            Some(c) => store(ctx).competitor(c).await.coded(),
-            None => Ok(None),
-        }
+        competitor_of(ctx, self.favoured_competitor_id).await
     }
     async fn note(&self) -> Option<&str> {
         self.note.as_deref()
@@ -626,44 +614,26 @@ impl Relationship {
         stored(RelationshipKind::parse("kind", &self.kind)).map(Into::into)
     }
     async fn account(&self, ctx: &Context<'_>) -> Result<Option<Account>> {
-        match self.account_id {
-            Some(a) => store(ctx).account(a).await.coded(),
-            None => Ok(None),
-        }
+        account_of(ctx, self.account_id).await
     }
     /// Our employee, for employee–person and employee–employee edges.
     async fn employee(&self, ctx: &Context<'_>) -> Result<Option<Employee>> {
-        match self.employee_id {
-            Some(e) => store(ctx).employee(e).await.coded(),
-            None => Ok(None),
-        }
+        employee_of(ctx, self.employee_id).await
     }
     /// The customer person (for person–person edges, the influencer).
     async fn person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
-        match self.person_id {
-            Some(p) => store(ctx).person(p).await.coded(),
-            None => Ok(None),
-        }
+        person_of(ctx, self.person_id).await
     }
     /// The other customer person of a person–person edge.
     async fn other_person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
-        match self.other_person_id {
-            Some(p) => store(ctx).person(p).await.coded(),
-            None => Ok(None),
-        }
+        person_of(ctx, self.other_person_id).await
     }
     async fn competitor(&self, ctx: &Context<'_>) -> Result<Option<Competitor>> {
-        match self.competitor_id {
-            Some(c) => store(ctx).competitor(c).await.coded(),
-            None => Ok(None),
-        }
+        competitor_of(ctx, self.competitor_id).await
     }
     /// The other employee of an employee–employee edge.
     async fn other_employee(&self, ctx: &Context<'_>) -> Result<Option<Employee>> {
-        match self.other_employee_id {
-            Some(e) => store(ctx).employee(e).await.coded(),
-            None => Ok(None),
-        }
+        employee_of(ctx, self.other_employee_id).await
     }
     /// For person–person edges.
     async fn tie(&self) -> Result<Option<TieKindG>> {
@@ -718,10 +688,7 @@ impl Assessment {
     }
     /// The employee who made the judgement, where known.
     async fn assessed_by(&self, ctx: &Context<'_>) -> Result<Option<Employee>> {
-        match self.assessed_by {
-            Some(e) => store(ctx).employee(e).await.coded(),
-            None => Ok(None),
-        }
+        employee_of(ctx, self.assessed_by).await
     }
     async fn assessed_at(&self) -> OffsetDateTime {
         self.assessed_at
@@ -754,10 +721,7 @@ impl Interaction {
         store(ctx).account(self.account_id).await.coded()
     }
     async fn opportunity(&self, ctx: &Context<'_>) -> Result<Option<Opportunity>> {
-        match self.opportunity_id {
-            Some(o) => store(ctx).opportunity(o).await.coded(),
-            None => Ok(None),
-        }
+        opportunity_of(ctx, self.opportunity_id).await
     }
     /// Our participants.
     async fn employees(&self, ctx: &Context<'_>) -> Result<Vec<Employee>> {
@@ -798,10 +762,7 @@ impl SupportResource {
     }
     /// The employee behind the resource, for experts and executives.
     async fn employee(&self, ctx: &Context<'_>) -> Result<Option<Employee>> {
-        match self.employee_id {
-            Some(e) => store(ctx).employee(e).await.coded(),
-            None => Ok(None),
-        }
+        employee_of(ctx, self.employee_id).await
     }
 }
 

@@ -10,10 +10,11 @@ use super::{
         methodology_changes, sort_rows, LangG, MethodologyChange, PipelineItem, PipelinePage,
         PipelineSort,
     },
+    context::{engine, store},
     error::Coded,
     ids::{parse, parse_opt},
     objects::{AccountConnectionFields, MethodologyInfo},
-    scores::{engine, DepartureImpact},
+    scores::DepartureImpact,
 };
 use crate::{
     domain::{Account, Competitor, Employee, Interaction, Opportunity, Person, SupportResource},
@@ -22,7 +23,6 @@ use crate::{
         paths::IntroductionPath,
         risk::{Impact, PersonChange},
     },
-    store::Store,
     Error,
 };
 
@@ -31,10 +31,6 @@ pub const MAX_PAGE_SIZE: usize = 100;
 const DEFAULT_PAGE_SIZE: usize = 20;
 
 pub struct QueryRoot;
-
-fn store<'a>(ctx: &Context<'a>) -> &'a Store {
-    ctx.data_unchecked::<Store>()
-}
 
 #[Object]
 impl QueryRoot {

@@ -2,28 +2,21 @@
 //! introduction paths and what-ifs.
 
 use async_graphql::{Context, Enum, Object, Result, SimpleObject, ID};
-use uuid::Uuid;
 
-use super::{error::Coded, ids::id};
+use super::{
+    context::{employee_of, person_of, store},
+    error::Coded,
+    ids::id,
+};
 use crate::{
     domain::{Account, Competitor, Employee, Opportunity, Person},
-    engine::Engine,
     graph::{
         paths::{IntroductionPath, PathHop},
         risk::{Ahead, Impact, LostPath, OpportunityImpact, ScoreChange, Thread},
         scores::OpportunityScores,
         Evidence, Explanation, Input, NodeKey, Score, Via, Weight,
     },
-    store::Store,
 };
-
-pub(crate) fn engine<'a>(ctx: &Context<'a>) -> &'a Engine {
-    ctx.data_unchecked::<Engine>()
-}
-
-fn store<'a>(ctx: &Context<'a>) -> &'a Store {
-    ctx.data_unchecked::<Store>()
-}
 
 /// A number in [0, 1] that reads "higher is better for us", with how it was computed.
 #[Object]
@@ -149,22 +142,11 @@ impl OpportunityScores {
     }
 }
 
-async fn person_of(ctx: &Context<'_>, person: Uuid) -> Result<Option<Person>> {
-    store(ctx).person(person).await.coded()
-}
-
-async fn employee_of(ctx: &Context<'_>, employee: Option<Uuid>) -> Result<Option<Employee>> {
-    match employee {
-        Some(e) => store(ctx).employee(e).await.coded(),
-        None => Ok(None),
-    }
-}
-
 /// A key person held by one thread, or none.
 #[Object(name = "SingleThreadedPerson")]
 impl Thread {
     async fn person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
-        person_of(ctx, self.person).await
+        person_of(ctx, Some(self.person)).await
     }
     /// The only employee with a real tie; null when nobody has one.
     async fn employee(&self, ctx: &Context<'_>) -> Result<Option<Employee>> {
@@ -180,7 +162,7 @@ impl Thread {
 #[Object(name = "CompetitorAhead")]
 impl Ahead {
     async fn person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
-        person_of(ctx, self.person).await
+        person_of(ctx, Some(self.person)).await
     }
     async fn competitor(&self, ctx: &Context<'_>) -> Result<Option<Competitor>> {
         store(ctx).competitor(self.competitor).await.coded()
@@ -258,7 +240,7 @@ impl PathHop {
     #[graphql(name = "fromPerson")]
     async fn source_person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
         match self.from {
-            NodeKey::Person(p) => person_of(ctx, p).await,
+            NodeKey::Person(p) => person_of(ctx, Some(p)).await,
             NodeKey::Employee(_) => Ok(None),
         }
     }
@@ -270,7 +252,7 @@ impl PathHop {
     }
     async fn to_person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
         match self.to {
-            NodeKey::Person(p) => person_of(ctx, p).await,
+            NodeKey::Person(p) => person_of(ctx, Some(p)).await,
             NodeKey::Employee(_) => Ok(None),
         }
     }
@@ -352,7 +334,7 @@ impl OpportunityImpact {
 #[Object]
 impl LostPath {
     async fn person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
-        person_of(ctx, self.person).await
+        person_of(ctx, Some(self.person)).await
     }
     /// Best path strength before.
     async fn before(&self) -> f64 {
@@ -389,7 +371,7 @@ impl Impact {
     async fn sole_key_people(&self, ctx: &Context<'_>) -> Result<Vec<Person>> {
         let mut out = Vec::with_capacity(self.sole_people.len());
         for p in &self.sole_people {
-            if let Some(person) = person_of(ctx, *p).await? {
+            if let Some(person) = person_of(ctx, Some(*p)).await? {
                 out.push(person);
             }
         }
