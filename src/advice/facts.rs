@@ -351,21 +351,8 @@ pub fn opportunity_facts(
     let (dm_ours, dm_theirs, dm_rival) = match dm {
         Some(d) => {
             let ours = graph.ours(d.person()) * 5.0;
-            let mut best: (f64, Option<Uuid>) = (0.0, None);
-            for t in graph.their_ties.get(&d.person()).into_iter().flatten() {
-                let mut s = f64::from(t.strength);
-                if d.member.favoured_competitor == Some(t.competitor) {
-                    s = s.max(graph.scoring.favoured_competitor_strength);
-                }
-                if s > best.0 {
-                    best = (s, Some(t.competitor));
-                }
-            }
-            if let Some(c) = d.member.favoured_competitor {
-                if graph.scoring.favoured_competitor_strength > best.0 {
-                    best = (graph.scoring.favoured_competitor_strength, Some(c));
-                }
-            }
+            let best = scores::strongest_competitor(graph, d.member)
+                .map_or((0.0, None), |(c, s)| (s, Some(c)));
             f.targets.decision_maker = Some(d.person());
             f.word("dm", graph.person_name(d.person()));
             (ours, best.0, best.1)
@@ -451,16 +438,17 @@ pub fn opportunity_facts(
                 .any(|t| role_of(t.employee) == "executive")
     });
     f.flag("executive_engaged", executive_engaged);
-    f.flag("is_strategic", graph_tier(graph) == "strategic");
+    f.flag("is_strategic", graph.tier == "strategic");
     let owner_departed = o
         .owner
         .is_some_and(|e| graph.employees.get(&e).is_some_and(|x| !x.active));
     f.flag("departed_owner", owner_departed);
-    let worth_no = graph_answers(graph, o.id)
+    let worth_no = graph
+        .answers
         .iter()
-        .any(|(q, a)| q == "is_it_worth_winning" && a == "no");
+        .any(|a| a.opportunity == o.id && a.question == "is_it_worth_winning" && a.answer == "no");
     f.flag("worth_winning_no", worth_no);
-    f.set("tier", FactValue::Text(graph_tier(graph).to_owned()));
+    f.set("tier", FactValue::Text(graph.tier.clone()));
     f.set("stage", FactValue::Text(o.stage.clone()));
 
     // Words.
@@ -499,19 +487,6 @@ pub fn opportunity_facts(
         f.word("top_employee", graph.employee_name(*e));
     }
     f
-}
-
-fn graph_tier(graph: &AccountGraph) -> &str {
-    &graph.tier
-}
-
-fn graph_answers(graph: &AccountGraph, opportunity: Uuid) -> Vec<(String, String)> {
-    graph
-        .answers
-        .iter()
-        .filter(|a| a.opportunity == opportunity)
-        .map(|a| (a.question.clone(), a.answer.clone()))
-        .collect()
 }
 
 /// Everything the account plan's conditions know about an account.

@@ -109,23 +109,7 @@ pub fn competitor_ahead(graph: &AccountGraph, opportunity: Uuid) -> Vec<Ahead> {
     let mut out = Vec::new();
     for m in key {
         let ours = graph.ours(m.person()) * 5.0;
-        let favoured = m.member.favoured_competitor;
-        let mut best: Option<(Uuid, f64)> = None;
-        for t in graph.their_ties.get(&m.person()).into_iter().flatten() {
-            let mut s = f64::from(t.strength);
-            if favoured == Some(t.competitor) {
-                s = s.max(graph.scoring.favoured_competitor_strength);
-            }
-            if best.is_none_or(|(_, b)| s > b) {
-                best = Some((t.competitor, s));
-            }
-        }
-        if let Some(c) = favoured {
-            let s = graph.scoring.favoured_competitor_strength;
-            if best.is_none_or(|(_, b)| s > b) {
-                best = Some((c, s));
-            }
-        }
+        let best = super::scores::strongest_competitor(graph, m.member);
         if let Some((competitor, theirs)) = best {
             if theirs > ours {
                 out.push(Ahead {

@@ -3,6 +3,7 @@
 use uuid::Uuid;
 
 use super::{key_people, ChainMember};
+use crate::graph::data::MemberNode;
 use crate::graph::{
     explain::{pct, weighted_mean, Evidence, Explanation, Score},
     model::AccountGraph,
@@ -13,31 +14,44 @@ const TIE: f64 = 1e-9;
 
 /// A competitor's strength with a person, in [0, 1]: their assessed tie, raised to
 /// the methodology's floor when the person favours them.
-fn theirs(graph: &AccountGraph, m: &ChainMember, competitor: Uuid) -> f64 {
+fn theirs(graph: &AccountGraph, m: &MemberNode, competitor: Uuid) -> f64 {
     let tie = graph
         .their_ties
-        .get(&m.person())
+        .get(&m.person)
         .and_then(|ties| ties.iter().find(|t| t.competitor == competitor))
         .map_or(0.0, |t| f64::from(t.strength) / 5.0);
-    if m.member.favoured_competitor == Some(competitor) {
+    if m.favoured_competitor == Some(competitor) {
         tie.max(graph.scoring.favoured_competitor_strength / 5.0)
     } else {
         tie
     }
 }
 
-fn competitors_at(graph: &AccountGraph, m: &ChainMember) -> Vec<Uuid> {
-    let mut list: Vec<Uuid> = graph
+/// The strongest competitor with a chain member and their strength, 0..5 (their
+/// tie, raised to the favoured floor); `None` when no competitor holds anything.
+/// Equal strengths go to the lowest competitor id, so answers are stable.
+pub fn strongest_competitor(graph: &AccountGraph, m: &MemberNode) -> Option<(Uuid, f64)> {
+    let mut candidates: Vec<Uuid> = graph
         .their_ties
-        .get(&m.person())
+        .get(&m.person)
         .into_iter()
         .flatten()
         .map(|t| t.competitor)
         .collect();
-    list.extend(m.member.favoured_competitor);
-    list.sort();
-    list.dedup();
-    list
+    candidates.extend(m.favoured_competitor);
+    candidates.sort();
+    candidates.dedup();
+    candidates
+        .into_iter()
+        .map(|c| (c, theirs(graph, m, c)))
+        .fold(None, |best: Option<(Uuid, f64)>, (c, s)| {
+            if s > best.map_or(0.0, |b| b.1) {
+                Some((c, s))
+            } else {
+                best
+            }
+        })
+        .map(|(c, s)| (c, s * 5.0))
 }
 
 /// The opportunity: `Σ w_p × position_p / Σ w_p` over key people, where position is
@@ -64,13 +78,8 @@ pub fn competitor_score(graph: &AccountGraph, chain: &[ChainMember]) -> Score {
     let mut pairs = Vec::new();
     for m in &key {
         let ours = graph.ours(m.person());
-        let (best, best_competitor) = competitors_at(graph, m)
-            .into_iter()
-            .map(|c| (theirs(graph, m, c), Some(c)))
-            .fold(
-                (0.0, None),
-                |acc, cur| if cur.0 > acc.0 { cur } else { acc },
-            );
+        let (best, best_competitor) =
+            strongest_competitor(graph, m.member).map_or((0.0, None), |(c, s)| (s / 5.0, Some(c)));
         let position = if (ours - best).abs() <= TIE {
             0.5
         } else if ours > best {
@@ -126,7 +135,7 @@ fn competitor_hold_value(graph: &AccountGraph, chain: &[ChainMember], competitor
     weighted_mean(
         chain
             .iter()
-            .map(|m| (m.weight(), theirs(graph, m, competitor))),
+            .map(|m| (m.weight(), theirs(graph, m.member, competitor))),
     )
 }
 
@@ -138,7 +147,7 @@ pub fn competitor_hold(graph: &AccountGraph, chain: &[ChainMember], competitor: 
     );
     let name = graph.competitor_name(competitor);
     for m in chain {
-        let t = theirs(graph, m, competitor);
+        let t = theirs(graph, m.member, competitor);
         if t > 0.0 {
             x.evidence.push(Evidence {
                 kind: "competitor_tie".into(),

@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 pub use account::account_score;
 pub use company::company_score;
-pub use competitor::{competitor_hold, competitor_score};
+pub use competitor::{competitor_hold, competitor_score, strongest_competitor};
 pub use decision_chain::decision_chain_score;
 pub use employee::{bench_score, chain_coverage, employee_capital};
 pub use key_person::{key_person_score, person_score};
