@@ -300,12 +300,18 @@ impl Engine {
         let current = self.methodology();
         let now = crate::advice::snapshot(current);
         let mut out = Vec::new();
+        let mut snapshots: HashMap<String, Option<String>> = HashMap::new();
         for (opportunity, _, stage, version) in self.store.open_opportunities().await? {
             if version == current.version {
                 continue;
             }
-            let (added, removed) = match self.store.methodology_snapshot(&version).await? {
-                Some(old) => crate::advice::step_changes(&old, &now, &stage),
+            // One read per recorded version, however many deals were set under it.
+            if !snapshots.contains_key(&version) {
+                let old = self.store.methodology_snapshot(&version).await?;
+                snapshots.insert(version.clone(), old);
+            }
+            let (added, removed) = match snapshots.get(&version).and_then(Option::as_ref) {
+                Some(old) => crate::advice::step_changes(old, &now, &stage),
                 None => (Vec::new(), Vec::new()),
             };
             out.push(MethodologyImpact {

@@ -9,13 +9,19 @@ fn shipped() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("methodology")
 }
 
-/// A copy of the shipped methodology with one file rewritten by `edit`.
-fn broken(file: &str, edit: impl Fn(String) -> String) -> (tempfile::TempDir, MethodologyError) {
+/// A copy of the shipped methodology in a temp dir.
+fn copy_shipped() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for entry in std::fs::read_dir(shipped()).unwrap() {
         let entry = entry.unwrap();
         std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
     }
+    dir
+}
+
+/// A copy of the shipped methodology with one file rewritten by `edit`.
+fn broken(file: &str, edit: impl Fn(String) -> String) -> (tempfile::TempDir, MethodologyError) {
+    let dir = copy_shipped();
     let path = dir.path().join(file);
     let text = std::fs::read_to_string(&path).unwrap();
     std::fs::write(&path, edit(text)).unwrap();
@@ -359,11 +365,7 @@ fn health_weights_must_sum_to_one() {
 
 #[test]
 fn diff_names_added_and_removed_win_steps_and_rules() {
-    let (dir, _) = (tempfile::tempdir().unwrap(), ());
-    for entry in std::fs::read_dir(shipped()).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
-    }
+    let dir = copy_shipped();
     let edit = |file: &str, f: &dyn Fn(String) -> String| {
         let path = dir.path().join(file);
         std::fs::write(&path, f(std::fs::read_to_string(&path).unwrap())).unwrap();

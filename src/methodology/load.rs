@@ -143,46 +143,17 @@ impl Methodology {
         let mut problems = Problems::default();
         let display = |name: &str| source.join(name).display().to_string();
 
-        let manifest: Option<RawManifest> = parse(
-            &display("methodology.toml"),
-            &read,
-            "methodology.toml",
-            &mut problems,
-        );
-        let scales: Option<RawScales> =
-            parse(&display("scales.toml"), &read, "scales.toml", &mut problems);
-        let vocab: Option<RawVocabularies> = parse(
-            &display("vocabularies.toml"),
-            &read,
-            "vocabularies.toml",
-            &mut problems,
-        );
-        let stages: Option<RawStages> =
-            parse(&display("stages.toml"), &read, "stages.toml", &mut problems);
-        let qualification: Option<RawQualification> = parse(
-            &display("qualification.toml"),
-            &read,
-            "qualification.toml",
-            &mut problems,
-        );
-        let plan: Option<RawPlan> = parse(
-            &display("account_plan.toml"),
-            &read,
-            "account_plan.toml",
-            &mut problems,
-        );
-        let coaching: Option<RawCoaching> = parse(
-            &display("coaching.toml"),
-            &read,
-            "coaching.toml",
-            &mut problems,
-        );
-        let scoring: Option<Scoring> = parse(
-            &display("scoring.toml"),
-            &read,
-            "scoring.toml",
-            &mut problems,
-        );
+        let manifest: Option<RawManifest> =
+            parse(&source, &read, "methodology.toml", &mut problems);
+        let scales: Option<RawScales> = parse(&source, &read, "scales.toml", &mut problems);
+        let vocab: Option<RawVocabularies> =
+            parse(&source, &read, "vocabularies.toml", &mut problems);
+        let stages: Option<RawStages> = parse(&source, &read, "stages.toml", &mut problems);
+        let qualification: Option<RawQualification> =
+            parse(&source, &read, "qualification.toml", &mut problems);
+        let plan: Option<RawPlan> = parse(&source, &read, "account_plan.toml", &mut problems);
+        let coaching: Option<RawCoaching> = parse(&source, &read, "coaching.toml", &mut problems);
+        let scoring: Option<Scoring> = parse(&source, &read, "scoring.toml", &mut problems);
 
         let (name, version) = match manifest {
             Some(m) => {
@@ -268,12 +239,15 @@ impl Methodology {
     }
 }
 
+/// Reads and parses one file of the methodology; problems name it under `source`.
 fn parse<T: for<'de> Deserialize<'de>>(
-    file: &str,
+    source: &Path,
     read: &impl Fn(&str) -> Result<String, String>,
     name: &str,
     problems: &mut Problems,
 ) -> Option<T> {
+    let file = source.join(name).display().to_string();
+    let file = file.as_str();
     let text = match read(name) {
         Ok(t) => t,
         Err(e) => {
