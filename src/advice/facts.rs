@@ -113,6 +113,20 @@ impl Facts {
         self.words.insert(name, v.into());
     }
 
+    /// `has_ar`, `has_sr`, `has_fr` and `iron_triangle` from the roles present.
+    fn iron_triangle(&mut self, roles: &std::collections::HashSet<String>) -> (bool, bool, bool) {
+        let (ar, sr, fr) = (
+            roles.contains("ar"),
+            roles.contains("sr"),
+            roles.contains("fr"),
+        );
+        self.flag("has_ar", ar);
+        self.flag("has_sr", sr);
+        self.flag("has_fr", fr);
+        self.flag("iron_triangle", ar && sr && fr);
+        (ar, sr, fr)
+    }
+
     /// The named facts with their values, for evidence.
     pub fn evidence(&self, names: &[String]) -> Vec<(String, String)> {
         names
@@ -410,15 +424,7 @@ pub fn opportunity_facts(
             roles.insert(role_of(t.employee));
         }
     }
-    let (has_ar, has_sr, has_fr) = (
-        roles.contains("ar"),
-        roles.contains("sr"),
-        roles.contains("fr"),
-    );
-    f.flag("has_ar", has_ar);
-    f.flag("has_sr", has_sr);
-    f.flag("has_fr", has_fr);
-    f.flag("iron_triangle", has_ar && has_sr && has_fr);
+    let (has_ar, has_sr, has_fr) = f.iron_triangle(&roles);
     let missing_triangle: Vec<&str> = [("AR", has_ar), ("SR", has_sr), ("FR", has_fr)]
         .iter()
         .filter(|(_, has)| !has)
@@ -529,15 +535,7 @@ pub fn account_facts(graph: &AccountGraph, today: Date) -> Facts {
             }
         }
     }
-    let (ar, sr, fr) = (
-        roles.contains("ar"),
-        roles.contains("sr"),
-        roles.contains("fr"),
-    );
-    f.flag("has_ar", ar);
-    f.flag("has_sr", sr);
-    f.flag("has_fr", fr);
-    f.flag("iron_triangle", ar && sr && fr);
+    f.iron_triangle(&roles);
     let top_level = graph.levels.first().cloned().unwrap_or_default();
     let sponsor = graph
         .people
