@@ -43,6 +43,7 @@ struct DemoEmployee {
     team: Option<String>,
     status: Option<String>,
     departed_on: Option<Date>,
+    support_limit: Option<i64>,
 }
 
 #[derive(Deserialize)]
@@ -248,6 +249,7 @@ pub async fn load(store: &Store) -> Result<DemoSummary> {
                 team: e.team.clone(),
                 status: e.status.clone().unwrap_or_else(|| "active".into()),
                 departed_on: e.departed_on,
+                support_limit: e.support_limit,
             })
             .await?;
         employees.insert(created.email, created.employee_id);

@@ -35,6 +35,11 @@ pub enum Error {
         existing_id: String,
     },
 
+    /// Granting would book a support resource, or the person behind it, beyond
+    /// what they can give in the month. Code `OVER_CAPACITY`.
+    #[error("{0}")]
+    OverCapacity(String),
+
     /// A methodology file is malformed or inconsistent. Code `METHODOLOGY_INVALID`.
     #[error(transparent)]
     Methodology(#[from] crate::methodology::MethodologyError),
@@ -55,6 +60,7 @@ pub enum ErrorCode {
     InvalidInput,
     Conflict,
     DuplicateName,
+    OverCapacity,
     MethodologyInvalid,
     Internal,
 }
@@ -66,6 +72,7 @@ impl ErrorCode {
             ErrorCode::InvalidInput => "INVALID_INPUT",
             ErrorCode::Conflict => "CONFLICT",
             ErrorCode::DuplicateName => "DUPLICATE_NAME",
+            ErrorCode::OverCapacity => "OVER_CAPACITY",
             ErrorCode::MethodologyInvalid => "METHODOLOGY_INVALID",
             ErrorCode::Internal => "INTERNAL",
         }
@@ -85,6 +92,7 @@ impl Error {
             Error::InvalidInput { .. } => ErrorCode::InvalidInput,
             Error::Conflict(_) => ErrorCode::Conflict,
             Error::DuplicateName { .. } => ErrorCode::DuplicateName,
+            Error::OverCapacity(_) => ErrorCode::OverCapacity,
             Error::Methodology(_) => ErrorCode::MethodologyInvalid,
             Error::Storage(_) | Error::Internal(_) => ErrorCode::Internal,
         }

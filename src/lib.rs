@@ -13,10 +13,12 @@ pub mod demo;
 pub mod domain;
 pub mod engine;
 pub mod error;
+pub mod forecast;
 pub mod graph;
 pub mod methodology;
 pub mod startup;
 pub mod store;
+pub mod support;
 pub mod telemetry;
 
 pub use error::{Error, ErrorCode, Result};

@@ -13,6 +13,7 @@ pub mod steps;
 use time::Date;
 
 use crate::{
+    forecast::{win_probability, StageNorms, WinProbability},
     graph::{data::OpportunityNode, AccountGraph},
     methodology::Methodology,
 };
@@ -31,16 +32,27 @@ pub struct Assessment<'m> {
     pub steps: Vec<StepReport<'m>>,
     pub questions: Vec<QuestionStatus<'m>>,
     pub health: Health,
+    /// The forecast win probability with its terms.
+    pub probability: WinProbability,
 }
 
-/// Evaluates one opportunity against the methodology on `today`.
+/// Evaluates one opportunity against the methodology on `today`; `norms` say how
+/// long deals usually stay in each stage.
 pub fn assess<'m>(
     graph: &AccountGraph,
     m: &'m Methodology,
     o: &OpportunityNode,
     today: Date,
+    norms: &StageNorms,
 ) -> Assessment<'m> {
     let mut facts = opportunity_facts(graph, m, o, today);
+    let (usual, _) = norms.usual(m, &o.stage);
+    let days_in_stage = match facts.values.get("days_in_stage") {
+        Some(FactValue::Count(d)) => *d as f64,
+        _ => 0.0,
+    };
+    facts.set("usual_days_in_stage", FactValue::Count(usual.round() as i64));
+    facts.set("stall_ratio", FactValue::Number(days_in_stage / usual.max(1.0)));
     let steps = win_steps(graph, m, o, &facts);
     let missing = steps
         .iter()
@@ -48,12 +60,15 @@ pub fn assess<'m>(
         .count();
     facts.set("win_steps_missing", FactValue::Count(missing as i64));
     let questions = qualification(graph, m, o, &facts);
+    let probability = win_probability(m, &o.stage, &facts, &questions);
+    facts.set("win_probability", FactValue::Number(probability.probability));
     let health = health(m, &facts, &steps, &questions);
     Assessment {
         facts,
         steps,
         questions,
         health,
+        probability,
     }
 }
 

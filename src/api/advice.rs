@@ -294,7 +294,7 @@ async fn assessed<T>(
         &cached.graph,
         m,
         o,
-        advice::assess(&cached.graph, m, o, today()),
+        advice::assess(&cached.graph, m, o, today(), &cached.norms),
     )
 }
 
@@ -523,7 +523,7 @@ pub(crate) async fn account_plan(ctx: &Context<'_>, account: Uuid) -> Result<Acc
                 amount: o.amount,
             }),
         }
-        health.push(advice::assess(g, m, o, day).health.score);
+        health.push(advice::assess(g, m, o, day, &cached.norms).health.score);
     }
     let scorecard = Scorecard {
         account_score: f.number_of("account"),

@@ -1,7 +1,7 @@
 //! Input types: wire shapes only. Each converts into a domain input, where every
 //! value is judged; ids are parsed here because their format is a wire concern.
 
-use async_graphql::{InputObject, ID};
+use async_graphql::{InputObject, MaybeUndefined, ID};
 use time::{Date, OffsetDateTime};
 
 use super::{
@@ -167,6 +167,9 @@ pub struct CreateEmployeeInput {
     pub status: EmployeeStatusG,
     /// Required sense: a departed employee has a departure date (today if left out).
     pub departed_on: Option<Date>,
+    /// Support engagements per month this person can take on across every support
+    /// resource they stand behind (0..1000); no limit if left out.
+    pub support_limit: Option<i64>,
 }
 
 impl From<CreateEmployeeInput> for EmployeeInput {
@@ -178,6 +181,7 @@ impl From<CreateEmployeeInput> for EmployeeInput {
             team: i.team,
             status: EmployeeStatus::from(i.status).as_str().to_owned(),
             departed_on: i.departed_on,
+            support_limit: i.support_limit,
         }
     }
 }
@@ -191,6 +195,8 @@ pub struct UpdateEmployeeInput {
     pub team: Option<String>,
     pub status: Option<EmployeeStatusG>,
     pub departed_on: Option<Date>,
+    /// Null clears the limit; left out keeps it.
+    pub support_limit: MaybeUndefined<i64>,
 }
 
 impl From<UpdateEmployeeInput> for EmployeePatch {
@@ -204,6 +210,11 @@ impl From<UpdateEmployeeInput> for EmployeePatch {
                 .status
                 .map(|s| EmployeeStatus::from(s).as_str().to_owned()),
             departed_on: i.departed_on,
+            support_limit: match i.support_limit {
+                MaybeUndefined::Undefined => None,
+                MaybeUndefined::Null => Some(None),
+                MaybeUndefined::Value(v) => Some(Some(v)),
+            },
         }
     }
 }

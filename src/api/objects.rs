@@ -321,6 +321,11 @@ impl Employee {
     async fn departed_on(&self) -> Option<Date> {
         self.departed_on
     }
+    /// Support engagements per month this person can take on across the support
+    /// resources they stand behind; null when only the resources' capacities bound them.
+    async fn support_limit(&self) -> Option<i32> {
+        self.support_limit
+    }
     async fn relationships(&self, ctx: &Context<'_>) -> Result<Vec<Relationship>> {
         store(ctx)
             .relationships_of_employee(self.employee_id)

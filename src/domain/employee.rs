@@ -14,6 +14,9 @@ pub struct Employee {
     pub team: Option<String>,
     pub status: String,
     pub departed_on: Option<Date>,
+    /// Support engagements per month this person can take on across every support
+    /// resource they stand behind; `None` sets no limit beyond the resources' own.
+    pub support_limit: Option<i32>,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
 }
@@ -38,6 +41,9 @@ impl Employee {
             team: p.team.or_else(|| self.team.clone()),
             status,
             departed_on,
+            support_limit: p
+                .support_limit
+                .unwrap_or(self.support_limit.map(i64::from)),
         }
     }
 }
@@ -51,6 +57,7 @@ pub struct EmployeeInput {
     /// `active` or `departed`.
     pub status: String,
     pub departed_on: Option<Date>,
+    pub support_limit: Option<i64>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -61,6 +68,8 @@ pub struct EmployeePatch {
     pub team: Option<String>,
     pub status: Option<String>,
     pub departed_on: Option<Date>,
+    /// `Some(None)` clears the limit.
+    pub support_limit: Option<Option<i64>>,
 }
 
 #[derive(Debug, Clone)]
@@ -71,6 +80,7 @@ pub struct ValidEmployee {
     pub team: Option<String>,
     pub status: EmployeeStatus,
     pub departed_on: Option<Date>,
+    pub support_limit: Option<i32>,
 }
 
 impl EmployeeInput {
@@ -86,6 +96,15 @@ impl EmployeeInput {
             (EmployeeStatus::Active, None) => None,
             (EmployeeStatus::Departed, d) => Some(d.unwrap_or_else(super::today)),
         };
+        let support_limit = match self.support_limit {
+            Some(l) if !(0..=1_000).contains(&l) => {
+                return Err(Error::invalid(
+                    "supportLimit",
+                    format!("must be between 0 and 1000 engagements per month, got {l}"),
+                ))
+            }
+            l => l.map(|l| l as i32),
+        };
         Ok(ValidEmployee {
             name: Name::parse("name", &self.name)?,
             email: Email::parse("email", &self.email)?,
@@ -93,6 +112,7 @@ impl EmployeeInput {
             team: optional_text("team", self.team.as_deref(), MAX_SHORT_TEXT)?,
             status,
             departed_on,
+            support_limit,
         })
     }
 }

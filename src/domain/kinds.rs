@@ -73,3 +73,14 @@ fixed_enum!(
         Interaction = "interaction",
     }
 );
+fixed_enum!(
+    /// Where a support request stands: asked for, then granted (a resource and a
+    /// month booked), declined or cancelled; granted support is done once given.
+    SupportStatus {
+        Requested = "requested",
+        Granted = "granted",
+        Declined = "declined",
+        Done = "done",
+        Cancelled = "cancelled",
+    }
+);

@@ -13,6 +13,7 @@ mod interaction;
 mod kinds;
 mod name;
 mod opportunity;
+mod period;
 mod person;
 mod relationship;
 mod scalar;
@@ -23,7 +24,10 @@ pub use competitor::{Competitor, CompetitorInput, CompetitorPatch, ValidCompetit
 pub use decision_chain::{DecisionChainMember, MemberInput, ValidMember};
 pub use employee::{Employee, EmployeeInput, EmployeePatch, ValidEmployee};
 pub use interaction::{Interaction, InteractionInput, InteractionPatch, ValidInteraction};
-pub use kinds::{AssessmentSource, EmployeeStatus, LineKind, Outcome, RelationshipKind, TieKind};
+pub use kinds::{
+    AssessmentSource, EmployeeStatus, LineKind, Outcome, RelationshipKind, SupportStatus, TieKind,
+};
+pub use period::{Period, YearMonth};
 pub use name::{normalise_organisation, tidy, Name, OrganisationName};
 pub use opportunity::{
     Opportunity, OpportunityInput, OpportunityPatch, StageChange, TeamMember, TeamMemberInput,
@@ -36,7 +40,8 @@ pub use person::{
 pub use relationship::{Assessment, AssessmentInput, Endpoints, Relationship, ValidAssessment};
 pub use scalar::{currency, optional_text, Amount, Attitude, Email, Influence, Phone, Strength};
 pub use support::{
-    SupportResource, SupportResourceInput, SupportResourcePatch, ValidSupportResource,
+    SupportDecision, SupportDecisionInput, SupportRequest, SupportRequestInput, SupportResource,
+    SupportResourceInput, SupportResourcePatch, ValidSupportRequest, ValidSupportResource,
 };
 
 /// Longest note or description we keep.

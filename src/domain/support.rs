@@ -1,7 +1,7 @@
-use time::OffsetDateTime;
+use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-use super::{optional_text, Name, MAX_SHORT_TEXT};
+use super::{optional_text, Name, SupportStatus, YearMonth, MAX_NOTE_CHARS, MAX_SHORT_TEXT};
 use crate::{methodology::Methodology, Error, Result};
 
 /// Something scarce to allocate across opportunities: an executive's time, an
@@ -80,6 +80,167 @@ impl SupportResource {
             capacity: p.capacity.unwrap_or(i64::from(self.capacity)),
             unit: p.unit.or_else(|| self.unit.clone()),
             employee_id: p.employee_id.or(self.employee_id),
+        }
+    }
+}
+
+/// A request for support on one opportunity, and what was decided.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SupportRequest {
+    pub support_request_id: Uuid,
+    pub opportunity_id: Uuid,
+    pub account_id: Uuid,
+    pub kind: String,
+    /// A particular resource asked for; any resource of the kind when `None`.
+    pub resource_id: Option<Uuid>,
+    pub units: i32,
+    /// The last day the support is still useful.
+    pub needed_by: Date,
+    /// The requester's own estimate of the lift; the methodology's when `None`.
+    pub lift: Option<f64>,
+    pub requested_by: Option<Uuid>,
+    pub note: Option<String>,
+    pub status: String,
+    pub granted_resource_id: Option<Uuid>,
+    /// `YYYY-MM`: the month the granted units are booked in.
+    pub granted_month: Option<String>,
+    pub decided_by: Option<Uuid>,
+    pub decided_on: Option<Date>,
+    pub decision_note: Option<String>,
+    pub methodology_version: String,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+impl SupportRequest {
+    pub fn status(&self) -> SupportStatus {
+        SupportStatus::parse("status", &self.status).unwrap_or(SupportStatus::Requested)
+    }
+
+    /// The month its units are booked in, when granted or done.
+    pub fn booked_month(&self) -> Option<YearMonth> {
+        match self.status() {
+            SupportStatus::Granted | SupportStatus::Done => self
+                .granted_month
+                .as_deref()
+                .and_then(|m| YearMonth::parse("grantedMonth", m).ok()),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SupportRequestInput {
+    pub opportunity_id: Uuid,
+    pub kind: String,
+    pub resource_id: Option<Uuid>,
+    pub units: i64,
+    pub needed_by: Option<Date>,
+    pub lift: Option<f64>,
+    pub requested_by: Option<Uuid>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ValidSupportRequest {
+    pub opportunity_id: Uuid,
+    pub kind: String,
+    pub resource_id: Option<Uuid>,
+    pub units: i32,
+    pub needed_by: Date,
+    pub lift: Option<f64>,
+    pub requested_by: Option<Uuid>,
+    pub note: Option<String>,
+}
+
+impl SupportRequestInput {
+    pub fn validate(&self, m: &Methodology, today: Date) -> Result<ValidSupportRequest> {
+        if !(1..=10_000).contains(&self.units) {
+            return Err(Error::invalid(
+                "units",
+                format!("must be between 1 and 10000, got {}", self.units),
+            ));
+        }
+        if let Some(l) = self.lift {
+            if !(0.0..=1.0).contains(&l) || l.is_nan() {
+                return Err(Error::invalid(
+                    "lift",
+                    format!("is a rise in the chance of winning, between 0 and 1; got {l}"),
+                ));
+            }
+        }
+        let needed_by = self.needed_by.unwrap_or_else(|| {
+            // Without a deadline the request is for the rest of this month.
+            let next = YearMonth::of(today).next().first_day();
+            next.previous_day().unwrap_or(today)
+        });
+        Ok(ValidSupportRequest {
+            opportunity_id: self.opportunity_id,
+            kind: m
+                .vocabularies
+                .support_resource_kinds
+                .check("kind", &self.kind)?,
+            resource_id: self.resource_id,
+            units: self.units as i32,
+            needed_by,
+            lift: self.lift,
+            requested_by: self.requested_by,
+            note: optional_text("note", self.note.as_deref(), MAX_NOTE_CHARS)?,
+        })
+    }
+}
+
+/// What a decider says about a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SupportDecision {
+    /// Book a resource for a month.
+    Grant,
+    Decline,
+    /// The granted support was given.
+    Done,
+    /// The requester withdrew it.
+    Cancel,
+}
+
+#[derive(Debug, Clone)]
+pub struct SupportDecisionInput {
+    pub decision: SupportDecision,
+    /// For a grant: the resource; the requested one when `None`.
+    pub resource_id: Option<Uuid>,
+    /// For a grant: the month booked; the deadline's month when `None`.
+    pub month: Option<String>,
+    pub decided_by: Option<Uuid>,
+    pub note: Option<String>,
+}
+
+impl SupportDecision {
+    /// The status a decision leads to, if allowed from `from`.
+    pub fn next(self, from: SupportStatus) -> Result<SupportStatus> {
+        use SupportStatus as S;
+        let to = match self {
+            SupportDecision::Grant => S::Granted,
+            SupportDecision::Decline => S::Declined,
+            SupportDecision::Done => S::Done,
+            SupportDecision::Cancel => S::Cancelled,
+        };
+        let allowed = matches!(
+            (from, to),
+            (S::Requested, S::Granted | S::Declined | S::Cancelled)
+                | (S::Granted, S::Done | S::Cancelled | S::Declined)
+                // A declined request may be reconsidered when capacity frees up.
+                | (S::Declined, S::Granted)
+        );
+        if allowed {
+            Ok(to)
+        } else {
+            Err(Error::invalid(
+                "decision",
+                format!(
+                    "a {} request cannot be {}",
+                    from.as_str(),
+                    to.as_str()
+                ),
+            ))
         }
     }
 }

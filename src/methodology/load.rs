@@ -11,6 +11,8 @@ use super::{
         RawPlan, RawQualification, Rule,
     },
     error::{MethodologyError, Problems},
+    forecast::{compile_forecast, ForecastRules, RawForecast},
+    support::{compile_support, RawSupport, SupportRules},
     process::{self, StageProcess},
     scales::{RawScales, Scales},
     scoring::Scoring,
@@ -49,6 +51,14 @@ const EMBEDDED: &[(&str, &str)] = &[
         "scoring.toml",
         include_str!("../../methodology/scoring.toml"),
     ),
+    (
+        "support.toml",
+        include_str!("../../methodology/support.toml"),
+    ),
+    (
+        "forecast.toml",
+        include_str!("../../methodology/forecast.toml"),
+    ),
 ];
 
 /// A loaded, validated methodology.
@@ -71,6 +81,10 @@ pub struct Methodology {
     pub plan: Vec<PlanElement>,
     /// Coaching rules.
     pub rules: Vec<Rule>,
+    /// Support needs and how the allocator values deals.
+    pub support: SupportRules,
+    /// Win probability, forecast categories and history settings.
+    pub forecast: ForecastRules,
 }
 
 #[derive(Debug, Deserialize)]
@@ -154,6 +168,8 @@ impl Methodology {
         let plan: Option<RawPlan> = parse(&source, &read, "account_plan.toml", &mut problems);
         let coaching: Option<RawCoaching> = parse(&source, &read, "coaching.toml", &mut problems);
         let scoring: Option<Scoring> = parse(&source, &read, "scoring.toml", &mut problems);
+        let support: Option<RawSupport> = parse(&source, &read, "support.toml", &mut problems);
+        let forecast: Option<RawForecast> = parse(&source, &read, "forecast.toml", &mut problems);
 
         let (name, version) = match manifest {
             Some(m) => {
@@ -203,6 +219,13 @@ impl Methodology {
             _ => None,
         };
 
+        let support = match (support, &vocabularies) {
+            (Some(s), Some(v)) => Some(compile_support(s, v, &display("support.toml"), &mut problems)),
+            _ => None,
+        };
+        let forecast =
+            forecast.map(|f| compile_forecast(f, &display("forecast.toml"), &mut problems));
+
         match (
             scales,
             vocabularies,
@@ -210,7 +233,7 @@ impl Methodology {
             process,
             questions,
             plan,
-            rules,
+            (rules, support, forecast),
         ) {
             (
                 Some(scales),
@@ -219,7 +242,7 @@ impl Methodology {
                 Some(process),
                 Some(questions),
                 Some(plan),
-                Some(rules),
+                (Some(rules), Some(support), Some(forecast)),
             ) if problems.list.is_empty() => Ok(Methodology {
                 name,
                 version,
@@ -231,6 +254,8 @@ impl Methodology {
                 questions,
                 plan,
                 rules,
+                support,
+                forecast,
             }),
             _ => Err(MethodologyError {
                 problems: problems.list,

@@ -7,7 +7,9 @@
 //! roles, interaction and support kinds, currencies) and `stages.toml` (the stages in
 //! order, with their win steps and exit criteria), `scoring.toml` (parameters of the
 //! six quantifications and of health), `qualification.toml` (the four questions),
-//! `account_plan.toml` (the ESP+ plan) and `coaching.toml` (coaching rules).
+//! `account_plan.toml` (the ESP+ plan), `coaching.toml` (coaching rules),
+//! `support.toml` (support needs and how the allocator values deals) and
+//! `forecast.toml` (win probability, forecast categories, history settings).
 //! Conditions are expressions over named facts ([`facts`]). Loading validates everything and reports every problem with its file and
 //! item, so a bad edit is caught at start-up rather than at the first request.
 //!
@@ -19,18 +21,22 @@ mod condition;
 mod diff;
 mod error;
 pub mod facts;
+mod forecast;
 mod load;
 mod process;
 mod scales;
 mod scoring;
+mod support;
 mod vocabulary;
 
 pub use advice::{placeholders, PlanElement, PlanItem, Question, Rule, PATH_TARGETS};
 pub use condition::Condition;
 pub use diff::diff;
 pub use error::{MethodologyError, Problem};
+pub use forecast::{Category, ForecastRules, PatternSettings, ProbabilityModel, RelationshipPicture};
 pub use load::{Methodology, DEFAULT_DIR};
 pub use process::{ExitCriterion, StageProcess, StepKind, WinStep};
 pub use scales::{DecayScale, IntroductionScale, LabelledValue, Scales};
 pub use scoring::{AccountWeights, CompanyRole, DerivedInfluence, HealthWeights, Scoring};
+pub use support::{label, AllocationSettings, SupportNeed, SupportRules};
 pub use vocabulary::{Stage, Term, Vocabularies, Vocabulary};

@@ -61,8 +61,9 @@ impl Store {
                 )));
             }
             sqlx::query(
-                "insert into employee (employee_id, name, email, role, team, status, departed_on, created_at, updated_at)
-                 values ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+                "insert into employee (employee_id, name, email, role, team, status, departed_on, support_limit,
+                                       created_at, updated_at)
+                 values ($1, $2, $3, $4, $5, $6, $7, $9, $8, $8)",
             )
             .bind(id)
             .bind(e.name.as_ref())
@@ -72,6 +73,7 @@ impl Store {
             .bind(e.status.as_str())
             .bind(e.departed_on)
             .bind(at)
+            .bind(e.support_limit)
             .execute(&mut *tx)
             .await?;
         });
@@ -104,7 +106,7 @@ impl Store {
             }
             sqlx::query(
                 "update employee set name = $2, email = $3, role = $4, team = $5, status = $6,
-                        departed_on = $7, updated_at = $8
+                        departed_on = $7, updated_at = $8, support_limit = $9
                  where employee_id = $1",
             )
             .bind(id)
@@ -115,6 +117,7 @@ impl Store {
             .bind(e.status.as_str())
             .bind(e.departed_on)
             .bind(now())
+            .bind(e.support_limit)
             .execute(&mut *tx)
             .await?;
             sqlx::query(

@@ -30,9 +30,11 @@ mod methodology;
 mod opportunities;
 mod people;
 mod relationships;
+mod history;
 mod support;
 
 pub use accounts::AccountPage;
+pub use history::{ForecastSnapshot, SnapshotLine};
 pub use methodology::{RecordedAnswer, Tick};
 
 /// The default database: a SQLite file in the working directory, created on first use.
@@ -270,6 +272,8 @@ pub const TABLES: &[&str] = &[
     "win_step_tick",
     "qualification_answer",
     "plan_item_tick",
+    "support_request",
+    "forecast_snapshot",
 ];
 
 impl Store {

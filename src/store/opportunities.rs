@@ -1,10 +1,10 @@
 use uuid::Uuid;
 
-use super::{bump_account, must_exist, new_id, now, with_pool, write_tx, Store};
+use super::{bump_account, bump_org, must_exist, new_id, now, with_pool, write_tx, Store};
 use crate::{
     domain::{
         DecisionChainMember, MemberInput, Opportunity, OpportunityInput, OpportunityPatch,
-        StageChange, TeamMember, ValidMember,
+        Outcome, StageChange, TeamMember, ValidMember,
     },
     Error, Result,
 };
@@ -168,6 +168,10 @@ impl Store {
                 replace_team!(tx, id, o.account_id, team);
             }
             bump_account!(tx, o.account_id);
+            if o.outcome != Outcome::Open {
+                // History changed: every account's stall norms may move.
+                bump_org!(tx);
+            }
         });
         self.opportunity_required(id).await
     }
@@ -243,6 +247,10 @@ impl Store {
                 replace_team!(tx, id, current.account_id, team);
             }
             bump_account!(tx, current.account_id);
+            if moved && (o.outcome != Outcome::Open || current.outcome != Outcome::Open.as_str()) {
+                // A deal closed or reopened: every account's stall norms may move.
+                bump_org!(tx);
+            }
         });
         self.opportunity_required(id).await
     }

@@ -25,6 +25,7 @@ use crate::{
         scores::{self, OpportunityScores},
         AccountGraph, Score,
     },
+    forecast::StageNorms,
     methodology::Methodology,
     store::Store,
     Error, Result,
@@ -43,15 +44,26 @@ pub struct Cached {
     /// Pipeline rows already computed for this graph version and day, per language:
     /// a coach's second look at the pipeline costs nothing.
     pub rows: Mutex<HashMap<(Uuid, Lang), PipelineRow>>,
+    /// How long deals usually stay in each stage, from history at the org version
+    /// this graph was built for.
+    pub norms: Arc<StageNorms>,
 }
 
 /// A cached graph with the versions and day it was built for.
 type CacheEntry = (GraphVersion, Date, Arc<Cached>);
 
+mod history;
+mod planning;
+
+pub use history::History;
+pub use planning::{ForecastView, PlannedRequest, SupportPlan};
+
 #[derive(Clone)]
 pub struct Engine {
     store: Store,
     cache: Arc<Mutex<HashMap<Uuid, CacheEntry>>>,
+    /// Closed deals and the stall norms they give, per org version and day.
+    history: Arc<Mutex<Option<Arc<History>>>>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -65,6 +77,7 @@ impl Engine {
         Engine {
             store,
             cache: Arc::new(Mutex::new(HashMap::new())),
+            history: Arc::new(Mutex::new(None)),
         }
     }
 
@@ -93,6 +106,7 @@ impl Engine {
             return Ok(hit);
         }
         let data = self.store.graph_data(account, day).await?;
+        let norms = Arc::clone(&self.history().await?.norms);
         let methodology = Arc::new(self.methodology().clone());
         let built = tokio::task::spawn_blocking(move || {
             let graph = AccountGraph::build(&data, &methodology, day);
@@ -100,6 +114,7 @@ impl Engine {
                 data,
                 graph,
                 rows: Mutex::new(HashMap::new()),
+                norms,
             }
         })
         .await
@@ -268,8 +283,11 @@ impl Engine {
                     }
                 }
             }
-            let items: Vec<(&AccountGraph, &crate::graph::data::OpportunityNode)> =
-                missing.iter().map(|(c, o)| (&c.graph, *o)).collect();
+            let items: Vec<(&AccountGraph, &StageNorms, &crate::graph::data::OpportunityNode)> =
+                missing
+                    .iter()
+                    .map(|(c, o)| (&c.graph, c.norms.as_ref(), *o))
+                    .collect();
             let fresh = pipeline_rows(&items, &methodology, today, lang);
             for ((c, _), row) in missing.iter().zip(fresh.iter()) {
                 if let Ok(mut known) = c.rows.lock() {
@@ -360,7 +378,7 @@ impl Engine {
             ));
         }
         let blockers = if target > from {
-            let a = crate::advice::assess(&cached.graph, m, o, cached.graph.as_of);
+            let a = crate::advice::assess(&cached.graph, m, o, cached.graph.as_of, &cached.norms);
             crate::advice::advance_blockers(m, o, &a.facts, &a.steps)
         } else {
             Vec::new()
@@ -490,7 +508,7 @@ pub struct PipelineRow {
 /// Pipeline rows for many opportunities, spread over the machine's cores: each row
 /// is independent, and a coach's pipeline is the largest computation we serve.
 pub fn pipeline_rows(
-    items: &[(&AccountGraph, &crate::graph::data::OpportunityNode)],
+    items: &[(&AccountGraph, &StageNorms, &crate::graph::data::OpportunityNode)],
     m: &Methodology,
     today: Date,
     lang: Lang,
@@ -505,7 +523,7 @@ pub fn pipeline_rows(
             .map(|part| {
                 scope.spawn(move || {
                     part.iter()
-                        .map(|(g, o)| pipeline_row(g, m, o, today, lang))
+                        .map(|(g, n, o)| pipeline_row(g, n, m, o, today, lang))
                         .collect::<Vec<_>>()
                 })
             })
@@ -520,12 +538,13 @@ pub fn pipeline_rows(
 /// A pipeline row, computed without introduction paths (they are for the deal page).
 pub fn pipeline_row(
     graph: &AccountGraph,
+    norms: &StageNorms,
     m: &Methodology,
     o: &crate::graph::data::OpportunityNode,
     today: Date,
     lang: Lang,
 ) -> PipelineRow {
-    let a = crate::advice::assess(graph, m, o, today);
+    let a = crate::advice::assess(graph, m, o, today, norms);
     let prompts = crate::advice::prompts(graph, m, o, &a.facts, &a.steps, lang, false);
     PipelineRow {
         opportunity: o.id,

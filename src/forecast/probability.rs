@@ -1,0 +1,103 @@
+//! The win probability of an open deal: its stage's probability, moved in log-odds
+//! by the relationship picture and the qualification picture (docs/forecast.md).
+
+use crate::{
+    advice::{Answer, FactValue, Facts, QuestionStatus},
+    methodology::{Category, Methodology},
+};
+
+/// A probability with every term that made it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WinProbability {
+    pub stage_probability: f64,
+    /// R, 0..1, and its parts: (score, weight, value).
+    pub relationship: f64,
+    pub relationship_parts: Vec<(&'static str, f64, f64)>,
+    /// Q, −1..1.
+    pub qualification: f64,
+    pub yes: usize,
+    pub no: usize,
+    pub questions: usize,
+    /// logit of the (clamped) stage probability.
+    pub base_logit: f64,
+    /// relationship_weight × (2R − 1).
+    pub relationship_shift: f64,
+    /// qualification_weight × Q.
+    pub qualification_shift: f64,
+    pub probability: f64,
+}
+
+fn logit(p: f64) -> f64 {
+    (p / (1.0 - p)).ln()
+}
+
+fn logistic(x: f64) -> f64 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+fn number(facts: &Facts, name: &str) -> f64 {
+    match facts.values.get(name) {
+        Some(FactValue::Number(v)) => *v,
+        Some(FactValue::Count(v)) => *v as f64,
+        _ => 0.0,
+    }
+}
+
+/// The win probability of an open deal in `stage`.
+pub fn win_probability(
+    m: &Methodology,
+    stage: &str,
+    facts: &Facts,
+    questions: &[QuestionStatus<'_>],
+) -> WinProbability {
+    let model = &m.forecast.probability;
+    let stage_probability = m
+        .vocabularies
+        .stage(stage)
+        .map(|s| s.probability)
+        .unwrap_or(model.floor);
+    let relationship_parts: Vec<(&'static str, f64, f64)> = model
+        .relationship
+        .parts()
+        .iter()
+        .map(|(name, w)| (*name, *w, number(facts, name).clamp(0.0, 1.0)))
+        .collect();
+    let relationship: f64 = relationship_parts.iter().map(|(_, w, v)| w * v).sum();
+    let answers: Vec<Answer> = questions.iter().map(QuestionStatus::answer).collect();
+    let yes = answers.iter().filter(|a| **a == Answer::Yes).count();
+    let no = answers.iter().filter(|a| **a == Answer::No).count();
+    let qualification = if answers.is_empty() {
+        0.0
+    } else {
+        (yes as f64 - no as f64) / answers.len() as f64
+    };
+    let base_logit = logit(stage_probability.clamp(model.floor, model.ceiling));
+    let relationship_shift = model.relationship_weight * (2.0 * relationship - 1.0);
+    let qualification_shift = model.qualification_weight * qualification;
+    let probability = logistic(base_logit + relationship_shift + qualification_shift)
+        .clamp(model.floor, model.ceiling);
+    WinProbability {
+        stage_probability,
+        relationship,
+        relationship_parts,
+        qualification,
+        yes,
+        no,
+        questions: answers.len(),
+        base_logit,
+        relationship_shift,
+        qualification_shift,
+        probability,
+    }
+}
+
+/// The first category whose condition holds; the last one (whose condition the
+/// loader requires to be `true`) otherwise. `None` only for an empty list, which
+/// the loader refuses.
+pub fn category<'m>(m: &'m Methodology, facts: &Facts) -> Option<&'m Category> {
+    m.forecast
+        .categories
+        .iter()
+        .find(|c| c.condition.holds(&facts.context))
+        .or_else(|| m.forecast.categories.last())
+}

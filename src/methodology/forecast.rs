@@ -1,0 +1,155 @@
+//! Forecast parameters from `forecast.toml`: how the stage probability is adjusted by
+//! the relationship and qualification picture, the categories, and what history
+//! counts as usual.
+
+use serde::Deserialize;
+
+use super::{
+    condition::Condition,
+    error::Problems,
+    facts::OPPORTUNITY_FACTS,
+};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawForecast {
+    probability: ProbabilityModel,
+    categories: Vec<RawCategory>,
+    patterns: PatternSettings,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCategory {
+    id: String,
+    label: String,
+    #[serde(default)]
+    label_zh: Option<String>,
+    condition: String,
+}
+
+/// Weights of the opportunity scores in the relationship picture R.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RelationshipPicture {
+    pub key_person: f64,
+    pub decision_chain: f64,
+    pub competitor: f64,
+    pub our_company: f64,
+}
+
+impl RelationshipPicture {
+    pub fn parts(&self) -> [(&'static str, f64); 4] {
+        [
+            ("key_person", self.key_person),
+            ("decision_chain", self.decision_chain),
+            ("competitor", self.competitor),
+            ("our_company", self.our_company),
+        ]
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProbabilityModel {
+    pub relationship_weight: f64,
+    pub qualification_weight: f64,
+    pub floor: f64,
+    pub ceiling: f64,
+    pub relationship: RelationshipPicture,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PatternSettings {
+    pub min_history: usize,
+    pub coverage_bands: Vec<f64>,
+}
+
+/// A forecast category and when it applies.
+#[derive(Debug, Clone)]
+pub struct Category {
+    pub id: String,
+    pub label: String,
+    pub label_zh: Option<String>,
+    pub condition: Condition,
+}
+
+#[derive(Debug, Clone)]
+pub struct ForecastRules {
+    pub probability: ProbabilityModel,
+    pub categories: Vec<Category>,
+    pub patterns: PatternSettings,
+}
+
+pub(crate) fn compile_forecast(raw: RawForecast, file: &str, problems: &mut Problems) -> ForecastRules {
+    let p = &raw.probability;
+    for (name, value) in [
+        ("probability.relationship_weight", p.relationship_weight),
+        ("probability.qualification_weight", p.qualification_weight),
+    ] {
+        if !(0.0..=10.0).contains(&value) {
+            problems.push(file, name, format!("must be within 0..10, got {value}"));
+        }
+    }
+    if !(p.floor > 0.0 && p.floor < p.ceiling && p.ceiling < 1.0) {
+        problems.push(
+            file,
+            "probability.floor",
+            "floor and ceiling must satisfy 0 < floor < ceiling < 1",
+        );
+    }
+    let parts = p.relationship.parts();
+    let sum: f64 = parts.iter().map(|(_, w)| w).sum();
+    if parts.iter().any(|(_, w)| !(0.0..=1.0).contains(w)) || (sum - 1.0).abs() > 1e-6 {
+        problems.push(
+            file,
+            "probability.relationship",
+            format!("weights must each be within 0..1 and sum to 1, they sum to {sum}"),
+        );
+    }
+    let mut categories: Vec<Category> = Vec::new();
+    let count = raw.categories.len();
+    if count == 0 {
+        problems.push(file, "categories", "must list at least one category");
+    }
+    for (i, c) in raw.categories.into_iter().enumerate() {
+        let item = format!("categories[{i}]");
+        if c.id.trim().is_empty() || categories.iter().any(|x| x.id == c.id) {
+            problems.push(file, format!("{item}.id"), format!("'{}' is empty or used twice", c.id));
+        }
+        if i + 1 == count && c.condition.trim() != "true" {
+            problems.push(
+                file,
+                format!("{item}.condition"),
+                "the last category must have condition = \"true\" so every deal has one",
+            );
+        }
+        if let Some(condition) =
+            Condition::compile(&c.condition, OPPORTUNITY_FACTS, file, &format!("{item}.condition"), problems)
+        {
+            categories.push(Category {
+                id: c.id,
+                label: c.label,
+                label_zh: c.label_zh,
+                condition,
+            });
+        }
+    }
+    let bands = &raw.patterns.coverage_bands;
+    if bands.iter().any(|b| !(0.0..=1.0).contains(b)) || bands.windows(2).any(|w| w[0] >= w[1]) {
+        problems.push(
+            file,
+            "patterns.coverage_bands",
+            "must be within 0..1 and strictly rising",
+        );
+    }
+    if raw.patterns.min_history == 0 {
+        problems.push(file, "patterns.min_history", "must be at least 1");
+    }
+    ForecastRules {
+        probability: raw.probability,
+        categories,
+        patterns: raw.patterns,
+    }
+}

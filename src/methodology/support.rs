@@ -1,0 +1,231 @@
+//! What support each stage and deal profile calls for and how the allocator values
+//! a deal, from `support.toml`.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use super::{
+    condition::Condition,
+    error::Problems,
+    facts::OPPORTUNITY_FACTS,
+    vocabulary::Vocabularies,
+};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawSupport {
+    reference_currency: String,
+    currency_rates: BTreeMap<String, f64>,
+    strategic_weight: BTreeMap<String, f64>,
+    default_lift: BTreeMap<String, f64>,
+    allocation: AllocationSettings,
+    #[serde(default)]
+    needs: Vec<RawNeed>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNeed {
+    id: String,
+    kind: String,
+    label: String,
+    #[serde(default)]
+    label_zh: Option<String>,
+    stages: Vec<String>,
+    #[serde(default = "always")]
+    condition: String,
+    units: i32,
+    lift: f64,
+}
+
+fn always() -> String {
+    "true".to_owned()
+}
+
+/// How hard the allocator tries.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AllocationSettings {
+    pub exact_variable_limit: usize,
+    pub time_limit_seconds: f64,
+}
+
+/// Support a stage and deal profile calls for.
+#[derive(Debug, Clone)]
+pub struct SupportNeed {
+    pub id: String,
+    pub kind: String,
+    pub label: String,
+    pub label_zh: Option<String>,
+    pub stages: Vec<String>,
+    pub condition: Condition,
+    pub units: i32,
+    pub lift: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct SupportRules {
+    pub reference_currency: String,
+    pub currency_rates: BTreeMap<String, f64>,
+    pub strategic_weight: BTreeMap<String, f64>,
+    pub default_lift: BTreeMap<String, f64>,
+    pub allocation: AllocationSettings,
+    pub needs: Vec<SupportNeed>,
+}
+
+impl SupportRules {
+    /// Units of the reference currency per unit of `currency` (1 if unknown, which
+    /// the loader rules out for the methodology's own currencies).
+    pub fn rate(&self, currency: &str) -> f64 {
+        self.currency_rates.get(currency).copied().unwrap_or(1.0)
+    }
+
+    /// The weight of a deal at an account of this tier (1 if not listed).
+    pub fn weight(&self, tier: &str) -> f64 {
+        self.strategic_weight.get(tier).copied().unwrap_or(1.0)
+    }
+
+    /// The lift of a kind of support when no need names one (0 if not listed).
+    pub fn lift(&self, kind: &str) -> f64 {
+        self.default_lift.get(kind).copied().unwrap_or(0.0)
+    }
+}
+
+fn check_keys(
+    map: &BTreeMap<String, f64>,
+    vocabulary: &super::vocabulary::Vocabulary,
+    table: &str,
+    range: std::ops::RangeInclusive<f64>,
+    file: &str,
+    problems: &mut Problems,
+) {
+    for (key, value) in map {
+        if !vocabulary.contains(key) {
+            problems.push(
+                file,
+                format!("{table}.{key}"),
+                format!("'{key}' is not in vocabularies.toml's {}", vocabulary.name),
+            );
+        }
+        if !range.contains(value) {
+            problems.push(
+                file,
+                format!("{table}.{key}"),
+                format!(
+                    "must be within {}..{}, got {value}",
+                    range.start(),
+                    range.end()
+                ),
+            );
+        }
+    }
+}
+
+pub(crate) fn compile_support(
+    raw: RawSupport,
+    v: &Vocabularies,
+    file: &str,
+    problems: &mut Problems,
+) -> SupportRules {
+    if !v.currencies.contains(&raw.reference_currency) {
+        problems.push(
+            file,
+            "reference_currency",
+            format!("'{}' is not a currency in vocabularies.toml", raw.reference_currency),
+        );
+    }
+    check_keys(&raw.currency_rates, &v.currencies, "currency_rates", 1e-9..=1e9, file, problems);
+    for c in v.currencies.ids() {
+        if !raw.currency_rates.contains_key(c) {
+            problems.push(
+                file,
+                "currency_rates",
+                format!("has no rate for '{c}'; every currency deals may be in needs one"),
+            );
+        }
+    }
+    check_keys(&raw.strategic_weight, &v.tiers, "strategic_weight", 0.0..=100.0, file, problems);
+    check_keys(
+        &raw.default_lift,
+        &v.support_resource_kinds,
+        "default_lift",
+        0.0..=1.0,
+        file,
+        problems,
+    );
+    if raw.allocation.exact_variable_limit > 1_000_000 {
+        problems.push(file, "allocation.exact_variable_limit", "must be at most 1000000");
+    }
+    if !(raw.allocation.time_limit_seconds > 0.0 && raw.allocation.time_limit_seconds <= 600.0) {
+        problems.push(
+            file,
+            "allocation.time_limit_seconds",
+            "must be more than 0 and at most 600",
+        );
+    }
+    let mut needs: Vec<SupportNeed> = Vec::new();
+    for (i, n) in raw.needs.into_iter().enumerate() {
+        let item = format!("needs[{i}]");
+        if n.id.trim().is_empty() || needs.iter().any(|x| x.id == n.id) {
+            problems.push(file, format!("{item}.id"), format!("'{}' is empty or used twice", n.id));
+        }
+        if !v.support_resource_kinds.contains(&n.kind) {
+            problems.push(
+                file,
+                format!("{item}.kind"),
+                format!("'{}' is not a support resource kind in vocabularies.toml", n.kind),
+            );
+        }
+        if n.stages.is_empty() {
+            problems.push(file, format!("{item}.stages"), "must name at least one stage");
+        }
+        for s in &n.stages {
+            if v.stage(s).is_none() {
+                problems.push(file, format!("{item}.stages"), format!("'{s}' is not a stage in stages.toml"));
+            }
+        }
+        if !(1..=10_000).contains(&n.units) {
+            problems.push(file, format!("{item}.units"), "must be within 1..10000");
+        }
+        if !(0.0..=1.0).contains(&n.lift) {
+            problems.push(file, format!("{item}.lift"), format!("must be within 0..1, got {}", n.lift));
+        }
+        let Some(condition) = Condition::compile(
+            &n.condition,
+            OPPORTUNITY_FACTS,
+            file,
+            &format!("{item}.condition"),
+            problems,
+        ) else {
+            continue;
+        };
+        needs.push(SupportNeed {
+            id: n.id,
+            kind: n.kind,
+            label: n.label,
+            label_zh: n.label_zh,
+            stages: n.stages,
+            condition,
+            units: n.units,
+            lift: n.lift,
+        });
+    }
+    SupportRules {
+        reference_currency: raw.reference_currency,
+        currency_rates: raw.currency_rates,
+        strategic_weight: raw.strategic_weight,
+        default_lift: raw.default_lift,
+        allocation: raw.allocation,
+        needs,
+    }
+}
+
+/// Label of a term in a language, for need and category labels.
+pub fn label<'a>(label: &'a str, label_zh: Option<&'a str>, zh: bool) -> &'a str {
+    if zh {
+        label_zh.unwrap_or(label)
+    } else {
+        label
+    }
+}

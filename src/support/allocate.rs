@@ -1,0 +1,638 @@
+//! Support allocation as a mixed-integer programme: which open request gets which
+//! resource in which month so that the expected value of the support given is the
+//! largest the capacities allow.
+//!
+//! Variables `x[q, r, m]` are 1 when request `q` is served by resource `r` in month
+//! `m`. Each request is served at most once and only by a resource of its kind (the
+//! one it named, if any), in a month that starts on or before its deadline.
+//! Capacity: the units served by `r` in `m` stay within what is free after earlier
+//! grants. Per-person limits: the engagements of everyone's resources in `m` stay
+//! within their `support_limit`. Objective: the sum of the served requests' values.
+//!
+//! Requests that cannot compete for the same capacity are independent, so the
+//! problem splits into parts (connected by shared resources or people). A part small
+//! enough is solved exactly by branch and bound; a larger one by its linear
+//! relaxation, whose optimum bounds what any plan could reach, rounded down and then
+//! filled greedily by value; the gap to that bound is reported.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use good_lp::{
+    microlp, variable, Expression, ProblemVariables, ResolutionError, Solution, SolutionStatus,
+    SolverModel, Variable, WithTimeLimit,
+};
+use time::Date;
+use uuid::Uuid;
+
+use crate::domain::YearMonth;
+
+/// Something scarce to give: an expert's days, an executive's visits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resource {
+    pub id: Uuid,
+    pub name: String,
+    pub kind: String,
+    /// Units per month.
+    pub capacity: i32,
+    /// The employee behind it, whose `limit` may bind across resources.
+    pub person: Option<Uuid>,
+}
+
+/// An employee standing behind one or more resources, with their own monthly limit
+/// of engagements.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Person {
+    pub id: Uuid,
+    pub name: String,
+    pub limit: i32,
+}
+
+/// An open request and what serving it is worth.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Request {
+    pub id: Uuid,
+    pub kind: String,
+    /// A particular resource asked for.
+    pub resource: Option<Uuid>,
+    pub units: i32,
+    pub needed_by: Date,
+    /// Expected value of serving it: amount × lift × strategic weight.
+    pub value: f64,
+}
+
+/// Capacity already taken by a granted (or given) request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Booking {
+    pub resource: Uuid,
+    pub month: YearMonth,
+    pub units: i32,
+}
+
+/// The allocation problem for one period.
+#[derive(Debug, Clone, Default)]
+pub struct Problem {
+    pub months: Vec<YearMonth>,
+    pub resources: Vec<Resource>,
+    pub people: Vec<Person>,
+    pub requests: Vec<Request>,
+    pub bookings: Vec<Booking>,
+}
+
+/// How hard to try.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Settings {
+    /// Parts with more assignment choices than this are solved by relaxation.
+    pub exact_variable_limit: usize,
+    pub time_limit_seconds: f64,
+}
+
+/// How a part was solved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// Branch and bound to proven optimality.
+    Exact,
+    /// Branch and bound stopped by the time limit; the best plan found is used.
+    ExactTimeLimited,
+    /// Linear relaxation, rounded and filled greedily.
+    Relaxation,
+    /// The solver failed; requests were served greedily by value.
+    Greedy,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Exact => "exact",
+            Method::ExactTimeLimited => "exact_time_limited",
+            Method::Relaxation => "relaxation",
+            Method::Greedy => "greedy",
+        }
+    }
+}
+
+/// One request served.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assignment {
+    pub request: Uuid,
+    pub resource: Uuid,
+    pub month: YearMonth,
+    pub value: f64,
+}
+
+/// Why a request was left out.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LeftOut {
+    /// No resource of its kind exists (or the one it named is of another kind).
+    NoResource,
+    /// Its deadline falls before the period starts.
+    DeadlinePassed,
+    /// It needs more units than any eligible resource has in any month.
+    TooLarge { largest_free: i32 },
+    /// Everyone who could give it is at their engagement limit.
+    PeopleFullyBooked,
+    /// Capacity went to requests worth more. `extra_units` more of `resource` in
+    /// `month` would have let it in beside them.
+    Outbid {
+        resource: Uuid,
+        month: YearMonth,
+        extra_units: i32,
+        taken_by: Vec<Uuid>,
+    },
+}
+
+/// A solved part of the problem.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Part {
+    pub requests: usize,
+    pub variables: usize,
+    pub method: Method,
+    pub value: f64,
+    /// No plan for this part can be worth more than this.
+    pub bound: f64,
+}
+
+/// The proposed allocation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    pub assignments: Vec<Assignment>,
+    pub left_out: Vec<(Uuid, LeftOut)>,
+    pub value: f64,
+    pub bound: f64,
+    pub parts: Vec<Part>,
+    /// Things the decider should know: resources booked beyond capacity already.
+    pub warnings: Vec<String>,
+}
+
+impl Plan {
+    /// Relative gap between the plan and the bound, 0 when proven optimal.
+    pub fn gap(&self) -> f64 {
+        if self.bound <= 0.0 {
+            0.0
+        } else {
+            ((self.bound - self.value) / self.bound).max(0.0)
+        }
+    }
+}
+
+/// One way to serve a request.
+#[derive(Debug, Clone, Copy)]
+struct Choice {
+    request: usize,
+    resource: usize,
+    month: usize,
+}
+
+/// Free capacity left in each (resource, month) and engagements left per (person, month).
+struct Room {
+    units: Vec<Vec<i64>>,
+    engagements: HashMap<(Uuid, usize), i64>,
+}
+
+impl Room {
+    fn fits(&self, p: &Problem, c: &Choice) -> bool {
+        let r = &p.resources[c.resource];
+        self.units[c.resource][c.month] >= i64::from(p.requests[c.request].units)
+            && r.person
+                .and_then(|e| self.engagements.get(&(e, c.month)))
+                .is_none_or(|left| *left >= 1)
+    }
+
+    fn take(&mut self, p: &Problem, c: &Choice) {
+        self.units[c.resource][c.month] -= i64::from(p.requests[c.request].units);
+        if let Some(left) = p.resources[c.resource]
+            .person
+            .and_then(|e| self.engagements.get_mut(&(e, c.month)))
+        {
+            *left -= 1;
+        }
+    }
+}
+
+/// Proposes the allocation of `p`'s open requests.
+pub fn allocate(p: &Problem, settings: Settings) -> Plan {
+    let mut warnings = Vec::new();
+    let month_index: HashMap<YearMonth, usize> =
+        p.months.iter().enumerate().map(|(i, m)| (*m, i)).collect();
+    let resource_index: HashMap<Uuid, usize> =
+        p.resources.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
+
+    let mut units: Vec<Vec<i64>> = p
+        .resources
+        .iter()
+        .map(|r| vec![i64::from(r.capacity); p.months.len()])
+        .collect();
+    let mut engagements: HashMap<(Uuid, usize), i64> = HashMap::new();
+    for person in &p.people {
+        for m in 0..p.months.len() {
+            engagements.insert((person.id, m), i64::from(person.limit));
+        }
+    }
+    for b in &p.bookings {
+        let (Some(&r), Some(&m)) = (resource_index.get(&b.resource), month_index.get(&b.month))
+        else {
+            continue;
+        };
+        units[r][m] -= i64::from(b.units);
+        if let Some(left) = p.resources[r]
+            .person
+            .and_then(|e| engagements.get_mut(&(e, m)))
+        {
+            *left -= 1;
+        }
+    }
+    for (r, row) in units.iter_mut().enumerate() {
+        for (m, free) in row.iter_mut().enumerate() {
+            if *free < 0 {
+                warnings.push(format!(
+                    "{} is booked {} units beyond its capacity of {} in {}; nothing more is planned on it",
+                    p.resources[r].name, -*free, p.resources[r].capacity, p.months[m]
+                ));
+                *free = 0;
+            }
+        }
+    }
+    for person in &p.people {
+        for (m, month) in p.months.iter().enumerate() {
+            if let Some(left) = engagements.get_mut(&(person.id, m)) {
+                if *left < 0 {
+                    warnings.push(format!(
+                        "{} has {} engagements beyond their limit of {} in {month}",
+                        person.name, -*left, person.limit
+                    ));
+                    *left = 0;
+                }
+            }
+        }
+    }
+    let room = Room { units, engagements };
+
+    // Every way each request could be served with the room there is.
+    let mut left_out: Vec<(Uuid, LeftOut)> = Vec::new();
+    let mut choices: Vec<Choice> = Vec::new();
+    let first_month = p.months.first().map(|m| m.first_day());
+    for (q, req) in p.requests.iter().enumerate() {
+        let eligible: Vec<usize> = p
+            .resources
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.kind == req.kind && req.resource.is_none_or(|want| want == r.id))
+            .map(|(i, _)| i)
+            .collect();
+        if eligible.is_empty() {
+            left_out.push((req.id, LeftOut::NoResource));
+            continue;
+        }
+        if first_month.is_none_or(|f| req.needed_by < f) {
+            left_out.push((req.id, LeftOut::DeadlinePassed));
+            continue;
+        }
+        let months: Vec<usize> = (0..p.months.len())
+            .filter(|m| p.months[*m].first_day() <= req.needed_by)
+            .collect();
+        let before = choices.len();
+        for &r in &eligible {
+            for &m in &months {
+                let c = Choice {
+                    request: q,
+                    resource: r,
+                    month: m,
+                };
+                if room.fits(p, &c) {
+                    choices.push(c);
+                }
+            }
+        }
+        if choices.len() == before {
+            let largest_free = eligible
+                .iter()
+                .flat_map(|&r| months.iter().map(move |&m| (r, m)))
+                .map(|(r, m)| room.units[r][m])
+                .max()
+                .unwrap_or(0);
+            let reason = if largest_free >= i64::from(req.units) {
+                LeftOut::PeopleFullyBooked
+            } else {
+                LeftOut::TooLarge {
+                    largest_free: largest_free as i32,
+                }
+            };
+            left_out.push((req.id, reason));
+        }
+    }
+
+    // Parts: requests linked through the resources and people they could use.
+    let parts = split(p, &choices);
+    let mut assignments = Vec::new();
+    let mut reports = Vec::new();
+    let mut room = room;
+    for part in parts {
+        let part_choices: Vec<Choice> = part.iter().map(|&i| choices[i]).collect();
+        let (chosen, report) = solve_part(p, &part_choices, &room, settings);
+        for c in &chosen {
+            room.take(p, c);
+            assignments.push(Assignment {
+                request: p.requests[c.request].id,
+                resource: p.resources[c.resource].id,
+                month: p.months[c.month],
+                value: p.requests[c.request].value,
+            });
+        }
+        reports.push(report);
+    }
+
+    // Why the rest were left out: the choice that would need the least extra room.
+    let served: HashSet<Uuid> = assignments.iter().map(|a| a.request).collect();
+    let mut reasons: BTreeMap<usize, LeftOut> = BTreeMap::new();
+    for c in &choices {
+        let req = &p.requests[c.request];
+        if served.contains(&req.id) {
+            continue;
+        }
+        let extra = (i64::from(req.units) - room.units[c.resource][c.month]).max(0) as i32;
+        let resource = p.resources[c.resource].id;
+        let month = p.months[c.month];
+        let better = match reasons.get(&c.request) {
+            Some(LeftOut::Outbid { extra_units, .. }) => extra < *extra_units,
+            _ => true,
+        };
+        if better {
+            let taken_by = assignments
+                .iter()
+                .filter(|a| a.resource == resource && a.month == month)
+                .map(|a| a.request)
+                .collect();
+            reasons.insert(
+                c.request,
+                LeftOut::Outbid {
+                    resource,
+                    month,
+                    extra_units: extra,
+                    taken_by,
+                },
+            );
+        }
+    }
+    left_out.extend(
+        reasons
+            .into_iter()
+            .map(|(q, reason)| (p.requests[q].id, reason)),
+    );
+    let order: HashMap<Uuid, usize> = p
+        .requests
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id, i))
+        .collect();
+    left_out.sort_by_key(|(id, _)| order.get(id).copied().unwrap_or(usize::MAX));
+    assignments.sort_by(|a, b| {
+        b.value
+            .total_cmp(&a.value)
+            .then_with(|| order.get(&a.request).cmp(&order.get(&b.request)))
+    });
+    let value = assignments.iter().map(|a| a.value).sum();
+    let bound = reports.iter().map(|r| r.bound).sum::<f64>().max(value);
+    Plan {
+        assignments,
+        left_out,
+        value,
+        bound,
+        parts: reports,
+        warnings,
+    }
+}
+
+/// Groups choices into independent parts (union-find over requests, resources and
+/// the people behind them); returns choice indices per part, in a stable order.
+fn split(p: &Problem, choices: &[Choice]) -> Vec<Vec<usize>> {
+    let n = p.requests.len() + p.resources.len();
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn find(parent: &mut [usize], mut x: usize) -> usize {
+        while parent[x] != x {
+            parent[x] = parent[parent[x]];
+            x = parent[x];
+        }
+        x
+    }
+    let union = |parent: &mut Vec<usize>, a: usize, b: usize| {
+        let (ra, rb) = (find(parent, a), find(parent, b));
+        if ra != rb {
+            parent[ra.max(rb)] = ra.min(rb);
+        }
+    };
+    let resource_node = |r: usize| p.requests.len() + r;
+    for c in choices {
+        union(&mut parent, c.request, resource_node(c.resource));
+    }
+    // Resources behind the same person share that person's limit.
+    let mut by_person: HashMap<Uuid, usize> = HashMap::new();
+    for (r, res) in p.resources.iter().enumerate() {
+        if let Some(e) = res.person {
+            if !p.people.iter().any(|x| x.id == e) {
+                continue;
+            }
+            match by_person.get(&e) {
+                Some(&first) => union(&mut parent, resource_node(first), resource_node(r)),
+                None => {
+                    by_person.insert(e, r);
+                }
+            }
+        }
+    }
+    let mut parts: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (i, c) in choices.iter().enumerate() {
+        let root = find(&mut parent, c.request);
+        parts.entry(root).or_default().push(i);
+    }
+    parts.into_values().collect()
+}
+
+/// A tiny preference for earlier requests in the list (earlier deadline first, the
+/// caller sorts), so equal values are decided the same way every time.
+fn tie_break(p: &Problem, q: usize) -> f64 {
+    let scale = p
+        .requests
+        .iter()
+        .map(|r| r.value.abs())
+        .fold(0.0_f64, f64::max)
+        .max(1.0);
+    scale * 1e-7 * (1.0 - q as f64 / p.requests.len().max(1) as f64)
+}
+
+fn solve_part(
+    p: &Problem,
+    choices: &[Choice],
+    room: &Room,
+    settings: Settings,
+) -> (Vec<Choice>, Part) {
+    let requests: HashSet<usize> = choices.iter().map(|c| c.request).collect();
+    let exact = choices.len() <= settings.exact_variable_limit;
+    let solved = model(p, choices, room, exact, settings.time_limit_seconds);
+    let (chosen, method, bound) = match solved {
+        Ok((values, status, objective)) if exact => {
+            let chosen: Vec<Choice> = choices
+                .iter()
+                .zip(&values)
+                .filter(|(_, v)| **v > 0.5)
+                .map(|(c, _)| *c)
+                .collect();
+            let chosen = repair(p, chosen, room);
+            let value: f64 = chosen.iter().map(|c| p.requests[c.request].value).sum();
+            match status {
+                SolutionStatus::Optimal => (chosen, Method::Exact, value),
+                // Without a proven optimum the relaxation still bounds the gap.
+                _ => {
+                    let bound = model(p, choices, room, false, settings.time_limit_seconds)
+                        .map(|(_, _, o)| o)
+                        .unwrap_or(objective.max(value));
+                    (chosen, Method::ExactTimeLimited, bound)
+                }
+            }
+        }
+        Ok((values, _, objective)) => {
+            let whole: Vec<Choice> = choices
+                .iter()
+                .zip(&values)
+                .filter(|(_, v)| **v > 1.0 - 1e-6)
+                .map(|(c, _)| *c)
+                .collect();
+            let chosen = fill(p, repair(p, whole, room), choices, room);
+            (chosen, Method::Relaxation, objective)
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "allocation solver failed; serving requests greedily");
+            let chosen = fill(p, Vec::new(), choices, room);
+            let upper: f64 = requests.iter().map(|q| p.requests[*q].value).sum();
+            (chosen, Method::Greedy, upper)
+        }
+    };
+    let value: f64 = chosen.iter().map(|c| p.requests[c.request].value).sum();
+    (
+        chosen,
+        Part {
+            requests: requests.len(),
+            variables: choices.len(),
+            method,
+            value,
+            bound: bound.max(value),
+        },
+    )
+}
+
+/// Builds and solves the programme over `choices`; binary when `integer`, else its
+/// linear relaxation. Returns the variable values, the status and the objective
+/// (without the tie-break).
+fn model(
+    p: &Problem,
+    choices: &[Choice],
+    room: &Room,
+    integer: bool,
+    time_limit: f64,
+) -> Result<(Vec<f64>, SolutionStatus, f64), ResolutionError> {
+    let mut vars = ProblemVariables::new();
+    let x: Vec<Variable> = choices
+        .iter()
+        .map(|_| {
+            if integer {
+                vars.add(variable().binary())
+            } else {
+                vars.add(variable().min(0.0).max(1.0))
+            }
+        })
+        .collect();
+    let objective: Expression = choices
+        .iter()
+        .zip(&x)
+        .map(|(c, v)| (p.requests[c.request].value + tie_break(p, c.request)) * *v)
+        .sum();
+    let mut per_request: BTreeMap<usize, Expression> = BTreeMap::new();
+    let mut per_slot: BTreeMap<(usize, usize), Expression> = BTreeMap::new();
+    let mut per_person: BTreeMap<(Uuid, usize), Expression> = BTreeMap::new();
+    for (c, v) in choices.iter().zip(&x) {
+        *per_request.entry(c.request).or_default() += *v;
+        *per_slot.entry((c.resource, c.month)).or_default() +=
+            f64::from(p.requests[c.request].units) * *v;
+        if let Some(e) = p.resources[c.resource].person {
+            if room.engagements.contains_key(&(e, c.month)) {
+                *per_person.entry((e, c.month)).or_default() += *v;
+            }
+        }
+    }
+    let mut model = vars
+        .maximise(objective)
+        .using(microlp)
+        .with_time_limit(time_limit);
+    for (_, e) in per_request {
+        model.add_constraint(e.leq(1.0));
+    }
+    for ((r, m), e) in per_slot {
+        model.add_constraint(e.leq(room.units[r][m] as f64));
+    }
+    for ((person, m), e) in per_person {
+        model.add_constraint(e.leq(room.engagements[&(person, m)] as f64));
+    }
+    let solution = model.solve()?;
+    let values: Vec<f64> = x.iter().map(|v| solution.value(*v)).collect();
+    let objective = choices
+        .iter()
+        .zip(&values)
+        .map(|(c, v)| p.requests[c.request].value * v)
+        .sum();
+    Ok((values, solution.status(), objective))
+}
+
+/// Drops any choice that would break a constraint (numerical slack in the solver),
+/// keeping the more valuable ones first.
+fn repair(p: &Problem, mut chosen: Vec<Choice>, room: &Room) -> Vec<Choice> {
+    chosen.sort_by(|a, b| {
+        p.requests[b.request]
+            .value
+            .total_cmp(&p.requests[a.request].value)
+            .then(a.request.cmp(&b.request))
+    });
+    let mut left = Room {
+        units: room.units.clone(),
+        engagements: room.engagements.clone(),
+    };
+    let mut served = HashSet::new();
+    let mut kept = Vec::new();
+    for c in chosen {
+        if !served.contains(&c.request) && left.fits(p, &c) {
+            left.take(p, &c);
+            served.insert(c.request);
+            kept.push(c);
+        }
+    }
+    kept
+}
+
+/// Adds requests not yet served, most valuable first, wherever room is left.
+fn fill(p: &Problem, chosen: Vec<Choice>, choices: &[Choice], room: &Room) -> Vec<Choice> {
+    let mut left = Room {
+        units: room.units.clone(),
+        engagements: room.engagements.clone(),
+    };
+    let mut served: HashSet<usize> = HashSet::new();
+    for c in &chosen {
+        left.take(p, c);
+        served.insert(c.request);
+    }
+    let mut rest: Vec<&Choice> = choices
+        .iter()
+        .filter(|c| !served.contains(&c.request))
+        .collect();
+    rest.sort_by(|a, b| {
+        p.requests[b.request]
+            .value
+            .total_cmp(&p.requests[a.request].value)
+            .then(a.request.cmp(&b.request))
+    });
+    let mut out = chosen;
+    for c in rest {
+        if !served.contains(&c.request) && left.fits(p, c) {
+            left.take(p, c);
+            served.insert(c.request);
+            out.push(*c);
+        }
+    }
+    out
+}

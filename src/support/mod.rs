@@ -1,0 +1,11 @@
+//! Support allocation: the checklist of what each deal's stage calls for, what a
+//! request is worth, and the plan that puts scarce experts, executives and budgets
+//! where they change the most outcomes. Pure functions; the engine feeds them.
+
+pub mod allocate;
+pub mod needs;
+pub mod value;
+
+pub use allocate::{allocate, Assignment, LeftOut, Method, Plan, Problem, Settings};
+pub use needs::{applicable, support_needs, NeedStatus};
+pub use value::{request_value, LiftSource, RequestValue};
