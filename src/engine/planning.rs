@@ -162,6 +162,7 @@ impl Engine {
         };
         let settings = support::Settings {
             exact_variable_limit: m.support.allocation.exact_variable_limit,
+            relaxation_variable_limit: m.support.allocation.relaxation_variable_limit,
             time_limit_seconds: m.support.allocation.time_limit_seconds,
         };
         let plan = tokio::task::spawn_blocking(move || support::allocate(&problem, settings))

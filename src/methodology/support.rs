@@ -48,6 +48,7 @@ fn always() -> String {
 #[serde(deny_unknown_fields)]
 pub struct AllocationSettings {
     pub exact_variable_limit: usize,
+    pub relaxation_variable_limit: usize,
     pub time_limit_seconds: f64,
 }
 
@@ -156,6 +157,9 @@ pub(crate) fn compile_support(
     );
     if raw.allocation.exact_variable_limit > 1_000_000 {
         problems.push(file, "allocation.exact_variable_limit", "must be at most 1000000");
+    }
+    if raw.allocation.relaxation_variable_limit > 10_000_000 {
+        problems.push(file, "allocation.relaxation_variable_limit", "must be at most 10000000");
     }
     if !(raw.allocation.time_limit_seconds > 0.0 && raw.allocation.time_limit_seconds <= 600.0) {
         problems.push(

@@ -11,14 +11,19 @@
 //!
 //! Requests that cannot compete for the same capacity are independent, so the
 //! problem splits into parts (connected by shared resources or people). A part small
-//! enough is solved exactly by branch and bound; a larger one by its linear
-//! relaxation, whose optimum bounds what any plan could reach, rounded down and then
-//! filled greedily by value; the gap to that bound is reported.
+//! enough is solved exactly by branch and bound (good_lp over microlp, pure Rust).
+//! A larger one by its linear relaxation (good_lp over clarabel, an interior-point
+//! solver in pure Rust), whose optimum bounds every plan, rounded in order of the
+//! relaxed values. Beyond that size the part is decomposed by resource: each request is given one resource of
+//! its kind, each resource (with the others of the same person) is solved exactly,
+//! and requests left out then take any room left. Its bound is the pooled
+//! relaxation (per kind, all free units pooled and filled fractionally by value per
+//! unit), which no plan can beat; the gap to it is reported.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use good_lp::{
-    microlp, variable, Expression, ProblemVariables, ResolutionError, Solution, SolutionStatus,
+    clarabel, microlp, variable, Expression, ProblemVariables, ResolutionError, Solution, SolutionStatus,
     SolverModel, Variable, WithTimeLimit,
 };
 use time::Date;
@@ -83,6 +88,8 @@ pub struct Problem {
 pub struct Settings {
     /// Parts with more assignment choices than this are solved by relaxation.
     pub exact_variable_limit: usize,
+    /// Parts with more choices than this are split by resource.
+    pub relaxation_variable_limit: usize,
     pub time_limit_seconds: f64,
 }
 
@@ -93,8 +100,13 @@ pub enum Method {
     Exact,
     /// Branch and bound stopped by the time limit; the best plan found is used.
     ExactTimeLimited,
-    /// Linear relaxation, rounded and filled greedily.
+    /// Too large to solve whole: linear relaxation (interior point), rounded in
+    /// order of the relaxed values, leftovers placed by value; the bound is the
+    /// relaxation's optimum.
     Relaxation,
+    /// The relaxation failed: split by resource, each resource solved exactly,
+    /// leftovers placed wherever room remains; the bound is the pooled relaxation.
+    Decomposed,
     /// The solver failed; requests were served greedily by value.
     Greedy,
 }
@@ -105,6 +117,7 @@ impl Method {
             Method::Exact => "exact",
             Method::ExactTimeLimited => "exact_time_limited",
             Method::Relaxation => "relaxation",
+            Method::Decomposed => "decomposed",
             Method::Greedy => "greedy",
         }
     }
@@ -130,6 +143,13 @@ pub enum LeftOut {
     TooLarge { largest_free: i32 },
     /// Everyone who could give it is at their engagement limit.
     PeopleFullyBooked,
+    /// The resource had room, but the person behind it reached their monthly
+    /// engagement limit with requests worth more.
+    PersonAtLimit {
+        person: Uuid,
+        month: YearMonth,
+        taken_by: Vec<Uuid>,
+    },
     /// Capacity went to requests worth more. `extra_units` more of `resource` in
     /// `month` would have let it in beside them.
     Outbid {
@@ -342,6 +362,17 @@ pub fn allocate(p: &Problem, settings: Settings) -> Plan {
 
     // Why the rest were left out: the choice that would need the least extra room.
     let served: HashSet<Uuid> = assignments.iter().map(|a| a.request).collect();
+    let mut on_slot: HashMap<(Uuid, YearMonth), Vec<Uuid>> = HashMap::new();
+    let mut on_person: HashMap<(Uuid, YearMonth), Vec<Uuid>> = HashMap::new();
+    for a in &assignments {
+        on_slot.entry((a.resource, a.month)).or_default().push(a.request);
+        if let Some(person) = resource_index
+            .get(&a.resource)
+            .and_then(|r| p.resources[*r].person)
+        {
+            on_person.entry((person, a.month)).or_default().push(a.request);
+        }
+    }
     let mut reasons: BTreeMap<usize, LeftOut> = BTreeMap::new();
     for c in &choices {
         let req = &p.requests[c.request];
@@ -351,23 +382,31 @@ pub fn allocate(p: &Problem, settings: Settings) -> Plan {
         let extra = (i64::from(req.units) - room.units[c.resource][c.month]).max(0) as i32;
         let resource = p.resources[c.resource].id;
         let month = p.months[c.month];
+        if extra == 0 {
+            if let Some(person) = p.resources[c.resource].person {
+                reasons
+                    .entry(c.request)
+                    .or_insert_with(|| LeftOut::PersonAtLimit {
+                        person,
+                        month,
+                        taken_by: on_person.get(&(person, month)).cloned().unwrap_or_default(),
+                    });
+                continue;
+            }
+        }
         let better = match reasons.get(&c.request) {
             Some(LeftOut::Outbid { extra_units, .. }) => extra < *extra_units,
+            Some(LeftOut::PersonAtLimit { .. }) => false,
             _ => true,
         };
         if better {
-            let taken_by = assignments
-                .iter()
-                .filter(|a| a.resource == resource && a.month == month)
-                .map(|a| a.request)
-                .collect();
             reasons.insert(
                 c.request,
                 LeftOut::Outbid {
                     resource,
                     month,
                     extra_units: extra,
-                    taken_by,
+                    taken_by: on_slot.get(&(resource, month)).cloned().unwrap_or_default(),
                 },
             );
         }
@@ -465,45 +504,37 @@ fn solve_part(
     settings: Settings,
 ) -> (Vec<Choice>, Part) {
     let requests: HashSet<usize> = choices.iter().map(|c| c.request).collect();
-    let exact = choices.len() <= settings.exact_variable_limit;
-    let solved = model(p, choices, room, exact, settings.time_limit_seconds);
-    let (chosen, method, bound) = match solved {
-        Ok((values, status, objective)) if exact => {
-            let chosen: Vec<Choice> = choices
-                .iter()
-                .zip(&values)
-                .filter(|(_, v)| **v > 0.5)
-                .map(|(c, _)| *c)
-                .collect();
-            let chosen = repair(p, chosen, room);
-            let value: f64 = chosen.iter().map(|c| p.requests[c.request].value).sum();
-            match status {
-                SolutionStatus::Optimal => (chosen, Method::Exact, value),
-                // Without a proven optimum the relaxation still bounds the gap.
-                _ => {
-                    let bound = model(p, choices, room, false, settings.time_limit_seconds)
-                        .map(|(_, _, o)| o)
-                        .unwrap_or(objective.max(value));
-                    (chosen, Method::ExactTimeLimited, bound)
-                }
+    let (chosen, method, bound) = if choices.len() <= settings.exact_variable_limit {
+        match exact(p, choices, room, settings.time_limit_seconds) {
+            Ok((chosen, true)) => {
+                let value = chosen.iter().map(|c| p.requests[c.request].value).sum();
+                (chosen, Method::Exact, value)
+            }
+            Ok((chosen, false)) => (chosen, Method::ExactTimeLimited, pooled_bound(p, choices, room)),
+            Err(e) => {
+                tracing::warn!(error = %e, "allocation solver failed; serving requests by value");
+                let chosen = fill(p, Vec::new(), choices, room);
+                (chosen, Method::Greedy, pooled_bound(p, choices, room))
             }
         }
-        Ok((values, _, objective)) => {
-            let whole: Vec<Choice> = choices
-                .iter()
-                .zip(&values)
-                .filter(|(_, v)| **v > 1.0 - 1e-6)
-                .map(|(c, _)| *c)
-                .collect();
-            let chosen = fill(p, repair(p, whole, room), choices, room);
-            (chosen, Method::Relaxation, objective)
+    } else if choices.len() <= settings.relaxation_variable_limit {
+        match relaxation(p, choices, room) {
+            Ok((values, bound)) => (round(p, choices, &values, room), Method::Relaxation, bound),
+            Err(e) => {
+                tracing::warn!(error = %e, "relaxation failed; splitting by resource");
+                (
+                    decompose(p, choices, room, settings),
+                    Method::Decomposed,
+                    pooled_bound(p, choices, room),
+                )
+            }
         }
-        Err(e) => {
-            tracing::warn!(error = %e, "allocation solver failed; serving requests greedily");
-            let chosen = fill(p, Vec::new(), choices, room);
-            let upper: f64 = requests.iter().map(|q| p.requests[*q].value).sum();
-            (chosen, Method::Greedy, upper)
-        }
+    } else {
+        (
+            decompose(p, choices, room, settings),
+            Method::Decomposed,
+            pooled_bound(p, choices, room),
+        )
     };
     let value: f64 = chosen.iter().map(|c| p.requests[c.request].value).sum();
     (
@@ -518,36 +549,216 @@ fn solve_part(
     )
 }
 
-/// Builds and solves the programme over `choices`; binary when `integer`, else its
-/// linear relaxation. Returns the variable values, the status and the objective
-/// (without the tie-break).
-fn model(
+/// Solves the linear relaxation (every x within 0..1) with an interior-point solver;
+/// returns the values and the optimum, which bounds every plan.
+fn relaxation(
     p: &Problem,
     choices: &[Choice],
     room: &Room,
-    integer: bool,
-    time_limit: f64,
-) -> Result<(Vec<f64>, SolutionStatus, f64), ResolutionError> {
+) -> Result<(Vec<f64>, f64), ResolutionError> {
     let mut vars = ProblemVariables::new();
     let x: Vec<Variable> = choices
         .iter()
-        .map(|_| {
-            if integer {
-                vars.add(variable().binary())
-            } else {
-                vars.add(variable().min(0.0).max(1.0))
-            }
-        })
+        .map(|_| vars.add(variable().min(0.0).max(1.0)))
         .collect();
+    let (objective, rows) = programme(p, choices, room, &x);
+    let mut model = vars.maximise(objective).using(clarabel);
+    // A bound good to a millionth is plenty for a plan of money and days.
+    model
+        .settings()
+        .tol_feas(1e-7)
+        .tol_gap_rel(1e-6)
+        .tol_gap_abs(1e-6)
+        .max_iter(200);
+    for row in rows {
+        model.add_constraint(row);
+    }
+    let solution = model.solve()?;
+    let values: Vec<f64> = x.iter().map(|v| solution.value(*v).clamp(0.0, 1.0)).collect();
+    let optimum = choices
+        .iter()
+        .zip(&values)
+        .map(|(c, v)| p.requests[c.request].value * v)
+        .sum();
+    Ok((values, optimum))
+}
+
+/// Turns a fractional solution into a plan: choices taken in order of their
+/// relaxed value (most certain first, then most valuable), each kept if it fits;
+/// what is left is filled by value.
+fn round(p: &Problem, choices: &[Choice], values: &[f64], room: &Room) -> Vec<Choice> {
+    let mut ranked: Vec<(f64, Choice)> = choices
+        .iter()
+        .zip(values)
+        .filter(|(_, v)| **v > 1e-6)
+        .map(|(c, v)| (*v, *c))
+        .collect();
+    ranked.sort_by(|(va, a), (vb, b)| {
+        vb.total_cmp(va)
+            .then(p.requests[b.request].value.total_cmp(&p.requests[a.request].value))
+            .then(a.request.cmp(&b.request))
+    });
+    let mut left = Room {
+        units: room.units.clone(),
+        engagements: room.engagements.clone(),
+    };
+    let mut served = HashSet::new();
+    let mut kept = Vec::new();
+    for (_, c) in ranked {
+        if !served.contains(&c.request) && left.fits(p, &c) {
+            left.take(p, &c);
+            served.insert(c.request);
+            kept.push(c);
+        }
+    }
+    fill(p, kept, choices, room)
+}
+
+/// Solves the binary programme over `choices`; the flag says whether optimality
+/// was proven (false: the time limit ended the search with this plan).
+fn exact(
+    p: &Problem,
+    choices: &[Choice],
+    room: &Room,
+    time_limit: f64,
+) -> Result<(Vec<Choice>, bool), ResolutionError> {
+    let (values, status) = model(p, choices, room, time_limit)?;
+    let chosen: Vec<Choice> = choices
+        .iter()
+        .zip(&values)
+        .filter(|(_, v)| **v > 0.5)
+        .map(|(c, _)| *c)
+        .collect();
+    Ok((repair(p, chosen, room), matches!(status, SolutionStatus::Optimal)))
+}
+
+/// Splits a part too large to solve exactly by resource: each request is first
+/// given one resource of its kind (most valuable per unit first, to the resource
+/// with the most room left), each resource (with the others of the same person)
+/// is then solved exactly, and requests left out try any room that remains.
+fn decompose(p: &Problem, choices: &[Choice], room: &Room, settings: Settings) -> Vec<Choice> {
+    let mut by_request: BTreeMap<usize, Vec<Choice>> = BTreeMap::new();
+    for c in choices {
+        by_request.entry(c.request).or_default().push(*c);
+    }
+    let mut order: Vec<usize> = by_request.keys().copied().collect();
+    order.sort_by(|a, b| {
+        let (ra, rb) = (&p.requests[*a], &p.requests[*b]);
+        (rb.value / f64::from(rb.units.max(1)))
+            .total_cmp(&(ra.value / f64::from(ra.units.max(1))))
+            .then(a.cmp(b))
+    });
+    let mut left: Vec<f64> = room
+        .units
+        .iter()
+        .map(|months| months.iter().sum::<i64>() as f64)
+        .collect();
+    let cluster = |r: usize| -> Uuid {
+        p.resources[r]
+            .person
+            .filter(|e| p.people.iter().any(|x| x.id == *e))
+            .unwrap_or(p.resources[r].id)
+    };
+    let mut groups: BTreeMap<Uuid, Vec<Choice>> = BTreeMap::new();
+    for q in order {
+        let options = &by_request[&q];
+        let Some(best) = options
+            .iter()
+            .map(|c| c.resource)
+            .max_by(|a, b| left[*a].total_cmp(&left[*b]).then(b.cmp(a)))
+        else {
+            continue;
+        };
+        left[best] -= f64::from(p.requests[q].units);
+        groups
+            .entry(cluster(best))
+            .or_default()
+            .extend(options.iter().filter(|c| c.resource == best));
+    }
+    let mut chosen = Vec::new();
+    for group in groups.values() {
+        let picked = match exact(p, group, room, settings.time_limit_seconds) {
+            Ok((picked, _)) => picked,
+            Err(e) => {
+                tracing::warn!(error = %e, "allocation solver failed on one resource; serving by value");
+                fill(p, Vec::new(), group, room)
+            }
+        };
+        chosen.extend(picked);
+    }
+    fill(p, repair(p, chosen, room), choices, room)
+}
+
+/// An upper bound on any plan for these choices: per kind, the free units of all
+/// its resources over the period pooled, filled by the most valuable requests per
+/// unit, the last one fractionally. A resource behind a person with a limit counts
+/// at most limit × the largest request's units a month. Pooling drops deadlines,
+/// month boundaries, named resources and the sharing of a person's limit across
+/// their resources, so no real plan can beat it.
+fn pooled_bound(p: &Problem, choices: &[Choice], room: &Room) -> f64 {
+    let mut wanted: BTreeMap<usize, ()> = BTreeMap::new();
+    let mut largest: HashMap<&str, i64> = HashMap::new();
+    for c in choices {
+        wanted.insert(c.request, ());
+        let r = &p.requests[c.request];
+        let e = largest.entry(r.kind.as_str()).or_default();
+        *e = (*e).max(i64::from(r.units));
+    }
+    // A resource gives at most its free units, and, behind a person with a limit,
+    // at most that many engagements of the largest request of its kind.
+    let mut pooled: HashMap<&str, f64> = HashMap::new();
+    let mut seen_resource: HashSet<usize> = HashSet::new();
+    for c in choices {
+        if !seen_resource.insert(c.resource) {
+            continue;
+        }
+        let res = &p.resources[c.resource];
+        let umax = largest.get(res.kind.as_str()).copied().unwrap_or(0);
+        let units: i64 = (0..p.months.len())
+            .map(|m| {
+                let free = room.units[c.resource][m];
+                match res.person.and_then(|e| room.engagements.get(&(e, m))) {
+                    Some(left) => free.min(left * umax),
+                    None => free,
+                }
+            })
+            .sum();
+        *pooled.entry(res.kind.as_str()).or_default() += units as f64;
+    }
+    let mut requests: Vec<&Request> = wanted.keys().map(|q| &p.requests[*q]).collect();
+    requests.sort_by(|a, b| {
+        (b.value / f64::from(b.units.max(1))).total_cmp(&(a.value / f64::from(a.units.max(1))))
+    });
+    let mut bound = 0.0;
+    for r in requests {
+        let Some(cap) = pooled.get_mut(r.kind.as_str()) else {
+            continue;
+        };
+        let units = f64::from(r.units.max(1));
+        let share = (*cap / units).clamp(0.0, 1.0);
+        bound += r.value * share;
+        *cap -= units * share;
+    }
+    bound
+}
+
+/// The objective (with the tie-break) and the constraints over variables `x`, one
+/// per choice.
+fn programme(
+    p: &Problem,
+    choices: &[Choice],
+    room: &Room,
+    x: &[Variable],
+) -> (Expression, Vec<good_lp::Constraint>) {
     let objective: Expression = choices
         .iter()
-        .zip(&x)
+        .zip(x)
         .map(|(c, v)| (p.requests[c.request].value + tie_break(p, c.request)) * *v)
         .sum();
     let mut per_request: BTreeMap<usize, Expression> = BTreeMap::new();
     let mut per_slot: BTreeMap<(usize, usize), Expression> = BTreeMap::new();
     let mut per_person: BTreeMap<(Uuid, usize), Expression> = BTreeMap::new();
-    for (c, v) in choices.iter().zip(&x) {
+    for (c, v) in choices.iter().zip(x) {
         *per_request.entry(c.request).or_default() += *v;
         *per_slot.entry((c.resource, c.month)).or_default() +=
             f64::from(p.requests[c.request].units) * *v;
@@ -557,27 +768,42 @@ fn model(
             }
         }
     }
+    let mut rows = Vec::with_capacity(per_request.len() + per_slot.len() + per_person.len());
+    rows.extend(per_request.into_values().map(|e| e.leq(1.0)));
+    rows.extend(
+        per_slot
+            .into_iter()
+            .map(|((r, m), e)| e.leq(room.units[r][m] as f64)),
+    );
+    rows.extend(
+        per_person
+            .into_iter()
+            .map(|(k, e)| e.leq(room.engagements[&k] as f64)),
+    );
+    (objective, rows)
+}
+
+/// Builds and solves the binary programme over `choices`. Returns the variable
+/// values and the solver's status.
+fn model(
+    p: &Problem,
+    choices: &[Choice],
+    room: &Room,
+    time_limit: f64,
+) -> Result<(Vec<f64>, SolutionStatus), ResolutionError> {
+    let mut vars = ProblemVariables::new();
+    let x: Vec<Variable> = choices.iter().map(|_| vars.add(variable().binary())).collect();
+    let (objective, rows) = programme(p, choices, room, &x);
     let mut model = vars
         .maximise(objective)
         .using(microlp)
         .with_time_limit(time_limit);
-    for (_, e) in per_request {
-        model.add_constraint(e.leq(1.0));
-    }
-    for ((r, m), e) in per_slot {
-        model.add_constraint(e.leq(room.units[r][m] as f64));
-    }
-    for ((person, m), e) in per_person {
-        model.add_constraint(e.leq(room.engagements[&(person, m)] as f64));
+    for row in rows {
+        model.add_constraint(row);
     }
     let solution = model.solve()?;
     let values: Vec<f64> = x.iter().map(|v| solution.value(*v)).collect();
-    let objective = choices
-        .iter()
-        .zip(&values)
-        .map(|(c, v)| p.requests[c.request].value * v)
-        .sum();
-    Ok((values, solution.status(), objective))
+    Ok((values, solution.status()))
 }
 
 /// Drops any choice that would break a constraint (numerical slack in the solver),

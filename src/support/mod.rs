@@ -4,6 +4,7 @@
 
 pub mod allocate;
 pub mod needs;
+pub mod synthetic;
 pub mod value;
 
 pub use allocate::{allocate, Assignment, LeftOut, Method, Plan, Problem, Settings};
