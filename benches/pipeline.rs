@@ -33,15 +33,17 @@ fn pipeline(c: &mut Criterion) {
         graphs.len()
     );
     let today = Spec::sized(1, 0).as_of;
+    let norms = guanxi::forecast::StageNorms::default();
+    let norms = &norms;
     let items: Vec<_> = graphs
         .iter()
-        .flat_map(|g| g.opportunities.iter().map(move |o| (g, o)))
+        .flat_map(|g| g.opportunities.iter().map(move |o| (g, norms, o)))
         .collect();
     c.bench_function("pipeline: 10,000 open opportunities, one thread", |b| {
         b.iter(|| {
             let mut rows: Vec<_> = items
                 .iter()
-                .map(|(g, o)| pipeline_row(g, &methodology, o, today, Lang::En))
+                .map(|(g, n, o)| pipeline_row(g, n, &methodology, o, today, Lang::En))
                 .collect();
             rows.sort_by(|a, b| a.health.total_cmp(&b.health));
             std::hint::black_box(rows)
