@@ -28,6 +28,8 @@ pub enum Command {
     Schema,
     /// Load the shipped demo data set into the database (idempotent).
     Demo(DataArgs),
+    /// Propose the allocation of support for a period and print it as a table.
+    Allocate(AllocateArgs),
     /// Work with methodology files.
     Methodology {
         #[command(subcommand)]
@@ -55,6 +57,15 @@ pub struct DataArgs {
     /// Methodology directory (default: ./methodology if present, else the built-in one).
     #[arg(long, env = "GUANXI_METHODOLOGY")]
     pub methodology: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct AllocateArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// A month (2026-11), quarter (2026-Q4) or year; the current quarter if left out.
+    #[arg(long)]
+    pub period: Option<String>,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -16,6 +16,7 @@ pub mod error;
 pub mod forecast;
 pub mod graph;
 pub mod methodology;
+pub mod report;
 pub mod startup;
 pub mod store;
 pub mod support;

@@ -39,6 +39,22 @@ async fn main() -> anyhow::Result<()> {
                 .context("loading demo data")?;
             println!("{summary}");
         }
+        Command::Allocate(args) => {
+            let store = open(&args.data).await?;
+            store.migrate().await.context("migrating")?;
+            let period = match args.period {
+                Some(p) => p,
+                None => {
+                    let today = guanxi::domain::today();
+                    format!("{}-Q{}", today.year(), (today.month() as u8 + 2) / 3)
+                }
+            };
+            let period = guanxi::domain::Period::parse("period", &period)?;
+            let engine = guanxi::engine::Engine::new(store.clone());
+            let plan = engine.support_plan(period).await?;
+            let plan = api::describe_plan(&plan, store.methodology());
+            print!("{}", guanxi::report::support_plan(&plan));
+        }
         Command::Methodology {
             command: MethodologyCommand::Check { dir },
         } => match Methodology::load_or_default(dir.as_deref()) {

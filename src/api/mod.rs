@@ -12,6 +12,9 @@ mod ids;
 mod inputs;
 mod mutation;
 mod objects;
+mod planning;
+
+pub use planning::{describe_plan, SupportPlanG};
 mod query;
 mod scores;
 

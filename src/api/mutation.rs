@@ -339,4 +339,31 @@ impl MutationRoot {
         let patch = input.into_domain().coded()?;
         store(ctx).update_support_resource(id, patch).await.coded()
     }
+
+    /// Asks for support on an open opportunity: an expert's days, an executive's
+    /// visit, a proof of concept.
+    async fn request_support(
+        &self,
+        ctx: &Context<'_>,
+        input: super::planning::RequestSupportInput,
+    ) -> Result<crate::domain::SupportRequest> {
+        super::planning::request_support(ctx, input).await
+    }
+
+    /// Grants (books a resource for a month; `OVER_CAPACITY` when it has no room),
+    /// declines, marks done or cancels a support request.
+    async fn decide_support(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: super::planning::DecideSupportInput,
+    ) -> Result<crate::domain::SupportRequest> {
+        super::planning::decide_support(ctx, id, input).await
+    }
+
+    /// Records the period's forecast as it stands today, so calibration can later
+    /// compare it with what happened. Returns the number of deals recorded.
+    async fn record_forecast(&self, ctx: &Context<'_>, period: String) -> Result<i32> {
+        super::planning::record_forecast(ctx, &period).await
+    }
 }

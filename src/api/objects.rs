@@ -456,6 +456,31 @@ impl Opportunity {
             .await
             .coded()
     }
+    /// The support its stage and profile call for (`support.toml`), each with the
+    /// request answering it. Empty once the deal is closed.
+    async fn support_needs(
+        &self,
+        ctx: &Context<'_>,
+        lang: Option<super::advice::LangG>,
+    ) -> Result<Vec<super::planning::SupportNeed>> {
+        super::planning::support_needs(ctx, self.opportunity_id, lang).await
+    }
+    /// Every support request on this deal, by deadline.
+    async fn support_requests(&self, ctx: &Context<'_>) -> Result<Vec<crate::domain::SupportRequest>> {
+        store(ctx)
+            .support_requests(Some(self.opportunity_id), None)
+            .await
+            .coded()
+    }
+    /// Win probability and forecast category with how they were computed; null for
+    /// closed deals.
+    async fn forecast(
+        &self,
+        ctx: &Context<'_>,
+        lang: Option<super::advice::LangG>,
+    ) -> Result<Option<super::planning::OpportunityForecast>> {
+        super::planning::opportunity_forecast(ctx, self.opportunity_id, lang).await
+    }
     /// Health 0..100, with a breakdown whose points add up to the score.
     async fn health(&self, ctx: &Context<'_>) -> Result<HealthG> {
         OpportunityAdvice::health(ctx, self.opportunity_id).await

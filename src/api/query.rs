@@ -139,6 +139,45 @@ impl QueryRoot {
         store(ctx).support_resources().await.coded()
     }
 
+    /// Support requests, by deadline; filtered by opportunity and status.
+    async fn support_requests(
+        &self,
+        ctx: &Context<'_>,
+        opportunity_id: Option<ID>,
+        status: Option<super::planning::SupportStatusG>,
+    ) -> Result<Vec<crate::domain::SupportRequest>> {
+        super::planning::support_requests(ctx, opportunity_id, status).await
+    }
+
+    /// The proposed allocation of support for a period (`2026-11`, `2026-Q4`):
+    /// which open requests get which resource in which month to maximise expected
+    /// value, with why, what was displaced, and what capacity would cover the rest.
+    async fn support_plan(
+        &self,
+        ctx: &Context<'_>,
+        period: String,
+    ) -> Result<super::planning::SupportPlanG> {
+        super::planning::support_plan(ctx, &period).await
+    }
+
+    /// The forecast for a period (`2026-Q4`, `2026-11`, `2026`): open deals expected
+    /// to sign in it with their win probability and category, and deals won in it,
+    /// rolled up by the dimensions asked for.
+    async fn forecast(
+        &self,
+        ctx: &Context<'_>,
+        period: String,
+        group_by: Option<Vec<super::planning::ForecastGroup>>,
+    ) -> Result<super::planning::ForecastG> {
+        super::planning::forecast(ctx, &period, group_by.unwrap_or_default()).await
+    }
+
+    /// What won and lost deals teach: days per stage, buying roles, win rate by
+    /// relationship picture and by stage reached, timing, and forecast calibration.
+    async fn patterns(&self, ctx: &Context<'_>) -> Result<super::planning::PatternsG> {
+        super::planning::patterns(ctx).await
+    }
+
     /// The k strongest introduction paths to a customer person: from one employee
     /// (`from`), or from whoever of ours is best placed, one answer per entry
     /// employee, best first.

@@ -113,13 +113,13 @@ pub struct SupportRequest {
 }
 
 impl SupportRequest {
-    pub fn status(&self) -> SupportStatus {
+    pub fn current_status(&self) -> SupportStatus {
         SupportStatus::parse("status", &self.status).unwrap_or(SupportStatus::Requested)
     }
 
     /// The month its units are booked in, when granted or done.
     pub fn booked_month(&self) -> Option<YearMonth> {
-        match self.status() {
+        match self.current_status() {
             SupportStatus::Granted | SupportStatus::Done => self
                 .granted_month
                 .as_deref()

@@ -63,7 +63,7 @@ impl Engine {
         let mut bookings = Vec::new();
         let mut open: Vec<SupportRequest> = Vec::new();
         for r in live {
-            match (r.status(), r.booked_month(), r.granted_resource_id) {
+            match (r.current_status(), r.booked_month(), r.granted_resource_id) {
                 (SupportStatus::Granted | SupportStatus::Done, Some(month), Some(res))
                     if months.contains(&month) =>
                 {

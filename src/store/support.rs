@@ -238,7 +238,7 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?
             .ok_or_else(|| Error::not_found("support request", id))?;
-            let to = input.decision.next(current.status())?;
+            let to = input.decision.next(current.current_status())?;
             if let Some(e) = input.decided_by {
                 must_exist!(tx, "employee", "employee", e, "decidedBy");
             }

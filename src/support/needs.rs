@@ -29,11 +29,11 @@ pub fn support_needs<'m>(
         .map(|need| {
             let request = requests
                 .iter()
-                .filter(|r| r.kind == need.kind && r.status() != SupportStatus::Cancelled)
-                .max_by_key(|r| (progress(r.status()), r.created_at));
+                .filter(|r| r.kind == need.kind && r.current_status() != SupportStatus::Cancelled)
+                .max_by_key(|r| (progress(r.current_status()), r.created_at));
             NeedStatus {
                 need,
-                status: request.map(SupportRequest::status),
+                status: request.map(SupportRequest::current_status),
                 request,
             }
         })

@@ -1,0 +1,1039 @@
+//! GraphQL faces of support allocation, the forecast and the patterns of history.
+
+use std::collections::HashMap;
+
+use async_graphql::{Context, Enum, InputObject, Object, Result, SimpleObject, ID};
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+use super::{
+    advice::LangG,
+    context::{employee_of, engine, opportunity_of, store},
+    error::Coded,
+    ids::{id, parse, parse_opt},
+};
+use crate::{
+    advice::Lang,
+    domain::{
+        Employee, Opportunity, Period, SupportDecision, SupportDecisionInput, SupportRequest,
+        SupportRequestInput, SupportResource, SupportStatus,
+    },
+    engine::SupportPlan,
+    forecast::{self, rollup::GroupBy, WinProbability},
+    methodology::{label, Methodology},
+    support::{LeftOut, LiftSource, RequestValue},
+};
+
+fn zh(lang: Option<LangG>) -> bool {
+    matches!(lang.map(Lang::from), Some(Lang::Zh))
+}
+
+fn period(raw: &str) -> Result<Period> {
+    Period::parse("period", raw).coded()
+}
+
+// ---------------------------------------------------------------- requests
+
+/// Where a support request stands.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(name = "SupportStatus")]
+pub enum SupportStatusG {
+    Requested,
+    Granted,
+    Declined,
+    Done,
+    Cancelled,
+}
+
+impl From<SupportStatus> for SupportStatusG {
+    fn from(s: SupportStatus) -> Self {
+        match s {
+            SupportStatus::Requested => Self::Requested,
+            SupportStatus::Granted => Self::Granted,
+            SupportStatus::Declined => Self::Declined,
+            SupportStatus::Done => Self::Done,
+            SupportStatus::Cancelled => Self::Cancelled,
+        }
+    }
+}
+
+impl From<SupportStatusG> for SupportStatus {
+    fn from(s: SupportStatusG) -> Self {
+        match s {
+            SupportStatusG::Requested => Self::Requested,
+            SupportStatusG::Granted => Self::Granted,
+            SupportStatusG::Declined => Self::Declined,
+            SupportStatusG::Done => Self::Done,
+            SupportStatusG::Cancelled => Self::Cancelled,
+        }
+    }
+}
+
+#[Object]
+impl SupportRequest {
+    async fn id(&self) -> ID {
+        id(self.support_request_id)
+    }
+    async fn opportunity(&self, ctx: &Context<'_>) -> Result<Option<Opportunity>> {
+        opportunity_of(ctx, Some(self.opportunity_id)).await
+    }
+    /// An id from the methodology's `support_resource_kinds`.
+    async fn kind(&self) -> &str {
+        &self.kind
+    }
+    /// The resource asked for by name, if any.
+    async fn resource(&self, ctx: &Context<'_>) -> Result<Option<SupportResource>> {
+        resource_of(ctx, self.resource_id).await
+    }
+    async fn units(&self) -> i32 {
+        self.units
+    }
+    /// The last day the support is still useful.
+    async fn needed_by(&self) -> Date {
+        self.needed_by
+    }
+    /// The requester's own estimate of the rise in the chance of winning; null when
+    /// the methodology's is used.
+    async fn lift(&self) -> Option<f64> {
+        self.lift
+    }
+    async fn requested_by(&self, ctx: &Context<'_>) -> Result<Option<Employee>> {
+        employee_of(ctx, self.requested_by).await
+    }
+    async fn note(&self) -> Option<&str> {
+        self.note.as_deref()
+    }
+    async fn status(&self) -> SupportStatusG {
+        self.current_status().into()
+    }
+    async fn granted_resource(&self, ctx: &Context<'_>) -> Result<Option<SupportResource>> {
+        resource_of(ctx, self.granted_resource_id).await
+    }
+    /// `YYYY-MM`: the month the granted units are booked in.
+    async fn granted_month(&self) -> Option<&str> {
+        self.granted_month.as_deref()
+    }
+    async fn decided_by(&self, ctx: &Context<'_>) -> Result<Option<Employee>> {
+        employee_of(ctx, self.decided_by).await
+    }
+    async fn decided_on(&self) -> Option<Date> {
+        self.decided_on
+    }
+    async fn decision_note(&self) -> Option<&str> {
+        self.decision_note.as_deref()
+    }
+    async fn methodology_version(&self) -> &str {
+        &self.methodology_version
+    }
+    async fn created_at(&self) -> OffsetDateTime {
+        self.created_at
+    }
+}
+
+async fn resource_of(ctx: &Context<'_>, id: Option<Uuid>) -> Result<Option<SupportResource>> {
+    match id {
+        Some(r) => store(ctx).support_resource(r).await.coded(),
+        None => Ok(None),
+    }
+}
+
+#[derive(InputObject)]
+pub struct RequestSupportInput {
+    pub opportunity_id: ID,
+    /// An id from `support_resource_kinds`.
+    pub kind: String,
+    /// A particular resource; any of the kind if left out.
+    pub resource_id: Option<ID>,
+    /// Days, visits, ... in the resource's unit (1..10000).
+    pub units: i64,
+    /// The last day the support is useful; the end of this month if left out.
+    pub needed_by: Option<Date>,
+    /// The requester's estimate of the rise in the chance of winning (0..1); the
+    /// methodology's if left out.
+    pub lift: Option<f64>,
+    pub requested_by: Option<ID>,
+    pub note: Option<String>,
+}
+
+/// What a decider says.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(name = "SupportDecision")]
+pub enum SupportDecisionG {
+    Grant,
+    Decline,
+    Done,
+    Cancel,
+}
+
+#[derive(InputObject)]
+pub struct DecideSupportInput {
+    pub decision: SupportDecisionG,
+    /// For GRANT: the resource given; the one requested if left out.
+    pub resource_id: Option<ID>,
+    /// For GRANT: `YYYY-MM`, the month booked; the deadline's month if left out.
+    pub month: Option<String>,
+    pub decided_by: Option<ID>,
+    pub note: Option<String>,
+}
+
+pub(crate) async fn request_support(
+    ctx: &Context<'_>,
+    input: RequestSupportInput,
+) -> Result<SupportRequest> {
+    let domain = SupportRequestInput {
+        opportunity_id: parse("opportunityId", &input.opportunity_id).coded()?,
+        kind: input.kind,
+        resource_id: parse_opt("resourceId", &input.resource_id).coded()?,
+        units: input.units,
+        needed_by: input.needed_by,
+        lift: input.lift,
+        requested_by: parse_opt("requestedBy", &input.requested_by).coded()?,
+        note: input.note,
+    };
+    store(ctx).request_support(&domain).await.coded()
+}
+
+pub(crate) async fn decide_support(
+    ctx: &Context<'_>,
+    request: ID,
+    input: DecideSupportInput,
+) -> Result<SupportRequest> {
+    let request = parse("id", &request).coded()?;
+    let domain = SupportDecisionInput {
+        decision: match input.decision {
+            SupportDecisionG::Grant => SupportDecision::Grant,
+            SupportDecisionG::Decline => SupportDecision::Decline,
+            SupportDecisionG::Done => SupportDecision::Done,
+            SupportDecisionG::Cancel => SupportDecision::Cancel,
+        },
+        resource_id: parse_opt("resourceId", &input.resource_id).coded()?,
+        month: input.month,
+        decided_by: parse_opt("decidedBy", &input.decided_by).coded()?,
+        note: input.note,
+    };
+    store(ctx).decide_support(request, &domain).await.coded()
+}
+
+pub(crate) async fn support_requests(
+    ctx: &Context<'_>,
+    opportunity: Option<ID>,
+    status: Option<SupportStatusG>,
+) -> Result<Vec<SupportRequest>> {
+    let opportunity = parse_opt("opportunityId", &opportunity).coded()?;
+    store(ctx)
+        .support_requests(opportunity, status.map(Into::into))
+        .await
+        .coded()
+}
+
+// ---------------------------------------------------------------- needs
+
+/// Where a need of the support checklist stands.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum SupportNeedStatus {
+    /// Nobody has asked for it yet.
+    Missing,
+    Requested,
+    Granted,
+    Done,
+    Declined,
+}
+
+/// Support the deal's stage and profile call for (`support.toml`).
+#[derive(SimpleObject)]
+pub struct SupportNeed {
+    pub id: String,
+    /// A support resource kind id.
+    pub kind: String,
+    pub label: String,
+    pub units: i32,
+    /// Expected rise in the chance of winning.
+    pub lift: f64,
+    /// The condition that made it apply.
+    pub condition: String,
+    pub status: SupportNeedStatus,
+    pub request: Option<SupportRequest>,
+}
+
+pub(crate) async fn support_needs(
+    ctx: &Context<'_>,
+    opportunity: Uuid,
+    lang: Option<LangG>,
+) -> Result<Vec<SupportNeed>> {
+    let requests = store(ctx)
+        .support_requests(Some(opportunity), None)
+        .await
+        .coded()?;
+    let cached = engine(ctx).opportunity_graph(opportunity).await.coded()?;
+    let m = store(ctx).methodology();
+    let Some(o) = cached.graph.opportunity(opportunity) else {
+        return Err(crate::Error::not_found("opportunity", opportunity)).coded();
+    };
+    if !o.open {
+        return Ok(Vec::new());
+    }
+    let a = crate::advice::assess(&cached.graph, m, o, cached.graph.as_of, &cached.norms);
+    let zh = zh(lang);
+    Ok(crate::support::support_needs(m, &o.stage, &a.facts, &requests)
+        .into_iter()
+        .map(|n| SupportNeed {
+            id: n.need.id.clone(),
+            kind: n.need.kind.clone(),
+            label: label(&n.need.label, n.need.label_zh.as_deref(), zh).to_owned(),
+            units: n.need.units,
+            lift: n.need.lift,
+            condition: n.need.condition.source.clone(),
+            status: match n.status {
+                None | Some(SupportStatus::Cancelled) => SupportNeedStatus::Missing,
+                Some(SupportStatus::Requested) => SupportNeedStatus::Requested,
+                Some(SupportStatus::Granted) => SupportNeedStatus::Granted,
+                Some(SupportStatus::Done) => SupportNeedStatus::Done,
+                Some(SupportStatus::Declined) => SupportNeedStatus::Declined,
+            },
+            request: n.request.cloned(),
+        })
+        .collect())
+}
+
+// ---------------------------------------------------------------- plan
+
+/// How a request's value was reached: amount × lift × weight.
+#[derive(SimpleObject)]
+pub struct RequestValueG {
+    /// Expected value of serving it, in the reference currency.
+    pub value: f64,
+    /// The deal's amount in the reference currency.
+    pub amount: f64,
+    pub lift: f64,
+    /// `request` (the requester's estimate), `need:<id>` or `default`.
+    pub lift_source: String,
+    /// Strategic weight of the account's tier.
+    pub weight: f64,
+}
+
+impl From<&RequestValue> for RequestValueG {
+    fn from(v: &RequestValue) -> Self {
+        RequestValueG {
+            value: v.value,
+            amount: v.amount,
+            lift: v.lift,
+            lift_source: match &v.lift_source {
+                LiftSource::Request => "request".into(),
+                LiftSource::Need(id) => format!("need:{id}"),
+                LiftSource::Default => "default".into(),
+            },
+            weight: v.weight,
+        }
+    }
+}
+
+/// One request the plan serves.
+#[derive(SimpleObject)]
+pub struct PlannedAssignment {
+    pub request: SupportRequest,
+    pub opportunity_name: String,
+    pub account_name: String,
+    pub resource: SupportResource,
+    /// `YYYY-MM`.
+    pub month: String,
+    pub value: RequestValueG,
+    /// Why this deal got it, in a sentence.
+    pub why: String,
+    /// Requests that wanted the same resource that month and were left out, with
+    /// what serving them would have been worth.
+    pub displaced: Vec<Displaced>,
+}
+
+#[derive(SimpleObject)]
+pub struct Displaced {
+    pub request: SupportRequest,
+    pub opportunity_name: String,
+    pub value: f64,
+}
+
+/// Why a request was left out.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum LeftOutReason {
+    NoResource,
+    DeadlinePassed,
+    TooLarge,
+    PeopleFullyBooked,
+    PersonAtLimit,
+    Outbid,
+}
+
+/// A request the plan does not serve.
+#[derive(SimpleObject)]
+pub struct LeftOutRequest {
+    pub request: SupportRequest,
+    pub opportunity_name: String,
+    pub value: RequestValueG,
+    pub reason: LeftOutReason,
+    /// The reason in a sentence, with what capacity would cover it.
+    pub explanation: String,
+    /// More units of `resource` in `month` that would let it in.
+    pub extra_units_needed: Option<i32>,
+    pub resource: Option<SupportResource>,
+    pub month: Option<String>,
+    /// The requests holding the capacity it needed.
+    pub taken_by: Vec<SupportRequest>,
+}
+
+/// One independent part of the problem and how it was solved.
+#[derive(SimpleObject)]
+pub struct PlanPart {
+    pub requests: i32,
+    /// Assignment choices (request × resource × month).
+    pub variables: i32,
+    /// `exact`, `exact_time_limited`, `relaxation`, `decomposed` or `greedy`.
+    pub method: String,
+    pub value: f64,
+    pub bound: f64,
+}
+
+/// The proposed allocation of support for a period.
+#[derive(SimpleObject)]
+pub struct SupportPlanG {
+    pub period: String,
+    /// The currency values are in.
+    pub currency: String,
+    /// Expected value of everything served.
+    pub value: f64,
+    /// No plan can be worth more than this.
+    pub bound: f64,
+    /// (bound − value) / bound; 0 when proven optimal.
+    pub gap: f64,
+    pub assignments: Vec<PlannedAssignment>,
+    pub left_out: Vec<LeftOutRequest>,
+    pub parts: Vec<PlanPart>,
+    /// Resources already booked beyond capacity, and the like.
+    pub warnings: Vec<String>,
+}
+
+fn money(v: f64, currency: &str) -> String {
+    format!("{} {:.0}", currency.to_uppercase(), v)
+}
+
+pub(crate) async fn support_plan(ctx: &Context<'_>, raw_period: &str) -> Result<SupportPlanG> {
+    let period = period(raw_period)?;
+    let plan = engine(ctx).support_plan(period).await.coded()?;
+    let m = store(ctx).methodology();
+    Ok(describe_plan(&plan, m))
+}
+
+/// The plan with every decision explained.
+pub fn describe_plan(sp: &SupportPlan, m: &Methodology) -> SupportPlanG {
+    let cur = m.support.reference_currency.clone();
+    let request = |id: &Uuid| sp.requests.get(id);
+    let resource_name = |id: &Uuid| {
+        sp.resources
+            .get(id)
+            .map(|r| r.name.clone())
+            .unwrap_or_default()
+    };
+    let mut wanted_by: HashMap<(Uuid, String), Vec<Uuid>> = HashMap::new();
+    for (q, reason) in &sp.plan.left_out {
+        if let LeftOut::Outbid {
+            resource, month, ..
+        } = reason
+        {
+            wanted_by
+                .entry((*resource, month.to_string()))
+                .or_default()
+                .push(*q);
+        }
+    }
+    let assignments = sp
+        .plan
+        .assignments
+        .iter()
+        .filter_map(|a| {
+            let p = request(&a.request)?;
+            let resource = sp.resources.get(&a.resource)?.clone();
+            let month = a.month.to_string();
+            let displaced: Vec<Displaced> = wanted_by
+                .get(&(a.resource, month.clone()))
+                .into_iter()
+                .flatten()
+                .filter_map(|q| request(q))
+                .map(|d| Displaced {
+                    request: d.request.clone(),
+                    opportunity_name: d.opportunity_name.clone(),
+                    value: d.value.value,
+                })
+                .collect();
+            let v = &p.value;
+            let why = format!(
+                "{} ({}, {}) gets {} in {month}: {} × lift {:.0}% × weight {:.1} = {} expected{}",
+                p.opportunity_name,
+                p.account_name,
+                p.stage,
+                resource.name,
+                money(v.amount, &cur),
+                v.lift * 100.0,
+                v.weight,
+                money(v.value, &cur),
+                if displaced.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "; worth more here than {}",
+                        displaced
+                            .iter()
+                            .map(|d| format!("{} ({})", d.opportunity_name, money(d.value, &cur)))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                }
+            );
+            Some(PlannedAssignment {
+                request: p.request.clone(),
+                opportunity_name: p.opportunity_name.clone(),
+                account_name: p.account_name.clone(),
+                resource,
+                month,
+                value: (&p.value).into(),
+                why,
+                displaced,
+            })
+        })
+        .collect();
+    let left_out = sp
+        .plan
+        .left_out
+        .iter()
+        .filter_map(|(q, reason)| {
+            let p = request(q)?;
+            let r = &p.request;
+            let names = |ids: &[Uuid]| -> Vec<SupportRequest> {
+                ids.iter()
+                    .filter_map(|i| request(i).map(|x| x.request.clone()))
+                    .collect()
+            };
+            let holders = |ids: &[Uuid]| {
+                ids.iter()
+                    .filter_map(|i| request(i).map(|x| x.opportunity_name.clone()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let (reason_g, explanation, extra, resource, month, taken_by) = match reason {
+                LeftOut::NoResource => (
+                    LeftOutReason::NoResource,
+                    format!("no {} resource exists{}", r.kind, if r.resource_id.is_some() { " of the one named" } else { "" }),
+                    None,
+                    None,
+                    None,
+                    Vec::new(),
+                ),
+                LeftOut::DeadlinePassed => (
+                    LeftOutReason::DeadlinePassed,
+                    format!("needed by {}, before {} starts", r.needed_by, sp.period),
+                    None,
+                    None,
+                    None,
+                    Vec::new(),
+                ),
+                LeftOut::TooLarge { largest_free } => (
+                    LeftOutReason::TooLarge,
+                    format!(
+                        "needs {} units; the most any {} resource has free in a month before the deadline is {largest_free}",
+                        r.units, r.kind
+                    ),
+                    Some(r.units - largest_free),
+                    None,
+                    None,
+                    Vec::new(),
+                ),
+                LeftOut::PeopleFullyBooked => (
+                    LeftOutReason::PeopleFullyBooked,
+                    "everyone who could give it has reached their monthly engagement limit".into(),
+                    None,
+                    None,
+                    None,
+                    Vec::new(),
+                ),
+                LeftOut::PersonAtLimit {
+                    month, taken_by, ..
+                } => (
+                    LeftOutReason::PersonAtLimit,
+                    format!(
+                        "the person behind it reaches their engagement limit in {month} with {}, worth more",
+                        holders(taken_by)
+                    ),
+                    None,
+                    None,
+                    Some(month.to_string()),
+                    names(taken_by),
+                ),
+                LeftOut::Outbid {
+                    resource,
+                    month,
+                    extra_units,
+                    taken_by,
+                } => (
+                    LeftOutReason::Outbid,
+                    format!(
+                        "{} in {month} goes to {}, worth more; {extra_units} more units of it would cover this request ({})",
+                        resource_name(resource),
+                        holders(taken_by),
+                        money(p.value.value, &cur)
+                    ),
+                    Some(*extra_units),
+                    sp.resources.get(resource).cloned(),
+                    Some(month.to_string()),
+                    names(taken_by),
+                ),
+            };
+            Some(LeftOutRequest {
+                request: r.clone(),
+                opportunity_name: p.opportunity_name.clone(),
+                value: (&p.value).into(),
+                reason: reason_g,
+                explanation,
+                extra_units_needed: extra,
+                resource,
+                month,
+                taken_by,
+            })
+        })
+        .collect();
+    SupportPlanG {
+        period: sp.period.to_string(),
+        currency: cur.clone(),
+        value: sp.plan.value,
+        bound: sp.plan.bound,
+        gap: sp.plan.gap(),
+        assignments,
+        left_out,
+        parts: sp
+            .plan
+            .parts
+            .iter()
+            .map(|p| PlanPart {
+                requests: i32::try_from(p.requests).unwrap_or(i32::MAX),
+                variables: i32::try_from(p.variables).unwrap_or(i32::MAX),
+                method: p.method.as_str().into(),
+                value: p.value,
+                bound: p.bound,
+            })
+            .collect(),
+        warnings: sp.plan.warnings.clone(),
+    }
+}
+
+// ---------------------------------------------------------------- forecast
+
+/// What a forecast groups by.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum ForecastGroup {
+    Account,
+    Owner,
+    Team,
+    Stage,
+    Category,
+}
+
+impl From<ForecastGroup> for GroupBy {
+    fn from(g: ForecastGroup) -> Self {
+        match g {
+            ForecastGroup::Account => GroupBy::Account,
+            ForecastGroup::Owner => GroupBy::Owner,
+            ForecastGroup::Team => GroupBy::Team,
+            ForecastGroup::Stage => GroupBy::Stage,
+            ForecastGroup::Category => GroupBy::Category,
+        }
+    }
+}
+
+fn group_g(g: GroupBy) -> ForecastGroup {
+    match g {
+        GroupBy::Account => ForecastGroup::Account,
+        GroupBy::Owner => ForecastGroup::Owner,
+        GroupBy::Team => ForecastGroup::Team,
+        GroupBy::Stage => ForecastGroup::Stage,
+        GroupBy::Category => ForecastGroup::Category,
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct GroupKey {
+    pub dimension: ForecastGroup,
+    /// An id (account, owner), a team name, a stage or category id; empty for none.
+    pub key: String,
+    pub label: String,
+}
+
+#[derive(SimpleObject)]
+pub struct ForecastRow {
+    pub group: Vec<GroupKey>,
+    pub deals: i32,
+    /// In the reference currency.
+    pub amount: f64,
+    /// Σ amount × win probability.
+    pub weighted: f64,
+}
+
+/// One term of the win probability.
+#[derive(SimpleObject)]
+pub struct ProbabilityTerm {
+    pub name: String,
+    pub weight: f64,
+    pub value: f64,
+}
+
+/// How a win probability was computed (docs/forecast.md).
+#[derive(SimpleObject)]
+pub struct WinProbabilityG {
+    pub probability: f64,
+    pub stage_probability: f64,
+    /// R, 0..1: the weighted opportunity scores.
+    pub relationship: f64,
+    pub relationship_parts: Vec<ProbabilityTerm>,
+    /// Q, −1..1: (yes − no) / questions.
+    pub qualification: f64,
+    pub yes: i32,
+    pub no: i32,
+    pub base_logit: f64,
+    pub relationship_shift: f64,
+    pub qualification_shift: f64,
+    pub formula: String,
+}
+
+impl From<&WinProbability> for WinProbabilityG {
+    fn from(p: &WinProbability) -> Self {
+        WinProbabilityG {
+            probability: p.probability,
+            stage_probability: p.stage_probability,
+            relationship: p.relationship,
+            relationship_parts: p
+                .relationship_parts
+                .iter()
+                .map(|(n, w, v)| ProbabilityTerm {
+                    name: (*n).into(),
+                    weight: *w,
+                    value: *v,
+                })
+                .collect(),
+            qualification: p.qualification,
+            yes: p.yes as i32,
+            no: p.no as i32,
+            base_logit: p.base_logit,
+            relationship_shift: p.relationship_shift,
+            qualification_shift: p.qualification_shift,
+            formula: format!(
+                "logistic({:.3} + {:.3} + {:.3}) = {:.3}",
+                p.base_logit, p.relationship_shift, p.qualification_shift, p.probability
+            ),
+        }
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct ForecastLineG {
+    pub opportunity: Option<Opportunity>,
+    pub name: String,
+    pub account_name: String,
+    pub owner_name: Option<String>,
+    pub team: Option<String>,
+    pub stage: String,
+    /// A category id from `forecast.toml`, or `won`.
+    pub category: String,
+    pub probability: f64,
+    /// In the reference currency.
+    pub amount: f64,
+    pub weighted: f64,
+    pub expected_sign_date: Option<Date>,
+    /// Null for won deals.
+    pub explanation: Option<WinProbabilityG>,
+}
+
+#[derive(SimpleObject)]
+pub struct ForecastG {
+    pub period: String,
+    pub currency: String,
+    pub total: ForecastRow,
+    pub rows: Vec<ForecastRow>,
+    pub lines: Vec<ForecastLineG>,
+    /// Open deals with no expected sign date (in no period).
+    pub undated: i32,
+}
+
+fn row(r: &forecast::RollupRow) -> ForecastRow {
+    ForecastRow {
+        group: r
+            .group
+            .iter()
+            .map(|(g, k, l)| GroupKey {
+                dimension: group_g(*g),
+                key: k.clone(),
+                label: l.clone(),
+            })
+            .collect(),
+        deals: i32::try_from(r.deals).unwrap_or(i32::MAX),
+        amount: r.amount,
+        weighted: r.weighted,
+    }
+}
+
+pub(crate) async fn forecast(
+    ctx: &Context<'_>,
+    raw_period: &str,
+    group_by: Vec<ForecastGroup>,
+) -> Result<ForecastG> {
+    let period = period(raw_period)?;
+    let view = engine(ctx).forecast(period).await.coded()?;
+    let m = store(ctx).methodology();
+    let by: Vec<GroupBy> = group_by.iter().map(|g| (*g).into()).collect();
+    let total = forecast::rollup(&view.lines, &[])
+        .first()
+        .map(row)
+        .unwrap_or(ForecastRow {
+            group: Vec::new(),
+            deals: 0,
+            amount: 0.0,
+            weighted: 0.0,
+        });
+    let rows = forecast::rollup(&view.lines, &by).iter().map(row).collect();
+    let mut lines = Vec::with_capacity(view.lines.len());
+    for l in &view.lines {
+        lines.push(ForecastLineG {
+            opportunity: store(ctx).opportunity(l.opportunity).await.coded()?,
+            name: l.name.clone(),
+            account_name: l.account_name.clone(),
+            owner_name: l.owner_name.clone(),
+            team: l.team.clone(),
+            stage: l.stage.clone(),
+            category: l.category.clone(),
+            probability: l.probability,
+            amount: l.amount,
+            weighted: l.weighted(),
+            expected_sign_date: l.expected_sign_date,
+            explanation: view.probabilities.get(&l.opportunity).map(Into::into),
+        });
+    }
+    lines.sort_by(|a, b| b.weighted.total_cmp(&a.weighted));
+    Ok(ForecastG {
+        period: view.period.to_string(),
+        currency: m.support.reference_currency.clone(),
+        total,
+        rows,
+        lines,
+        undated: i32::try_from(view.undated).unwrap_or(i32::MAX),
+    })
+}
+
+/// The forecast of one open opportunity.
+#[derive(SimpleObject)]
+pub struct OpportunityForecast {
+    pub probability: f64,
+    pub category: String,
+    pub category_label: String,
+    pub explanation: WinProbabilityG,
+}
+
+pub(crate) async fn opportunity_forecast(
+    ctx: &Context<'_>,
+    opportunity: Uuid,
+    lang: Option<LangG>,
+) -> Result<Option<OpportunityForecast>> {
+    let cached = engine(ctx).opportunity_graph(opportunity).await.coded()?;
+    let m = store(ctx).methodology();
+    let Some(o) = cached.graph.opportunity(opportunity).filter(|o| o.open) else {
+        return Ok(None);
+    };
+    let a = crate::advice::assess(&cached.graph, m, o, cached.graph.as_of, &cached.norms);
+    let c = forecast::category(m, &a.facts);
+    Ok(Some(OpportunityForecast {
+        probability: a.probability.probability,
+        category: c.map(|c| c.id.clone()).unwrap_or_default(),
+        category_label: c
+            .map(|c| label(&c.label, c.label_zh.as_deref(), zh(lang)).to_owned())
+            .unwrap_or_default(),
+        explanation: (&a.probability).into(),
+    }))
+}
+
+// ---------------------------------------------------------------- calibration
+
+#[derive(SimpleObject)]
+pub struct CalibrationBinG {
+    pub low: f64,
+    pub high: f64,
+    pub forecasts: i32,
+    pub mean_probability: Option<f64>,
+    pub won: i32,
+    pub observed: Option<f64>,
+}
+
+/// Recorded forecasts of deals since closed, against what happened.
+#[derive(SimpleObject)]
+pub struct Calibration {
+    pub forecasts: i32,
+    /// Mean squared error of the recorded probabilities; null without history.
+    pub brier: Option<f64>,
+    pub bins: Vec<CalibrationBinG>,
+}
+
+pub(crate) async fn calibration(ctx: &Context<'_>) -> Result<Calibration> {
+    let rows = store(ctx).forecasts_with_outcomes().await.coded()?;
+    let points: Vec<(f64, bool)> = rows
+        .iter()
+        .map(|(s, outcome)| (s.probability, outcome == "won"))
+        .collect();
+    let (bins, brier) = forecast::calibration(&points);
+    Ok(Calibration {
+        forecasts: i32::try_from(points.len()).unwrap_or(i32::MAX),
+        brier,
+        bins: bins
+            .into_iter()
+            .map(|b| CalibrationBinG {
+                low: b.low,
+                high: b.high,
+                forecasts: b.forecasts as i32,
+                mean_probability: b.mean_probability,
+                won: b.won as i32,
+                observed: b.observed,
+            })
+            .collect(),
+    })
+}
+
+pub(crate) async fn record_forecast(ctx: &Context<'_>, raw_period: &str) -> Result<i32> {
+    let period = period(raw_period)?;
+    let n = engine(ctx).record_forecast(period).await.coded()?;
+    Ok(i32::try_from(n).unwrap_or(i32::MAX))
+}
+
+// ---------------------------------------------------------------- patterns
+
+#[derive(SimpleObject)]
+pub struct StageDaysG {
+    pub stage: String,
+    pub deals: i32,
+    pub median: Option<f64>,
+    pub p80: Option<f64>,
+    pub won_median: Option<f64>,
+    /// What stall checks use: the median once enough deals are known, else the
+    /// stage's expected days.
+    pub usual: f64,
+    pub from_history: bool,
+}
+
+#[derive(SimpleObject)]
+pub struct RolePatternG {
+    pub role: String,
+    /// Share of won deals whose chain had the role identified.
+    pub won_share: Option<f64>,
+    pub lost_share: Option<f64>,
+}
+
+#[derive(SimpleObject)]
+pub struct WinRateBand {
+    pub label: String,
+    pub deals: i32,
+    pub won: i32,
+    pub win_rate: Option<f64>,
+}
+
+#[derive(SimpleObject)]
+pub struct StageCalibrationG {
+    pub stage: String,
+    /// The stage's probability in `stages.toml`.
+    pub stated: f64,
+    /// Closed deals that reached the stage.
+    pub reached: i32,
+    pub won: i32,
+    pub observed: Option<f64>,
+}
+
+#[derive(SimpleObject)]
+pub struct MonthPatternG {
+    pub month: i32,
+    pub won: i32,
+    pub lost: i32,
+}
+
+/// What won and lost deals teach.
+#[derive(SimpleObject)]
+pub struct PatternsG {
+    pub deals: i32,
+    pub won: i32,
+    pub win_rate: Option<f64>,
+    pub stage_days: Vec<StageDaysG>,
+    pub roles: Vec<RolePatternG>,
+    /// Win rate by decision-chain score on the day the deal closed.
+    pub coverage: Vec<WinRateBand>,
+    /// Stated stage probabilities against outcomes of deals that reached each stage.
+    pub stages: Vec<StageCalibrationG>,
+    pub months: Vec<MonthPatternG>,
+    /// Share of wins signed in the last month of a quarter.
+    pub quarter_end_share: Option<f64>,
+    /// Median days from first stage to signature, won deals.
+    pub won_cycle_days: Option<f64>,
+    pub calibration: Calibration,
+}
+
+pub(crate) async fn patterns(ctx: &Context<'_>) -> Result<PatternsG> {
+    let p = engine(ctx).patterns().await.coded()?;
+    let n = |x: usize| i32::try_from(x).unwrap_or(i32::MAX);
+    Ok(PatternsG {
+        deals: n(p.deals),
+        won: n(p.won),
+        win_rate: p.win_rate,
+        stage_days: p
+            .stage_days
+            .iter()
+            .map(|s| StageDaysG {
+                stage: s.stage.clone(),
+                deals: n(s.deals),
+                median: s.median,
+                p80: s.p80,
+                won_median: s.won_median,
+                usual: s.usual,
+                from_history: s.from_history,
+            })
+            .collect(),
+        roles: p
+            .roles
+            .iter()
+            .map(|r| RolePatternG {
+                role: r.role.clone(),
+                won_share: r.won_share,
+                lost_share: r.lost_share,
+            })
+            .collect(),
+        coverage: p
+            .coverage
+            .iter()
+            .map(|b| WinRateBand {
+                label: b.label.clone(),
+                deals: n(b.deals),
+                won: n(b.won),
+                win_rate: b.win_rate,
+            })
+            .collect(),
+        stages: p
+            .stages
+            .iter()
+            .map(|s| StageCalibrationG {
+                stage: s.stage.clone(),
+                stated: s.stated,
+                reached: n(s.reached),
+                won: n(s.won),
+                observed: s.observed,
+            })
+            .collect(),
+        months: p
+            .months
+            .iter()
+            .map(|mo| MonthPatternG {
+                month: i32::from(mo.month),
+                won: n(mo.won),
+                lost: n(mo.lost),
+            })
+            .collect(),
+        quarter_end_share: p.quarter_end_share,
+        won_cycle_days: p.won_cycle_days,
+        calibration: calibration(ctx).await?,
+    })
+}
