@@ -16,7 +16,8 @@ use crate::{
     domain::{
         AccountInput, AssessmentInput, CompetitorInput, EmployeeInput, InteractionInput,
         MemberInput, OpportunityInput, OpportunityPatch, PersonInput, ReportingLineInput,
-        SupportResourceInput, TeamMemberInput,
+        SupportDecision, SupportDecisionInput, SupportRequestInput, SupportResourceInput,
+        TeamMemberInput,
     },
     store::Store,
     Error, Result,
@@ -103,6 +104,29 @@ struct DemoOpportunity {
     history: Vec<DemoStage>,
     note: Option<String>,
     chain: Vec<DemoMember>,
+    #[serde(default)]
+    support_requests: Vec<DemoSupportRequest>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct DemoSupportRequest {
+    kind: String,
+    resource: Option<String>,
+    units: i64,
+    needed_by: Date,
+    requested_by: Option<String>,
+    note: Option<String>,
+    lift: Option<f64>,
+    /// Granted already: the resource given and the month booked.
+    granted: Option<DemoGrant>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoGrant {
+    resource: String,
+    month: String,
 }
 
 #[derive(Deserialize)]
@@ -275,12 +299,43 @@ pub async fn load(store: &Store) -> Result<DemoSummary> {
         competitors.insert(c.name.clone(), id);
     }
 
+    let mut resources: HashMap<String, Uuid> = store
+        .support_resources()
+        .await?
+        .into_iter()
+        .map(|r| (r.name, r.support_resource_id))
+        .collect();
+    for r in &set.support_resources {
+        if resources.contains_key(&r.name) {
+            continue;
+        }
+        let created = store
+            .create_support_resource(&SupportResourceInput {
+                name: r.name.clone(),
+                kind: r.kind.clone(),
+                capacity: r.capacity,
+                unit: r.unit.clone(),
+                employee_id: r
+                    .employee
+                    .as_deref()
+                    .map(|e| lookup(&employees, "employee", e))
+                    .transpose()?,
+            })
+            .await?;
+        resources.insert(created.name, created.support_resource_id);
+    }
+
     for a in &set.accounts {
         if store.account_by_name(&a.name).await?.is_some() {
             summary.accounts_present += 1;
             continue;
         }
-        load_account(store, a, &employees, &competitors, &mut summary).await?;
+        let refs = Refs {
+            employees: &employees,
+            competitors: &competitors,
+            resources: &resources,
+        };
+        load_account(store, a, &refs, &mut summary).await?;
     }
 
     if summary.accounts_created > 0 {
@@ -299,35 +354,23 @@ pub async fn load(store: &Store) -> Result<DemoSummary> {
         }
     }
 
-    let resources = store.support_resources().await?;
-    for r in &set.support_resources {
-        if resources.iter().any(|x| x.name == r.name) {
-            continue;
-        }
-        store
-            .create_support_resource(&SupportResourceInput {
-                name: r.name.clone(),
-                kind: r.kind.clone(),
-                capacity: r.capacity,
-                unit: r.unit.clone(),
-                employee_id: r
-                    .employee
-                    .as_deref()
-                    .map(|e| lookup(&employees, "employee", e))
-                    .transpose()?,
-            })
-            .await?;
-    }
     Ok(summary)
+}
+
+/// Ids of what accounts refer to, by the names the demo file uses.
+struct Refs<'a> {
+    employees: &'a HashMap<String, Uuid>,
+    competitors: &'a HashMap<String, Uuid>,
+    resources: &'a HashMap<String, Uuid>,
 }
 
 async fn load_account(
     store: &Store,
     a: &DemoAccount,
-    employees: &HashMap<String, Uuid>,
-    competitors: &HashMap<String, Uuid>,
+    refs: &Refs<'_>,
     summary: &mut DemoSummary,
 ) -> Result<()> {
+    let (employees, competitors) = (refs.employees, refs.competitors);
     let account = store
         .create_account(&AccountInput {
             name: a.name.clone(),
@@ -456,6 +499,42 @@ async fn load_account(
         store
             .set_decision_chain(created.opportunity_id, &members, true)
             .await?;
+        for r in &o.support_requests {
+            let request = store
+                .request_support(&SupportRequestInput {
+                    opportunity_id: created.opportunity_id,
+                    kind: r.kind.clone(),
+                    resource_id: r
+                        .resource
+                        .as_deref()
+                        .map(|x| lookup(refs.resources, "support resource", x))
+                        .transpose()?,
+                    units: r.units,
+                    needed_by: Some(r.needed_by),
+                    lift: r.lift,
+                    requested_by: r
+                        .requested_by
+                        .as_deref()
+                        .map(|e| lookup(employees, "employee", e))
+                        .transpose()?,
+                    note: r.note.clone(),
+                })
+                .await?;
+            if let Some(g) = &r.granted {
+                store
+                    .decide_support(
+                        request.support_request_id,
+                        &SupportDecisionInput {
+                            decision: SupportDecision::Grant,
+                            resource_id: Some(lookup(refs.resources, "support resource", &g.resource)?),
+                            month: Some(g.month.clone()),
+                            decided_by: None,
+                            note: Some("granted at the last planning session".into()),
+                        },
+                    )
+                    .await?;
+            }
+        }
         opportunities.insert(o.name.clone(), created.opportunity_id);
         summary.opportunities += 1;
     }

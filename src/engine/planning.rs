@@ -52,13 +52,20 @@ pub struct ForecastView {
 
 impl Engine {
     /// The support plan for `period`: open requests on open deals, valued and
-    /// allocated against what the resources have left after earlier grants.
+    /// allocated against what the resources have left after earlier grants, over
+    /// the months of the period that are not yet over.
     pub async fn support_plan(&self, period: Period) -> Result<SupportPlan> {
         let m = self.methodology();
         let resources = self.store.support_resources().await?;
         let employees = self.store.employees(true).await?;
         let live = self.store.support_requests_live().await?;
-        let months = period.months();
+        // Only months not yet over can still be planned.
+        let today = today();
+        let months: Vec<_> = period
+            .months()
+            .into_iter()
+            .filter(|m| m.next().first_day() > today)
+            .collect();
 
         let mut bookings = Vec::new();
         let mut open: Vec<SupportRequest> = Vec::new();
