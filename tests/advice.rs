@@ -44,6 +44,9 @@ fn healthy() -> Vec<(&'static str, FactValue)> {
         ("days_in_stage", C(10)),
         ("expected_days", C(30)),
         ("stage_overdue_ratio", N(0.33)),
+        ("usual_days_in_stage", C(28)),
+        ("stall_ratio", N(0.36)),
+        ("win_probability", N(0.55)),
         ("stage_index", C(3)),
         ("win_steps_missing", C(0)),
         ("days_to_expected_sign", C(60)),
@@ -104,6 +107,7 @@ fn rule_cases() -> Vec<(&'static str, Vec<(&'static str, FactValue)>)> {
         ),
         ("relationship_cooling", vec![("cooling_key_people", C(2))]),
         ("stuck_in_stage", vec![("stage_overdue_ratio", N(1.6))]),
+        ("stalled_against_history", vec![("stall_ratio", N(3.2))]),
         (
             "win_step_missing",
             vec![("win_steps_missing", C(1)), ("stage_overdue_ratio", N(0.6))],

@@ -53,6 +53,7 @@ pub fn assess<'m>(
     };
     facts.set("usual_days_in_stage", FactValue::Count(usual.round() as i64));
     facts.set("stall_ratio", FactValue::Number(days_in_stage / usual.max(1.0)));
+    facts.words.insert("usual_days", format!("{}", usual.round()));
     let steps = win_steps(graph, m, o, &facts);
     let missing = steps
         .iter()

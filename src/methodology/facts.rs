@@ -115,6 +115,7 @@ pub const PLACEHOLDERS: &[&str] = &[
     "stage_label",
     "days_in_stage",
     "expected_days",
+    "usual_days",
     "amount",
     "owner",
     "dm",
