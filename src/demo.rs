@@ -526,7 +526,11 @@ async fn load_account(
                         request.support_request_id,
                         &SupportDecisionInput {
                             decision: SupportDecision::Grant,
-                            resource_id: Some(lookup(refs.resources, "support resource", &g.resource)?),
+                            resource_id: Some(lookup(
+                                refs.resources,
+                                "support resource",
+                                &g.resource,
+                            )?),
                             month: Some(g.month.clone()),
                             decided_by: None,
                             note: Some("granted at the last planning session".into()),

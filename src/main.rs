@@ -46,7 +46,7 @@ async fn main() -> anyhow::Result<()> {
                 Some(p) => p,
                 None => {
                     let today = guanxi::domain::today();
-                    format!("{}-Q{}", today.year(), (today.month() as u8 + 2) / 3)
+                    format!("{}-Q{}", today.year(), (today.month() as u8).div_ceil(3))
                 }
             };
             let period = guanxi::domain::Period::parse("period", &period)?;

@@ -29,18 +29,20 @@ fn right(s: String) -> Cell {
 pub fn support_plan(plan: &SupportPlanG) -> String {
     let cur = plan.currency.to_uppercase();
     let mut served = Table::new();
-    served.set_content_arrangement(ContentArrangement::Dynamic).set_header(vec![
-        "Opportunity",
-        "Account",
-        "Support",
-        "Resource",
-        "Month",
-        "Units",
-        &format!("Amount ({cur})"),
-        "Lift",
-        "Weight",
-        &format!("Value ({cur})"),
-    ]);
+    served
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_header(vec![
+            "Opportunity",
+            "Account",
+            "Support",
+            "Resource",
+            "Month",
+            "Units",
+            &format!("Amount ({cur})"),
+            "Lift",
+            "Weight",
+            &format!("Value ({cur})"),
+        ]);
     for a in &plan.assignments {
         served.add_row(vec![
             Cell::new(&a.opportunity_name),
@@ -56,13 +58,14 @@ pub fn support_plan(plan: &SupportPlanG) -> String {
         ]);
     }
     let mut left = Table::new();
-    left.set_content_arrangement(ContentArrangement::Dynamic).set_header(vec![
-        "Opportunity",
-        "Support",
-        "Units",
-        &format!("Value ({cur})"),
-        "Why not",
-    ]);
+    left.set_content_arrangement(ContentArrangement::Dynamic)
+        .set_header(vec![
+            "Opportunity",
+            "Support",
+            "Units",
+            &format!("Value ({cur})"),
+            "Why not",
+        ]);
     for l in &plan.left_out {
         left.add_row(vec![
             Cell::new(&l.opportunity_name),
@@ -75,7 +78,12 @@ pub fn support_plan(plan: &SupportPlanG) -> String {
     let methods: Vec<String> = plan
         .parts
         .iter()
-        .map(|p| format!("{} ({} requests, {} choices)", p.method, p.requests, p.variables))
+        .map(|p| {
+            format!(
+                "{} ({} requests, {} choices)",
+                p.method, p.requests, p.variables
+            )
+        })
         .collect();
     let mut out = format!(
         "Support plan for {}: {} served, {} left out; expected value {cur} {} of at most {cur} {} (gap {:.2}%).\n",

@@ -55,7 +55,11 @@ fn strong_ties_and_four_yes_raise_it_by_the_documented_amount() {
     let all_yes = [Answer::Yes; 4];
     let p = win_probability(&m, "propose", &scores(1.0), &answered(&m, &all_yes));
     // logit(0.5) = 0; + 1.0 × (2·1 − 1) + 0.8 × 1 = 1.8; logistic(1.8) = 0.858149...
-    assert!((p.probability - 0.858_148_935).abs() < 1e-6, "{}", p.probability);
+    assert!(
+        (p.probability - 0.858_148_935).abs() < 1e-6,
+        "{}",
+        p.probability
+    );
     assert_eq!((p.yes, p.no), (4, 0));
     // No ties, every answer NO: logistic(−1.8).
     let p = win_probability(&m, "propose", &scores(0.0), &answered(&m, &[Answer::No; 4]));
@@ -65,7 +69,12 @@ fn strong_ties_and_four_yes_raise_it_by_the_documented_amount() {
 #[test]
 fn probabilities_stay_within_floor_and_ceiling_and_unknown_stages_take_the_floor() {
     let m = methodology();
-    let p = win_probability(&m, "negotiate", &scores(1.0), &answered(&m, &[Answer::Yes; 4]));
+    let p = win_probability(
+        &m,
+        "negotiate",
+        &scores(1.0),
+        &answered(&m, &[Answer::Yes; 4]),
+    );
     assert!(p.probability <= 0.99);
     let p = win_probability(&m, "no_such_stage", &scores(0.5), &answered(&m, &[]));
     assert!((p.stage_probability - 0.01).abs() < 1e-12);
@@ -86,10 +95,18 @@ fn categories_follow_the_file_in_order() {
     };
     let id = |f: Facts| category(&m, &f).unwrap().id.clone();
     assert_eq!(id(facts(0.8, 3, 1.0, false)), "commit");
-    assert_eq!(id(facts(0.8, 2, 1.0, false)), "best_case", "commit needs the propose stage");
+    assert_eq!(
+        id(facts(0.8, 2, 1.0, false)),
+        "best_case",
+        "commit needs the propose stage"
+    );
     assert_eq!(id(facts(0.5, 4, 1.0, false)), "best_case");
     assert_eq!(id(facts(0.2, 4, 1.0, false)), "pipeline");
-    assert_eq!(id(facts(0.9, 4, 4.5, false)), "omitted", "stalled deals leave the forecast");
+    assert_eq!(
+        id(facts(0.9, 4, 4.5, false)),
+        "omitted",
+        "stalled deals leave the forecast"
+    );
     assert_eq!(id(facts(0.9, 4, 1.0, true)), "omitted");
 }
 
@@ -133,7 +150,13 @@ fn rollups_sum_amounts_and_weighted_amounts_per_group() {
 
 #[test]
 fn calibration_bins_and_brier_score() {
-    let points = [(0.9, true), (0.9, true), (0.9, false), (0.1, false), (0.15, false)];
+    let points = [
+        (0.9, true),
+        (0.9, true),
+        (0.9, false),
+        (0.1, false),
+        (0.15, false),
+    ];
     let (bins, brier) = calibration(&points);
     assert_eq!(bins.len(), 10);
     assert_eq!(bins[9].forecasts, 3);
@@ -154,11 +177,20 @@ fn generated_history() -> Vec<ClosedDeal> {
         .map(|i| {
             let days = 10 + 10 * i64::from(i % 5);
             let reached = if i % 2 == 0 { 5 } else { 4 };
-            let stages = ["validate_lead", "qualify", "shape_solution", "propose", "negotiate"];
+            let stages = [
+                "validate_lead",
+                "qualify",
+                "shape_solution",
+                "propose",
+                "negotiate",
+            ];
             let start = Date::from_calendar_date(2024, time::Month::January, 1).unwrap();
-            let closed_on =
-                Date::from_calendar_date(2025, time::Month::try_from(1 + (i % 12) as u8).unwrap(), 28)
-                    .unwrap();
+            let closed_on = Date::from_calendar_date(
+                2025,
+                time::Month::try_from(1 + (i % 12) as u8).unwrap(),
+                28,
+            )
+            .unwrap();
             let won = i % 4 <= 1;
             let mut roles = vec!["technical_evaluator".to_owned()];
             if won || i % 8 == 2 {
@@ -200,11 +232,18 @@ fn patterns_of_a_generated_history_have_the_known_answers() {
     // sign: nobody got there; the usual days fall back to expected_days.
     let sign = p.stage_days.iter().find(|s| s.stage == "sign").unwrap();
     assert_eq!((sign.deals, sign.from_history), (0, false));
-    assert_eq!(sign.usual, f64::from(m.vocabularies.stage("sign").unwrap().expected_days));
+    assert_eq!(
+        sign.usual,
+        f64::from(m.vocabularies.stage("sign").unwrap().expected_days)
+    );
 
     let dm = p.roles.iter().find(|r| r.role == "decision_maker").unwrap();
     assert_eq!(dm.won_share, Some(1.0));
-    assert_eq!(dm.lost_share, Some(5.0 / 20.0), "i mod 8 = 2 among the lost");
+    assert_eq!(
+        dm.lost_share,
+        Some(5.0 / 20.0),
+        "i mod 8 = 2 among the lost"
+    );
 
     // Coverage bands: won at 0.8 (top band), lost at 0.3 (bottom band).
     assert_eq!(p.coverage[0].win_rate, Some(0.0));
@@ -222,7 +261,7 @@ fn patterns_of_a_generated_history_have_the_known_answers() {
     assert_eq!(total, 40);
     let quarter_end_wins = deals
         .iter()
-        .filter(|d| d.won && (d.closed_on.month() as u8) % 3 == 0)
+        .filter(|d| d.won && (d.closed_on.month() as u8).is_multiple_of(3))
         .count();
     assert_eq!(p.quarter_end_share, Some(quarter_end_wins as f64 / 20.0));
 }
@@ -237,7 +276,9 @@ fn stall_norms_need_enough_history() {
     assert_eq!(norms.usual(&m, "qualify"), (expected, false));
     let norms = StageNorms::from_days(&forecast::stage_days(&m, &generated_history()));
     assert_eq!(norms.usual(&m, "qualify"), (30.0, true));
-    assert!(forecast::stage_days(&m, &[]).iter().all(|s| s.median.is_none()));
+    assert!(forecast::stage_days(&m, &[])
+        .iter()
+        .all(|s| s.median.is_none()));
 }
 
 #[test]
@@ -245,5 +286,8 @@ fn quantiles_interpolate_between_ranks() {
     assert_eq!(forecast::quantile(&[], 0.5), None);
     assert_eq!(forecast::quantile(&[7.0], 0.8), Some(7.0));
     assert_eq!(forecast::quantile(&[1.0, 2.0, 3.0, 4.0], 0.5), Some(2.5));
-    assert_eq!(forecast::quantile(&[10.0, 20.0, 30.0, 40.0, 50.0], 0.8), Some(42.0));
+    assert_eq!(
+        forecast::quantile(&[10.0, 20.0, 30.0, 40.0, 50.0], 0.8),
+        Some(42.0)
+    );
 }

@@ -80,7 +80,14 @@ fn two_smaller_requests_beat_the_single_most_valuable_one() {
     assert_eq!(plan.parts[0].method, Method::Exact);
     assert!(plan.gap() < 1e-9);
     match &plan.left_out[..] {
-        [(left, LeftOut::Outbid { extra_units, taken_by, .. })] => {
+        [(
+            left,
+            LeftOut::Outbid {
+                extra_units,
+                taken_by,
+                ..
+            },
+        )] => {
             assert_eq!(*left, id(10));
             assert_eq!(*extra_units, 6, "nothing is left after B and C");
             assert_eq!(taken_by.len(), 2);
@@ -97,7 +104,10 @@ fn a_request_for_a_named_expert_keeps_that_expert_for_itself() {
     p_request.resource = Some(id(1));
     let p = Problem {
         months: vec![nov()],
-        resources: vec![resource(1, "solution_expert", 1), resource(2, "solution_expert", 1)],
+        resources: vec![
+            resource(1, "solution_expert", 1),
+            resource(2, "solution_expert", 1),
+        ],
         requests: vec![request(21, "solution_expert", 1, 11.0), p_request],
         ..Default::default()
     };
@@ -181,8 +191,15 @@ fn overbooked_resources_are_reported_not_planned_on() {
     let plan = allocate(&p, EXACT);
     assert!(plan.assignments.is_empty());
     assert_eq!(plan.warnings.len(), 1);
-    assert!(plan.warnings[0].contains("1 units beyond its capacity of 2"), "{}", plan.warnings[0]);
-    assert!(matches!(plan.left_out[0].1, LeftOut::TooLarge { largest_free: 0 }));
+    assert!(
+        plan.warnings[0].contains("1 units beyond its capacity of 2"),
+        "{}",
+        plan.warnings[0]
+    );
+    assert!(matches!(
+        plan.left_out[0].1,
+        LeftOut::TooLarge { largest_free: 0 }
+    ));
 }
 
 #[test]
@@ -205,9 +222,18 @@ fn equal_values_go_to_the_earlier_request_every_time() {
 #[test]
 fn a_quarter_spreads_requests_over_months_up_to_their_deadlines() {
     let months = vec![
-        YearMonth { year: 2026, month: 10 },
-        YearMonth { year: 2026, month: 11 },
-        YearMonth { year: 2026, month: 12 },
+        YearMonth {
+            year: 2026,
+            month: 10,
+        },
+        YearMonth {
+            year: 2026,
+            month: 11,
+        },
+        YearMonth {
+            year: 2026,
+            month: 12,
+        },
     ];
     let at = |n: u128, d: Date| {
         let mut r = request(n, "proof_of_concept", 1, 10.0 + n as f64);
@@ -267,8 +293,14 @@ fn large_parts_are_split_by_resource_and_report_the_gap_to_the_bound() {
 fn independent_kinds_are_solved_as_separate_parts() {
     let p = Problem {
         months: vec![nov()],
-        resources: vec![resource(1, "solution_expert", 1), resource(2, "demo_lab", 1)],
-        requests: vec![request(90, "solution_expert", 1, 1.0), request(91, "demo_lab", 1, 1.0)],
+        resources: vec![
+            resource(1, "solution_expert", 1),
+            resource(2, "demo_lab", 1),
+        ],
+        requests: vec![
+            request(90, "solution_expert", 1, 1.0),
+            request(91, "demo_lab", 1, 1.0),
+        ],
         ..Default::default()
     };
     let plan = allocate(&p, EXACT);
@@ -329,9 +361,16 @@ fn generated_problems_are_solved_within_capacity_by_every_method() {
             *used.entry(a.resource).or_default() += r.units;
         }
         for r in &p.resources {
-            assert!(used.get(&r.id).copied().unwrap_or(0) <= r.capacity, "{}", r.name);
+            assert!(
+                used.get(&r.id).copied().unwrap_or(0) <= r.capacity,
+                "{}",
+                r.name
+            );
         }
         assert!(plan.value <= plan.bound + 1e-6);
-        assert_eq!(plan.assignments.len() + plan.left_out.len(), p.requests.len());
+        assert_eq!(
+            plan.assignments.len() + plan.left_out.len(),
+            p.requests.len()
+        );
     }
 }

@@ -37,7 +37,7 @@ create table forecast_snapshot (
     stage                text not null,
     probability          double precision not null check (probability >= 0 and probability <= 1),
     category             text not null,
-    amount_minor         integer not null,
+    amount_minor         bigint not null,
     currency             text not null,
     methodology_version  text not null,
     recorded_at          timestamptz not null

@@ -51,9 +51,17 @@ pub fn assess<'m>(
         Some(FactValue::Count(d)) => *d as f64,
         _ => 0.0,
     };
-    facts.set("usual_days_in_stage", FactValue::Count(usual.round() as i64));
-    facts.set("stall_ratio", FactValue::Number(days_in_stage / usual.max(1.0)));
-    facts.words.insert("usual_days", format!("{}", usual.round()));
+    facts.set(
+        "usual_days_in_stage",
+        FactValue::Count(usual.round() as i64),
+    );
+    facts.set(
+        "stall_ratio",
+        FactValue::Number(days_in_stage / usual.max(1.0)),
+    );
+    facts
+        .words
+        .insert("usual_days", format!("{}", usual.round()));
     let steps = win_steps(graph, m, o, &facts);
     let missing = steps
         .iter()
@@ -62,7 +70,10 @@ pub fn assess<'m>(
     facts.set("win_steps_missing", FactValue::Count(missing as i64));
     let questions = qualification(graph, m, o, &facts);
     let probability = win_probability(m, &o.stage, &facts, &questions);
-    facts.set("win_probability", FactValue::Number(probability.probability));
+    facts.set(
+        "win_probability",
+        FactValue::Number(probability.probability),
+    );
     let health = health(m, &facts, &steps, &questions);
     Assessment {
         facts,

@@ -466,7 +466,10 @@ impl Opportunity {
         super::planning::support_needs(ctx, self.opportunity_id, lang).await
     }
     /// Every support request on this deal, by deadline.
-    async fn support_requests(&self, ctx: &Context<'_>) -> Result<Vec<crate::domain::SupportRequest>> {
+    async fn support_requests(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::domain::SupportRequest>> {
         store(ctx)
             .support_requests(Some(self.opportunity_id), None)
             .await

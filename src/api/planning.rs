@@ -274,25 +274,27 @@ pub(crate) async fn support_needs(
     }
     let a = crate::advice::assess(&cached.graph, m, o, cached.graph.as_of, &cached.norms);
     let zh = zh(lang);
-    Ok(crate::support::support_needs(m, &o.stage, &a.facts, &requests)
-        .into_iter()
-        .map(|n| SupportNeed {
-            id: n.need.id.clone(),
-            kind: n.need.kind.clone(),
-            label: label(&n.need.label, n.need.label_zh.as_deref(), zh).to_owned(),
-            units: n.need.units,
-            lift: n.need.lift,
-            condition: n.need.condition.source.clone(),
-            status: match n.status {
-                None | Some(SupportStatus::Cancelled) => SupportNeedStatus::Missing,
-                Some(SupportStatus::Requested) => SupportNeedStatus::Requested,
-                Some(SupportStatus::Granted) => SupportNeedStatus::Granted,
-                Some(SupportStatus::Done) => SupportNeedStatus::Done,
-                Some(SupportStatus::Declined) => SupportNeedStatus::Declined,
-            },
-            request: n.request.cloned(),
-        })
-        .collect())
+    Ok(
+        crate::support::support_needs(m, &o.stage, &a.facts, &requests)
+            .into_iter()
+            .map(|n| SupportNeed {
+                id: n.need.id.clone(),
+                kind: n.need.kind.clone(),
+                label: label(&n.need.label, n.need.label_zh.as_deref(), zh).to_owned(),
+                units: n.need.units,
+                lift: n.need.lift,
+                condition: n.need.condition.source.clone(),
+                status: match n.status {
+                    None | Some(SupportStatus::Cancelled) => SupportNeedStatus::Missing,
+                    Some(SupportStatus::Requested) => SupportNeedStatus::Requested,
+                    Some(SupportStatus::Granted) => SupportNeedStatus::Granted,
+                    Some(SupportStatus::Done) => SupportNeedStatus::Done,
+                    Some(SupportStatus::Declined) => SupportNeedStatus::Declined,
+                },
+                request: n.request.cloned(),
+            })
+            .collect(),
+    )
 }
 
 // ---------------------------------------------------------------- plan
@@ -455,7 +457,7 @@ pub fn describe_plan(sp: &SupportPlan, m: &Methodology) -> SupportPlanG {
                 .get(&(a.resource, month.clone()))
                 .into_iter()
                 .flatten()
-                .filter_map(|q| request(q))
+                .filter_map(&request)
                 .map(|d| Displaced {
                     request: d.request.clone(),
                     opportunity_name: d.opportunity_name.clone(),

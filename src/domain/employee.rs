@@ -41,9 +41,7 @@ impl Employee {
             team: p.team.or_else(|| self.team.clone()),
             status,
             departed_on,
-            support_limit: p
-                .support_limit
-                .unwrap_or(self.support_limit.map(i64::from)),
+            support_limit: p.support_limit.unwrap_or(self.support_limit.map(i64::from)),
         }
     }
 }

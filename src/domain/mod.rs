@@ -27,12 +27,12 @@ pub use interaction::{Interaction, InteractionInput, InteractionPatch, ValidInte
 pub use kinds::{
     AssessmentSource, EmployeeStatus, LineKind, Outcome, RelationshipKind, SupportStatus, TieKind,
 };
-pub use period::{Period, YearMonth};
 pub use name::{normalise_organisation, tidy, Name, OrganisationName};
 pub use opportunity::{
     Opportunity, OpportunityInput, OpportunityPatch, StageChange, TeamMember, TeamMemberInput,
     ValidOpportunity,
 };
+pub use period::{Period, YearMonth};
 pub use person::{
     Person, PersonInput, PersonPatch, Position, ReportingLine, ReportingLineInput, ValidPerson,
     ValidReportingLine,

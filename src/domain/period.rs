@@ -151,7 +151,12 @@ impl fmt::Display for Period {
         match self.kind {
             PeriodKind::Year => write!(f, "{}", self.first.year()),
             PeriodKind::Quarter => {
-                write!(f, "{}-Q{}", self.first.year(), (self.first.month() as u8 + 2) / 3)
+                write!(
+                    f,
+                    "{}-Q{}",
+                    self.first.year(),
+                    (self.first.month() as u8).div_ceil(3)
+                )
             }
             PeriodKind::Month => write!(f, "{}", YearMonth::of(self.first)),
         }
@@ -166,7 +171,10 @@ mod tests {
     #[test]
     fn periods_parse_and_print() {
         let q = Period::parse("period", "2026-Q4").unwrap();
-        assert_eq!((q.first, q.last), (date!(2026 - 10 - 01), date!(2026 - 12 - 31)));
+        assert_eq!(
+            (q.first, q.last),
+            (date!(2026 - 10 - 01), date!(2026 - 12 - 31))
+        );
         assert_eq!(q.to_string(), "2026-Q4");
         assert_eq!(q.months().len(), 3);
         let m = Period::parse("period", "2024-02").unwrap();

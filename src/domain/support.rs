@@ -235,11 +235,7 @@ impl SupportDecision {
         } else {
             Err(Error::invalid(
                 "decision",
-                format!(
-                    "a {} request cannot be {}",
-                    from.as_str(),
-                    to.as_str()
-                ),
+                format!("a {} request cannot be {}", from.as_str(), to.as_str()),
             ))
         }
     }

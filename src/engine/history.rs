@@ -113,7 +113,11 @@ impl Engine {
                             .or_insert_with(|| AccountGraph::build(&c.data, &methodology, on));
                         let score = g
                             .opportunity(id)
-                            .map(|o| scores::decision_chain_score(g, &scores::chain(g, o)).value.get())
+                            .map(|o| {
+                                scores::decision_chain_score(g, &scores::chain(g, o))
+                                    .value
+                                    .get()
+                            })
                             .unwrap_or(0.0);
                         (i, score)
                     })

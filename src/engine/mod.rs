@@ -18,6 +18,7 @@ use uuid::Uuid;
 use crate::{
     advice::{Blocker, Lang, Prompt},
     domain::{today, Opportunity},
+    forecast::StageNorms,
     graph::{
         data::{GraphData, GraphVersion},
         paths::{introduction_paths, IntroductionPath, PathError},
@@ -25,7 +26,6 @@ use crate::{
         scores::{self, OpportunityScores},
         AccountGraph, Score,
     },
-    forecast::StageNorms,
     methodology::Methodology,
     store::Store,
     Error, Result,
@@ -283,11 +283,14 @@ impl Engine {
                     }
                 }
             }
-            let items: Vec<(&AccountGraph, &StageNorms, &crate::graph::data::OpportunityNode)> =
-                missing
-                    .iter()
-                    .map(|(c, o)| (&c.graph, c.norms.as_ref(), *o))
-                    .collect();
+            let items: Vec<(
+                &AccountGraph,
+                &StageNorms,
+                &crate::graph::data::OpportunityNode,
+            )> = missing
+                .iter()
+                .map(|(c, o)| (&c.graph, c.norms.as_ref(), *o))
+                .collect();
             let fresh = pipeline_rows(&items, &methodology, today, lang);
             for ((c, _), row) in missing.iter().zip(fresh.iter()) {
                 if let Ok(mut known) = c.rows.lock() {
@@ -508,7 +511,11 @@ pub struct PipelineRow {
 /// Pipeline rows for many opportunities, spread over the machine's cores: each row
 /// is independent, and a coach's pipeline is the largest computation we serve.
 pub fn pipeline_rows(
-    items: &[(&AccountGraph, &StageNorms, &crate::graph::data::OpportunityNode)],
+    items: &[(
+        &AccountGraph,
+        &StageNorms,
+        &crate::graph::data::OpportunityNode,
+    )],
     m: &Methodology,
     today: Date,
     lang: Lang,

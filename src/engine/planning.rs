@@ -103,15 +103,7 @@ impl Engine {
                     .into_iter()
                     .find(|n| n.kind == r.kind)
                     .map(|n| (n.id.as_str(), n.lift));
-                let value = request_value(
-                    m,
-                    o.amount,
-                    &o.currency,
-                    &g.tier,
-                    &r.kind,
-                    r.lift,
-                    need,
-                );
+                let value = request_value(m, o.amount, &o.currency, &g.tier, &r.kind, r.lift, need);
                 planned.push(PlannedRequest {
                     opportunity_name: o.name.clone(),
                     account_id: account,
@@ -124,11 +116,16 @@ impl Engine {
         }
         // Earlier deadlines first: the allocator breaks exact ties in list order.
         planned.sort_by(|a, b| {
-            (a.request.needed_by, a.request.created_at, a.request.support_request_id).cmp(&(
-                b.request.needed_by,
-                b.request.created_at,
-                b.request.support_request_id,
-            ))
+            (
+                a.request.needed_by,
+                a.request.created_at,
+                a.request.support_request_id,
+            )
+                .cmp(&(
+                    b.request.needed_by,
+                    b.request.created_at,
+                    b.request.support_request_id,
+                ))
         });
 
         let people: Vec<allocate::Person> = employees
@@ -220,7 +217,11 @@ impl Engine {
         let mut accounts: Vec<Uuid> = open.iter().map(|(_, a, _, _)| *a).collect();
         accounts.dedup();
         let history = self.history().await?;
-        for d in history.deals.iter().filter(|d| d.won && period.contains(d.closed_on)) {
+        for d in history
+            .deals
+            .iter()
+            .filter(|d| d.won && period.contains(d.closed_on))
+        {
             if let Some(o) = history.opportunities.get(&d.id) {
                 accounts.push(o.account_id);
             }
@@ -270,7 +271,9 @@ impl Engine {
                         continue;
                     }
                     let a = assess(g, m, o, g.as_of, &cached.norms);
-                    let cat = category(m, &a.facts).map(|c| c.id.as_str()).unwrap_or("pipeline");
+                    let cat = category(m, &a.facts)
+                        .map(|c| c.id.as_str())
+                        .unwrap_or("pipeline");
                     lines.push(line(
                         o.id,
                         &o.name,

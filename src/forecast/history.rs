@@ -211,7 +211,9 @@ pub fn patterns(m: &Methodology, deals: &[ClosedDeal]) -> Patterns {
     let lost: Vec<&ClosedDeal> = deals.iter().filter(|d| !d.won).collect();
     let share = |set: &[&ClosedDeal], role: &str| {
         rate(
-            set.iter().filter(|d| d.roles.iter().any(|r| r == role)).count(),
+            set.iter()
+                .filter(|d| d.roles.iter().any(|r| r == role))
+                .count(),
             set.len(),
         )
     };
@@ -282,11 +284,15 @@ pub fn patterns(m: &Methodology, deals: &[ClosedDeal]) -> Patterns {
         .collect();
     let quarter_end = won
         .iter()
-        .filter(|d| (d.closed_on.month() as u8) % 3 == 0)
+        .filter(|d| (d.closed_on.month() as u8).is_multiple_of(3))
         .count();
     let cycles: Vec<f64> = won
         .iter()
-        .filter_map(|d| d.stages.first().map(|(_, s)| (d.closed_on - *s).whole_days() as f64))
+        .filter_map(|d| {
+            d.stages
+                .first()
+                .map(|(_, s)| (d.closed_on - *s).whole_days() as f64)
+        })
         .collect();
     Patterns {
         deals: deals.len(),

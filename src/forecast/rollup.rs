@@ -93,7 +93,11 @@ pub fn rollup(lines: &[ForecastLine], by: &[GroupBy]) -> Vec<RollupRow> {
         row.weighted += l.weighted();
     }
     let mut out: Vec<RollupRow> = rows.into_values().collect();
-    out.sort_by(|a, b| b.weighted.total_cmp(&a.weighted).then(a.group.cmp(&b.group)));
+    out.sort_by(|a, b| {
+        b.weighted
+            .total_cmp(&a.weighted)
+            .then(a.group.cmp(&b.group))
+    });
     out
 }
 

@@ -4,11 +4,7 @@
 
 use serde::Deserialize;
 
-use super::{
-    condition::Condition,
-    error::Problems,
-    facts::OPPORTUNITY_FACTS,
-};
+use super::{condition::Condition, error::Problems, facts::OPPORTUNITY_FACTS};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -82,7 +78,11 @@ pub struct ForecastRules {
     pub patterns: PatternSettings,
 }
 
-pub(crate) fn compile_forecast(raw: RawForecast, file: &str, problems: &mut Problems) -> ForecastRules {
+pub(crate) fn compile_forecast(
+    raw: RawForecast,
+    file: &str,
+    problems: &mut Problems,
+) -> ForecastRules {
     let p = &raw.probability;
     for (name, value) in [
         ("probability.relationship_weight", p.relationship_weight),
@@ -116,7 +116,11 @@ pub(crate) fn compile_forecast(raw: RawForecast, file: &str, problems: &mut Prob
     for (i, c) in raw.categories.into_iter().enumerate() {
         let item = format!("categories[{i}]");
         if c.id.trim().is_empty() || categories.iter().any(|x| x.id == c.id) {
-            problems.push(file, format!("{item}.id"), format!("'{}' is empty or used twice", c.id));
+            problems.push(
+                file,
+                format!("{item}.id"),
+                format!("'{}' is empty or used twice", c.id),
+            );
         }
         if i + 1 == count && c.condition.trim() != "true" {
             problems.push(
@@ -125,9 +129,13 @@ pub(crate) fn compile_forecast(raw: RawForecast, file: &str, problems: &mut Prob
                 "the last category must have condition = \"true\" so every deal has one",
             );
         }
-        if let Some(condition) =
-            Condition::compile(&c.condition, OPPORTUNITY_FACTS, file, &format!("{item}.condition"), problems)
-        {
+        if let Some(condition) = Condition::compile(
+            &c.condition,
+            OPPORTUNITY_FACTS,
+            file,
+            &format!("{item}.condition"),
+            problems,
+        ) {
             categories.push(Category {
                 id: c.id,
                 label: c.label,

@@ -12,10 +12,10 @@ use super::{
     },
     error::{MethodologyError, Problems},
     forecast::{compile_forecast, ForecastRules, RawForecast},
-    support::{compile_support, RawSupport, SupportRules},
     process::{self, StageProcess},
     scales::{RawScales, Scales},
     scoring::Scoring,
+    support::{compile_support, RawSupport, SupportRules},
     vocabulary::{Stage, Term, Vocabularies, Vocabulary},
 };
 
@@ -220,7 +220,12 @@ impl Methodology {
         };
 
         let support = match (support, &vocabularies) {
-            (Some(s), Some(v)) => Some(compile_support(s, v, &display("support.toml"), &mut problems)),
+            (Some(s), Some(v)) => Some(compile_support(
+                s,
+                v,
+                &display("support.toml"),
+                &mut problems,
+            )),
             _ => None,
         };
         let forecast =

@@ -33,7 +33,9 @@ pub use advice::{placeholders, PlanElement, PlanItem, Question, Rule, PATH_TARGE
 pub use condition::Condition;
 pub use diff::diff;
 pub use error::{MethodologyError, Problem};
-pub use forecast::{Category, ForecastRules, PatternSettings, ProbabilityModel, RelationshipPicture};
+pub use forecast::{
+    Category, ForecastRules, PatternSettings, ProbabilityModel, RelationshipPicture,
+};
 pub use load::{Methodology, DEFAULT_DIR};
 pub use process::{ExitCriterion, StageProcess, StepKind, WinStep};
 pub use scales::{DecayScale, IntroductionScale, LabelledValue, Scales};

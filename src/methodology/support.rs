@@ -6,10 +6,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::{
-    condition::Condition,
-    error::Problems,
-    facts::OPPORTUNITY_FACTS,
-    vocabulary::Vocabularies,
+    condition::Condition, error::Problems, facts::OPPORTUNITY_FACTS, vocabulary::Vocabularies,
 };
 
 #[derive(Debug, Deserialize)]
@@ -133,10 +130,20 @@ pub(crate) fn compile_support(
         problems.push(
             file,
             "reference_currency",
-            format!("'{}' is not a currency in vocabularies.toml", raw.reference_currency),
+            format!(
+                "'{}' is not a currency in vocabularies.toml",
+                raw.reference_currency
+            ),
         );
     }
-    check_keys(&raw.currency_rates, &v.currencies, "currency_rates", 1e-9..=1e9, file, problems);
+    check_keys(
+        &raw.currency_rates,
+        &v.currencies,
+        "currency_rates",
+        1e-9..=1e9,
+        file,
+        problems,
+    );
     for c in v.currencies.ids() {
         if !raw.currency_rates.contains_key(c) {
             problems.push(
@@ -146,7 +153,14 @@ pub(crate) fn compile_support(
             );
         }
     }
-    check_keys(&raw.strategic_weight, &v.tiers, "strategic_weight", 0.0..=100.0, file, problems);
+    check_keys(
+        &raw.strategic_weight,
+        &v.tiers,
+        "strategic_weight",
+        0.0..=100.0,
+        file,
+        problems,
+    );
     check_keys(
         &raw.default_lift,
         &v.support_resource_kinds,
@@ -156,10 +170,18 @@ pub(crate) fn compile_support(
         problems,
     );
     if raw.allocation.exact_variable_limit > 1_000_000 {
-        problems.push(file, "allocation.exact_variable_limit", "must be at most 1000000");
+        problems.push(
+            file,
+            "allocation.exact_variable_limit",
+            "must be at most 1000000",
+        );
     }
     if raw.allocation.relaxation_variable_limit > 10_000_000 {
-        problems.push(file, "allocation.relaxation_variable_limit", "must be at most 10000000");
+        problems.push(
+            file,
+            "allocation.relaxation_variable_limit",
+            "must be at most 10000000",
+        );
     }
     if !(raw.allocation.time_limit_seconds > 0.0 && raw.allocation.time_limit_seconds <= 600.0) {
         problems.push(
@@ -172,28 +194,47 @@ pub(crate) fn compile_support(
     for (i, n) in raw.needs.into_iter().enumerate() {
         let item = format!("needs[{i}]");
         if n.id.trim().is_empty() || needs.iter().any(|x| x.id == n.id) {
-            problems.push(file, format!("{item}.id"), format!("'{}' is empty or used twice", n.id));
+            problems.push(
+                file,
+                format!("{item}.id"),
+                format!("'{}' is empty or used twice", n.id),
+            );
         }
         if !v.support_resource_kinds.contains(&n.kind) {
             problems.push(
                 file,
                 format!("{item}.kind"),
-                format!("'{}' is not a support resource kind in vocabularies.toml", n.kind),
+                format!(
+                    "'{}' is not a support resource kind in vocabularies.toml",
+                    n.kind
+                ),
             );
         }
         if n.stages.is_empty() {
-            problems.push(file, format!("{item}.stages"), "must name at least one stage");
+            problems.push(
+                file,
+                format!("{item}.stages"),
+                "must name at least one stage",
+            );
         }
         for s in &n.stages {
             if v.stage(s).is_none() {
-                problems.push(file, format!("{item}.stages"), format!("'{s}' is not a stage in stages.toml"));
+                problems.push(
+                    file,
+                    format!("{item}.stages"),
+                    format!("'{s}' is not a stage in stages.toml"),
+                );
             }
         }
         if !(1..=10_000).contains(&n.units) {
             problems.push(file, format!("{item}.units"), "must be within 1..10000");
         }
         if !(0.0..=1.0).contains(&n.lift) {
-            problems.push(file, format!("{item}.lift"), format!("must be within 0..1, got {}", n.lift));
+            problems.push(
+                file,
+                format!("{item}.lift"),
+                format!("must be within 0..1, got {}", n.lift),
+            );
         }
         let Some(condition) = Condition::compile(
             &n.condition,

@@ -25,12 +25,12 @@ mod accounts;
 mod competitors;
 mod employees;
 mod graph;
+mod history;
 mod interactions;
 mod methodology;
 mod opportunities;
 mod people;
 mod relationships;
-mod history;
 mod support;
 
 pub use accounts::AccountPage;

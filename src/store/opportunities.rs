@@ -3,8 +3,8 @@ use uuid::Uuid;
 use super::{bump_account, bump_org, must_exist, new_id, now, with_pool, write_tx, Store};
 use crate::{
     domain::{
-        DecisionChainMember, MemberInput, Opportunity, OpportunityInput, OpportunityPatch,
-        Outcome, StageChange, TeamMember, ValidMember,
+        DecisionChainMember, MemberInput, Opportunity, OpportunityInput, OpportunityPatch, Outcome,
+        StageChange, TeamMember, ValidMember,
     },
     Error, Result,
 };

@@ -23,8 +23,8 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use good_lp::{
-    clarabel, microlp, variable, Expression, ProblemVariables, ResolutionError, Solution, SolutionStatus,
-    SolverModel, Variable, WithTimeLimit,
+    clarabel, microlp, variable, Expression, ProblemVariables, ResolutionError, Solution,
+    SolutionStatus, SolverModel, Variable, WithTimeLimit,
 };
 use time::Date;
 use uuid::Uuid;
@@ -233,8 +233,12 @@ pub fn allocate(p: &Problem, settings: Settings) -> Plan {
     let mut warnings = Vec::new();
     let month_index: HashMap<YearMonth, usize> =
         p.months.iter().enumerate().map(|(i, m)| (*m, i)).collect();
-    let resource_index: HashMap<Uuid, usize> =
-        p.resources.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
+    let resource_index: HashMap<Uuid, usize> = p
+        .resources
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id, i))
+        .collect();
 
     let mut units: Vec<Vec<i64>> = p
         .resources
@@ -365,12 +369,18 @@ pub fn allocate(p: &Problem, settings: Settings) -> Plan {
     let mut on_slot: HashMap<(Uuid, YearMonth), Vec<Uuid>> = HashMap::new();
     let mut on_person: HashMap<(Uuid, YearMonth), Vec<Uuid>> = HashMap::new();
     for a in &assignments {
-        on_slot.entry((a.resource, a.month)).or_default().push(a.request);
+        on_slot
+            .entry((a.resource, a.month))
+            .or_default()
+            .push(a.request);
         if let Some(person) = resource_index
             .get(&a.resource)
             .and_then(|r| p.resources[*r].person)
         {
-            on_person.entry((person, a.month)).or_default().push(a.request);
+            on_person
+                .entry((person, a.month))
+                .or_default()
+                .push(a.request);
         }
     }
     let mut reasons: BTreeMap<usize, LeftOut> = BTreeMap::new();
@@ -510,7 +520,11 @@ fn solve_part(
                 let value = chosen.iter().map(|c| p.requests[c.request].value).sum();
                 (chosen, Method::Exact, value)
             }
-            Ok((chosen, false)) => (chosen, Method::ExactTimeLimited, pooled_bound(p, choices, room)),
+            Ok((chosen, false)) => (
+                chosen,
+                Method::ExactTimeLimited,
+                pooled_bound(p, choices, room),
+            ),
             Err(e) => {
                 tracing::warn!(error = %e, "allocation solver failed; serving requests by value");
                 let chosen = fill(p, Vec::new(), choices, room);
@@ -574,7 +588,10 @@ fn relaxation(
         model.add_constraint(row);
     }
     let solution = model.solve()?;
-    let values: Vec<f64> = x.iter().map(|v| solution.value(*v).clamp(0.0, 1.0)).collect();
+    let values: Vec<f64> = x
+        .iter()
+        .map(|v| solution.value(*v).clamp(0.0, 1.0))
+        .collect();
     let optimum = choices
         .iter()
         .zip(&values)
@@ -595,7 +612,11 @@ fn round(p: &Problem, choices: &[Choice], values: &[f64], room: &Room) -> Vec<Ch
         .collect();
     ranked.sort_by(|(va, a), (vb, b)| {
         vb.total_cmp(va)
-            .then(p.requests[b.request].value.total_cmp(&p.requests[a.request].value))
+            .then(
+                p.requests[b.request]
+                    .value
+                    .total_cmp(&p.requests[a.request].value),
+            )
             .then(a.request.cmp(&b.request))
     });
     let mut left = Room {
@@ -629,7 +650,10 @@ fn exact(
         .filter(|(_, v)| **v > 0.5)
         .map(|(c, _)| *c)
         .collect();
-    Ok((repair(p, chosen, room), matches!(status, SolutionStatus::Optimal)))
+    Ok((
+        repair(p, chosen, room),
+        matches!(status, SolutionStatus::Optimal),
+    ))
 }
 
 /// Splits a part too large to solve exactly by resource: each request is first
@@ -792,7 +816,10 @@ fn model(
     time_limit: f64,
 ) -> Result<(Vec<f64>, SolutionStatus), ResolutionError> {
     let mut vars = ProblemVariables::new();
-    let x: Vec<Variable> = choices.iter().map(|_| vars.add(variable().binary())).collect();
+    let x: Vec<Variable> = choices
+        .iter()
+        .map(|_| vars.add(variable().binary()))
+        .collect();
     let (objective, rows) = programme(p, choices, room, &x);
     let mut model = vars
         .maximise(objective)

@@ -41,7 +41,10 @@ pub fn problem(requests: usize, resources: usize, months: &[YearMonth], seed: u6
                 .then(|| people[rng.random_range(0..people.len())].id),
         })
         .collect();
-    let first = months.first().map(|m| m.first_day()).unwrap_or(time::Date::MIN);
+    let first = months
+        .first()
+        .map(|m| m.first_day())
+        .unwrap_or(time::Date::MIN);
     let span = months
         .last()
         .map(|m| (m.next().first_day() - first).whole_days())

@@ -8,6 +8,7 @@ mod advice;
 mod http;
 mod opportunities;
 mod people;
+mod planning;
 mod relationships;
 mod scores;
 mod servers;
