@@ -159,6 +159,10 @@ async fn example_operations_run_against_the_demo(app: TestApp) {
             json!({ "opportunity": opportunity, "dm": person("李明华"), "cfo": person("赵立新"),
                     "rival": ids["competitors"][0]["id"] }),
         ),
+        (
+            "planning-session.graphql",
+            json!({ "period": "2026-Q4", "opportunity": opportunity }),
+        ),
     ];
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("graphql/examples");
     assert_eq!(
