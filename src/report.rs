@@ -108,6 +108,24 @@ pub fn support_plan(plan: &SupportPlanG) -> String {
     if !plan.left_out.is_empty() {
         out.push_str(&format!("\nLeft out\n{left}\n"));
     }
+    if !plan.shortfalls.is_empty() {
+        out.push_str("\nCapacity that would cover more\n");
+        for s in &plan.shortfalls {
+            out.push_str(&format!(
+                "- {} more units of {} in {}{} would serve {} more request{} worth {cur} {}\n",
+                s.extra_units,
+                s.resource.name,
+                s.month,
+                s.person_at_limit
+                    .as_deref()
+                    .map(|n| format!(" (and a higher limit for {n})"))
+                    .unwrap_or_default(),
+                s.requests.len(),
+                if s.requests.len() == 1 { "" } else { "s" },
+                money(s.value)
+            ));
+        }
+    }
     out
 }
 

@@ -381,6 +381,22 @@ pub struct LeftOutRequest {
     pub taken_by: Vec<SupportRequest>,
 }
 
+/// Capacity that would let more requests in: extra units of one resource in one
+/// month, and what they would serve.
+#[derive(SimpleObject)]
+pub struct Shortfall {
+    pub resource: SupportResource,
+    pub month: String,
+    /// Units beyond today's capacity that would let every request listed in.
+    pub extra_units: i32,
+    pub requests: Vec<SupportRequest>,
+    /// What serving them would be worth.
+    pub value: f64,
+    /// The person behind the resource when they are at their engagement limit that
+    /// month too: more units alone would not do.
+    pub person_at_limit: Option<String>,
+}
+
 /// One independent part of the problem and how it was solved.
 #[derive(SimpleObject)]
 pub struct PlanPart {
@@ -407,6 +423,9 @@ pub struct SupportPlanG {
     pub gap: f64,
     pub assignments: Vec<PlannedAssignment>,
     pub left_out: Vec<LeftOutRequest>,
+    /// Per resource and month, the extra capacity that would cover the requests
+    /// left out for want of it, most valuable first.
+    pub shortfalls: Vec<Shortfall>,
     pub parts: Vec<PlanPart>,
     /// Resources already booked beyond capacity, and the like.
     pub warnings: Vec<String>,
@@ -427,6 +446,7 @@ pub(crate) async fn support_plan(ctx: &Context<'_>, raw_period: &str) -> Result<
 pub fn describe_plan(sp: &SupportPlan, m: &Methodology) -> SupportPlanG {
     let cur = m.support.reference_currency.clone();
     let request = |id: &Uuid| sp.requests.get(id);
+    let people = &sp.people;
     let resource_name = |id: &Uuid| {
         sp.resources
             .get(id)
@@ -572,12 +592,19 @@ pub fn describe_plan(sp: &SupportPlan, m: &Methodology) -> SupportPlanG {
                     month,
                     extra_units,
                     taken_by,
+                    person_at_limit,
                 } => (
                     LeftOutReason::Outbid,
                     format!(
-                        "{} in {month} goes to {}, worth more; {extra_units} more units of it would cover this request ({})",
+                        "{} in {month} goes to {}, worth more; {extra_units} more units of it{} would cover this request ({})",
                         resource_name(resource),
                         holders(taken_by),
+                        match person_at_limit.and_then(|e| people.get(&e)) {
+                            Some((name, limit)) => format!(
+                                " and a higher limit for {name} (at {limit} engagements that month)"
+                            ),
+                            None => String::new(),
+                        },
                         money(p.value.value, &cur)
                     ),
                     Some(*extra_units),
@@ -599,6 +626,70 @@ pub fn describe_plan(sp: &SupportPlan, m: &Methodology) -> SupportPlanG {
             })
         })
         .collect();
+    let mut shortfalls: Vec<Shortfall> = Vec::new();
+    for (q, reason) in &sp.plan.left_out {
+        let (
+            LeftOut::Outbid {
+                resource,
+                month,
+                person_at_limit,
+                ..
+            },
+            Some(p),
+        ) = (reason, request(q))
+        else {
+            continue;
+        };
+        let Some(res) = sp.resources.get(resource) else {
+            continue;
+        };
+        let month = month.to_string();
+        let i = match shortfalls
+            .iter()
+            .position(|s| s.resource.support_resource_id == *resource && s.month == month)
+        {
+            Some(i) => i,
+            None => {
+                shortfalls.push(Shortfall {
+                    resource: res.clone(),
+                    month: month.clone(),
+                    extra_units: 0,
+                    requests: Vec::new(),
+                    value: 0.0,
+                    person_at_limit: person_at_limit
+                        .and_then(|e| people.get(&e))
+                        .map(|(name, _)| name.clone()),
+                });
+                shortfalls.len() - 1
+            }
+        };
+        let s = &mut shortfalls[i];
+        s.requests.push(p.request.clone());
+        s.value += p.value.value;
+    }
+    // Every request a shortfall lists would need its own units on top of what the
+    // plan already uses there.
+    for s in &mut shortfalls {
+        let used: i64 = sp
+            .plan
+            .assignments
+            .iter()
+            .filter(|a| {
+                a.resource == s.resource.support_resource_id && a.month.to_string() == s.month
+            })
+            .filter_map(|a| request(&a.request))
+            .map(|p| i64::from(p.request.units))
+            .sum();
+        let free = sp
+            .free_before
+            .get(&(s.resource.support_resource_id, s.month.clone()))
+            .copied()
+            .unwrap_or(0)
+            .max(0);
+        let wanted: i64 = s.requests.iter().map(|r| i64::from(r.units)).sum();
+        s.extra_units = i32::try_from((used + wanted - free).max(0)).unwrap_or(i32::MAX);
+    }
+    shortfalls.sort_by(|a, b| b.value.total_cmp(&a.value));
     SupportPlanG {
         period: sp.period.to_string(),
         currency: cur.clone(),
@@ -607,6 +698,7 @@ pub fn describe_plan(sp: &SupportPlan, m: &Methodology) -> SupportPlanG {
         gap: sp.plan.gap(),
         assignments,
         left_out,
+        shortfalls,
         parts: sp
             .plan
             .parts

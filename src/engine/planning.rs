@@ -37,6 +37,8 @@ pub struct SupportPlan {
     pub resources: HashMap<Uuid, SupportResource>,
     /// Free units per resource and month before the plan (capacity − granted).
     pub free_before: HashMap<(Uuid, String), i64>,
+    /// Name and monthly engagement limit of people with a limit.
+    pub people: HashMap<Uuid, (String, i32)>,
 }
 
 /// A period's forecast lines.
@@ -169,6 +171,11 @@ impl Engine {
             relaxation_variable_limit: m.support.allocation.relaxation_variable_limit,
             time_limit_seconds: m.support.allocation.time_limit_seconds,
         };
+        let people_named: HashMap<Uuid, (String, i32)> = problem
+            .people
+            .iter()
+            .map(|p| (p.id, (p.name.clone(), p.limit)))
+            .collect();
         let plan = tokio::task::spawn_blocking(move || support::allocate(&problem, settings))
             .await
             .map_err(|e| crate::Error::Internal(anyhow::Error::new(e)))?;
@@ -199,6 +206,7 @@ impl Engine {
                 .map(|r| (r.support_resource_id, r))
                 .collect(),
             free_before,
+            people: people_named,
         })
     }
 

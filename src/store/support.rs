@@ -244,6 +244,17 @@ impl Store {
             }
             let (resource, booked) = match to {
                 SupportStatus::Granted => {
+                    let outcome: String = sqlx::query_scalar(
+                        "select outcome from opportunity where opportunity_id = $1",
+                    )
+                    .bind(current.opportunity_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    if outcome != "open" {
+                        return Err(Error::Conflict(format!(
+                            "the opportunity is {outcome}; support is granted to open deals"
+                        )));
+                    }
                     let resource_id = input
                         .resource_id
                         .or(current.resource_id)

@@ -157,6 +157,9 @@ pub enum LeftOut {
         month: YearMonth,
         extra_units: i32,
         taken_by: Vec<Uuid>,
+        /// The person behind the resource, when they too are at their limit that
+        /// month (more units alone would not do).
+        person_at_limit: Option<Uuid>,
     },
 }
 
@@ -410,6 +413,11 @@ pub fn allocate(p: &Problem, settings: Settings) -> Plan {
             _ => true,
         };
         if better {
+            let person_at_limit = p.resources[c.resource].person.filter(|e| {
+                room.engagements
+                    .get(&(*e, c.month))
+                    .is_some_and(|left| *left < 1)
+            });
             reasons.insert(
                 c.request,
                 LeftOut::Outbid {
@@ -417,6 +425,7 @@ pub fn allocate(p: &Problem, settings: Settings) -> Plan {
                     month,
                     extra_units: extra,
                     taken_by: on_slot.get(&(resource, month)).cloned().unwrap_or_default(),
+                    person_at_limit,
                 },
             );
         }

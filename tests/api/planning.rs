@@ -17,7 +17,8 @@ const PLAN: &str = "query($period: String!) { supportPlan(period: $period) {
     parts { method requests variables }
     assignments { request { id } opportunityName resource { name } month why
                   value { value amount lift liftSource weight } displaced { request { id } value } }
-    leftOut { request { id } reason explanation extraUnitsNeeded month resource { name } takenBy { id } } } }";
+    leftOut { request { id } reason explanation extraUnitsNeeded month resource { name } takenBy { id } }
+    shortfalls { resource { name } month extraUnits value requests { id } personAtLimit } } }";
 
 fn today() -> time::Date {
     guanxi::domain::today()
@@ -471,4 +472,32 @@ async fn demo_history_gives_patterns(app: TestApp) {
         requests.iter().filter(|r| r["status"] == "GRANTED").count(),
         1
     );
+}
+
+/// `guanxi allocate` prints the plan for a period as tables.
+#[test]
+fn the_allocate_command_prints_the_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("plan.db").display());
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_guanxi"))
+            .args(args)
+            .env("DATABASE_URL", &url)
+            .env_remove("GUANXI_METHODOLOGY")
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .expect("the binary runs")
+    };
+    assert!(run(&["demo"]).status.success());
+    let out = run(&["allocate", "--period", "2026-Q4"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("Support plan for 2026-Q4:"), "{text}");
+    let bad = run(&["allocate", "--period", "Q9"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("is not a period"));
 }
