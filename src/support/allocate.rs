@@ -686,6 +686,19 @@ fn decompose(p: &Problem, choices: &[Choice], room: &Room, settings: Settings) -
         .iter()
         .map(|months| months.iter().sum::<i64>() as f64)
         .collect();
+    // Engagements each person can still take over the period: a resource behind a
+    // person at their limit has no room, whatever its units say.
+    let mut engagements: HashMap<Uuid, f64> = HashMap::new();
+    for ((e, _), n) in &room.engagements {
+        *engagements.entry(*e).or_default() += *n as f64;
+    }
+    let room_of = |r: usize, units: f64, left: &[f64], engagements: &HashMap<Uuid, f64>| {
+        let person = p.resources[r]
+            .person
+            .and_then(|e| engagements.get(&e))
+            .map_or(f64::INFINITY, |n| n * units);
+        left[r].min(person)
+    };
     let cluster = |r: usize| -> Uuid {
         p.resources[r]
             .person
@@ -695,14 +708,18 @@ fn decompose(p: &Problem, choices: &[Choice], room: &Room, settings: Settings) -
     let mut groups: BTreeMap<Uuid, Vec<Choice>> = BTreeMap::new();
     for q in order {
         let options = &by_request[&q];
-        let Some(best) = options
-            .iter()
-            .map(|c| c.resource)
-            .max_by(|a, b| left[*a].total_cmp(&left[*b]).then(b.cmp(a)))
-        else {
+        let units = f64::from(p.requests[q].units);
+        let Some(best) = options.iter().map(|c| c.resource).max_by(|a, b| {
+            room_of(*a, units, &left, &engagements)
+                .total_cmp(&room_of(*b, units, &left, &engagements))
+                .then(b.cmp(a))
+        }) else {
             continue;
         };
-        left[best] -= f64::from(p.requests[q].units);
+        left[best] -= units;
+        if let Some(n) = p.resources[best].person.and_then(|e| engagements.get_mut(&e)) {
+            *n -= 1.0;
+        }
         groups
             .entry(cluster(best))
             .or_default()
