@@ -717,7 +717,10 @@ fn decompose(p: &Problem, choices: &[Choice], room: &Room, settings: Settings) -
             continue;
         };
         left[best] -= units;
-        if let Some(n) = p.resources[best].person.and_then(|e| engagements.get_mut(&e)) {
+        if let Some(n) = p.resources[best]
+            .person
+            .and_then(|e| engagements.get_mut(&e))
+        {
             *n -= 1.0;
         }
         groups

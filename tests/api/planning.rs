@@ -452,6 +452,12 @@ async fn demo_history_gives_patterns(app: TestApp) {
         .map(|b| b["deals"].as_i64().unwrap())
         .sum();
     assert_eq!(deals_in_bands, 14);
+    // The demo's won deals had real ties with their chains while they ran: coverage
+    // on the day of closing separates them from the lost ones.
+    let bands = p["coverage"].as_array().unwrap();
+    let low = bands[0]["winRate"].as_f64().unwrap();
+    let mid = bands[1]["winRate"].as_f64().unwrap();
+    assert!(low < mid, "{bands:?}");
     let months: i64 = p["months"]
         .as_array()
         .unwrap()
