@@ -410,3 +410,119 @@ fn diff_names_added_and_removed_win_steps_and_rules() {
         "no differences"
     );
 }
+
+#[test]
+fn support_needs_name_known_kinds_stages_and_facts_with_sane_lifts() {
+    let (_dir, e) = broken("support.toml", |t| {
+        t.replacen("kind = \"solution_expert\"", "kind = \"astrologer\"", 1)
+            .replacen(
+                "stages = [\"qualify\", \"shape_solution\"]",
+                "stages = [\"qualify\", \"celebrate\"]",
+                1,
+            )
+            .replacen("lift = 0.06", "lift = 1.6", 1)
+            .replacen(
+                "condition = \"amount >= 1000000\"",
+                "condition = \"budget_size >= 1\"",
+                1,
+            )
+            .replacen(
+                "id = \"executive_visit_before_proposal\"",
+                "id = \"workshop_while_shaping\"",
+                1,
+            )
+    });
+    assert_problem(
+        &e,
+        "support.toml",
+        "needs[0].kind",
+        "'astrologer' is not a support resource kind",
+    );
+    assert_problem(
+        &e,
+        "support.toml",
+        "needs[0].stages",
+        "'celebrate' is not a stage",
+    );
+    assert_problem(&e, "support.toml", "needs[0].lift", "within 0..1");
+    assert_problem(
+        &e,
+        "support.toml",
+        "needs[1].condition",
+        "unknown fact 'budget_size'",
+    );
+    assert_problem(&e, "support.toml", "needs[2].id", "used twice");
+}
+
+#[test]
+fn support_values_need_a_rate_for_every_currency_and_known_tiers() {
+    let (_dir, e) = broken("support.toml", |t| {
+        t.replacen("usd = 7.1\n", "", 1)
+            .replacen("strategic = 1.5", "strategic = 1.5\nplatinum = 2.0", 1)
+            .replacen("proof_of_concept = 0.10", "proof_of_concept = 3.0", 1)
+            .replacen("time_limit_seconds = 5.0", "time_limit_seconds = 0.0", 1)
+    });
+    assert_problem(&e, "support.toml", "currency_rates", "no rate for 'usd'");
+    assert_problem(
+        &e,
+        "support.toml",
+        "strategic_weight.platinum",
+        "not in vocabularies.toml's tiers",
+    );
+    assert_problem(
+        &e,
+        "support.toml",
+        "default_lift.proof_of_concept",
+        "within 0..1",
+    );
+    assert_problem(
+        &e,
+        "support.toml",
+        "allocation.time_limit_seconds",
+        "more than 0",
+    );
+}
+
+#[test]
+fn forecast_weights_categories_and_bands_are_checked() {
+    let (_dir, e) = broken("forecast.toml", |t| {
+        t.replacen("key_person = 0.3", "key_person = 0.5", 1)
+            .replacen("floor = 0.01", "floor = 0.995", 1)
+            .replacen(
+                "condition = \"true\"",
+                "condition = \"stage_index >= 0\"",
+                1,
+            )
+            .replacen("win_probability >= 0.4", "win_chance >= 0.4", 1)
+            .replacen(
+                "coverage_bands = [0.4, 0.7]",
+                "coverage_bands = [0.7, 0.4]",
+                1,
+            )
+    });
+    assert_problem(&e, "forecast.toml", "probability.relationship", "sum to 1");
+    assert_problem(
+        &e,
+        "forecast.toml",
+        "probability.floor",
+        "0 < floor < ceiling < 1",
+    );
+    assert_problem(
+        &e,
+        "forecast.toml",
+        "categories[3].condition",
+        "must have condition = \"true\"",
+    );
+    assert_problem(
+        &e,
+        "forecast.toml",
+        "categories[2].condition",
+        "unknown fact 'win_chance'",
+    );
+    assert_problem(
+        &e,
+        "forecast.toml",
+        "patterns.coverage_bands",
+        "strictly rising",
+    );
+}

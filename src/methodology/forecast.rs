@@ -113,9 +113,10 @@ pub(crate) fn compile_forecast(
     if count == 0 {
         problems.push(file, "categories", "must list at least one category");
     }
+    let mut seen = std::collections::HashSet::new();
     for (i, c) in raw.categories.into_iter().enumerate() {
         let item = format!("categories[{i}]");
-        if c.id.trim().is_empty() || categories.iter().any(|x| x.id == c.id) {
+        if c.id.trim().is_empty() || !seen.insert(c.id.clone()) {
             problems.push(
                 file,
                 format!("{item}.id"),

@@ -191,9 +191,10 @@ pub(crate) fn compile_support(
         );
     }
     let mut needs: Vec<SupportNeed> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for (i, n) in raw.needs.into_iter().enumerate() {
         let item = format!("needs[{i}]");
-        if n.id.trim().is_empty() || needs.iter().any(|x| x.id == n.id) {
+        if n.id.trim().is_empty() || !seen.insert(n.id.clone()) {
             problems.push(
                 file,
                 format!("{item}.id"),
