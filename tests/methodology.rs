@@ -526,3 +526,38 @@ fn forecast_weights_categories_and_bands_are_checked() {
         "strictly rising",
     );
 }
+
+#[test]
+fn the_diff_names_support_needs_and_forecast_changes() {
+    let dir = copy_shipped();
+    let edit = |file: &str, from: &str, to: &str| {
+        let path = dir.path().join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{from}");
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    };
+    edit(
+        "support.toml",
+        "id = \"pricing_before_bid\"",
+        "id = \"pricing_committee\"",
+    );
+    edit(
+        "forecast.toml",
+        "win_probability >= 0.4",
+        "win_probability >= 0.45",
+    );
+    let old = Methodology::load(&shipped()).unwrap();
+    let new = Methodology::load(dir.path()).unwrap();
+    let lines = guanxi::methodology::diff(&old, &new);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("+ support need pricing_committee")),
+        "{lines:?}"
+    );
+    assert!(
+        lines.contains(&"- support need pricing_before_bid".to_owned()),
+        "{lines:?}"
+    );
+    assert!(lines.contains(&"~ forecast categories changed (forecast.toml)".to_owned()));
+}

@@ -161,5 +161,58 @@ pub fn diff(old: &Methodology, new: &Methodology) -> Vec<String> {
     if old.scales != new.scales {
         out.push("~ scales changed (scales.toml)".into());
     }
+    support_and_forecast(old, new, &mut out);
     out
+}
+
+/// Support needs, allocation values and forecast parameters.
+fn support_and_forecast(old: &Methodology, new: &Methodology, out: &mut Vec<String>) {
+    let (on, nn) = (&old.support.needs, &new.support.needs);
+    for n in nn {
+        match on.iter().find(|x| x.id == n.id) {
+            None => out.push(format!(
+                "+ support need {} ({} in {}): {}",
+                n.id,
+                n.kind,
+                n.stages.join(", "),
+                n.condition.source
+            )),
+            Some(x)
+                if x.condition != n.condition
+                    || x.stages != n.stages
+                    || x.kind != n.kind
+                    || x.units != n.units
+                    || (x.lift - n.lift).abs() > 1e-12 =>
+            {
+                out.push(format!("~ support need {}: changed", n.id))
+            }
+            Some(_) => {}
+        }
+    }
+    for n in on.iter().filter(|n| !nn.iter().any(|x| x.id == n.id)) {
+        out.push(format!("- support need {}", n.id));
+    }
+    let (o, n) = (&old.support, &new.support);
+    if o.currency_rates != n.currency_rates
+        || o.strategic_weight != n.strategic_weight
+        || o.default_lift != n.default_lift
+        || o.reference_currency != n.reference_currency
+    {
+        out.push("~ support values changed (support.toml: rates, weights or lifts)".into());
+    }
+    let ids = |m: &Methodology| -> Vec<(String, String)> {
+        m.forecast
+            .categories
+            .iter()
+            .map(|c| (c.id.clone(), c.condition.source.clone()))
+            .collect()
+    };
+    if ids(old) != ids(new) {
+        out.push("~ forecast categories changed (forecast.toml)".into());
+    }
+    if old.forecast.probability != new.forecast.probability
+        || old.forecast.patterns != new.forecast.patterns
+    {
+        out.push("~ forecast parameters changed (forecast.toml)".into());
+    }
 }
