@@ -47,6 +47,7 @@ fn healthy() -> Vec<(&'static str, FactValue)> {
         ("usual_days_in_stage", C(28)),
         ("stall_ratio", N(0.36)),
         ("win_probability", N(0.55)),
+        ("support_needs_unrequested", C(0)),
         ("stage_index", C(3)),
         ("win_steps_missing", C(0)),
         ("days_to_expected_sign", C(60)),
@@ -108,6 +109,10 @@ fn rule_cases() -> Vec<(&'static str, Vec<(&'static str, FactValue)>)> {
         ("relationship_cooling", vec![("cooling_key_people", C(2))]),
         ("stuck_in_stage", vec![("stage_overdue_ratio", N(1.6))]),
         ("stalled_against_history", vec![("stall_ratio", N(3.2))]),
+        (
+            "support_not_requested",
+            vec![("support_needs_unrequested", C(1))],
+        ),
         (
             "win_step_missing",
             vec![("win_steps_missing", C(1)), ("stage_overdue_ratio", N(0.6))],

@@ -74,6 +74,32 @@ pub fn assess<'m>(
         "win_probability",
         FactValue::Number(probability.probability),
     );
+    // Needs are read after the probability, so a need may depend on it.
+    let unrequested: Vec<&crate::methodology::SupportNeed> = if o.open {
+        crate::support::applicable(m, &o.stage, &facts)
+            .into_iter()
+            .filter(|n| {
+                !graph.support.iter().any(|(opp, kind, status)| {
+                    *opp == o.id && *kind == n.kind && status != "cancelled"
+                })
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    facts.set(
+        "support_needs_unrequested",
+        FactValue::Count(unrequested.len() as i64),
+    );
+    let labels = |zh: bool| {
+        unrequested
+            .iter()
+            .map(|n| crate::methodology::label(&n.label, n.label_zh.as_deref(), zh))
+            .collect::<Vec<_>>()
+            .join(if zh { "；" } else { "; " })
+    };
+    facts.words.insert("missing_support", labels(false));
+    facts.words_zh.insert("missing_support", labels(true));
     let health = health(m, &facts, &steps, &questions);
     Assessment {
         facts,

@@ -155,4 +155,7 @@ pub struct GraphData {
     pub answers: Vec<AnswerState>,
     /// Account-plan items and whether they are ticked (latest tick).
     pub plan_ticks: Vec<(String, bool)>,
+    /// Support requests on the account's deals: (opportunity, kind, status), for
+    /// the support checklist and its coaching rule.
+    pub support: Vec<(Uuid, String, String)>,
 }

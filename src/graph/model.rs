@@ -91,6 +91,8 @@ pub struct AccountGraph {
     pub win_steps: Vec<StepState>,
     pub answers: Vec<AnswerState>,
     pub plan_ticks: Vec<(String, bool)>,
+    /// Support requests: (opportunity, kind, status).
+    pub support: Vec<(Uuid, String, String)>,
     /// Active employees and people, for introduction paths.
     pub intro: DiGraph<NodeKey, Hop>,
     pub intro_index: HashMap<NodeKey, NodeIndex>,
@@ -278,6 +280,7 @@ impl AccountGraph {
             win_steps: data.win_steps.clone(),
             answers: data.answers.clone(),
             plan_ticks: data.plan_ticks.clone(),
+            support: data.support.clone(),
             intro,
             intro_index,
             scoring: methodology.scoring.clone(),

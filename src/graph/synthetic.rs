@@ -335,6 +335,7 @@ pub fn generate(spec: &Spec) -> GraphData {
         win_steps: Vec::new(),
         answers: Vec::new(),
         plan_ticks: Vec::new(),
+        support: Vec::new(),
         version: GraphVersion { account: 1, org: 1 },
         people,
         lines,

@@ -200,7 +200,15 @@ macro_rules! read_graph {
         .bind($account_id)
         .fetch_all(&mut *$tx)
         .await?;
+        let support: Vec<(Uuid, String, String)> = sqlx::query_as(
+            "select opportunity_id, kind, status from support_request where account_id = $1
+             order by created_at, support_request_id",
+        )
+        .bind($account_id)
+        .fetch_all(&mut *$tx)
+        .await?;
         RawGraph {
+            support,
             account_name,
             tier,
             steps,
@@ -221,6 +229,7 @@ macro_rules! read_graph {
 }
 
 struct RawGraph {
+    support: Vec<(Uuid, String, String)>,
     account_name: String,
     tier: String,
     steps: Vec<(Uuid, String, String, bool)>,
@@ -357,6 +366,7 @@ fn assemble(account_id: Uuid, raw: RawGraph) -> GraphData {
             })
             .collect(),
         plan_ticks: raw.plan_ticks,
+        support: raw.support,
         version: raw.version,
         people: raw
             .people

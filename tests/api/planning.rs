@@ -134,7 +134,23 @@ async fn support_is_requested_planned_and_granted_within_capacity(app: TestApp) 
     }
     assert_eq!(app.counts().await, before);
 
+    let prompts = "query($id: ID!) { opportunity(id: $id) { coachingPrompts { ruleId text } } }";
+    let rules = |data: Value| -> Vec<String> {
+        data["opportunity"]["coachingPrompts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["ruleId"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let before_asking = app.ok(prompts, json!({ "id": deal })).await;
+    assert!(
+        rules(before_asking.clone()).contains(&"support_not_requested".to_owned()),
+        "qualify with a weak technical tie calls for an expert: {before_asking}"
+    );
     let first = request(&app, json!({ "opportunityId": deal, "kind": "solution_expert", "units": 3, "neededBy": soon, "requestedBy": expert })).await;
+    let after_asking = rules(app.ok(prompts, json!({ "id": deal })).await);
+    assert!(!after_asking.contains(&"support_not_requested".to_owned()));
     let second = request(
         &app,
         json!({ "opportunityId": deal, "kind": "solution_expert", "units": 3, "neededBy": later }),

@@ -40,6 +40,7 @@ impl Builder {
                 win_steps: Vec::new(),
                 answers: Vec::new(),
                 plan_ticks: Vec::new(),
+                support: Vec::new(),
                 version: GraphVersion { account: 1, org: 1 },
                 people: Vec::new(),
                 lines: Vec::new(),
