@@ -572,6 +572,14 @@ impl PipelineItem {
     async fn expected_sign_date(&self) -> Option<Date> {
         self.0.expected_sign_date
     }
+    /// The forecast win probability (`Opportunity.forecast` explains it).
+    async fn win_probability(&self) -> f64 {
+        self.0.win_probability
+    }
+    /// The forecast category id (`commit`, `best_case`, `pipeline`, `omitted`).
+    async fn category(&self) -> &str {
+        &self.0.category
+    }
     async fn owner(&self, ctx: &Context<'_>) -> Result<Option<Employee>> {
         employee_of(ctx, self.0.owner).await
     }

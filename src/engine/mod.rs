@@ -504,6 +504,9 @@ pub struct PipelineRow {
     pub expected_sign_date: Option<Date>,
     /// 0..100.
     pub health: f64,
+    /// The forecast win probability (docs/forecast.md) and category id.
+    pub win_probability: f64,
+    pub category: String,
     pub top_prompt: Option<Prompt>,
     pub prompts: usize,
 }
@@ -570,6 +573,10 @@ pub fn pipeline_row(
         owner: o.owner,
         expected_sign_date: o.expected_sign_date,
         health: a.health.score,
+        win_probability: a.probability.probability,
+        category: crate::forecast::category(m, &a.facts)
+            .map(|c| c.id.clone())
+            .unwrap_or_default(),
         prompts: prompts.len(),
         top_prompt: prompts.into_iter().next(),
     }
