@@ -377,6 +377,24 @@ async fn forecast_rolls_up_the_period_and_records_for_calibration(app: TestApp) 
         single["opportunity"]["forecast"]["probability"].as_f64(),
         Some(p)
     );
+    let pipeline = app
+        .ok(
+            "{ pipeline { nodes { name winProbability category } } }",
+            json!({}),
+        )
+        .await;
+    let row = pipeline["pipeline"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["name"] == "Substation IoT")
+        .unwrap()
+        .clone();
+    assert_eq!(row["winProbability"].as_f64(), Some(p));
+    assert_eq!(
+        row["category"],
+        single["opportunity"]["forecast"]["category"]
+    );
     let closed = app
         .ok(
             "query($id: ID!) { opportunity(id: $id) { forecast { probability } } }",
