@@ -350,6 +350,17 @@ impl MutationRoot {
         super::planning::request_support(ctx, input).await
     }
 
+    /// Changes a request still waiting for a decision: units, deadline, resource,
+    /// lift, note. A decided request (`CONFLICT`) changes only by another decision.
+    async fn update_support_request(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: super::planning::UpdateSupportRequestInput,
+    ) -> Result<crate::domain::SupportRequest> {
+        super::planning::update_support_request(ctx, id, input).await
+    }
+
     /// Grants (books a resource for a month; `OVER_CAPACITY` when it has no room),
     /// declines, marks done or cancels a support request.
     async fn decide_support(

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use async_graphql::{Context, Enum, InputObject, Object, Result, SimpleObject, ID};
+use async_graphql::{Context, Enum, InputObject, MaybeUndefined, Object, Result, SimpleObject, ID};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
@@ -16,7 +16,7 @@ use crate::{
     advice::Lang,
     domain::{
         Employee, Opportunity, Period, SupportDecision, SupportDecisionInput, SupportRequest,
-        SupportRequestInput, SupportResource, SupportStatus,
+        SupportRequestInput, SupportRequestPatch, SupportResource, SupportStatus,
     },
     engine::SupportPlan,
     forecast::{self, rollup::GroupBy, WinProbability},
@@ -153,6 +153,47 @@ pub struct RequestSupportInput {
     pub lift: Option<f64>,
     pub requested_by: Option<ID>,
     pub note: Option<String>,
+}
+
+/// Changes to a request waiting for a decision; fields left out keep their value.
+#[derive(InputObject)]
+pub struct UpdateSupportRequestInput {
+    /// Null asks for any resource of the kind.
+    pub resource_id: MaybeUndefined<ID>,
+    pub units: Option<i64>,
+    pub needed_by: Option<Date>,
+    /// Null falls back to the methodology's lift.
+    pub lift: MaybeUndefined<f64>,
+    pub note: Option<String>,
+}
+
+pub(crate) async fn update_support_request(
+    ctx: &Context<'_>,
+    request: ID,
+    input: UpdateSupportRequestInput,
+) -> Result<SupportRequest> {
+    let request = parse("id", &request).coded()?;
+    let resource_id = match input.resource_id {
+        MaybeUndefined::Undefined => None,
+        MaybeUndefined::Null => Some(None),
+        MaybeUndefined::Value(v) => Some(Some(parse("resourceId", &v).coded()?)),
+    };
+    let lift = match input.lift {
+        MaybeUndefined::Undefined => None,
+        MaybeUndefined::Null => Some(None),
+        MaybeUndefined::Value(v) => Some(Some(v)),
+    };
+    let patch = SupportRequestPatch {
+        resource_id,
+        units: input.units,
+        needed_by: input.needed_by,
+        lift,
+        note: input.note,
+    };
+    store(ctx)
+        .update_support_request(request, patch)
+        .await
+        .coded()
 }
 
 /// What a decider says.

@@ -40,8 +40,9 @@ pub use person::{
 pub use relationship::{Assessment, AssessmentInput, Endpoints, Relationship, ValidAssessment};
 pub use scalar::{currency, optional_text, Amount, Attitude, Email, Influence, Phone, Strength};
 pub use support::{
-    SupportDecision, SupportDecisionInput, SupportRequest, SupportRequestInput, SupportResource,
-    SupportResourceInput, SupportResourcePatch, ValidSupportRequest, ValidSupportResource,
+    SupportDecision, SupportDecisionInput, SupportRequest, SupportRequestInput,
+    SupportRequestPatch, SupportResource, SupportResourceInput, SupportResourcePatch,
+    ValidSupportRequest, ValidSupportResource,
 };
 
 /// Longest note or description we keep.

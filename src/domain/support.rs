@@ -141,6 +141,32 @@ pub struct SupportRequestInput {
     pub note: Option<String>,
 }
 
+/// Changes to a request still waiting for a decision; fields left out keep their
+/// value.
+#[derive(Debug, Clone, Default)]
+pub struct SupportRequestPatch {
+    pub resource_id: Option<Option<Uuid>>,
+    pub units: Option<i64>,
+    pub needed_by: Option<Date>,
+    pub lift: Option<Option<f64>>,
+    pub note: Option<String>,
+}
+
+impl SupportRequest {
+    pub fn patched(&self, p: SupportRequestPatch) -> SupportRequestInput {
+        SupportRequestInput {
+            opportunity_id: self.opportunity_id,
+            kind: self.kind.clone(),
+            resource_id: p.resource_id.unwrap_or(self.resource_id),
+            units: p.units.unwrap_or(i64::from(self.units)),
+            needed_by: Some(p.needed_by.unwrap_or(self.needed_by)),
+            lift: p.lift.unwrap_or(self.lift),
+            requested_by: self.requested_by,
+            note: p.note.or_else(|| self.note.clone()),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct ValidSupportRequest {
     pub opportunity_id: Uuid,

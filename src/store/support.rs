@@ -4,8 +4,8 @@ use super::{bump_account, must_exist, new_id, now, with_pool, write_tx, Store};
 use crate::{
     domain::{
         optional_text, today, SupportDecisionInput, SupportRequest, SupportRequestInput,
-        SupportResource, SupportResourceInput, SupportResourcePatch, SupportStatus,
-        ValidSupportResource, YearMonth, MAX_NOTE_CHARS,
+        SupportRequestPatch, SupportResource, SupportResourceInput, SupportResourcePatch,
+        SupportStatus, ValidSupportResource, YearMonth, MAX_NOTE_CHARS,
     },
     Error, Result,
 };
@@ -211,6 +211,71 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             bump_account!(tx, account);
+        });
+        self.support_request_required(id).await
+    }
+
+    /// Changes a request still waiting for a decision (units, deadline, resource,
+    /// lift, note); a decided request is changed only by another decision.
+    #[tracing::instrument(skip(self))]
+    pub async fn update_support_request(
+        &self,
+        id: Uuid,
+        patch: SupportRequestPatch,
+    ) -> Result<SupportRequest> {
+        write_tx!(self, tx => {
+            let current = sqlx::query_as::<_, SupportRequest>(
+                "select * from support_request where support_request_id = $1",
+            )
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| Error::not_found("support request", id))?;
+            if current.current_status() != SupportStatus::Requested {
+                return Err(Error::Conflict(format!(
+                    "the request is {}; only a request waiting for a decision can be changed",
+                    current.status
+                )));
+            }
+            let r = current.patched(patch).validate(&self.methodology, today())?;
+            if let Some(res) = r.resource_id {
+                let kind: Option<String> = sqlx::query_scalar(
+                    "select kind from support_resource where support_resource_id = $1",
+                )
+                .bind(res)
+                .fetch_optional(&mut *tx)
+                .await?;
+                match kind {
+                    None => {
+                        return Err(Error::NotFound {
+                            entity: "support resource",
+                            id: format!("{res} (in resourceId)"),
+                        })
+                    }
+                    Some(k) if k != r.kind => {
+                        return Err(Error::invalid(
+                            "resourceId",
+                            format!("the resource is a {k}, the request asks for {}", r.kind),
+                        ))
+                    }
+                    Some(_) => {}
+                }
+            }
+            sqlx::query(
+                "update support_request set resource_id = $2, units = $3, needed_by = $4, lift = $5,
+                        note = $6, updated_at = $7
+                 where support_request_id = $1",
+            )
+            .bind(id)
+            .bind(r.resource_id)
+            .bind(r.units)
+            .bind(r.needed_by)
+            .bind(r.lift)
+            .bind(&r.note)
+            .bind(now())
+            .execute(&mut *tx)
+            .await?;
+            bump_account!(tx, current.account_id);
         });
         self.support_request_required(id).await
     }

@@ -247,6 +247,38 @@ async fn support_is_requested_planned_and_granted_within_capacity(app: TestApp) 
         "after the deadline"
     );
     assert_eq!(app.counts().await, before);
+    // A waiting request may be changed; a decided one only by a decision.
+    let update = "mutation($id: ID!, $input: UpdateSupportRequestInput!) {
+        updateSupportRequest(id: $id, input: $input) { units lift note resource { name } } }";
+    let changed = app
+        .ok(
+            update,
+            json!({ "id": second, "input": { "units": 2, "lift": 0.1, "resourceId": days } }),
+        )
+        .await;
+    assert_eq!(changed["updateSupportRequest"]["units"], 2);
+    assert_eq!(
+        changed["updateSupportRequest"]["resource"]["name"],
+        "Core network expert days"
+    );
+    let cleared = app
+        .ok(
+            update,
+            json!({ "id": second, "input": { "lift": null, "units": 3 } }),
+        )
+        .await;
+    assert!(cleared["updateSupportRequest"]["lift"].is_null());
+    assert_eq!(
+        app.error_code(update, json!({ "id": second, "input": { "units": -4 } }))
+            .await,
+        "INVALID_INPUT"
+    );
+    assert_eq!(
+        app.error_code(update, json!({ "id": first, "input": { "units": 1 } }))
+            .await,
+        "CONFLICT",
+        "granted already"
+    );
     let declined = app
         .ok(
             DECIDE,
