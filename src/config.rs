@@ -30,6 +30,9 @@ pub enum Command {
     Demo(DataArgs),
     /// Propose the allocation of support for a period and print it as a table.
     Allocate(AllocateArgs),
+    /// Write the business data (every entity; not internal versions) as guanxi's
+    /// own JSON, to stdout or a file.
+    Export(ExportArgs),
     /// Work with methodology files.
     Methodology {
         #[command(subcommand)]
@@ -57,6 +60,18 @@ pub struct DataArgs {
     /// Methodology directory (default: ./methodology if present, else the built-in one).
     #[arg(long, env = "GUANXI_METHODOLOGY")]
     pub methodology: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Only this account's records (plus the organisation-wide ones).
+    #[arg(long)]
+    pub account: Option<uuid::Uuid>,
+    /// Write here instead of stdout (replaced whole, never half-written).
+    #[arg(long)]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]

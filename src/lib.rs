@@ -21,5 +21,6 @@ pub mod startup;
 pub mod store;
 pub mod support;
 pub mod telemetry;
+pub mod transfer;
 
 pub use error::{Error, ErrorCode, Result};

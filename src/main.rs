@@ -55,6 +55,27 @@ async fn main() -> anyhow::Result<()> {
             let plan = api::describe_plan(&plan, store.methodology());
             print!("{}", guanxi::report::support_plan(&plan));
         }
+        Command::Export(args) => {
+            let store = open(&args.data).await?;
+            store.migrate().await.context("migrating")?;
+            let export = guanxi::transfer::export(&store, args.account).await?;
+            let mut json = serde_json::to_string_pretty(&export)?;
+            json.push('\n');
+            match args.output {
+                None => print!("{json}"),
+                Some(path) => {
+                    // Written beside the target and renamed over it: a reader never
+                    // sees half a file.
+                    let tmp = path.with_extension("partial");
+                    std::fs::write(&tmp, json)
+                        .with_context(|| format!("writing {}", tmp.display()))?;
+                    std::fs::rename(&tmp, &path)
+                        .with_context(|| format!("writing {}", path.display()))?;
+                    let rows: usize = export.counts().iter().map(|(_, n)| n).sum();
+                    eprintln!("exported {rows} records to {}", path.display());
+                }
+            }
+        }
         Command::Methodology {
             command: MethodologyCommand::Check { dir },
         } => match Methodology::load_or_default(dir.as_deref()) {

@@ -262,6 +262,7 @@ pub const TABLES: &[&str] = &[
     "opportunity",
     "stage_change",
     "opportunity_competitor",
+    "opportunity_team_member",
     "decision_chain_member",
     "relationship",
     "assessment",

@@ -12,4 +12,5 @@ mod planning;
 mod relationships;
 mod scores;
 mod servers;
+mod transfer;
 mod validation;

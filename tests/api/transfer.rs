@@ -1,0 +1,86 @@
+//! `guanxi export`: every business record, in a stable order, per account on demand.
+
+use std::collections::HashMap;
+
+use guanxi::transfer::{self, Export};
+use uuid::Uuid;
+
+use crate::{both_backends, helpers::TestApp};
+
+both_backends!(export_holds_every_record_once_in_a_stable_order);
+
+async fn export_holds_every_record_once_in_a_stable_order(app: TestApp) {
+    guanxi::demo::load(&app.store).await.expect("demo loads");
+    let all = transfer::export(&app.store, None).await.expect("export");
+    assert_eq!(all.format, transfer::FORMAT);
+    let stored: HashMap<&str, i64> = app.counts().await.into_iter().collect();
+    for (table, n) in all.counts() {
+        if let Some(rows) = stored.get(table) {
+            assert_eq!(*rows as usize, n, "{table}");
+        }
+    }
+    assert_eq!(all.accounts.len(), 2);
+    assert!(all.support_requests.len() >= 14);
+
+    // Two exports of the same data are identical, and the JSON reads back whole.
+    let json = serde_json::to_string_pretty(&all).unwrap();
+    let again =
+        serde_json::to_string_pretty(&transfer::export(&app.store, None).await.unwrap()).unwrap();
+    assert_eq!(json, again);
+    let back: Export = serde_json::from_str(&json).expect("the format reads back");
+    assert_eq!(back, all);
+    assert!(!json.contains("\"version\""), "internal versions stay out");
+
+    // One account: its own records, plus the organisation-wide ones.
+    let account = all.accounts[1].account_id;
+    let one = transfer::export(&app.store, Some(account)).await.unwrap();
+    assert_eq!(one.account, Some(account));
+    assert_eq!(one.accounts.len(), 1);
+    assert_eq!(one.employees.len(), all.employees.len());
+    assert!(one.people.iter().all(|p| p.account_id == account));
+    assert!(one.opportunities.iter().all(|o| o.account_id == account));
+    assert!(one
+        .relationships
+        .iter()
+        .all(|r| r.account_id == Some(account)));
+    assert!(!one.people.is_empty() && one.people.len() < all.people.len());
+
+    let missing = transfer::export(&app.store, Some(Uuid::now_v7())).await;
+    assert!(matches!(missing, Err(guanxi::Error::NotFound { .. })));
+}
+
+/// `guanxi export --output FILE` writes the same JSON as stdout.
+#[test]
+fn the_export_command_writes_a_file_or_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("export.db").display());
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_guanxi"))
+            .args(args)
+            .env("DATABASE_URL", &url)
+            .env_remove("GUANXI_METHODOLOGY")
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .expect("the binary runs")
+    };
+    assert!(run(&["demo"]).status.success());
+    let file = dir.path().join("out.json");
+    let out = run(&["export", "--output", file.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = run(&["export"]);
+    assert!(stdout.status.success());
+    assert_eq!(std::fs::read(&file).unwrap(), stdout.stdout);
+    let parsed: Export = serde_json::from_slice(&stdout.stdout).unwrap();
+    assert_eq!(parsed.accounts.len(), 2);
+    let bad = run(&[
+        "export",
+        "--account",
+        "00000000-0000-7000-8000-000000000001",
+    ]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("not found"));
+}
