@@ -120,8 +120,8 @@ impl Store {
         .await?))
     }
 
-    /// Every request still open (requested) or holding capacity (granted, done)
-    /// whose deadline or booking touches the months given.
+    /// Every request still waiting (requested) or holding capacity (granted, done):
+    /// what a support plan starts from.
     pub async fn support_requests_live(&self) -> Result<Vec<SupportRequest>> {
         with_pool!(self, pool => Ok(sqlx::query_as::<_, SupportRequest>(
             "select * from support_request where status in ('requested', 'granted', 'done')
