@@ -93,4 +93,17 @@ pub struct ServeArgs {
     /// Load the demo data set before serving (skipped where already present).
     #[arg(long, env = "GUANXI_DEMO")]
     pub demo: bool,
+    /// Seconds a request may run before it is answered 408.
+    #[arg(long, env = "GUANXI_REQUEST_TIMEOUT", default_value_t = 30)]
+    pub request_timeout: u64,
+    /// Origins front ends may call from (CORS), comma-separated; none by default.
+    #[arg(
+        long = "cors-origin",
+        env = "GUANXI_CORS_ORIGINS",
+        value_delimiter = ','
+    )]
+    pub cors_origins: Vec<String>,
+    /// Hide the schema (introspection and the GraphiQL page).
+    #[arg(long, env = "GUANXI_NO_INTROSPECTION")]
+    pub no_introspection: bool,
 }

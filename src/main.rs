@@ -22,7 +22,15 @@ async fn main() -> anyhow::Result<()> {
             let app =
                 Application::build(args.addr, &args.data.database_url, methodology, args.demo)
                     .await
-                    .with_context(|| format!("starting on {}", args.data.database_url))?;
+                    .with_context(|| format!("starting on {}", args.data.database_url))?
+                    .with_options(api::HttpOptions {
+                        request_timeout: std::time::Duration::from_secs(
+                            args.request_timeout.max(1),
+                        ),
+                        cors_origins: args.cors_origins,
+                        introspection: !args.no_introspection,
+                        ..Default::default()
+                    });
             app.run_until_stopped().await?;
         }
         Command::Migrate(args) => {

@@ -12,6 +12,7 @@ pub struct Application {
     listener: TcpListener,
     addr: SocketAddr,
     store: Store,
+    options: api::HttpOptions,
 }
 
 impl Application {
@@ -41,7 +42,14 @@ impl Application {
             listener,
             addr,
             store,
+            options: api::HttpOptions::default(),
         })
+    }
+
+    /// Sets the HTTP options (timeout, CORS, introspection, alias limit).
+    pub fn with_options(mut self, options: api::HttpOptions) -> Self {
+        self.options = options;
+        self
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -62,8 +70,8 @@ impl Application {
         self,
         stop: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        let schema = api::schema(self.store.clone());
-        let app = api::router(schema, self.store.clone());
+        let schema = api::schema(self.store.clone(), self.options.introspection);
+        let app = api::router(schema, self.store.clone(), self.options.clone());
         tracing::info!(
             addr = %self.addr,
             database = self.store.backend_name(),

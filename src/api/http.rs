@@ -2,14 +2,24 @@
 
 use async_graphql::http::GraphiQLSource;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
+use std::time::Duration;
+
+use async_graphql::parser::{
+    parse_query,
+    types::{Selection, SelectionSet},
+};
 use axum::{
     extract::State,
-    http::StatusCode,
+    http::{header, HeaderValue, Method, StatusCode},
     response::{Html, IntoResponse},
     routing::get,
     Json, Router,
 };
 use serde_json::json;
+use tower_http::{
+    cors::{AllowOrigin, CorsLayer},
+    timeout::TimeoutLayer,
+};
 
 use super::{error::ensure_codes, GuanxiSchema};
 use crate::store::Store;
@@ -18,30 +28,130 @@ use crate::store::Store;
 struct AppState {
     schema: GuanxiSchema,
     store: Store,
+    options: HttpOptions,
 }
 
 /// Largest request body accepted, in bytes.
 const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 
-pub fn router(schema: GuanxiSchema, store: Store) -> Router {
-    Router::new()
+/// What a deployment tunes about the HTTP surface.
+#[derive(Debug, Clone)]
+pub struct HttpOptions {
+    /// A request running longer is answered 408 and its work dropped.
+    pub request_timeout: Duration,
+    /// Origins front ends may call from (CORS); none means same-origin only.
+    pub cors_origins: Vec<String>,
+    /// Schema introspection and the GraphiQL page; off in production if wanted.
+    pub introspection: bool,
+    /// Most aliased fields one document may hold: aliases multiply the work of a
+    /// single request past what depth and complexity limits see.
+    pub max_aliases: usize,
+}
+
+impl Default for HttpOptions {
+    fn default() -> Self {
+        HttpOptions {
+            request_timeout: Duration::from_secs(30),
+            cors_origins: Vec::new(),
+            introspection: true,
+            max_aliases: 50,
+        }
+    }
+}
+
+pub fn router(schema: GuanxiSchema, store: Store, options: HttpOptions) -> Router {
+    let cors = (!options.cors_origins.is_empty()).then(|| {
+        let origins: Vec<HeaderValue> = options
+            .cors_origins
+            .iter()
+            .filter_map(|o| HeaderValue::from_str(o).ok())
+            .collect();
+        CorsLayer::new()
+            .allow_origin(AllowOrigin::list(origins))
+            .allow_methods([Method::GET, Method::POST])
+            .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION])
+    });
+    let timeout = options.request_timeout;
+    let router = Router::new()
         .route("/graphql", get(graphiql).post(graphql))
         .route("/healthz", get(healthz))
-        .with_state(AppState { schema, store })
+        .with_state(AppState {
+            schema,
+            store,
+            options,
+        })
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
             MAX_BODY_BYTES,
         ))
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            timeout,
+        ));
+    let router = match cors {
+        Some(c) => router.layer(c),
+        None => router,
+    };
+    router.layer(tower_http::trace::TraceLayer::new_for_http())
 }
 
 async fn graphql(State(state): State<AppState>, request: GraphQLRequest) -> GraphQLResponse {
-    let mut response = state.schema.execute(request.into_inner()).await;
+    let request = request.into_inner();
+    let aliases = count_aliases(&request.query);
+    if aliases > state.options.max_aliases {
+        let mut error = async_graphql::ServerError::new(
+            format!(
+                "the document has {aliases} aliased fields; at most {} are allowed per request",
+                state.options.max_aliases
+            ),
+            None,
+        );
+        error
+            .extensions
+            .get_or_insert_with(Default::default)
+            .set("code", crate::ErrorCode::InvalidInput.as_str());
+        return async_graphql::Response::from_errors(vec![error]).into();
+    }
+    let mut response = state.schema.execute(request).await;
     ensure_codes(&mut response);
     response.into()
 }
 
-async fn graphiql() -> impl IntoResponse {
-    Html(GraphiQLSource::build().endpoint("/graphql").finish())
+/// Aliased fields in a document, counted through fragments; a document that does
+/// not parse counts 0 (the executor reports the syntax error).
+fn count_aliases(query: &str) -> usize {
+    fn walk(set: &SelectionSet) -> usize {
+        set.items
+            .iter()
+            .map(|s| match &s.node {
+                Selection::Field(f) => {
+                    usize::from(f.node.alias.is_some()) + walk(&f.node.selection_set.node)
+                }
+                Selection::InlineFragment(i) => walk(&i.node.selection_set.node),
+                Selection::FragmentSpread(_) => 0,
+            })
+            .sum()
+    }
+    let Ok(doc) = parse_query(query) else {
+        return 0;
+    };
+    let operations: usize = doc
+        .operations
+        .iter()
+        .map(|(_, op)| walk(&op.node.selection_set.node))
+        .sum();
+    let fragments: usize = doc
+        .fragments
+        .values()
+        .map(|f| walk(&f.node.selection_set.node))
+        .sum();
+    operations + fragments
+}
+
+async fn graphiql(State(state): State<AppState>) -> axum::response::Response {
+    if !state.options.introspection {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    Html(GraphiQLSource::build().endpoint("/graphql").finish()).into_response()
 }
 
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {

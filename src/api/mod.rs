@@ -20,7 +20,7 @@ mod scores;
 
 use async_graphql::{EmptySubscription, Schema};
 
-pub use http::router;
+pub use http::{router, HttpOptions};
 pub use query::MAX_PAGE_SIZE;
 
 use crate::store::Store;
@@ -34,14 +34,19 @@ pub const MAX_DEPTH: usize = 16;
 /// Upper bound on a query's cost (one unit per field).
 pub const MAX_COMPLEXITY: usize = 20_000;
 
-/// Builds the schema over a store.
-pub fn schema(store: Store) -> GuanxiSchema {
-    Schema::build(query::QueryRoot, mutation::MutationRoot, EmptySubscription)
+/// Builds the schema over a store; `introspection: false` hides the schema from
+/// clients (production deployments that publish it elsewhere).
+pub fn schema(store: Store, introspection: bool) -> GuanxiSchema {
+    let builder = Schema::build(query::QueryRoot, mutation::MutationRoot, EmptySubscription)
         .data(crate::engine::Engine::new(store.clone()))
         .data(store)
         .limit_depth(MAX_DEPTH)
-        .limit_complexity(MAX_COMPLEXITY)
-        .finish()
+        .limit_complexity(MAX_COMPLEXITY);
+    if introspection {
+        builder.finish()
+    } else {
+        builder.disable_introspection().finish()
+    }
 }
 
 /// The schema's SDL, as checked in at `graphql/schema.graphql`.

@@ -96,6 +96,21 @@ pub async fn spawn_with(
     dir: Option<tempfile::TempDir>,
     methodology: Arc<Methodology>,
 ) -> TestApp {
+    spawn_configured(url, dir, methodology, guanxi::api::HttpOptions::default()).await
+}
+
+/// Starts a server on a fresh SQLite file with the given HTTP options.
+pub async fn spawn_with_http(options: guanxi::api::HttpOptions) -> TestApp {
+    let (url, dir) = fresh_database(Backend::Sqlite).await.expect("SQLite");
+    spawn_configured(&url, dir, methodology(), options).await
+}
+
+async fn spawn_configured(
+    url: &str,
+    dir: Option<tempfile::TempDir>,
+    methodology: Arc<Methodology>,
+    options: guanxi::api::HttpOptions,
+) -> TestApp {
     if std::env::var("TEST_LOG").is_ok() {
         guanxi::telemetry::init();
     }
@@ -106,7 +121,8 @@ pub async fn spawn_with(
         false,
     )
     .await
-    .expect("the server starts");
+    .expect("the server starts")
+    .with_options(options);
     let address = format!("http://{}", app.addr());
     let (stop, stopped) = oneshot::channel::<()>();
     tokio::spawn(app.run_until(async move {

@@ -218,3 +218,117 @@ async fn the_methodology_is_readable_by_front_ends() {
         .any(|t| t["id"] == "decision_maker" && t["labelZh"] == "决策者"));
     assert_eq!(m["strengthScale"].as_array().unwrap().len(), 6);
 }
+
+mod hardening {
+    use std::time::Duration;
+
+    use guanxi::api::HttpOptions;
+    use serde_json::json;
+
+    use crate::helpers::spawn_with_http;
+
+    fn aliases(n: usize) -> String {
+        let fields: Vec<String> = (0..n)
+            .map(|i| format!("a{i}: methodology {{ version }}"))
+            .collect();
+        format!("{{ {} }}", fields.join(" "))
+    }
+
+    #[tokio::test]
+    async fn documents_with_too_many_aliases_are_refused_with_a_code() {
+        let app = spawn_with_http(HttpOptions::default()).await;
+        app.ok(&aliases(50), json!({})).await;
+        let error = app.error(&aliases(51), json!({})).await;
+        assert_eq!(error["extensions"]["code"], "INVALID_INPUT");
+        assert!(
+            error["message"]
+                .as_str()
+                .unwrap()
+                .contains("51 aliased fields"),
+            "{error}"
+        );
+        // Aliases inside fragments count too.
+        let fragment = format!(
+            "query {{ ...F }} fragment F on QueryRoot {{ {} }}",
+            (0..60)
+                .map(|i| format!("b{i}: methodology {{ version }}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+        assert_eq!(app.error_code(&fragment, json!({})).await, "INVALID_INPUT");
+    }
+
+    #[tokio::test]
+    async fn introspection_can_be_turned_off() {
+        let app = spawn_with_http(HttpOptions {
+            introspection: false,
+            ..Default::default()
+        })
+        .await;
+        let body = app
+            .post_graphql("{ __schema { types { name } } }", json!({}))
+            .await;
+        assert!(
+            body["data"]["__schema"].is_null() || body["errors"].is_array(),
+            "the schema stays hidden: {body}"
+        );
+        app.ok("{ methodology { version } }", json!({})).await;
+        let page = app
+            .client
+            .get(format!("{}/graphql", app.address))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status(), 404);
+
+        let open = spawn_with_http(HttpOptions::default()).await;
+        let shown = open
+            .ok("{ __schema { queryType { name } } }", json!({}))
+            .await;
+        assert_eq!(shown["__schema"]["queryType"]["name"], "QueryRoot");
+    }
+
+    #[tokio::test]
+    async fn cors_answers_listed_origins_only() {
+        let app = spawn_with_http(HttpOptions {
+            cors_origins: vec!["https://app.example.com".into()],
+            ..Default::default()
+        })
+        .await;
+        let preflight = |origin: &'static str| {
+            app.client
+                .request(reqwest::Method::OPTIONS, format!("{}/graphql", app.address))
+                .header("Origin", origin)
+                .header("Access-Control-Request-Method", "POST")
+                .header("Access-Control-Request-Headers", "content-type")
+                .send()
+        };
+        let allowed = preflight("https://app.example.com").await.unwrap();
+        assert_eq!(
+            allowed
+                .headers()
+                .get("access-control-allow-origin")
+                .map(|v| v.to_str().unwrap()),
+            Some("https://app.example.com")
+        );
+        let other = preflight("https://evil.example.net").await.unwrap();
+        assert!(other.headers().get("access-control-allow-origin").is_none());
+    }
+
+    #[tokio::test]
+    async fn a_request_past_the_timeout_is_answered_408() {
+        let app = spawn_with_http(HttpOptions {
+            request_timeout: Duration::ZERO,
+            ..Default::default()
+        })
+        .await;
+        let response = app
+            .client
+            .post(format!("{}/graphql", app.address))
+            .json(&json!({ "query": "{ accounts { totalCount } }" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 408);
+    }
+}
