@@ -33,6 +33,9 @@ pub enum Command {
     /// Write the business data (every entity; not internal versions) as guanxi's
     /// own JSON, to stdout or a file.
     Export(ExportArgs),
+    /// Read files in guanxi's own JSON format (as `export` writes them): every row
+    /// checked, then written by id in one transaction per file, or none of it.
+    Import(ImportArgs),
     /// Work with methodology files.
     Methodology {
         #[command(subcommand)]
@@ -60,6 +63,15 @@ pub struct DataArgs {
     /// Methodology directory (default: ./methodology if present, else the built-in one).
     #[arg(long, env = "GUANXI_METHODOLOGY")]
     pub methodology: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ImportArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Files to import, in order.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -84,6 +84,21 @@ async fn main() -> anyhow::Result<()> {
                 }
             }
         }
+        Command::Import(args) => {
+            let store = open(&args.data).await?;
+            store.migrate().await.context("migrating")?;
+            for file in &args.files {
+                let text = std::fs::read_to_string(file)
+                    .with_context(|| format!("reading {}", file.display()))?;
+                let data: guanxi::transfer::Export = serde_json::from_str(&text)
+                    .with_context(|| format!("{} is not in guanxi's format", file.display()))?;
+                let report = guanxi::transfer::import(&store, &data)
+                    .await
+                    .with_context(|| format!("importing {}", file.display()))?;
+                let rows: usize = report.rows.iter().map(|(_, n)| n).sum();
+                println!("{}: {rows} records imported", file.display());
+            }
+        }
         Command::Methodology {
             command: MethodologyCommand::Check { dir },
         } => match Methodology::load_or_default(dir.as_deref()) {

@@ -32,6 +32,7 @@ mod opportunities;
 mod people;
 mod relationships;
 mod support;
+mod transfer;
 
 pub use accounts::AccountPage;
 pub use history::{ForecastSnapshot, SnapshotLine};

@@ -8,7 +8,7 @@ use crate::{
 
 /// The canonical key of an edge: symmetric ties list their ends in sorted order,
 /// so A–B and B–A are one edge; "influences" is directed and keeps its order.
-fn ends_key(e: &Endpoints) -> String {
+pub(crate) fn ends_key(e: &Endpoints) -> String {
     let sorted = |a: Uuid, b: Uuid| if a <= b { (a, b) } else { (b, a) };
     match *e {
         Endpoints::EmployeePerson {

@@ -2,7 +2,10 @@
 //! a faithful dump of every entity, table by table, in a stable order, so two
 //! exports of the same data are identical and an import can restore them.
 
+pub mod import;
 pub mod tables;
+
+pub use import::{import, ImportReport};
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;

@@ -84,3 +84,68 @@ fn the_export_command_writes_a_file_or_stdout() {
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("not found"));
 }
+
+both_backends!(export_import_export_gives_identical_json);
+
+async fn export_import_export_gives_identical_json(app: TestApp) {
+    guanxi::demo::load(&app.store).await.expect("demo loads");
+    let first = transfer::export(&app.store, None).await.unwrap();
+    let json = serde_json::to_string_pretty(&first).unwrap();
+
+    // Into an empty database of the same backend.
+    let backend = if app.store.backend_name() == "postgres" {
+        crate::helpers::Backend::Postgres
+    } else {
+        crate::helpers::Backend::Sqlite
+    };
+    let (url, dir) = crate::helpers::fresh_database(backend).await.unwrap();
+    let target = crate::helpers::spawn_on(&url, dir).await;
+    let report = transfer::import(&target.store, &first)
+        .await
+        .expect("import");
+    assert_eq!(report.rows, first.counts());
+    let second = transfer::export(&target.store, None).await.unwrap();
+    assert_eq!(serde_json::to_string_pretty(&second).unwrap(), json);
+
+    // Twice changes nothing; the imported data serves scores.
+    let counts = target.counts().await;
+    transfer::import(&target.store, &first)
+        .await
+        .expect("import again");
+    assert_eq!(target.counts().await, counts);
+    let third = transfer::export(&target.store, None).await.unwrap();
+    assert_eq!(serde_json::to_string_pretty(&third).unwrap(), json);
+    let data = target
+        .ok(
+            "{ accounts { nodes { name score { value } } } }",
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(data["accounts"]["nodes"].as_array().unwrap().len(), 2);
+
+    // A bad file names every problem and writes nothing.
+    let mut bad = first.clone();
+    bad.people[0].level = "emperor".into();
+    bad.opportunities[0].stage = "celebrate".into();
+    bad.employees[0].role = String::new();
+    let before = target.counts().await;
+    let error = transfer::import(&target.store, &bad).await.unwrap_err();
+    let message = error.to_string();
+    assert!(message.contains("people[0].level: 'emperor'"), "{message}");
+    assert!(
+        message.contains("opportunities[0].stage: 'celebrate'"),
+        "{message}"
+    );
+    assert!(message.contains("employees[0].role"), "{message}");
+    assert_eq!(error.code(), guanxi::ErrorCode::InvalidInput);
+    assert_eq!(target.counts().await, before);
+
+    // A row pointing at nothing is refused by its place, and nothing is written.
+    let (url, dir) = crate::helpers::fresh_database(backend).await.unwrap();
+    let empty = crate::helpers::spawn_on(&url, dir).await;
+    let mut dangling = first.clone();
+    dangling.accounts.clear();
+    let error = transfer::import(&empty.store, &dangling).await.unwrap_err();
+    assert!(error.to_string().starts_with("people[0]"), "{error}");
+    assert!(empty.counts().await.iter().all(|(_, n)| *n == 0));
+}
