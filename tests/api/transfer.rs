@@ -149,3 +149,69 @@ async fn export_import_export_gives_identical_json(app: TestApp) {
     assert!(error.to_string().starts_with("people[0]"), "{error}");
     assert!(empty.counts().await.iter().all(|(_, n)| *n == 0));
 }
+
+/// A SIGKILL in the middle of an import's transaction leaves the database as it
+/// was: the file is written in one transaction, so nothing of it survives.
+#[cfg(unix)]
+#[test]
+fn killing_an_import_mid_file_leaves_the_database_as_before() {
+    use std::time::{Duration, Instant};
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("kill.db");
+    let url = format!("sqlite://{}", db.display());
+    let guanxi = |args: &[&str]| {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_guanxi"));
+        c.args(args)
+            .env("DATABASE_URL", &url)
+            .env_remove("GUANXI_METHODOLOGY")
+            .current_dir(env!("CARGO_MANIFEST_DIR"));
+        c
+    };
+    assert!(guanxi(&["demo"]).status().unwrap().success());
+    let out = guanxi(&["export"]).output().unwrap();
+    let mut data: Export = serde_json::from_slice(&out.stdout).unwrap();
+    let before = data.counts();
+
+    // A large file: the demo plus 200,000 more meetings at the first account.
+    let template = data.interactions[0].clone();
+    for _ in 0..200_000 {
+        let mut i = template.clone();
+        i.interaction_id = Uuid::now_v7();
+        data.interactions.push(i);
+    }
+    let file = dir.path().join("big.json");
+    std::fs::write(&file, serde_json::to_vec(&data).unwrap()).unwrap();
+
+    // Wait until the import is writing (its write-ahead log grows), then kill it.
+    let wal = dir.path().join("kill.db-wal");
+    let size = || std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+    let start_size = size();
+    let mut child = guanxi(&["import", file.to_str().unwrap()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while size() < start_size + 4 * 1024 * 1024 {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the import finished before it could be killed"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "the import never started writing"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let after: Export =
+        serde_json::from_slice(&guanxi(&["export"]).output().unwrap().stdout).unwrap();
+    assert_eq!(
+        after.counts(),
+        before,
+        "nothing of the killed import is left"
+    );
+}
