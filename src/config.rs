@@ -72,6 +72,9 @@ pub struct ImportArgs {
     /// Files to import, in order.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
+    /// Check everything and report what would change, writing nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Clone, Args)]

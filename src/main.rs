@@ -92,11 +92,24 @@ async fn main() -> anyhow::Result<()> {
                     .with_context(|| format!("reading {}", file.display()))?;
                 let data: guanxi::transfer::Export = serde_json::from_str(&text)
                     .with_context(|| format!("{} is not in guanxi's format", file.display()))?;
-                let report = guanxi::transfer::import(&store, &data)
+                let report = guanxi::transfer::import(&store, &data, args.dry_run)
                     .await
                     .with_context(|| format!("importing {}", file.display()))?;
-                let rows: usize = report.rows.iter().map(|(_, n)| n).sum();
-                println!("{}: {rows} records imported", file.display());
+                println!(
+                    "{}: {} new, {} changed, {} unchanged{}",
+                    file.display(),
+                    report.new_rows(),
+                    report.changed_rows(),
+                    report.unchanged_rows(),
+                    if args.dry_run {
+                        " (dry run: nothing written)"
+                    } else {
+                        ""
+                    }
+                );
+                for t in report.tables.iter().filter(|t| t.new + t.changed > 0) {
+                    println!("  {}: {} new, {} changed", t.table, t.new, t.changed);
+                }
             }
         }
         Command::Methodology {

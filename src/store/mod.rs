@@ -37,6 +37,7 @@ mod transfer;
 pub use accounts::AccountPage;
 pub use history::{ForecastSnapshot, SnapshotLine};
 pub use methodology::{RecordedAnswer, Tick};
+pub use transfer::TableChange;
 
 /// The default database: a SQLite file in the working directory, created on first use.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://guanxi.db";

@@ -130,17 +130,34 @@ pub fn check(m: &Methodology, data: &Export) -> Vec<String> {
     problems
 }
 
-/// What an import wrote.
+/// What an import wrote (or, dry, would write): per table, rows new, changed and
+/// already as in the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportReport {
-    /// Rows per table, written (inserted or brought up to date).
-    pub rows: Vec<(&'static str, usize)>,
+    pub tables: Vec<crate::store::TableChange>,
+    pub dry_run: bool,
+}
+
+impl ImportReport {
+    pub fn new_rows(&self) -> usize {
+        self.tables.iter().map(|t| t.new).sum()
+    }
+    pub fn changed_rows(&self) -> usize {
+        self.tables.iter().map(|t| t.changed).sum()
+    }
+    pub fn unchanged_rows(&self) -> usize {
+        self.tables.iter().map(|t| t.unchanged).sum()
+    }
 }
 
 /// Imports a file in guanxi's own format; refuses it whole, naming every problem,
 /// if any row is invalid or points at a record that exists neither in the file nor
-/// in the database.
-pub async fn import(store: &crate::store::Store, data: &Export) -> Result<ImportReport> {
+/// in the database. `dry_run` checks and counts everything, then writes nothing.
+pub async fn import(
+    store: &crate::store::Store,
+    data: &Export,
+    dry_run: bool,
+) -> Result<ImportReport> {
     let problems = check(store.methodology(), data);
     if !problems.is_empty() {
         let shown: Vec<&str> = problems.iter().take(20).map(String::as_str).collect();
@@ -168,8 +185,6 @@ pub async fn import(store: &crate::store::Store, data: &Export) -> Result<Import
             ));
         }
     }
-    store.restore(data).await?;
-    Ok(ImportReport {
-        rows: data.counts(),
-    })
+    let tables = store.restore(data, dry_run).await?;
+    Ok(ImportReport { tables, dry_run })
 }

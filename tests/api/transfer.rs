@@ -100,19 +100,50 @@ async fn export_import_export_gives_identical_json(app: TestApp) {
     };
     let (url, dir) = crate::helpers::fresh_database(backend).await.unwrap();
     let target = crate::helpers::spawn_on(&url, dir).await;
-    let report = transfer::import(&target.store, &first)
+    // A dry run counts everything as new and writes nothing.
+    let dry = transfer::import(&target.store, &first, true)
+        .await
+        .expect("dry run");
+    let total: usize = first.counts().iter().map(|(_, n)| n).sum();
+    assert_eq!((dry.new_rows(), dry.changed_rows()), (total, 0));
+    assert!(target.counts().await.iter().all(|(_, n)| *n == 0));
+    let report = transfer::import(&target.store, &first, false)
         .await
         .expect("import");
-    assert_eq!(report.rows, first.counts());
+    assert_eq!(report.new_rows(), total);
     let second = transfer::export(&target.store, None).await.unwrap();
     assert_eq!(serde_json::to_string_pretty(&second).unwrap(), json);
 
     // Twice changes nothing; the imported data serves scores.
     let counts = target.counts().await;
-    transfer::import(&target.store, &first)
+    let again = transfer::import(&target.store, &first, false)
         .await
         .expect("import again");
+    assert_eq!(
+        (
+            again.new_rows(),
+            again.changed_rows(),
+            again.unchanged_rows()
+        ),
+        (0, 0, total)
+    );
     assert_eq!(target.counts().await, counts);
+
+    // A newer file updates what changed, and only that.
+    let mut newer = first.clone();
+    newer.people[0].title = Some("Chief Network Officer".into());
+    let update = transfer::import(&target.store, &newer, false)
+        .await
+        .unwrap();
+    assert_eq!((update.new_rows(), update.changed_rows()), (0, 1));
+    let updated = transfer::export(&target.store, None).await.unwrap();
+    assert_eq!(
+        updated.people[0].title.as_deref(),
+        Some("Chief Network Officer")
+    );
+    transfer::import(&target.store, &first, false)
+        .await
+        .unwrap();
     let third = transfer::export(&target.store, None).await.unwrap();
     assert_eq!(serde_json::to_string_pretty(&third).unwrap(), json);
     let data = target
@@ -129,7 +160,9 @@ async fn export_import_export_gives_identical_json(app: TestApp) {
     bad.opportunities[0].stage = "celebrate".into();
     bad.employees[0].role = String::new();
     let before = target.counts().await;
-    let error = transfer::import(&target.store, &bad).await.unwrap_err();
+    let error = transfer::import(&target.store, &bad, false)
+        .await
+        .unwrap_err();
     let message = error.to_string();
     assert!(message.contains("people[0].level: 'emperor'"), "{message}");
     assert!(
@@ -145,7 +178,9 @@ async fn export_import_export_gives_identical_json(app: TestApp) {
     let empty = crate::helpers::spawn_on(&url, dir).await;
     let mut dangling = first.clone();
     dangling.accounts.clear();
-    let error = transfer::import(&empty.store, &dangling).await.unwrap_err();
+    let error = transfer::import(&empty.store, &dangling, false)
+        .await
+        .unwrap_err();
     assert!(error.to_string().starts_with("people[0]"), "{error}");
     assert!(empty.counts().await.iter().all(|(_, n)| *n == 0));
 }
