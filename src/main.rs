@@ -110,6 +110,12 @@ async fn main() -> anyhow::Result<()> {
                 for t in report.tables.iter().filter(|t| t.new + t.changed > 0) {
                     println!("  {}: {} new, {} changed", t.table, t.new, t.changed);
                 }
+                for d in &report.near_duplicates {
+                    println!(
+                        "  possible duplicate: {} '{}' looks like '{}' ({}), {}; not merged",
+                        d.path, d.name, d.looks_like, d.looks_like_id, d.why
+                    );
+                }
             }
         }
         Command::Methodology {

@@ -27,7 +27,7 @@ pub use interaction::{Interaction, InteractionInput, InteractionPatch, ValidInte
 pub use kinds::{
     AssessmentSource, EmployeeStatus, LineKind, Outcome, RelationshipKind, SupportStatus, TieKind,
 };
-pub use name::{normalise_organisation, tidy, Name, OrganisationName};
+pub use name::{likely_same_organisation, normalise_organisation, tidy, Name, OrganisationName};
 pub use opportunity::{
     Opportunity, OpportunityInput, OpportunityPatch, StageChange, TeamMember, TeamMemberInput,
     ValidOpportunity,

@@ -149,9 +149,60 @@ pub fn normalise_organisation(name: &str) -> String {
     key
 }
 
+/// How two different organisation keys (from [`normalise_organisation`]) look
+/// alike, when they look like the same organisation spelt differently: a typo
+/// (edit distance), a near spelling (Jaro–Winkler), or one being the initials of the
+/// other ("cmcc" and "china mobile communications corporation"). `None` when they
+/// are equal (that is an exact duplicate, refused elsewhere) or not alike.
+pub fn likely_same_organisation(a: &str, b: &str) -> Option<&'static str> {
+    if a == b || a.is_empty() || b.is_empty() {
+        return None;
+    }
+    let shorter = a.chars().count().min(b.chars().count());
+    if shorter >= 6 && strsim::levenshtein(a, b) <= 2 {
+        return Some("differs by one or two characters");
+    }
+    if shorter >= 8 && strsim::jaro_winkler(a, b) >= 0.94 {
+        return Some("spelt almost the same");
+    }
+    let initials = |k: &str| -> String {
+        k.split_whitespace()
+            .filter_map(|w| w.chars().next())
+            .collect()
+    };
+    let (ia, ib) = (initials(a), initials(b));
+    if (!a.contains(' ') && a.chars().count() >= 2 && a == ib)
+        || (!b.contains(' ') && b.chars().count() >= 2 && b == ia)
+    {
+        return Some("one is the initials of the other");
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn near_duplicates_are_told_from_different_organisations() {
+        let key = normalise_organisation;
+        let huaxin = key("Huaxin Mobile Communications Co., Ltd.");
+        assert!(
+            likely_same_organisation(&huaxin, &key("Huaxin Mobile Comunications Ltd")).is_some()
+        );
+        assert!(likely_same_organisation(&huaxin, &key("HMC")).is_some());
+        assert!(likely_same_organisation(&key("华信移动通信"), &key("华信移动通讯")).is_some());
+        assert_eq!(likely_same_organisation(&huaxin, &huaxin), None);
+        assert_eq!(
+            likely_same_organisation(&huaxin, &key("Dongfang Grid Energy")),
+            None
+        );
+        assert_eq!(
+            likely_same_organisation(&key("Acme"), &key("Acne")),
+            None,
+            "too short to judge"
+        );
+    }
 
     #[test]
     fn spelling_variants_of_one_customer_share_a_key() {

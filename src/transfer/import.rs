@@ -131,11 +131,60 @@ pub fn check(m: &Methodology, data: &Export) -> Vec<String> {
 }
 
 /// What an import wrote (or, dry, would write): per table, rows new, changed and
-/// already as in the file.
+/// already as in the file; and names that look like another organisation's.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportReport {
     pub tables: Vec<crate::store::TableChange>,
     pub dry_run: bool,
+    /// Reported, never merged: a person decides.
+    pub near_duplicates: Vec<NearDuplicate>,
+}
+
+/// An account or competitor in the file whose name looks like another one's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NearDuplicate {
+    /// `accounts[3]`, `competitors[0]`.
+    pub path: String,
+    pub name: String,
+    pub looks_like: String,
+    pub looks_like_id: uuid::Uuid,
+    pub why: &'static str,
+}
+
+/// Names in the file alike to stored names (of other records) or to each other.
+fn near_duplicates<'a>(
+    list: &str,
+    incoming: impl Iterator<Item = (uuid::Uuid, &'a str)>,
+    stored: &[(uuid::Uuid, String)],
+) -> Vec<NearDuplicate> {
+    let incoming: Vec<(uuid::Uuid, &str, String)> = incoming
+        .map(|(id, name)| (id, name, normalise_organisation(name)))
+        .collect();
+    let mut out = Vec::new();
+    for (i, (id, name, key)) in incoming.iter().enumerate() {
+        let others = stored
+            .iter()
+            .map(|(oid, oname)| (*oid, oname.as_str()))
+            .chain(incoming[..i].iter().map(|(oid, oname, _)| (*oid, *oname)));
+        for (oid, oname) in others {
+            if oid == *id {
+                continue;
+            }
+            if let Some(why) =
+                crate::domain::likely_same_organisation(key, &normalise_organisation(oname))
+            {
+                out.push(NearDuplicate {
+                    path: format!("{list}[{i}]"),
+                    name: (*name).to_owned(),
+                    looks_like: oname.to_owned(),
+                    looks_like_id: oid,
+                    why,
+                });
+                break;
+            }
+        }
+    }
+    out
 }
 
 impl ImportReport {
@@ -185,6 +234,36 @@ pub async fn import(
             ));
         }
     }
+    let stored_accounts: Vec<(uuid::Uuid, String)> = store
+        .dump::<super::tables::AccountRow>(&super::tables::AccountRow::select(false), None)
+        .await?
+        .into_iter()
+        .map(|a| (a.account_id, a.name))
+        .collect();
+    let stored_competitors: Vec<(uuid::Uuid, String)> = store
+        .dump::<super::tables::CompetitorRow>(&super::tables::CompetitorRow::select(false), None)
+        .await?
+        .into_iter()
+        .map(|c| (c.competitor_id, c.name))
+        .collect();
+    let mut near = near_duplicates(
+        "accounts",
+        data.accounts
+            .iter()
+            .map(|a| (a.account_id, a.name.as_str())),
+        &stored_accounts,
+    );
+    near.extend(near_duplicates(
+        "competitors",
+        data.competitors
+            .iter()
+            .map(|c| (c.competitor_id, c.name.as_str())),
+        &stored_competitors,
+    ));
     let tables = store.restore(data, dry_run).await?;
-    Ok(ImportReport { tables, dry_run })
+    Ok(ImportReport {
+        tables,
+        dry_run,
+        near_duplicates: near,
+    })
 }

@@ -144,6 +144,26 @@ async fn export_import_export_gives_identical_json(app: TestApp) {
     transfer::import(&target.store, &first, false)
         .await
         .unwrap();
+    assert!(report.near_duplicates.is_empty());
+
+    // A misspelt copy of a stored customer is reported, not merged.
+    let mut typo = first.clone();
+    let mut copy = typo.accounts[0].clone();
+    let original = copy.name.clone();
+    copy.account_id = Uuid::now_v7();
+    copy.name = original.replacen("Communications", "Comunications", 1);
+    typo.accounts.push(copy);
+    let checked = transfer::import(&target.store, &typo, true).await.unwrap();
+    assert_eq!(
+        checked.near_duplicates.len(),
+        1,
+        "{:?}",
+        checked.near_duplicates
+    );
+    let d = &checked.near_duplicates[0];
+    assert_eq!(d.path, format!("accounts[{}]", typo.accounts.len() - 1));
+    assert_eq!(d.looks_like, original);
+    assert_eq!(d.looks_like_id, first.accounts[0].account_id);
     let third = transfer::export(&target.store, None).await.unwrap();
     assert_eq!(serde_json::to_string_pretty(&third).unwrap(), json);
     let data = target
