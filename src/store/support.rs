@@ -10,6 +10,31 @@ use crate::{
     Error, Result,
 };
 
+/// Fails unless the resource a request names (if any) exists and is of the
+/// request's kind.
+macro_rules! named_resource_fits {
+    ($tx:ident, $r:expr) => {
+        if let Some(res) = $r.resource_id {
+            let kind: Option<String> = sqlx::query_scalar(
+                "select kind from support_resource where support_resource_id = $1",
+            )
+            .bind(res)
+            .fetch_optional(&mut *$tx)
+            .await?;
+            let kind = kind.ok_or_else(|| Error::NotFound {
+                entity: "support resource",
+                id: format!("{res} (in resourceId)"),
+            })?;
+            if kind != $r.kind {
+                return Err(Error::invalid(
+                    "resourceId",
+                    format!("the resource is a {kind}, the request asks for {}", $r.kind),
+                ));
+            }
+        }
+    };
+}
+
 impl Store {
     pub async fn support_resources(&self) -> Result<Vec<SupportResource>> {
         with_pool!(self, pool => Ok(sqlx::query_as::<_, SupportResource>(
@@ -169,24 +194,7 @@ impl Store {
                     format!("the opportunity is {outcome}; support is requested for open deals"),
                 ));
             }
-            if let Some(res) = r.resource_id {
-                let kind: Option<String> = sqlx::query_scalar(
-                    "select kind from support_resource where support_resource_id = $1",
-                )
-                .bind(res)
-                .fetch_optional(&mut *tx)
-                .await?;
-                let kind = kind.ok_or_else(|| Error::NotFound {
-                    entity: "support resource",
-                    id: format!("{res} (in resourceId)"),
-                })?;
-                if kind != r.kind {
-                    return Err(Error::invalid(
-                        "resourceId",
-                        format!("the resource is a {kind}, the request asks for {}", r.kind),
-                    ));
-                }
-            }
+            named_resource_fits!(tx, r);
             if let Some(e) = r.requested_by {
                 must_exist!(tx, "employee", "employee", e, "requestedBy");
             }
@@ -238,29 +246,7 @@ impl Store {
                 )));
             }
             let r = current.patched(patch).validate(&self.methodology, today())?;
-            if let Some(res) = r.resource_id {
-                let kind: Option<String> = sqlx::query_scalar(
-                    "select kind from support_resource where support_resource_id = $1",
-                )
-                .bind(res)
-                .fetch_optional(&mut *tx)
-                .await?;
-                match kind {
-                    None => {
-                        return Err(Error::NotFound {
-                            entity: "support resource",
-                            id: format!("{res} (in resourceId)"),
-                        })
-                    }
-                    Some(k) if k != r.kind => {
-                        return Err(Error::invalid(
-                            "resourceId",
-                            format!("the resource is a {k}, the request asks for {}", r.kind),
-                        ))
-                    }
-                    Some(_) => {}
-                }
-            }
+            named_resource_fits!(tx, r);
             sqlx::query(
                 "update support_request set resource_id = $2, units = $3, needed_by = $4, lift = $5,
                         note = $6, updated_at = $7
