@@ -206,6 +206,7 @@ struct Choice {
 }
 
 /// Free capacity left in each (resource, month) and engagements left per (person, month).
+#[derive(Clone)]
 struct Room {
     units: Vec<Vec<i64>>,
     engagements: HashMap<(Uuid, usize), i64>,
@@ -505,15 +506,17 @@ fn split(p: &Problem, choices: &[Choice]) -> Vec<Vec<usize>> {
 }
 
 /// A tiny preference for earlier requests in the list (earlier deadline first, the
-/// caller sorts), so equal values are decided the same way every time.
-fn tie_break(p: &Problem, q: usize) -> f64 {
+/// caller sorts), so equal values are decided the same way every time: request `q`
+/// gains 10⁻⁷ of the largest value, less the further down the list it stands.
+fn tie_break(p: &Problem) -> impl Fn(usize) -> f64 {
     let scale = p
         .requests
         .iter()
         .map(|r| r.value.abs())
         .fold(0.0_f64, f64::max)
         .max(1.0);
-    scale * 1e-7 * (1.0 - q as f64 / p.requests.len().max(1) as f64)
+    let n = p.requests.len().max(1) as f64;
+    move |q| scale * 1e-7 * (1.0 - q as f64 / n)
 }
 
 fn solve_part(
@@ -628,10 +631,7 @@ fn round(p: &Problem, choices: &[Choice], values: &[f64], room: &Room) -> Vec<Ch
             )
             .then(a.request.cmp(&b.request))
     });
-    let mut left = Room {
-        units: room.units.clone(),
-        engagements: room.engagements.clone(),
-    };
+    let mut left = room.clone();
     let mut served = HashSet::new();
     let mut kept = Vec::new();
     for (_, c) in ranked {
@@ -803,10 +803,11 @@ fn programme(
     room: &Room,
     x: &[Variable],
 ) -> (Expression, Vec<good_lp::Constraint>) {
+    let tie_break = tie_break(p);
     let objective: Expression = choices
         .iter()
         .zip(x)
-        .map(|(c, v)| (p.requests[c.request].value + tie_break(p, c.request)) * *v)
+        .map(|(c, v)| (p.requests[c.request].value + tie_break(c.request)) * *v)
         .sum();
     let mut per_request: BTreeMap<usize, Expression> = BTreeMap::new();
     let mut per_slot: BTreeMap<(usize, usize), Expression> = BTreeMap::new();
@@ -871,10 +872,7 @@ fn repair(p: &Problem, mut chosen: Vec<Choice>, room: &Room) -> Vec<Choice> {
             .total_cmp(&p.requests[a.request].value)
             .then(a.request.cmp(&b.request))
     });
-    let mut left = Room {
-        units: room.units.clone(),
-        engagements: room.engagements.clone(),
-    };
+    let mut left = room.clone();
     let mut served = HashSet::new();
     let mut kept = Vec::new();
     for c in chosen {
@@ -889,10 +887,7 @@ fn repair(p: &Problem, mut chosen: Vec<Choice>, room: &Room) -> Vec<Choice> {
 
 /// Adds requests not yet served, most valuable first, wherever room is left.
 fn fill(p: &Problem, chosen: Vec<Choice>, choices: &[Choice], room: &Room) -> Vec<Choice> {
-    let mut left = Room {
-        units: room.units.clone(),
-        engagements: room.engagements.clone(),
-    };
+    let mut left = room.clone();
     let mut served: HashSet<usize> = HashSet::new();
     for c in &chosen {
         left.take(p, c);
