@@ -270,3 +270,14 @@ pub async fn create_opportunity(app: &TestApp, account_id: &str, name: &str) -> 
         .await;
     data["createOpportunity"]["id"].as_str().unwrap().to_owned()
 }
+
+/// The `guanxi` binary on a database URL, run from the checkout with the shipped
+/// methodology, for command-line tests.
+pub fn guanxi_command(url: &str, args: &[&str]) -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_guanxi"));
+    c.args(args)
+        .env("DATABASE_URL", url)
+        .env_remove("GUANXI_METHODOLOGY")
+        .current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}

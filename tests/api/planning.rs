@@ -552,11 +552,7 @@ fn the_allocate_command_prints_the_plan() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("plan.db").display());
     let run = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_guanxi"))
-            .args(args)
-            .env("DATABASE_URL", &url)
-            .env_remove("GUANXI_METHODOLOGY")
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
+        crate::helpers::guanxi_command(&url, args)
             .output()
             .expect("the binary runs")
     };

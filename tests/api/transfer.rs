@@ -55,11 +55,7 @@ fn the_export_command_writes_a_file_or_stdout() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("export.db").display());
     let run = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_guanxi"))
-            .args(args)
-            .env("DATABASE_URL", &url)
-            .env_remove("GUANXI_METHODOLOGY")
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
+        crate::helpers::guanxi_command(&url, args)
             .output()
             .expect("the binary runs")
     };
@@ -215,14 +211,7 @@ fn killing_an_import_mid_file_leaves_the_database_as_before() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("kill.db");
     let url = format!("sqlite://{}", db.display());
-    let guanxi = |args: &[&str]| {
-        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_guanxi"));
-        c.args(args)
-            .env("DATABASE_URL", &url)
-            .env_remove("GUANXI_METHODOLOGY")
-            .current_dir(env!("CARGO_MANIFEST_DIR"));
-        c
-    };
+    let guanxi = |args: &[&str]| crate::helpers::guanxi_command(&url, args);
     assert!(guanxi(&["demo"]).status().unwrap().success());
     let out = guanxi(&["export"]).output().unwrap();
     let mut data: Export = serde_json::from_slice(&out.stdout).unwrap();
