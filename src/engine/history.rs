@@ -95,9 +95,10 @@ impl Engine {
                 by_account.entry(o.account_id).or_default().push(i);
             }
         }
+        let methodology = Arc::new(self.methodology().clone());
         for (account, indices) in by_account {
             let cached = self.graph(account).await?;
-            let methodology = Arc::new(self.methodology().clone());
+            let methodology = Arc::clone(&methodology);
             let c = Arc::clone(&cached);
             let wanted: Vec<(usize, Uuid, Date)> = indices
                 .iter()

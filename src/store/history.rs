@@ -157,23 +157,3 @@ impl Store {
         .await?))
     }
 }
-
-impl Store {
-    /// Rows of one table for an export: `sql` selects them (with `$1` the account
-    /// when `account` is given).
-    pub async fn dump<T>(&self, sql: &str, account: Option<Uuid>) -> Result<Vec<T>>
-    where
-        T: Send
-            + Unpin
-            + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
-            + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
-    {
-        with_pool!(self, pool => {
-            let mut q = sqlx::query_as::<_, T>(sql);
-            if let Some(a) = account {
-                q = q.bind(a);
-            }
-            Ok(q.fetch_all(pool).await?)
-        })
-    }
-}

@@ -1,6 +1,8 @@
 //! Writing an export back: every row by id, insert or update, in one transaction.
 
-use super::{bump_org, relationships::ends_key, write_tx, Store};
+use uuid::Uuid;
+
+use super::{bump_org, relationships::ends_key, with_pool, write_tx, Store};
 use crate::{
     domain::normalise_organisation,
     transfer::{import::ends, tables::*, Export},
@@ -75,6 +77,24 @@ pub struct TableChange {
 }
 
 impl Store {
+    /// Rows of one table for an export: `sql` selects them (with `$1` the account
+    /// when `account` is given).
+    pub async fn dump<T>(&self, sql: &str, account: Option<Uuid>) -> Result<Vec<T>>
+    where
+        T: Send
+            + Unpin
+            + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+            + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
+    {
+        with_pool!(self, pool => {
+            let mut q = sqlx::query_as::<_, T>(sql);
+            if let Some(a) = account {
+                q = q.bind(a);
+            }
+            Ok(q.fetch_all(pool).await?)
+        })
+    }
+
     /// Writes an export's rows that are new or changed; a refused row rolls
     /// everything back, and so does `dry_run` after counting.
     pub async fn restore(&self, data: &Export, dry_run: bool) -> Result<Vec<TableChange>> {
