@@ -225,12 +225,15 @@ impl Engine {
         let mut accounts: Vec<Uuid> = open.iter().map(|(_, a, _, _)| *a).collect();
         accounts.dedup();
         let history = self.history().await?;
-        for d in history
+        // Deals won in the period, by id, with the day they were won.
+        let won: HashMap<Uuid, Date> = history
             .deals
             .iter()
             .filter(|d| d.won && period.contains(d.closed_on))
-        {
-            if let Some(o) = history.opportunities.get(&d.id) {
+            .map(|d| (d.id, d.closed_on))
+            .collect();
+        for id in won.keys() {
+            if let Some(o) = history.opportunities.get(id) {
                 accounts.push(o.account_id);
             }
         }
@@ -294,11 +297,7 @@ impl Engine {
                         Some(expected),
                     ));
                     probabilities.insert(o.id, a.probability);
-                } else if let Some(d) = history
-                    .deals
-                    .iter()
-                    .find(|d| d.id == o.id && d.won && period.contains(d.closed_on))
-                {
+                } else if let Some(closed_on) = won.get(&o.id) {
                     lines.push(line(
                         o.id,
                         &o.name,
@@ -308,7 +307,7 @@ impl Engine {
                         "won",
                         1.0,
                         amount,
-                        Some(d.closed_on),
+                        Some(*closed_on),
                     ));
                 }
             }
