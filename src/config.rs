@@ -33,8 +33,9 @@ pub enum Command {
     /// Write the business data (every entity; not internal versions) as guanxi's
     /// own JSON, to stdout or a file.
     Export(ExportArgs),
-    /// Read files in guanxi's own JSON format (as `export` writes them): every row
-    /// checked, then written by id in one transaction per file, or none of it.
+    /// Read guanxi's own JSON (as `export` writes it), CSV files through a column
+    /// mapping, or calendars (.ics): every row checked, then written by key in one
+    /// transaction, or none of it (with --partial, the good rows).
     Import(ImportArgs),
     /// Work with methodology files.
     Methodology {
@@ -69,12 +70,25 @@ pub struct DataArgs {
 pub struct ImportArgs {
     #[command(flatten)]
     pub data: DataArgs,
-    /// Files to import, in order.
+    /// Files to import: `.json` (guanxi's format, one transaction each), `.csv`
+    /// (all together in one transaction, through --mapping; `KIND=FILE` names a
+    /// file's kind where its headers would not), `.ics` calendars.
     #[arg(required = true)]
-    pub files: Vec<PathBuf>,
+    pub files: Vec<String>,
     /// Check everything and report what would change, writing nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Import the good rows and list the rest, instead of refusing the whole file.
+    #[arg(long)]
+    pub partial: bool,
+    /// Column mapping for CSV files: a TOML file, or a shipped one by name
+    /// (`salesforce`, `guanxi`).
+    #[arg(long, default_value = "guanxi")]
+    pub mapping: String,
+    /// Time zone that places UTC meeting times on a calendar day when a calendar
+    /// names none of its own.
+    #[arg(long, default_value = "Asia/Shanghai")]
+    pub time_zone: String,
 }
 
 #[derive(Debug, Clone, Args)]

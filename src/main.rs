@@ -87,36 +87,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Import(args) => {
             let store = open(&args.data).await?;
             store.migrate().await.context("migrating")?;
-            for file in &args.files {
-                let text = std::fs::read_to_string(file)
-                    .with_context(|| format!("reading {}", file.display()))?;
-                let data: guanxi::transfer::Export = serde_json::from_str(&text)
-                    .with_context(|| format!("{} is not in guanxi's format", file.display()))?;
-                let report = guanxi::transfer::import(&store, &data, args.dry_run)
-                    .await
-                    .with_context(|| format!("importing {}", file.display()))?;
-                println!(
-                    "{}: {} new, {} changed, {} unchanged{}",
-                    file.display(),
-                    report.new_rows(),
-                    report.changed_rows(),
-                    report.unchanged_rows(),
-                    if args.dry_run {
-                        " (dry run: nothing written)"
-                    } else {
-                        ""
-                    }
-                );
-                for t in report.tables.iter().filter(|t| t.new + t.changed > 0) {
-                    println!("  {}: {} new, {} changed", t.table, t.new, t.changed);
-                }
-                for d in &report.near_duplicates {
-                    println!(
-                        "  possible duplicate: {} '{}' looks like '{}' ({}), {}; not merged",
-                        d.path, d.name, d.looks_like, d.looks_like_id, d.why
-                    );
-                }
-            }
+            import(&store, &args).await?;
         }
         Command::Methodology {
             command: MethodologyCommand::Check { dir },
@@ -145,6 +116,76 @@ async fn main() -> anyhow::Result<()> {
                 println!("{line}");
             }
         }
+    }
+    Ok(())
+}
+
+/// `guanxi import`: JSON files one by one, then every CSV file in one transaction,
+/// then calendars; a progress bar on a terminal.
+async fn import(store: &Store, args: &guanxi::config::ImportArgs) -> anyhow::Result<()> {
+    use guanxi::transfer::{self, CsvFile, ImportOptions};
+
+    let options = ImportOptions {
+        dry_run: args.dry_run,
+        partial: args.partial,
+    };
+    let extension = |f: &str| {
+        std::path::Path::new(f.rsplit_once('=').map_or(f, |(_, p)| p))
+            .extension()
+            .map(|e| e.to_string_lossy().to_lowercase())
+            .unwrap_or_default()
+    };
+    let (mut json, mut csv, mut ics) = (Vec::new(), Vec::new(), Vec::new());
+    for f in &args.files {
+        match extension(f).as_str() {
+            "json" => json.push(f.as_str()),
+            "csv" | "txt" => csv.push(CsvFile::parse(f)?),
+            "ics" | "ical" => ics.push(std::path::Path::new(f.as_str())),
+            other => anyhow::bail!(
+                "{f}: cannot tell what '.{other}' holds; guanxi imports .json, .csv and .ics files"
+            ),
+        }
+    }
+    for file in json {
+        let bar = guanxi::report::spinner(&format!("reading {file}"));
+        let text = std::fs::read_to_string(file).with_context(|| format!("reading {file}"))?;
+        let data: transfer::Export = serde_json::from_str(&text)
+            .with_context(|| format!("{file} is not in guanxi's format"))?;
+        bar.set_message(format!("importing {file}"));
+        let report = transfer::import(store, &data, options)
+            .await
+            .with_context(|| format!("importing {file}"))?;
+        bar.finish_and_clear();
+        print!("{}", guanxi::report::import(file, &report));
+    }
+    if !csv.is_empty() {
+        let mapping = transfer::Mapping::load(&args.mapping)?;
+        let names: Vec<String> = csv.iter().map(|f| f.path.display().to_string()).collect();
+        let bar = guanxi::report::bytes_bar();
+        let shown = bar.clone();
+        let progress = move |done: u64, total: u64| {
+            shown.set_length(total);
+            shown.set_position(done);
+        };
+        let report = transfer::import_csv(store, &mapping, &csv, options, Some(&progress))
+            .await
+            .with_context(|| format!("importing {}", names.join(", ")))?;
+        bar.finish_and_clear();
+        print!("{}", guanxi::report::import(&names.join(", "), &report));
+    }
+    if !ics.is_empty() {
+        let zone: chrono_tz::Tz = args.time_zone.parse().map_err(|_| {
+            anyhow::anyhow!(
+                "--time-zone: '{}' is not a time zone (e.g. Asia/Shanghai)",
+                args.time_zone
+            )
+        })?;
+        let (report, summary) = transfer::import_calendars(store, &ics, zone, options)
+            .await
+            .context("importing calendars")?;
+        let names: Vec<String> = ics.iter().map(|p| p.display().to_string()).collect();
+        print!("{}", guanxi::report::import(&names.join(", "), &report));
+        print!("{}", guanxi::report::calendar(&summary));
     }
     Ok(())
 }

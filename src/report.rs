@@ -1,5 +1,5 @@
 //! Plain-text renderings for the command line: the support plan as tables an
-//! account team can read in a planning session.
+//! account team can read in a planning session, and what an import did.
 
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table};
 
@@ -125,6 +125,102 @@ pub fn support_plan(plan: &SupportPlanG) -> String {
                 money(s.value)
             ));
         }
+    }
+    out
+}
+
+/// A spinner on stderr while a step without a known length runs (hidden when
+/// stderr is not a terminal).
+pub fn spinner(message: &str) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_message(message.to_owned());
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}
+
+/// A progress bar over bytes read (hidden when stderr is not a terminal).
+pub fn bytes_bar() -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(0);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} ({bytes_per_sec}, {eta})",
+    ) {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// What an import wrote (or would write), table by table; rows left out with
+/// their place and reason; likely duplicates.
+pub fn import(what: &str, report: &crate::transfer::ImportReport) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{what}: {} new, {} changed, {} unchanged{}{}",
+        report.new_rows(),
+        report.changed_rows(),
+        report.unchanged_rows(),
+        if report.rejected.is_empty() {
+            String::new()
+        } else {
+            format!(", {} rows left out", report.rejected.len())
+        },
+        if report.dry_run {
+            " (dry run: nothing written)"
+        } else {
+            ""
+        }
+    );
+    for t in report.tables.iter().filter(|t| t.new + t.changed > 0) {
+        let _ = writeln!(out, "  {}: {} new, {} changed", t.table, t.new, t.changed);
+    }
+    for r in &report.rejected {
+        let _ = writeln!(out, "  left out: {r}");
+    }
+    for d in &report.near_duplicates {
+        let _ = writeln!(
+            out,
+            "  possible duplicate: {} '{}' looks like '{}' ({}), {}; not merged",
+            d.path, d.name, d.looks_like, d.looks_like_id, d.why
+        );
+    }
+    out
+}
+
+/// What a calendar import saw: meetings taken, skipped, and people to add.
+pub fn calendar(s: &crate::transfer::CalendarSummary) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "calendar: {} events; {} meetings with customers; skipped {} cancelled, {} upcoming, {} without a known customer",
+        s.events, s.meetings, s.cancelled, s.upcoming, s.without_customer
+    );
+    if !s.people_to_add.is_empty() {
+        let mut table = Table::new();
+        table
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_header(vec![
+                "People to add",
+                "Name",
+                "Account (by e-mail domain)",
+                "Meetings",
+            ]);
+        for p in &s.people_to_add {
+            table.add_row(vec![
+                Cell::new(&p.email),
+                Cell::new(p.name.as_deref().unwrap_or("")),
+                Cell::new(
+                    p.account
+                        .as_ref()
+                        .map_or("(unknown)".to_owned(), |(id, name)| {
+                            format!("{name} ({id})")
+                        }),
+                ),
+                right(p.meetings.to_string()),
+            ]);
+        }
+        let _ = writeln!(out, "{table}");
     }
     out
 }

@@ -37,7 +37,8 @@ mod transfer;
 pub use accounts::AccountPage;
 pub use history::{ForecastSnapshot, SnapshotLine};
 pub use methodology::{RecordedAnswer, Tick};
-pub use transfer::TableChange;
+pub(crate) use relationships::ends_key;
+pub use transfer::{ImportSession, Rejection, TableChange};
 
 /// The default database: a SQLite file in the working directory, created on first use.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://guanxi.db";

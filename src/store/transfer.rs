@@ -1,71 +1,18 @@
-//! Writing an export back: every row by id, insert or update, in one transaction.
+//! Writing imported rows: by key, insert or update, in batches, inside one
+//! transaction that lives as long as the import, so a file of a million rows is
+//! streamed through in chunks and still lands whole or not at all.
 
+use std::collections::HashMap;
+
+use sqlx::{Connection, Postgres, Sqlite, Transaction};
 use uuid::Uuid;
 
-use super::{bump_org, relationships::ends_key, with_pool, write_tx, Store};
+use super::{Backend, Store};
 use crate::{
-    domain::normalise_organisation,
-    transfer::{import::ends, tables::*, Export},
+    transfer::tables::{Table, *},
+    transfer::Export,
     Error, Result,
 };
-
-/// A database refusal of one row, named by its place in the file.
-fn row_error(e: sqlx::Error, list: &str, i: usize) -> Error {
-    let path = format!("{list}[{i}]");
-    match &e {
-        sqlx::Error::Database(d) => match d.kind() {
-            sqlx::error::ErrorKind::ForeignKeyViolation => Error::invalid(
-                path,
-                "refers to a record that is neither in the file nor in the database",
-            ),
-            sqlx::error::ErrorKind::UniqueViolation => Error::Conflict(format!(
-                "{path} clashes with a different record already stored (same name, e-mail or ends)"
-            )),
-            sqlx::error::ErrorKind::CheckViolation | sqlx::error::ErrorKind::NotNullViolation => {
-                Error::invalid(
-                    path,
-                    "breaks a rule of the data model (a range or a required value)",
-                )
-            }
-            _ => Error::Storage(e),
-        },
-        _ => Error::Storage(e),
-    }
-}
-
-/// Upserts every row of one list that is new or differs from the stored one;
-/// `extra` binds derived columns after the row's own. Counts what it found.
-macro_rules! put {
-    ($tx:ident, $changes:ident, $rows:expr, $ty:ty, $list:literal) => {
-        put!($tx, $changes, $rows, $ty, $list, [], |_row| []);
-    };
-    ($tx:ident, $changes:ident, $rows:expr, $ty:ty, $list:literal, [$($col:literal),*], |$row:ident| [$($extra:expr),*]) => {{
-        let sql = <$ty>::upsert(&[$($col),*]);
-        let find = <$ty>::select_by_key();
-        let mut change = TableChange { table: <$ty>::TABLE, ..Default::default() };
-        for (i, $row) in $rows.iter().enumerate() {
-            let stored: Option<$ty> = $row
-                .bind_key(sqlx::query_as::<_, $ty>(&find))
-                .fetch_optional(&mut *$tx)
-                .await
-                .map_err(|e| row_error(e, $list, i))?;
-            match stored {
-                Some(s) if s == *$row => {
-                    change.unchanged += 1;
-                    continue;
-                }
-                Some(_) => change.changed += 1,
-                None => change.new += 1,
-            }
-            $row.bind(sqlx::query(&sql))
-                $(.bind($extra))*
-                .execute(&mut *$tx)
-                .await
-                .map_err(|e| row_error(e, $list, i))?;
-        }
-        $changes.push(change);
-    }};
-}
 
 /// What an import found in one table.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -76,9 +23,174 @@ pub struct TableChange {
     pub unchanged: usize,
 }
 
+/// A row left out: where it was in what was handed over (`list`, `index`), with
+/// the reason. The caller names the place in its own terms (a JSON path, a CSV line).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    pub list: &'static str,
+    pub index: usize,
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// A database refusal of one row, as a reason a person can act on.
+fn refusal(e: &sqlx::Error) -> Option<(&'static str, &'static str)> {
+    let sqlx::Error::Database(d) = e else {
+        return None;
+    };
+    Some(match d.kind() {
+        sqlx::error::ErrorKind::ForeignKeyViolation => (
+            "INVALID_INPUT",
+            "refers to a record that is neither in the file nor in the database",
+        ),
+        sqlx::error::ErrorKind::UniqueViolation => (
+            "CONFLICT",
+            "clashes with a different record already stored (same name, e-mail or ends)",
+        ),
+        sqlx::error::ErrorKind::CheckViolation | sqlx::error::ErrorKind::NotNullViolation => (
+            "INVALID_INPUT",
+            "breaks a rule of the data model (a range or a required value)",
+        ),
+        _ => return None,
+    })
+}
+
+enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+/// An import in progress: one write transaction, fed chunk by chunk with
+/// [`ImportSession::put`], then [`ImportSession::finish`]ed (committed, or rolled
+/// back for a dry run). Dropping it unfinished, or the process dying, writes nothing.
+pub struct ImportSession<'s> {
+    _guard: Option<tokio::sync::MutexGuard<'s, ()>>,
+    tx: Tx,
+    dry_run: bool,
+    keep_stamps: bool,
+    changes: Vec<TableChange>,
+    rejected: Vec<Rejection>,
+    rows_done: u64,
+}
+
+/// Rows per statement: as many as fit under both backends' limits on bound values.
+fn batch_rows(width: usize) -> usize {
+    (30_000 / width.max(1)).clamp(1, 1_000)
+}
+
+/// Writes one table's rows from one chunk on one backend; see [`ImportSession::put`].
+macro_rules! put_rows {
+    ($conn:expr, $session:ident, $rows:expr, $list:expr, $bind:ident) => {{
+        let mut rows = $rows;
+        let mut change = TableChange {
+            table: R::TABLE,
+            ..Default::default()
+        };
+        // A key seen twice in one chunk: the later row (or the newer, for a table
+        // that keeps its latest) wins, as it would written one by one.
+        let mut last: HashMap<Vec<Uuid>, usize> = HashMap::with_capacity(rows.len());
+        for (i, row) in rows.iter().enumerate() {
+            match last.get(&row.key()) {
+                Some(&j) if row.yields_to(&rows[j]) => {}
+                _ => {
+                    last.insert(row.key(), i);
+                }
+            }
+        }
+        let mut order: Vec<usize> = last.values().copied().collect();
+        order.sort_unstable();
+        change.unchanged += rows.len() - order.len();
+        let batch = batch_rows(R::WIDTH);
+        for part in order.chunks(batch) {
+            let keys: Vec<Vec<Uuid>> = part.iter().map(|&i| rows[i].key()).collect();
+            let sql = R::select_by_keys(keys.len());
+            let mut q = sqlx::query_as::<_, R>(&sql);
+            for k in keys.iter().flatten() {
+                q = q.bind(*k);
+            }
+            let stored: HashMap<Vec<Uuid>, R> = q
+                .fetch_all(&mut *$conn)
+                .await?
+                .into_iter()
+                .map(|r| (r.key(), r))
+                .collect();
+            let mut write: Vec<usize> = Vec::with_capacity(part.len());
+            for &i in part {
+                match stored.get(&rows[i].key()) {
+                    Some(s) if *s == rows[i] || rows[i].yields_to(s) => change.unchanged += 1,
+                    Some(s)
+                        if $session.keep_stamps && {
+                            let mut probe = rows[i].clone();
+                            probe.keep_stamps(s, true);
+                            probe == *s
+                        } =>
+                    {
+                        change.unchanged += 1
+                    }
+                    Some(s) => {
+                        if $session.keep_stamps {
+                            rows[i].keep_stamps(s, false);
+                        }
+                        change.changed += 1;
+                        write.push(i);
+                    }
+                    None => {
+                        change.new += 1;
+                        write.push(i);
+                    }
+                }
+            }
+            if write.is_empty() {
+                continue;
+            }
+            let sql = R::upsert(write.len());
+            let mut q = sqlx::query(&sql);
+            for &i in &write {
+                q = rows[i].$bind(q);
+            }
+            let mut sp = (&mut *$conn).begin().await?;
+            let whole = q.execute(&mut *sp).await;
+            match whole {
+                Ok(_) => sp.commit().await?,
+                Err(e) if refusal(&e).is_none() => return Err(Error::Storage(e)),
+                Err(_) => {
+                    // Someone in the batch was refused: find who, one row at a time.
+                    sp.rollback().await?;
+                    let one = R::upsert(1);
+                    for &i in &write {
+                        let mut sp = (&mut *$conn).begin().await?;
+                        match rows[i].$bind(sqlx::query(&one)).execute(&mut *sp).await {
+                            Ok(_) => sp.commit().await?,
+                            Err(e) => {
+                                sp.rollback().await?;
+                                let Some((code, message)) = refusal(&e) else {
+                                    return Err(Error::Storage(e));
+                                };
+                                let rejection = Rejection {
+                                    list: $list,
+                                    index: i,
+                                    code,
+                                    message: message.to_owned(),
+                                };
+                                if stored.contains_key(&rows[i].key()) {
+                                    change.changed -= 1;
+                                } else {
+                                    change.new -= 1;
+                                }
+                                $session.rejected.push(rejection);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        change
+    }};
+}
+
 impl Store {
     /// Rows of one table for an export: `sql` selects them (with `$1` the account
-    /// when `account` is given).
+    /// when one is given).
     pub async fn dump<T>(&self, sql: &str, account: Option<Uuid>) -> Result<Vec<T>>
     where
         T: Send
@@ -86,7 +198,7 @@ impl Store {
             + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
             + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
     {
-        with_pool!(self, pool => {
+        super::with_pool!(self, pool => {
             let mut q = sqlx::query_as::<_, T>(sql);
             if let Some(a) = account {
                 q = q.bind(a);
@@ -95,47 +207,112 @@ impl Store {
         })
     }
 
-    /// Writes an export's rows that are new or changed; a refused row rolls
-    /// everything back, and so does `dry_run` after counting.
-    pub async fn restore(&self, data: &Export, dry_run: bool) -> Result<Vec<TableChange>> {
-        let mut changes: Vec<TableChange> = Vec::new();
-        write_tx!(self, tx => {
-            put!(tx, changes, data.employees, EmployeeRow, "employees");
-            put!(tx, changes, data.competitors, CompetitorRow, "competitors", ["name_key"], |r| [normalise_organisation(&r.name)]);
-            put!(tx, changes, data.support_resources, SupportResourceRow, "supportResources");
-            put!(tx, changes, data.accounts, AccountRow, "accounts", ["name_key"], |r| [normalise_organisation(&r.name)]);
-            put!(tx, changes, data.people, PersonRow, "people");
-            put!(tx, changes, data.positions, PositionRow, "positions");
-            put!(tx, changes, data.reporting_lines, ReportingLineRow, "reportingLines");
-            put!(tx, changes, data.opportunities, OpportunityRow, "opportunities");
-            put!(tx, changes, data.stage_changes, StageChangeRow, "stageChanges");
-            put!(tx, changes, data.opportunity_competitors, OpportunityCompetitorRow, "opportunityCompetitors");
-            put!(tx, changes, data.team_members, TeamMemberRow, "teamMembers");
-            put!(tx, changes, data.decision_chain_members, ChainMemberRow, "decisionChainMembers");
-            put!(tx, changes, data.relationships, RelationshipRow, "relationships", ["ends_key"], |r| [
-                ends(r).map(|e| ends_key(&e)).unwrap_or_default()
-            ]);
-            put!(tx, changes, data.assessments, AssessmentRow, "assessments");
-            put!(tx, changes, data.interactions, InteractionRow, "interactions");
-            put!(tx, changes, data.interaction_employees, InteractionEmployeeRow, "interactionEmployees");
-            put!(tx, changes, data.interaction_people, InteractionPersonRow, "interactionPeople");
-            put!(tx, changes, data.support_requests, SupportRequestRow, "supportRequests");
-            put!(tx, changes, data.win_step_ticks, WinStepTickRow, "winStepTicks");
-            put!(tx, changes, data.qualification_answers, AnswerRow, "qualificationAnswers");
-            put!(tx, changes, data.plan_item_ticks, PlanItemTickRow, "planItemTicks");
-            put!(tx, changes, data.forecast_snapshots, ForecastSnapshotRow, "forecastSnapshots");
-            if dry_run {
-                // Dropping the transaction undoes everything counted above.
-                return Ok(changes);
+    /// Opens an import: takes the write lock and a transaction for its whole life.
+    /// Rows the database refuses are skipped and listed; the caller decides whether
+    /// that refuses the whole import. With `keep_stamps`, stored rows keep their
+    /// bookkeeping times (for sources that do not carry them).
+    pub async fn begin_import(
+        &self,
+        dry_run: bool,
+        keep_stamps: bool,
+    ) -> Result<ImportSession<'_>> {
+        let guard = self.write_guard().await;
+        let tx = match &self.backend {
+            Backend::Sqlite(pool) => Tx::Sqlite(pool.begin_with("begin immediate").await?),
+            Backend::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        };
+        Ok(ImportSession {
+            _guard: guard,
+            tx,
+            dry_run,
+            keep_stamps,
+            changes: Vec::new(),
+            rejected: Vec::new(),
+            rows_done: 0,
+        })
+    }
+}
+
+impl ImportSession<'_> {
+    /// Writes one table's rows that are new or differ from the stored ones, in
+    /// batches; rows are named `list[i]` in rejections.
+    pub async fn put_table<R: Table>(&mut self, list: &'static str, rows: Vec<R>) -> Result<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let handed = rows.len() as u64;
+        let change = match &mut self.tx {
+            Tx::Sqlite(tx) => put_rows!(&mut **tx, self, rows, list, bind_sqlite),
+            Tx::Postgres(tx) => put_rows!(&mut **tx, self, rows, list, bind_postgres),
+        };
+        self.rows_done += handed;
+        match self.changes.iter_mut().find(|c| c.table == change.table) {
+            Some(c) => {
+                c.new += change.new;
+                c.changed += change.changed;
+                c.unchanged += change.unchanged;
             }
-            if changes.iter().any(|c| c.new + c.changed > 0) {
-                // Every cached graph and norm may be stale now.
-                sqlx::query("update account set version = version + 1")
-                    .execute(&mut *tx)
-                    .await?;
-                bump_org!(tx);
+            None => self.changes.push(change),
+        }
+        Ok(())
+    }
+
+    /// Writes every list of `data`, referenced tables first.
+    pub async fn put(&mut self, data: Export) -> Result<()> {
+        macro_rules! put_each {
+            ($($field:ident: $row:ty = $list:literal),+ $(,)?) => {
+                $(self.put_table::<$row>($list, data.$field).await?;)+
+            };
+        }
+        crate::transfer::each_list!(put_each);
+        Ok(())
+    }
+
+    /// Rows handed over so far (for progress).
+    pub fn rows_done(&self) -> u64 {
+        self.rows_done
+    }
+
+    /// Rows refused since the last call.
+    pub fn take_rejected(&mut self) -> Vec<Rejection> {
+        std::mem::take(&mut self.rejected)
+    }
+
+    /// Commits (or, for a dry run, rolls back) and says what changed per table.
+    /// When anything was written, every account's version and the organisation's
+    /// are bumped so cached graphs and norms are rebuilt.
+    pub async fn finish(self) -> Result<Vec<TableChange>> {
+        let wrote = self.changes.iter().any(|c| c.new + c.changed > 0);
+        const BUMP: [&str; 2] = [
+            "update account set version = version + 1",
+            "update org_version set version = version + 1 where org_version_id = 1",
+        ];
+        match self.tx {
+            Tx::Sqlite(mut tx) => {
+                if self.dry_run {
+                    tx.rollback().await?;
+                } else {
+                    if wrote {
+                        for sql in BUMP {
+                            sqlx::query(sql).execute(&mut *tx).await?;
+                        }
+                    }
+                    tx.commit().await?;
+                }
             }
-        });
-        Ok(changes)
+            Tx::Postgres(mut tx) => {
+                if self.dry_run {
+                    tx.rollback().await?;
+                } else {
+                    if wrote {
+                        for sql in BUMP {
+                            sqlx::query(sql).execute(&mut *tx).await?;
+                        }
+                    }
+                    tx.commit().await?;
+                }
+            }
+        }
+        Ok(self.changes)
     }
 }

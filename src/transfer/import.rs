@@ -38,13 +38,46 @@ pub(crate) fn ends(r: &RelationshipRow) -> Option<Endpoints> {
     })
 }
 
-/// Every problem in the file, as `path: message`.
-pub fn check(m: &Methodology, data: &Export) -> Vec<String> {
+/// One invalid value: row `index` of `list`, its `field` (camelCase), and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub list: &'static str,
+    pub index: usize,
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.list.is_empty() {
+            write!(f, "{}: {}", self.field, self.message)
+        } else {
+            write!(
+                f,
+                "{}[{}].{}: {}",
+                self.list, self.index, self.field, self.message
+            )
+        }
+    }
+}
+
+/// Every invalid value in the document; a problem with the document itself (its
+/// format) has an empty `list`.
+pub fn check(m: &Methodology, data: &Export) -> Vec<Problem> {
     let mut problems = Vec::new();
-    let mut p = |path: String, message: String| problems.push(format!("{path}: {message}"));
+    let mut p = |list: &'static str, index: usize, field: &'static str, message: String| {
+        problems.push(Problem {
+            list,
+            index,
+            field,
+            message,
+        })
+    };
     if data.format != FORMAT {
         p(
-            "format".into(),
+            "",
+            0,
+            "format",
             format!(
                 "'{}' is not '{FORMAT}', the format this version reads",
                 data.format
@@ -65,7 +98,7 @@ pub fn check(m: &Methodology, data: &Export) -> Vec<String> {
     macro_rules! each {
         ($list:expr, $label:literal, |$row:ident| [$($field:literal => $check:expr),* $(,)?]) => {
             for (i, $row) in $list.iter().enumerate() {
-                $(if let Some(msg) = $check { p(format!("{}[{i}].{}", $label, $field), msg); })*
+                $(if let Some(msg) = $check { p($label, i, $field, msg); })*
             }
         };
     }
@@ -120,6 +153,7 @@ pub fn check(m: &Methodology, data: &Export) -> Vec<String> {
     ]);
     each!(data.assessments, "assessments", |x| [
         "strength" => (!(0..=5).contains(&x.strength)).then(|| format!("must be within 0..5, got {}", x.strength)),
+        "source" => fixed(crate::domain::AssessmentSource::parse("source", &x.source).map(|_| ())),
     ]);
     each!(data.interactions, "interactions", |x| ["kind" => vocab(&v.interaction_kinds, &x.kind)]);
     each!(data.support_requests, "supportRequests", |x| [
@@ -130,14 +164,50 @@ pub fn check(m: &Methodology, data: &Export) -> Vec<String> {
     problems
 }
 
+/// How an import treats bad rows and whether it writes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportOptions {
+    /// Check and count everything, write nothing.
+    pub dry_run: bool,
+    /// Import the good rows and list the rest, instead of refusing the whole file.
+    pub partial: bool,
+}
+
 /// What an import wrote (or, dry, would write): per table, rows new, changed and
-/// already as in the file; and names that look like another organisation's.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// already as in the file; rows left out (with `partial`); and names that look
+/// like another organisation's.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImportReport {
     pub tables: Vec<crate::store::TableChange>,
     pub dry_run: bool,
+    pub rejected: Vec<Rejected>,
     /// Reported, never merged: a person decides.
     pub near_duplicates: Vec<NearDuplicate>,
+}
+
+/// A row left out of an import, named where the person will look for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejected {
+    /// `people[3]` in a JSON document, `contacts.csv:14` in a CSV file.
+    pub place: String,
+    /// The field (or CSV column) at fault, when one is.
+    pub field: Option<String>,
+    /// A stable code, as in API errors.
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl std::fmt::Display for Rejected {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.field {
+            // `people[3].level` in a document, `contacts.csv:14 Level__c` in a file.
+            Some(field) if self.place.ends_with(']') => {
+                write!(f, "{}.{field}: {}", self.place, self.message)
+            }
+            Some(field) => write!(f, "{} {field}: {}", self.place, self.message),
+            None => write!(f, "{}: {}", self.place, self.message),
+        }
+    }
 }
 
 /// An account or competitor in the file whose name looks like another one's.
@@ -199,49 +269,103 @@ impl ImportReport {
     }
 }
 
-/// Imports a file in guanxi's own format; refuses it whole, naming every problem,
-/// if any row is invalid or points at a record that exists neither in the file nor
-/// in the database. `dry_run` checks and counts everything, then writes nothing.
-pub async fn import(
-    store: &crate::store::Store,
-    data: &Export,
-    dry_run: bool,
-) -> Result<ImportReport> {
-    let problems = check(store.methodology(), data);
-    if !problems.is_empty() {
-        let shown: Vec<&str> = problems.iter().take(20).map(String::as_str).collect();
-        let more = problems.len().saturating_sub(shown.len());
-        return Err(Error::invalid(
-            "file",
-            format!(
-                "{} problem{}: {}{}",
-                problems.len(),
-                if problems.len() == 1 { "" } else { "s" },
-                shown.join("; "),
-                if more > 0 {
-                    format!("; and {more} more")
-                } else {
-                    String::new()
-                }
-            ),
-        ));
+/// Where a row of a chunk came from: `(list, index, field)` to a place and a
+/// field name as the person knows them.
+pub(crate) type Locate<'a> = dyn Fn(&'static str, usize, Option<&'static str>) -> (String, Option<String>)
+    + Send
+    + Sync
+    + 'a;
+
+/// Checks one chunk, sets aside its invalid rows, writes the rest into the
+/// session and adds every refused row to `rejected`, named by `locate`.
+pub(crate) async fn import_chunk(
+    session: &mut crate::store::ImportSession<'_>,
+    m: &Methodology,
+    mut chunk: Export,
+    locate: &Locate<'_>,
+    rejected: &mut Vec<Rejected>,
+) -> Result<()> {
+    let problems = check(m, &chunk);
+    if let Some(p) = problems.iter().find(|p| p.list.is_empty()) {
+        return Err(Error::invalid(p.field, p.message.clone()));
     }
-    for (i, a) in data.accounts.iter().enumerate() {
-        if normalise_organisation(&a.name).is_empty() {
-            return Err(Error::invalid(
-                format!("accounts[{i}].name"),
-                "has no letters or digits",
-            ));
+    let mut drop = std::collections::HashSet::new();
+    for p in problems {
+        let (place, field) = locate(p.list, p.index, Some(p.field));
+        rejected.push(Rejected {
+            place,
+            field,
+            code: "INVALID_INPUT",
+            message: p.message,
+        });
+        drop.insert((p.list, p.index));
+    }
+    for (i, a) in chunk.accounts.iter().enumerate() {
+        if !drop.contains(&("accounts", i)) && normalise_organisation(&a.name).is_empty() {
+            let (place, field) = locate("accounts", i, Some("name"));
+            rejected.push(Rejected {
+                place,
+                field,
+                code: "INVALID_INPUT",
+                message: "has no letters or digits".into(),
+            });
+            drop.insert(("accounts", i));
         }
     }
+    let kept = chunk.without(&drop);
+    session.put(chunk).await?;
+    for r in session.take_rejected() {
+        let index = kept
+            .iter()
+            .find(|(list, _)| *list == r.list)
+            .map_or(r.index, |(_, original)| original[r.index]);
+        let (place, field) = locate(r.list, index, None);
+        rejected.push(Rejected {
+            place,
+            field,
+            code: r.code,
+            message: r.message,
+        });
+    }
+    Ok(())
+}
+
+/// The error that refuses a whole import, naming its first twenty bad rows.
+pub(crate) fn refusal(rejected: &[Rejected]) -> Error {
+    let shown: Vec<String> = rejected.iter().take(20).map(ToString::to_string).collect();
+    let more = rejected.len().saturating_sub(shown.len());
+    let message = format!(
+        "{} row{} refused, nothing imported: {}{}",
+        rejected.len(),
+        if rejected.len() == 1 { "" } else { "s" },
+        shown.join("; "),
+        if more > 0 {
+            format!("; and {more} more")
+        } else {
+            String::new()
+        }
+    );
+    if rejected.iter().all(|r| r.code == "CONFLICT") {
+        Error::Conflict(message)
+    } else {
+        Error::invalid("file", message)
+    }
+}
+
+/// Names that look like other organisations', stored or in the same file.
+pub(crate) async fn likely_duplicates(
+    store: &crate::store::Store,
+    data: &Export,
+) -> Result<Vec<NearDuplicate>> {
+    use super::tables::{AccountRow, CompetitorRow};
     let stored_accounts: Vec<(uuid::Uuid, String)> = store
-        .dump::<super::tables::AccountRow>(&super::tables::AccountRow::select(false), None)
+        .dump::<AccountRow>(&AccountRow::select(false), None)
         .await?
         .into_iter()
         .map(|a| (a.account_id, a.name))
         .collect();
     let stored_competitors: Vec<(uuid::Uuid, String)> = store
-        .dump::<super::tables::CompetitorRow>(&super::tables::CompetitorRow::select(false), None)
+        .dump::<CompetitorRow>(&CompetitorRow::select(false), None)
         .await?
         .into_iter()
         .map(|c| (c.competitor_id, c.name))
@@ -260,10 +384,40 @@ pub async fn import(
             .map(|c| (c.competitor_id, c.name.as_str())),
         &stored_competitors,
     ));
-    let tables = store.restore(data, dry_run).await?;
+    Ok(near)
+}
+
+/// Imports a document in guanxi's own format. Every invalid row, and every row
+/// pointing at a record that exists neither in the document nor in the database,
+/// is named; without `partial` any of them refuses the whole document, with it the
+/// good rows are written and the rest listed. `dry_run` writes nothing.
+pub async fn import(
+    store: &crate::store::Store,
+    data: &Export,
+    options: ImportOptions,
+) -> Result<ImportReport> {
+    let near_duplicates = likely_duplicates(store, data).await?;
+    let mut session = store.begin_import(options.dry_run, false).await?;
+    let mut rejected = Vec::new();
+    let locate = |list: &'static str, i: usize, field: Option<&'static str>| {
+        (format!("{list}[{i}]"), field.map(str::to_owned))
+    };
+    import_chunk(
+        &mut session,
+        store.methodology(),
+        data.clone(),
+        &locate,
+        &mut rejected,
+    )
+    .await?;
+    if !rejected.is_empty() && !options.partial {
+        return Err(refusal(&rejected));
+    }
+    let tables = session.finish().await?;
     Ok(ImportReport {
         tables,
-        dry_run,
-        near_duplicates: near,
+        dry_run: options.dry_run,
+        rejected,
+        near_duplicates,
     })
 }

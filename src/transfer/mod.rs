@@ -2,10 +2,16 @@
 //! a faithful dump of every entity, table by table, in a stable order, so two
 //! exports of the same data are identical and an import can restore them.
 
+pub mod calendar;
+pub mod csv_file;
 pub mod import;
+pub mod mapping;
 pub mod tables;
 
-pub use import::{import, ImportReport};
+pub use calendar::{import_calendars, CalendarSummary, PersonToAdd};
+pub use csv_file::{import_csv, CsvFile};
+pub use import::{import, ImportOptions, ImportReport, Rejected};
+pub use mapping::Mapping;
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -19,7 +25,7 @@ pub const FORMAT: &str = "guanxi/1";
 /// Everything an export holds. Organisation-wide records (employees, competitors,
 /// support resources, ties between employees) come whole; account-scoped ones only
 /// for the account asked for, when one is.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Export {
     pub format: String,
@@ -52,39 +58,86 @@ pub struct Export {
     pub forecast_snapshots: Vec<ForecastSnapshotRow>,
 }
 
+/// Calls `$m! { field: Row = "listName", ... }` with every list of an [`Export`], in
+/// the order an import writes them (a row's references come before it).
+macro_rules! each_list {
+    ($m:ident) => {
+        $m! {
+            employees: EmployeeRow = "employees",
+            competitors: CompetitorRow = "competitors",
+            support_resources: SupportResourceRow = "supportResources",
+            accounts: AccountRow = "accounts",
+            people: PersonRow = "people",
+            positions: PositionRow = "positions",
+            reporting_lines: ReportingLineRow = "reportingLines",
+            opportunities: OpportunityRow = "opportunities",
+            stage_changes: StageChangeRow = "stageChanges",
+            opportunity_competitors: OpportunityCompetitorRow = "opportunityCompetitors",
+            team_members: TeamMemberRow = "teamMembers",
+            decision_chain_members: ChainMemberRow = "decisionChainMembers",
+            relationships: RelationshipRow = "relationships",
+            assessments: AssessmentRow = "assessments",
+            interactions: InteractionRow = "interactions",
+            interaction_employees: InteractionEmployeeRow = "interactionEmployees",
+            interaction_people: InteractionPersonRow = "interactionPeople",
+            support_requests: SupportRequestRow = "supportRequests",
+            win_step_ticks: WinStepTickRow = "winStepTicks",
+            qualification_answers: AnswerRow = "qualificationAnswers",
+            plan_item_ticks: PlanItemTickRow = "planItemTicks",
+            forecast_snapshots: ForecastSnapshotRow = "forecastSnapshots",
+        }
+    };
+}
+pub(crate) use each_list;
+
 impl Export {
+    /// An empty document in the current format, for importers that build one.
+    pub fn empty(methodology_version: &str) -> Self {
+        Export {
+            format: FORMAT.to_owned(),
+            methodology_version: methodology_version.to_owned(),
+            ..Default::default()
+        }
+    }
+
     /// Rows per table, for summaries and checks.
     pub fn counts(&self) -> Vec<(&'static str, usize)> {
-        vec![
-            (EmployeeRow::TABLE, self.employees.len()),
-            (CompetitorRow::TABLE, self.competitors.len()),
-            (SupportResourceRow::TABLE, self.support_resources.len()),
-            (AccountRow::TABLE, self.accounts.len()),
-            (PersonRow::TABLE, self.people.len()),
-            (PositionRow::TABLE, self.positions.len()),
-            (ReportingLineRow::TABLE, self.reporting_lines.len()),
-            (OpportunityRow::TABLE, self.opportunities.len()),
-            (StageChangeRow::TABLE, self.stage_changes.len()),
-            (
-                OpportunityCompetitorRow::TABLE,
-                self.opportunity_competitors.len(),
-            ),
-            (TeamMemberRow::TABLE, self.team_members.len()),
-            (ChainMemberRow::TABLE, self.decision_chain_members.len()),
-            (RelationshipRow::TABLE, self.relationships.len()),
-            (AssessmentRow::TABLE, self.assessments.len()),
-            (InteractionRow::TABLE, self.interactions.len()),
-            (
-                InteractionEmployeeRow::TABLE,
-                self.interaction_employees.len(),
-            ),
-            (InteractionPersonRow::TABLE, self.interaction_people.len()),
-            (SupportRequestRow::TABLE, self.support_requests.len()),
-            (WinStepTickRow::TABLE, self.win_step_ticks.len()),
-            (AnswerRow::TABLE, self.qualification_answers.len()),
-            (PlanItemTickRow::TABLE, self.plan_item_ticks.len()),
-            (ForecastSnapshotRow::TABLE, self.forecast_snapshots.len()),
-        ]
+        macro_rules! count {
+            ($($field:ident: $row:ty = $list:literal),+ $(,)?) => {
+                vec![$((<$row>::TABLE, self.$field.len())),+]
+            };
+        }
+        each_list!(count)
+    }
+
+    /// Drops the rows named by `(list, index)`; says, for each list that lost
+    /// rows, the original index of every row kept.
+    pub fn without(
+        &mut self,
+        drop: &std::collections::HashSet<(&'static str, usize)>,
+    ) -> Vec<(&'static str, Vec<usize>)> {
+        let mut kept = Vec::new();
+        macro_rules! retain {
+            ($($field:ident: $row:ty = $list:literal),+ $(,)?) => {
+                $(
+                    if drop.iter().any(|(list, _)| *list == $list) {
+                        let mut i = 0;
+                        let mut original = Vec::new();
+                        self.$field.retain(|_| {
+                            i += 1;
+                            let keep = !drop.contains(&($list, i - 1));
+                            if keep {
+                                original.push(i - 1);
+                            }
+                            keep
+                        });
+                        kept.push(($list, original));
+                    }
+                )+
+            };
+        }
+        each_list!(retain);
+        kept
     }
 }
 

@@ -7,10 +7,58 @@ use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-/// Declares a row type for `$table`: its columns, and the order rows are exported
-/// in (stable, so two exports of the same data are byte-identical).
+use crate::{domain::normalise_organisation, store::ends_key};
+
+/// A table an import writes in batches: its row type's key, its batch statements and
+/// its binds for each backend. Implemented by [`table!`] for every exported table.
+pub trait Table:
+    Clone
+    + PartialEq
+    + Send
+    + Sync
+    + Unpin
+    + 'static
+    + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+    + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+{
+    const TABLE: &'static str;
+    /// Columns per row in a write, derived ones included (bounds the batch size).
+    const WIDTH: usize;
+    /// The row's primary key, column by column.
+    fn key(&self) -> Vec<Uuid>;
+    /// Stored rows whose keys are among `n` bound keys.
+    fn select_by_keys(n: usize) -> String;
+    /// Insert-or-update of `n` rows.
+    fn upsert(n: usize) -> String;
+    fn bind_sqlite<'q>(
+        &self,
+        q: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>,
+    ) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
+    fn bind_postgres<'q>(
+        &self,
+        q: sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>,
+    ) -> sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>;
+    /// True when the stored row is newer than this one and stays (a relationship's
+    /// current strength is its latest assessment's, whatever order files come in).
+    fn yields_to(&self, _stored: &Self) -> bool {
+        false
+    }
+    /// Takes the stored row's bookkeeping times (and, with `touched`, the ones a
+    /// change moves too), for sources that do not carry them (CSV, calendars):
+    /// otherwise every import of the same file would look like a change.
+    fn keep_stamps(&mut self, _stored: &Self, _touched: bool) {}
+}
+
+/// Declares a row type for `$table`: its columns, derived columns an import
+/// recomputes, and the order rows are exported in (stable, so two exports of the
+/// same data are byte-identical). `latest $col` keeps the stored row when it is
+/// newer by that column.
 macro_rules! table {
-    ($(#[$doc:meta])* $name:ident = $table:literal key [$($key:ident),+] order $order:literal { $($(#[$fattr:meta])* $field:ident : $ty:ty),+ $(,)? }) => {
+    ($(#[$doc:meta])* $name:ident = $table:literal key [$($key:ident),+]
+     $(derived [$($dcol:ident = $dexpr:expr),+])?
+     $(latest $latest:ident)?
+     $(stamps [$($stamp:ident),*] $(touch [$($touch:ident),+])?)?
+     order $order:literal { $($(#[$fattr:meta])* $field:ident : $ty:ty),+ $(,)? }) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
         #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -21,6 +69,8 @@ macro_rules! table {
         impl $name {
             pub const TABLE: &'static str = $table;
             const COLUMNS: &'static [&'static str] = &[$(stringify!($field)),+];
+            const KEYS: &'static [&'static str] = &[$(stringify!($key)),+];
+            const DERIVED: &'static [&'static str] = &[$($(stringify!($dcol)),+)?];
 
             /// `select <columns> from <table> [where account_id = $1] order by ...`.
             pub fn select(by_account: bool) -> String {
@@ -29,56 +79,114 @@ macro_rules! table {
                 format!("select {columns} from {}{filter} order by {}", $table, $order)
             }
 
-            /// Insert-or-update by key, with `extra` derived columns bound after the
-            /// row's own.
-            pub fn upsert(extra: &[&str]) -> String {
-                upsert_sql($table, &[$(stringify!($key)),+], Self::COLUMNS, extra)
+            /// Derived column values, in `DERIVED` order.
+            #[allow(unused_variables)]
+            fn derived(&self) -> Vec<String> {
+                let row = self;
+                vec![$($(($dexpr)(row)),+)?]
             }
 
-            /// `select <columns> from <table> where <key> = ...`: the stored row with
-            /// this row's key, to tell new, changed and unchanged rows apart.
-            pub fn select_by_key() -> String {
-                let keys: Vec<String> = [$(stringify!($key)),+]
-                    .iter()
-                    .enumerate()
-                    .map(|(i, k)| format!("{k} = ${}", i + 1))
-                    .collect();
-                format!(
-                    "select {} from {} where {}",
-                    Self::COLUMNS.join(", "),
-                    $table,
-                    keys.join(" and ")
-                )
-            }
-
-            /// Binds the key columns, for [`Self::select_by_key`].
-            pub fn bind_key<'q, DB: sqlx::Database, O>(
-                &self,
-                q: sqlx::query::QueryAs<'q, DB, O, <DB as sqlx::Database>::Arguments<'q>>,
-            ) -> sqlx::query::QueryAs<'q, DB, O, <DB as sqlx::Database>::Arguments<'q>>
-            where
-                Uuid: 'q + sqlx::Encode<'q, DB> + sqlx::Type<DB>,
-            {
-                q$(.bind(self.$key))+
-            }
-
-            /// Binds the row's columns in order.
-            pub fn bind<'q, DB: sqlx::Database>(
+            /// Binds the row's columns in order, then its derived ones.
+            fn bind_all<'q, DB: sqlx::Database>(
                 &self,
                 q: sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>,
             ) -> sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>
             where
-                $($ty: 'q + sqlx::Encode<'q, DB> + sqlx::Type<DB>),+
+                $($ty: 'q + sqlx::Encode<'q, DB> + sqlx::Type<DB>,)+
+                String: 'q + sqlx::Encode<'q, DB> + sqlx::Type<DB>,
             {
-                q$(.bind(self.$field.clone()))+
+                let q = q$(.bind(self.$field.clone()))+;
+                self.derived().into_iter().fold(q, |q, d| q.bind(d))
             }
+        }
+
+        impl Table for $name {
+            const TABLE: &'static str = $table;
+            const WIDTH: usize = Self::COLUMNS.len() + Self::DERIVED.len();
+
+            fn key(&self) -> Vec<Uuid> {
+                vec![$(self.$key),+]
+            }
+
+            fn select_by_keys(n: usize) -> String {
+                select_by_keys_sql($table, Self::KEYS, Self::COLUMNS, n)
+            }
+
+            fn upsert(n: usize) -> String {
+                let latest: Option<&str> = None $(.or(Some(stringify!($latest))))?;
+                upsert_sql($table, Self::KEYS, Self::COLUMNS, Self::DERIVED, n, latest)
+            }
+
+            fn bind_sqlite<'q>(
+                &self,
+                q: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>,
+            ) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>> {
+                self.bind_all(q)
+            }
+
+            fn bind_postgres<'q>(
+                &self,
+                q: sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>,
+            ) -> sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments> {
+                self.bind_all(q)
+            }
+
+            $(
+            #[allow(unused_variables)]
+            fn keep_stamps(&mut self, stored: &Self, touched: bool) {
+                $(self.$stamp = stored.$stamp;)*
+                $(if touched {
+                    $(self.$touch = stored.$touch;)+
+                })?
+            }
+            )?
+
+            $(
+            fn yields_to(&self, stored: &Self) -> bool {
+                stored.$latest > self.$latest
+            }
+            )?
         }
     };
 }
 
-fn upsert_sql(table: &str, keys: &[&str], columns: &[&str], extra: &[&str]) -> String {
-    let all: Vec<&str> = columns.iter().chain(extra).copied().collect();
-    let params: Vec<String> = (1..=all.len()).map(|i| format!("${i}")).collect();
+/// `select <columns> from <table> where <key> in (...)` for `n` keys (row values
+/// for a composite key, which SQLite and PostgreSQL both read).
+fn select_by_keys_sql(table: &str, keys: &[&str], columns: &[&str], n: usize) -> String {
+    let width = keys.len();
+    let tuples: Vec<String> = (0..n)
+        .map(|r| {
+            let params: Vec<String> = (1..=width).map(|c| format!("${}", r * width + c)).collect();
+            format!("({})", params.join(", "))
+        })
+        .collect();
+    let filter = if width == 1 {
+        let params: Vec<String> = (1..=n).map(|i| format!("${i}")).collect();
+        format!("{} in ({})", keys[0], params.join(", "))
+    } else {
+        format!("({}) in (values {})", keys.join(", "), tuples.join(", "))
+    };
+    format!("select {} from {table} where {filter}", columns.join(", "))
+}
+
+/// A multi-row insert-or-update by key; with `latest`, a stored row newer by that
+/// column is kept.
+fn upsert_sql(
+    table: &str,
+    keys: &[&str],
+    columns: &[&str],
+    derived: &[&str],
+    n: usize,
+    latest: Option<&str>,
+) -> String {
+    let all: Vec<&str> = columns.iter().chain(derived).copied().collect();
+    let width = all.len();
+    let rows: Vec<String> = (0..n)
+        .map(|r| {
+            let params: Vec<String> = (1..=width).map(|c| format!("${}", r * width + c)).collect();
+            format!("({})", params.join(", "))
+        })
+        .collect();
     let key = keys.join(", ");
     let updates: Vec<String> = all
         .iter()
@@ -88,48 +196,51 @@ fn upsert_sql(table: &str, keys: &[&str], columns: &[&str], extra: &[&str]) -> S
     let action = if updates.is_empty() {
         "do nothing".to_owned()
     } else {
-        format!("do update set {}", updates.join(", "))
+        let guard = latest
+            .map(|c| format!(" where excluded.{c} >= {table}.{c}"))
+            .unwrap_or_default();
+        format!("do update set {}{guard}", updates.join(", "))
     };
     format!(
-        "insert into {table} ({}) values ({}) on conflict ({key}) {action}",
+        "insert into {table} ({}) values {} on conflict ({key}) {action}",
         all.join(", "),
-        params.join(", ")
+        rows.join(", ")
     )
 }
 
-table!(AccountRow = "account" key [account_id] order "account_id" {
+table!(AccountRow = "account" key [account_id] derived [name_key = |r: &AccountRow| normalise_organisation(&r.name)] stamps [created_at] touch [updated_at] order "account_id" {
     account_id: Uuid, name: String, industry: String, region: String, tier: String,
     owner_team: Option<String>, #[serde(with = "time::serde::rfc3339")] created_at: OffsetDateTime, #[serde(with = "time::serde::rfc3339")] updated_at: OffsetDateTime,
 });
-table!(EmployeeRow = "employee" key [employee_id] order "employee_id" {
+table!(EmployeeRow = "employee" key [employee_id] stamps [created_at] touch [updated_at] order "employee_id" {
     employee_id: Uuid, name: String, email: String, role: String, team: Option<String>,
     status: String, departed_on: Option<Date>, support_limit: Option<i32>,
     #[serde(with = "time::serde::rfc3339")] created_at: OffsetDateTime, #[serde(with = "time::serde::rfc3339")] updated_at: OffsetDateTime,
 });
-table!(CompetitorRow = "competitor" key [competitor_id] order "competitor_id" {
+table!(CompetitorRow = "competitor" key [competitor_id] derived [name_key = |r: &CompetitorRow| normalise_organisation(&r.name)] stamps [created_at] touch [updated_at] order "competitor_id" {
     competitor_id: Uuid, name: String, note: Option<String>,
     #[serde(with = "time::serde::rfc3339")] created_at: OffsetDateTime, #[serde(with = "time::serde::rfc3339")] updated_at: OffsetDateTime,
 });
-table!(PersonRow = "person" key [person_id] order "person_id" {
+table!(PersonRow = "person" key [person_id] stamps [created_at] touch [updated_at] order "person_id" {
     person_id: Uuid, account_id: Uuid, name: String, title: Option<String>,
     department: String, level: String, email: Option<String>, phone: Option<String>,
     #[serde(with = "time::serde::rfc3339")] created_at: OffsetDateTime, #[serde(with = "time::serde::rfc3339")] updated_at: OffsetDateTime,
 });
-table!(PositionRow = "position" key [position_id] order "position_id" {
+table!(PositionRow = "position" key [position_id] stamps [valid_from] order "position_id" {
     position_id: Uuid, person_id: Uuid, account_id: Uuid, title: Option<String>,
     department: String, level: String, valid_from: Date, valid_to: Option<Date>,
 });
-table!(ReportingLineRow = "reporting_line" key [reporting_line_id] order "reporting_line_id" {
+table!(ReportingLineRow = "reporting_line" key [reporting_line_id] stamps [valid_from] order "reporting_line_id" {
     reporting_line_id: Uuid, account_id: Uuid, person_id: Uuid, manager_id: Uuid,
     kind: String, valid_from: Date, valid_to: Option<Date>,
 });
-table!(OpportunityRow = "opportunity" key [opportunity_id] order "opportunity_id" {
+table!(OpportunityRow = "opportunity" key [opportunity_id] stamps [created_at] touch [updated_at] order "opportunity_id" {
     opportunity_id: Uuid, account_id: Uuid, name: String, amount_minor: i64,
     currency: String, stage: String, expected_sign_date: Option<Date>, outcome: String,
     owner_id: Option<Uuid>, note: Option<String>, methodology_version: String,
     #[serde(with = "time::serde::rfc3339")] created_at: OffsetDateTime, #[serde(with = "time::serde::rfc3339")] updated_at: OffsetDateTime,
 });
-table!(StageChangeRow = "stage_change" key [stage_change_id] order "opportunity_id, entered_on, recorded_at, stage_change_id" {
+table!(StageChangeRow = "stage_change" key [stage_change_id] stamps [recorded_at, entered_on] order "opportunity_id, entered_on, recorded_at, stage_change_id" {
     stage_change_id: Uuid, opportunity_id: Uuid, account_id: Uuid, stage: String,
     outcome: String, entered_on: Date, changed_by: Option<Uuid>, note: Option<String>,
     methodology_version: String, #[serde(with = "time::serde::rfc3339")] recorded_at: OffsetDateTime, override_reason: Option<String>,
@@ -140,12 +251,12 @@ table!(OpportunityCompetitorRow = "opportunity_competitor" key [opportunity_id, 
 table!(TeamMemberRow = "opportunity_team_member" key [opportunity_id, employee_id] order "opportunity_id, employee_id" {
     opportunity_id: Uuid, employee_id: Uuid, account_id: Uuid, role: String,
 });
-table!(ChainMemberRow = "decision_chain_member" key [member_id] order "member_id" {
+table!(ChainMemberRow = "decision_chain_member" key [member_id] stamps [] touch [updated_at] order "member_id" {
     member_id: Uuid, opportunity_id: Uuid, account_id: Uuid, person_id: Uuid,
     buying_role: String, influence: Option<i32>, attitude: i32,
     favoured_competitor_id: Option<Uuid>, note: Option<String>, #[serde(with = "time::serde::rfc3339")] updated_at: OffsetDateTime,
 });
-table!(RelationshipRow = "relationship" key [relationship_id] order "relationship_id" {
+table!(RelationshipRow = "relationship" key [relationship_id] derived [ends_key = |r: &RelationshipRow| super::import::ends(r).map(|e| ends_key(&e)).unwrap_or_default()] latest assessed_at order "relationship_id" {
     relationship_id: Uuid, account_id: Option<Uuid>, kind: String,
     employee_id: Option<Uuid>, person_id: Option<Uuid>, other_person_id: Option<Uuid>,
     competitor_id: Option<Uuid>, other_employee_id: Option<Uuid>, tie: Option<String>,
@@ -156,7 +267,7 @@ table!(AssessmentRow = "assessment" key [assessment_id] order "relationship_id, 
     source: String, assessed_by: Option<Uuid>, #[serde(with = "time::serde::rfc3339")] assessed_at: OffsetDateTime,
     note: Option<String>, methodology_version: String,
 });
-table!(InteractionRow = "interaction" key [interaction_id] order "interaction_id" {
+table!(InteractionRow = "interaction" key [interaction_id] stamps [created_at] order "interaction_id" {
     interaction_id: Uuid, account_id: Uuid, opportunity_id: Option<Uuid>, kind: String,
     occurred_on: Date, subject: Option<String>, note: Option<String>,
     #[serde(with = "time::serde::rfc3339")] created_at: OffsetDateTime,
@@ -167,7 +278,7 @@ table!(InteractionEmployeeRow = "interaction_employee" key [interaction_id, empl
 table!(InteractionPersonRow = "interaction_person" key [interaction_id, person_id] order "interaction_id, person_id" {
     interaction_id: Uuid, person_id: Uuid, account_id: Uuid,
 });
-table!(SupportResourceRow = "support_resource" key [support_resource_id] order "support_resource_id" {
+table!(SupportResourceRow = "support_resource" key [support_resource_id] stamps [created_at] touch [updated_at] order "support_resource_id" {
     support_resource_id: Uuid, name: String, kind: String, capacity: i32,
     unit: Option<String>, employee_id: Option<Uuid>,
     #[serde(with = "time::serde::rfc3339")] created_at: OffsetDateTime, #[serde(with = "time::serde::rfc3339")] updated_at: OffsetDateTime,

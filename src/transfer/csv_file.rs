@@ -1,0 +1,1232 @@
+//! CSV files in, through a column mapping: each file is recognised by its headers,
+//! streamed record by record into guanxi's own rows, and written in chunks inside
+//! one transaction for the whole set of files, so a set either lands whole (or,
+//! with `partial`, its good rows do) and a killed import leaves nothing.
+//!
+//! Records are known by external ids: a record's guanxi id is derived from the
+//! mapping's system and the external id (a UUID v5), so the same file imported
+//! twice finds the same records. Accounts and competitors already stored under the
+//! same normalised name, and employees under the same e-mail, are matched instead.
+
+use std::{
+    collections::HashMap,
+    io::Read,
+    path::{Path, PathBuf},
+};
+
+use time::{Date, OffsetDateTime, Time};
+use uuid::Uuid;
+
+use super::{
+    import::{import_chunk, likely_duplicates, refusal, ImportOptions, ImportReport, Rejected},
+    mapping::{Entity, FieldSpec, Mapping, Section, Source},
+    tables::*,
+    Export,
+};
+use crate::{
+    domain::{normalise_organisation, Amount, Email},
+    methodology::Methodology,
+    store::{ends_key, Store},
+    Error, Result,
+};
+
+/// Records converted before a chunk is written.
+const CHUNK_RECORDS: usize = 20_000;
+
+/// The namespace of ids derived from external ids.
+const NAMESPACE: Uuid = Uuid::from_u128(0x6775_616e_7869_4000_8000_0000_0000_0001);
+
+/// Reports progress as (bytes read, bytes in all files).
+pub type Progress = dyn Fn(u64, u64) + Send + Sync;
+
+/// A CSV file to import, optionally with its kind named (`people=contacts.csv`)
+/// where its headers would not say.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CsvFile {
+    pub path: PathBuf,
+    pub entity: Option<Entity>,
+}
+
+impl CsvFile {
+    /// `PATH` or `KIND=PATH`.
+    pub fn parse(arg: &str) -> Result<CsvFile> {
+        if let Some((kind, path)) = arg.split_once('=') {
+            if let Some(entity) = Entity::from_section(kind) {
+                return Ok(CsvFile {
+                    path: path.into(),
+                    entity: Some(entity),
+                });
+            }
+            if !Path::new(arg).exists() {
+                return Err(Error::invalid(
+                    "file",
+                    format!(
+                        "'{kind}' is not a kind of record ({})",
+                        Entity::all_sections()
+                    ),
+                ));
+            }
+        }
+        Ok(CsvFile {
+            path: arg.into(),
+            entity: None,
+        })
+    }
+}
+
+/// A problem with one field of one record, before any row exists.
+struct FieldError {
+    field: &'static str,
+    message: String,
+}
+
+fn err(field: &'static str, message: impl Into<String>) -> FieldError {
+    FieldError {
+        field,
+        message: message.into(),
+    }
+}
+
+type Conv<T> = std::result::Result<T, FieldError>;
+
+/// One record of a file, read through its section of the mapping.
+struct Record<'a> {
+    section: &'a Section,
+    columns: &'a HashMap<String, usize>,
+    cells: &'a [String],
+}
+
+impl Record<'_> {
+    /// The cell (or fixed value) behind a field, trimmed; the default when empty.
+    fn raw(&self, field: &str) -> Option<String> {
+        let spec = self.section.field(field)?;
+        let value = match &spec.source {
+            Source::Column(c) => self
+                .columns
+                .get(&c.to_lowercase())
+                .and_then(|&i| self.cells.get(i))
+                .map(|s| s.trim().to_owned())
+                .unwrap_or_default(),
+            Source::Value(v) => v.clone(),
+        };
+        if value.is_empty() {
+            spec.default.clone()
+        } else {
+            Some(value)
+        }
+    }
+
+    fn spec(&self, field: &str) -> Option<&FieldSpec> {
+        self.section.field(field)
+    }
+
+    /// The value, translated by the field's `values` table when listed there.
+    fn text(&self, field: &str) -> Option<String> {
+        let raw = self.raw(field)?;
+        let spec = self.spec(field)?;
+        Some(spec.values.get(&raw.to_lowercase()).cloned().unwrap_or(raw))
+    }
+
+    /// A vocabulary id: translated, or else lower-cased with spaces and dashes as
+    /// underscores ("Technical Evaluator" → technical_evaluator).
+    fn id(&self, field: &str) -> Option<String> {
+        let raw = self.raw(field)?;
+        let spec = self.spec(field)?;
+        Some(match spec.values.get(&raw.to_lowercase()) {
+            Some(v) => v.clone(),
+            None => raw
+                .to_lowercase()
+                .chars()
+                .map(|c| if c == ' ' || c == '-' { '_' } else { c })
+                .collect(),
+        })
+    }
+
+    fn required(&self, field: &'static str) -> Conv<String> {
+        self.text(field).ok_or_else(|| err(field, "is empty"))
+    }
+
+    fn date(&self, field: &'static str) -> Conv<Option<Date>> {
+        let Some(raw) = self.raw(field) else {
+            return Ok(None);
+        };
+        let format = self.spec(field).and_then(|s| s.format.as_deref());
+        parse_date(&raw, format)
+            .map(Some)
+            .ok_or_else(|| err(field, format!("'{raw}' is not a date (YYYY-MM-DD)")))
+    }
+
+    fn int(&self, field: &'static str) -> Conv<Option<i64>> {
+        let Some(raw) = self.text(field) else {
+            return Ok(None);
+        };
+        raw.parse::<i64>()
+            .map(Some)
+            .map_err(|_| err(field, format!("'{raw}' is not a whole number")))
+    }
+
+    fn list(&self, field: &str) -> Vec<String> {
+        let separator = self.spec(field).map_or(';', |s| s.separator);
+        self.raw(field)
+            .map(|v| {
+                v.split(separator)
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// ISO dates and timestamps (the date part), `YYYY/MM/DD`, `YYYY.MM.DD`, or the
+/// mapping's own format.
+pub(crate) fn parse_date(raw: &str, format: Option<&str>) -> Option<Date> {
+    if let Some(f) = format {
+        let description = time::format_description::parse_borrowed::<2>(f).ok()?;
+        return Date::parse(raw, &description).ok();
+    }
+    let iso = time::macros::format_description!("[year]-[month]-[day]");
+    let head: String = raw.chars().take(10).collect();
+    let head = head.replace(['/', '.'], "-");
+    if raw.len() > 10 && !raw[10..].starts_with(['T', ' ', 't']) {
+        return None;
+    }
+    Date::parse(&head, &iso).ok()
+}
+
+/// A written amount in major units: digits with separators and an optional
+/// currency sign ("¥1,200,000.50", "1 200 000").
+fn parse_amount(raw: &str) -> Option<f64> {
+    let cleaned: String = raw
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '.' || *c == '-')
+        .collect();
+    if cleaned.is_empty() || raw.chars().any(|c| c.is_ascii_alphabetic() && c != 'e') {
+        return None;
+    }
+    cleaned.parse().ok()
+}
+
+/// A person's full name from its parts: Chinese, Japanese and Korean names family
+/// name first with no space, others given name first.
+fn full_name(first: Option<String>, last: Option<String>) -> Option<String> {
+    let cjk = |s: &str| s.chars().all(|c| !c.is_ascii() && c.is_alphabetic());
+    match (first, last) {
+        (Some(f), Some(l)) if cjk(&f) && cjk(&l) => Some(format!("{l}{f}")),
+        (Some(f), Some(l)) => Some(format!("{f} {l}")),
+        (None, Some(x)) | (Some(x), None) => Some(x),
+        (None, None) => None,
+    }
+}
+
+/// Ids already stored, and those this import has given out, by the keys files use.
+struct Resolver {
+    system: String,
+    accounts_by_key: HashMap<String, Uuid>,
+    account_ext: HashMap<String, Uuid>,
+    competitors_by_key: HashMap<String, Uuid>,
+    employees_by_email: HashMap<String, Uuid>,
+    employee_ext: HashMap<String, Uuid>,
+    person_account: HashMap<Uuid, Uuid>,
+    opportunity_account: HashMap<Uuid, Uuid>,
+    relationship_by_ends: HashMap<String, Uuid>,
+    member_by_pair: HashMap<(Uuid, Uuid), Uuid>,
+}
+
+impl Resolver {
+    async fn load(store: &Store, system: &str) -> Result<Resolver> {
+        let pairs =
+            |sql: &'static str| async move { store.dump::<(Uuid, String)>(sql, None).await };
+        let ids = |sql: &'static str| async move { store.dump::<(Uuid, Uuid)>(sql, None).await };
+        let flip = |v: Vec<(Uuid, String)>| v.into_iter().map(|(id, k)| (k, id)).collect();
+        Ok(Resolver {
+            system: system.to_owned(),
+            accounts_by_key: flip(pairs("select account_id, name_key from account").await?),
+            account_ext: HashMap::new(),
+            competitors_by_key: flip(
+                pairs("select competitor_id, name_key from competitor").await?,
+            ),
+            employees_by_email: flip(pairs("select employee_id, email from employee").await?),
+            employee_ext: HashMap::new(),
+            person_account: ids("select person_id, account_id from person")
+                .await?
+                .into_iter()
+                .collect(),
+            opportunity_account: ids("select opportunity_id, account_id from opportunity")
+                .await?
+                .into_iter()
+                .collect(),
+            relationship_by_ends: flip(
+                pairs("select relationship_id, ends_key from relationship").await?,
+            ),
+            member_by_pair: store
+                .dump::<(Uuid, Uuid, Uuid)>(
+                    "select member_id, opportunity_id, person_id from decision_chain_member",
+                    None,
+                )
+                .await?
+                .into_iter()
+                .map(|(m, o, p)| ((o, p), m))
+                .collect(),
+        })
+    }
+
+    /// The id an external key stands for in this mapping's system.
+    fn id(&self, kind: &str, key: &str) -> Uuid {
+        Uuid::new_v5(
+            &NAMESPACE,
+            format!("{}:{kind}:{key}", self.system).as_bytes(),
+        )
+    }
+
+    fn account_ref(&self, value: &str) -> Uuid {
+        self.account_ext
+            .get(value)
+            .or_else(|| self.accounts_by_key.get(&normalise_organisation(value)))
+            .copied()
+            .unwrap_or_else(|| self.id("account", value))
+    }
+
+    fn employee_ref(&self, field: &'static str, value: &str) -> Conv<Uuid> {
+        let found = if value.contains('@') {
+            self.employees_by_email.get(&value.trim().to_lowercase())
+        } else {
+            self.employee_ext.get(value)
+        };
+        found.copied().ok_or_else(|| {
+            err(
+                field,
+                format!("no employee '{value}' (import employees first, or add them)"),
+            )
+        })
+    }
+
+    fn person_ref(&self, field: &'static str, value: &str) -> Conv<(Uuid, Uuid)> {
+        let id = self.id("person", value);
+        self.person_account
+            .get(&id)
+            .map(|a| (id, *a))
+            .ok_or_else(|| {
+                err(
+                    field,
+                    format!("no person '{value}' in the files or the database"),
+                )
+            })
+    }
+
+    fn opportunity_ref(&self, field: &'static str, value: &str) -> Conv<(Uuid, Uuid)> {
+        let id = self.id("opportunity", value);
+        self.opportunity_account
+            .get(&id)
+            .map(|a| (id, *a))
+            .ok_or_else(|| {
+                err(
+                    field,
+                    format!("no opportunity '{value}' in the files or the database"),
+                )
+            })
+    }
+
+    /// A competitor by name; one not known yet is added to `chunk`.
+    fn competitor(&mut self, name: &str, chunk: &mut Chunk, now: OffsetDateTime) -> Uuid {
+        let key = normalise_organisation(name);
+        if let Some(id) = self.competitors_by_key.get(&key) {
+            return *id;
+        }
+        let id = self.id("competitor", &key);
+        self.competitors_by_key.insert(key, id);
+        chunk.push_competitor(CompetitorRow {
+            competitor_id: id,
+            name: name.to_owned(),
+            note: None,
+            created_at: now,
+            updated_at: now,
+        });
+        id
+    }
+}
+
+/// Rows converted from records not yet written, and the line each came from.
+#[derive(Default)]
+struct Chunk {
+    data: Export,
+    lines: HashMap<&'static str, Vec<u64>>,
+    line: u64,
+    records: usize,
+}
+
+macro_rules! pushers {
+    ($($fn:ident: $field:ident $row:ty = $list:literal),+ $(,)?) => {
+        impl Chunk {
+            $(fn $fn(&mut self, row: $row) {
+                self.data.$field.push(row);
+                self.lines.entry($list).or_default().push(self.line);
+            })+
+        }
+    };
+}
+
+pushers! {
+    push_employee: employees EmployeeRow = "employees",
+    push_competitor: competitors CompetitorRow = "competitors",
+    push_account: accounts AccountRow = "accounts",
+    push_person: people PersonRow = "people",
+    push_position: positions PositionRow = "positions",
+    push_line: reporting_lines ReportingLineRow = "reportingLines",
+    push_opportunity: opportunities OpportunityRow = "opportunities",
+    push_stage: stage_changes StageChangeRow = "stageChanges",
+    push_rival: opportunity_competitors OpportunityCompetitorRow = "opportunityCompetitors",
+    push_member: decision_chain_members ChainMemberRow = "decisionChainMembers",
+    push_relationship: relationships RelationshipRow = "relationships",
+    push_assessment: assessments AssessmentRow = "assessments",
+    push_interaction: interactions InteractionRow = "interactions",
+    push_attendee: interaction_employees InteractionEmployeeRow = "interactionEmployees",
+    push_guest: interaction_people InteractionPersonRow = "interactionPeople",
+}
+
+/// camelCase row field → snake_case mapping field.
+fn snake(field: &str) -> String {
+    let mut out = String::new();
+    for c in field.chars() {
+        if c.is_ascii_uppercase() {
+            out.push('_');
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Everything one import of CSV files needs while converting.
+struct Converter<'a> {
+    m: &'a Methodology,
+    resolver: Resolver,
+    now: OffsetDateTime,
+    today: Date,
+}
+
+impl Converter<'_> {
+    fn midnight(date: Date) -> OffsetDateTime {
+        date.with_time(Time::MIDNIGHT).assume_utc()
+    }
+
+    /// Converts one record into rows in `chunk` (reporting lines into `later`, as
+    /// managers may come further down the file).
+    fn convert(&mut self, r: &Record, chunk: &mut Chunk, later: &mut Chunk) -> Conv<()> {
+        let version = self.m.version.clone();
+        let now = self.now;
+        let ext = r.raw("external_id");
+        match r.section.entity {
+            Entity::Accounts => {
+                let name = r.required("name")?;
+                let key = normalise_organisation(&name);
+                let id = match self.resolver.accounts_by_key.get(&key) {
+                    Some(id) => *id,
+                    None => self.resolver.id("account", ext.as_deref().unwrap_or(&key)),
+                };
+                self.resolver.accounts_by_key.insert(key, id);
+                if let Some(e) = &ext {
+                    self.resolver.account_ext.insert(e.clone(), id);
+                }
+                chunk.push_account(AccountRow {
+                    account_id: id,
+                    name,
+                    industry: r.id("industry").unwrap_or_default(),
+                    region: r.id("region").unwrap_or_default(),
+                    tier: r.id("tier").unwrap_or_default(),
+                    owner_team: r.text("owner_team"),
+                    created_at: now,
+                    updated_at: now,
+                });
+            }
+            Entity::Employees => {
+                let name = r.required("name")?;
+                let raw_email = r.required("email")?;
+                let email = Email::parse("email", &raw_email)
+                    .map_err(|_| err("email", format!("'{raw_email}' is not an e-mail address")))?
+                    .as_ref()
+                    .to_owned();
+                let id = match self.resolver.employees_by_email.get(&email) {
+                    Some(id) => *id,
+                    None => self.resolver.id("employee", &email),
+                };
+                self.resolver.employees_by_email.insert(email.clone(), id);
+                if let Some(e) = &ext {
+                    self.resolver.employee_ext.insert(e.clone(), id);
+                }
+                let support_limit = r
+                    .int("support_limit")?
+                    .map(|n| i32::try_from(n).map_err(|_| err("support_limit", "is too large")))
+                    .transpose()?;
+                chunk.push_employee(EmployeeRow {
+                    employee_id: id,
+                    name,
+                    email,
+                    role: r.id("role").unwrap_or_default(),
+                    team: r.text("team"),
+                    status: r.id("status").unwrap_or_else(|| "active".into()),
+                    departed_on: r.date("departed_on")?,
+                    support_limit,
+                    created_at: now,
+                    updated_at: now,
+                });
+            }
+            Entity::Competitors => {
+                let name = r.required("name")?;
+                let key = normalise_organisation(&name);
+                let id = match self.resolver.competitors_by_key.get(&key) {
+                    Some(id) => *id,
+                    None => self.resolver.id("competitor", &key),
+                };
+                self.resolver.competitors_by_key.insert(key, id);
+                chunk.push_competitor(CompetitorRow {
+                    competitor_id: id,
+                    name,
+                    note: r.text("note"),
+                    created_at: now,
+                    updated_at: now,
+                });
+            }
+            Entity::People => {
+                let account = r.required("account")?;
+                let account_id = self.resolver.account_ref(&account);
+                let name = r
+                    .text("name")
+                    .or_else(|| full_name(r.text("first_name"), r.text("last_name")))
+                    .ok_or_else(|| err("name", "is empty"))?;
+                let key = ext
+                    .clone()
+                    .unwrap_or_else(|| format!("{account_id}/{name}"));
+                let id = self.resolver.id("person", &key);
+                self.resolver.person_account.insert(id, account_id);
+                let since = r.date("since")?.unwrap_or(self.today);
+                let department = r.id("department").unwrap_or_default();
+                let level = r.id("level").unwrap_or_default();
+                let title = r.text("title");
+                chunk.push_person(PersonRow {
+                    person_id: id,
+                    account_id,
+                    name,
+                    title: title.clone(),
+                    department: department.clone(),
+                    level: level.clone(),
+                    email: r.text("email").map(|e| e.to_lowercase()),
+                    phone: r.text("phone"),
+                    created_at: now,
+                    updated_at: now,
+                });
+                chunk.push_position(PositionRow {
+                    position_id: self.resolver.id("position", &id.to_string()),
+                    person_id: id,
+                    account_id,
+                    title,
+                    department,
+                    level,
+                    valid_from: since,
+                    valid_to: None,
+                });
+                for (field, kind) in [("reports_to", "solid"), ("dotted_to", "dotted")] {
+                    if let Some(manager) = r.raw(field) {
+                        later.line = chunk.line;
+                        later.push_line(ReportingLineRow {
+                            reporting_line_id: self
+                                .resolver
+                                .id("reporting_line", &format!("{id}/{kind}/{manager}")),
+                            account_id,
+                            person_id: id,
+                            manager_id: self.resolver.id("person", &manager),
+                            kind: kind.into(),
+                            valid_from: since,
+                            valid_to: None,
+                        });
+                    }
+                }
+            }
+            Entity::Opportunities => {
+                let account = r.required("account")?;
+                let account_id = self.resolver.account_ref(&account);
+                let name = r.required("name")?;
+                let key = ext
+                    .clone()
+                    .unwrap_or_else(|| format!("{account_id}/{name}"));
+                let id = self.resolver.id("opportunity", &key);
+                self.resolver.opportunity_account.insert(id, account_id);
+                let amount_minor = match (r.text("amount"), r.int("amount_minor")?) {
+                    (_, Some(minor)) => minor,
+                    (Some(raw), None) => {
+                        let major = parse_amount(&raw)
+                            .ok_or_else(|| err("amount", format!("'{raw}' is not an amount")))?;
+                        Amount::from_major("amount", major)
+                            .map_err(|e| err("amount", e.to_string()))?
+                            .minor()
+                    }
+                    (None, None) => 0,
+                };
+                let (stage, outcome) = stage_and_outcome(r)?;
+                let owner_id = r
+                    .raw("owner")
+                    .map(|o| self.resolver.employee_ref("owner", &o))
+                    .transpose()?;
+                let entered_on = r.date("created_on")?.unwrap_or(self.today);
+                let rivals: Vec<Uuid> = r
+                    .list("competitors")
+                    .iter()
+                    .map(|c| self.resolver.competitor(c, chunk, now))
+                    .collect();
+                chunk.push_opportunity(OpportunityRow {
+                    opportunity_id: id,
+                    account_id,
+                    name,
+                    amount_minor,
+                    currency: r.id("currency").unwrap_or_default().to_uppercase(),
+                    stage: stage.clone(),
+                    expected_sign_date: r.date("expected_sign_date")?,
+                    outcome: outcome.clone(),
+                    owner_id,
+                    note: r.text("note"),
+                    methodology_version: version.clone(),
+                    created_at: now,
+                    updated_at: now,
+                });
+                chunk.push_stage(StageChangeRow {
+                    stage_change_id: self
+                        .resolver
+                        .id("stage_change", &format!("{id}/{stage}/{outcome}")),
+                    opportunity_id: id,
+                    account_id,
+                    stage,
+                    outcome,
+                    entered_on,
+                    changed_by: None,
+                    note: None,
+                    methodology_version: version,
+                    recorded_at: now,
+                    override_reason: None,
+                });
+                for competitor_id in rivals {
+                    chunk.push_rival(OpportunityCompetitorRow {
+                        opportunity_id: id,
+                        competitor_id,
+                        account_id,
+                    });
+                }
+            }
+            Entity::StageHistory => {
+                let (opportunity_id, account_id) = self
+                    .resolver
+                    .opportunity_ref("opportunity", &r.required("opportunity")?)?;
+                let entered_on = r
+                    .date("entered_on")?
+                    .ok_or_else(|| err("entered_on", "is empty"))?;
+                let (stage, outcome) = stage_and_outcome(r)?;
+                let key = ext
+                    .clone()
+                    .unwrap_or_else(|| format!("{opportunity_id}/{stage}/{outcome}/{entered_on}"));
+                chunk.push_stage(StageChangeRow {
+                    stage_change_id: self.resolver.id("stage_change", &key),
+                    opportunity_id,
+                    account_id,
+                    stage,
+                    outcome,
+                    entered_on,
+                    changed_by: None,
+                    note: r.text("note"),
+                    methodology_version: version,
+                    recorded_at: now,
+                    override_reason: None,
+                });
+            }
+            Entity::DecisionChain => {
+                let (opportunity_id, account_id) = self
+                    .resolver
+                    .opportunity_ref("opportunity", &r.required("opportunity")?)?;
+                let (person_id, _) = self.resolver.person_ref("person", &r.required("person")?)?;
+                let member_id = *self
+                    .resolver
+                    .member_by_pair
+                    .entry((opportunity_id, person_id))
+                    .or_insert_with(|| {
+                        Uuid::new_v5(
+                            &NAMESPACE,
+                            format!("chain_member:{opportunity_id}/{person_id}").as_bytes(),
+                        )
+                    });
+                let small = |field: &'static str| -> Conv<Option<i32>> {
+                    r.int(field)?
+                        .map(|n| i32::try_from(n).map_err(|_| err(field, "is out of range")))
+                        .transpose()
+                };
+                let favoured_competitor_id = r
+                    .text("favoured_competitor")
+                    .map(|c| self.resolver.competitor(&c, chunk, now));
+                chunk.push_member(ChainMemberRow {
+                    member_id,
+                    opportunity_id,
+                    account_id,
+                    person_id,
+                    buying_role: r.id("buying_role").unwrap_or_default(),
+                    influence: small("influence")?,
+                    attitude: small("attitude")?.unwrap_or(0),
+                    favoured_competitor_id,
+                    note: r.text("note"),
+                    updated_at: now,
+                });
+            }
+            Entity::Relationships => self.relationship(r, chunk, ext)?,
+            Entity::Interactions => {
+                let account_id = self.resolver.account_ref(&r.required("account")?);
+                let occurred_on = r
+                    .date("occurred_on")?
+                    .ok_or_else(|| err("occurred_on", "is empty"))?;
+                let subject = r.text("subject");
+                let opportunity_id = match r.raw("opportunity") {
+                    Some(o) => Some(self.resolver.opportunity_ref("opportunity", &o)?.0),
+                    None => None,
+                };
+                let key = ext.clone().unwrap_or_else(|| {
+                    format!(
+                        "{account_id}/{occurred_on}/{}",
+                        subject.as_deref().unwrap_or("")
+                    )
+                });
+                let id = self.resolver.id("interaction", &key);
+                let employees = r
+                    .list("employees")
+                    .iter()
+                    .map(|e| self.resolver.employee_ref("employees", e))
+                    .collect::<Conv<Vec<_>>>()?;
+                let people = r
+                    .list("people")
+                    .iter()
+                    .map(|p| self.resolver.person_ref("people", p).map(|(id, _)| id))
+                    .collect::<Conv<Vec<_>>>()?;
+                chunk.push_interaction(InteractionRow {
+                    interaction_id: id,
+                    account_id,
+                    opportunity_id,
+                    kind: r.id("kind").unwrap_or_default(),
+                    occurred_on,
+                    subject,
+                    note: r.text("note"),
+                    created_at: now,
+                });
+                for employee_id in employees {
+                    chunk.push_attendee(InteractionEmployeeRow {
+                        interaction_id: id,
+                        employee_id,
+                        account_id,
+                    });
+                }
+                for person_id in people {
+                    chunk.push_guest(InteractionPersonRow {
+                        interaction_id: id,
+                        person_id,
+                        account_id,
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// One assessment of a tie: the relationship (found by its ends) and the
+    /// assessment; the newest assessment sets the current strength.
+    fn relationship(&mut self, r: &Record, chunk: &mut Chunk, ext: Option<String>) -> Conv<()> {
+        let kind = r.id("kind").unwrap_or_else(|| "employee_person".into());
+        let person = |field: &'static str| -> Conv<(Uuid, Uuid)> {
+            let v = r.raw(field).ok_or_else(|| err(field, "is empty"))?;
+            self.resolver.person_ref(field, &v)
+        };
+        let employee = |field: &'static str| -> Conv<Uuid> {
+            let v = r.raw(field).ok_or_else(|| err(field, "is empty"))?;
+            self.resolver.employee_ref(field, &v)
+        };
+        let mut row = RelationshipRow {
+            relationship_id: Uuid::nil(),
+            account_id: None,
+            kind: kind.clone(),
+            employee_id: None,
+            person_id: None,
+            other_person_id: None,
+            competitor_id: None,
+            other_employee_id: None,
+            tie: None,
+            strength: 0,
+            assessed_at: self.now,
+        };
+        match kind.as_str() {
+            "employee_person" => {
+                row.employee_id = Some(employee("employee")?);
+                let (p, a) = person("person")?;
+                (row.person_id, row.account_id) = (Some(p), Some(a));
+            }
+            "person_person" => {
+                let (p, a) = person("person")?;
+                let (o, _) = person("other_person")?;
+                let tie = r.id("tie").unwrap_or_else(|| "informal".into());
+                if tie != "informal" && tie != "influences" {
+                    return Err(err("tie", format!("'{tie}' is not a tie (informal, influences)")));
+                }
+                (row.person_id, row.account_id) = (Some(p), Some(a));
+                row.other_person_id = Some(o);
+                row.tie = Some(tie);
+            }
+            "competitor_person" => {
+                let name = r.raw("competitor").ok_or_else(|| err("competitor", "is empty"))?;
+                let (p, a) = person("person")?;
+                (row.person_id, row.account_id) = (Some(p), Some(a));
+                row.competitor_id = Some(self.resolver.competitor(&name, chunk, self.now));
+            }
+            "employee_employee" => {
+                row.employee_id = Some(employee("employee")?);
+                row.other_employee_id = Some(employee("other_employee")?);
+            }
+            other => {
+                return Err(err(
+                    "kind",
+                    format!(
+                        "'{other}' is not a relationship kind (employee_person, person_person, competitor_person, employee_employee)"
+                    ),
+                ))
+            }
+        }
+        let key = super::import::ends(&row)
+            .map(|e| ends_key(&e))
+            .ok_or_else(|| err("kind", "has ends that do not fit it"))?;
+        let id = match self.resolver.relationship_by_ends.get(&key) {
+            Some(id) => *id,
+            None => {
+                let id = self.resolver.id("relationship", &key);
+                self.resolver.relationship_by_ends.insert(key, id);
+                id
+            }
+        };
+        let strength = r
+            .int("strength")?
+            .ok_or_else(|| err("strength", "is empty"))?;
+        let strength = i32::try_from(strength)
+            .map_err(|_| err("strength", format!("must be within 0..5, got {strength}")))?;
+        let assessed_at = Self::midnight(
+            r.date("assessed_on")?
+                .ok_or_else(|| err("assessed_on", "is empty"))?,
+        );
+        let source = r.id("source").unwrap_or_else(|| "import".into());
+        let assessed_by = r
+            .raw("assessed_by")
+            .map(|e| self.resolver.employee_ref("assessed_by", &e))
+            .transpose()?;
+        let assessment_key =
+            ext.unwrap_or_else(|| format!("{id}/{assessed_at}/{strength}/{source}"));
+        row.relationship_id = id;
+        row.strength = strength;
+        row.assessed_at = assessed_at;
+        let account_id = row.account_id;
+        chunk.push_relationship(row);
+        chunk.push_assessment(AssessmentRow {
+            assessment_id: self.resolver.id("assessment", &assessment_key),
+            relationship_id: id,
+            account_id,
+            strength,
+            source,
+            assessed_by,
+            assessed_at,
+            note: r.text("note"),
+            methodology_version: self.m.version.clone(),
+        });
+        Ok(())
+    }
+}
+
+/// A stage, with the outcome a mapping may attach to it (`"Closed Won" =
+/// "sign/won"`); an `outcome` field, when given, wins.
+fn stage_and_outcome(r: &Record) -> Conv<(String, String)> {
+    let stage = r.id("stage").ok_or_else(|| err("stage", "is empty"))?;
+    let (stage, from_stage) = match stage.split_once('/') {
+        Some((s, o)) => (s.to_owned(), Some(o.to_owned())),
+        None => (stage, None),
+    };
+    let outcome = r
+        .id("outcome")
+        .filter(|o| o != "open" || from_stage.is_none())
+        .or(from_stage)
+        .unwrap_or_else(|| "open".into());
+    Ok((stage, outcome))
+}
+
+/// Reads the header of a CSV file: its columns (lower-cased, BOM stripped).
+fn headers(reader: &mut csv::Reader<impl Read>) -> std::result::Result<Vec<String>, String> {
+    let h = reader.byte_headers().map_err(|e| e.to_string())?.clone();
+    let mut out = Vec::with_capacity(h.len());
+    for (i, cell) in h.iter().enumerate() {
+        let mut text = String::from_utf8(cell.to_vec())
+            .map_err(|_| "its header is not UTF-8 (save the file as UTF-8)".to_owned())?;
+        if i == 0 {
+            text = text.trim_start_matches('\u{feff}').to_owned();
+        }
+        out.push(text.trim().to_owned());
+    }
+    Ok(out)
+}
+
+fn reader(path: &Path) -> Result<csv::Reader<std::fs::File>> {
+    let file = std::fs::File::open(path)
+        .map_err(|e| Error::invalid("file", format!("cannot read {}: {e}", path.display())))?;
+    Ok(csv::ReaderBuilder::new().flexible(true).from_reader(file))
+}
+
+/// One record as read: its line, and its cells or why it could not be read.
+pub type RawRecord = (u64, std::result::Result<Vec<String>, String>);
+
+/// An import of records through a mapping in progress: one transaction, the ids
+/// handed out so far, refused rows, and the organisations seen (for the duplicate
+/// report).
+struct Run<'s> {
+    conv: Converter<'s>,
+    session: crate::store::ImportSession<'s>,
+    rejected: Vec<Rejected>,
+    organisations: Export,
+    places: Vec<String>,
+}
+
+impl<'s> Run<'s> {
+    async fn start(store: &'s Store, mapping: &Mapping, options: ImportOptions) -> Result<Run<'s>> {
+        Ok(Run {
+            conv: Converter {
+                m: store.methodology(),
+                resolver: Resolver::load(store, &mapping.system).await?,
+                now: OffsetDateTime::now_utc()
+                    .replace_nanosecond(0)
+                    .unwrap_or(OffsetDateTime::UNIX_EPOCH),
+                today: crate::domain::today(),
+            },
+            session: store.begin_import(options.dry_run, true).await?,
+            rejected: Vec::new(),
+            organisations: Export::default(),
+            places: Vec::new(),
+        })
+    }
+
+    /// Converts and writes the records of one file (`name`), read through `section`.
+    async fn records(
+        &mut self,
+        name: &str,
+        section: &Section,
+        headers: &[String],
+        records: impl Iterator<Item = RawRecord>,
+        mut after_chunk: impl FnMut(),
+    ) -> Result<()> {
+        let columns: HashMap<String, usize> = headers
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (h.to_lowercase(), i))
+            .collect();
+        let column_of = |field: Option<&'static str>| -> Option<String> {
+            let field = field?;
+            let snake = snake(field);
+            Some(
+                section
+                    .field(&snake)
+                    .and_then(FieldSpec::column)
+                    .map(str::to_owned)
+                    .unwrap_or(snake),
+            )
+        };
+        let mut chunk = Chunk::default();
+        let mut later = Chunk::default();
+        for (line, cells) in records {
+            let place = format!("{name}:{line}");
+            let cells = match cells {
+                Ok(c) => c,
+                Err(message) => {
+                    self.rejected.push(Rejected {
+                        place,
+                        field: None,
+                        code: "INVALID_INPUT",
+                        message,
+                    });
+                    continue;
+                }
+            };
+            if cells.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            if cells.len() > headers.len() {
+                self.rejected.push(Rejected {
+                    place,
+                    field: None,
+                    code: "INVALID_INPUT",
+                    message: format!(
+                        "has {} cells but the header has {} columns (an unquoted comma?)",
+                        cells.len(),
+                        headers.len()
+                    ),
+                });
+                continue;
+            }
+            chunk.line = line;
+            let r = Record {
+                section,
+                columns: &columns,
+                cells: &cells,
+            };
+            if let Err(e) = self.conv.convert(&r, &mut chunk, &mut later) {
+                self.rejected.push(Rejected {
+                    place,
+                    field: column_of(Some(e.field)),
+                    code: "INVALID_INPUT",
+                    message: e.message,
+                });
+                continue;
+            }
+            chunk.records += 1;
+            if chunk.records >= CHUNK_RECORDS {
+                self.flush(std::mem::take(&mut chunk), name, &column_of)
+                    .await?;
+                after_chunk();
+            }
+        }
+        self.flush(chunk, name, &column_of).await?;
+        self.flush(later, name, &column_of).await?;
+        after_chunk();
+        Ok(())
+    }
+
+    /// Writes one chunk, naming refused rows by file and line, and keeps its
+    /// accounts and competitors for the duplicate report.
+    async fn flush(
+        &mut self,
+        chunk: Chunk,
+        name: &str,
+        column_of: &(dyn Fn(Option<&'static str>) -> Option<String> + Send + Sync),
+    ) -> Result<()> {
+        if chunk.data.counts().iter().all(|(_, n)| *n == 0) {
+            return Ok(());
+        }
+        let lines = chunk.lines;
+        let line_of =
+            |list: &str, i: usize| lines.get(list).and_then(|l| l.get(i)).copied().unwrap_or(0);
+        // Places run accounts first, then competitors, so an index into the two
+        // lists joined finds its line.
+        let split = self.organisations.accounts.len();
+        let accounts: Vec<String> = (0..chunk.data.accounts.len())
+            .map(|i| format!("{name}:{}", line_of("accounts", i)))
+            .collect();
+        self.places.splice(split..split, accounts);
+        self.places.extend(
+            (0..chunk.data.competitors.len())
+                .map(|i| format!("{name}:{}", line_of("competitors", i))),
+        );
+        self.organisations
+            .accounts
+            .extend(chunk.data.accounts.iter().cloned());
+        self.organisations
+            .competitors
+            .extend(chunk.data.competitors.iter().cloned());
+        let locate = |list: &'static str, i: usize, field: Option<&'static str>| {
+            (format!("{name}:{}", line_of(list, i)), column_of(field))
+        };
+        let m = self.conv.m;
+        import_chunk(
+            &mut self.session,
+            m,
+            chunk.data,
+            &locate,
+            &mut self.rejected,
+        )
+        .await
+    }
+
+    /// Commits (unless refused or dry) and reports.
+    async fn finish(self, store: &Store, options: ImportOptions) -> Result<ImportReport> {
+        if !self.rejected.is_empty() && !options.partial {
+            return Err(refusal(&self.rejected));
+        }
+        let tables = self.session.finish().await?;
+        let mut near_duplicates = likely_duplicates(store, &self.organisations).await?;
+        let accounts = self.organisations.accounts.len();
+        for d in &mut near_duplicates {
+            let (offset, rest) = match d.path.strip_prefix("accounts[") {
+                Some(rest) => (0, rest),
+                None => (accounts, d.path.strip_prefix("competitors[").unwrap_or("")),
+            };
+            if let Some(place) = rest
+                .trim_end_matches(']')
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| self.places.get(offset + i))
+            {
+                d.path = place.clone();
+            }
+        }
+        Ok(ImportReport {
+            tables,
+            dry_run: options.dry_run,
+            rejected: self.rejected,
+            near_duplicates,
+        })
+    }
+}
+
+/// Imports CSV files through `mapping`; see the module documentation.
+pub async fn import_csv(
+    store: &Store,
+    mapping: &Mapping,
+    files: &[CsvFile],
+    options: ImportOptions,
+    progress: Option<&Progress>,
+) -> Result<ImportReport> {
+    // Which section each file holds, found before anything is written.
+    let mut plan: Vec<(&CsvFile, &Section, Vec<String>)> = Vec::new();
+    let mut total_bytes = 0;
+    for f in files {
+        let mut rdr = reader(&f.path)?;
+        let name = f.path.display().to_string();
+        let headers = headers(&mut rdr).map_err(|e| Error::invalid(name.clone(), e))?;
+        let section = match f.entity {
+            Some(entity) => mapping.section(entity).ok_or_else(|| {
+                Error::invalid(
+                    name.clone(),
+                    format!(
+                        "the mapping '{}' has no [{}] section",
+                        mapping.name,
+                        entity.section()
+                    ),
+                )
+            })?,
+            None => mapping
+                .section_for(&headers)
+                .map_err(|e| Error::invalid(name.clone(), e))?,
+        };
+        total_bytes += std::fs::metadata(&f.path).map(|m| m.len()).unwrap_or(0);
+        plan.push((f, section, headers));
+    }
+    plan.sort_by_key(|(_, s, _)| s.entity);
+
+    let mut run = Run::start(store, mapping, options).await?;
+    let mut bytes_before = 0;
+    for (file, section, headers) in &plan {
+        let name = file
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| file.path.display().to_string());
+        let mut rdr = reader(&file.path)?;
+        let _ = rdr.byte_headers();
+        let read = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let counter = read.clone();
+        let mut record = csv::ByteRecord::new();
+        let records = std::iter::from_fn(move || {
+            let out = match rdr.read_byte_record(&mut record) {
+                Ok(false) => return None,
+                Ok(true) => {
+                    let line = record.position().map_or(0, |p| p.line());
+                    let cells: std::result::Result<Vec<String>, _> = record
+                        .iter()
+                        .map(|c| String::from_utf8(c.to_vec()))
+                        .collect();
+                    (
+                        line,
+                        cells.map_err(|_| "is not UTF-8 text (save the file as UTF-8)".to_owned()),
+                    )
+                }
+                Err(e) => (
+                    e.position().map_or(0, |p| p.line()),
+                    Err(format!("cannot be read as CSV: {e}")),
+                ),
+            };
+            counter.store(rdr.position().byte(), std::sync::atomic::Ordering::Relaxed);
+            Some(out)
+        });
+        run.records(&name, section, headers, records, || {
+            if let Some(p) = progress {
+                p(
+                    bytes_before + read.load(std::sync::atomic::Ordering::Relaxed),
+                    total_bytes,
+                );
+            }
+        })
+        .await?;
+        bytes_before += std::fs::metadata(&file.path).map(|m| m.len()).unwrap_or(0);
+    }
+    run.finish(store, options).await
+}
+
+/// Imports records handed over in memory (the API's `importRows`): each a map of
+/// column to value, read through the mapping's section for `entity`; a record is
+/// named `name:N`, N counting from 1.
+pub async fn import_records(
+    store: &Store,
+    mapping: &Mapping,
+    entity: Entity,
+    name: &str,
+    records: &[std::collections::BTreeMap<String, String>],
+    options: ImportOptions,
+) -> Result<ImportReport> {
+    let section = mapping.section(entity).ok_or_else(|| {
+        Error::invalid(
+            "kind",
+            format!(
+                "the mapping '{}' has no [{}] section",
+                mapping.name,
+                entity.section()
+            ),
+        )
+    })?;
+    let mut headers: Vec<String> = Vec::new();
+    for r in records {
+        for k in r.keys() {
+            if !headers.contains(k) {
+                headers.push(k.clone());
+            }
+        }
+    }
+    let rows = records.iter().enumerate().map(|(i, r)| {
+        let cells = headers
+            .iter()
+            .map(|h| r.get(h).cloned().unwrap_or_default())
+            .collect();
+        (i as u64 + 1, Ok(cells))
+    });
+    let mut run = Run::start(store, mapping, options).await?;
+    run.records(name, section, &headers, rows, || {}).await?;
+    run.finish(store, options).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_the_shapes_exports_use() {
+        let d = |s| parse_date(s, None);
+        assert_eq!(d("2026-11-05"), Some(time::macros::date!(2026 - 11 - 05)));
+        assert_eq!(d("2026/11/05"), Some(time::macros::date!(2026 - 11 - 05)));
+        assert_eq!(
+            d("2026-11-05T09:30:00.000+0000"),
+            Some(time::macros::date!(2026 - 11 - 05))
+        );
+        assert_eq!(d("05.11.2026"), None);
+        assert_eq!(d("2026-13-01"), None);
+        assert_eq!(
+            parse_date("11/05/2026", Some("[month]/[day]/[year]")),
+            Some(time::macros::date!(2026 - 11 - 05))
+        );
+    }
+
+    #[test]
+    fn amounts_and_names() {
+        assert_eq!(parse_amount("¥1,200,000.50"), Some(1_200_000.5));
+        assert_eq!(parse_amount("1 200 000"), Some(1_200_000.0));
+        assert_eq!(parse_amount("twelve"), None);
+        assert_eq!(
+            full_name(Some("建国".into()), Some("王".into())).as_deref(),
+            Some("王建国")
+        );
+        assert_eq!(
+            full_name(Some("Grace".into()), Some("Li".into())).as_deref(),
+            Some("Grace Li")
+        );
+    }
+}
