@@ -230,15 +230,16 @@ fn kind_of(summary: &str, location: &str) -> &'static str {
 
 /// Imports calendar files; see the module documentation. `zone` places UTC times
 /// on a calendar day when a file names no zone of its own (X-WR-TIMEZONE).
+/// Occurrences after `today` are left for a later import.
 pub async fn import_calendars(
     store: &Store,
     files: &[&Path],
     zone: chrono_tz::Tz,
+    today: Date,
     options: ImportOptions,
 ) -> Result<(ImportReport, CalendarSummary)> {
     let directory = Directory::load(store).await?;
     let m = store.methodology();
-    let today = crate::domain::today();
     let now = OffsetDateTime::now_utc()
         .replace_nanosecond(0)
         .unwrap_or(OffsetDateTime::UNIX_EPOCH);

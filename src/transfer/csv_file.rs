@@ -224,12 +224,18 @@ fn full_name(first: Option<String>, last: Option<String>) -> Option<String> {
 struct Resolver {
     system: String,
     accounts_by_key: HashMap<String, Uuid>,
+    known_accounts: std::collections::HashSet<Uuid>,
     account_ext: HashMap<String, Uuid>,
     competitors_by_key: HashMap<String, Uuid>,
     employees_by_email: HashMap<String, Uuid>,
     employee_ext: HashMap<String, Uuid>,
+    /// Stored departure dates: a file that only says "inactive" keeps them.
+    departed_on: HashMap<Uuid, Date>,
     person_account: HashMap<Uuid, Uuid>,
     opportunity_account: HashMap<Uuid, Uuid>,
+    /// Stored opportunities' stage and outcome, to record a stage change only
+    /// when a file moves a deal.
+    opportunity_stage: HashMap<Uuid, (String, String)>,
     relationship_by_ends: HashMap<String, Uuid>,
     member_by_pair: HashMap<(Uuid, Uuid), Uuid>,
 }
@@ -240,15 +246,26 @@ impl Resolver {
             |sql: &'static str| async move { store.dump::<(Uuid, String)>(sql, None).await };
         let ids = |sql: &'static str| async move { store.dump::<(Uuid, Uuid)>(sql, None).await };
         let flip = |v: Vec<(Uuid, String)>| v.into_iter().map(|(id, k)| (k, id)).collect();
+        let accounts: HashMap<String, Uuid> =
+            flip(pairs("select account_id, name_key from account").await?);
         Ok(Resolver {
             system: system.to_owned(),
-            accounts_by_key: flip(pairs("select account_id, name_key from account").await?),
+            known_accounts: accounts.values().copied().collect(),
+            accounts_by_key: accounts,
             account_ext: HashMap::new(),
             competitors_by_key: flip(
                 pairs("select competitor_id, name_key from competitor").await?,
             ),
             employees_by_email: flip(pairs("select employee_id, email from employee").await?),
             employee_ext: HashMap::new(),
+            departed_on: store
+                .dump::<(Uuid, Date)>(
+                    "select employee_id, departed_on from employee where departed_on is not null",
+                    None,
+                )
+                .await?
+                .into_iter()
+                .collect(),
             person_account: ids("select person_id, account_id from person")
                 .await?
                 .into_iter()
@@ -256,6 +273,15 @@ impl Resolver {
             opportunity_account: ids("select opportunity_id, account_id from opportunity")
                 .await?
                 .into_iter()
+                .collect(),
+            opportunity_stage: store
+                .dump::<(Uuid, String, String)>(
+                    "select opportunity_id, stage, outcome from opportunity",
+                    None,
+                )
+                .await?
+                .into_iter()
+                .map(|(id, s, o)| (id, (s, o)))
                 .collect(),
             relationship_by_ends: flip(
                 pairs("select relationship_id, ends_key from relationship").await?,
@@ -280,12 +306,22 @@ impl Resolver {
         )
     }
 
-    fn account_ref(&self, value: &str) -> Uuid {
-        self.account_ext
+    /// An account by the file's external id, or by name.
+    fn account_ref(&self, field: &'static str, value: &str) -> Conv<Uuid> {
+        let id = self
+            .account_ext
             .get(value)
             .or_else(|| self.accounts_by_key.get(&normalise_organisation(value)))
             .copied()
-            .unwrap_or_else(|| self.id("account", value))
+            .unwrap_or_else(|| self.id("account", value));
+        if self.known_accounts.contains(&id) {
+            Ok(id)
+        } else {
+            Err(err(
+                field,
+                format!("no account '{value}' in the files or the database"),
+            ))
+        }
     }
 
     fn employee_ref(&self, field: &'static str, value: &str) -> Conv<Uuid> {
@@ -348,12 +384,22 @@ impl Resolver {
 }
 
 /// Rows converted from records not yet written, and the line each came from.
-#[derive(Default)]
 struct Chunk {
     data: Export,
     lines: HashMap<&'static str, Vec<u64>>,
     line: u64,
     records: usize,
+}
+
+impl Default for Chunk {
+    fn default() -> Self {
+        Chunk {
+            data: Export::empty(""),
+            lines: HashMap::new(),
+            line: 0,
+            records: 0,
+        }
+    }
 }
 
 macro_rules! pushers {
@@ -403,6 +449,9 @@ fn snake(field: &str) -> String {
 struct Converter<'a> {
     m: &'a Methodology,
     resolver: Resolver,
+    /// A stage-history file is part of this import: it, not the opportunities
+    /// file, says when deals entered their stages.
+    history_in_run: bool,
     now: OffsetDateTime,
     today: Date,
 }
@@ -427,6 +476,7 @@ impl Converter<'_> {
                     None => self.resolver.id("account", ext.as_deref().unwrap_or(&key)),
                 };
                 self.resolver.accounts_by_key.insert(key, id);
+                self.resolver.known_accounts.insert(id);
                 if let Some(e) = &ext {
                     self.resolver.account_ext.insert(e.clone(), id);
                 }
@@ -460,14 +510,27 @@ impl Converter<'_> {
                     .int("support_limit")?
                     .map(|n| i32::try_from(n).map_err(|_| err("support_limit", "is too large")))
                     .transpose()?;
+                let status = r.id("status").unwrap_or_else(|| "active".into());
+                // Someone marked inactive without a date left when first seen so.
+                let departed_on = match r.date("departed_on")? {
+                    Some(d) => Some(d),
+                    None if status == "departed" => Some(
+                        self.resolver
+                            .departed_on
+                            .get(&id)
+                            .copied()
+                            .unwrap_or(self.today),
+                    ),
+                    None => None,
+                };
                 chunk.push_employee(EmployeeRow {
                     employee_id: id,
                     name,
                     email,
                     role: r.id("role").unwrap_or_default(),
                     team: r.text("team"),
-                    status: r.id("status").unwrap_or_else(|| "active".into()),
-                    departed_on: r.date("departed_on")?,
+                    status,
+                    departed_on,
                     support_limit,
                     created_at: now,
                     updated_at: now,
@@ -491,7 +554,7 @@ impl Converter<'_> {
             }
             Entity::People => {
                 let account = r.required("account")?;
-                let account_id = self.resolver.account_ref(&account);
+                let account_id = self.resolver.account_ref("account", &account)?;
                 let name = r
                     .text("name")
                     .or_else(|| full_name(r.text("first_name"), r.text("last_name")))
@@ -546,7 +609,7 @@ impl Converter<'_> {
             }
             Entity::Opportunities => {
                 let account = r.required("account")?;
-                let account_id = self.resolver.account_ref(&account);
+                let account_id = self.resolver.account_ref("account", &account)?;
                 let name = r.required("name")?;
                 let key = ext
                     .clone()
@@ -590,21 +653,32 @@ impl Converter<'_> {
                     created_at: now,
                     updated_at: now,
                 });
-                chunk.push_stage(StageChangeRow {
-                    stage_change_id: self
-                        .resolver
-                        .id("stage_change", &format!("{id}/{stage}/{outcome}")),
-                    opportunity_id: id,
-                    account_id,
-                    stage,
-                    outcome,
-                    entered_on,
-                    changed_by: None,
-                    note: None,
-                    methodology_version: version,
-                    recorded_at: now,
-                    override_reason: None,
-                });
+                // Where no stage history comes along, the file's stage is recorded
+                // as entered when the deal was created (a new deal) or today (a
+                // stored deal the file moves).
+                let moved = match self.resolver.opportunity_stage.get(&id) {
+                    None => Some(entered_on),
+                    Some((s, o)) if *s != stage || *o != outcome => Some(self.today),
+                    Some(_) => None,
+                };
+                if let (Some(entered_on), false) = (moved, self.history_in_run) {
+                    chunk.push_stage(StageChangeRow {
+                        stage_change_id: self
+                            .resolver
+                            .id("stage_change", &format!("{id}/{stage}/{outcome}/{entered_on}")),
+                        opportunity_id: id,
+                        account_id,
+                        stage: stage.clone(),
+                        outcome: outcome.clone(),
+                        entered_on,
+                        changed_by: None,
+                        note: None,
+                        methodology_version: version,
+                        recorded_at: now,
+                        override_reason: None,
+                    });
+                }
+                self.resolver.opportunity_stage.insert(id, (stage, outcome));
                 for competitor_id in rivals {
                     chunk.push_rival(OpportunityCompetitorRow {
                         opportunity_id: id,
@@ -676,7 +750,7 @@ impl Converter<'_> {
             }
             Entity::Relationships => self.relationship(r, chunk, ext)?,
             Entity::Interactions => {
-                let account_id = self.resolver.account_ref(&r.required("account")?);
+                let account_id = self.resolver.account_ref("account", &r.required("account")?)?;
                 let occurred_on = r
                     .date("occurred_on")?
                     .ok_or_else(|| err("occurred_on", "is empty"))?;
@@ -855,6 +929,56 @@ fn stage_and_outcome(r: &Record) -> Conv<(String, String)> {
     Ok((stage, outcome))
 }
 
+/// Physical line numbers for byte offsets, read alongside the CSV reader (which
+/// counts records, not the blank lines and quoted line breaks between them).
+struct LineCounter {
+    file: std::io::BufReader<std::fs::File>,
+    byte: u64,
+    line: u64,
+}
+
+impl LineCounter {
+    fn open(path: &Path) -> Result<LineCounter> {
+        let file = std::fs::File::open(path).map_err(|e| {
+            Error::invalid("file", format!("cannot read {}: {e}", path.display()))
+        })?;
+        Ok(LineCounter {
+            file: std::io::BufReader::with_capacity(1 << 16, file),
+            byte: 0,
+            line: 1,
+        })
+    }
+
+    /// The line a byte offset is on (offsets only grow).
+    fn line_at(&mut self, byte: u64) -> u64 {
+        use std::io::BufRead;
+        while self.byte < byte {
+            let Ok(buf) = self.file.fill_buf() else { break };
+            if buf.is_empty() {
+                break;
+            }
+            let take = buf.len().min((byte - self.byte) as usize);
+            self.line += buf[..take].iter().filter(|b| **b == b'\n').count() as u64;
+            self.file.consume(take);
+            self.byte += take as u64;
+        }
+        // The reader's offset may sit on the line break before a record (CRLF
+        // files) or before blank lines it skipped: the record starts after them.
+        loop {
+            let next = match self.file.fill_buf() {
+                Ok([b, ..]) if *b == b'\r' || *b == b'\n' => *b,
+                _ => break,
+            };
+            if next == b'\n' {
+                self.line += 1;
+            }
+            self.file.consume(1);
+            self.byte += 1;
+        }
+        self.line
+    }
+}
+
 /// Reads the header of a CSV file: its columns (lower-cased, BOM stripped).
 fn headers(reader: &mut csv::Reader<impl Read>) -> std::result::Result<Vec<String>, String> {
     let h = reader.byte_headers().map_err(|e| e.to_string())?.clone();
@@ -891,11 +1015,17 @@ struct Run<'s> {
 }
 
 impl<'s> Run<'s> {
-    async fn start(store: &'s Store, mapping: &Mapping, options: ImportOptions) -> Result<Run<'s>> {
+    async fn start(
+        store: &'s Store,
+        mapping: &Mapping,
+        options: ImportOptions,
+        history_in_run: bool,
+    ) -> Result<Run<'s>> {
         Ok(Run {
             conv: Converter {
                 m: store.methodology(),
                 resolver: Resolver::load(store, &mapping.system).await?,
+                history_in_run,
                 now: OffsetDateTime::now_utc()
                     .replace_nanosecond(0)
                     .unwrap_or(OffsetDateTime::UNIX_EPOCH),
@@ -1039,7 +1169,12 @@ impl<'s> Run<'s> {
     }
 
     /// Commits (unless refused or dry) and reports.
-    async fn finish(self, store: &Store, options: ImportOptions) -> Result<ImportReport> {
+    async fn finish(mut self, store: &Store, options: ImportOptions) -> Result<ImportReport> {
+        // In file order, line by line.
+        self.rejected.sort_by_cached_key(|r| match r.place.rsplit_once(':') {
+            Some((file, line)) => (file.to_owned(), line.parse::<u64>().unwrap_or(0)),
+            None => (r.place.clone(), 0),
+        });
         if !self.rejected.is_empty() && !options.partial {
             return Err(refusal(&self.rejected));
         }
@@ -1104,7 +1239,8 @@ pub async fn import_csv(
     }
     plan.sort_by_key(|(_, s, _)| s.entity);
 
-    let mut run = Run::start(store, mapping, options).await?;
+    let history = plan.iter().any(|(_, s, _)| s.entity == Entity::StageHistory);
+    let mut run = Run::start(store, mapping, options, history).await?;
     let mut bytes_before = 0;
     for (file, section, headers) in &plan {
         let name = file
@@ -1117,11 +1253,12 @@ pub async fn import_csv(
         let read = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
         let counter = read.clone();
         let mut record = csv::ByteRecord::new();
+        let mut lines = LineCounter::open(&file.path)?;
         let records = std::iter::from_fn(move || {
             let out = match rdr.read_byte_record(&mut record) {
                 Ok(false) => return None,
                 Ok(true) => {
-                    let line = record.position().map_or(0, |p| p.line());
+                    let line = lines.line_at(record.position().map_or(0, |p| p.byte()));
                     let cells: std::result::Result<Vec<String>, _> = record
                         .iter()
                         .map(|c| String::from_utf8(c.to_vec()))
@@ -1189,7 +1326,7 @@ pub async fn import_records(
             .collect();
         (i as u64 + 1, Ok(cells))
     });
-    let mut run = Run::start(store, mapping, options).await?;
+    let mut run = Run::start(store, mapping, options, entity == Entity::StageHistory).await?;
     run.records(name, section, &headers, rows, || {}).await?;
     run.finish(store, options).await
 }

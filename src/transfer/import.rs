@@ -290,15 +290,23 @@ pub(crate) async fn import_chunk(
         return Err(Error::invalid(p.field, p.message.clone()));
     }
     let mut drop = std::collections::HashSet::new();
+    // Places already told about in this chunk: one line's person and position
+    // share a place and a story.
+    let mut told: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut told_field = std::collections::HashSet::new();
     for p in problems {
         let (place, field) = locate(p.list, p.index, Some(p.field));
+        drop.insert((p.list, p.index));
+        if !told_field.insert((place.clone(), field.clone(), p.message.clone())) {
+            continue;
+        }
+        told.insert(place.clone());
         rejected.push(Rejected {
             place,
             field,
             code: "INVALID_INPUT",
             message: p.message,
         });
-        drop.insert((p.list, p.index));
     }
     for (i, a) in chunk.accounts.iter().enumerate() {
         if !drop.contains(&("accounts", i)) && normalise_organisation(&a.name).is_empty() {
@@ -320,6 +328,11 @@ pub(crate) async fn import_chunk(
             .find(|(list, _)| *list == r.list)
             .map_or(r.index, |(_, original)| original[r.index]);
         let (place, field) = locate(r.list, index, None);
+        // A row refused because the row it hangs on was (a position of a person
+        // left out) is the same story: told once.
+        if !told.insert(place.clone()) {
+            continue;
+        }
         rejected.push(Rejected {
             place,
             field,

@@ -240,7 +240,7 @@ table!(OpportunityRow = "opportunity" key [opportunity_id] stamps [created_at] t
     owner_id: Option<Uuid>, note: Option<String>, methodology_version: String,
     #[serde(with = "time::serde::rfc3339")] created_at: OffsetDateTime, #[serde(with = "time::serde::rfc3339")] updated_at: OffsetDateTime,
 });
-table!(StageChangeRow = "stage_change" key [stage_change_id] stamps [recorded_at, entered_on] order "opportunity_id, entered_on, recorded_at, stage_change_id" {
+table!(StageChangeRow = "stage_change" key [stage_change_id] stamps [recorded_at] order "opportunity_id, entered_on, recorded_at, stage_change_id" {
     stage_change_id: Uuid, opportunity_id: Uuid, account_id: Uuid, stage: String,
     outcome: String, entered_on: Date, changed_by: Option<Uuid>, note: Option<String>,
     methodology_version: String, #[serde(with = "time::serde::rfc3339")] recorded_at: OffsetDateTime, override_reason: Option<String>,
