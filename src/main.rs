@@ -180,9 +180,10 @@ async fn import(store: &Store, args: &guanxi::config::ImportArgs) -> anyhow::Res
                 args.time_zone
             )
         })?;
-        let (report, summary) = transfer::import_calendars(store, &ics, zone, guanxi::domain::today(), options)
-            .await
-            .context("importing calendars")?;
+        let (report, summary) =
+            transfer::import_calendars(store, &ics, zone, guanxi::domain::today(), options)
+                .await
+                .context("importing calendars")?;
         let names: Vec<String> = ics.iter().map(|p| p.display().to_string()).collect();
         print!("{}", guanxi::report::import(&names.join(", "), &report));
         print!("{}", guanxi::report::calendar(&summary));

@@ -17,6 +17,7 @@ mod planning;
 pub use planning::{describe_plan, SupportPlanG};
 mod query;
 mod scores;
+mod transfer;
 
 use async_graphql::{EmptySubscription, Schema};
 

@@ -377,4 +377,24 @@ impl MutationRoot {
     async fn record_forecast(&self, ctx: &Context<'_>, period: String) -> Result<i32> {
         super::planning::record_forecast(ctx, &period).await
     }
+
+    /// Imports a small batch of records of one kind, given as objects of column
+    /// to value and read through a shipped column mapping (`guanxi`, the default,
+    /// or `salesforce`; docs/transfer.md). Records are known by their external ids,
+    /// so sending the same batch twice changes nothing. Without `partial` one bad
+    /// row refuses the batch (`INVALID_INPUT`, every bad row in
+    /// `extensions.rejected`); with it the good rows are written and the rest
+    /// listed. At most 2,000 rows per call.
+    #[allow(clippy::too_many_arguments)]
+    async fn import_rows(
+        &self,
+        ctx: &Context<'_>,
+        kind: super::transfer::ImportKind,
+        rows: Vec<async_graphql::Json<std::collections::BTreeMap<String, serde_json::Value>>>,
+        #[graphql(default = "guanxi")] mapping: String,
+        #[graphql(default = false)] dry_run: bool,
+        #[graphql(default = false)] partial: bool,
+    ) -> Result<super::transfer::ImportReportG> {
+        super::transfer::import_rows(ctx, kind, rows, &mapping, dry_run, partial).await
+    }
 }

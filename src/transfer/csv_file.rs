@@ -18,7 +18,10 @@ use time::{Date, OffsetDateTime, Time};
 use uuid::Uuid;
 
 use super::{
-    import::{import_chunk, likely_duplicates, refusal, ImportOptions, ImportReport, Rejected},
+    import::{
+        import_chunk, likely_duplicates, refusal, stored_names, ImportOptions, ImportReport,
+        Rejected, StoredNames,
+    },
     mapping::{Entity, FieldSpec, Mapping, Section, Source},
     tables::*,
     Export,
@@ -663,9 +666,10 @@ impl Converter<'_> {
                 };
                 if let (Some(entered_on), false) = (moved, self.history_in_run) {
                     chunk.push_stage(StageChangeRow {
-                        stage_change_id: self
-                            .resolver
-                            .id("stage_change", &format!("{id}/{stage}/{outcome}/{entered_on}")),
+                        stage_change_id: self.resolver.id(
+                            "stage_change",
+                            &format!("{id}/{stage}/{outcome}/{entered_on}"),
+                        ),
                         opportunity_id: id,
                         account_id,
                         stage: stage.clone(),
@@ -750,7 +754,9 @@ impl Converter<'_> {
             }
             Entity::Relationships => self.relationship(r, chunk, ext)?,
             Entity::Interactions => {
-                let account_id = self.resolver.account_ref("account", &r.required("account")?)?;
+                let account_id = self
+                    .resolver
+                    .account_ref("account", &r.required("account")?)?;
                 let occurred_on = r
                     .date("occurred_on")?
                     .ok_or_else(|| err("occurred_on", "is empty"))?;
@@ -939,9 +945,8 @@ struct LineCounter {
 
 impl LineCounter {
     fn open(path: &Path) -> Result<LineCounter> {
-        let file = std::fs::File::open(path).map_err(|e| {
-            Error::invalid("file", format!("cannot read {}: {e}", path.display()))
-        })?;
+        let file = std::fs::File::open(path)
+            .map_err(|e| Error::invalid("file", format!("cannot read {}: {e}", path.display())))?;
         Ok(LineCounter {
             file: std::io::BufReader::with_capacity(1 << 16, file),
             byte: 0,
@@ -1012,6 +1017,8 @@ struct Run<'s> {
     rejected: Vec<Rejected>,
     organisations: Export,
     places: Vec<String>,
+    /// Names stored before the import, for the duplicate report.
+    stored: StoredNames,
 }
 
 impl<'s> Run<'s> {
@@ -1031,6 +1038,7 @@ impl<'s> Run<'s> {
                     .unwrap_or(OffsetDateTime::UNIX_EPOCH),
                 today: crate::domain::today(),
             },
+            stored: stored_names(store).await?,
             session: store.begin_import(options.dry_run, true).await?,
             rejected: Vec::new(),
             organisations: Export::default(),
@@ -1169,17 +1177,18 @@ impl<'s> Run<'s> {
     }
 
     /// Commits (unless refused or dry) and reports.
-    async fn finish(mut self, store: &Store, options: ImportOptions) -> Result<ImportReport> {
+    async fn finish(mut self, options: ImportOptions) -> Result<ImportReport> {
         // In file order, line by line.
-        self.rejected.sort_by_cached_key(|r| match r.place.rsplit_once(':') {
-            Some((file, line)) => (file.to_owned(), line.parse::<u64>().unwrap_or(0)),
-            None => (r.place.clone(), 0),
-        });
+        self.rejected
+            .sort_by_cached_key(|r| match r.place.rsplit_once(':') {
+                Some((file, line)) => (file.to_owned(), line.parse::<u64>().unwrap_or(0)),
+                None => (r.place.clone(), 0),
+            });
         if !self.rejected.is_empty() && !options.partial {
             return Err(refusal(&self.rejected));
         }
         let tables = self.session.finish().await?;
-        let mut near_duplicates = likely_duplicates(store, &self.organisations).await?;
+        let mut near_duplicates = likely_duplicates(&self.organisations, &self.stored);
         let accounts = self.organisations.accounts.len();
         for d in &mut near_duplicates {
             let (offset, rest) = match d.path.strip_prefix("accounts[") {
@@ -1239,7 +1248,9 @@ pub async fn import_csv(
     }
     plan.sort_by_key(|(_, s, _)| s.entity);
 
-    let history = plan.iter().any(|(_, s, _)| s.entity == Entity::StageHistory);
+    let history = plan
+        .iter()
+        .any(|(_, s, _)| s.entity == Entity::StageHistory);
     let mut run = Run::start(store, mapping, options, history).await?;
     let mut bytes_before = 0;
     for (file, section, headers) in &plan {
@@ -1287,7 +1298,7 @@ pub async fn import_csv(
         .await?;
         bytes_before += std::fs::metadata(&file.path).map(|m| m.len()).unwrap_or(0);
     }
-    run.finish(store, options).await
+    run.finish(options).await
 }
 
 /// Imports records handed over in memory (the API's `importRows`): each a map of
@@ -1328,7 +1339,7 @@ pub async fn import_records(
     });
     let mut run = Run::start(store, mapping, options, entity == Entity::StageHistory).await?;
     run.records(name, section, &headers, rows, || {}).await?;
-    run.finish(store, options).await
+    run.finish(options).await
 }
 
 #[cfg(test)]

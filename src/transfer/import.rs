@@ -365,39 +365,48 @@ pub(crate) fn refusal(rejected: &[Rejected]) -> Error {
     }
 }
 
-/// Names that look like other organisations', stored or in the same file.
-pub(crate) async fn likely_duplicates(
-    store: &crate::store::Store,
-    data: &Export,
-) -> Result<Vec<NearDuplicate>> {
+/// Accounts' and competitors' names as stored before an import, to compare the
+/// incoming ones with.
+pub(crate) struct StoredNames {
+    accounts: Vec<(uuid::Uuid, String)>,
+    competitors: Vec<(uuid::Uuid, String)>,
+}
+
+pub(crate) async fn stored_names(store: &crate::store::Store) -> Result<StoredNames> {
     use super::tables::{AccountRow, CompetitorRow};
-    let stored_accounts: Vec<(uuid::Uuid, String)> = store
-        .dump::<AccountRow>(&AccountRow::select(false), None)
-        .await?
-        .into_iter()
-        .map(|a| (a.account_id, a.name))
-        .collect();
-    let stored_competitors: Vec<(uuid::Uuid, String)> = store
-        .dump::<CompetitorRow>(&CompetitorRow::select(false), None)
-        .await?
-        .into_iter()
-        .map(|c| (c.competitor_id, c.name))
-        .collect();
+    Ok(StoredNames {
+        accounts: store
+            .dump::<AccountRow>(&AccountRow::select(false), None)
+            .await?
+            .into_iter()
+            .map(|a| (a.account_id, a.name))
+            .collect(),
+        competitors: store
+            .dump::<CompetitorRow>(&CompetitorRow::select(false), None)
+            .await?
+            .into_iter()
+            .map(|c| (c.competitor_id, c.name))
+            .collect(),
+    })
+}
+
+/// Names in `data` that look like other organisations', stored or in `data`.
+pub(crate) fn likely_duplicates(data: &Export, stored: &StoredNames) -> Vec<NearDuplicate> {
     let mut near = near_duplicates(
         "accounts",
         data.accounts
             .iter()
             .map(|a| (a.account_id, a.name.as_str())),
-        &stored_accounts,
+        &stored.accounts,
     );
     near.extend(near_duplicates(
         "competitors",
         data.competitors
             .iter()
             .map(|c| (c.competitor_id, c.name.as_str())),
-        &stored_competitors,
+        &stored.competitors,
     ));
-    Ok(near)
+    near
 }
 
 /// Imports a document in guanxi's own format. Every invalid row, and every row
@@ -409,7 +418,7 @@ pub async fn import(
     data: &Export,
     options: ImportOptions,
 ) -> Result<ImportReport> {
-    let near_duplicates = likely_duplicates(store, data).await?;
+    let near_duplicates = likely_duplicates(data, &stored_names(store).await?);
     let mut session = store.begin_import(options.dry_run, false).await?;
     let mut rejected = Vec::new();
     let locate = |list: &'static str, i: usize, field: Option<&'static str>| {

@@ -6,6 +6,7 @@ mod helpers;
 mod accounts;
 mod advice;
 mod http;
+mod import_files;
 mod opportunities;
 mod people;
 mod planning;

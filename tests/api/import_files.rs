@@ -1,0 +1,491 @@
+//! CSV files through column mappings, calendars, and `importRows`: real-looking
+//! files from `tests/fixtures/import`, on both backends.
+
+use std::path::PathBuf;
+
+use guanxi::transfer::{self, CsvFile, ImportOptions, Mapping};
+use serde_json::json;
+use time::macros::date;
+
+use crate::{both_backends, helpers::TestApp};
+
+fn fixture(path: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/import")
+        .join(path)
+}
+
+fn salesforce_files() -> Vec<CsvFile> {
+    [
+        "Account.csv",
+        "Contact.csv",
+        "User.csv",
+        "Opportunity.csv",
+        "OpportunityContactRole.csv",
+        "Relationship__c.csv",
+        "Event.csv",
+    ]
+    .iter()
+    .map(|f| CsvFile {
+        path: fixture(&format!("salesforce/{f}")),
+        entity: None,
+    })
+    .collect()
+}
+
+const WRITE: ImportOptions = ImportOptions {
+    dry_run: false,
+    partial: false,
+};
+
+async fn import_salesforce(app: &TestApp, options: ImportOptions) -> transfer::ImportReport {
+    let mapping = Mapping::load("salesforce").unwrap();
+    transfer::import_csv(&app.store, &mapping, &salesforce_files(), options, None)
+        .await
+        .expect("the Salesforce-style files import")
+}
+
+both_backends!(a_salesforce_style_export_imports_cleanly_and_idempotently);
+
+async fn a_salesforce_style_export_imports_cleanly_and_idempotently(app: TestApp) {
+    // A dry run counts and writes nothing.
+    let dry = import_salesforce(
+        &app,
+        ImportOptions {
+            dry_run: true,
+            partial: false,
+        },
+    )
+    .await;
+    assert!(dry.new_rows() > 40, "{dry:?}");
+    assert!(app.counts().await.iter().all(|(_, n)| *n == 0));
+
+    let first = import_salesforce(&app, WRITE).await;
+    assert_eq!(first.new_rows(), dry.new_rows());
+    assert!(first.rejected.is_empty());
+    let data = transfer::export(&app.store, None).await.unwrap();
+    assert_eq!(data.accounts.len(), 3);
+    assert_eq!(data.employees.len(), 4);
+    assert_eq!(data.people.len(), 7);
+    assert_eq!(data.opportunities.len(), 4);
+    assert_eq!(data.decision_chain_members.len(), 4);
+    assert_eq!(data.assessments.len(), 4);
+    assert_eq!(data.relationships.len(), 3, "two assessments of one tie");
+    assert_eq!(data.interactions.len(), 2);
+
+    // Chinese names family name first; translated vocabularies; the quoted comma.
+    let names: Vec<&str> = data.people.iter().map(|p| p.name.as_str()).collect();
+    assert!(
+        names.contains(&"王建国") && names.contains(&"Grace Lim"),
+        "{names:?}"
+    );
+    let grace = data.people.iter().find(|p| p.name == "Grace Lim").unwrap();
+    assert_eq!(grace.title.as_deref(), Some("Head of Infrastructure, APAC"));
+    assert_eq!(grace.level, "executive");
+    let wang = data.people.iter().find(|p| p.name == "王建国").unwrap();
+    assert_eq!(
+        (wang.department.as_str(), wang.level.as_str()),
+        ("executive_office", "executive")
+    );
+    let zhao = data.people.iter().find(|p| p.name == "赵立新").unwrap();
+    assert!(data
+        .reporting_lines
+        .iter()
+        .any(|l| l.person_id == zhao.person_id
+            && l.manager_id == wang.person_id
+            && l.kind == "solid"));
+    let won = data
+        .opportunities
+        .iter()
+        .find(|o| o.name == "Edge Cloud Pilot")
+        .unwrap();
+    assert_eq!((won.stage.as_str(), won.outcome.as_str()), ("sign", "won"));
+    let big = data
+        .opportunities
+        .iter()
+        .find(|o| o.name == "5G Core Expansion Phase III")
+        .unwrap();
+    assert_eq!(big.amount_minor, 1_250_000_000);
+    assert_eq!(big.expected_sign_date, Some(date!(2027 - 03 - 31)));
+    assert_eq!(data.competitors.len(), 2, "named in Competitors__c");
+    let roles: Vec<&str> = data
+        .decision_chain_members
+        .iter()
+        .map(|m| m.buying_role.as_str())
+        .collect();
+    assert!(roles.contains(&"decision_maker") && roles.contains(&"technical_evaluator"));
+    let departed = data.employees.iter().find(|e| e.name == "张伟").unwrap();
+    assert_eq!(departed.status, "departed");
+    assert!(departed.departed_on.is_some());
+    // The current strength is the latest assessment's.
+    let tie = data
+        .relationships
+        .iter()
+        .find(|r| r.person_id == Some(wang.person_id))
+        .unwrap();
+    assert_eq!(tie.strength, 5);
+
+    // Twice changes nothing.
+    let counts = app.counts().await;
+    let again = import_salesforce(&app, WRITE).await;
+    assert_eq!(
+        (again.new_rows(), again.changed_rows()),
+        (0, 0),
+        "{again:?}"
+    );
+    assert_eq!(app.counts().await, counts);
+    let same = transfer::export(&app.store, None).await.unwrap();
+    assert_eq!(same, data, "nothing moved, not even timestamps");
+
+    // A newer file updates what changed, and only that.
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = salesforce_files();
+    let contacts = std::fs::read_to_string(fixture("salesforce/Contact.csv"))
+        .unwrap()
+        .replace("Head of Network Planning", "VP Network Planning");
+    let newer = dir.path().join("Contact.csv");
+    std::fs::write(&newer, contacts).unwrap();
+    files[1].path = newer;
+    let mapping = Mapping::load("salesforce").unwrap();
+    let update = transfer::import_csv(&app.store, &mapping, &files, WRITE, None)
+        .await
+        .unwrap();
+    let changed: Vec<(&str, usize)> = update
+        .tables
+        .iter()
+        .filter(|t| t.changed + t.new > 0)
+        .map(|t| (t.table, t.changed))
+        .collect();
+    assert_eq!(changed, vec![("person", 1), ("position", 1)], "{update:?}");
+
+    // The imported data serves the API: scores over the imported ties.
+    let scored = app
+        .ok("{ accounts { nodes { name score { value } } } }", json!({}))
+        .await;
+    assert_eq!(scored["accounts"]["nodes"].as_array().unwrap().len(), 3);
+
+    // Export → import into an empty database → export: identical.
+    let backend = if app.store.backend_name() == "postgres" {
+        crate::helpers::Backend::Postgres
+    } else {
+        crate::helpers::Backend::Sqlite
+    };
+    let (url, dir) = crate::helpers::fresh_database(backend).await.unwrap();
+    let copy = crate::helpers::spawn_on(&url, dir).await;
+    let exported = transfer::export(&app.store, None).await.unwrap();
+    transfer::import(&copy.store, &exported, WRITE)
+        .await
+        .unwrap();
+    let again = transfer::export(&copy.store, None).await.unwrap();
+    assert_eq!(
+        serde_json::to_string_pretty(&again).unwrap(),
+        serde_json::to_string_pretty(&exported).unwrap()
+    );
+}
+
+both_backends!(a_messy_file_names_every_bad_row_and_partial_keeps_the_good_ones);
+
+async fn a_messy_file_names_every_bad_row_and_partial_keeps_the_good_ones(app: TestApp) {
+    import_salesforce(&app, WRITE).await;
+    let mapping = Mapping::load("salesforce").unwrap();
+    let messy = [CsvFile {
+        path: fixture("messy/Contact.csv"),
+        entity: None,
+    }];
+    let before = app.counts().await;
+    let error = transfer::import_csv(&app.store, &mapping, &messy, WRITE, None)
+        .await
+        .unwrap_err();
+    assert_eq!(error.code(), guanxi::ErrorCode::InvalidInput);
+    let message = error.to_string();
+    // BOM, CRLF and blank lines do not shift the line numbers.
+    for expected in [
+        "Contact.csv:5 Level__c: 'emperor' is not in the methodology's levels",
+        "Contact.csv:6 AccountId: no account '001Z'",
+        "Contact.csv:8 Department: 'alchemy' is not in the methodology's departments",
+        "Contact.csv:9 name: is empty",
+    ] {
+        assert!(message.contains(expected), "{expected} in {message}");
+    }
+    assert!(message.starts_with("file: 4 rows refused"), "{message}");
+    assert_eq!(app.counts().await, before, "a refused file writes nothing");
+
+    let report = transfer::import_csv(
+        &app.store,
+        &mapping,
+        &messy,
+        ImportOptions {
+            dry_run: false,
+            partial: true,
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    let places: Vec<&str> = report.rejected.iter().map(|r| r.place.as_str()).collect();
+    assert_eq!(
+        places,
+        vec![
+            "Contact.csv:5",
+            "Contact.csv:6",
+            "Contact.csv:8",
+            "Contact.csv:9"
+        ]
+    );
+    let data = transfer::export(&app.store, None).await.unwrap();
+    let li = data
+        .people
+        .iter()
+        .find(|p| p.name == "李强")
+        .expect("李强 imported");
+    assert_eq!(li.title.as_deref(), Some("VP, Network Operations"));
+    let may = data
+        .people
+        .iter()
+        .find(|p| p.name == "Mei \"May\" Chen")
+        .expect("quoted quotes survive");
+    assert_eq!(may.title.as_deref(), Some("Analyst, \"Core\" team"));
+    // Her manager comes earlier in the same file.
+    assert!(data
+        .reporting_lines
+        .iter()
+        .any(|l| l.person_id == may.person_id && l.manager_id == li.person_id));
+    assert!(!data.people.iter().any(|p| p.name == "Bo Xu"));
+}
+
+both_backends!(a_calendar_becomes_interactions_as_documented);
+
+async fn a_calendar_becomes_interactions_as_documented(app: TestApp) {
+    import_salesforce(&app, WRITE).await;
+    let ics = fixture("calendar.ics");
+    let today = date!(2026 - 11 - 26);
+    let (report, summary) = transfer::import_calendars(
+        &app.store,
+        &[ics.as_path()],
+        chrono_tz::Asia::Shanghai,
+        today,
+        WRITE,
+    )
+    .await
+    .expect("the calendar imports");
+    assert!(report.rejected.is_empty(), "{:?}", report.rejected);
+    // Weekly from 5 Oct: 19 Oct excluded, 26 Oct moved to 27 Oct, 9 Nov cancelled,
+    // 30 Nov and 7 Dec still to come: six meetings; plus a dinner and a review.
+    assert_eq!(summary.events, 7);
+    assert_eq!(summary.meetings, 8);
+    assert_eq!(summary.cancelled, 2);
+    assert_eq!(summary.upcoming, 3);
+    assert_eq!(summary.without_customer, 2);
+    let data = transfer::export(&app.store, None).await.unwrap();
+    let mut weekly: Vec<String> = data
+        .interactions
+        .iter()
+        .filter(|i| {
+            i.subject
+                .as_deref()
+                .is_some_and(|s| s.starts_with("Weekly network sync"))
+        })
+        .map(|i| i.occurred_on.to_string())
+        .collect();
+    weekly.sort();
+    assert_eq!(
+        weekly,
+        [
+            "2026-10-05",
+            "2026-10-12",
+            "2026-10-27",
+            "2026-11-02",
+            "2026-11-16",
+            "2026-11-23"
+        ]
+    );
+    // 17:00 UTC on 11 Nov is 01:00 on 12 Nov in Beijing; a dinner is a meal; the
+    // attendee who declined is not counted.
+    let dinner = data
+        .interactions
+        .iter()
+        .find(|i| i.subject.as_deref() == Some("Dinner with Sun Hua"))
+        .unwrap();
+    assert_eq!(dinner.occurred_on, date!(2026 - 11 - 12));
+    assert_eq!(dinner.kind, "meal");
+    let guests = data
+        .interaction_people
+        .iter()
+        .filter(|p| p.interaction_id == dinner.interaction_id)
+        .count();
+    assert_eq!(guests, 1);
+    // Strangers at a customer's domain are people to add, with the account guessed.
+    let qian = summary
+        .people_to_add
+        .iter()
+        .find(|p| p.email == "qian.lei@jn-grid.com.cn")
+        .expect("Qian Lei listed");
+    assert_eq!(qian.name.as_deref(), Some("Qian Lei"));
+    assert_eq!(
+        qian.account.as_ref().map(|(_, n)| n.as_str()),
+        Some("江南电网股份有限公司")
+    );
+    let stranger = summary
+        .people_to_add
+        .iter()
+        .find(|p| p.email == "stranger@newco.cn")
+        .unwrap();
+    assert!(stranger.account.is_none());
+
+    // Idempotent by UID.
+    let counts = app.counts().await;
+    let (again, _) = transfer::import_calendars(
+        &app.store,
+        &[ics.as_path()],
+        chrono_tz::Asia::Shanghai,
+        today,
+        WRITE,
+    )
+    .await
+    .unwrap();
+    assert_eq!((again.new_rows(), again.changed_rows()), (0, 0));
+    assert_eq!(app.counts().await, counts);
+}
+
+both_backends!(import_rows_takes_small_batches_with_the_same_report);
+
+async fn import_rows_takes_small_batches_with_the_same_report(app: TestApp) {
+    let mutation =
+        "mutation($kind: ImportKind!, $rows: [JSON!]!, $partial: Boolean!, $dry: Boolean!) {
+        importRows(kind: $kind, rows: $rows, partial: $partial, dryRun: $dry) {
+            dryRun new changed unchanged
+            tables { table new changed unchanged }
+            rejected { place row field code message }
+            nearDuplicates { place name looksLike why }
+        }
+    }";
+    let accounts = json!([
+        { "account_ref": "A1", "account_name": "Huaxin Mobile Communications Co., Ltd.", "industry": "telecom", "region": "north_china", "tier": "strategic" },
+        { "account_ref": "A2", "account_name": "Huaxin Mobile Comunications Co., Ltd.", "industry": "telecom", "region": "north_china" },
+        { "account_ref": "A3", "account_name": "Emperor Holdings", "industry": "alchemy", "region": "north_china" }
+    ]);
+    // One bad row refuses the batch, listing it.
+    let error = app
+        .error(
+            mutation,
+            json!({ "kind": "ACCOUNTS", "rows": accounts, "partial": false, "dry": false }),
+        )
+        .await;
+    assert_eq!(error["extensions"]["code"], "INVALID_INPUT");
+    let rejected = error["extensions"]["rejected"].as_array().unwrap();
+    assert_eq!(rejected.len(), 1);
+    assert_eq!(rejected[0]["row"], 3);
+    assert_eq!(rejected[0]["field"], "industry");
+    assert!(app.counts().await.iter().all(|(_, n)| *n == 0));
+
+    // Partial: the good rows, the bad one listed, the near twin reported.
+    let data = app
+        .ok(
+            mutation,
+            json!({ "kind": "ACCOUNTS", "rows": accounts, "partial": true, "dry": false }),
+        )
+        .await;
+    let report = &data["importRows"];
+    assert_eq!(report["new"], 2);
+    assert_eq!(report["rejected"][0]["place"], "rows:3");
+    assert_eq!(
+        report["nearDuplicates"].as_array().unwrap().len(),
+        1,
+        "{report}"
+    );
+    assert_eq!(report["nearDuplicates"][0]["place"], "rows:2");
+
+    // Numbers may come as numbers; the same batch twice changes nothing.
+    let ties = json!([
+        { "employee_email": "chen.gang@ourco.example", "employee_name": "陈刚", "role": "ar" }
+    ]);
+    app.ok(
+        mutation,
+        json!({ "kind": "EMPLOYEES", "rows": ties, "partial": false, "dry": false }),
+    )
+    .await;
+    let people = json!([
+        { "person_ref": "P1", "account_ref": "A1", "person_name": "王建国", "department": "executive_office", "level": "executive" }
+    ]);
+    app.ok(
+        mutation,
+        json!({ "kind": "PEOPLE", "rows": people, "partial": false, "dry": false }),
+    )
+    .await;
+    let assess = json!([
+        { "employee_email": "chen.gang@ourco.example", "person_ref": "P1", "strength": 4, "assessed_on": "2026-11-01" }
+    ]);
+    let first = app
+        .ok(
+            mutation,
+            json!({ "kind": "RELATIONSHIPS", "rows": assess, "partial": false, "dry": false }),
+        )
+        .await;
+    assert_eq!(first["importRows"]["new"], 2);
+    let second = app
+        .ok(
+            mutation,
+            json!({ "kind": "RELATIONSHIPS", "rows": assess, "partial": false, "dry": false }),
+        )
+        .await;
+    assert_eq!(second["importRows"]["new"], 0);
+    assert_eq!(second["importRows"]["changed"], 0);
+
+    // Only shipped mappings; big batches go through the command line.
+    let code = app
+        .error_code(
+            "mutation { importRows(kind: ACCOUNTS, rows: [], mapping: \"/etc/passwd\") { new } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(code, "INVALID_INPUT");
+}
+
+/// The command line: the Salesforce-style set, then the messy file with
+/// `--partial`, then a calendar; each prints what it did.
+#[test]
+fn the_import_command_reads_csv_and_calendars() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("cli.db").display());
+    let run = |args: &[&str]| {
+        let out = crate::helpers::guanxi_command(&url, args).output().unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let files: Vec<String> = salesforce_files()
+        .iter()
+        .map(|f| f.path.display().to_string())
+        .collect();
+    let mut args = vec!["import", "--mapping", "salesforce"];
+    args.extend(files.iter().map(String::as_str));
+    let (ok, out, err) = run(&args);
+    assert!(ok, "{err}");
+    assert!(out.contains("person: 7 new"), "{out}");
+    let messy = fixture("messy/Contact.csv").display().to_string();
+    let (ok, _, err) = run(&["import", "--mapping", "salesforce", &messy]);
+    assert!(!ok);
+    assert!(err.contains("Contact.csv:5 Level__c"), "{err}");
+    let (ok, out, err) = run(&["import", "--mapping", "salesforce", "--partial", &messy]);
+    assert!(ok, "{err}");
+    assert!(out.contains("4 rows left out"), "{out}");
+    assert!(
+        out.contains("left out: Contact.csv:9 name: is empty"),
+        "{out}"
+    );
+    let ics = fixture("calendar.ics").display().to_string();
+    let (ok, out, err) = run(&["import", "--dry-run", &ics]);
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("people to add") || out.contains("People to add"),
+        "{out}"
+    );
+    let (ok, _, err) = run(&["import", "notes.docx"]);
+    assert!(!ok);
+    assert!(
+        err.contains("guanxi imports .json, .csv and .ics files"),
+        "{err}"
+    );
+}
