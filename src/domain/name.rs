@@ -165,6 +165,9 @@ pub fn likely_same_organisation(a: &str, b: &str) -> Option<&'static str> {
     if shorter >= 8 && strsim::jaro_winkler(a, b) >= 0.94 {
         return Some("spelt almost the same");
     }
+    if let Some(why) = same_in_pinyin(a, b).or_else(|| same_in_pinyin(b, a)) {
+        return Some(why);
+    }
     let initials = |k: &str| -> String {
         k.split_whitespace()
             .filter_map(|w| w.chars().next())
@@ -175,6 +178,34 @@ pub fn likely_same_organisation(a: &str, b: &str) -> Option<&'static str> {
         || (!b.contains(' ') && b.chars().count() >= 2 && b == ia)
     {
         return Some("one is the initials of the other");
+    }
+    None
+}
+
+/// `han` written in Chinese characters and `latin` in letters name the same
+/// organisation in pinyin: spelt the same (within two letters, spaces aside), or
+/// the pinyin beginning with the latin name's first word (a brand: 华信移动通信 and
+/// "Huaxin Mobile Communications").
+fn same_in_pinyin(han: &str, latin: &str) -> Option<&'static str> {
+    use pinyin::ToPinyin;
+    if !han.chars().any(|c| c.to_pinyin().is_some()) || !latin.chars().all(|c| c.is_ascii()) {
+        return None;
+    }
+    let spelt: String = han
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| {
+            c.to_pinyin()
+                .map_or(c.to_string(), |p| p.plain().to_owned())
+        })
+        .collect();
+    let letters: String = latin.chars().filter(|c| !c.is_whitespace()).collect();
+    if letters.len() >= 6 && strsim::levenshtein(&spelt, &letters) <= 2 {
+        return Some("the same name in pinyin");
+    }
+    let first = latin.split_whitespace().next().unwrap_or("");
+    if first.len() >= 5 && latin.contains(' ') && spelt.starts_with(first) {
+        return Some("the Chinese name's pinyin begins with the other's first word");
     }
     None
 }
@@ -193,6 +224,15 @@ mod tests {
         assert!(likely_same_organisation(&huaxin, &key("HMC")).is_some());
         assert!(likely_same_organisation(&key("华信移动通信"), &key("华信移动通讯")).is_some());
         assert_eq!(likely_same_organisation(&huaxin, &huaxin), None);
+        assert_eq!(
+            likely_same_organisation(&key("江南电网"), &key("Jiangnan Dianwang")),
+            Some("the same name in pinyin")
+        );
+        assert!(likely_same_organisation(&key("华信移动通信有限公司"), &huaxin).is_some());
+        assert_eq!(
+            likely_same_organisation(&key("江南电网"), &key("Huaxin Mobile")),
+            None
+        );
         assert_eq!(
             likely_same_organisation(&huaxin, &key("Dongfang Grid Energy")),
             None

@@ -68,10 +68,42 @@ pub struct ImportSession<'s> {
     tx: Tx,
     dry_run: bool,
     keep_stamps: bool,
+    /// Per table: the keys written so far when the table was empty at the start
+    /// (`None` when it was not: every key is looked up).
+    written: HashMap<&'static str, Option<std::collections::HashSet<u128>>>,
     changes: Vec<TableChange>,
     rejected: Vec<Rejection>,
     rows_done: u64,
 }
+
+/// The statement with SQLite's anonymous `?` for every `$n`: the generated batch
+/// statements bind their values in order, and SQLite looks numbered parameters up
+/// by a linear scan per bind, which makes a thousand-row statement quadratic.
+fn positional(sql: String) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '$' && chars.peek().is_some_and(char::is_ascii_digit) {
+            while chars.peek().is_some_and(char::is_ascii_digit) {
+                chars.next();
+            }
+            out.push('?');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A key folded to 128 bits, to remember which keys an import wrote. Two keys
+/// folding alike only cost a lookup that finds nothing.
+fn fingerprint(key: &[Uuid]) -> u128 {
+    key.iter()
+        .fold(0u128, |acc, k| acc.rotate_left(17) ^ k.as_u128())
+}
+
+/// SQLite's page cache during an import, in KiB.
+const IMPORT_CACHE_KIB: u32 = 256 * 1024;
 
 /// Rows per statement: as many as fit under both backends' limits on bound values.
 fn batch_rows(width: usize) -> usize {
@@ -80,7 +112,7 @@ fn batch_rows(width: usize) -> usize {
 
 /// Writes one table's rows from one chunk on one backend; see [`ImportSession::put`].
 macro_rules! put_rows {
-    ($conn:expr, $session:ident, $rows:expr, $list:expr, $bind:ident) => {{
+    ($conn:expr, $session:ident, $rows:expr, $list:expr, $bind:ident, $sql:expr) => {{
         let mut rows = $rows;
         let mut change = TableChange {
             table: R::TABLE,
@@ -101,19 +133,43 @@ macro_rules! put_rows {
         order.sort_unstable();
         change.unchanged += rows.len() - order.len();
         let batch = batch_rows(R::WIDTH);
+        // A table empty when the import began holds only what this import wrote:
+        // only keys written before need looking up.
+        if !$session.written.contains_key(R::TABLE) {
+            let empty: bool =
+                sqlx::query_scalar(&format!("select not exists (select 1 from {})", R::TABLE))
+                    .fetch_one(&mut *$conn)
+                    .await?;
+            $session
+                .written
+                .insert(R::TABLE, empty.then(std::collections::HashSet::new));
+        }
         for part in order.chunks(batch) {
-            let keys: Vec<Vec<Uuid>> = part.iter().map(|&i| rows[i].key()).collect();
-            let sql = R::select_by_keys(keys.len());
-            let mut q = sqlx::query_as::<_, R>(&sql);
-            for k in keys.iter().flatten() {
-                q = q.bind(*k);
-            }
-            let stored: HashMap<Vec<Uuid>, R> = q
-                .fetch_all(&mut *$conn)
-                .await?
-                .into_iter()
-                .map(|r| (r.key(), r))
+            let keys: Vec<Vec<Uuid>> = part
+                .iter()
+                .map(|&i| rows[i].key())
+                .filter(|k| match $session.written.get(R::TABLE) {
+                    Some(Some(seen)) => seen.contains(&fingerprint(k)),
+                    _ => true,
+                })
                 .collect();
+            let stored: HashMap<Vec<Uuid>, R> = if keys.is_empty() {
+                HashMap::new()
+            } else {
+                let sql = $sql(R::select_by_keys(keys.len()));
+                let mut q = sqlx::query_as::<_, R>(&sql);
+                for k in keys.iter().flatten() {
+                    q = q.bind(*k);
+                }
+                q.fetch_all(&mut *$conn)
+                    .await?
+                    .into_iter()
+                    .map(|r| (r.key(), r))
+                    .collect()
+            };
+            if let Some(Some(seen)) = $session.written.get_mut(R::TABLE) {
+                seen.extend(part.iter().map(|&i| fingerprint(&rows[i].key())));
+            }
             let mut write: Vec<usize> = Vec::with_capacity(part.len());
             for &i in part {
                 match stored.get(&rows[i].key()) {
@@ -143,7 +199,7 @@ macro_rules! put_rows {
             if write.is_empty() {
                 continue;
             }
-            let sql = R::upsert(write.len());
+            let sql = $sql(R::upsert(write.len()));
             let mut q = sqlx::query(&sql);
             for &i in &write {
                 q = rows[i].$bind(q);
@@ -156,7 +212,7 @@ macro_rules! put_rows {
                 Err(_) => {
                     // Someone in the batch was refused: find who, one row at a time.
                     sp.rollback().await?;
-                    let one = R::upsert(1);
+                    let one = $sql(R::upsert(1));
                     for &i in &write {
                         let mut sp = (&mut *$conn).begin().await?;
                         match rows[i].$bind(sqlx::query(&one)).execute(&mut *sp).await {
@@ -218,7 +274,16 @@ impl Store {
     ) -> Result<ImportSession<'_>> {
         let guard = self.write_guard().await;
         let tx = match &self.backend {
-            Backend::Sqlite(pool) => Tx::Sqlite(pool.begin_with("begin immediate").await?),
+            Backend::Sqlite(pool) => {
+                let mut tx = pool.begin_with("begin immediate").await?;
+                // A large import touches index pages all over the file (ids are
+                // random): a page cache of 256 MB instead of 2 MB keeps them in
+                // memory. Set back when the import ends.
+                sqlx::query(&format!("pragma cache_size = -{IMPORT_CACHE_KIB}"))
+                    .execute(&mut *tx)
+                    .await?;
+                Tx::Sqlite(tx)
+            }
             Backend::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         };
         Ok(ImportSession {
@@ -226,6 +291,7 @@ impl Store {
             tx,
             dry_run,
             keep_stamps,
+            written: HashMap::new(),
             changes: Vec::new(),
             rejected: Vec::new(),
             rows_done: 0,
@@ -242,8 +308,8 @@ impl ImportSession<'_> {
         }
         let handed = rows.len() as u64;
         let change = match &mut self.tx {
-            Tx::Sqlite(tx) => put_rows!(&mut **tx, self, rows, list, bind_sqlite),
-            Tx::Postgres(tx) => put_rows!(&mut **tx, self, rows, list, bind_postgres),
+            Tx::Sqlite(tx) => put_rows!(&mut **tx, self, rows, list, bind_sqlite, positional),
+            Tx::Postgres(tx) => put_rows!(&mut **tx, self, rows, list, bind_postgres, String::from),
         };
         self.rows_done += handed;
         match self.changes.iter_mut().find(|c| c.table == change.table) {
@@ -289,6 +355,9 @@ impl ImportSession<'_> {
         ];
         match self.tx {
             Tx::Sqlite(mut tx) => {
+                sqlx::query("pragma cache_size = -2000")
+                    .execute(&mut *tx)
+                    .await?;
                 if self.dry_run {
                     tx.rollback().await?;
                 } else {

@@ -163,6 +163,15 @@ async fn example_operations_run_against_the_demo(app: TestApp) {
             "planning-session.graphql",
             json!({ "period": "2026-Q4", "opportunity": opportunity }),
         ),
+        (
+            "import-rows.graphql",
+            json!({ "rows": [
+                { "person_ref": "X1", "account_ref": "Huaxin Mobile Communications Co., Ltd.",
+                  "person_name": "钱磊", "department": "network", "level": "management" },
+                { "person_ref": "X2", "account_ref": "Huaxin Mobile Communications Co., Ltd.",
+                  "person_name": "孙悦", "department": "network", "level": "emperor" }
+            ] }),
+        ),
     ];
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("graphql/examples");
     assert_eq!(
