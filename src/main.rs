@@ -15,7 +15,10 @@ use guanxi::{
 async fn main() -> anyhow::Result<()> {
     let _ = dotenvy::dotenv();
     let cli = Cli::parse();
-    telemetry::init();
+    match cli.command {
+        Command::Import(_) => telemetry::init_with("info,sqlx=error"),
+        _ => telemetry::init(),
+    }
     match cli.command {
         Command::Serve(args) => {
             let methodology = load_methodology(&args.data)?;

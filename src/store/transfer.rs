@@ -71,6 +71,8 @@ pub struct ImportSession<'s> {
     /// Per table: the keys written so far when the table was empty at the start
     /// (`None` when it was not: every key is looked up).
     written: HashMap<&'static str, Option<std::collections::HashSet<u128>>>,
+    /// Secondary indexes dropped for a bulk load (SQLite), rebuilt at the end.
+    deferred_indexes: Vec<String>,
     changes: Vec<TableChange>,
     rejected: Vec<Rejection>,
     rows_done: u64,
@@ -102,17 +104,41 @@ fn fingerprint(key: &[Uuid]) -> u128 {
         .fold(0u128, |acc, k| acc.rotate_left(17) ^ k.as_u128())
 }
 
-/// SQLite's page cache during an import, in KiB.
-const IMPORT_CACHE_KIB: u32 = 256 * 1024;
+/// SQLite's page cache during an import, in MiB (`GUANXI_IMPORT_CACHE_MIB`).
+const IMPORT_CACHE_MIB: u32 = 256;
 
 /// Rows per statement: as many as fit under both backends' limits on bound values.
 fn batch_rows(width: usize) -> usize {
     (30_000 / width.max(1)).clamp(1, 1_000)
 }
 
+/// Runs one write so that a refusal undoes only it: in a savepoint where the
+/// database would otherwise abort the whole transaction (PostgreSQL); as a plain
+/// statement where a failed statement undoes itself (SQLite, whose savepoints
+/// would copy every page a batch touches into a sub-journal).
+macro_rules! attempt {
+    ($conn:expr, $q:expr, $guarded:expr) => {{
+        if $guarded {
+            let mut sp = (&mut *$conn).begin().await?;
+            match $q.execute(&mut *sp).await {
+                Ok(_) => {
+                    sp.commit().await?;
+                    Ok(())
+                }
+                Err(e) => {
+                    sp.rollback().await?;
+                    Err(e)
+                }
+            }
+        } else {
+            $q.execute(&mut *$conn).await.map(|_| ())
+        }
+    }};
+}
+
 /// Writes one table's rows from one chunk on one backend; see [`ImportSession::put`].
 macro_rules! put_rows {
-    ($conn:expr, $session:ident, $rows:expr, $list:expr, $bind:ident, $sql:expr) => {{
+    ($conn:expr, $session:ident, $rows:expr, $list:expr, $bind:ident, $sql:expr, $guarded:expr) => {{
         let mut rows = $rows;
         let mut change = TableChange {
             table: R::TABLE,
@@ -143,6 +169,24 @@ macro_rules! put_rows {
             $session
                 .written
                 .insert(R::TABLE, empty.then(std::collections::HashSet::new));
+            if empty && !$guarded {
+                // Bulk load: a secondary index built once at the end from sorted
+                // keys costs a fraction of a million random insertions. Dropped
+                // and rebuilt inside the transaction, so a failed or killed import
+                // leaves them as they were.
+                let indexes: Vec<(String, String)> = sqlx::query_as(
+                    "select name, sql from sqlite_master where type = 'index' and tbl_name = ?1 and sql is not null",
+                )
+                .bind(R::TABLE)
+                .fetch_all(&mut *$conn)
+                .await?;
+                for (name, sql) in indexes {
+                    sqlx::query(&format!("drop index {name}"))
+                        .execute(&mut *$conn)
+                        .await?;
+                    $session.deferred_indexes.push(sql);
+                }
+            }
         }
         for part in order.chunks(batch) {
             let keys: Vec<Vec<Uuid>> = part
@@ -204,21 +248,17 @@ macro_rules! put_rows {
             for &i in &write {
                 q = rows[i].$bind(q);
             }
-            let mut sp = (&mut *$conn).begin().await?;
-            let whole = q.execute(&mut *sp).await;
-            match whole {
-                Ok(_) => sp.commit().await?,
+            match attempt!($conn, q, $guarded) {
+                Ok(()) => {}
                 Err(e) if refusal(&e).is_none() => return Err(Error::Storage(e)),
                 Err(_) => {
                     // Someone in the batch was refused: find who, one row at a time.
-                    sp.rollback().await?;
                     let one = $sql(R::upsert(1));
                     for &i in &write {
-                        let mut sp = (&mut *$conn).begin().await?;
-                        match rows[i].$bind(sqlx::query(&one)).execute(&mut *sp).await {
-                            Ok(_) => sp.commit().await?,
+                        let q = rows[i].$bind(sqlx::query(&one));
+                        match attempt!($conn, q, $guarded) {
+                            Ok(()) => {}
                             Err(e) => {
-                                sp.rollback().await?;
                                 let Some((code, message)) = refusal(&e) else {
                                     return Err(Error::Storage(e));
                                 };
@@ -279,9 +319,28 @@ impl Store {
                 // A large import touches index pages all over the file (ids are
                 // random): a page cache of 256 MB instead of 2 MB keeps them in
                 // memory. Set back when the import ends.
-                sqlx::query(&format!("pragma cache_size = -{IMPORT_CACHE_KIB}"))
+                let mib = std::env::var("GUANXI_IMPORT_CACHE_MIB")
+                    .ok()
+                    .and_then(|v| v.parse::<u32>().ok())
+                    .unwrap_or(IMPORT_CACHE_MIB);
+                sqlx::query(&format!(
+                    "pragma cache_size = -{}",
+                    mib.saturating_mul(1024)
+                ))
+                .execute(&mut *tx)
+                .await?;
+                // Statement journals in memory, not in temporary files.
+                sqlx::query("pragma temp_store = memory")
                     .execute(&mut *tx)
                     .await?;
+                if let Some(mmap) = std::env::var("GUANXI_IMPORT_MMAP_MIB")
+                    .ok()
+                    .and_then(|v| v.parse::<u64>().ok())
+                {
+                    sqlx::query(&format!("pragma mmap_size = {}", mmap * 1024 * 1024))
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 Tx::Sqlite(tx)
             }
             Backend::Postgres(pool) => Tx::Postgres(pool.begin().await?),
@@ -292,6 +351,7 @@ impl Store {
             dry_run,
             keep_stamps,
             written: HashMap::new(),
+            deferred_indexes: Vec::new(),
             changes: Vec::new(),
             rejected: Vec::new(),
             rows_done: 0,
@@ -308,8 +368,20 @@ impl ImportSession<'_> {
         }
         let handed = rows.len() as u64;
         let change = match &mut self.tx {
-            Tx::Sqlite(tx) => put_rows!(&mut **tx, self, rows, list, bind_sqlite, positional),
-            Tx::Postgres(tx) => put_rows!(&mut **tx, self, rows, list, bind_postgres, String::from),
+            Tx::Sqlite(tx) => {
+                put_rows!(&mut **tx, self, rows, list, bind_sqlite, positional, false)
+            }
+            Tx::Postgres(tx) => {
+                put_rows!(
+                    &mut **tx,
+                    self,
+                    rows,
+                    list,
+                    bind_postgres,
+                    String::from,
+                    true
+                )
+            }
         };
         self.rows_done += handed;
         match self.changes.iter_mut().find(|c| c.table == change.table) {
@@ -355,9 +427,12 @@ impl ImportSession<'_> {
         ];
         match self.tx {
             Tx::Sqlite(mut tx) => {
-                sqlx::query("pragma cache_size = -2000")
-                    .execute(&mut *tx)
-                    .await?;
+                for sql in &self.deferred_indexes {
+                    sqlx::query(sql).execute(&mut *tx).await?;
+                }
+                for reset in ["pragma cache_size = -2000", "pragma temp_store = default"] {
+                    sqlx::query(reset).execute(&mut *tx).await?;
+                }
                 if self.dry_run {
                     tx.rollback().await?;
                 } else {
