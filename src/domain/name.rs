@@ -188,7 +188,7 @@ pub fn likely_same_organisation(a: &str, b: &str) -> Option<&'static str> {
 /// "Huaxin Mobile Communications").
 fn same_in_pinyin(han: &str, latin: &str) -> Option<&'static str> {
     use pinyin::ToPinyin;
-    if !han.chars().any(|c| c.to_pinyin().is_some()) || !latin.chars().all(|c| c.is_ascii()) {
+    if !han.chars().any(|c| c.to_pinyin().is_some()) || !latin.is_ascii() {
         return None;
     }
     let spelt: String = han

@@ -292,4 +292,24 @@ impl Store {
         }
         Ok(counts)
     }
+
+    /// The names of every index, sorted: imports drop and rebuild secondary
+    /// indexes, and operators (and tests) can see they are all there.
+    pub async fn index_names(&self) -> Result<Vec<String>> {
+        let mut names: Vec<String> =
+            match &self.backend {
+                Backend::Sqlite(pool) => {
+                    sqlx::query_scalar("select name from sqlite_master where type = 'index'")
+                        .fetch_all(pool)
+                        .await?
+                }
+                Backend::Postgres(pool) => sqlx::query_scalar(
+                    "select indexname::text from pg_indexes where schemaname = current_schema()",
+                )
+                .fetch_all(pool)
+                .await?,
+            };
+        names.sort();
+        Ok(names)
+    }
 }

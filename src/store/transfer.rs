@@ -97,6 +97,15 @@ fn positional(sql: String) -> String {
     out
 }
 
+/// A table's secondary indexes that may be dropped (not those behind primary keys
+/// and unique constraints), with the statements that recreate them.
+const SQLITE_INDEXES: &str = "select name, sql from sqlite_master \
+     where type = 'index' and tbl_name = ?1 and sql is not null";
+const POSTGRES_INDEXES: &str = "select i.indexname, i.indexdef from pg_indexes i \
+     where i.tablename = $1 and i.schemaname = current_schema() and not exists ( \
+       select 1 from pg_constraint c \
+       where c.conindid = (quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass)";
+
 /// A key folded to 128 bits, to remember which keys an import wrote. Two keys
 /// folding alike only cost a lookup that finds nothing.
 fn fingerprint(key: &[Uuid]) -> u128 {
@@ -138,7 +147,7 @@ macro_rules! attempt {
 
 /// Writes one table's rows from one chunk on one backend; see [`ImportSession::put`].
 macro_rules! put_rows {
-    ($conn:expr, $session:ident, $rows:expr, $list:expr, $bind:ident, $sql:expr, $guarded:expr) => {{
+    ($conn:expr, $session:ident, $rows:expr, $list:expr, $bind:ident, $sql:expr, $guarded:expr, $indexes:expr) => {{
         let mut rows = $rows;
         let mut change = TableChange {
             table: R::TABLE,
@@ -169,17 +178,15 @@ macro_rules! put_rows {
             $session
                 .written
                 .insert(R::TABLE, empty.then(std::collections::HashSet::new));
-            if empty && !$guarded {
+            if empty {
                 // Bulk load: a secondary index built once at the end from sorted
                 // keys costs a fraction of a million random insertions. Dropped
-                // and rebuilt inside the transaction, so a failed or killed import
-                // leaves them as they were.
-                let indexes: Vec<(String, String)> = sqlx::query_as(
-                    "select name, sql from sqlite_master where type = 'index' and tbl_name = ?1 and sql is not null",
-                )
-                .bind(R::TABLE)
-                .fetch_all(&mut *$conn)
-                .await?;
+                // and rebuilt inside the transaction (DDL is transactional in both
+                // databases), so a failed or killed import leaves them as they were.
+                let indexes: Vec<(String, String)> = sqlx::query_as($indexes)
+                    .bind(R::TABLE)
+                    .fetch_all(&mut *$conn)
+                    .await?;
                 for (name, sql) in indexes {
                     sqlx::query(&format!("drop index {name}"))
                         .execute(&mut *$conn)
@@ -369,7 +376,16 @@ impl ImportSession<'_> {
         let handed = rows.len() as u64;
         let change = match &mut self.tx {
             Tx::Sqlite(tx) => {
-                put_rows!(&mut **tx, self, rows, list, bind_sqlite, positional, false)
+                put_rows!(
+                    &mut **tx,
+                    self,
+                    rows,
+                    list,
+                    bind_sqlite,
+                    positional,
+                    false,
+                    SQLITE_INDEXES
+                )
             }
             Tx::Postgres(tx) => {
                 put_rows!(
@@ -379,7 +395,8 @@ impl ImportSession<'_> {
                     list,
                     bind_postgres,
                     String::from,
-                    true
+                    true,
+                    POSTGRES_INDEXES
                 )
             }
         };
@@ -445,6 +462,9 @@ impl ImportSession<'_> {
                 }
             }
             Tx::Postgres(mut tx) => {
+                for sql in &self.deferred_indexes {
+                    sqlx::query(sql).execute(&mut *tx).await?;
+                }
                 if self.dry_run {
                     tx.rollback().await?;
                 } else {

@@ -60,7 +60,17 @@ async fn a_salesforce_style_export_imports_cleanly_and_idempotently(app: TestApp
     assert!(dry.new_rows() > 40, "{dry:?}");
     assert!(app.counts().await.iter().all(|(_, n)| *n == 0));
 
+    let indexes = app.store.index_names().await.unwrap();
+    assert!(
+        indexes.iter().any(|i| i == "relationship_person"),
+        "{indexes:?}"
+    );
     let first = import_salesforce(&app, WRITE).await;
+    assert_eq!(
+        app.store.index_names().await.unwrap(),
+        indexes,
+        "indexes dropped for the bulk load are rebuilt"
+    );
     assert_eq!(first.new_rows(), dry.new_rows());
     assert!(first.rejected.is_empty());
     let data = transfer::export(&app.store, None).await.unwrap();
