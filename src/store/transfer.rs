@@ -442,40 +442,35 @@ impl ImportSession<'_> {
             "update account set version = version + 1",
             "update org_version set version = version + 1 where org_version_id = 1",
         ];
+        // Indexes back, versions bumped, then commit (or roll back a dry run).
+        macro_rules! end {
+            ($tx:ident, $resets:expr) => {{
+                for sql in self
+                    .deferred_indexes
+                    .iter()
+                    .map(String::as_str)
+                    .chain($resets)
+                {
+                    sqlx::query(sql).execute(&mut *$tx).await?;
+                }
+                if self.dry_run {
+                    $tx.rollback().await?;
+                } else {
+                    if wrote {
+                        for sql in BUMP {
+                            sqlx::query(sql).execute(&mut *$tx).await?;
+                        }
+                    }
+                    $tx.commit().await?;
+                }
+            }};
+        }
         match self.tx {
-            Tx::Sqlite(mut tx) => {
-                for sql in &self.deferred_indexes {
-                    sqlx::query(sql).execute(&mut *tx).await?;
-                }
-                for reset in ["pragma cache_size = -2000", "pragma temp_store = default"] {
-                    sqlx::query(reset).execute(&mut *tx).await?;
-                }
-                if self.dry_run {
-                    tx.rollback().await?;
-                } else {
-                    if wrote {
-                        for sql in BUMP {
-                            sqlx::query(sql).execute(&mut *tx).await?;
-                        }
-                    }
-                    tx.commit().await?;
-                }
-            }
-            Tx::Postgres(mut tx) => {
-                for sql in &self.deferred_indexes {
-                    sqlx::query(sql).execute(&mut *tx).await?;
-                }
-                if self.dry_run {
-                    tx.rollback().await?;
-                } else {
-                    if wrote {
-                        for sql in BUMP {
-                            sqlx::query(sql).execute(&mut *tx).await?;
-                        }
-                    }
-                    tx.commit().await?;
-                }
-            }
+            Tx::Sqlite(mut tx) => end!(
+                tx,
+                ["pragma cache_size = -2000", "pragma temp_store = default"]
+            ),
+            Tx::Postgres(mut tx) => end!(tx, []),
         }
         Ok(self.changes)
     }

@@ -341,30 +341,29 @@ impl Resolver {
         })
     }
 
+    /// A record of `kind` by external id, with the account it belongs to.
+    fn account_owned(
+        &self,
+        kind: &str,
+        accounts: &HashMap<Uuid, Uuid>,
+        field: &'static str,
+        value: &str,
+    ) -> Conv<(Uuid, Uuid)> {
+        let id = self.id(kind, value);
+        accounts.get(&id).map(|a| (id, *a)).ok_or_else(|| {
+            err(
+                field,
+                format!("no {kind} '{value}' in the files or the database"),
+            )
+        })
+    }
+
     fn person_ref(&self, field: &'static str, value: &str) -> Conv<(Uuid, Uuid)> {
-        let id = self.id("person", value);
-        self.person_account
-            .get(&id)
-            .map(|a| (id, *a))
-            .ok_or_else(|| {
-                err(
-                    field,
-                    format!("no person '{value}' in the files or the database"),
-                )
-            })
+        self.account_owned("person", &self.person_account, field, value)
     }
 
     fn opportunity_ref(&self, field: &'static str, value: &str) -> Conv<(Uuid, Uuid)> {
-        let id = self.id("opportunity", value);
-        self.opportunity_account
-            .get(&id)
-            .map(|a| (id, *a))
-            .ok_or_else(|| {
-                err(
-                    field,
-                    format!("no opportunity '{value}' in the files or the database"),
-                )
-            })
+        self.account_owned("opportunity", &self.opportunity_account, field, value)
     }
 
     /// A competitor by name; one not known yet is added to `chunk`.

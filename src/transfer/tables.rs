@@ -150,16 +150,21 @@ macro_rules! table {
     };
 }
 
-/// `select <columns> from <table> where <key> in (...)` for `n` keys (row values
-/// for a composite key, which SQLite and PostgreSQL both read).
-fn select_by_keys_sql(table: &str, keys: &[&str], columns: &[&str], n: usize) -> String {
-    let width = keys.len();
-    let tuples: Vec<String> = (0..n)
+/// `n` tuples of `width` numbered placeholders: `($1, $2), ($3, $4)`.
+fn placeholder_rows(n: usize, width: usize) -> Vec<String> {
+    (0..n)
         .map(|r| {
             let params: Vec<String> = (1..=width).map(|c| format!("${}", r * width + c)).collect();
             format!("({})", params.join(", "))
         })
-        .collect();
+        .collect()
+}
+
+/// `select <columns> from <table> where <key> in (...)` for `n` keys (row values
+/// for a composite key, which SQLite and PostgreSQL both read).
+fn select_by_keys_sql(table: &str, keys: &[&str], columns: &[&str], n: usize) -> String {
+    let width = keys.len();
+    let tuples = placeholder_rows(n, width);
     let filter = if width == 1 {
         let params: Vec<String> = (1..=n).map(|i| format!("${i}")).collect();
         format!("{} in ({})", keys[0], params.join(", "))
@@ -180,13 +185,7 @@ fn upsert_sql(
     latest: Option<&str>,
 ) -> String {
     let all: Vec<&str> = columns.iter().chain(derived).copied().collect();
-    let width = all.len();
-    let rows: Vec<String> = (0..n)
-        .map(|r| {
-            let params: Vec<String> = (1..=width).map(|c| format!("${}", r * width + c)).collect();
-            format!("({})", params.join(", "))
-        })
-        .collect();
+    let rows = placeholder_rows(n, all.len());
     let key = keys.join(", ");
     let updates: Vec<String> = all
         .iter()
