@@ -244,22 +244,37 @@ struct Resolver {
 }
 
 impl Resolver {
-    async fn load(store: &Store, system: &str) -> Result<Resolver> {
-        let pairs =
-            |sql: &'static str| async move { store.dump::<(Uuid, String)>(sql, None).await };
-        let ids = |sql: &'static str| async move { store.dump::<(Uuid, Uuid)>(sql, None).await };
+    /// Reads what the kinds of record in `entities` refer to (the large maps
+    /// only when a kind needs them: a batch of accounts never reads every tie).
+    async fn load(store: &Store, system: &str, entities: &[Entity]) -> Result<Resolver> {
+        use Entity::*;
+        let needs = |kinds: &[Entity]| entities.iter().any(|e| kinds.contains(e));
+        let pairs = |sql: &'static str, needed: bool| async move {
+            if needed {
+                store.dump::<(Uuid, String)>(sql, None).await
+            } else {
+                Ok(Vec::new())
+            }
+        };
+        let ids = |sql: &'static str, needed: bool| async move {
+            if needed {
+                store.dump::<(Uuid, Uuid)>(sql, None).await
+            } else {
+                Ok(Vec::new())
+            }
+        };
         let flip = |v: Vec<(Uuid, String)>| v.into_iter().map(|(id, k)| (k, id)).collect();
         let accounts: HashMap<String, Uuid> =
-            flip(pairs("select account_id, name_key from account").await?);
+            flip(pairs("select account_id, name_key from account", true).await?);
         Ok(Resolver {
             system: system.to_owned(),
             known_accounts: accounts.values().copied().collect(),
             accounts_by_key: accounts,
             account_ext: HashMap::new(),
             competitors_by_key: flip(
-                pairs("select competitor_id, name_key from competitor").await?,
+                pairs("select competitor_id, name_key from competitor", true).await?,
             ),
-            employees_by_email: flip(pairs("select employee_id, email from employee").await?),
+            employees_by_email: flip(pairs("select employee_id, email from employee", true).await?),
             employee_ext: HashMap::new(),
             departed_on: store
                 .dump::<(Uuid, Date)>(
@@ -269,35 +284,53 @@ impl Resolver {
                 .await?
                 .into_iter()
                 .collect(),
-            person_account: ids("select person_id, account_id from person")
-                .await?
-                .into_iter()
-                .collect(),
-            opportunity_account: ids("select opportunity_id, account_id from opportunity")
-                .await?
-                .into_iter()
-                .collect(),
-            opportunity_stage: store
-                .dump::<(Uuid, String, String)>(
-                    "select opportunity_id, stage, outcome from opportunity",
-                    None,
-                )
-                .await?
-                .into_iter()
-                .map(|(id, s, o)| (id, (s, o)))
-                .collect(),
+            person_account: ids(
+                "select person_id, account_id from person",
+                needs(&[DecisionChain, Relationships, Interactions]),
+            )
+            .await?
+            .into_iter()
+            .collect(),
+            opportunity_account: ids(
+                "select opportunity_id, account_id from opportunity",
+                needs(&[StageHistory, DecisionChain, Interactions]),
+            )
+            .await?
+            .into_iter()
+            .collect(),
+            opportunity_stage: if needs(&[Opportunities]) {
+                store
+                    .dump::<(Uuid, String, String)>(
+                        "select opportunity_id, stage, outcome from opportunity",
+                        None,
+                    )
+                    .await?
+            } else {
+                Vec::new()
+            }
+            .into_iter()
+            .map(|(id, s, o)| (id, (s, o)))
+            .collect(),
             relationship_by_ends: flip(
-                pairs("select relationship_id, ends_key from relationship").await?,
-            ),
-            member_by_pair: store
-                .dump::<(Uuid, Uuid, Uuid)>(
-                    "select member_id, opportunity_id, person_id from decision_chain_member",
-                    None,
+                pairs(
+                    "select relationship_id, ends_key from relationship",
+                    needs(&[Relationships]),
                 )
-                .await?
-                .into_iter()
-                .map(|(m, o, p)| ((o, p), m))
-                .collect(),
+                .await?,
+            ),
+            member_by_pair: if needs(&[DecisionChain]) {
+                store
+                    .dump::<(Uuid, Uuid, Uuid)>(
+                        "select member_id, opportunity_id, person_id from decision_chain_member",
+                        None,
+                    )
+                    .await?
+            } else {
+                Vec::new()
+            }
+            .into_iter()
+            .map(|(m, o, p)| ((o, p), m))
+            .collect(),
         })
     }
 
@@ -1025,12 +1058,13 @@ impl<'s> Run<'s> {
         store: &'s Store,
         mapping: &Mapping,
         options: ImportOptions,
-        history_in_run: bool,
+        entities: &[Entity],
     ) -> Result<Run<'s>> {
+        let history_in_run = entities.contains(&Entity::StageHistory);
         Ok(Run {
             conv: Converter {
                 m: store.methodology(),
-                resolver: Resolver::load(store, &mapping.system).await?,
+                resolver: Resolver::load(store, &mapping.system, entities).await?,
                 history_in_run,
                 now: OffsetDateTime::now_utc()
                     .replace_nanosecond(0)
@@ -1247,10 +1281,8 @@ pub async fn import_csv(
     }
     plan.sort_by_key(|(_, s, _)| s.entity);
 
-    let history = plan
-        .iter()
-        .any(|(_, s, _)| s.entity == Entity::StageHistory);
-    let mut run = Run::start(store, mapping, options, history).await?;
+    let entities: Vec<Entity> = plan.iter().map(|(_, s, _)| s.entity).collect();
+    let mut run = Run::start(store, mapping, options, &entities).await?;
     let mut bytes_before = 0;
     for (file, section, headers) in &plan {
         let name = file
@@ -1336,7 +1368,7 @@ pub async fn import_records(
             .collect();
         (i as u64 + 1, Ok(cells))
     });
-    let mut run = Run::start(store, mapping, options, entity == Entity::StageHistory).await?;
+    let mut run = Run::start(store, mapping, options, &[entity]).await?;
     run.records(name, section, &headers, rows, || {}).await?;
     run.finish(options).await
 }
