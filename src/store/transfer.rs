@@ -340,14 +340,6 @@ impl Store {
                 sqlx::query("pragma temp_store = memory")
                     .execute(&mut *tx)
                     .await?;
-                if let Some(mmap) = std::env::var("GUANXI_IMPORT_MMAP_MIB")
-                    .ok()
-                    .and_then(|v| v.parse::<u64>().ok())
-                {
-                    sqlx::query(&format!("pragma mmap_size = {}", mmap * 1024 * 1024))
-                        .execute(&mut *tx)
-                        .await?;
-                }
                 Tx::Sqlite(tx)
             }
             Backend::Postgres(pool) => Tx::Postgres(pool.begin().await?),
