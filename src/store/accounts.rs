@@ -1,6 +1,6 @@
 use uuid::Uuid;
 
-use super::{new_id, now, with_pool, write_tx, Store};
+use super::{current_row, new_id, now, with_pool, write_tx, Store};
 use crate::{
     domain::{Account, AccountInput, AccountPatch},
     Error, Result,
@@ -105,11 +105,7 @@ impl Store {
     #[tracing::instrument(skip(self))]
     pub async fn update_account(&self, id: Uuid, patch: AccountPatch) -> Result<Account> {
         write_tx!(self, tx => {
-            let current = sqlx::query_as::<_, Account>("select * from account where account_id = $1")
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or_else(|| Error::not_found("account", id))?;
+            let current = current_row!(tx, Account, "account", "account", id);
             let a = current.patched(patch).validate(&self.methodology)?;
             let clash = sqlx::query_as::<_, Account>(
                 "select * from account where name_key = $1 and account_id <> $2",

@@ -1,6 +1,6 @@
 use uuid::Uuid;
 
-use super::{new_id, now, with_pool, write_tx, Store};
+use super::{current_row, new_id, now, with_pool, write_tx, Store};
 use crate::{
     domain::{Competitor, CompetitorInput, CompetitorPatch},
     Error, Result,
@@ -87,11 +87,7 @@ impl Store {
     #[tracing::instrument(skip(self))]
     pub async fn update_competitor(&self, id: Uuid, patch: CompetitorPatch) -> Result<Competitor> {
         write_tx!(self, tx => {
-            let current = sqlx::query_as::<_, Competitor>("select * from competitor where competitor_id = $1")
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or_else(|| Error::not_found("competitor", id))?;
+            let current = current_row!(tx, Competitor, "competitor", "competitor", id);
             let c = current.patched(patch).validate()?;
             let clash = sqlx::query_as::<_, Competitor>(
                 "select * from competitor where name_key = $1 and competitor_id <> $2",

@@ -1,6 +1,6 @@
 use uuid::Uuid;
 
-use super::{bump_org, new_id, now, with_pool, write_tx, Store};
+use super::{bump_org, current_row, new_id, now, with_pool, write_tx, Store};
 use crate::{
     domain::{Employee, EmployeeInput, EmployeePatch},
     Error, Result,
@@ -85,11 +85,7 @@ impl Store {
     #[tracing::instrument(skip(self))]
     pub async fn update_employee(&self, id: Uuid, patch: EmployeePatch) -> Result<Employee> {
         write_tx!(self, tx => {
-            let current = sqlx::query_as::<_, Employee>("select * from employee where employee_id = $1")
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or_else(|| Error::not_found("employee", id))?;
+            let current = current_row!(tx, Employee, "employee", "employee", id);
             let e = current.patched(patch).validate(&self.methodology)?;
             let clash: Option<String> = sqlx::query_scalar(
                 "select name from employee where email = $1 and employee_id <> $2",

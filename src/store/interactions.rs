@@ -1,6 +1,6 @@
 use uuid::Uuid;
 
-use super::{bump_account, must_exist, new_id, now, with_pool, write_tx, Store};
+use super::{bump_account, current_row, must_exist, new_id, now, with_pool, write_tx, Store};
 use crate::{
     domain::{Employee, Interaction, InteractionInput, InteractionPatch, Person},
     Error, Result,
@@ -202,11 +202,7 @@ impl Store {
         patch: InteractionPatch,
     ) -> Result<Interaction> {
         write_tx!(self, tx => {
-            let current = sqlx::query_as::<_, Interaction>("select * from interaction where interaction_id = $1")
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or_else(|| Error::not_found("interaction", id))?;
+            let current = current_row!(tx, Interaction, "interaction", "interaction", id);
             let employees: Vec<Uuid> = sqlx::query_scalar("select employee_id from interaction_employee where interaction_id = $1")
                 .bind(id)
                 .fetch_all(&mut *tx)

@@ -147,6 +147,24 @@ macro_rules! must_exist {
     }};
 }
 
+/// The stored row of `$table` with this id, read inside the transaction before an
+/// update, or `NOT_FOUND`. Tables key on `<table>_id`.
+macro_rules! current_row {
+    ($tx:ident, $ty:ty, $table:literal, $entity:literal, $id:expr) => {
+        sqlx::query_as::<_, $ty>(concat!(
+            "select * from ",
+            $table,
+            " where ",
+            $table,
+            "_id = $1"
+        ))
+        .bind($id)
+        .fetch_optional(&mut *$tx)
+        .await?
+        .ok_or_else(|| $crate::Error::not_found($entity, $id))?
+    };
+}
+
 /// The account a person is at now, or `NOT_FOUND` naming the field that pointed there.
 macro_rules! account_of_person {
     ($tx:ident, $id:expr, $field:expr) => {{
@@ -162,7 +180,9 @@ macro_rules! account_of_person {
     }};
 }
 
-pub(crate) use {account_of_person, bump_account, bump_org, must_exist, with_pool, write_tx};
+pub(crate) use {
+    account_of_person, bump_account, bump_org, current_row, must_exist, with_pool, write_tx,
+};
 
 impl Store {
     /// Connects to the database the URL names (`sqlite:` or `postgres:`), creating a

@@ -1,6 +1,8 @@
 use uuid::Uuid;
 
-use super::{bump_account, bump_org, must_exist, new_id, now, with_pool, write_tx, Store};
+use super::{
+    bump_account, bump_org, current_row, must_exist, new_id, now, with_pool, write_tx, Store,
+};
 use crate::{
     domain::{
         DecisionChainMember, MemberInput, Opportunity, OpportunityInput, OpportunityPatch, Outcome,
@@ -185,11 +187,7 @@ impl Store {
     ) -> Result<Opportunity> {
         let version = self.methodology.version.clone();
         write_tx!(self, tx => {
-            let current = sqlx::query_as::<_, Opportunity>("select * from opportunity where opportunity_id = $1")
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or_else(|| Error::not_found("opportunity", id))?;
+            let current = current_row!(tx, Opportunity, "opportunity", "opportunity", id);
             let o = current.patched(patch).validate(&self.methodology)?;
             if let Some(owner) = o.owner_id {
                 must_exist!(tx, "employee", "employee", owner, "ownerId");

@@ -1,7 +1,7 @@
 use time::Date;
 use uuid::Uuid;
 
-use super::{bump_account, must_exist, new_id, now, with_pool, write_tx, Store};
+use super::{bump_account, current_row, must_exist, new_id, now, with_pool, write_tx, Store};
 use crate::{
     domain::{
         today, LineKind, Person, PersonInput, PersonPatch, Position, ReportingLine,
@@ -215,11 +215,7 @@ impl Store {
     #[tracing::instrument(skip(self))]
     pub async fn update_person(&self, id: Uuid, patch: PersonPatch) -> Result<Person> {
         write_tx!(self, tx => {
-            let current = sqlx::query_as::<_, Person>("select * from person where person_id = $1")
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or_else(|| Error::not_found("person", id))?;
+            let current = current_row!(tx, Person, "person", "person", id);
             let p = current.patched(patch).validate(&self.methodology)?;
             if p.account_id != current.account_id {
                 must_exist!(tx, "account", "account", p.account_id, "accountId");

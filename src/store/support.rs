@@ -1,6 +1,6 @@
 use uuid::Uuid;
 
-use super::{bump_account, must_exist, new_id, now, with_pool, write_tx, Store};
+use super::{bump_account, current_row, must_exist, new_id, now, with_pool, write_tx, Store};
 use crate::{
     domain::{
         optional_text, today, SupportDecisionInput, SupportRequest, SupportRequestInput,
@@ -96,13 +96,7 @@ impl Store {
         patch: SupportResourcePatch,
     ) -> Result<SupportResource> {
         write_tx!(self, tx => {
-            let current = sqlx::query_as::<_, SupportResource>(
-                "select * from support_resource where support_resource_id = $1",
-            )
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or_else(|| Error::not_found("support resource", id))?;
+            let current = current_row!(tx, SupportResource, "support_resource", "support resource", id);
             let r = current.patched(patch).validate(&self.methodology)?;
             if let Some(e) = r.employee_id {
                 must_exist!(tx, "employee", "employee", e, "employeeId");
@@ -232,13 +226,7 @@ impl Store {
         patch: SupportRequestPatch,
     ) -> Result<SupportRequest> {
         write_tx!(self, tx => {
-            let current = sqlx::query_as::<_, SupportRequest>(
-                "select * from support_request where support_request_id = $1",
-            )
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or_else(|| Error::not_found("support request", id))?;
+            let current = current_row!(tx, SupportRequest, "support_request", "support request", id);
             if current.current_status() != SupportStatus::Requested {
                 return Err(Error::Conflict(format!(
                     "the request is {}; only a request waiting for a decision can be changed",
@@ -282,13 +270,7 @@ impl Store {
             .map(|m| YearMonth::parse("month", m))
             .transpose()?;
         write_tx!(self, tx => {
-            let current = sqlx::query_as::<_, SupportRequest>(
-                "select * from support_request where support_request_id = $1",
-            )
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or_else(|| Error::not_found("support request", id))?;
+            let current = current_row!(tx, SupportRequest, "support_request", "support request", id);
             let to = input.decision.next(current.current_status())?;
             if let Some(e) = input.decided_by {
                 must_exist!(tx, "employee", "employee", e, "decidedBy");
