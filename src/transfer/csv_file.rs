@@ -223,6 +223,22 @@ fn full_name(first: Option<String>, last: Option<String>) -> Option<String> {
     }
 }
 
+/// Every row `sql` selects, or none when the import does not `need` them (the
+/// large maps are read only for the kinds of record that refer to them).
+async fn rows<T>(store: &Store, sql: &str, needed: bool) -> Result<Vec<T>>
+where
+    T: Send
+        + Unpin
+        + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
+{
+    if needed {
+        store.dump(sql, None).await
+    } else {
+        Ok(Vec::new())
+    }
+}
+
 /// Ids already stored, and those this import has given out, by the keys files use.
 struct Resolver {
     system: String,
@@ -249,85 +265,73 @@ impl Resolver {
     async fn load(store: &Store, system: &str, entities: &[Entity]) -> Result<Resolver> {
         use Entity::*;
         let needs = |kinds: &[Entity]| entities.iter().any(|e| kinds.contains(e));
-        let pairs = |sql: &'static str, needed: bool| async move {
-            if needed {
-                store.dump::<(Uuid, String)>(sql, None).await
-            } else {
-                Ok(Vec::new())
-            }
-        };
-        let ids = |sql: &'static str, needed: bool| async move {
-            if needed {
-                store.dump::<(Uuid, Uuid)>(sql, None).await
-            } else {
-                Ok(Vec::new())
-            }
-        };
         let flip = |v: Vec<(Uuid, String)>| v.into_iter().map(|(id, k)| (k, id)).collect();
         let accounts: HashMap<String, Uuid> =
-            flip(pairs("select account_id, name_key from account", true).await?);
+            flip(rows(store, "select account_id, name_key from account", true).await?);
         Ok(Resolver {
             system: system.to_owned(),
             known_accounts: accounts.values().copied().collect(),
             accounts_by_key: accounts,
             account_ext: HashMap::new(),
             competitors_by_key: flip(
-                pairs("select competitor_id, name_key from competitor", true).await?,
-            ),
-            employees_by_email: flip(pairs("select employee_id, email from employee", true).await?),
-            employee_ext: HashMap::new(),
-            departed_on: store
-                .dump::<(Uuid, Date)>(
-                    "select employee_id, departed_on from employee where departed_on is not null",
-                    None,
+                rows(
+                    store,
+                    "select competitor_id, name_key from competitor",
+                    true,
                 )
-                .await?
-                .into_iter()
-                .collect(),
-            person_account: ids(
+                .await?,
+            ),
+            employees_by_email: flip(
+                rows(store, "select employee_id, email from employee", true).await?,
+            ),
+            employee_ext: HashMap::new(),
+            departed_on: rows::<(Uuid, Date)>(
+                store,
+                "select employee_id, departed_on from employee where departed_on is not null",
+                true,
+            )
+            .await?
+            .into_iter()
+            .collect(),
+            person_account: rows::<(Uuid, Uuid)>(
+                store,
                 "select person_id, account_id from person",
                 needs(&[DecisionChain, Relationships, Interactions]),
             )
             .await?
             .into_iter()
             .collect(),
-            opportunity_account: ids(
+            opportunity_account: rows::<(Uuid, Uuid)>(
+                store,
                 "select opportunity_id, account_id from opportunity",
                 needs(&[StageHistory, DecisionChain, Interactions]),
             )
             .await?
             .into_iter()
             .collect(),
-            opportunity_stage: if needs(&[Opportunities]) {
-                store
-                    .dump::<(Uuid, String, String)>(
-                        "select opportunity_id, stage, outcome from opportunity",
-                        None,
-                    )
-                    .await?
-            } else {
-                Vec::new()
-            }
+            opportunity_stage: rows::<(Uuid, String, String)>(
+                store,
+                "select opportunity_id, stage, outcome from opportunity",
+                needs(&[Opportunities]),
+            )
+            .await?
             .into_iter()
             .map(|(id, s, o)| (id, (s, o)))
             .collect(),
             relationship_by_ends: flip(
-                pairs(
+                rows(
+                    store,
                     "select relationship_id, ends_key from relationship",
                     needs(&[Relationships]),
                 )
                 .await?,
             ),
-            member_by_pair: if needs(&[DecisionChain]) {
-                store
-                    .dump::<(Uuid, Uuid, Uuid)>(
-                        "select member_id, opportunity_id, person_id from decision_chain_member",
-                        None,
-                    )
-                    .await?
-            } else {
-                Vec::new()
-            }
+            member_by_pair: rows::<(Uuid, Uuid, Uuid)>(
+                store,
+                "select member_id, opportunity_id, person_id from decision_chain_member",
+                needs(&[DecisionChain]),
+            )
+            .await?
             .into_iter()
             .map(|(m, o, p)| ((o, p), m))
             .collect(),
