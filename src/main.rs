@@ -154,8 +154,9 @@ async fn import(store: &Store, args: &guanxi::config::ImportArgs) -> anyhow::Res
         let text = std::fs::read_to_string(file).with_context(|| format!("reading {file}"))?;
         let data: transfer::Export = serde_json::from_str(&text)
             .with_context(|| format!("{file} is not in guanxi's format"))?;
+        drop(text);
         bar.set_message(format!("importing {file}"));
-        let report = transfer::import(store, &data, options)
+        let report = transfer::import(store, data, options)
             .await
             .with_context(|| format!("importing {file}"))?;
         bar.finish_and_clear();

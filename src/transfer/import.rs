@@ -415,10 +415,10 @@ pub(crate) fn likely_duplicates(data: &Export, stored: &StoredNames) -> Vec<Near
 /// good rows are written and the rest listed. `dry_run` writes nothing.
 pub async fn import(
     store: &crate::store::Store,
-    data: &Export,
+    data: Export,
     options: ImportOptions,
 ) -> Result<ImportReport> {
-    let near_duplicates = likely_duplicates(data, &stored_names(store).await?);
+    let near_duplicates = likely_duplicates(&data, &stored_names(store).await?);
     let mut session = store.begin_import(options.dry_run, false).await?;
     let mut rejected = Vec::new();
     let locate = |list: &'static str, i: usize, field: Option<&'static str>| {
@@ -427,7 +427,7 @@ pub async fn import(
     import_chunk(
         &mut session,
         store.methodology(),
-        data.clone(),
+        data,
         &locate,
         &mut rejected,
     )

@@ -183,7 +183,7 @@ async fn a_salesforce_style_export_imports_cleanly_and_idempotently(app: TestApp
     let (url, dir) = crate::helpers::fresh_database(backend).await.unwrap();
     let copy = crate::helpers::spawn_on(&url, dir).await;
     let exported = transfer::export(&app.store, None).await.unwrap();
-    transfer::import(&copy.store, &exported, WRITE)
+    transfer::import(&copy.store, exported.clone(), WRITE)
         .await
         .unwrap();
     let again = transfer::export(&copy.store, None).await.unwrap();

@@ -106,13 +106,13 @@ async fn export_import_export_gives_identical_json(app: TestApp) {
     let (url, dir) = crate::helpers::fresh_database(backend).await.unwrap();
     let target = crate::helpers::spawn_on(&url, dir).await;
     // A dry run counts everything as new and writes nothing.
-    let dry = transfer::import(&target.store, &first, DRY)
+    let dry = transfer::import(&target.store, first.clone(), DRY)
         .await
         .expect("dry run");
     let total: usize = first.counts().iter().map(|(_, n)| n).sum();
     assert_eq!((dry.new_rows(), dry.changed_rows()), (total, 0));
     assert!(target.counts().await.iter().all(|(_, n)| *n == 0));
-    let report = transfer::import(&target.store, &first, WRITE)
+    let report = transfer::import(&target.store, first.clone(), WRITE)
         .await
         .expect("import");
     assert_eq!(report.new_rows(), total);
@@ -121,7 +121,7 @@ async fn export_import_export_gives_identical_json(app: TestApp) {
 
     // Twice changes nothing; the imported data serves scores.
     let counts = target.counts().await;
-    let again = transfer::import(&target.store, &first, WRITE)
+    let again = transfer::import(&target.store, first.clone(), WRITE)
         .await
         .expect("import again");
     assert_eq!(
@@ -137,7 +137,7 @@ async fn export_import_export_gives_identical_json(app: TestApp) {
     // A newer file updates what changed, and only that.
     let mut newer = first.clone();
     newer.people[0].title = Some("Chief Network Officer".into());
-    let update = transfer::import(&target.store, &newer, WRITE)
+    let update = transfer::import(&target.store, newer.clone(), WRITE)
         .await
         .unwrap();
     assert_eq!((update.new_rows(), update.changed_rows()), (0, 1));
@@ -146,7 +146,7 @@ async fn export_import_export_gives_identical_json(app: TestApp) {
         updated.people[0].title.as_deref(),
         Some("Chief Network Officer")
     );
-    transfer::import(&target.store, &first, WRITE)
+    transfer::import(&target.store, first.clone(), WRITE)
         .await
         .unwrap();
     assert!(report.near_duplicates.is_empty());
@@ -158,7 +158,9 @@ async fn export_import_export_gives_identical_json(app: TestApp) {
     copy.account_id = Uuid::now_v7();
     copy.name = original.replacen("Communications", "Comunications", 1);
     typo.accounts.push(copy);
-    let checked = transfer::import(&target.store, &typo, DRY).await.unwrap();
+    let checked = transfer::import(&target.store, typo.clone(), DRY)
+        .await
+        .unwrap();
     assert_eq!(
         checked.near_duplicates.len(),
         1,
@@ -185,7 +187,7 @@ async fn export_import_export_gives_identical_json(app: TestApp) {
     bad.opportunities[0].stage = "celebrate".into();
     bad.employees[0].role = String::new();
     let before = target.counts().await;
-    let error = transfer::import(&target.store, &bad, WRITE)
+    let error = transfer::import(&target.store, bad.clone(), WRITE)
         .await
         .unwrap_err();
     let message = error.to_string();
@@ -203,7 +205,7 @@ async fn export_import_export_gives_identical_json(app: TestApp) {
     let empty = crate::helpers::spawn_on(&url, dir).await;
     let mut dangling = first.clone();
     dangling.accounts.clear();
-    let error = transfer::import(&empty.store, &dangling, WRITE)
+    let error = transfer::import(&empty.store, dangling.clone(), WRITE)
         .await
         .unwrap_err();
     assert!(
