@@ -268,16 +268,17 @@ both_backends!(a_calendar_becomes_interactions_as_documented);
 async fn a_calendar_becomes_interactions_as_documented(app: TestApp) {
     import_salesforce(&app, WRITE).await;
     let ics = fixture("calendar.ics");
-    let today = date!(2026 - 11 - 26);
-    let (report, summary) = transfer::import_calendars(
-        &app.store,
-        &[ics.as_path()],
-        chrono_tz::Asia::Shanghai,
-        today,
-        WRITE,
-    )
-    .await
-    .expect("the calendar imports");
+    let files = [ics.as_path()];
+    let import = || {
+        transfer::import_calendars(
+            &app.store,
+            &files,
+            chrono_tz::Asia::Shanghai,
+            date!(2026 - 11 - 26),
+            WRITE,
+        )
+    };
+    let (report, summary) = import().await.expect("the calendar imports");
     assert!(report.rejected.is_empty(), "{:?}", report.rejected);
     // Weekly from 5 Oct: 19 Oct excluded, 26 Oct moved to 27 Oct, 9 Nov cancelled,
     // 30 Nov and 7 Dec still to come: six meetings; plus a dinner and a review.
@@ -344,15 +345,7 @@ async fn a_calendar_becomes_interactions_as_documented(app: TestApp) {
 
     // Idempotent by UID.
     let counts = app.counts().await;
-    let (again, _) = transfer::import_calendars(
-        &app.store,
-        &[ics.as_path()],
-        chrono_tz::Asia::Shanghai,
-        today,
-        WRITE,
-    )
-    .await
-    .unwrap();
+    let (again, _) = import().await.unwrap();
     assert_eq!((again.new_rows(), again.changed_rows()), (0, 0));
     assert_eq!(app.counts().await, counts);
 }
@@ -369,6 +362,8 @@ async fn import_rows_takes_small_batches_with_the_same_report(app: TestApp) {
             nearDuplicates { place name looksLike why }
         }
     }";
+    // Variables for one written (not dry-run) batch.
+    let batch = |kind: &str, rows: &serde_json::Value, partial: bool| json!({ "kind": kind, "rows": rows, "partial": partial, "dry": false });
     let accounts = json!([
         { "account_ref": "A1", "account_name": "Huaxin Mobile Communications Co., Ltd.", "industry": "telecom", "region": "north_china", "tier": "strategic" },
         { "account_ref": "A2", "account_name": "Huaxin Mobile Comunications Co., Ltd.", "industry": "telecom", "region": "north_china" },
@@ -376,10 +371,7 @@ async fn import_rows_takes_small_batches_with_the_same_report(app: TestApp) {
     ]);
     // One bad row refuses the batch, listing it.
     let error = app
-        .error(
-            mutation,
-            json!({ "kind": "ACCOUNTS", "rows": accounts, "partial": false, "dry": false }),
-        )
+        .error(mutation, batch("ACCOUNTS", &accounts, false))
         .await;
     assert_eq!(error["extensions"]["code"], "INVALID_INPUT");
     let rejected = error["extensions"]["rejected"].as_array().unwrap();
@@ -389,12 +381,7 @@ async fn import_rows_takes_small_batches_with_the_same_report(app: TestApp) {
     assert!(app.counts().await.iter().all(|(_, n)| *n == 0));
 
     // Partial: the good rows, the bad one listed, the near twin reported.
-    let data = app
-        .ok(
-            mutation,
-            json!({ "kind": "ACCOUNTS", "rows": accounts, "partial": true, "dry": false }),
-        )
-        .await;
+    let data = app.ok(mutation, batch("ACCOUNTS", &accounts, true)).await;
     let report = &data["importRows"];
     assert_eq!(report["new"], 2);
     assert_eq!(report["rejected"][0]["place"], "rows:3");
@@ -409,34 +396,20 @@ async fn import_rows_takes_small_batches_with_the_same_report(app: TestApp) {
     let ties = json!([
         { "employee_email": "chen.gang@ourco.example", "employee_name": "陈刚", "role": "ar" }
     ]);
-    app.ok(
-        mutation,
-        json!({ "kind": "EMPLOYEES", "rows": ties, "partial": false, "dry": false }),
-    )
-    .await;
+    app.ok(mutation, batch("EMPLOYEES", &ties, false)).await;
     let people = json!([
         { "person_ref": "P1", "account_ref": "A1", "person_name": "王建国", "department": "executive_office", "level": "executive" }
     ]);
-    app.ok(
-        mutation,
-        json!({ "kind": "PEOPLE", "rows": people, "partial": false, "dry": false }),
-    )
-    .await;
+    app.ok(mutation, batch("PEOPLE", &people, false)).await;
     let assess = json!([
         { "employee_email": "chen.gang@ourco.example", "person_ref": "P1", "strength": 4, "assessed_on": "2026-11-01" }
     ]);
     let first = app
-        .ok(
-            mutation,
-            json!({ "kind": "RELATIONSHIPS", "rows": assess, "partial": false, "dry": false }),
-        )
+        .ok(mutation, batch("RELATIONSHIPS", &assess, false))
         .await;
     assert_eq!(first["importRows"]["new"], 2);
     let second = app
-        .ok(
-            mutation,
-            json!({ "kind": "RELATIONSHIPS", "rows": assess, "partial": false, "dry": false }),
-        )
+        .ok(mutation, batch("RELATIONSHIPS", &assess, false))
         .await;
     assert_eq!(second["importRows"]["new"], 0);
     assert_eq!(second["importRows"]["changed"], 0);
