@@ -202,6 +202,7 @@ pub(crate) async fn import_rows(
     let check = ImportOptions {
         dry_run: true,
         partial: true,
+        bulk: false,
     };
     let checked = import_records(store, &mapping, kind.into(), "rows", &records, check)
         .await
@@ -255,6 +256,7 @@ pub(crate) async fn import_rows(
     let options = ImportOptions {
         dry_run: false,
         partial,
+        bulk: false,
     };
     import_records(store, &mapping, kind.into(), "rows", &records, options)
         .await

@@ -188,6 +188,20 @@ impl Store {
     /// Connects to the database the URL names (`sqlite:` or `postgres:`), creating a
     /// SQLite file if needed. Does not migrate.
     pub async fn connect(url: &str, methodology: Arc<Methodology>) -> Result<Store> {
+        Self::connect_with(url, methodology, 8).await
+    }
+
+    /// Connects for a one-off command that works alone: one SQLite connection, so
+    /// that a bulk import can find the file to itself (see `ImportOptions::bulk`).
+    pub async fn connect_alone(url: &str, methodology: Arc<Methodology>) -> Result<Store> {
+        Self::connect_with(url, methodology, 1).await
+    }
+
+    async fn connect_with(
+        url: &str,
+        methodology: Arc<Methodology>,
+        sqlite_connections: u32,
+    ) -> Result<Store> {
         let backend = if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url)
                 .map_err(|e| Error::invalid("database", format!("bad SQLite URL '{url}': {e}")))?
@@ -197,7 +211,7 @@ impl Store {
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10));
             let pool = SqlitePoolOptions::new()
-                .max_connections(8)
+                .max_connections(sqlite_connections)
                 .connect_with(options)
                 .await?;
             Backend::Sqlite(pool)

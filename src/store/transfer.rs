@@ -68,6 +68,9 @@ pub struct ImportSession<'s> {
     tx: Tx,
     dry_run: bool,
     keep_stamps: bool,
+    /// The SQLite file was taken out of WAL mode for this import (see
+    /// [`leave_wal`]); put back when it ends, through this pool.
+    rollback_journal: Option<sqlx::SqlitePool>,
     /// Per table: the keys written so far when the table was empty at the start
     /// (`None` when it was not: every key is looked up).
     written: HashMap<&'static str, Option<std::collections::HashSet<u128>>>,
@@ -111,6 +114,29 @@ const POSTGRES_INDEXES: &str = "select i.indexname, i.indexdef from pg_indexes i
 fn fingerprint(key: &[Uuid]) -> u128 {
     key.iter()
         .fold(0u128, |acc, k| acc.rotate_left(17) ^ k.as_u128())
+}
+
+/// Takes a SQLite file out of WAL mode for a bulk import, when this connection is
+/// the only one open: a write-ahead log would receive every page of a large load
+/// and then copy it into the file again at the checkpoint; a rollback journal keeps
+/// only the pages that existed before, which for a load into fresh tables is almost
+/// nothing. A killed import is still rolled back from the journal at the next open.
+/// Never waits: with anyone else connected it says no and WAL stays.
+async fn leave_wal(conn: &mut sqlx::SqliteConnection) -> bool {
+    if sqlx::query("pragma busy_timeout = 0")
+        .execute(&mut *conn)
+        .await
+        .is_err()
+    {
+        return false;
+    }
+    let mode: std::result::Result<String, _> = sqlx::query_scalar("pragma journal_mode = truncate")
+        .fetch_one(&mut *conn)
+        .await;
+    let _ = sqlx::query("pragma busy_timeout = 10000")
+        .execute(&mut *conn)
+        .await;
+    matches!(mode.as_deref(), Ok("truncate"))
 }
 
 /// SQLite's page cache during an import, in MiB (`GUANXI_IMPORT_CACHE_MIB`).
@@ -316,13 +342,18 @@ impl Store {
     /// bookkeeping times (for sources that do not carry them).
     pub async fn begin_import(
         &self,
-        dry_run: bool,
+        options: crate::transfer::ImportOptions,
         keep_stamps: bool,
     ) -> Result<ImportSession<'_>> {
+        let dry_run = options.dry_run;
         let guard = self.write_guard().await;
+        let mut rollback_journal = None;
         let tx = match &self.backend {
             Backend::Sqlite(pool) => {
-                let mut tx = pool.begin_with("begin immediate").await?;
+                let mut conn = pool.acquire().await?;
+                if options.bulk && !dry_run && leave_wal(&mut conn).await {
+                    rollback_journal = Some(pool.clone());
+                }
                 // A large import touches index pages all over the file (ids are
                 // random): a page cache of 256 MB instead of 2 MB keeps them in
                 // memory. Set back when the import ends.
@@ -334,12 +365,16 @@ impl Store {
                     "pragma cache_size = -{}",
                     mib.saturating_mul(1024)
                 ))
-                .execute(&mut *tx)
+                .execute(&mut *conn)
                 .await?;
-                // Statement journals in memory, not in temporary files.
+                // Statement journals in memory. SQLite decides where they go when
+                // the transaction begins, so this comes first: set inside it, every
+                // thousand-row statement journalled its pages through a temporary
+                // file, one write per page (six million writes for a million rows).
                 sqlx::query("pragma temp_store = memory")
-                    .execute(&mut *tx)
+                    .execute(&mut *conn)
                     .await?;
+                let tx = sqlx::Transaction::begin(conn, Some("begin immediate".into())).await?;
                 Tx::Sqlite(tx)
             }
             Backend::Postgres(pool) => Tx::Postgres(pool.begin().await?),
@@ -349,6 +384,7 @@ impl Store {
             tx,
             dry_run,
             keep_stamps,
+            rollback_journal,
             written: HashMap::new(),
             deferred_indexes: Vec::new(),
             changes: Vec::new(),
@@ -458,10 +494,22 @@ impl ImportSession<'_> {
             }};
         }
         match self.tx {
-            Tx::Sqlite(mut tx) => end!(
-                tx,
-                ["pragma cache_size = -2000", "pragma temp_store = default"]
-            ),
+            Tx::Sqlite(mut tx) => {
+                end!(
+                    tx,
+                    ["pragma cache_size = -2000", "pragma temp_store = default"]
+                );
+                if let Some(pool) = self.rollback_journal {
+                    // Back to WAL. Should someone have connected meanwhile, this
+                    // fails and the next connection opened sets it.
+                    if let Err(e) = sqlx::query("pragma journal_mode = wal")
+                        .execute(&pool)
+                        .await
+                    {
+                        tracing::warn!(error = %e, "the database stays in rollback-journal mode until the next connection");
+                    }
+                }
+            }
             Tx::Postgres(mut tx) => end!(tx, []),
         }
         Ok(self.changes)

@@ -245,7 +245,7 @@ pub async fn import_calendars(
         .unwrap_or(OffsetDateTime::UNIX_EPOCH);
     let mut summary = CalendarSummary::default();
     let mut strangers: HashMap<String, PersonToAdd> = HashMap::new();
-    let mut session = store.begin_import(options.dry_run, true).await?;
+    let mut session = store.begin_import(options, true).await?;
     let mut rejected = Vec::new();
     for path in files {
         let name = path

@@ -12,6 +12,7 @@ use std::{
     collections::HashMap,
     io::Read,
     path::{Path, PathBuf},
+    sync::Arc,
 };
 
 use time::{Date, OffsetDateTime, Time};
@@ -485,8 +486,8 @@ fn snake(field: &str) -> String {
 }
 
 /// Everything one import of CSV files needs while converting.
-struct Converter<'a> {
-    m: &'a Methodology,
+struct Converter {
+    m: Arc<Methodology>,
     resolver: Resolver,
     /// A stage-history file is part of this import: it, not the opportunities
     /// file, says when deals entered their stages.
@@ -495,7 +496,7 @@ struct Converter<'a> {
     today: Date,
 }
 
-impl Converter<'_> {
+impl Converter {
     fn midnight(date: Date) -> OffsetDateTime {
         date.with_time(Time::MIDNIGHT).assume_utc()
     }
@@ -1044,17 +1045,120 @@ fn reader(path: &Path) -> Result<csv::Reader<std::fs::File>> {
 /// One record as read: its line, and its cells or why it could not be read.
 pub type RawRecord = (u64, std::result::Result<Vec<String>, String>);
 
+/// What the converting thread hands the writer: a chunk, and the records it
+/// refused while making it.
+struct Converted {
+    chunk: Chunk,
+    rejected: Vec<Rejected>,
+}
+
+/// The column a field is read from, to name it in a rejection.
+fn column_of(section: &Section, field: Option<&'static str>) -> Option<String> {
+    let field = field?;
+    let snake = snake(field);
+    Some(
+        section
+            .field(&snake)
+            .and_then(FieldSpec::column)
+            .map(str::to_owned)
+            .unwrap_or(snake),
+    )
+}
+
+impl Converter {
+    /// Converts one file's records into chunks and sends them, with the records
+    /// refused along the way; stops early when the writer has gone.
+    fn file(
+        &mut self,
+        name: &str,
+        section: &Section,
+        headers: &[String],
+        records: impl Iterator<Item = RawRecord>,
+        out: &tokio::sync::mpsc::Sender<Converted>,
+    ) {
+        let columns: HashMap<String, usize> = headers
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (h.to_lowercase(), i))
+            .collect();
+        let mut chunk = Chunk::default();
+        let mut later = Chunk::default();
+        let mut rejected = Vec::new();
+        let refuse = |line: u64, field: Option<String>, message: String| Rejected {
+            place: format!("{name}:{line}"),
+            field,
+            code: "INVALID_INPUT",
+            message,
+        };
+        for (line, cells) in records {
+            let cells = match cells {
+                Ok(c) => c,
+                Err(message) => {
+                    rejected.push(refuse(line, None, message));
+                    continue;
+                }
+            };
+            if cells.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            if cells.len() > headers.len() {
+                rejected.push(refuse(
+                    line,
+                    None,
+                    format!(
+                        "has {} cells but the header has {} columns (an unquoted comma?)",
+                        cells.len(),
+                        headers.len()
+                    ),
+                ));
+                continue;
+            }
+            chunk.line = line;
+            let r = Record {
+                section,
+                columns: &columns,
+                cells: &cells,
+            };
+            if let Err(e) = self.convert(&r, &mut chunk, &mut later) {
+                rejected.push(refuse(line, column_of(section, Some(e.field)), e.message));
+                continue;
+            }
+            chunk.records += 1;
+            if chunk.records >= CHUNK_RECORDS {
+                let piece = Converted {
+                    chunk: std::mem::take(&mut chunk),
+                    rejected: std::mem::take(&mut rejected),
+                };
+                if out.blocking_send(piece).is_err() {
+                    return;
+                }
+            }
+        }
+        for chunk in [chunk, later] {
+            let piece = Converted {
+                chunk,
+                rejected: std::mem::take(&mut rejected),
+            };
+            if out.blocking_send(piece).is_err() {
+                return;
+            }
+        }
+    }
+}
+
 /// An import of records through a mapping in progress: one transaction, the ids
 /// handed out so far, refused rows, and the organisations seen (for the duplicate
 /// report).
 struct Run<'s> {
-    conv: Converter<'s>,
+    /// Away on the converting thread while a file is read.
+    conv: Option<Converter>,
     session: crate::store::ImportSession<'s>,
     rejected: Vec<Rejected>,
     organisations: Export,
     places: Vec<String>,
     /// Names stored before the import, for the duplicate report.
     stored: StoredNames,
+    m: Arc<Methodology>,
 }
 
 impl<'s> Run<'s> {
@@ -1066,17 +1170,18 @@ impl<'s> Run<'s> {
     ) -> Result<Run<'s>> {
         let history_in_run = entities.contains(&Entity::StageHistory);
         Ok(Run {
-            conv: Converter {
-                m: store.methodology(),
+            conv: Some(Converter {
+                m: store.methodology.clone(),
                 resolver: Resolver::load(store, &mapping.system, entities).await?,
                 history_in_run,
                 now: OffsetDateTime::now_utc()
                     .replace_nanosecond(0)
                     .unwrap_or(OffsetDateTime::UNIX_EPOCH),
                 today: crate::domain::today(),
-            },
+            }),
             stored: stored_names(store).await?,
-            session: store.begin_import(options.dry_run, true).await?,
+            m: store.methodology.clone(),
+            session: store.begin_import(options, true).await?,
             rejected: Vec::new(),
             organisations: Export::default(),
             places: Vec::new(),
@@ -1084,88 +1189,48 @@ impl<'s> Run<'s> {
     }
 
     /// Converts and writes the records of one file (`name`), read through `section`.
-    async fn records(
+    /// Reading and converting run on a thread of their own, a chunk ahead of the
+    /// writing: the database works on one chunk while the next is prepared.
+    async fn records<I>(
         &mut self,
         name: &str,
         section: &Section,
         headers: &[String],
-        records: impl Iterator<Item = RawRecord>,
+        records: I,
         mut after_chunk: impl FnMut(),
-    ) -> Result<()> {
-        let columns: HashMap<String, usize> = headers
-            .iter()
-            .enumerate()
-            .map(|(i, h)| (h.to_lowercase(), i))
-            .collect();
-        let column_of = |field: Option<&'static str>| -> Option<String> {
-            let field = field?;
-            let snake = snake(field);
-            Some(
-                section
-                    .field(&snake)
-                    .and_then(FieldSpec::column)
-                    .map(str::to_owned)
-                    .unwrap_or(snake),
-            )
+    ) -> Result<()>
+    where
+        I: Iterator<Item = RawRecord> + Send + 'static,
+    {
+        let Some(mut conv) = self.conv.take() else {
+            return Err(Error::Internal(anyhow::anyhow!(
+                "a file was started while another was still being converted"
+            )));
         };
-        let mut chunk = Chunk::default();
-        let mut later = Chunk::default();
-        for (line, cells) in records {
-            let place = format!("{name}:{line}");
-            let cells = match cells {
-                Ok(c) => c,
-                Err(message) => {
-                    self.rejected.push(Rejected {
-                        place,
-                        field: None,
-                        code: "INVALID_INPUT",
-                        message,
-                    });
-                    continue;
-                }
-            };
-            if cells.iter().all(|c| c.trim().is_empty()) {
-                continue;
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<Converted>(1);
+        let file = (name.to_owned(), section.clone(), headers.to_vec());
+        let converting = tokio::task::spawn_blocking(move || {
+            let (name, section, headers) = file;
+            conv.file(&name, &section, &headers, records, &tx);
+            conv
+        });
+        let column_of = |field: Option<&'static str>| column_of(section, field);
+        let mut failed = None;
+        while let Some(piece) = rx.recv().await {
+            self.rejected.extend(piece.rejected);
+            if let Err(e) = self.flush(piece.chunk, name, &column_of).await {
+                failed = Some(e);
+                break;
             }
-            if cells.len() > headers.len() {
-                self.rejected.push(Rejected {
-                    place,
-                    field: None,
-                    code: "INVALID_INPUT",
-                    message: format!(
-                        "has {} cells but the header has {} columns (an unquoted comma?)",
-                        cells.len(),
-                        headers.len()
-                    ),
-                });
-                continue;
-            }
-            chunk.line = line;
-            let r = Record {
-                section,
-                columns: &columns,
-                cells: &cells,
-            };
-            if let Err(e) = self.conv.convert(&r, &mut chunk, &mut later) {
-                self.rejected.push(Rejected {
-                    place,
-                    field: column_of(Some(e.field)),
-                    code: "INVALID_INPUT",
-                    message: e.message,
-                });
-                continue;
-            }
-            chunk.records += 1;
-            if chunk.records >= CHUNK_RECORDS {
-                self.flush(std::mem::take(&mut chunk), name, &column_of)
-                    .await?;
-                after_chunk();
-            }
+            after_chunk();
         }
-        self.flush(chunk, name, &column_of).await?;
-        self.flush(later, name, &column_of).await?;
-        after_chunk();
-        Ok(())
+        // Closing the channel stops the converting thread at its next chunk.
+        drop(rx);
+        let conv = converting
+            .await
+            .map_err(|e| Error::Internal(anyhow::Error::new(e).context("converting records")))?;
+        self.conv = Some(conv);
+        failed.map_or(Ok(()), Err)
     }
 
     /// Writes one chunk, naming refused rows by file and line, and keeps its
@@ -1202,10 +1267,10 @@ impl<'s> Run<'s> {
         let locate = |list: &'static str, i: usize, field: Option<&'static str>| {
             (format!("{name}:{}", line_of(list, i)), column_of(field))
         };
-        let m = self.conv.m;
+        let m = self.m.clone();
         import_chunk(
             &mut self.session,
-            m,
+            &m,
             chunk.data,
             &locate,
             &mut self.rejected,
@@ -1365,15 +1430,20 @@ pub async fn import_records(
             }
         }
     }
-    let rows = records.iter().enumerate().map(|(i, r)| {
-        let cells = headers
-            .iter()
-            .map(|h| r.get(h).cloned().unwrap_or_default())
-            .collect();
-        (i as u64 + 1, Ok(cells))
-    });
+    let rows: Vec<RawRecord> = records
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let cells = headers
+                .iter()
+                .map(|h| r.get(h).cloned().unwrap_or_default())
+                .collect();
+            (i as u64 + 1, Ok(cells))
+        })
+        .collect();
     let mut run = Run::start(store, mapping, options, &[entity]).await?;
-    run.records(name, section, &headers, rows, || {}).await?;
+    run.records(name, section, &headers, rows.into_iter(), || {})
+        .await?;
     run.finish(options).await
 }
 

@@ -171,6 +171,11 @@ pub struct ImportOptions {
     pub dry_run: bool,
     /// Import the good rows and list the rest, instead of refusing the whole file.
     pub partial: bool,
+    /// The caller is a one-off process with the database to itself (the command
+    /// line): a SQLite file may then be written through a rollback journal for the
+    /// import, once instead of twice (log, then checkpoint). Tried only when no
+    /// other connection has the file open; otherwise the import runs as usual.
+    pub bulk: bool,
 }
 
 /// What an import wrote (or, dry, would write): per table, rows new, changed and
@@ -419,7 +424,7 @@ pub async fn import(
     options: ImportOptions,
 ) -> Result<ImportReport> {
     let near_duplicates = likely_duplicates(&data, &stored_names(store).await?);
-    let mut session = store.begin_import(options.dry_run, false).await?;
+    let mut session = store.begin_import(options, false).await?;
     let mut rejected = Vec::new();
     let locate = |list: &'static str, i: usize, field: Option<&'static str>| {
         (format!("{list}[{i}]"), field.map(str::to_owned))

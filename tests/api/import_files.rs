@@ -36,6 +36,7 @@ fn salesforce_files() -> Vec<CsvFile> {
 const WRITE: ImportOptions = ImportOptions {
     dry_run: false,
     partial: false,
+    bulk: false,
 };
 
 async fn import_salesforce(app: &TestApp, options: ImportOptions) -> transfer::ImportReport {
@@ -54,6 +55,7 @@ async fn a_salesforce_style_export_imports_cleanly_and_idempotently(app: TestApp
         ImportOptions {
             dry_run: true,
             partial: false,
+            bulk: false,
         },
     )
     .await;
@@ -227,6 +229,7 @@ async fn a_messy_file_names_every_bad_row_and_partial_keeps_the_good_ones(app: T
         ImportOptions {
             dry_run: false,
             partial: true,
+            bulk: false,
         },
         None,
     )
@@ -447,6 +450,14 @@ fn the_import_command_reads_csv_and_calendars() {
     let (ok, out, err) = run(&args);
     assert!(ok, "{err}");
     assert!(out.contains("person: 7 new"), "{out}");
+    // The import had the file to itself and wrote it through a rollback journal;
+    // it is back in WAL mode (the header's read and write versions are 2).
+    let header = std::fs::read(dir.path().join("cli.db")).unwrap();
+    assert_eq!(
+        &header[18..20],
+        &[2, 2],
+        "the database is in WAL mode again"
+    );
     let messy = fixture("messy/Contact.csv").display().to_string();
     let (ok, _, err) = run(&["import", "--mapping", "salesforce", &messy]);
     assert!(!ok);
