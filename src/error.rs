@@ -25,6 +25,17 @@ pub enum Error {
     #[error("{0}")]
     Conflict(String),
 
+    /// The record changed since the editor read it: their update is refused rather
+    /// than overwriting a colleague's. Code `CONFLICT`, with the record as it is now.
+    #[error("{entity} {id} was changed by someone else since you read it (you had revision {expected}, it is now at {revision}); reload it and make your change again")]
+    Stale {
+        entity: &'static str,
+        id: String,
+        expected: i64,
+        revision: i64,
+        current: Box<serde_json::Value>,
+    },
+
     /// A name that must be unique after normalisation is already taken. Code
     /// `DUPLICATE_NAME`.
     #[error("{entity} name '{name}' is already used by '{existing}' ({existing_id})")]
@@ -90,7 +101,7 @@ impl Error {
         match self {
             Error::NotFound { .. } => ErrorCode::NotFound,
             Error::InvalidInput { .. } => ErrorCode::InvalidInput,
-            Error::Conflict(_) => ErrorCode::Conflict,
+            Error::Conflict(_) | Error::Stale { .. } => ErrorCode::Conflict,
             Error::DuplicateName { .. } => ErrorCode::DuplicateName,
             Error::OverCapacity(_) => ErrorCode::OverCapacity,
             Error::Methodology(_) => ErrorCode::MethodologyInvalid,

@@ -24,6 +24,14 @@ impl ErrorExtensions for Error {
                     ext.set("existingId", existing_id.as_str())
                 }
                 Error::NotFound { entity, .. } => ext.set("entity", *entity),
+                Error::Stale {
+                    revision, current, ..
+                } => {
+                    ext.set("revision", *revision);
+                    if let Ok(current) = async_graphql::Value::from_json((**current).clone()) {
+                        ext.set("current", current);
+                    }
+                }
                 _ => {}
             }
         })

@@ -48,6 +48,10 @@ impl From<CreateAccountInput> for AccountInput {
 /// Fields left out keep their value; an empty `ownerTeam` clears it.
 #[derive(InputObject)]
 pub struct UpdateAccountInput {
+    /// The `revision` of the record as you read it: when someone has changed it
+    /// since, nothing is written and the answer is `CONFLICT` with the current
+    /// record in `extensions.current`. Leave it out only for blind writes.
+    pub expected_revision: Option<i64>,
     pub name: Option<String>,
     pub industry: Option<String>,
     pub region: Option<String>,
@@ -58,6 +62,7 @@ pub struct UpdateAccountInput {
 impl From<UpdateAccountInput> for AccountPatch {
     fn from(i: UpdateAccountInput) -> Self {
         AccountPatch {
+            expected_revision: i.expected_revision,
             name: i.name,
             industry: i.industry,
             region: i.region,
@@ -105,6 +110,10 @@ impl CreatePersonInput {
 /// closes the current position on `since` (today by default) and opens a new one.
 #[derive(InputObject)]
 pub struct UpdatePersonInput {
+    /// The `revision` of the record as you read it: when someone has changed it
+    /// since, nothing is written and the answer is `CONFLICT` with the current
+    /// record in `extensions.current`. Leave it out only for blind writes.
+    pub expected_revision: Option<i64>,
     /// Moving the person to another account; their history stays where it happened.
     pub account_id: Option<ID>,
     pub name: Option<String>,
@@ -119,6 +128,7 @@ pub struct UpdatePersonInput {
 impl UpdatePersonInput {
     pub(crate) fn into_domain(self) -> Result<PersonPatch> {
         Ok(PersonPatch {
+            expected_revision: self.expected_revision,
             account_id: parse_opt("accountId", &self.account_id)?,
             name: self.name,
             title: self.title,
@@ -189,6 +199,10 @@ impl From<CreateEmployeeInput> for EmployeeInput {
 /// Fields left out keep their value. Setting `status: DEPARTED` records a departure.
 #[derive(InputObject)]
 pub struct UpdateEmployeeInput {
+    /// The `revision` of the record as you read it: when someone has changed it
+    /// since, nothing is written and the answer is `CONFLICT` with the current
+    /// record in `extensions.current`. Leave it out only for blind writes.
+    pub expected_revision: Option<i64>,
     pub name: Option<String>,
     pub email: Option<String>,
     pub role: Option<String>,
@@ -202,6 +216,7 @@ pub struct UpdateEmployeeInput {
 impl From<UpdateEmployeeInput> for EmployeePatch {
     fn from(i: UpdateEmployeeInput) -> Self {
         EmployeePatch {
+            expected_revision: i.expected_revision,
             name: i.name,
             email: i.email,
             role: i.role,
@@ -237,6 +252,10 @@ impl From<CreateCompetitorInput> for CompetitorInput {
 
 #[derive(InputObject)]
 pub struct UpdateCompetitorInput {
+    /// The `revision` of the record as you read it: when someone has changed it
+    /// since, nothing is written and the answer is `CONFLICT` with the current
+    /// record in `extensions.current`. Leave it out only for blind writes.
+    pub expected_revision: Option<i64>,
     pub name: Option<String>,
     pub note: Option<String>,
 }
@@ -244,6 +263,7 @@ pub struct UpdateCompetitorInput {
 impl From<UpdateCompetitorInput> for CompetitorPatch {
     fn from(i: UpdateCompetitorInput) -> Self {
         CompetitorPatch {
+            expected_revision: i.expected_revision,
             name: i.name,
             note: i.note,
         }
@@ -330,6 +350,10 @@ impl CreateOpportunityInput {
 /// their lists.
 #[derive(InputObject)]
 pub struct UpdateOpportunityInput {
+    /// The `revision` of the record as you read it: when someone has changed it
+    /// since, nothing is written and the answer is `CONFLICT` with the current
+    /// record in `extensions.current`. Leave it out only for blind writes.
+    pub expected_revision: Option<i64>,
     pub name: Option<String>,
     pub amount: Option<f64>,
     pub currency: Option<String>,
@@ -347,6 +371,7 @@ pub struct UpdateOpportunityInput {
 impl UpdateOpportunityInput {
     pub(crate) fn into_domain(self) -> Result<OpportunityPatch> {
         Ok(OpportunityPatch {
+            expected_revision: self.expected_revision,
             name: self.name,
             amount: self.amount,
             currency: self.currency,

@@ -46,6 +46,11 @@ impl Account {
     async fn id(&self) -> ID {
         id(self.account_id)
     }
+    /// Raised by every change to the record; send it back as `expectedRevision`
+    /// when you update it.
+    async fn revision(&self) -> i64 {
+        self.revision
+    }
     /// Full registered name, as entered.
     async fn name(&self) -> &str {
         &self.name
@@ -161,6 +166,11 @@ impl Account {
 impl Person {
     async fn id(&self) -> ID {
         id(self.person_id)
+    }
+    /// Raised by every change to the record; send it back as `expectedRevision`
+    /// when you update it.
+    async fn revision(&self) -> i64 {
+        self.revision
     }
     /// As written; Chinese names family name first.
     async fn name(&self) -> &str {
@@ -302,6 +312,11 @@ impl Employee {
     async fn id(&self) -> ID {
         id(self.employee_id)
     }
+    /// Raised by every change to the record; send it back as `expectedRevision`
+    /// when you update it.
+    async fn revision(&self) -> i64 {
+        self.revision
+    }
     async fn name(&self) -> &str {
         &self.name
     }
@@ -359,6 +374,11 @@ impl Competitor {
     async fn id(&self) -> ID {
         id(self.competitor_id)
     }
+    /// Raised by every change to the record; send it back as `expectedRevision`
+    /// when you update it.
+    async fn revision(&self) -> i64 {
+        self.revision
+    }
     async fn name(&self) -> &str {
         &self.name
     }
@@ -391,6 +411,11 @@ impl Competitor {
 impl Opportunity {
     async fn id(&self) -> ID {
         id(self.opportunity_id)
+    }
+    /// Raised by every change to the record; send it back as `expectedRevision`
+    /// when you update it.
+    async fn revision(&self) -> i64 {
+        self.revision
     }
     async fn name(&self) -> &str {
         &self.name

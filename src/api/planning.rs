@@ -74,6 +74,11 @@ impl SupportRequest {
     async fn id(&self) -> ID {
         id(self.support_request_id)
     }
+    /// Raised by every change to the record; send it back as `expectedRevision`
+    /// when you update it.
+    async fn revision(&self) -> i64 {
+        self.revision
+    }
     async fn opportunity(&self, ctx: &Context<'_>) -> Result<Option<Opportunity>> {
         opportunity_of(ctx, Some(self.opportunity_id)).await
     }
@@ -158,6 +163,10 @@ pub struct RequestSupportInput {
 /// Changes to a request waiting for a decision; fields left out keep their value.
 #[derive(InputObject)]
 pub struct UpdateSupportRequestInput {
+    /// The `revision` of the record as you read it: when someone has changed it
+    /// since, nothing is written and the answer is `CONFLICT` with the current
+    /// record in `extensions.current`. Leave it out only for blind writes.
+    pub expected_revision: Option<i64>,
     /// Null asks for any resource of the kind.
     pub resource_id: MaybeUndefined<ID>,
     pub units: Option<i64>,
@@ -184,6 +193,7 @@ pub(crate) async fn update_support_request(
         MaybeUndefined::Value(v) => Some(Some(v)),
     };
     let patch = SupportRequestPatch {
+        expected_revision: input.expected_revision,
         resource_id,
         units: input.units,
         needed_by: input.needed_by,

@@ -5,8 +5,12 @@ use super::{optional_text, OrganisationName, MAX_SHORT_TEXT};
 use crate::{methodology::Methodology, Result};
 
 /// A customer organisation.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Account {
+    /// Raised by every update; an editor sends the one they read (optimistic
+    /// concurrency).
+    pub revision: i64,
     pub account_id: Uuid,
     /// Full registered name as entered.
     pub name: String,
@@ -34,6 +38,8 @@ pub struct AccountInput {
 /// Fields to change; `None` keeps the current value, an empty `owner_team` clears it.
 #[derive(Debug, Clone, Default)]
 pub struct AccountPatch {
+    /// The revision the editor read; a stale one is refused with `CONFLICT`.
+    pub expected_revision: Option<i64>,
     pub name: Option<String>,
     pub industry: Option<String>,
     pub region: Option<String>,

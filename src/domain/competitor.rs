@@ -5,8 +5,12 @@ use super::{optional_text, OrganisationName, MAX_NOTE_CHARS};
 use crate::Result;
 
 /// A rival vendor.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Competitor {
+    /// Raised by every update; an editor sends the one they read (optimistic
+    /// concurrency).
+    pub revision: i64,
     pub competitor_id: Uuid,
     pub name: String,
     pub name_key: String,
@@ -23,6 +27,8 @@ pub struct CompetitorInput {
 
 #[derive(Debug, Clone, Default)]
 pub struct CompetitorPatch {
+    /// The revision the editor read; a stale one is refused with `CONFLICT`.
+    pub expected_revision: Option<i64>,
     pub name: Option<String>,
     pub note: Option<String>,
 }

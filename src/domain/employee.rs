@@ -5,8 +5,12 @@ use super::{optional_text, Email, EmployeeStatus, Name, MAX_SHORT_TEXT};
 use crate::{methodology::Methodology, Error, Result};
 
 /// One of our people.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Employee {
+    /// Raised by every update; an editor sends the one they read (optimistic
+    /// concurrency).
+    pub revision: i64,
     pub employee_id: Uuid,
     pub name: String,
     pub email: String,
@@ -60,6 +64,8 @@ pub struct EmployeeInput {
 
 #[derive(Debug, Clone, Default)]
 pub struct EmployeePatch {
+    /// The revision the editor read; a stale one is refused with `CONFLICT`.
+    pub expected_revision: Option<i64>,
     pub name: Option<String>,
     pub email: Option<String>,
     pub role: Option<String>,

@@ -5,8 +5,12 @@ use super::{currency, optional_text, Amount, Name, Outcome, MAX_NOTE_CHARS};
 use crate::{methodology::Methodology, Error, Result};
 
 /// A deal at one account.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Opportunity {
+    /// Raised by every update; an editor sends the one they read (optimistic
+    /// concurrency).
+    pub revision: i64,
     pub opportunity_id: Uuid,
     pub account_id: Uuid,
     pub name: String,
@@ -80,6 +84,8 @@ pub struct OpportunityInput {
 
 #[derive(Debug, Clone, Default)]
 pub struct OpportunityPatch {
+    /// The revision the editor read; a stale one is refused with `CONFLICT`.
+    pub expected_revision: Option<i64>,
     pub name: Option<String>,
     pub amount: Option<f64>,
     pub currency: Option<String>,

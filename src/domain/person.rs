@@ -6,8 +6,12 @@ use crate::{methodology::Methodology, Error, Result};
 
 /// A customer-side person, at the account they are at now. Earlier positions,
 /// including at other accounts, live in [`Position`].
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Person {
+    /// Raised by every update; an editor sends the one they read (optimistic
+    /// concurrency).
+    pub revision: i64,
     pub person_id: Uuid,
     pub account_id: Uuid,
     /// As written; Chinese names family name first, no spaces.
@@ -65,6 +69,8 @@ pub struct PersonInput {
 
 #[derive(Debug, Clone, Default)]
 pub struct PersonPatch {
+    /// The revision the editor read; a stale one is refused with `CONFLICT`.
+    pub expected_revision: Option<i64>,
     /// Moving a person to another account closes their position here.
     pub account_id: Option<Uuid>,
     pub name: Option<String>,

@@ -85,8 +85,12 @@ impl SupportResource {
 }
 
 /// A request for support on one opportunity, and what was decided.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SupportRequest {
+    /// Raised by every update; an editor sends the one they read (optimistic
+    /// concurrency).
+    pub revision: i64,
     pub support_request_id: Uuid,
     pub opportunity_id: Uuid,
     pub account_id: Uuid,
@@ -145,6 +149,8 @@ pub struct SupportRequestInput {
 /// value.
 #[derive(Debug, Clone, Default)]
 pub struct SupportRequestPatch {
+    /// The revision the editor read; a stale one is refused with `CONFLICT`.
+    pub expected_revision: Option<i64>,
     pub resource_id: Option<Option<Uuid>>,
     pub units: Option<i64>,
     pub needed_by: Option<Date>,

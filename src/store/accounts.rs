@@ -1,6 +1,6 @@
 use uuid::Uuid;
 
-use super::{current_row, new_id, now, with_pool, write_tx, Store};
+use super::{check_revision, current_row, new_id, now, revised, with_pool, write_tx, Store};
 use crate::{
     domain::{Account, AccountInput, AccountPatch},
     Error, Result,
@@ -105,7 +105,9 @@ impl Store {
     #[tracing::instrument(skip(self))]
     pub async fn update_account(&self, id: Uuid, patch: AccountPatch) -> Result<Account> {
         write_tx!(self, tx => {
+            let expected = patch.expected_revision;
             let current = current_row!(tx, Account, "account", "account", id);
+            check_revision!(current, expected, "account", id);
             let a = current.patched(patch).validate(&self.methodology)?;
             let clash = sqlx::query_as::<_, Account>(
                 "select * from account where name_key = $1 and account_id <> $2",
@@ -117,10 +119,10 @@ impl Store {
             if let Some(existing) = clash {
                 return Err(duplicate(a.name.display(), &existing));
             }
-            sqlx::query(
-                "update account set name = $2, name_key = $3, industry = $4, region = $5, tier = $6,
+            let done = sqlx::query(
+                "update account set revision = revision + 1, name = $2, name_key = $3, industry = $4, region = $5, tier = $6,
                         owner_team = $7, version = version + 1, updated_at = $8
-                 where account_id = $1",
+                 where account_id = $1 and revision = $9",
             )
             .bind(id)
             .bind(a.name.display())
@@ -130,8 +132,10 @@ impl Store {
             .bind(&a.tier)
             .bind(&a.owner_team)
             .bind(now())
+            .bind(current.revision)
             .execute(&mut *tx)
             .await?;
+            revised!(tx, done, Account, "account", "account", id, expected.unwrap_or(current.revision));
         });
         self.account_required(id).await
     }

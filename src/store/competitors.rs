@@ -1,6 +1,6 @@
 use uuid::Uuid;
 
-use super::{current_row, new_id, now, with_pool, write_tx, Store};
+use super::{check_revision, current_row, new_id, now, revised, with_pool, write_tx, Store};
 use crate::{
     domain::{Competitor, CompetitorInput, CompetitorPatch},
     Error, Result,
@@ -87,7 +87,9 @@ impl Store {
     #[tracing::instrument(skip(self))]
     pub async fn update_competitor(&self, id: Uuid, patch: CompetitorPatch) -> Result<Competitor> {
         write_tx!(self, tx => {
+            let expected = patch.expected_revision;
             let current = current_row!(tx, Competitor, "competitor", "competitor", id);
+            check_revision!(current, expected, "competitor", id);
             let c = current.patched(patch).validate()?;
             let clash = sqlx::query_as::<_, Competitor>(
                 "select * from competitor where name_key = $1 and competitor_id <> $2",
@@ -99,17 +101,19 @@ impl Store {
             if let Some(existing) = clash {
                 return Err(duplicate(c.name.display(), &existing));
             }
-            sqlx::query(
-                "update competitor set name = $2, name_key = $3, note = $4, updated_at = $5
-                 where competitor_id = $1",
+            let done = sqlx::query(
+                "update competitor set revision = revision + 1, name = $2, name_key = $3, note = $4, updated_at = $5
+                 where competitor_id = $1 and revision = $6",
             )
             .bind(id)
             .bind(c.name.display())
             .bind(c.name.key())
             .bind(&c.note)
             .bind(now())
+            .bind(current.revision)
             .execute(&mut *tx)
             .await?;
+            revised!(tx, done, Competitor, "competitor", "competitor", id, expected.unwrap_or(current.revision));
         });
         self.competitor_required(id).await
     }

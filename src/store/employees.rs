@@ -1,6 +1,8 @@
 use uuid::Uuid;
 
-use super::{bump_org, current_row, new_id, now, with_pool, write_tx, Store};
+use super::{
+    bump_org, check_revision, current_row, new_id, now, revised, with_pool, write_tx, Store,
+};
 use crate::{
     domain::{Employee, EmployeeInput, EmployeePatch},
     Error, Result,
@@ -85,7 +87,9 @@ impl Store {
     #[tracing::instrument(skip(self))]
     pub async fn update_employee(&self, id: Uuid, patch: EmployeePatch) -> Result<Employee> {
         write_tx!(self, tx => {
+            let expected = patch.expected_revision;
             let current = current_row!(tx, Employee, "employee", "employee", id);
+            check_revision!(current, expected, "employee", id);
             let e = current.patched(patch).validate(&self.methodology)?;
             let clash: Option<String> = sqlx::query_scalar(
                 "select name from employee where email = $1 and employee_id <> $2",
@@ -100,10 +104,10 @@ impl Store {
                     e.email.as_ref()
                 )));
             }
-            sqlx::query(
-                "update employee set name = $2, email = $3, role = $4, team = $5, status = $6,
+            let done = sqlx::query(
+                "update employee set revision = revision + 1, name = $2, email = $3, role = $4, team = $5, status = $6,
                         departed_on = $7, updated_at = $8, support_limit = $9
-                 where employee_id = $1",
+                 where employee_id = $1 and revision = $10",
             )
             .bind(id)
             .bind(e.name.as_ref())
@@ -114,8 +118,10 @@ impl Store {
             .bind(e.departed_on)
             .bind(now())
             .bind(e.support_limit)
+            .bind(current.revision)
             .execute(&mut *tx)
             .await?;
+            revised!(tx, done, Employee, "employee", "employee", id, expected.unwrap_or(current.revision));
             sqlx::query(
                 "update account set version = version + 1 where account_id in (
                      select account_id from relationship where employee_id = $1 or other_employee_id = $1)",

@@ -165,6 +165,71 @@ macro_rules! current_row {
     };
 }
 
+/// Refuses an update when the editor read an older revision than the stored one
+/// (`$current` was read in this transaction).
+macro_rules! check_revision {
+    ($current:expr, $expected:expr, $entity:literal, $id:expr) => {
+        if let Some(expected) = $expected {
+            if expected != $current.revision {
+                return Err($crate::store::stale($entity, $id, expected, &$current));
+            }
+        }
+    };
+}
+
+/// Ends an update statement made conditional on the revision read
+/// (`... where x_id = $1 and revision = $n`): no row means a concurrent writer
+/// changed the record between this transaction's read and its write (PostgreSQL
+/// lets both read), and the update is refused with the record as it is now.
+macro_rules! revised {
+    ($tx:ident, $done:expr, $ty:ty, $table:literal, $entity:literal, $id:expr, $read:expr) => {
+        if $done.rows_affected() == 0 {
+            let now_row = $crate::store::current_row!($tx, $ty, $table, $entity, $id);
+            return Err($crate::store::stale($entity, $id, $read, &now_row));
+        }
+    };
+}
+
+/// The `CONFLICT` for an editor who read revision `expected` of a record now at
+/// `current`.
+pub(crate) fn stale<T: serde::Serialize + Revised>(
+    entity: &'static str,
+    id: uuid::Uuid,
+    expected: i64,
+    current: &T,
+) -> crate::Error {
+    crate::Error::Stale {
+        entity,
+        id: id.to_string(),
+        expected,
+        revision: current.revision(),
+        current: Box::new(serde_json::to_value(current).unwrap_or_default()),
+    }
+}
+
+/// A record with a revision (optimistic concurrency).
+pub(crate) trait Revised {
+    fn revision(&self) -> i64;
+}
+
+macro_rules! revised_records {
+    ($($ty:ty),+) => {
+        $(impl Revised for $ty {
+            fn revision(&self) -> i64 {
+                self.revision
+            }
+        })+
+    };
+}
+revised_records!(
+    crate::domain::Account,
+    crate::domain::Person,
+    crate::domain::Employee,
+    crate::domain::Competitor,
+    crate::domain::Opportunity,
+    crate::domain::SupportRequest
+);
+
 /// The account a person is at now, or `NOT_FOUND` naming the field that pointed there.
 macro_rules! account_of_person {
     ($tx:ident, $id:expr, $field:expr) => {{
@@ -181,7 +246,8 @@ macro_rules! account_of_person {
 }
 
 pub(crate) use {
-    account_of_person, bump_account, bump_org, current_row, must_exist, with_pool, write_tx,
+    account_of_person, bump_account, bump_org, check_revision, current_row, must_exist, revised,
+    with_pool, write_tx,
 };
 
 impl Store {

@@ -1,7 +1,8 @@
 use uuid::Uuid;
 
 use super::{
-    bump_account, bump_org, current_row, must_exist, new_id, now, with_pool, write_tx, Store,
+    bump_account, bump_org, check_revision, current_row, must_exist, new_id, now, revised,
+    with_pool, write_tx, Store,
 };
 use crate::{
     domain::{
@@ -187,7 +188,9 @@ impl Store {
     ) -> Result<Opportunity> {
         let version = self.methodology.version.clone();
         write_tx!(self, tx => {
+            let expected = patch.expected_revision;
             let current = current_row!(tx, Opportunity, "opportunity", "opportunity", id);
+            check_revision!(current, expected, "opportunity", id);
             let o = current.patched(patch).validate(&self.methodology)?;
             if let Some(owner) = o.owner_id {
                 must_exist!(tx, "employee", "employee", owner, "ownerId");
@@ -212,11 +215,11 @@ impl Store {
                     }
                 }
             }
-            sqlx::query(
-                "update opportunity set name = $2, amount_minor = $3, currency = $4, stage = $5,
+            let done = sqlx::query(
+                "update opportunity set revision = revision + 1, name = $2, amount_minor = $3, currency = $4, stage = $5,
                         expected_sign_date = $6, outcome = $7, owner_id = $8, note = $9,
                         methodology_version = $10, updated_at = $11
-                 where opportunity_id = $1",
+                 where opportunity_id = $1 and revision = $12",
             )
             .bind(id)
             .bind(o.name.as_ref())
@@ -229,8 +232,10 @@ impl Store {
             .bind(&o.note)
             .bind(if moved { &version } else { &current.methodology_version })
             .bind(now())
+            .bind(current.revision)
             .execute(&mut *tx)
             .await?;
+            revised!(tx, done, Opportunity, "opportunity", "opportunity", id, expected.unwrap_or(current.revision));
             if moved {
                 record_stage_change!(tx, id, current.account_id, o, version, now());
             }

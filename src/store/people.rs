@@ -1,7 +1,10 @@
 use time::Date;
 use uuid::Uuid;
 
-use super::{bump_account, current_row, must_exist, new_id, now, with_pool, write_tx, Store};
+use super::{
+    bump_account, check_revision, current_row, must_exist, new_id, now, revised, with_pool,
+    write_tx, Store,
+};
 use crate::{
     domain::{
         today, LineKind, Person, PersonInput, PersonPatch, Position, ReportingLine,
@@ -12,7 +15,7 @@ use crate::{
 
 /// A person's columns as of a date: their position then overrides where they sat.
 const PERSON_AS_OF: &str = "select p.person_id, pos.account_id, p.name, pos.title, pos.department,
-        pos.level, p.email, p.phone, p.created_at, p.updated_at
+        pos.level, p.email, p.phone, p.created_at, p.updated_at, p.revision
    from person p join position pos on pos.person_id = p.person_id
   where pos.account_id = $1 and pos.valid_from <= $2 and (pos.valid_to is null or pos.valid_to > $2)
   order by p.name, p.person_id";
@@ -215,15 +218,17 @@ impl Store {
     #[tracing::instrument(skip(self))]
     pub async fn update_person(&self, id: Uuid, patch: PersonPatch) -> Result<Person> {
         write_tx!(self, tx => {
+            let expected = patch.expected_revision;
             let current = current_row!(tx, Person, "person", "person", id);
+            check_revision!(current, expected, "person", id);
             let p = current.patched(patch).validate(&self.methodology)?;
             if p.account_id != current.account_id {
                 must_exist!(tx, "account", "account", p.account_id, "accountId");
             }
-            sqlx::query(
-                "update person set account_id = $2, name = $3, title = $4, department = $5, level = $6,
+            let done = sqlx::query(
+                "update person set revision = revision + 1, account_id = $2, name = $3, title = $4, department = $5, level = $6,
                         email = $7, phone = $8, updated_at = $9
-                 where person_id = $1",
+                 where person_id = $1 and revision = $10",
             )
             .bind(id)
             .bind(p.account_id)
@@ -234,8 +239,10 @@ impl Store {
             .bind(p.email.as_ref().map(|e| e.as_ref().to_owned()))
             .bind(p.phone.as_ref().map(|e| e.as_ref().to_owned()))
             .bind(now())
+            .bind(current.revision)
             .execute(&mut *tx)
             .await?;
+            revised!(tx, done, Person, "person", "person", id, expected.unwrap_or(current.revision));
             if current.position_changes(&p) {
                 let open_since: Option<Date> = sqlx::query_scalar(
                     "select valid_from from position where person_id = $1 and valid_to is null",

@@ -1,6 +1,9 @@
 use uuid::Uuid;
 
-use super::{bump_account, current_row, must_exist, new_id, now, with_pool, write_tx, Store};
+use super::{
+    bump_account, check_revision, current_row, must_exist, new_id, now, revised, with_pool,
+    write_tx, Store,
+};
 use crate::{
     domain::{
         optional_text, today, SupportDecisionInput, SupportRequest, SupportRequestInput,
@@ -226,7 +229,9 @@ impl Store {
         patch: SupportRequestPatch,
     ) -> Result<SupportRequest> {
         write_tx!(self, tx => {
+            let expected = patch.expected_revision;
             let current = current_row!(tx, SupportRequest, "support_request", "support request", id);
+            check_revision!(current, expected, "support request", id);
             if current.current_status() != SupportStatus::Requested {
                 return Err(Error::Conflict(format!(
                     "the request is {}; only a request waiting for a decision can be changed",
@@ -235,10 +240,10 @@ impl Store {
             }
             let r = current.patched(patch).validate(&self.methodology, today())?;
             named_resource_fits!(tx, r);
-            sqlx::query(
-                "update support_request set resource_id = $2, units = $3, needed_by = $4, lift = $5,
+            let done = sqlx::query(
+                "update support_request set revision = revision + 1, resource_id = $2, units = $3, needed_by = $4, lift = $5,
                         note = $6, updated_at = $7
-                 where support_request_id = $1",
+                 where support_request_id = $1 and revision = $8",
             )
             .bind(id)
             .bind(r.resource_id)
@@ -247,8 +252,10 @@ impl Store {
             .bind(r.lift)
             .bind(&r.note)
             .bind(now())
+            .bind(current.revision)
             .execute(&mut *tx)
             .await?;
+            revised!(tx, done, SupportRequest, "support_request", "support request", id, expected.unwrap_or(current.revision));
             bump_account!(tx, current.account_id);
         });
         self.support_request_required(id).await

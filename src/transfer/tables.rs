@@ -176,6 +176,16 @@ fn select_by_keys_sql(table: &str, keys: &[&str], columns: &[&str], n: usize) ->
 
 /// A multi-row insert-or-update by key; with `latest`, a stored row newer by that
 /// column is kept.
+/// Tables whose records carry a revision (see `docs/concurrency.md`).
+const REVISED_TABLES: [&str; 6] = [
+    "account",
+    "person",
+    "employee",
+    "competitor",
+    "opportunity",
+    "support_request",
+];
+
 fn upsert_sql(
     table: &str,
     keys: &[&str],
@@ -187,11 +197,15 @@ fn upsert_sql(
     let all: Vec<&str> = columns.iter().chain(derived).copied().collect();
     let rows = placeholder_rows(n, all.len());
     let key = keys.join(", ");
-    let updates: Vec<String> = all
+    let mut updates: Vec<String> = all
         .iter()
         .filter(|c| !keys.contains(c))
         .map(|c| format!("{c} = excluded.{c}"))
         .collect();
+    // An imported change is a change: an editor holding the old revision is told.
+    if REVISED_TABLES.contains(&table) && !updates.is_empty() {
+        updates.push(format!("revision = {table}.revision + 1"));
+    }
     let action = if updates.is_empty() {
         "do nothing".to_owned()
     } else {
