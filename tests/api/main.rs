@@ -5,6 +5,7 @@ mod helpers;
 
 mod accounts;
 mod advice;
+mod attack;
 mod concurrency;
 mod http;
 mod import_files;
