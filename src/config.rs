@@ -37,11 +37,38 @@ pub enum Command {
     /// mapping, or calendars (.ics): every row checked, then written by key in one
     /// transaction, or none of it (with --partial, the good rows).
     Import(ImportArgs),
+    /// Create, list and revoke API tokens (bearer tokens for the GraphQL API).
+    Token {
+        #[command(flatten)]
+        data: DataArgs,
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
     /// Work with methodology files.
     Methodology {
         #[command(subcommand)]
         command: MethodologyCommand,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a token and print its secret (shown this once; only a hash is kept).
+    Create {
+        /// admin, coach, member (reads and writes its accounts) or viewer (reads its accounts).
+        #[arg(long)]
+        role: String,
+        /// An account a member or viewer token reaches (repeat for several).
+        #[arg(long = "account")]
+        accounts: Vec<uuid::Uuid>,
+        /// Who or what the token is for, shown in lists and the audit trail.
+        #[arg(long, default_value = "api token")]
+        name: String,
+    },
+    /// List every token (never their secrets).
+    List,
+    /// Revoke a token; requests presenting it are refused from then on.
+    Revoke { id: uuid::Uuid },
 }
 
 #[derive(Debug, Subcommand)]

@@ -36,6 +36,15 @@ pub enum Error {
         current: Box<serde_json::Value>,
     },
 
+    /// No valid API token was presented. Code `UNAUTHENTICATED`.
+    #[error("{0}")]
+    Unauthenticated(String),
+
+    /// The caller's role does not allow this. Code `FORBIDDEN`. (A record outside
+    /// the caller's accounts is `NOT_FOUND` instead: its existence is not told.)
+    #[error("{0}")]
+    Forbidden(String),
+
     /// A name that must be unique after normalisation is already taken. Code
     /// `DUPLICATE_NAME`.
     #[error("{entity} name '{name}' is already used by '{existing}' ({existing_id})")]
@@ -73,6 +82,8 @@ pub enum ErrorCode {
     DuplicateName,
     OverCapacity,
     MethodologyInvalid,
+    Unauthenticated,
+    Forbidden,
     Internal,
 }
 
@@ -85,6 +96,8 @@ impl ErrorCode {
             ErrorCode::DuplicateName => "DUPLICATE_NAME",
             ErrorCode::OverCapacity => "OVER_CAPACITY",
             ErrorCode::MethodologyInvalid => "METHODOLOGY_INVALID",
+            ErrorCode::Unauthenticated => "UNAUTHENTICATED",
+            ErrorCode::Forbidden => "FORBIDDEN",
             ErrorCode::Internal => "INTERNAL",
         }
     }
@@ -105,6 +118,8 @@ impl Error {
             Error::DuplicateName { .. } => ErrorCode::DuplicateName,
             Error::OverCapacity(_) => ErrorCode::OverCapacity,
             Error::Methodology(_) => ErrorCode::MethodologyInvalid,
+            Error::Unauthenticated(_) => ErrorCode::Unauthenticated,
+            Error::Forbidden(_) => ErrorCode::Forbidden,
             Error::Storage(_) | Error::Internal(_) => ErrorCode::Internal,
         }
     }

@@ -102,6 +102,11 @@ async fn main() -> anyhow::Result<()> {
             store.migrate().await.context("migrating")?;
             import(&store, &args).await?;
         }
+        Command::Token { data, command } => {
+            let store = open(&data).await?;
+            store.migrate().await.context("migrating")?;
+            token(&store, command).await?;
+        }
         Command::Methodology {
             command: MethodologyCommand::Check { dir },
         } => match Methodology::load_or_default(dir.as_deref()) {
@@ -202,6 +207,66 @@ async fn import(store: &Store, args: &guanxi::config::ImportArgs) -> anyhow::Res
         let names: Vec<String> = ics.iter().map(|p| p.display().to_string()).collect();
         print!("{}", guanxi::report::import(&names.join(", "), &report));
         print!("{}", guanxi::report::calendar(&summary));
+    }
+    Ok(())
+}
+
+/// `guanxi token create|list|revoke`.
+async fn token(store: &Store, command: guanxi::config::TokenCommand) -> anyhow::Result<()> {
+    use guanxi::{config::TokenCommand, domain::Role};
+
+    let describe = |t: &guanxi::domain::ApiToken| {
+        let reach = if t.accounts.is_empty() {
+            "every account".to_owned()
+        } else {
+            t.accounts
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let state = match t.revoked_at {
+            Some(at) => format!("revoked {}", at.date()),
+            None => "active".to_owned(),
+        };
+        format!(
+            "{}  {:<7} {:<24} {}  ({}, created {})",
+            t.id,
+            t.role.as_str(),
+            t.name,
+            reach,
+            state,
+            t.created_at.date()
+        )
+    };
+    match command {
+        TokenCommand::Create {
+            role,
+            accounts,
+            name,
+        } => {
+            let role = Role::parse("role", &role)?;
+            let (token, secret) = store.create_token(&name, role, &accounts).await?;
+            println!("{}", describe(&token));
+            println!("secret (shown once; send it as 'Authorization: Bearer ...'):");
+            println!("{secret}");
+            eprintln!(
+                "servers started from now on require a token on every request; restart a running one"
+            );
+        }
+        TokenCommand::List => {
+            let tokens = store.tokens().await?;
+            if tokens.is_empty() {
+                println!("no tokens: a server on a loopback address runs as a local administrator");
+            }
+            for t in &tokens {
+                println!("{}", describe(t));
+            }
+        }
+        TokenCommand::Revoke { id } => {
+            let t = store.revoke_token(id).await?;
+            println!("{}", describe(&t));
+        }
     }
     Ok(())
 }

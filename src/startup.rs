@@ -32,6 +32,16 @@ impl Application {
             let summary = crate::demo::load(&store).await?;
             tracing::info!(%summary, "demo data");
         }
+        // Without tokens the server acts as a local administrator for everyone who
+        // reaches it: only acceptable when nobody else can.
+        if !addr.ip().is_loopback() && !store.has_active_tokens().await? {
+            return Err(Error::invalid(
+                "address",
+                format!(
+                    "refusing to serve on {addr} without API tokens: anyone reaching it would act as an administrator. Create one with `guanxi token create --role admin --name NAME`, or listen on 127.0.0.1"
+                ),
+            ));
+        }
         let listener = TcpListener::bind(addr).await.map_err(|e| {
             Error::Internal(anyhow::Error::new(e).context(format!("cannot listen on {addr}")))
         })?;
@@ -71,7 +81,17 @@ impl Application {
         stop: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let schema = api::schema(self.store.clone(), self.options.introspection);
-        let app = api::router(schema, self.store.clone(), self.options.clone());
+        let access = match self.store.has_active_tokens().await {
+            Ok(false) => {
+                tracing::warn!(
+                    "no API tokens: every request acts as a local administrator (loopback only); create tokens with `guanxi token create` before sharing this server"
+                );
+                api::Access::LocalAdmin
+            }
+            Ok(true) => api::Access::Tokens,
+            Err(e) => return Err(std::io::Error::other(e.to_string())),
+        };
+        let app = api::router(schema, self.store.clone(), self.options.clone(), access);
         tracing::info!(
             addr = %self.addr,
             database = self.store.backend_name(),

@@ -22,13 +22,27 @@ use tower_http::{
 };
 
 use super::{error::ensure_codes, GuanxiSchema};
-use crate::store::Store;
+use crate::{
+    domain::{Principal, Role},
+    store::Store,
+};
 
 #[derive(Clone)]
 struct AppState {
     schema: GuanxiSchema,
     store: Store,
     options: HttpOptions,
+    access: Access,
+}
+
+/// How callers are known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// No tokens exist and the server listens on a loopback address: every request
+    /// acts as a local administrator (the quick start).
+    LocalAdmin,
+    /// Every GraphQL request presents a token (`Authorization: Bearer gx_...`).
+    Tokens,
 }
 
 /// Largest request body accepted, in bytes.
@@ -59,7 +73,7 @@ impl Default for HttpOptions {
     }
 }
 
-pub fn router(schema: GuanxiSchema, store: Store, options: HttpOptions) -> Router {
+pub fn router(schema: GuanxiSchema, store: Store, options: HttpOptions, access: Access) -> Router {
     let cors = (!options.cors_origins.is_empty()).then(|| {
         let origins: Vec<HeaderValue> = options
             .cors_origins
@@ -79,6 +93,7 @@ pub fn router(schema: GuanxiSchema, store: Store, options: HttpOptions) -> Route
             schema,
             store,
             options,
+            access,
         })
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
             MAX_BODY_BYTES,
@@ -94,8 +109,70 @@ pub fn router(schema: GuanxiSchema, store: Store, options: HttpOptions) -> Route
     router.layer(tower_http::trace::TraceLayer::new_for_http())
 }
 
-async fn graphql(State(state): State<AppState>, request: GraphQLRequest) -> GraphQLResponse {
+/// The caller of a request, or the refusal to send (401 with a coded error).
+async fn caller(
+    state: &AppState,
+    headers: &axum::http::HeaderMap,
+) -> std::result::Result<Principal, axum::response::Response> {
+    if state.access == Access::LocalAdmin {
+        return Ok(Principal::local_admin());
+    }
+    let refuse = |message: &str| {
+        let body = json!({ "errors": [{ "message": message, "extensions": { "code": crate::ErrorCode::Unauthenticated.as_str() } }] });
+        (
+            StatusCode::UNAUTHORIZED,
+            [(header::WWW_AUTHENTICATE, "Bearer")],
+            Json(body),
+        )
+            .into_response()
+    };
+    let presented = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim);
+    let Some(secret) = presented else {
+        return Err(refuse(
+            "this server needs an API token: send it as 'Authorization: Bearer gx_...'",
+        ));
+    };
+    match state.store.principal_for(secret).await {
+        Ok(Some(p)) => Ok(p),
+        Ok(None) => Err(refuse("the API token is unknown or has been revoked")),
+        Err(e) => {
+            tracing::error!(error = ?e, "looking up an API token");
+            Err((
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the token could not be checked",
+            )
+                .into_response())
+        }
+    }
+}
+
+async fn graphql(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    request: GraphQLRequest,
+) -> axum::response::Response {
+    let principal = match caller(&state, &headers).await {
+        Ok(p) => p,
+        Err(refusal) => return refusal,
+    };
     let request = request.into_inner();
+    if let Some(refusal) = role_refusal(&principal, &request.query) {
+        let mut error = async_graphql::ServerError::new(refusal, None);
+        error
+            .extensions
+            .get_or_insert_with(Default::default)
+            .set("code", crate::ErrorCode::Forbidden.as_str());
+        return GraphQLResponse::from(async_graphql::Response::from_errors(vec![error]))
+            .into_response();
+    }
+    let request = request.data(principal);
     let aliases = count_aliases(&request.query);
     if aliases > state.options.max_aliases {
         let mut error = async_graphql::ServerError::new(
@@ -109,11 +186,32 @@ async fn graphql(State(state): State<AppState>, request: GraphQLRequest) -> Grap
             .extensions
             .get_or_insert_with(Default::default)
             .set("code", crate::ErrorCode::InvalidInput.as_str());
-        return async_graphql::Response::from_errors(vec![error]).into();
+        return GraphQLResponse::from(async_graphql::Response::from_errors(vec![error]))
+            .into_response();
     }
     let mut response = state.schema.execute(request).await;
     ensure_codes(&mut response);
-    response.into()
+    GraphQLResponse::from(response).into_response()
+}
+
+/// Coaches and viewers read; only admins and account-team members change data.
+/// Refuses a document holding a mutation for a read-only role.
+fn role_refusal(principal: &Principal, query: &str) -> Option<String> {
+    if matches!(principal.role, Role::Admin | Role::Member) {
+        return None;
+    }
+    let doc = parse_query(query).ok()?;
+    let mutates = doc
+        .operations
+        .iter()
+        .any(|(_, op)| op.node.ty == async_graphql::parser::types::OperationType::Mutation);
+    mutates.then(|| {
+        format!(
+            "the token '{}' is a {} token, which reads but does not change data",
+            principal.name,
+            principal.role.as_str()
+        )
+    })
 }
 
 /// Aliased fields in a document, counted through fragments; a document that does

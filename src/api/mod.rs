@@ -21,7 +21,7 @@ mod transfer;
 
 use async_graphql::{EmptySubscription, Schema};
 
-pub use http::{router, HttpOptions};
+pub use http::{router, Access, HttpOptions};
 pub use query::MAX_PAGE_SIZE;
 
 use crate::store::Store;

@@ -5,6 +5,7 @@
 //! checks read the loaded [`Methodology`](crate::methodology::Methodology). Records
 //! (`Account`, `Person`, ...) are what storage hands back.
 
+mod access;
 mod account;
 mod competitor;
 mod decision_chain;
@@ -19,6 +20,7 @@ mod relationship;
 mod scalar;
 mod support;
 
+pub use access::{ApiToken, Principal, Role};
 pub use account::{Account, AccountInput, AccountPatch, ValidAccount};
 pub use competitor::{Competitor, CompetitorInput, CompetitorPatch, ValidCompetitor};
 pub use decision_chain::{DecisionChainMember, MemberInput, ValidMember};

@@ -32,6 +32,7 @@ mod opportunities;
 mod people;
 mod relationships;
 mod support;
+mod tokens;
 mod transfer;
 
 pub use accounts::AccountPage;

@@ -6,6 +6,7 @@ mod helpers;
 mod accounts;
 mod advice;
 mod attack;
+mod auth;
 mod concurrency;
 mod http;
 mod import_files;
