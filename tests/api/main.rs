@@ -8,6 +8,7 @@ mod advice;
 mod attack;
 mod auth;
 mod concurrency;
+mod crash;
 mod http;
 mod import_files;
 mod opportunities;
