@@ -37,6 +37,9 @@ pub enum Command {
     /// mapping, or calendars (.ics): every row checked, then written by key in one
     /// transaction, or none of it (with --partial, the good rows).
     Import(ImportArgs),
+    /// Write a seeded synthetic portfolio into the database (for benchmarks and load
+    /// tests): accounts with org charts, decision chains, ties and interactions.
+    Gen(GenArgs),
     /// Create, list and revoke API tokens (bearer tokens for the GraphQL API).
     Token {
         #[command(flatten)]
@@ -49,6 +52,27 @@ pub enum Command {
         #[command(subcommand)]
         command: MethodologyCommand,
     },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct GenArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Accounts to generate.
+    #[arg(long, default_value_t = 10)]
+    pub accounts: usize,
+    /// People per account (about ten relationships each).
+    #[arg(long, default_value_t = 200)]
+    pub people_per_account: usize,
+    /// Our employees, shared by every account.
+    #[arg(long, default_value_t = 200)]
+    pub employees: usize,
+    /// Competitors, shared by every account.
+    #[arg(long, default_value_t = 12)]
+    pub competitors: usize,
+    /// The same seed and sizes always give the same portfolio.
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
 }
 
 #[derive(Debug, Subcommand)]

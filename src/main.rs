@@ -102,6 +102,37 @@ async fn main() -> anyhow::Result<()> {
             store.migrate().await.context("migrating")?;
             import(&store, &args).await?;
         }
+        Command::Gen(args) => {
+            let methodology = load_methodology(&args.data)?;
+            let store = Store::connect_alone(&args.data.database_url, methodology)
+                .await
+                .with_context(|| format!("opening {}", args.data.database_url))?;
+            store.migrate().await.context("migrating")?;
+            let spec = guanxi::transfer::PortfolioSpec {
+                accounts: args.accounts,
+                people_per_account: args.people_per_account,
+                employees: args.employees,
+                competitors: args.competitors,
+                seed: args.seed,
+            };
+            let bar = indicatif::ProgressBar::new(args.accounts as u64);
+            let progress = |done: usize, _: usize| bar.set_position(done as u64);
+            let started = std::time::Instant::now();
+            let made = guanxi::transfer::generate_portfolio(&store, &spec, Some(&progress))
+                .await
+                .context("generating the portfolio")?;
+            bar.finish_and_clear();
+            println!(
+                "generated {} accounts, {} people, {} employees, {} relationships, {} interactions, {} opportunities in {:.1} s",
+                made.accounts,
+                made.people,
+                made.employees,
+                made.relationships,
+                made.interactions,
+                made.opportunities,
+                started.elapsed().as_secs_f64()
+            );
+        }
         Command::Token { data, command } => {
             let store = open(&data).await?;
             store.migrate().await.context("migrating")?;

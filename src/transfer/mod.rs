@@ -4,12 +4,14 @@
 
 pub mod calendar;
 pub mod csv_file;
+pub mod generate;
 pub mod import;
 pub mod mapping;
 pub mod tables;
 
 pub use calendar::{import_calendars, CalendarSummary, PersonToAdd};
 pub use csv_file::{import_csv, CsvFile};
+pub use generate::{generate_portfolio, Generated, PortfolioSpec};
 pub use import::{import, ImportOptions, ImportReport, Rejected};
 pub use mapping::Mapping;
 

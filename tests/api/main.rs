@@ -9,6 +9,7 @@ mod attack;
 mod auth;
 mod concurrency;
 mod crash;
+mod generate;
 mod http;
 mod import_files;
 mod opportunities;
