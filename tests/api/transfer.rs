@@ -284,3 +284,71 @@ fn killing_an_import_mid_file_leaves_the_database_as_before() {
         "nothing of the killed import is left"
     );
 }
+
+/// The same on PostgreSQL: the import is killed while its transaction is inserting
+/// (seen in `pg_stat_activity`), and the database is as before.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killing_an_import_mid_file_leaves_postgres_as_before() {
+    use sqlx::Connection;
+    use std::time::{Duration, Instant};
+
+    let Some((url, _)) = crate::helpers::fresh_database(crate::helpers::Backend::Postgres).await
+    else {
+        return;
+    };
+    let guanxi = |args: &[&str]| crate::helpers::guanxi_command(&url, args);
+    assert!(guanxi(&["demo"]).status().unwrap().success());
+    let out = guanxi(&["export"]).output().unwrap();
+    let mut data: Export = serde_json::from_slice(&out.stdout).unwrap();
+    let before = data.counts();
+    let template = data.interactions[0].clone();
+    for _ in 0..200_000 {
+        let mut i = template.clone();
+        i.interaction_id = Uuid::now_v7();
+        data.interactions.push(i);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("big.json");
+    std::fs::write(&file, serde_json::to_vec(&data).unwrap()).unwrap();
+
+    let mut watch = sqlx::PgConnection::connect(&url).await.unwrap();
+    let mut child = guanxi(&["import", file.to_str().unwrap()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    loop {
+        let inserting: bool = sqlx::query_scalar(
+            "select exists (select 1 from pg_stat_activity
+              where datname = current_database() and pid <> pg_backend_pid()
+                and xact_start is not null and query ilike 'insert into interaction%')",
+        )
+        .fetch_one(&mut watch)
+        .await
+        .unwrap();
+        if inserting {
+            break;
+        }
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the import finished before it could be killed"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "the import never started inserting"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let after: Export =
+        serde_json::from_slice(&guanxi(&["export"]).output().unwrap().stdout).unwrap();
+    assert_eq!(
+        after.counts(),
+        before,
+        "nothing of the killed import is left"
+    );
+}
