@@ -28,7 +28,7 @@ use super::{
     Export,
 };
 use crate::{
-    domain::{normalise_organisation, Amount, Email},
+    domain::{normalise_organisation, Amount, Email, Endpoints, TieKind},
     methodology::Methodology,
     store::{ends_key, Store},
     Error, Result,
@@ -860,46 +860,56 @@ impl Converter {
             let v = r.raw(field).ok_or_else(|| err(field, "is empty"))?;
             self.resolver.employee_ref(field, &v)
         };
-        let mut row = RelationshipRow {
-            relationship_id: Uuid::nil(),
-            account_id: None,
-            kind: kind.clone(),
-            employee_id: None,
-            person_id: None,
-            other_person_id: None,
-            competitor_id: None,
-            other_employee_id: None,
-            tie: None,
-            strength: 0,
-            assessed_at: self.now,
-        };
-        match kind.as_str() {
+        let (ends, account_id) = match kind.as_str() {
             "employee_person" => {
-                row.employee_id = Some(employee("employee")?);
-                let (p, a) = person("person")?;
-                (row.person_id, row.account_id) = (Some(p), Some(a));
+                let employee_id = employee("employee")?;
+                let (person_id, a) = person("person")?;
+                (
+                    Endpoints::EmployeePerson {
+                        employee_id,
+                        person_id,
+                    },
+                    Some(a),
+                )
             }
             "person_person" => {
-                let (p, a) = person("person")?;
-                let (o, _) = person("other_person")?;
+                let (person_id, a) = person("person")?;
+                let (other_person_id, _) = person("other_person")?;
                 let tie = r.id("tie").unwrap_or_else(|| "informal".into());
-                if tie != "informal" && tie != "influences" {
-                    return Err(err("tie", format!("'{tie}' is not a tie (informal, influences)")));
-                }
-                (row.person_id, row.account_id) = (Some(p), Some(a));
-                row.other_person_id = Some(o);
-                row.tie = Some(tie);
+                let tie = match tie.as_str() {
+                    "informal" => TieKind::Informal,
+                    "influences" => TieKind::Influences,
+                    _ => {
+                        return Err(err("tie", format!("'{tie}' is not a tie (informal, influences)")))
+                    }
+                };
+                (
+                    Endpoints::PersonPerson {
+                        person_id,
+                        other_person_id,
+                        tie,
+                    },
+                    Some(a),
+                )
             }
             "competitor_person" => {
                 let name = r.raw("competitor").ok_or_else(|| err("competitor", "is empty"))?;
-                let (p, a) = person("person")?;
-                (row.person_id, row.account_id) = (Some(p), Some(a));
-                row.competitor_id = Some(self.resolver.competitor(&name, chunk, self.now));
+                let (person_id, a) = person("person")?;
+                (
+                    Endpoints::CompetitorPerson {
+                        competitor_id: self.resolver.competitor(&name, chunk, self.now),
+                        person_id,
+                    },
+                    Some(a),
+                )
             }
-            "employee_employee" => {
-                row.employee_id = Some(employee("employee")?);
-                row.other_employee_id = Some(employee("other_employee")?);
-            }
+            "employee_employee" => (
+                Endpoints::EmployeeEmployee {
+                    employee_id: employee("employee")?,
+                    other_employee_id: employee("other_employee")?,
+                },
+                None,
+            ),
             other => {
                 return Err(err(
                     "kind",
@@ -908,10 +918,8 @@ impl Converter {
                     ),
                 ))
             }
-        }
-        let key = super::import::ends(&row)
-            .map(|e| ends_key(&e))
-            .ok_or_else(|| err("kind", "has ends that do not fit it"))?;
+        };
+        let key = ends_key(&ends);
         let id = match self.resolver.relationship_by_ends.get(&key) {
             Some(id) => *id,
             None => {
@@ -936,11 +944,13 @@ impl Converter {
             .transpose()?;
         let assessment_key =
             ext.unwrap_or_else(|| format!("{id}/{assessed_at}/{strength}/{source}"));
-        row.relationship_id = id;
-        row.strength = strength;
-        row.assessed_at = assessed_at;
-        let account_id = row.account_id;
-        chunk.push_relationship(row);
+        chunk.push_relationship(RelationshipRow::new(
+            id,
+            account_id,
+            &ends,
+            strength,
+            assessed_at,
+        ));
         chunk.push_assessment(AssessmentRow {
             assessment_id: self.resolver.id("assessment", &assessment_key),
             relationship_id: id,

@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use super::{import::ImportOptions, tables::*, Export};
 use crate::{
+    domain::{Endpoints, TieKind},
     graph::{
         data::{GraphData, TieEnds},
         synthetic::{generate, Spec},
@@ -257,64 +258,67 @@ fn account_rows(
     }
     let mut seen = HashSet::new();
     for t in &data.ties {
-        let mut r = RelationshipRow {
-            relationship_id: t.relationship_id,
-            account_id: Some(account),
-            kind: String::new(),
-            employee_id: None,
-            person_id: None,
-            other_person_id: None,
-            competitor_id: None,
-            other_employee_id: None,
-            tie: None,
-            strength: t.strength,
-            assessed_at: midnight(t.assessed_on),
-        };
-        match t.ends {
+        let (ends, account_id) = match t.ends {
             TieEnds::EmployeePerson {
                 employee: e,
                 person,
-            } => {
-                r.kind = "employee_person".into();
-                r.employee_id = Some(employee(&e));
-                r.person_id = Some(person);
-            }
-            TieEnds::Influences { from, to } => {
-                r.kind = "person_person".into();
-                r.person_id = Some(from);
-                r.other_person_id = Some(to);
-                r.tie = Some("influences".into());
-            }
-            TieEnds::Informal { a, b } => {
-                r.kind = "person_person".into();
-                r.person_id = Some(a);
-                r.other_person_id = Some(b);
-                r.tie = Some("informal".into());
-            }
+            } => (
+                Endpoints::EmployeePerson {
+                    employee_id: employee(&e),
+                    person_id: person,
+                },
+                Some(account),
+            ),
+            TieEnds::Influences { from, to } => (
+                Endpoints::PersonPerson {
+                    person_id: from,
+                    other_person_id: to,
+                    tie: TieKind::Influences,
+                },
+                Some(account),
+            ),
+            TieEnds::Informal { a, b } => (
+                Endpoints::PersonPerson {
+                    person_id: a,
+                    other_person_id: b,
+                    tie: TieKind::Informal,
+                },
+                Some(account),
+            ),
             TieEnds::CompetitorPerson {
                 competitor: c,
                 person,
-            } => {
-                r.kind = "competitor_person".into();
-                r.competitor_id = Some(competitor(&c));
-                r.person_id = Some(person);
-            }
+            } => (
+                Endpoints::CompetitorPerson {
+                    competitor_id: competitor(&c),
+                    person_id: person,
+                },
+                Some(account),
+            ),
             TieEnds::EmployeeEmployee { a, b } => {
                 let (a, b) = (employee(&a), employee(&b));
                 if a == b {
                     continue;
                 }
-                r.kind = "employee_employee".into();
-                r.account_id = None;
-                r.employee_id = Some(a);
-                r.other_employee_id = Some(b);
+                (
+                    Endpoints::EmployeeEmployee {
+                        employee_id: a,
+                        other_employee_id: b,
+                    },
+                    None,
+                )
             }
-        }
-        // Two local employees may map onto one shared one: one edge per pair.
-        let Some(key) = super::import::ends(&r).map(|e| ends_key(&e)) else {
-            continue;
         };
-        if r.kind == "employee_employee" {
+        let mut r = RelationshipRow::new(
+            t.relationship_id,
+            account_id,
+            &ends,
+            t.strength,
+            midnight(t.assessed_on),
+        );
+        // Two local employees may map onto one shared one: one edge per pair.
+        let key = ends_key(&ends);
+        if matches!(ends, Endpoints::EmployeeEmployee { .. }) {
             if !employee_ties.insert(key.clone()) {
                 continue;
             }

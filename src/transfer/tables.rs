@@ -7,7 +7,10 @@ use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-use crate::{domain::normalise_organisation, store::ends_key};
+use crate::{
+    domain::{normalise_organisation, Endpoints},
+    store::ends_key,
+};
 
 /// A table an import writes in batches: its row type's key, its batch statements and
 /// its binds for each backend. Implemented by [`table!`] for every exported table.
@@ -275,6 +278,56 @@ table!(RelationshipRow = "relationship" key [relationship_id] derived [ends_key 
     competitor_id: Option<Uuid>, other_employee_id: Option<Uuid>, tie: Option<String>,
     strength: i32, #[serde(with = "time::serde::rfc3339")] assessed_at: OffsetDateTime,
 });
+impl RelationshipRow {
+    /// The row of an edge with these ends (the inverse of `import::ends`).
+    pub(crate) fn new(
+        relationship_id: Uuid,
+        account_id: Option<Uuid>,
+        ends: &Endpoints,
+        strength: i32,
+        assessed_at: OffsetDateTime,
+    ) -> Self {
+        let mut r = RelationshipRow {
+            relationship_id,
+            account_id,
+            kind: ends.kind().as_str().to_owned(),
+            employee_id: None,
+            person_id: None,
+            other_person_id: None,
+            competitor_id: None,
+            other_employee_id: None,
+            tie: None,
+            strength,
+            assessed_at,
+        };
+        match *ends {
+            Endpoints::EmployeePerson {
+                employee_id,
+                person_id,
+            } => (r.employee_id, r.person_id) = (Some(employee_id), Some(person_id)),
+            Endpoints::PersonPerson {
+                person_id,
+                other_person_id,
+                tie,
+            } => {
+                (r.person_id, r.other_person_id) = (Some(person_id), Some(other_person_id));
+                r.tie = Some(tie.as_str().to_owned());
+            }
+            Endpoints::CompetitorPerson {
+                competitor_id,
+                person_id,
+            } => (r.competitor_id, r.person_id) = (Some(competitor_id), Some(person_id)),
+            Endpoints::EmployeeEmployee {
+                employee_id,
+                other_employee_id,
+            } => {
+                (r.employee_id, r.other_employee_id) = (Some(employee_id), Some(other_employee_id));
+            }
+        }
+        r
+    }
+}
+
 table!(AssessmentRow = "assessment" key [assessment_id] order "relationship_id, assessed_at, assessment_id" {
     assessment_id: Uuid, relationship_id: Uuid, account_id: Option<Uuid>, strength: i32,
     source: String, assessed_by: Option<Uuid>, #[serde(with = "time::serde::rfc3339")] assessed_at: OffsetDateTime,
