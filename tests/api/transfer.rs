@@ -219,35 +219,75 @@ async fn export_import_export_gives_identical_json(app: TestApp) {
     assert!(empty.counts().await.iter().all(|(_, n)| *n == 0));
 }
 
-/// A SIGKILL in the middle of an import's transaction leaves the database as it
-/// was: the file is written in one transaction, so nothing of it survives.
-#[cfg(unix)]
-#[test]
-fn killing_an_import_mid_file_leaves_the_database_as_before() {
-    use std::time::{Duration, Instant};
-
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("kill.db");
-    let url = format!("sqlite://{}", db.display());
-    let guanxi = |args: &[&str]| crate::helpers::guanxi_command(&url, args);
+/// Loads the demo into the database at `url` and writes it, with 200,000 more
+/// meetings at the first account, as one JSON file in `dir`: an import long enough
+/// to be killed halfway. Returns the file and the table counts before.
+fn demo_and_a_large_file(
+    url: &str,
+    dir: &std::path::Path,
+) -> (std::path::PathBuf, Vec<(&'static str, usize)>) {
+    let guanxi = |args: &[&str]| crate::helpers::guanxi_command(url, args);
     assert!(guanxi(&["demo"]).status().unwrap().success());
     let out = guanxi(&["export"]).output().unwrap();
     let mut data: Export = serde_json::from_slice(&out.stdout).unwrap();
     let before = data.counts();
-
-    // A large file: the demo plus 200,000 more meetings at the first account.
     let template = data.interactions[0].clone();
     for _ in 0..200_000 {
         let mut i = template.clone();
         i.interaction_id = Uuid::now_v7();
         data.interactions.push(i);
     }
-    let file = dir.path().join("big.json");
+    let file = dir.join("big.json");
     std::fs::write(&file, serde_json::to_vec(&data).unwrap()).unwrap();
+    (file, before)
+}
+
+/// The table counts of what `guanxi export` writes for the database at `url`.
+fn exported_counts(url: &str) -> Vec<(&'static str, usize)> {
+    let out = crate::helpers::guanxi_command(url, &["export"])
+        .output()
+        .unwrap();
+    serde_json::from_slice::<Export>(&out.stdout)
+        .unwrap()
+        .counts()
+}
+
+/// `guanxi import FILE` on the database at `url`, running, its output dropped;
+/// with a small SQLite page cache, so pages reach the file mid-transaction.
+fn start_import(url: &str, file: &std::path::Path) -> std::process::Child {
+    crate::helpers::guanxi_command(url, &["import", file.to_str().unwrap()])
+        .env("GUANXI_IMPORT_CACHE_MIB", "1")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+/// Fails the test when the import ended before it could be killed, or never got
+/// going.
+fn still_importing(child: &mut std::process::Child, started: std::time::Instant) {
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the import finished before it could be killed"
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(120),
+        "the import never started writing"
+    );
+}
+
+/// A SIGKILL in the middle of an import's transaction leaves the database as it
+/// was: the file is written in one transaction, so nothing of it survives.
+#[cfg(unix)]
+#[test]
+fn killing_an_import_mid_file_leaves_the_database_as_before() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("kill.db").display());
+    let (file, before) = demo_and_a_large_file(&url, dir.path());
 
     // Wait until the import is writing, then kill it. With the file to itself it
     // writes through a rollback journal, straight into the database file once its
-    // page cache (kept small here) overflows; otherwise into the write-ahead log.
+    // (small) page cache overflows; otherwise into the write-ahead log.
     let size = |suffix: &str| {
         std::fs::metadata(dir.path().join(format!("kill.db{suffix}")))
             .map(|m| m.len())
@@ -255,31 +295,16 @@ fn killing_an_import_mid_file_leaves_the_database_as_before() {
     };
     let size = || size("") + size("-wal");
     let start_size = size();
-    let mut child = guanxi(&["import", file.to_str().unwrap()])
-        .env("GUANXI_IMPORT_CACHE_MIB", "1")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
+    let mut child = start_import(&url, &file);
+    let started = std::time::Instant::now();
     while size() < start_size + 4 * 1024 * 1024 {
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "the import finished before it could be killed"
-        );
-        assert!(
-            started.elapsed() < Duration::from_secs(120),
-            "the import never started writing"
-        );
-        std::thread::sleep(Duration::from_millis(5));
+        still_importing(&mut child, started);
+        std::thread::sleep(std::time::Duration::from_millis(5));
     }
     child.kill().unwrap();
     child.wait().unwrap();
-
-    let after: Export =
-        serde_json::from_slice(&guanxi(&["export"]).output().unwrap().stdout).unwrap();
     assert_eq!(
-        after.counts(),
+        exported_counts(&url),
         before,
         "nothing of the killed import is left"
     );
@@ -291,34 +316,16 @@ fn killing_an_import_mid_file_leaves_the_database_as_before() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn killing_an_import_mid_file_leaves_postgres_as_before() {
     use sqlx::Connection;
-    use std::time::{Duration, Instant};
 
     let Some((url, _)) = crate::helpers::fresh_database(crate::helpers::Backend::Postgres).await
     else {
         return;
     };
-    let guanxi = |args: &[&str]| crate::helpers::guanxi_command(&url, args);
-    assert!(guanxi(&["demo"]).status().unwrap().success());
-    let out = guanxi(&["export"]).output().unwrap();
-    let mut data: Export = serde_json::from_slice(&out.stdout).unwrap();
-    let before = data.counts();
-    let template = data.interactions[0].clone();
-    for _ in 0..200_000 {
-        let mut i = template.clone();
-        i.interaction_id = Uuid::now_v7();
-        data.interactions.push(i);
-    }
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("big.json");
-    std::fs::write(&file, serde_json::to_vec(&data).unwrap()).unwrap();
-
+    let (file, before) = demo_and_a_large_file(&url, dir.path());
     let mut watch = sqlx::PgConnection::connect(&url).await.unwrap();
-    let mut child = guanxi(&["import", file.to_str().unwrap()])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
+    let mut child = start_import(&url, &file);
+    let started = std::time::Instant::now();
     loop {
         let inserting: bool = sqlx::query_scalar(
             "select exists (select 1 from pg_stat_activity
@@ -331,23 +338,13 @@ async fn killing_an_import_mid_file_leaves_postgres_as_before() {
         if inserting {
             break;
         }
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "the import finished before it could be killed"
-        );
-        assert!(
-            started.elapsed() < Duration::from_secs(120),
-            "the import never started inserting"
-        );
-        tokio::time::sleep(Duration::from_millis(5)).await;
+        still_importing(&mut child, started);
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     }
     child.kill().unwrap();
     child.wait().unwrap();
-
-    let after: Export =
-        serde_json::from_slice(&guanxi(&["export"]).output().unwrap().stdout).unwrap();
     assert_eq!(
-        after.counts(),
+        exported_counts(&url),
         before,
         "nothing of the killed import is left"
     );
