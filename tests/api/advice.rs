@@ -490,12 +490,4 @@ async fn a_changed_methodology_takes_effect(backend: Backend) {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_changed_methodology_takes_effect_on_sqlite() {
-    a_changed_methodology_takes_effect(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_changed_methodology_takes_effect_on_postgres() {
-    a_changed_methodology_takes_effect(Backend::Postgres).await;
-}
+crate::each_backend!(a_changed_methodology_takes_effect);

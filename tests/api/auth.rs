@@ -96,16 +96,6 @@ async fn tokens_gate_every_request(backend: Backend) {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn tokens_gate_every_request_sqlite() {
-    tokens_gate_every_request(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn tokens_gate_every_request_postgres() {
-    tokens_gate_every_request(Backend::Postgres).await;
-}
-
 /// Anyone reaching a public address would be an administrator: refused.
 #[tokio::test]
 async fn without_tokens_a_public_address_is_refused() {
@@ -153,3 +143,5 @@ fn the_token_command_creates_lists_and_revokes() {
     let (_, out, _) = run(&["token", "list"]);
     assert!(out.contains("revoked"), "{out}");
 }
+
+crate::each_backend!(tokens_gate_every_request);

@@ -199,12 +199,4 @@ async fn amount_and_revision(client: &reqwest::Client, address: &str, id: &str) 
     )
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn concurrent_editors_lose_no_update_sqlite() {
-    concurrent_editors_lose_no_update(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn concurrent_editors_lose_no_update_postgres() {
-    concurrent_editors_lose_no_update(Backend::Postgres).await;
-}
+crate::each_backend!(concurrent_editors_lose_no_update);

@@ -149,12 +149,4 @@ async fn post(
     Some(body["data"].clone())
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn killed_server_loses_no_acknowledged_write_sqlite() {
-    killed_server_loses_no_acknowledged_write(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn killed_server_loses_no_acknowledged_write_postgres() {
-    killed_server_loses_no_acknowledged_write(Backend::Postgres).await;
-}
+crate::each_backend!(killed_server_loses_no_acknowledged_write);

@@ -217,6 +217,31 @@ macro_rules! both_backends {
     };
 }
 
+/// One test per backend for scenarios that set up their own databases (several
+/// servers, processes, tokens made before a server starts): `scenario(Backend)`
+/// runs as `scenario::sqlite` and `scenario::postgres` (skipped without a
+/// PostgreSQL server, like every other test).
+#[macro_export]
+macro_rules! each_backend {
+    ($($scenario:ident),+ $(,)?) => {
+        $(
+            mod $scenario {
+                use $crate::helpers::Backend;
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$scenario(Backend::Sqlite).await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    super::$scenario(Backend::Postgres).await;
+                }
+            }
+        )+
+    };
+}
+
 pub const ACCOUNT_FIELDS: &str = "id name nameKey industry region tier ownerTeam version";
 
 /// Creates an account and returns its id.

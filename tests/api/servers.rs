@@ -85,16 +85,6 @@ async fn futures_join<F: std::future::Future>(futures: Vec<F>) -> Vec<F::Output>
         .collect()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_servers_on_one_sqlite_file() {
-    two_servers_share_writes(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_servers_on_one_postgres() {
-    two_servers_share_writes(Backend::Postgres).await;
-}
-
 /// Scores served by one server follow a write acknowledged by another.
 async fn scores_follow_writes_across_servers(backend: Backend) {
     let Some((url, dir)) = fresh_database(backend).await else {
@@ -122,12 +112,7 @@ async fn scores_follow_writes_across_servers(backend: Backend) {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn scores_follow_writes_across_sqlite_servers() {
-    scores_follow_writes_across_servers(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn scores_follow_writes_across_postgres_servers() {
-    scores_follow_writes_across_servers(Backend::Postgres).await;
-}
+crate::each_backend!(
+    two_servers_share_writes,
+    scores_follow_writes_across_servers
+);
