@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use async_graphql::parser::{
     parse_query,
-    types::{Selection, SelectionSet},
+    types::{ExecutableDocument, Selection, SelectionSet},
 };
 use axum::{
     extract::State,
@@ -163,44 +163,45 @@ async fn graphql(
         Err(refusal) => return refusal,
     };
     let request = request.into_inner();
-    if let Some(refusal) = role_refusal(&principal, &request.query) {
-        let mut error = async_graphql::ServerError::new(refusal, None);
-        error
-            .extensions
-            .get_or_insert_with(Default::default)
-            .set("code", crate::ErrorCode::Forbidden.as_str());
-        return GraphQLResponse::from(async_graphql::Response::from_errors(vec![error]))
-            .into_response();
+    // Parsed once for the checks before execution; a document that does not parse
+    // passes them and the executor reports the syntax error.
+    if let Ok(doc) = parse_query(&request.query) {
+        if let Some(refusal) = role_refusal(&principal, &doc) {
+            return refused(refusal, crate::ErrorCode::Forbidden);
+        }
+        let aliases = count_aliases(&doc);
+        if aliases > state.options.max_aliases {
+            return refused(
+                format!(
+                    "the document has {aliases} aliased fields; at most {} are allowed per request",
+                    state.options.max_aliases
+                ),
+                crate::ErrorCode::InvalidInput,
+            );
+        }
     }
     let request = request.data(principal);
-    let aliases = count_aliases(&request.query);
-    if aliases > state.options.max_aliases {
-        let mut error = async_graphql::ServerError::new(
-            format!(
-                "the document has {aliases} aliased fields; at most {} are allowed per request",
-                state.options.max_aliases
-            ),
-            None,
-        );
-        error
-            .extensions
-            .get_or_insert_with(Default::default)
-            .set("code", crate::ErrorCode::InvalidInput.as_str());
-        return GraphQLResponse::from(async_graphql::Response::from_errors(vec![error]))
-            .into_response();
-    }
     let mut response = state.schema.execute(request).await;
     ensure_codes(&mut response);
     GraphQLResponse::from(response).into_response()
 }
 
+/// A GraphQL answer refusing the request before it runs, with its code.
+fn refused(message: String, code: crate::ErrorCode) -> axum::response::Response {
+    let mut error = async_graphql::ServerError::new(message, None);
+    error
+        .extensions
+        .get_or_insert_with(Default::default)
+        .set("code", code.as_str());
+    GraphQLResponse::from(async_graphql::Response::from_errors(vec![error])).into_response()
+}
+
 /// Coaches and viewers read; only admins and account-team members change data.
 /// Refuses a document holding a mutation for a read-only role.
-fn role_refusal(principal: &Principal, query: &str) -> Option<String> {
+fn role_refusal(principal: &Principal, doc: &ExecutableDocument) -> Option<String> {
     if matches!(principal.role, Role::Admin | Role::Member) {
         return None;
     }
-    let doc = parse_query(query).ok()?;
     let mutates = doc
         .operations
         .iter()
@@ -214,9 +215,8 @@ fn role_refusal(principal: &Principal, query: &str) -> Option<String> {
     })
 }
 
-/// Aliased fields in a document, counted through fragments; a document that does
-/// not parse counts 0 (the executor reports the syntax error).
-fn count_aliases(query: &str) -> usize {
+/// Aliased fields in a document, counted through fragments.
+fn count_aliases(doc: &ExecutableDocument) -> usize {
     fn walk(set: &SelectionSet) -> usize {
         set.items
             .iter()
@@ -229,9 +229,6 @@ fn count_aliases(query: &str) -> usize {
             })
             .sum()
     }
-    let Ok(doc) = parse_query(query) else {
-        return 0;
-    };
     let operations: usize = doc
         .operations
         .iter()
