@@ -95,18 +95,12 @@ async fn main() -> anyhow::Result<()> {
             }
         }
         Command::Import(args) => {
-            let methodology = load_methodology(&args.data)?;
-            let store = Store::connect_alone(&args.data.database_url, methodology)
-                .await
-                .with_context(|| format!("opening {}", args.data.database_url))?;
+            let store = open_alone(&args.data).await?;
             store.migrate().await.context("migrating")?;
             import(&store, &args).await?;
         }
         Command::Gen(args) => {
-            let methodology = load_methodology(&args.data)?;
-            let store = Store::connect_alone(&args.data.database_url, methodology)
-                .await
-                .with_context(|| format!("opening {}", args.data.database_url))?;
+            let store = open_alone(&args.data).await?;
             store.migrate().await.context("migrating")?;
             let spec = guanxi::transfer::PortfolioSpec {
                 accounts: args.accounts,
@@ -306,6 +300,15 @@ fn load_methodology(args: &DataArgs) -> anyhow::Result<Arc<Methodology>> {
     Ok(Arc::new(Methodology::load_or_default(
         args.methodology.as_deref(),
     )?))
+}
+
+/// The store for a bulk writer that works alone (import, gen): one SQLite
+/// connection, so it can take the file out of WAL mode while it writes.
+async fn open_alone(args: &DataArgs) -> anyhow::Result<Store> {
+    let methodology = load_methodology(args)?;
+    Store::connect_alone(&args.database_url, methodology)
+        .await
+        .with_context(|| format!("opening {}", args.database_url))
 }
 
 async fn open(args: &DataArgs) -> anyhow::Result<Store> {
