@@ -23,6 +23,9 @@ fn hash(secret: &str) -> String {
         .collect()
 }
 
+/// A token's row; the secret's hash is never read back.
+const SELECT_TOKEN: &str = "select api_token_id, name, role, created_at, revoked_at from api_token";
+
 #[derive(sqlx::FromRow)]
 struct TokenRow {
     api_token_id: Uuid,
@@ -116,8 +119,7 @@ impl Store {
     /// Every token, revoked ones included, oldest first.
     pub async fn tokens(&self) -> Result<Vec<ApiToken>> {
         let rows: Vec<TokenRow> = with_pool!(self, pool => sqlx::query_as(
-            "select api_token_id, name, role, created_at, revoked_at from api_token
-              order by created_at, api_token_id",
+            &format!("{SELECT_TOKEN} order by created_at, api_token_id"),
         )
         .fetch_all(pool)
         .await?);
@@ -142,11 +144,13 @@ impl Store {
                 must_exist!(tx, "api_token", "API token", id, "id");
             }
         });
-        self.tokens()
-            .await?
-            .into_iter()
-            .find(|t| t.id == id)
-            .ok_or_else(|| Error::not_found("API token", id))
+        let row: TokenRow = with_pool!(self, pool => sqlx::query_as(
+            &format!("{SELECT_TOKEN} where api_token_id = $1"),
+        )
+        .bind(id)
+        .fetch_one(pool)
+        .await?);
+        self.token_from(row).await
     }
 
     /// Whether any token is in force: without one, only a loopback server may run.
@@ -164,8 +168,7 @@ impl Store {
             return Ok(None);
         }
         let row: Option<TokenRow> = with_pool!(self, pool => sqlx::query_as(
-            "select api_token_id, name, role, created_at, revoked_at from api_token
-              where secret_hash = $1 and revoked_at is null",
+            &format!("{SELECT_TOKEN} where secret_hash = $1 and revoked_at is null"),
         )
         .bind(hash(secret))
         .fetch_optional(pool)
