@@ -251,6 +251,9 @@ pub(crate) use {
     with_pool, write_tx,
 };
 
+/// How long a SQLite connection waits for another process's write lock.
+pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
 impl Store {
     /// Connects to the database the URL names (`sqlite:` or `postgres:`), creating a
     /// SQLite file if needed. Does not migrate.
@@ -276,7 +279,7 @@ impl Store {
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(10));
+                .busy_timeout(BUSY_TIMEOUT);
             let pool = SqlitePoolOptions::new()
                 .max_connections(sqlite_connections)
                 .connect_with(options)

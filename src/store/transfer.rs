@@ -133,9 +133,12 @@ async fn leave_wal(conn: &mut sqlx::SqliteConnection) -> bool {
     let mode: std::result::Result<String, _> = sqlx::query_scalar("pragma journal_mode = truncate")
         .fetch_one(&mut *conn)
         .await;
-    let _ = sqlx::query("pragma busy_timeout = 10000")
-        .execute(&mut *conn)
-        .await;
+    let _ = sqlx::query(&format!(
+        "pragma busy_timeout = {}",
+        super::BUSY_TIMEOUT.as_millis()
+    ))
+    .execute(&mut *conn)
+    .await;
     matches!(mode.as_deref(), Ok("truncate"))
 }
 
