@@ -80,7 +80,8 @@ impl Application {
         self,
         stop: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        let schema = api::schema(self.store.clone(), self.options.introspection);
+        let engine = crate::engine::Engine::new(self.store.clone());
+        let schema = api::schema(&engine, self.options.introspection);
         let access = match self.store.has_active_tokens().await {
             Ok(false) => {
                 tracing::warn!(
@@ -91,7 +92,7 @@ impl Application {
             Ok(true) => api::Access::Tokens,
             Err(e) => return Err(std::io::Error::other(e.to_string())),
         };
-        let app = api::router(schema, self.store.clone(), self.options.clone(), access);
+        let app = api::router(schema, engine, self.options.clone(), access);
         tracing::info!(
             addr = %self.addr,
             database = self.store.backend_name(),

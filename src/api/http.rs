@@ -24,12 +24,14 @@ use tower_http::{
 use super::{error::ensure_codes, GuanxiSchema};
 use crate::{
     domain::{Principal, Role},
+    engine::Engine,
     store::Store,
 };
 
 #[derive(Clone)]
 struct AppState {
     schema: GuanxiSchema,
+    engine: Engine,
     store: Store,
     options: HttpOptions,
     access: Access,
@@ -73,7 +75,13 @@ impl Default for HttpOptions {
     }
 }
 
-pub fn router(schema: GuanxiSchema, store: Store, options: HttpOptions, access: Access) -> Router {
+pub fn router(
+    schema: GuanxiSchema,
+    engine: Engine,
+    options: HttpOptions,
+    access: Access,
+) -> Router {
+    let store = engine.store().clone();
     let cors = (!options.cors_origins.is_empty()).then(|| {
         let origins: Vec<HeaderValue> = options
             .cors_origins
@@ -91,6 +99,7 @@ pub fn router(schema: GuanxiSchema, store: Store, options: HttpOptions, access: 
         .route("/healthz", get(healthz))
         .with_state(AppState {
             schema,
+            engine,
             store,
             options,
             access,
@@ -180,6 +189,16 @@ async fn graphql(
             );
         }
     }
+    // Scoping happens below the resolvers: a member's or viewer's request runs on a
+    // store and engine that cannot see other accounts, whatever path it takes.
+    let scope = principal.scope();
+    let request = if scope.is_all() {
+        request
+    } else {
+        request
+            .data(state.store.scoped(scope.clone()))
+            .data(state.engine.scoped(scope))
+    };
     let request = request.data(principal);
     let mut response = state.schema.execute(request).await;
     ensure_codes(&mut response);

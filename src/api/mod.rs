@@ -24,7 +24,7 @@ use async_graphql::{EmptySubscription, Schema};
 pub use http::{router, Access, HttpOptions};
 pub use query::MAX_PAGE_SIZE;
 
-use crate::store::Store;
+use crate::engine::Engine;
 
 /// The concrete schema type.
 pub type GuanxiSchema = Schema<query::QueryRoot, mutation::MutationRoot, EmptySubscription>;
@@ -35,12 +35,14 @@ pub const MAX_DEPTH: usize = 16;
 /// Upper bound on a query's cost (one unit per field).
 pub const MAX_COMPLEXITY: usize = 20_000;
 
-/// Builds the schema over a store; `introspection: false` hides the schema from
-/// clients (production deployments that publish it elsewhere).
-pub fn schema(store: Store, introspection: bool) -> GuanxiSchema {
+/// Builds the schema over an engine and its store; `introspection: false` hides the
+/// schema from clients (production deployments that publish it elsewhere). A
+/// request may carry a scoped store and engine of its own (see `http::graphql`),
+/// which resolvers then see instead of these.
+pub fn schema(engine: &Engine, introspection: bool) -> GuanxiSchema {
     let builder = Schema::build(query::QueryRoot, mutation::MutationRoot, EmptySubscription)
-        .data(crate::engine::Engine::new(store.clone()))
-        .data(store)
+        .data(engine.clone())
+        .data(engine.store().clone())
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY);
     if introspection {

@@ -1,5 +1,7 @@
 //! Who is calling: the role and accounts an API token grants.
 
+use std::{collections::BTreeSet, sync::Arc};
+
 use uuid::Uuid;
 
 use crate::{Error, Result};
@@ -56,6 +58,15 @@ pub struct Principal {
 }
 
 impl Principal {
+    /// The records this caller reaches.
+    pub fn scope(&self) -> Scope {
+        if self.role.scoped() {
+            Scope::Accounts(Arc::new(self.accounts.iter().copied().collect()))
+        } else {
+            Scope::All
+        }
+    }
+
     /// The caller of a server on a loopback address with no tokens configured.
     pub fn local_admin() -> Principal {
         Principal {
@@ -76,4 +87,44 @@ pub struct ApiToken {
     pub accounts: Vec<Uuid>,
     pub created_at: time::OffsetDateTime,
     pub revoked_at: Option<time::OffsetDateTime>,
+}
+
+/// Which accounts' records a store handle reaches. Every record belongs to one
+/// account (people by where they work now, relationships, interactions and deals by
+/// where they happened); our employees, competitors and support resources belong to
+/// the organisation and are visible to all, but only an unscoped caller changes them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Scope {
+    /// Administrators, coaches, the command line.
+    #[default]
+    All,
+    /// Members and viewers: the accounts named on their token.
+    Accounts(Arc<BTreeSet<Uuid>>),
+}
+
+impl Scope {
+    pub fn is_all(&self) -> bool {
+        matches!(self, Scope::All)
+    }
+
+    pub fn allows(&self, account: Uuid) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Accounts(set) => set.contains(&account),
+        }
+    }
+
+    /// Records without an account (ties between our own employees) belong to the
+    /// organisation: visible to all.
+    pub fn allows_opt(&self, account: Option<Uuid>) -> bool {
+        account.is_none_or(|a| self.allows(a))
+    }
+
+    /// The accounts of a scoped caller, none for an unscoped one.
+    pub fn accounts(&self) -> Option<&BTreeSet<Uuid>> {
+        match self {
+            Scope::All => None,
+            Scope::Accounts(set) => Some(set),
+        }
+    }
 }

@@ -20,7 +20,7 @@ mod relationship;
 mod scalar;
 mod support;
 
-pub use access::{ApiToken, Principal, Role};
+pub use access::{ApiToken, Principal, Role, Scope};
 pub use account::{Account, AccountInput, AccountPatch, ValidAccount};
 pub use competitor::{Competitor, CompetitorInput, CompetitorPatch, ValidCompetitor};
 pub use decision_chain::{DecisionChainMember, MemberInput, ValidMember};

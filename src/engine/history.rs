@@ -88,7 +88,19 @@ impl Engine {
     /// not judged by how their ties have cooled since.
     pub async fn patterns(&self) -> Result<Patterns> {
         let history = self.history().await?;
-        let mut deals = history.deals.clone();
+        // A scoped caller learns from their accounts' deals only.
+        let scope = self.store.scope();
+        let mut deals: Vec<_> = history
+            .deals
+            .iter()
+            .filter(|d| {
+                history
+                    .opportunities
+                    .get(&d.id)
+                    .is_some_and(|o| scope.allows(o.account_id))
+            })
+            .cloned()
+            .collect();
         let mut by_account: HashMap<Uuid, Vec<usize>> = HashMap::new();
         for (i, d) in deals.iter().enumerate() {
             if let Some(o) = history.opportunities.get(&d.id) {

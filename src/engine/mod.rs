@@ -85,6 +85,20 @@ impl Engine {
         self.store.methodology()
     }
 
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The same engine (and cache) for a caller who reaches only `scope`: graphs of
+    /// other accounts are not found and lists leave their deals out. Cached graphs
+    /// are shared, since every caller who reaches an account sees the same one.
+    pub fn scoped(&self, scope: crate::domain::Scope) -> Engine {
+        Engine {
+            store: self.store.scoped(scope),
+            ..self.clone()
+        }
+    }
+
     fn lookup(&self, account: Uuid, version: GraphVersion, day: Date) -> Option<Arc<Cached>> {
         let cache = self.cache.lock().ok()?;
         cache

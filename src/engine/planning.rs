@@ -57,6 +57,13 @@ impl Engine {
     /// allocated against what the resources have left after earlier grants, over
     /// the months of the period that are not yet over.
     pub async fn support_plan(&self, period: Period) -> Result<SupportPlan> {
+        if !self.store.scope().is_all() {
+            // The plan weighs every account's deals against each other for shared
+            // people; showing part of it would mislead, showing all of it would leak.
+            return Err(crate::Error::Forbidden(
+                "the support plan allocates shared resources across every account; a coach or administrator reads it".into(),
+            ));
+        }
         let m = self.methodology();
         let resources = self.store.support_resources().await?;
         let employees = self.store.employees(true).await?;

@@ -29,6 +29,26 @@ impl Store {
                 .unwrap_or_default()
                 .replace('%', "")
         );
+        if let Some(scope) = self.scope().accounts() {
+            // A scoped caller names a handful of accounts: read those, filter, page.
+            let key = pattern.trim_matches('%');
+            let mut accounts = Vec::with_capacity(scope.len());
+            for id in scope {
+                if let Some(a) = self.account(*id).await? {
+                    if a.name_key.contains(key) {
+                        accounts.push(a);
+                    }
+                }
+            }
+            accounts.sort_by(|a, b| (&a.name_key, a.account_id).cmp(&(&b.name_key, b.account_id)));
+            let total = accounts.len() as i64;
+            let accounts = accounts
+                .into_iter()
+                .skip(usize::try_from(offset).unwrap_or(0))
+                .take(usize::try_from(limit).unwrap_or(0))
+                .collect();
+            return Ok(AccountPage { accounts, total });
+        }
         with_pool!(self, pool => {
             let accounts = sqlx::query_as::<_, Account>(
                 "select * from account where name_key like $1
@@ -49,10 +69,11 @@ impl Store {
 
     #[tracing::instrument(skip(self))]
     pub async fn account(&self, id: Uuid) -> Result<Option<Account>> {
-        with_pool!(self, pool => Ok(sqlx::query_as::<_, Account>("select * from account where account_id = $1")
+        let found = with_pool!(self, pool => sqlx::query_as::<_, Account>("select * from account where account_id = $1")
             .bind(id)
             .fetch_optional(pool)
-            .await?))
+            .await?);
+        Ok(self.visible(found))
     }
 
     pub async fn account_required(&self, id: Uuid) -> Result<Account> {
@@ -64,14 +85,16 @@ impl Store {
     /// The account whose normalised name equals this name's, if any.
     pub async fn account_by_name(&self, name: &str) -> Result<Option<Account>> {
         let key = crate::domain::normalise_organisation(name);
-        with_pool!(self, pool => Ok(sqlx::query_as::<_, Account>("select * from account where name_key = $1")
+        let found = with_pool!(self, pool => sqlx::query_as::<_, Account>("select * from account where name_key = $1")
             .bind(key)
             .fetch_optional(pool)
-            .await?))
+            .await?);
+        Ok(self.visible(found))
     }
 
     #[tracing::instrument(skip(self))]
     pub async fn create_account(&self, input: &AccountInput) -> Result<Account> {
+        self.org_write("creating accounts")?;
         let a = input.validate(&self.methodology)?;
         let id = new_id();
         let at = now();
@@ -81,7 +104,7 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?;
             if let Some(existing) = clash {
-                return Err(duplicate(a.name.display(), &existing));
+                return Err(self.duplicate(a.name.display(), &existing));
             }
             sqlx::query(
                 "insert into account (account_id, name, name_key, industry, region, tier, owner_team,
@@ -104,9 +127,10 @@ impl Store {
 
     #[tracing::instrument(skip(self))]
     pub async fn update_account(&self, id: Uuid, patch: AccountPatch) -> Result<Account> {
+        self.reach("account", id, id)?;
         write_tx!(self, tx => {
             let expected = patch.expected_revision;
-            let current = current_row!(tx, Account, "account", "account", id);
+            let current = current_row!(self, tx, Account, "account", "account", id);
             check_revision!(current, expected, "account", id);
             let a = current.patched(patch).validate(&self.methodology)?;
             let clash = sqlx::query_as::<_, Account>(
@@ -117,7 +141,7 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
             if let Some(existing) = clash {
-                return Err(duplicate(a.name.display(), &existing));
+                return Err(self.duplicate(a.name.display(), &existing));
             }
             let done = sqlx::query(
                 "update account set revision = revision + 1, name = $2, name_key = $3, industry = $4, region = $5, tier = $6,
@@ -135,17 +159,30 @@ impl Store {
             .bind(current.revision)
             .execute(&mut *tx)
             .await?;
-            revised!(tx, done, Account, "account", "account", id, expected.unwrap_or(current.revision));
+            revised!(self, tx, done, Account, "account", "account", id, expected.unwrap_or(current.revision));
         });
         self.account_required(id).await
     }
 }
 
-fn duplicate(name: &str, existing: &Account) -> Error {
-    Error::DuplicateName {
-        entity: "account",
-        name: name.to_owned(),
-        existing: existing.name.clone(),
-        existing_id: existing.account_id.to_string(),
+impl Store {
+    /// The clash with an existing account; one outside the caller's scope is not
+    /// named.
+    fn duplicate(&self, name: &str, existing: &Account) -> Error {
+        let seen = self.scope().allows(existing.account_id);
+        Error::DuplicateName {
+            entity: "account",
+            name: name.to_owned(),
+            existing: if seen {
+                existing.name.clone()
+            } else {
+                name.to_owned()
+            },
+            existing_id: if seen {
+                existing.account_id.to_string()
+            } else {
+                String::new()
+            },
+        }
     }
 }

@@ -32,6 +32,9 @@ impl Store {
 
     /// Competitors present at an account: ties to its people or in play in its deals.
     pub async fn competitors_of_account(&self, account_id: Uuid) -> Result<Vec<Competitor>> {
+        if !self.scope().allows(account_id) {
+            return Ok(Vec::new());
+        }
         with_pool!(self, pool => Ok(sqlx::query_as::<_, Competitor>(
             "select * from competitor where competitor_id in (
                  select competitor_id from relationship where account_id = $1 and competitor_id is not null
@@ -58,6 +61,7 @@ impl Store {
 
     #[tracing::instrument(skip(self))]
     pub async fn create_competitor(&self, input: &CompetitorInput) -> Result<Competitor> {
+        self.org_write("creating and changing competitors")?;
         let c = input.validate()?;
         let id = new_id();
         let at = now();
@@ -86,9 +90,10 @@ impl Store {
 
     #[tracing::instrument(skip(self))]
     pub async fn update_competitor(&self, id: Uuid, patch: CompetitorPatch) -> Result<Competitor> {
+        self.org_write("creating and changing competitors")?;
         write_tx!(self, tx => {
             let expected = patch.expected_revision;
-            let current = current_row!(tx, Competitor, "competitor", "competitor", id);
+            let current = current_row!(self, tx, Competitor, "competitor", "competitor", id);
             check_revision!(current, expected, "competitor", id);
             let c = current.patched(patch).validate()?;
             let clash = sqlx::query_as::<_, Competitor>(
@@ -113,7 +118,7 @@ impl Store {
             .bind(current.revision)
             .execute(&mut *tx)
             .await?;
-            revised!(tx, done, Competitor, "competitor", "competitor", id, expected.unwrap_or(current.revision));
+            revised!(self, tx, done, Competitor, "competitor", "competitor", id, expected.unwrap_or(current.revision));
         });
         self.competitor_required(id).await
     }

@@ -34,6 +34,9 @@ impl Store {
     /// Our employees who touch an account: a tie to one of its people, an
     /// interaction there, or ownership of one of its opportunities.
     pub async fn employees_of_account(&self, account_id: Uuid) -> Result<Vec<Employee>> {
+        if !self.scope().allows(account_id) {
+            return Ok(Vec::new());
+        }
         with_pool!(self, pool => Ok(sqlx::query_as::<_, Employee>(
             "select * from employee where employee_id in (
                  select employee_id from relationship where account_id = $1 and employee_id is not null
@@ -48,6 +51,7 @@ impl Store {
 
     #[tracing::instrument(skip(self))]
     pub async fn create_employee(&self, input: &EmployeeInput) -> Result<Employee> {
+        self.org_write("creating and changing employees")?;
         let e = input.validate(&self.methodology)?;
         let id = new_id();
         let at = now();
@@ -86,9 +90,10 @@ impl Store {
     /// into, because their relationships stop counting there.
     #[tracing::instrument(skip(self))]
     pub async fn update_employee(&self, id: Uuid, patch: EmployeePatch) -> Result<Employee> {
+        self.org_write("creating and changing employees")?;
         write_tx!(self, tx => {
             let expected = patch.expected_revision;
-            let current = current_row!(tx, Employee, "employee", "employee", id);
+            let current = current_row!(self, tx, Employee, "employee", "employee", id);
             check_revision!(current, expected, "employee", id);
             let e = current.patched(patch).validate(&self.methodology)?;
             let clash: Option<String> = sqlx::query_scalar(
@@ -121,7 +126,7 @@ impl Store {
             .bind(current.revision)
             .execute(&mut *tx)
             .await?;
-            revised!(tx, done, Employee, "employee", "employee", id, expected.unwrap_or(current.revision));
+            revised!(self, tx, done, Employee, "employee", "employee", id, expected.unwrap_or(current.revision));
             sqlx::query(
                 "update account set version = version + 1 where account_id in (
                      select account_id from relationship where employee_id = $1 or other_employee_id = $1)",

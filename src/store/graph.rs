@@ -258,7 +258,9 @@ impl Store {
             .bind(account_id)
             .fetch_optional(pool)
             .await?;
-            Ok(row.map(|(account, org)| GraphVersion { account, org }))
+            Ok(row
+                .filter(|_| self.scope().allows(account_id))
+                .map(|(account, org)| GraphVersion { account, org }))
         })
     }
 
@@ -266,6 +268,7 @@ impl Store {
     /// reporting lines), in one snapshot so the version matches the data.
     #[tracing::instrument(skip(self))]
     pub async fn graph_data(&self, account_id: Uuid, as_of: Date) -> Result<GraphData> {
+        self.reach("account", account_id, account_id)?;
         let raw = match &self.backend {
             Backend::Sqlite(pool) => {
                 // In WAL mode a read transaction sees one snapshot from its first read.

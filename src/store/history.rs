@@ -89,6 +89,7 @@ impl Store {
         taken_on: Date,
         lines: &[SnapshotLine],
     ) -> Result<usize> {
+        self.org_write("recording a forecast")?;
         let at = now();
         write_tx!(self, tx => {
             for l in lines {
@@ -138,6 +139,7 @@ impl Store {
         let outcome: std::collections::HashMap<Uuid, String> = rows.into_iter().collect();
         Ok(snapshots
             .into_iter()
+            .filter(|s| self.scope().allows(s.account_id))
             .filter_map(|s| {
                 outcome
                     .get(&s.forecast_snapshot_id)

@@ -1,6 +1,8 @@
 use uuid::Uuid;
 
-use super::{bump_account, current_row, must_exist, new_id, now, with_pool, write_tx, Store};
+use super::{
+    account_of, bump_account, current_row, must_exist, new_id, now, with_pool, write_tx, Store,
+};
 use crate::{
     domain::{Employee, Interaction, InteractionInput, InteractionPatch, Person},
     Error, Result,
@@ -8,27 +10,21 @@ use crate::{
 
 /// Fails unless the interaction's opportunity (if any) exists at its account.
 macro_rules! check_opportunity {
-    ($tx:ident, $i:expr) => {
+    ($store:expr, $tx:ident, $i:expr) => {
         if let Some(o) = $i.opportunity_id {
-            let at: Option<Uuid> =
-                sqlx::query_scalar("select account_id from opportunity where opportunity_id = $1")
-                    .bind(o)
-                    .fetch_optional(&mut *$tx)
-                    .await?;
-            match at {
-                None => {
-                    return Err(Error::not_found(
-                        "opportunity",
-                        format!("{o} (in opportunityId)"),
-                    ))
-                }
-                Some(a) if a != $i.account_id => {
-                    return Err(Error::invalid(
-                        "opportunityId",
-                        "the opportunity is at another account",
-                    ))
-                }
-                Some(_) => {}
+            let at = account_of!(
+                $store,
+                $tx,
+                "opportunity",
+                "opportunity",
+                o,
+                "opportunityId"
+            );
+            if at != $i.account_id {
+                return Err(Error::invalid(
+                    "opportunityId",
+                    "the opportunity is at another account",
+                ));
             }
         }
     };
@@ -36,7 +32,7 @@ macro_rules! check_opportunity {
 
 /// Writes both sides' participants, checking each exists (people at the account).
 macro_rules! write_participants {
-    ($tx:ident, $id:expr, $i:expr) => {
+    ($store:expr, $tx:ident, $id:expr, $i:expr) => {
         for (n, e) in $i.employee_ids.iter().enumerate() {
             must_exist!($tx, "employee", "employee", *e, format!("employeeIds[{n}]"));
             sqlx::query("insert into interaction_employee (interaction_id, employee_id, account_id) values ($1, $2, $3)")
@@ -47,19 +43,12 @@ macro_rules! write_participants {
                 .await?;
         }
         for (n, p) in $i.person_ids.iter().enumerate() {
-            let at: Option<Uuid> = sqlx::query_scalar("select account_id from person where person_id = $1")
-                .bind(*p)
-                .fetch_optional(&mut *$tx)
-                .await?;
-            match at {
-                None => return Err(Error::not_found("person", format!("{p} (in personIds[{n}])"))),
-                Some(a) if a != $i.account_id => {
-                    return Err(Error::invalid(
-                        format!("personIds[{n}]"),
-                        "this person works at another account than the interaction's",
-                    ))
-                }
-                Some(_) => {}
+            let at = account_of!($store, $tx, "person", "person", *p, format!("personIds[{n}]"));
+            if at != $i.account_id {
+                return Err(Error::invalid(
+                    format!("personIds[{n}]"),
+                    "this person works at another account than the interaction's",
+                ));
             }
             sqlx::query("insert into interaction_person (interaction_id, person_id, account_id) values ($1, $2, $3)")
                 .bind($id)
@@ -73,12 +62,13 @@ macro_rules! write_participants {
 
 impl Store {
     pub async fn interaction(&self, id: Uuid) -> Result<Option<Interaction>> {
-        with_pool!(self, pool => Ok(sqlx::query_as::<_, Interaction>(
+        let found = with_pool!(self, pool => sqlx::query_as::<_, Interaction>(
             "select * from interaction where interaction_id = $1",
         )
         .bind(id)
         .fetch_optional(pool)
-        .await?))
+        .await?);
+        Ok(self.visible(found))
     }
 
     /// An account's interactions, newest first, optionally only since a date.
@@ -88,6 +78,9 @@ impl Store {
         since: Option<time::Date>,
         limit: i64,
     ) -> Result<Vec<Interaction>> {
+        if !self.scope().allows(account_id) {
+            return Ok(Vec::new());
+        }
         // Year 1 rather than `Date::MIN`: PostgreSQL's date range starts at 4713 BC
         // and refuses the latter.
         let since = since.unwrap_or_else(|| {
@@ -125,6 +118,7 @@ impl Store {
             .bind(limit)
             .fetch_all(pool)
             .await?))
+        .map(|found| self.in_scope(found))
     }
 
     pub async fn interactions_of_opportunity(
@@ -140,6 +134,7 @@ impl Store {
         .bind(limit)
         .fetch_all(pool)
         .await?))
+        .map(|found| self.in_scope(found))
     }
 
     pub async fn interaction_people(&self, interaction_id: Uuid) -> Result<Vec<Person>> {
@@ -150,6 +145,7 @@ impl Store {
         .bind(interaction_id)
         .fetch_all(pool)
         .await?))
+        .map(|found| self.in_scope(found))
     }
 
     pub async fn interaction_employees(&self, interaction_id: Uuid) -> Result<Vec<Employee>> {
@@ -167,10 +163,11 @@ impl Store {
     #[tracing::instrument(skip(self))]
     pub async fn record_interaction(&self, input: &InteractionInput) -> Result<Interaction> {
         let i = input.validate(&self.methodology)?;
+        self.reach_field("account", i.account_id, "accountId")?;
         let id = new_id();
         write_tx!(self, tx => {
             must_exist!(tx, "account", "account", i.account_id, "accountId");
-            check_opportunity!(tx, i);
+            check_opportunity!(self, tx, i);
             sqlx::query(
                 "insert into interaction (interaction_id, account_id, opportunity_id, kind, occurred_on, subject, note, created_at)
                  values ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -185,8 +182,8 @@ impl Store {
             .bind(now())
             .execute(&mut *tx)
             .await?;
-            write_participants!(tx, id, i);
-            bump_account!(tx, i.account_id);
+            write_participants!(self, tx, id, i);
+            bump_account!(self, tx, i.account_id);
         });
         self.interaction(id)
             .await?
@@ -202,7 +199,7 @@ impl Store {
         patch: InteractionPatch,
     ) -> Result<Interaction> {
         write_tx!(self, tx => {
-            let current = current_row!(tx, Interaction, "interaction", "interaction", id);
+            let current = current_row!(self, tx, Interaction, "interaction", "interaction", id);
             let employees: Vec<Uuid> = sqlx::query_scalar("select employee_id from interaction_employee where interaction_id = $1")
                 .bind(id)
                 .fetch_all(&mut *tx)
@@ -212,7 +209,7 @@ impl Store {
                 .fetch_all(&mut *tx)
                 .await?;
             let i = current.patched(patch, employees, people).validate(&self.methodology)?;
-            check_opportunity!(tx, i);
+            check_opportunity!(self, tx, i);
             sqlx::query(
                 "update interaction set opportunity_id = $2, kind = $3, occurred_on = $4, subject = $5, note = $6
                  where interaction_id = $1",
@@ -233,8 +230,8 @@ impl Store {
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
-            write_participants!(tx, id, i);
-            bump_account!(tx, i.account_id);
+            write_participants!(self, tx, id, i);
+            bump_account!(self, tx, i.account_id);
         });
         self.interaction(id)
             .await?

@@ -52,7 +52,9 @@ impl Store {
                     .bind(opportunity)
                     .fetch_optional(&mut *tx)
                     .await?;
-            let (account, stage) = row.ok_or_else(|| Error::not_found("opportunity", opportunity))?;
+            let (account, stage) = row
+                .filter(|(a, _)| self.scope().allows(*a))
+                .ok_or_else(|| Error::not_found("opportunity", opportunity))?;
             let steps = self.methodology.process.get(&stage).map(|p| &p.win_steps);
             if !steps.is_some_and(|s| s.iter().any(|w| w.id == step)) {
                 let known: Vec<&str> = steps.into_iter().flatten().map(|w| w.id.as_str()).collect();
@@ -81,7 +83,7 @@ impl Store {
             .bind(&version)
             .execute(&mut *tx)
             .await?;
-            bump_account!(tx, account);
+            bump_account!(self, tx, account);
         });
         with_pool!(self, pool => Ok(sqlx::query_as::<_, Tick>(
             "select tick_id, step_id as item, stage, done, ticked_by, ticked_at, note, methodology_version
@@ -139,7 +141,9 @@ impl Store {
                 .bind(opportunity)
                 .fetch_optional(&mut *tx)
                 .await?;
-            let account = account.ok_or_else(|| Error::not_found("opportunity", opportunity))?;
+            let account = account
+                .filter(|a| self.scope().allows(*a))
+                .ok_or_else(|| Error::not_found("opportunity", opportunity))?;
             if let Some(e) = by {
                 must_exist!(tx, "employee", "employee", e, "answeredBy");
             }
@@ -159,7 +163,7 @@ impl Store {
             .bind(&version)
             .execute(&mut *tx)
             .await?;
-            bump_account!(tx, account);
+            bump_account!(self, tx, account);
         });
         with_pool!(self, pool => Ok(sqlx::query_as::<_, RecordedAnswer>(
             "select answer_id, question_id, answer, evidence, answered_by, answered_at, methodology_version
@@ -208,6 +212,7 @@ impl Store {
         let note = optional_text("note", note, crate::domain::MAX_NOTE_CHARS)?;
         let version = self.methodology.version.clone();
         let id = new_id();
+        self.reach_field("account", account, "accountId")?;
         write_tx!(self, tx => {
             must_exist!(tx, "account", "account", account, "accountId");
             if let Some(e) = by {
@@ -227,7 +232,7 @@ impl Store {
             .bind(&version)
             .execute(&mut *tx)
             .await?;
-            bump_account!(tx, account);
+            bump_account!(self, tx, account);
         });
         with_pool!(self, pool => Ok(sqlx::query_as::<_, Tick>(
             "select tick_id, item_id as item, null as stage, done, ticked_by, ticked_at, note, methodology_version
@@ -276,5 +281,9 @@ impl Store {
         )
         .fetch_all(pool)
         .await?))
+        .map(|mut open: Vec<(Uuid, Uuid, String, String)>| {
+            open.retain(|(_, account, _, _)| self.scope().allows(*account));
+            open
+        })
     }
 }

@@ -13,13 +13,15 @@
 
 use std::{str::FromStr, sync::Arc, time::Duration};
 
+use uuid::Uuid;
+
 use sqlx::{
     postgres::PgPoolOptions,
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
     PgPool, SqlitePool,
 };
 
-use crate::{methodology::Methodology, Error, Result};
+use crate::{domain::Scope, methodology::Methodology, Error, Result};
 
 mod accounts;
 mod competitors;
@@ -62,6 +64,8 @@ pub struct Store {
     write_lock: Arc<tokio::sync::Mutex<()>>,
     /// The methodology writes are validated against and stamped with.
     pub(crate) methodology: Arc<Methodology>,
+    /// The accounts this handle reads and writes (see [`Store::scoped`]).
+    scope: Scope,
 }
 
 impl std::fmt::Debug for Store {
@@ -107,14 +111,18 @@ macro_rules! write_tx {
     }};
 }
 
-/// Bumps an account's version inside the current transaction.
+/// Bumps an account's version inside the current transaction. Every write bumps each
+/// account it touches, so this is also where a scoped caller's write to an account
+/// outside their scope is refused (as `NOT_FOUND`), rolling the transaction back
+/// whatever the method checked before.
 macro_rules! bump_account {
-    ($tx:ident, $account_id:expr) => {
+    ($store:expr, $tx:ident, $account_id:expr) => {{
+        $store.reach("account", $account_id, $account_id)?;
         sqlx::query("update account set version = version + 1 where account_id = $1")
             .bind($account_id)
             .execute(&mut *$tx)
             .await?
-    };
+    }};
 }
 
 /// Bumps the organisation-wide version (employee–employee ties, employee status).
@@ -149,9 +157,10 @@ macro_rules! must_exist {
 }
 
 /// The stored row of `$table` with this id, read inside the transaction before an
-/// update, or `NOT_FOUND`. Tables key on `<table>_id`.
+/// update, or `NOT_FOUND` (also when it belongs to an account outside the caller's
+/// scope). Tables key on `<table>_id`.
 macro_rules! current_row {
-    ($tx:ident, $ty:ty, $table:literal, $entity:literal, $id:expr) => {
+    ($store:expr, $tx:ident, $ty:ty, $table:literal, $entity:literal, $id:expr) => {
         sqlx::query_as::<_, $ty>(concat!(
             "select * from ",
             $table,
@@ -162,6 +171,7 @@ macro_rules! current_row {
         .bind($id)
         .fetch_optional(&mut *$tx)
         .await?
+        .filter(|row| $store.scope().allows_opt($crate::store::Owned::owner(row)))
         .ok_or_else(|| $crate::Error::not_found($entity, $id))?
     };
 }
@@ -183,9 +193,9 @@ macro_rules! check_revision {
 /// changed the record between this transaction's read and its write (PostgreSQL
 /// lets both read), and the update is refused with the record as it is now.
 macro_rules! revised {
-    ($tx:ident, $done:expr, $ty:ty, $table:literal, $entity:literal, $id:expr, $read:expr) => {
+    ($store:expr, $tx:ident, $done:expr, $ty:ty, $table:literal, $entity:literal, $id:expr, $read:expr) => {
         if $done.rows_affected() == 0 {
-            let now_row = $crate::store::current_row!($tx, $ty, $table, $entity, $id);
+            let now_row = $crate::store::current_row!($store, $tx, $ty, $table, $entity, $id);
             return Err($crate::store::stale($entity, $id, $read, &now_row));
         }
     };
@@ -205,6 +215,52 @@ pub(crate) fn stale<T: serde::Serialize + Revised>(
         expected,
         revision: current.revision(),
         current: Box::new(serde_json::to_value(current).unwrap_or_default()),
+    }
+}
+
+/// A record that belongs to an account (`None`: to the whole organisation).
+pub(crate) trait Owned {
+    fn owner(&self) -> Option<Uuid>;
+}
+
+macro_rules! owned_records {
+    ($($ty:ty),+) => {
+        $(impl Owned for $ty {
+            fn owner(&self) -> Option<Uuid> {
+                Some(self.account_id)
+            }
+        })+
+    };
+}
+owned_records!(
+    crate::domain::Account,
+    crate::domain::Person,
+    crate::domain::Opportunity,
+    crate::domain::Interaction,
+    crate::domain::SupportRequest,
+    crate::domain::Position,
+    crate::domain::ReportingLine,
+    crate::domain::DecisionChainMember
+);
+
+macro_rules! organisation_records {
+    ($($ty:ty),+) => {
+        $(impl Owned for $ty {
+            fn owner(&self) -> Option<Uuid> {
+                None
+            }
+        })+
+    };
+}
+organisation_records!(
+    crate::domain::Employee,
+    crate::domain::Competitor,
+    crate::domain::SupportResource
+);
+
+impl Owned for crate::domain::Relationship {
+    fn owner(&self) -> Option<Uuid> {
+        self.account_id
     }
 }
 
@@ -231,23 +287,35 @@ revised_records!(
     crate::domain::SupportRequest
 );
 
-/// The account a person is at now, or `NOT_FOUND` naming the field that pointed there.
-macro_rules! account_of_person {
-    ($tx:ident, $id:expr, $field:expr) => {{
-        let account: Option<uuid::Uuid> =
-            sqlx::query_scalar("select account_id from person where person_id = $1")
-                .bind($id)
-                .fetch_optional(&mut *$tx)
-                .await?;
-        account.ok_or_else(|| $crate::Error::NotFound {
-            entity: "person",
-            id: format!("{} (in {})", $id, $field),
-        })?
+/// The account a record of `$table` belongs to (for a person: where they work now),
+/// or `NOT_FOUND` naming the field that pointed there, also when that account is
+/// outside the caller's scope.
+macro_rules! account_of {
+    ($store:expr, $tx:ident, $table:literal, $entity:literal, $id:expr, $field:expr) => {{
+        let account: Option<uuid::Uuid> = sqlx::query_scalar(concat!(
+            "select account_id from ",
+            $table,
+            " where ",
+            $table,
+            "_id = $1"
+        ))
+        .bind($id)
+        .fetch_optional(&mut *$tx)
+        .await?;
+        match account {
+            Some(a) if $store.scope().allows(a) => a,
+            _ => {
+                return Err($crate::Error::NotFound {
+                    entity: $entity,
+                    id: format!("{} (in {})", $id, $field),
+                })
+            }
+        }
     }};
 }
 
 pub(crate) use {
-    account_of_person, bump_account, bump_org, check_revision, current_row, must_exist, revised,
+    account_of, bump_account, bump_org, check_revision, current_row, must_exist, revised,
     with_pool, write_tx,
 };
 
@@ -302,6 +370,7 @@ impl Store {
             backend,
             write_lock: Arc::new(tokio::sync::Mutex::new(())),
             methodology,
+            scope: Scope::All,
         })
     }
 
@@ -336,6 +405,70 @@ impl Store {
 
     pub async fn close(&self) {
         with_pool!(self, pool => pool.close().await);
+    }
+
+    /// The same database seen by a caller who reaches only `scope`: records of
+    /// other accounts read as absent and writes to them fail as `NOT_FOUND`, on
+    /// every path (by id, nested, lists, graphs, exports, imports).
+    pub fn scoped(&self, scope: Scope) -> Store {
+        Store {
+            scope,
+            ..self.clone()
+        }
+    }
+
+    pub fn scope(&self) -> &Scope {
+        &self.scope
+    }
+
+    /// `NOT_FOUND` (the `entity` with this `id`) when the record's account is out of
+    /// scope: a forbidden record behaves as one that does not exist.
+    pub(crate) fn reach(
+        &self,
+        entity: &'static str,
+        account: Uuid,
+        id: impl std::fmt::Display,
+    ) -> Result<()> {
+        if self.scope.allows(account) {
+            Ok(())
+        } else {
+            Err(Error::not_found(entity, id))
+        }
+    }
+
+    /// [`Store::reach`] for an id given in an input field.
+    pub(crate) fn reach_field(
+        &self,
+        entity: &'static str,
+        account: Uuid,
+        field: &str,
+    ) -> Result<()> {
+        self.reach(entity, account, format_args!("{account} (in {field})"))
+    }
+
+    /// The record if it is in scope.
+    pub(crate) fn visible<T: Owned>(&self, record: Option<T>) -> Option<T> {
+        record.filter(|r| self.scope.allows_opt(r.owner()))
+    }
+
+    /// Keeps the records in scope.
+    pub(crate) fn in_scope<T: Owned>(&self, mut records: Vec<T>) -> Vec<T> {
+        if !self.scope.is_all() {
+            records.retain(|r| self.scope.allows_opt(r.owner()));
+        }
+        records
+    }
+
+    /// Refuses organisation-wide writes (accounts, employees, competitors, support
+    /// resources, ties between our own people) to callers scoped to some accounts.
+    pub(crate) fn org_write(&self, what: &str) -> Result<()> {
+        if self.scope.is_all() {
+            Ok(())
+        } else {
+            Err(Error::Forbidden(format!(
+                "{what} needs an administrator: it changes records every account team shares"
+            )))
+        }
     }
 
     pub(crate) async fn write_guard(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {

@@ -1,8 +1,8 @@
 use uuid::Uuid;
 
 use super::{
-    bump_account, bump_org, check_revision, current_row, must_exist, new_id, now, revised,
-    with_pool, write_tx, Store,
+    account_of, bump_account, bump_org, check_revision, current_row, must_exist, new_id, now,
+    revised, with_pool, write_tx, Store,
 };
 use crate::{
     domain::{
@@ -89,12 +89,13 @@ impl Store {
     }
 
     pub async fn opportunity(&self, id: Uuid) -> Result<Option<Opportunity>> {
-        with_pool!(self, pool => Ok(sqlx::query_as::<_, Opportunity>(
+        let found = with_pool!(self, pool => sqlx::query_as::<_, Opportunity>(
             "select * from opportunity where opportunity_id = $1",
         )
         .bind(id)
         .fetch_optional(pool)
-        .await?))
+        .await?);
+        Ok(self.visible(found))
     }
 
     pub async fn opportunity_required(&self, id: Uuid) -> Result<Opportunity> {
@@ -104,6 +105,9 @@ impl Store {
     }
 
     pub async fn opportunities_of_account(&self, account_id: Uuid) -> Result<Vec<Opportunity>> {
+        if !self.scope().allows(account_id) {
+            return Ok(Vec::new());
+        }
         with_pool!(self, pool => Ok(sqlx::query_as::<_, Opportunity>(
             "select * from opportunity where account_id = $1 order by created_at, opportunity_id",
         )
@@ -138,6 +142,7 @@ impl Store {
         let id = new_id();
         let at = now();
         let version = self.methodology.version.clone();
+        self.reach_field("account", o.account_id, "accountId")?;
         write_tx!(self, tx => {
             must_exist!(tx, "account", "account", o.account_id, "accountId");
             if let Some(owner) = o.owner_id {
@@ -170,7 +175,7 @@ impl Store {
             if let Some(team) = &o.team {
                 replace_team!(tx, id, o.account_id, team);
             }
-            bump_account!(tx, o.account_id);
+            bump_account!(self, tx, o.account_id);
             if o.outcome != Outcome::Open {
                 // History changed: every account's stall norms may move.
                 bump_org!(tx);
@@ -189,7 +194,7 @@ impl Store {
         let version = self.methodology.version.clone();
         write_tx!(self, tx => {
             let expected = patch.expected_revision;
-            let current = current_row!(tx, Opportunity, "opportunity", "opportunity", id);
+            let current = current_row!(self, tx, Opportunity, "opportunity", "opportunity", id);
             check_revision!(current, expected, "opportunity", id);
             let o = current.patched(patch).validate(&self.methodology)?;
             if let Some(owner) = o.owner_id {
@@ -235,7 +240,7 @@ impl Store {
             .bind(current.revision)
             .execute(&mut *tx)
             .await?;
-            revised!(tx, done, Opportunity, "opportunity", "opportunity", id, expected.unwrap_or(current.revision));
+            revised!(self, tx, done, Opportunity, "opportunity", "opportunity", id, expected.unwrap_or(current.revision));
             if moved {
                 record_stage_change!(tx, id, current.account_id, o, version, now());
             }
@@ -249,7 +254,7 @@ impl Store {
             if let Some(team) = &o.team {
                 replace_team!(tx, id, current.account_id, team);
             }
-            bump_account!(tx, current.account_id);
+            bump_account!(self, tx, current.account_id);
             if moved && (o.outcome != Outcome::Open || current.outcome != Outcome::Open.as_str()) {
                 // A deal closed or reopened: every account's stall norms may move.
                 bump_org!(tx);
@@ -286,11 +291,7 @@ impl Store {
         }
         let at = now();
         write_tx!(self, tx => {
-            let account_id: Uuid = sqlx::query_scalar("select account_id from opportunity where opportunity_id = $1")
-                .bind(opportunity_id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or_else(|| Error::not_found("opportunity", opportunity_id))?;
+            let account_id = account_of!(self, tx, "opportunity", "opportunity", opportunity_id, "opportunityId");
             if replace {
                 sqlx::query("delete from decision_chain_member where opportunity_id = $1")
                     .bind(opportunity_id)
@@ -298,20 +299,12 @@ impl Store {
                     .await?;
             }
             for (i, m) in valid.iter().enumerate() {
-                let person_account: Option<Uuid> =
-                    sqlx::query_scalar("select account_id from person where person_id = $1")
-                        .bind(m.person_id)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                match person_account {
-                    None => return Err(Error::not_found("person", format!("{} (in members[{i}].personId)", m.person_id))),
-                    Some(a) if a != account_id => {
-                        return Err(Error::invalid(
-                            format!("members[{i}].personId"),
-                            "this person works at another account than the opportunity's",
-                        ))
-                    }
-                    Some(_) => {}
+                let person_account = account_of!(self, tx, "person", "person", m.person_id, format!("members[{i}].personId"));
+                if person_account != account_id {
+                    return Err(Error::invalid(
+                        format!("members[{i}].personId"),
+                        "this person works at another account than the opportunity's",
+                    ));
                 }
                 if let Some(c) = m.favoured_competitor_id {
                     must_exist!(tx, "competitor", "competitor", c, format!("members[{i}].favouredCompetitorId"));
@@ -341,7 +334,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
-            bump_account!(tx, account_id);
+            bump_account!(self, tx, account_id);
         });
         self.decision_chain(opportunity_id).await
     }
@@ -360,7 +353,7 @@ impl Store {
             .bind(person_id)
             .fetch_optional(&mut *tx)
             .await?;
-            let Some(account_id) = account_id else {
+            let Some(account_id) = account_id.filter(|a| self.scope().allows(*a)) else {
                 return Err(Error::not_found(
                     "decision-chain member",
                     format!("person {person_id} in opportunity {opportunity_id}"),
@@ -371,7 +364,7 @@ impl Store {
                 .bind(person_id)
                 .execute(&mut *tx)
                 .await?;
-            bump_account!(tx, account_id);
+            bump_account!(self, tx, account_id);
         });
         Ok(())
     }

@@ -2,8 +2,8 @@ use time::Date;
 use uuid::Uuid;
 
 use super::{
-    bump_account, check_revision, current_row, must_exist, new_id, now, revised, with_pool,
-    write_tx, Store,
+    account_of, bump_account, check_revision, current_row, must_exist, new_id, now, revised,
+    with_pool, write_tx, Store,
 };
 use crate::{
     domain::{
@@ -50,6 +50,9 @@ impl Store {
         account_id: Uuid,
         as_of: Option<Date>,
     ) -> Result<Vec<Person>> {
+        if !self.scope().allows(account_id) {
+            return Ok(Vec::new());
+        }
         with_pool!(self, pool => Ok(match as_of {
             None => sqlx::query_as::<_, Person>(
                 "select * from person where account_id = $1 order by name, person_id",
@@ -66,10 +69,11 @@ impl Store {
     }
 
     pub async fn person(&self, id: Uuid) -> Result<Option<Person>> {
-        with_pool!(self, pool => Ok(sqlx::query_as::<_, Person>("select * from person where person_id = $1")
+        let found = with_pool!(self, pool => sqlx::query_as::<_, Person>("select * from person where person_id = $1")
             .bind(id)
             .fetch_optional(pool)
-            .await?))
+            .await?);
+        Ok(self.visible(found))
     }
 
     pub async fn person_required(&self, id: Uuid) -> Result<Person> {
@@ -85,6 +89,7 @@ impl Store {
         .bind(person_id)
         .fetch_all(pool)
         .await?))
+        .map(|found| self.in_scope(found))
     }
 
     /// Reporting lines of the account valid on `as_of` (today if `None`).
@@ -93,6 +98,9 @@ impl Store {
         account_id: Uuid,
         as_of: Option<Date>,
     ) -> Result<Vec<ReportingLine>> {
+        if !self.scope().allows(account_id) {
+            return Ok(Vec::new());
+        }
         let sql = format!(
             "select * from reporting_line where account_id = $1 and {LINES_VALID_ON}
              order by person_id, kind desc, valid_from"
@@ -121,6 +129,7 @@ impl Store {
             .bind(as_of.unwrap_or_else(today))
             .fetch_all(pool)
             .await?))
+        .map(|found| self.in_scope(found))
     }
 
     /// Every reporting line a person ever had, for history views.
@@ -131,6 +140,7 @@ impl Store {
         .bind(person_id)
         .fetch_all(pool)
         .await?))
+        .map(|found| self.in_scope(found))
     }
 
     #[tracing::instrument(skip(self))]
@@ -157,6 +167,7 @@ impl Store {
         write_tx!(self, tx => {
             for (i, p) in valid.iter().enumerate() {
                 let field = format!("people[{i}].accountId");
+                self.reach_field("account", p.account_id, &field)?;
                 must_exist!(tx, "account", "account", p.account_id, field);
                 let id = new_id();
                 sqlx::query(
@@ -177,20 +188,12 @@ impl Store {
                 .await?;
                 open_position!(tx, id, p);
                 if let Some(manager) = p.reports_to {
-                    let manager_account: Option<Uuid> =
-                        sqlx::query_scalar("select account_id from person where person_id = $1")
-                            .bind(manager)
-                            .fetch_optional(&mut *tx)
-                            .await?;
-                    match manager_account {
-                        None => return Err(Error::not_found("person", format!("{manager} (in people[{i}].reportsToId)"))),
-                        Some(a) if a != p.account_id => {
-                            return Err(Error::invalid(
-                                format!("people[{i}].reportsToId"),
-                                "the manager works at another account",
-                            ))
-                        }
-                        Some(_) => {}
+                    let manager_account = account_of!(self, tx, "person", "person", manager, format!("people[{i}].reportsToId"));
+                    if manager_account != p.account_id {
+                        return Err(Error::invalid(
+                            format!("people[{i}].reportsToId"),
+                            "the manager works at another account",
+                        ));
                     }
                     sqlx::query(
                         "insert into reporting_line (reporting_line_id, account_id, person_id, manager_id, kind, valid_from)
@@ -204,7 +207,7 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
                 }
-                bump_account!(tx, p.account_id);
+                bump_account!(self, tx, p.account_id);
                 ids.push(id);
             }
         });
@@ -219,10 +222,11 @@ impl Store {
     pub async fn update_person(&self, id: Uuid, patch: PersonPatch) -> Result<Person> {
         write_tx!(self, tx => {
             let expected = patch.expected_revision;
-            let current = current_row!(tx, Person, "person", "person", id);
+            let current = current_row!(self, tx, Person, "person", "person", id);
             check_revision!(current, expected, "person", id);
             let p = current.patched(patch).validate(&self.methodology)?;
             if p.account_id != current.account_id {
+                self.reach_field("account", p.account_id, "accountId")?;
                 must_exist!(tx, "account", "account", p.account_id, "accountId");
             }
             let done = sqlx::query(
@@ -242,7 +246,7 @@ impl Store {
             .bind(current.revision)
             .execute(&mut *tx)
             .await?;
-            revised!(tx, done, Person, "person", "person", id, expected.unwrap_or(current.revision));
+            revised!(self, tx, done, Person, "person", "person", id, expected.unwrap_or(current.revision));
             if current.position_changes(&p) {
                 let open_since: Option<Date> = sqlx::query_scalar(
                     "select valid_from from position where person_id = $1 and valid_to is null",
@@ -274,9 +278,9 @@ impl Store {
                 .bind(p.since)
                 .execute(&mut *tx)
                 .await?;
-                bump_account!(tx, p.account_id);
+                bump_account!(self, tx, p.account_id);
             }
-            bump_account!(tx, current.account_id);
+            bump_account!(self, tx, current.account_id);
         });
         self.person_required(id).await
     }
@@ -289,15 +293,12 @@ impl Store {
         let line = input.validate()?;
         let id = new_id();
         write_tx!(self, tx => {
-            let person = sqlx::query_as::<_, Person>("select * from person where person_id = $1")
-                .bind(line.person_id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or_else(|| Error::not_found("person", line.person_id))?;
+            let person = current_row!(self, tx, Person, "person", "person", line.person_id);
             let manager = sqlx::query_as::<_, Person>("select * from person where person_id = $1")
                 .bind(line.manager_id)
                 .fetch_optional(&mut *tx)
                 .await?
+                .filter(|m| self.scope().allows(m.account_id))
                 .ok_or_else(|| Error::not_found("person", format!("{} (in managerId)", line.manager_id)))?;
             if person.account_id != manager.account_id {
                 return Err(Error::invalid("managerId", "the manager works at another account"));
@@ -363,7 +364,7 @@ impl Store {
             .bind(line.valid_to)
             .execute(&mut *tx)
             .await?;
-            bump_account!(tx, person.account_id);
+            bump_account!(self, tx, person.account_id);
         });
         self.reporting_line_required(id).await
     }
@@ -382,6 +383,7 @@ impl Store {
             .bind(id)
             .fetch_optional(&mut *tx)
             .await?
+            .filter(|l| self.scope().allows(l.account_id))
             .ok_or_else(|| Error::not_found("reporting line", id))?;
             if end < line.valid_from {
                 return Err(Error::invalid(
@@ -394,7 +396,7 @@ impl Store {
                 .bind(end)
                 .execute(&mut *tx)
                 .await?;
-            bump_account!(tx, line.account_id);
+            bump_account!(self, tx, line.account_id);
         });
         self.reporting_line_required(id).await
     }
@@ -406,6 +408,7 @@ impl Store {
         .bind(id)
         .fetch_optional(pool)
         .await?
+        .filter(|l| self.scope().allows(l.account_id))
         .ok_or_else(|| Error::not_found("reporting line", id)))
     }
 }

@@ -1,6 +1,6 @@
 use uuid::Uuid;
 
-use super::{account_of_person, bump_org, must_exist, new_id, with_pool, write_tx, Store};
+use super::{account_of, bump_account, bump_org, must_exist, new_id, with_pool, write_tx, Store};
 use crate::{
     domain::{Assessment, AssessmentInput, Endpoints, Relationship, TieKind},
     Error, Result,
@@ -46,16 +46,20 @@ pub(crate) fn ends_key(e: &Endpoints) -> String {
 
 impl Store {
     pub async fn relationship(&self, id: Uuid) -> Result<Option<Relationship>> {
-        with_pool!(self, pool => Ok(sqlx::query_as::<_, Relationship>(
+        let found = with_pool!(self, pool => sqlx::query_as::<_, Relationship>(
             "select * from relationship where relationship_id = $1",
         )
         .bind(id)
         .fetch_optional(pool)
-        .await?))
+        .await?);
+        Ok(self.visible(found))
     }
 
     /// Every edge inside an account (employee–employee ties are not in any account).
     pub async fn relationships_of_account(&self, account_id: Uuid) -> Result<Vec<Relationship>> {
+        if !self.scope().allows(account_id) {
+            return Ok(Vec::new());
+        }
         with_pool!(self, pool => Ok(sqlx::query_as::<_, Relationship>(
             "select * from relationship where account_id = $1 order by kind, relationship_id",
         )
@@ -72,6 +76,7 @@ impl Store {
         .bind(person_id)
         .fetch_all(pool)
         .await?))
+        .map(|found| self.in_scope(found))
     }
 
     pub async fn relationships_of_employee(&self, employee_id: Uuid) -> Result<Vec<Relationship>> {
@@ -82,6 +87,7 @@ impl Store {
         .bind(employee_id)
         .fetch_all(pool)
         .await?))
+        .map(|found| self.in_scope(found))
     }
 
     pub async fn relationships_of_competitor(
@@ -94,10 +100,14 @@ impl Store {
         .bind(competitor_id)
         .fetch_all(pool)
         .await?))
+        .map(|found| self.in_scope(found))
     }
 
     /// An edge's assessments, newest first.
     pub async fn assessments(&self, relationship_id: Uuid) -> Result<Vec<Assessment>> {
+        if !self.scope().is_all() && self.relationship(relationship_id).await?.is_none() {
+            return Ok(Vec::new());
+        }
         with_pool!(self, pool => Ok(sqlx::query_as::<_, Assessment>(
             "select * from assessment where relationship_id = $1 order by assessed_at desc, assessment_id desc",
         )
@@ -107,12 +117,21 @@ impl Store {
     }
 
     pub async fn assessment(&self, id: Uuid) -> Result<Option<Assessment>> {
-        with_pool!(self, pool => Ok(sqlx::query_as::<_, Assessment>(
+        let found = with_pool!(self, pool => sqlx::query_as::<_, Assessment>(
             "select * from assessment where assessment_id = $1",
         )
         .bind(id)
         .fetch_optional(pool)
-        .await?))
+        .await?);
+        match found {
+            Some(a)
+                if !self.scope().is_all()
+                    && self.relationship(a.relationship_id).await?.is_none() =>
+            {
+                Ok(None)
+            }
+            found => Ok(found),
+        }
     }
 
     /// Records an assessment of a relationship, creating the edge on first
@@ -129,11 +148,11 @@ impl Store {
             let account_id: Option<Uuid> = match a.endpoints {
                 Endpoints::EmployeePerson { employee_id, person_id } => {
                     must_exist!(tx, "employee", "employee", employee_id, "employeeId");
-                    Some(account_of_person!(tx, person_id, "personId"))
+                    Some(account_of!(self, tx, "person", "person", person_id, "personId"))
                 }
                 Endpoints::PersonPerson { person_id, other_person_id, .. } => {
-                    let a1 = account_of_person!(tx, person_id, "personId");
-                    let a2 = account_of_person!(tx, other_person_id, "otherPersonId");
+                    let a1 = account_of!(self, tx, "person", "person", person_id, "personId");
+                    let a2 = account_of!(self, tx, "person", "person", other_person_id, "otherPersonId");
                     if a1 != a2 {
                         return Err(Error::invalid(
                             "otherPersonId",
@@ -144,9 +163,10 @@ impl Store {
                 }
                 Endpoints::CompetitorPerson { competitor_id, person_id } => {
                     must_exist!(tx, "competitor", "competitor", competitor_id, "competitorId");
-                    Some(account_of_person!(tx, person_id, "personId"))
+                    Some(account_of!(self, tx, "person", "person", person_id, "personId"))
                 }
                 Endpoints::EmployeeEmployee { employee_id, other_employee_id } => {
+                    self.org_write("assessing ties between our own employees")?;
                     must_exist!(tx, "employee", "employee", employee_id, "employeeId");
                     must_exist!(tx, "employee", "employee", other_employee_id, "otherEmployeeId");
                     None
@@ -232,10 +252,7 @@ impl Store {
             .await?;
             match (account_id, a.endpoints) {
                 (Some(account), _) => {
-                    sqlx::query("update account set version = version + 1 where account_id = $1")
-                        .bind(account)
-                        .execute(&mut *tx)
-                        .await?;
+                    bump_account!(self, tx, account);
                 }
                 (None, Endpoints::EmployeeEmployee { employee_id, other_employee_id }) => {
                     // An employee–employee tie changes introduction paths into every

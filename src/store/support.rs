@@ -67,6 +67,7 @@ impl Store {
         &self,
         input: &SupportResourceInput,
     ) -> Result<SupportResource> {
+        self.org_write("creating and changing support resources")?;
         let r: ValidSupportResource = input.validate(&self.methodology)?;
         let id = new_id();
         let at = now();
@@ -98,8 +99,9 @@ impl Store {
         id: Uuid,
         patch: SupportResourcePatch,
     ) -> Result<SupportResource> {
+        self.org_write("creating and changing support resources")?;
         write_tx!(self, tx => {
-            let current = current_row!(tx, SupportResource, "support_resource", "support resource", id);
+            let current = current_row!(self, tx, SupportResource, "support_resource", "support resource", id);
             let r = current.patched(patch).validate(&self.methodology)?;
             if let Some(e) = r.employee_id {
                 must_exist!(tx, "employee", "employee", e, "employeeId");
@@ -140,6 +142,7 @@ impl Store {
         .bind(status)
         .fetch_all(pool)
         .await?))
+        .map(|found| self.in_scope(found))
     }
 
     /// Every request still waiting (requested) or holding capacity (granted, done):
@@ -151,15 +154,17 @@ impl Store {
         )
         .fetch_all(pool)
         .await?))
+        .map(|found| self.in_scope(found))
     }
 
     pub async fn support_request(&self, id: Uuid) -> Result<Option<SupportRequest>> {
-        with_pool!(self, pool => Ok(sqlx::query_as::<_, SupportRequest>(
+        let found = with_pool!(self, pool => sqlx::query_as::<_, SupportRequest>(
             "select * from support_request where support_request_id = $1",
         )
         .bind(id)
         .fetch_optional(pool)
-        .await?))
+        .await?);
+        Ok(self.visible(found))
     }
 
     async fn support_request_required(&self, id: Uuid) -> Result<SupportRequest> {
@@ -181,7 +186,7 @@ impl Store {
             .bind(r.opportunity_id)
             .fetch_optional(&mut *tx)
             .await?;
-            let (account, outcome) = opportunity.ok_or_else(|| Error::NotFound {
+            let (account, outcome) = opportunity.filter(|(a, _)| self.scope().allows(*a)).ok_or_else(|| Error::NotFound {
                 entity: "opportunity",
                 id: format!("{} (in opportunityId)", r.opportunity_id),
             })?;
@@ -215,7 +220,7 @@ impl Store {
             .bind(at)
             .execute(&mut *tx)
             .await?;
-            bump_account!(tx, account);
+            bump_account!(self, tx, account);
         });
         self.support_request_required(id).await
     }
@@ -230,7 +235,7 @@ impl Store {
     ) -> Result<SupportRequest> {
         write_tx!(self, tx => {
             let expected = patch.expected_revision;
-            let current = current_row!(tx, SupportRequest, "support_request", "support request", id);
+            let current = current_row!(self, tx, SupportRequest, "support_request", "support request", id);
             check_revision!(current, expected, "support request", id);
             if current.current_status() != SupportStatus::Requested {
                 return Err(Error::Conflict(format!(
@@ -255,8 +260,8 @@ impl Store {
             .bind(current.revision)
             .execute(&mut *tx)
             .await?;
-            revised!(tx, done, SupportRequest, "support_request", "support request", id, expected.unwrap_or(current.revision));
-            bump_account!(tx, current.account_id);
+            revised!(self, tx, done, SupportRequest, "support_request", "support request", id, expected.unwrap_or(current.revision));
+            bump_account!(self, tx, current.account_id);
         });
         self.support_request_required(id).await
     }
@@ -277,7 +282,7 @@ impl Store {
             .map(|m| YearMonth::parse("month", m))
             .transpose()?;
         write_tx!(self, tx => {
-            let current = current_row!(tx, SupportRequest, "support_request", "support request", id);
+            let current = current_row!(self, tx, SupportRequest, "support_request", "support request", id);
             let to = input.decision.next(current.current_status())?;
             if let Some(e) = input.decided_by {
                 must_exist!(tx, "employee", "employee", e, "decidedBy");
@@ -397,7 +402,7 @@ impl Store {
             .bind(now())
             .execute(&mut *tx)
             .await?;
-            bump_account!(tx, current.account_id);
+            bump_account!(self, tx, current.account_id);
         });
         self.support_request_required(id).await
     }

@@ -348,6 +348,9 @@ impl Store {
         options: crate::transfer::ImportOptions,
         keep_stamps: bool,
     ) -> Result<ImportSession<'_>> {
+        // Imports create accounts and change organisation-wide records by name; a
+        // caller scoped to some accounts records through the mutations instead.
+        self.org_write("importing")?;
         let dry_run = options.dry_run;
         let guard = self.write_guard().await;
         let mut rollback_journal = None;

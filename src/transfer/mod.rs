@@ -146,6 +146,11 @@ impl Export {
 /// Reads every business record (of one account, when given) into an [`Export`].
 /// Fails with `NOT_FOUND` for an account that does not exist.
 pub async fn export(store: &Store, account: Option<Uuid>) -> Result<Export> {
+    if account.is_none() && !store.scope().is_all() {
+        return Err(crate::Error::Forbidden(
+            "a whole-database export needs an administrator; export one of your accounts".into(),
+        ));
+    }
     if let Some(a) = account {
         if store.account(a).await?.is_none() {
             return Err(crate::Error::not_found("account", a));

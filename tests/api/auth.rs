@@ -2,21 +2,12 @@
 //! read-only roles cannot change data, revocation is immediate, and a server
 //! without tokens only runs on a loopback address.
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::helpers::{create_account, fresh_database, methodology, spawn_on, Backend, TestApp};
 
 async fn post(app: &TestApp, token: Option<&str>, query: &str) -> (u16, Value) {
-    let mut request = app
-        .client
-        .post(format!("{}/graphql", app.address))
-        .json(&json!({ "query": query }));
-    if let Some(t) = token {
-        request = request.bearer_auth(t);
-    }
-    let response = request.send().await.expect("request sent");
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
+    app.post_as(token, query).await
 }
 
 const READ: &str = "{ accounts(first: 5) { totalCount } }";

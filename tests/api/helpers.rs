@@ -158,6 +158,21 @@ impl TestApp {
         response.json().await.expect("JSON body")
     }
 
+    /// Posts a query as the holder of `token` (none: no header) and returns the
+    /// HTTP status with the JSON body, whatever they are.
+    pub async fn post_as(&self, token: Option<&str>, query: &str) -> (u16, Value) {
+        let mut request = self
+            .client
+            .post(format!("{}/graphql", self.address))
+            .json(&json!({ "query": query }));
+        if let Some(t) = token {
+            request = request.bearer_auth(t);
+        }
+        let response = request.send().await.expect("request sent");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
     /// Posts an operation that must succeed and returns its `data`.
     pub async fn ok(&self, query: &str, variables: Value) -> Value {
         let body = self.post_graphql(query, variables).await;

@@ -16,6 +16,7 @@ mod opportunities;
 mod people;
 mod planning;
 mod relationships;
+mod scope;
 mod scores;
 mod servers;
 mod transfer;
