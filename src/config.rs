@@ -47,6 +47,8 @@ pub enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Read the audit trail, newest first: who changed what, when, before and after.
+    Audit(AuditArgs),
     /// Work with methodology files.
     Methodology {
         #[command(subcommand)]
@@ -93,6 +95,28 @@ pub enum TokenCommand {
     List,
     /// Revoke a token; requests presenting it are refused from then on.
     Revoke { id: uuid::Uuid },
+}
+
+/// Filters of `guanxi audit`; they combine.
+#[derive(Debug, clap::Args)]
+pub struct AuditArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Changes to this account's records.
+    #[arg(long)]
+    pub account: Option<uuid::Uuid>,
+    /// Changes concerning this customer person.
+    #[arg(long)]
+    pub person: Option<uuid::Uuid>,
+    /// Changes by this author: a token's name or id, or "command line".
+    #[arg(long)]
+    pub author: Option<String>,
+    /// How many entries to show.
+    #[arg(long, default_value_t = 20)]
+    pub limit: i64,
+    /// Print each entry's before and after as JSON.
+    #[arg(long)]
+    pub full: bool,
 }
 
 #[derive(Debug, Subcommand)]

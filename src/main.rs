@@ -132,6 +132,11 @@ async fn main() -> anyhow::Result<()> {
             store.migrate().await.context("migrating")?;
             token(&store, command).await?;
         }
+        Command::Audit(args) => {
+            let store = open(&args.data).await?;
+            store.migrate().await.context("migrating")?;
+            audit(&store, &args).await?;
+        }
         Command::Methodology {
             command: MethodologyCommand::Check { dir },
         } => match Methodology::load_or_default(dir.as_deref()) {
@@ -293,6 +298,36 @@ async fn token(store: &Store, command: guanxi::config::TokenCommand) -> anyhow::
             println!("{}", describe(&t));
         }
     }
+    Ok(())
+}
+
+async fn audit(store: &Store, args: &guanxi::config::AuditArgs) -> anyhow::Result<()> {
+    let filter = guanxi::store::AuditFilter {
+        account: args.account,
+        person: args.person,
+        author: args.author.clone(),
+        since: None,
+    };
+    let (entries, total) = store.audit_trail(&filter, 0, args.limit.max(0)).await?;
+    for e in &entries {
+        let what = e.entity_id.map(|i| format!(" {i}")).unwrap_or_default();
+        let account = e
+            .account_id
+            .map(|a| format!(" (account {a})"))
+            .unwrap_or_default();
+        println!(
+            "{}  {} [{}]  {} {}{what}{account}",
+            e.at, e.author_name, e.author_role, e.action, e.entity
+        );
+        if args.full {
+            for (label, json) in [("before", &e.before_json), ("after", &e.after_json)] {
+                if let Some(j) = json {
+                    println!("    {label}: {j}");
+                }
+            }
+        }
+    }
+    println!("{} of {total} entries", entries.len());
     Ok(())
 }
 

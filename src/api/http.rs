@@ -189,17 +189,14 @@ async fn graphql(
             );
         }
     }
-    // Scoping happens below the resolvers: a member's or viewer's request runs on a
-    // store and engine that cannot see other accounts, whatever path it takes.
-    let scope = principal.scope();
-    let request = if scope.is_all() {
-        request
-    } else {
-        request
-            .data(state.store.scoped(scope.clone()))
-            .data(state.engine.scoped(scope))
-    };
-    let request = request.data(principal);
+    // Scope and authorship live below the resolvers: each request runs on a store
+    // and engine acting for its caller, so a member's or viewer's request cannot
+    // see other accounts whatever path it takes, and every write is audited
+    // under the caller's name.
+    let request = request
+        .data(state.store.acting_as(principal.clone()))
+        .data(state.engine.acting_as(principal.clone()))
+        .data(principal);
     let mut response = state.schema.execute(request).await;
     ensure_codes(&mut response);
     GraphQLResponse::from(response).into_response()

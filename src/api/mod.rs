@@ -4,6 +4,7 @@
 //! and pass errors through [`error::Coded`] so every error has its stable code.
 
 mod advice;
+mod audit;
 mod context;
 mod enums;
 mod error;

@@ -30,6 +30,40 @@ use crate::{
 pub const MAX_PAGE_SIZE: usize = 100;
 const DEFAULT_PAGE_SIZE: usize = 20;
 
+/// Where a page of a list starts and how long it is, from `first` and the
+/// `after` cursor (the index of the last row of the page before).
+pub(crate) struct Window {
+    pub offset: usize,
+    pub first: usize,
+}
+
+impl Window {
+    pub fn parse(
+        first: Option<i32>,
+        after: Option<String>,
+        default: usize,
+    ) -> crate::Result<Window> {
+        let first = match first {
+            None => default,
+            Some(f) if (0..=MAX_PAGE_SIZE as i32).contains(&f) => f as usize,
+            Some(f) => {
+                return Err(Error::invalid(
+                    "first",
+                    format!("must be between 0 and {MAX_PAGE_SIZE}, got {f}"),
+                ))
+            }
+        };
+        let offset = match after {
+            None => 0,
+            Some(a) => a
+                .parse::<usize>()
+                .map(|a| a + 1)
+                .map_err(|_| Error::invalid("after", "not a cursor from this list"))?,
+        };
+        Ok(Window { offset, first })
+    }
+}
+
 pub struct QueryRoot;
 
 #[Object]
@@ -250,25 +284,7 @@ impl QueryRoot {
         after: Option<String>,
         lang: Option<LangG>,
     ) -> Result<PipelinePage> {
-        let first = match first {
-            None => 50,
-            Some(f) if (0..=MAX_PAGE_SIZE as i32).contains(&f) => f as usize,
-            Some(f) => {
-                return Err(Error::invalid(
-                    "first",
-                    format!("must be between 0 and {MAX_PAGE_SIZE}, got {f}"),
-                ))
-                .coded()
-            }
-        };
-        let offset = match after {
-            None => 0,
-            Some(a) => a
-                .parse::<usize>()
-                .map(|a| a + 1)
-                .map_err(|_| Error::invalid("after", "not a cursor from this pipeline"))
-                .coded()?,
-        };
+        let Window { offset, first } = Window::parse(first, after, 50).coded()?;
         let methodology = store(ctx).methodology();
         if let Some(s) = &stage {
             methodology
@@ -318,6 +334,36 @@ impl QueryRoot {
     async fn methodology_changes(&self, ctx: &Context<'_>) -> Result<Vec<MethodologyChange>> {
         let list = engine(ctx).methodology_impact().await.coded()?;
         Ok(methodology_changes(list, &store(ctx).methodology().version))
+    }
+
+    /// The audit trail, newest first: who changed what and when, with the record
+    /// before and after. Filters combine: changes to one account's records, ones
+    /// concerning a customer person (their record, ties, meetings, decision-chain
+    /// roles), ones by an author (a token's name or id, or "command line"), and
+    /// ones since a moment. Administrators only.
+    #[allow(clippy::too_many_arguments)]
+    async fn audit_trail(
+        &self,
+        ctx: &Context<'_>,
+        account: Option<ID>,
+        person: Option<ID>,
+        author: Option<String>,
+        since: Option<time::OffsetDateTime>,
+        #[graphql(desc = "Page size, at most 100 (default 50).")] first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<super::audit::AuditPage> {
+        let window = Window::parse(first, after, 50).coded()?;
+        super::audit::audit_trail(
+            ctx,
+            super::audit::AuditQuery {
+                account,
+                person,
+                author,
+                since,
+                window,
+            },
+        )
+        .await
     }
 
     /// The methodology in force: version, vocabularies, stages and scales.

@@ -5,7 +5,8 @@ use super::{optional_text, Attitude, Influence, MAX_NOTE_CHARS};
 use crate::{methodology::Methodology, Result};
 
 /// A person's part in one opportunity's decision (like a CRM contact role).
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DecisionChainMember {
     pub member_id: Uuid,
     pub opportunity_id: Uuid,

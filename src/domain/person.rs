@@ -41,7 +41,8 @@ pub struct Position {
 }
 
 /// A reporting line, solid or dotted, valid over a period.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ReportingLine {
     pub reporting_line_id: Uuid,
     pub account_id: Uuid,

@@ -6,7 +6,8 @@ use crate::{Error, Result};
 
 /// An edge of the relationship graph with its current strength. The history of
 /// how strong it was, and who said so, is in [`Assessment`].
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Relationship {
     pub relationship_id: Uuid,
     /// The account the edge belongs to; `None` for ties between two employees.
@@ -26,7 +27,8 @@ pub struct Relationship {
 }
 
 /// One judgement of a relationship's strength, kept forever with its provenance.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Assessment {
     pub assessment_id: Uuid,
     pub relationship_id: Uuid,

@@ -6,7 +6,8 @@ use crate::{methodology::Methodology, Error, Result};
 
 /// Something scarce to allocate across opportunities: an executive's time, an
 /// expert, a lab, a budget.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SupportResource {
     pub support_resource_id: Uuid,
     pub name: String,

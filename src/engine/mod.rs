@@ -89,12 +89,13 @@ impl Engine {
         &self.store
     }
 
-    /// The same engine (and cache) for a caller who reaches only `scope`: graphs of
-    /// other accounts are not found and lists leave their deals out. Cached graphs
-    /// are shared, since every caller who reaches an account sees the same one.
-    pub fn scoped(&self, scope: crate::domain::Scope) -> Engine {
+    /// The same engine (and cache) working for one API caller (see
+    /// [`Store::acting_as`]): graphs of accounts outside their scope are not
+    /// found and lists leave their deals out. Cached graphs are shared, since
+    /// every caller who reaches an account sees the same one.
+    pub fn acting_as(&self, caller: crate::domain::Principal) -> Engine {
         Engine {
-            store: self.store.scoped(scope),
+            store: self.store.acting_as(caller),
             ..self.clone()
         }
     }

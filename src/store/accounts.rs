@@ -1,6 +1,9 @@
 use uuid::Uuid;
 
-use super::{check_revision, current_row, new_id, now, revised, with_pool, write_tx, Store};
+use super::{
+    audit::{audit, Change},
+    check_revision, current_row, new_id, now, revised, with_pool, write_tx, Store,
+};
 use crate::{
     domain::{Account, AccountInput, AccountPatch},
     Error, Result,
@@ -121,6 +124,8 @@ impl Store {
             .bind(at)
             .execute(&mut *tx)
             .await?;
+            let after = current_row!(self, tx, Account, "account", "account", id);
+            audit!(self, tx, Change::new("create account", "account", id).account(id).after(&after));
         });
         self.account_required(id).await
     }
@@ -160,6 +165,8 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             revised!(self, tx, done, Account, "account", "account", id, expected.unwrap_or(current.revision));
+            let after = current_row!(self, tx, Account, "account", "account", id);
+            audit!(self, tx, Change::new("update account", "account", id).account(id).before(&current).after(&after));
         });
         self.account_required(id).await
     }

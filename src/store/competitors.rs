@@ -1,6 +1,9 @@
 use uuid::Uuid;
 
-use super::{check_revision, current_row, new_id, now, revised, with_pool, write_tx, Store};
+use super::{
+    audit::{audit, Change},
+    check_revision, current_row, new_id, now, revised, with_pool, write_tx, Store,
+};
 use crate::{
     domain::{Competitor, CompetitorInput, CompetitorPatch},
     Error, Result,
@@ -84,6 +87,8 @@ impl Store {
             .bind(at)
             .execute(&mut *tx)
             .await?;
+            let after = current_row!(self, tx, Competitor, "competitor", "competitor", id);
+            audit!(self, tx, Change::new("create competitor", "competitor", id).after(&after));
         });
         self.competitor_required(id).await
     }
@@ -119,6 +124,8 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             revised!(self, tx, done, Competitor, "competitor", "competitor", id, expected.unwrap_or(current.revision));
+            let after = current_row!(self, tx, Competitor, "competitor", "competitor", id);
+            audit!(self, tx, Change::new("update competitor", "competitor", id).before(&current).after(&after));
         });
         self.competitor_required(id).await
     }

@@ -1,6 +1,7 @@
 use uuid::Uuid;
 
 use super::{
+    audit::{audit, Change},
     bump_org, check_revision, current_row, new_id, now, revised, with_pool, write_tx, Store,
 };
 use crate::{
@@ -82,6 +83,8 @@ impl Store {
             .bind(e.support_limit)
             .execute(&mut *tx)
             .await?;
+            let after = current_row!(self, tx, Employee, "employee", "employee", id);
+            audit!(self, tx, Change::new("create employee", "employee", id).after(&after));
         });
         self.employee_required(id).await
     }
@@ -135,6 +138,8 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             bump_org!(tx);
+            let after = current_row!(self, tx, Employee, "employee", "employee", id);
+            audit!(self, tx, Change::new("update employee", "employee", id).before(&current).after(&after));
         });
         self.employee_required(id).await
     }

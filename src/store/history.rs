@@ -4,7 +4,10 @@
 use time::Date;
 use uuid::Uuid;
 
-use super::{new_id, now, with_pool, write_tx, Store};
+use super::{
+    audit::{audit, Change},
+    new_id, now, with_pool, write_tx, Store,
+};
 use crate::{
     domain::{Opportunity, StageChange},
     Result,
@@ -114,6 +117,8 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
+            audit!(self, tx, Change::new("record forecast", "forecast", None)
+                .after(&serde_json::json!({ "period": period, "takenOn": taken_on, "lines": lines.len() })));
         });
         Ok(lines.len())
     }

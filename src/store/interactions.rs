@@ -1,7 +1,9 @@
 use uuid::Uuid;
 
 use super::{
-    account_of, bump_account, current_row, must_exist, new_id, now, with_pool, write_tx, Store,
+    account_of,
+    audit::{audit, Change},
+    bump_account, current_row, must_exist, new_id, now, with_pool, write_tx, Store,
 };
 use crate::{
     domain::{Employee, Interaction, InteractionInput, InteractionPatch, Person},
@@ -184,6 +186,11 @@ impl Store {
             .await?;
             write_participants!(self, tx, id, i);
             bump_account!(self, tx, i.account_id);
+            let after = current_row!(self, tx, Interaction, "interaction", "interaction", id);
+            audit!(self, tx, Change::new("record interaction", "interaction", id)
+                .account(i.account_id)
+                .people(i.person_ids.iter().copied())
+                .after(&with_participants(&after, &i.employee_ids, &i.person_ids)));
         });
         self.interaction(id)
             .await?
@@ -208,6 +215,8 @@ impl Store {
                 .bind(id)
                 .fetch_all(&mut *tx)
                 .await?;
+            let before = with_participants(&current, &employees, &people);
+            let people_before = people.clone();
             let i = current.patched(patch, employees, people).validate(&self.methodology)?;
             check_opportunity!(self, tx, i);
             sqlx::query(
@@ -232,9 +241,20 @@ impl Store {
                 .await?;
             write_participants!(self, tx, id, i);
             bump_account!(self, tx, i.account_id);
+            let after = current_row!(self, tx, Interaction, "interaction", "interaction", id);
+            audit!(self, tx, Change::new("update interaction", "interaction", id)
+                .account(i.account_id)
+                .people(people_before.into_iter().chain(i.person_ids.iter().copied()))
+                .before(&before)
+                .after(&with_participants(&after, &i.employee_ids, &i.person_ids)));
         });
         self.interaction(id)
             .await?
             .ok_or_else(|| Error::not_found("interaction", id))
     }
+}
+
+/// An interaction with who took part, as the audit trail keeps it.
+fn with_participants(i: &Interaction, employees: &[Uuid], people: &[Uuid]) -> serde_json::Value {
+    serde_json::json!({ "interaction": i, "employeeIds": employees, "personIds": people })
 }

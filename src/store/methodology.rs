@@ -4,11 +4,15 @@
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::{bump_account, must_exist, new_id, now, with_pool, write_tx, Store};
+use super::{
+    audit::{audit, Change},
+    bump_account, must_exist, new_id, now, with_pool, write_tx, Store,
+};
 use crate::{domain::optional_text, Error, Result};
 
 /// A recorded tick (or untick), with its provenance.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Tick {
     pub tick_id: Uuid,
     pub item: String,
@@ -21,7 +25,8 @@ pub struct Tick {
 }
 
 /// A recorded answer to one of the four questions.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct RecordedAnswer {
     pub answer_id: Uuid,
     pub question_id: String,
@@ -84,6 +89,9 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             bump_account!(self, tx, account);
+            audit!(self, tx, Change::new("tick win step", "opportunity", opportunity)
+                .account(account)
+                .after(&serde_json::json!({ "stage": stage, "stepId": step, "done": done, "tickedBy": by, "note": note })));
         });
         with_pool!(self, pool => Ok(sqlx::query_as::<_, Tick>(
             "select tick_id, step_id as item, stage, done, ticked_by, ticked_at, note, methodology_version
@@ -164,6 +172,9 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             bump_account!(self, tx, account);
+            audit!(self, tx, Change::new("answer question", "opportunity", opportunity)
+                .account(account)
+                .after(&serde_json::json!({ "questionId": question, "answer": answer, "evidence": evidence, "answeredBy": by })));
         });
         with_pool!(self, pool => Ok(sqlx::query_as::<_, RecordedAnswer>(
             "select answer_id, question_id, answer, evidence, answered_by, answered_at, methodology_version
@@ -233,6 +244,9 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             bump_account!(self, tx, account);
+            audit!(self, tx, Change::new("tick plan item", "account", account)
+                .account(account)
+                .after(&serde_json::json!({ "itemId": item, "done": done, "tickedBy": by, "note": note })));
         });
         with_pool!(self, pool => Ok(sqlx::query_as::<_, Tick>(
             "select tick_id, item_id as item, null as stage, done, ticked_by, ticked_at, note, methodology_version

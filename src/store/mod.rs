@@ -21,9 +21,14 @@ use sqlx::{
     PgPool, SqlitePool,
 };
 
-use crate::{domain::Scope, methodology::Methodology, Error, Result};
+use crate::{
+    domain::{Principal, Scope},
+    methodology::Methodology,
+    Error, Result,
+};
 
 mod accounts;
+pub(crate) mod audit;
 mod competitors;
 mod employees;
 mod graph;
@@ -38,6 +43,7 @@ mod tokens;
 mod transfer;
 
 pub use accounts::AccountPage;
+pub use audit::{AuditEntry, AuditFilter, COMMAND_LINE};
 pub use history::{ForecastSnapshot, SnapshotLine};
 pub use methodology::{RecordedAnswer, Tick};
 pub(crate) use relationships::ends_key;
@@ -64,8 +70,11 @@ pub struct Store {
     write_lock: Arc<tokio::sync::Mutex<()>>,
     /// The methodology writes are validated against and stamped with.
     pub(crate) methodology: Arc<Methodology>,
-    /// The accounts this handle reads and writes (see [`Store::scoped`]).
+    /// The accounts this handle reads and writes (see [`Store::acting_as`]).
     scope: Scope,
+    /// Who writes through this handle, for the audit trail; none for the command
+    /// line.
+    actor: Option<Arc<Principal>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -371,6 +380,7 @@ impl Store {
             write_lock: Arc::new(tokio::sync::Mutex::new(())),
             methodology,
             scope: Scope::All,
+            actor: None,
         })
     }
 
@@ -407,18 +417,25 @@ impl Store {
         with_pool!(self, pool => pool.close().await);
     }
 
-    /// The same database seen by a caller who reaches only `scope`: records of
-    /// other accounts read as absent and writes to them fail as `NOT_FOUND`, on
-    /// every path (by id, nested, lists, graphs, exports, imports).
-    pub fn scoped(&self, scope: Scope) -> Store {
+    /// The same database as one API caller sees and changes it: a member or
+    /// viewer reaches only their accounts (records of others read as absent and
+    /// writes to them fail as `NOT_FOUND`, on every path: by id, nested, lists,
+    /// graphs, exports, imports), and every write is audited under their name.
+    pub fn acting_as(&self, caller: Principal) -> Store {
         Store {
-            scope,
+            scope: caller.scope(),
+            actor: Some(Arc::new(caller)),
             ..self.clone()
         }
     }
 
     pub fn scope(&self) -> &Scope {
         &self.scope
+    }
+
+    /// The API caller writing through this handle; none for the command line.
+    pub fn actor(&self) -> Option<&Principal> {
+        self.actor.as_deref()
     }
 
     /// `NOT_FOUND` (the `entity` with this `id`) when the record's account is out of

@@ -1,8 +1,10 @@
 use uuid::Uuid;
 
 use super::{
-    account_of, bump_account, bump_org, check_revision, current_row, must_exist, new_id, now,
-    revised, with_pool, write_tx, Store,
+    account_of,
+    audit::{audit, Change},
+    bump_account, bump_org, check_revision, current_row, must_exist, new_id, now, revised,
+    with_pool, write_tx, Store,
 };
 use crate::{
     domain::{
@@ -72,6 +74,18 @@ macro_rules! add_competitors {
             .execute(&mut *$tx)
             .await?;
         }
+    };
+}
+
+/// An opportunity's decision chain as it stands in the transaction.
+macro_rules! chain_in {
+    ($tx:ident, $opportunity:expr) => {
+        sqlx::query_as::<_, DecisionChainMember>(
+            "select * from decision_chain_member where opportunity_id = $1 order by person_id",
+        )
+        .bind($opportunity)
+        .fetch_all(&mut *$tx)
+        .await?
     };
 }
 
@@ -180,6 +194,8 @@ impl Store {
                 // History changed: every account's stall norms may move.
                 bump_org!(tx);
             }
+            let after = current_row!(self, tx, Opportunity, "opportunity", "opportunity", id);
+            audit!(self, tx, Change::new("create opportunity", "opportunity", id).account(o.account_id).after(&after));
         });
         self.opportunity_required(id).await
     }
@@ -259,6 +275,11 @@ impl Store {
                 // A deal closed or reopened: every account's stall norms may move.
                 bump_org!(tx);
             }
+            let after = current_row!(self, tx, Opportunity, "opportunity", "opportunity", id);
+            audit!(self, tx, Change::new("update opportunity", "opportunity", id)
+                .account(current.account_id)
+                .before(&current)
+                .after(&after));
         });
         self.opportunity_required(id).await
     }
@@ -292,6 +313,7 @@ impl Store {
         let at = now();
         write_tx!(self, tx => {
             let account_id = account_of!(self, tx, "opportunity", "opportunity", opportunity_id, "opportunityId");
+            let before = chain_in!(tx, opportunity_id);
             if replace {
                 sqlx::query("delete from decision_chain_member where opportunity_id = $1")
                     .bind(opportunity_id)
@@ -335,6 +357,12 @@ impl Store {
                 .await?;
             }
             bump_account!(self, tx, account_id);
+            let after = chain_in!(tx, opportunity_id);
+            audit!(self, tx, Change::new("set decision chain", "opportunity", opportunity_id)
+                .account(account_id)
+                .people(before.iter().chain(&after).map(|m| m.person_id))
+                .before(&before)
+                .after(&after));
         });
         self.decision_chain(opportunity_id).await
     }
@@ -346,6 +374,7 @@ impl Store {
         person_id: Uuid,
     ) -> Result<()> {
         write_tx!(self, tx => {
+            let before = chain_in!(tx, opportunity_id);
             let account_id: Option<Uuid> = sqlx::query_scalar(
                 "select account_id from decision_chain_member where opportunity_id = $1 and person_id = $2",
             )
@@ -365,6 +394,12 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             bump_account!(self, tx, account_id);
+            let after = chain_in!(tx, opportunity_id);
+            audit!(self, tx, Change::new("remove decision-chain member", "opportunity", opportunity_id)
+                .account(account_id)
+                .people([person_id])
+                .before(&before)
+                .after(&after));
         });
         Ok(())
     }

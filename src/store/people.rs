@@ -2,8 +2,10 @@ use time::Date;
 use uuid::Uuid;
 
 use super::{
-    account_of, bump_account, check_revision, current_row, must_exist, new_id, now, revised,
-    with_pool, write_tx, Store,
+    account_of,
+    audit::{audit, Change},
+    bump_account, check_revision, current_row, must_exist, new_id, now, revised, with_pool,
+    write_tx, Store,
 };
 use crate::{
     domain::{
@@ -208,6 +210,8 @@ impl Store {
                     .await?;
                 }
                 bump_account!(self, tx, p.account_id);
+                let after = current_row!(self, tx, Person, "person", "person", id);
+                audit!(self, tx, Change::new("create person", "person", id).account(p.account_id).people([id]).after(&after));
                 ids.push(id);
             }
         });
@@ -281,6 +285,8 @@ impl Store {
                 bump_account!(self, tx, p.account_id);
             }
             bump_account!(self, tx, current.account_id);
+            let after = current_row!(self, tx, Person, "person", "person", id);
+            audit!(self, tx, Change::new("update person", "person", id).account(current.account_id).people([id]).before(&current).after(&after));
         });
         self.person_required(id).await
     }
@@ -365,6 +371,11 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             bump_account!(self, tx, person.account_id);
+            let after = current_row!(self, tx, ReportingLine, "reporting_line", "reporting line", id);
+            audit!(self, tx, Change::new("set reporting line", "reporting line", id)
+                .account(person.account_id)
+                .people([line.person_id, line.manager_id])
+                .after(&after));
         });
         self.reporting_line_required(id).await
     }
@@ -397,6 +408,12 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             bump_account!(self, tx, line.account_id);
+            let after = current_row!(self, tx, ReportingLine, "reporting_line", "reporting line", id);
+            audit!(self, tx, Change::new("end reporting line", "reporting line", id)
+                .account(line.account_id)
+                .people([line.person_id, line.manager_id])
+                .before(&line)
+                .after(&after));
         });
         self.reporting_line_required(id).await
     }

@@ -1,6 +1,10 @@
 use uuid::Uuid;
 
-use super::{account_of, bump_account, bump_org, must_exist, new_id, with_pool, write_tx, Store};
+use super::{
+    account_of,
+    audit::{audit, Change},
+    bump_account, bump_org, must_exist, new_id, with_pool, write_tx, Store,
+};
 use crate::{
     domain::{Assessment, AssessmentInput, Endpoints, Relationship, TieKind},
     Error, Result,
@@ -144,6 +148,12 @@ impl Store {
         let assessment_id = new_id();
         let version = self.methodology.version.clone();
         write_tx!(self, tx => {
+            let before: Option<Relationship> = sqlx::query_as::<_, Relationship>(
+                "select * from relationship where ends_key = $1",
+            )
+            .bind(&key)
+            .fetch_optional(&mut *tx)
+            .await?;
             // Check every end exists and find the account the edge belongs to.
             let account_id: Option<Uuid> = match a.endpoints {
                 Endpoints::EmployeePerson { employee_id, person_id } => {
@@ -175,13 +185,7 @@ impl Store {
             if let Some(by) = a.assessed_by {
                 must_exist!(tx, "employee", "employee", by, "assessedBy");
             }
-            let existing: Option<Relationship> = sqlx::query_as::<_, Relationship>(
-                "select * from relationship where ends_key = $1",
-            )
-            .bind(&key)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let relationship_id = match existing {
+            let relationship_id = match &before {
                 Some(r) => {
                     if a.assessed_at >= r.assessed_at {
                         sqlx::query(
@@ -270,6 +274,18 @@ impl Store {
                 }
                 (None, _) => {}
             }
+            let edge = sqlx::query_as::<_, Relationship>("select * from relationship where ends_key = $1")
+                .bind(&key)
+                .fetch_one(&mut *tx)
+                .await?;
+            let mut change = Change::new("assess relationship", "relationship", edge.relationship_id)
+                .account(account_id)
+                .people(edge.person_id.into_iter().chain(edge.other_person_id))
+                .after(&serde_json::json!({ "relationship": &edge, "assessmentId": assessment_id, "source": a.source.as_str(), "note": &a.note }));
+            if let Some(b) = &before {
+                change = change.before(b);
+            }
+            audit!(self, tx, change);
         });
         self.assessment(assessment_id)
             .await?

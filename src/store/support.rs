@@ -1,6 +1,7 @@
 use uuid::Uuid;
 
 use super::{
+    audit::{audit, Change},
     bump_account, check_revision, current_row, must_exist, new_id, now, revised, with_pool,
     write_tx, Store,
 };
@@ -89,6 +90,8 @@ impl Store {
             .bind(at)
             .execute(&mut *tx)
             .await?;
+            let after = current_row!(self, tx, SupportResource, "support_resource", "support resource", id);
+            audit!(self, tx, Change::new("create support resource", "support resource", id).after(&after));
         });
         self.support_resource_required(id).await
     }
@@ -120,6 +123,8 @@ impl Store {
             .bind(now())
             .execute(&mut *tx)
             .await?;
+            let after = current_row!(self, tx, SupportResource, "support_resource", "support resource", id);
+            audit!(self, tx, Change::new("update support resource", "support resource", id).before(&current).after(&after));
         });
         self.support_resource_required(id).await
     }
@@ -221,6 +226,8 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             bump_account!(self, tx, account);
+            let after = current_row!(self, tx, SupportRequest, "support_request", "support request", id);
+            audit!(self, tx, Change::new("request support", "support request", id).account(account).after(&after));
         });
         self.support_request_required(id).await
     }
@@ -262,6 +269,8 @@ impl Store {
             .await?;
             revised!(self, tx, done, SupportRequest, "support_request", "support request", id, expected.unwrap_or(current.revision));
             bump_account!(self, tx, current.account_id);
+            let after = current_row!(self, tx, SupportRequest, "support_request", "support request", id);
+            audit!(self, tx, Change::new("update support request", "support request", id).account(current.account_id).before(&current).after(&after));
         });
         self.support_request_required(id).await
     }
@@ -403,6 +412,8 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             bump_account!(self, tx, current.account_id);
+            let after = current_row!(self, tx, SupportRequest, "support_request", "support request", id);
+            audit!(self, tx, Change::new("decide support", "support request", id).account(current.account_id).before(&current).after(&after));
         });
         self.support_request_required(id).await
     }

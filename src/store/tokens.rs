@@ -6,7 +6,10 @@ use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::{must_exist, new_id, now, with_pool, write_tx, Store};
+use super::{
+    audit::{audit, Change},
+    must_exist, new_id, now, with_pool, write_tx, Store,
+};
 use crate::{
     domain::{ApiToken, Principal, Role},
     Error, Result,
@@ -99,6 +102,8 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
+            audit!(self, tx, Change::new("create token", "API token", id)
+                .after(&serde_json::json!({ "name": name, "role": role.as_str(), "accounts": accounts })));
         });
         let mut accounts = accounts.to_vec();
         accounts.sort();
@@ -142,6 +147,8 @@ impl Store {
             .await?;
             if done.rows_affected() == 0 {
                 must_exist!(tx, "api_token", "API token", id, "id");
+            } else {
+                audit!(self, tx, Change::new("revoke token", "API token", id));
             }
         });
         let row: TokenRow = with_pool!(self, pool => sqlx::query_as(

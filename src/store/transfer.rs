@@ -79,6 +79,8 @@ pub struct ImportSession<'s> {
     changes: Vec<TableChange>,
     rejected: Vec<Rejection>,
     rows_done: u64,
+    /// Who imports, for the one audit entry an import makes.
+    author: (Option<Uuid>, String, &'static str),
 }
 
 /// The statement with SQLite's anonymous `?` for every `$n`: the generated batch
@@ -396,6 +398,7 @@ impl Store {
             changes: Vec::new(),
             rejected: Vec::new(),
             rows_done: 0,
+            author: self.author(),
         })
     }
 }
@@ -494,6 +497,21 @@ impl ImportSession<'_> {
                         for sql in BUMP {
                             sqlx::query(sql).execute(&mut *$tx).await?;
                         }
+                        // One entry with the counts: an import of a million rows
+                        // must not write a million entries.
+                        let counts: Vec<serde_json::Value> = self
+                            .changes
+                            .iter()
+                            .map(|c| serde_json::json!({
+                                "table": c.table, "new": c.new, "changed": c.changed, "unchanged": c.unchanged
+                            }))
+                            .collect();
+                        crate::store::audit::audit!(
+                            author = self.author.clone(),
+                            $tx,
+                            crate::store::audit::Change::new("import", "import", None)
+                                .after(&serde_json::json!({ "tables": counts, "rejected": self.rejected.len() }))
+                        );
                     }
                     $tx.commit().await?;
                 }

@@ -6,6 +6,7 @@ mod helpers;
 mod accounts;
 mod advice;
 mod attack;
+mod audit;
 mod auth;
 mod concurrency;
 mod crash;

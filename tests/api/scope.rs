@@ -459,6 +459,14 @@ async fn every_query_root_respects_scope(backend: Backend) {
             full || !ids.contains(&d.opportunity_b),
             "methodology changes",
         );
+        let q = "{ auditTrail(first: 1) { totalCount } }";
+        if role == Role::Admin {
+            p.data("auditTrail", q).await;
+        } else {
+            let code = p.code("auditTrail", q).await;
+            p.check(code == "FORBIDDEN", "the audit trail is for administrators");
+        }
+
         let v = p.data("methodology", "{ methodology { version } }").await;
         p.check(v["methodology"]["version"].is_string(), "methodology");
 
@@ -579,15 +587,12 @@ async fn members_write_only_their_accounts(backend: Backend) {
     );
 
     // Exports below the API: a scoped store exports its own account only.
-    let scoped = open.store.scoped(
-        guanxi::domain::Principal {
-            token_id: None,
-            name: "member".into(),
-            role: Role::Member,
-            accounts: vec![a],
-        }
-        .scope(),
-    );
+    let scoped = open.store.acting_as(guanxi::domain::Principal {
+        token_id: None,
+        name: "member".into(),
+        role: Role::Member,
+        accounts: vec![a],
+    });
     let whole = guanxi::transfer::export(&scoped, None).await.unwrap_err();
     assert_eq!(whole.code().as_str(), "FORBIDDEN");
     let other = guanxi::transfer::export(&scoped, Some(d.b.parse().unwrap()))

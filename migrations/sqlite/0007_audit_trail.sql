@@ -1,0 +1,28 @@
+-- The audit trail: every change with its author, time, and the record before and
+-- after, written in the change's own transaction. An import is one entry with its
+-- counts per table, not one per row.
+
+create table audit_entry (
+    audit_entry_id  blob primary key,
+    at              text not null,
+    author_token_id blob,
+    author_name     text not null,
+    author_role     text not null,
+    action          text not null,
+    entity          text not null,
+    entity_id       blob,
+    account_id      blob,
+    before_json     text,
+    after_json      text
+);
+
+create index audit_entry_at on audit_entry (at);
+create index audit_entry_account on audit_entry (account_id, at);
+create index audit_entry_author on audit_entry (author_name, at);
+
+-- The customer people an entry concerns (an interaction concerns several).
+create table audit_entry_person (
+    audit_entry_id blob not null references audit_entry (audit_entry_id),
+    person_id      blob not null,
+    primary key (person_id, audit_entry_id)
+);
