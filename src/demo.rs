@@ -14,10 +14,10 @@ use uuid::Uuid;
 
 use crate::{
     domain::{
-        AccountInput, AssessmentInput, CompetitorInput, EmployeeInput, InteractionInput,
-        MemberInput, OpportunityInput, OpportunityPatch, PersonInput, ReportingLineInput,
-        SupportDecision, SupportDecisionInput, SupportRequestInput, SupportResourceInput,
-        TeamMemberInput,
+        AccountInput, AssessmentInput, CompetitorInput, EmployeeInput, ImprovementInput,
+        ImprovementPatch, ImprovementStatus, InteractionInput, MemberInput, OpportunityInput,
+        OpportunityPatch, PersonInput, ReportingLineInput, SupportDecision, SupportDecisionInput,
+        SupportRequestInput, SupportResourceInput, TeamMemberInput,
     },
     store::Store,
     Error, Result,
@@ -67,6 +67,21 @@ struct DemoAccount {
     opportunities: Vec<DemoOpportunity>,
     relationships: Vec<DemoRelationship>,
     interactions: Vec<DemoInteraction>,
+    #[serde(default)]
+    improvement_points: Vec<DemoImprovement>,
+}
+
+/// A point a coach set at the last relationship-planning session.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct DemoImprovement {
+    text: String,
+    owner: String,
+    due: Date,
+    opportunity: Option<String>,
+    status: Option<String>,
+    closed_on: Option<Date>,
+    note: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -606,6 +621,35 @@ async fn load_account(
             })
             .await?;
         summary.interactions += 1;
+    }
+
+    for p in &a.improvement_points {
+        let point = store
+            .set_improvement_point(&ImprovementInput {
+                account_id: account.account_id,
+                opportunity_id: p
+                    .opportunity
+                    .as_deref()
+                    .map(|o| lookup(&opportunities, "opportunity", o))
+                    .transpose()?,
+                text: p.text.clone(),
+                owner_id: Some(lookup(employees, "employee", &p.owner)?),
+                due_on: Some(p.due),
+            })
+            .await?;
+        if let Some(status) = &p.status {
+            store
+                .update_improvement_point(
+                    point.improvement_point_id,
+                    ImprovementPatch {
+                        status: Some(ImprovementStatus::parse("status", status)?),
+                        note: p.note.clone(),
+                        on: p.closed_on,
+                        ..Default::default()
+                    },
+                )
+                .await?;
+        }
     }
     Ok(())
 }

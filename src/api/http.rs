@@ -22,11 +22,7 @@ use tower_http::{
 };
 
 use super::{error::ensure_codes, GuanxiSchema};
-use crate::{
-    domain::{Principal, Role},
-    engine::Engine,
-    store::Store,
-};
+use crate::{domain::Principal, engine::Engine, store::Store};
 
 #[derive(Clone)]
 struct AppState {
@@ -172,12 +168,10 @@ async fn graphql(
         Err(refusal) => return refusal,
     };
     let request = request.into_inner();
-    // Parsed once for the checks before execution; a document that does not parse
-    // passes them and the executor reports the syntax error.
+    // Aliases are counted before execution; a document that does not parse passes
+    // and the executor reports the syntax error. Roles and scopes are the store's
+    // business (see `Store::acting_as`).
     if let Ok(doc) = parse_query(&request.query) {
-        if let Some(refusal) = role_refusal(&principal, &doc) {
-            return refused(refusal, crate::ErrorCode::Forbidden);
-        }
         let aliases = count_aliases(&doc);
         if aliases > state.options.max_aliases {
             return refused(
@@ -210,25 +204,6 @@ fn refused(message: String, code: crate::ErrorCode) -> axum::response::Response 
         .get_or_insert_with(Default::default)
         .set("code", code.as_str());
     GraphQLResponse::from(async_graphql::Response::from_errors(vec![error])).into_response()
-}
-
-/// Coaches and viewers read; only admins and account-team members change data.
-/// Refuses a document holding a mutation for a read-only role.
-fn role_refusal(principal: &Principal, doc: &ExecutableDocument) -> Option<String> {
-    if matches!(principal.role, Role::Admin | Role::Member) {
-        return None;
-    }
-    let mutates = doc
-        .operations
-        .iter()
-        .any(|(_, op)| op.node.ty == async_graphql::parser::types::OperationType::Mutation);
-    mutates.then(|| {
-        format!(
-            "the token '{}' is a {} token, which reads but does not change data",
-            principal.name,
-            principal.role.as_str()
-        )
-    })
 }
 
 /// Aliased fields in a document, counted through fragments.

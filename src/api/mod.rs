@@ -10,6 +10,7 @@ mod enums;
 mod error;
 mod http;
 mod ids;
+mod improvement;
 mod inputs;
 mod mutation;
 mod objects;

@@ -340,6 +340,27 @@ impl MutationRoot {
         store(ctx).update_support_resource(id, patch).await.coded()
     }
 
+    /// Sets an improvement point for an account (and optionally one of its deals):
+    /// what is to be improved, by whom, by when. Coaches may do this.
+    async fn set_improvement_point(
+        &self,
+        ctx: &Context<'_>,
+        input: super::improvement::SetImprovementPointInput,
+    ) -> Result<crate::domain::ImprovementPoint> {
+        super::improvement::set_improvement_point(ctx, input).await
+    }
+
+    /// Changes an improvement point or closes it (done, dropped) or reopens it.
+    /// Coaches may do this.
+    async fn update_improvement_point(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: super::improvement::UpdateImprovementPointInput,
+    ) -> Result<crate::domain::ImprovementPoint> {
+        super::improvement::update_improvement_point(ctx, id, input).await
+    }
+
     /// Asks for support on an open opportunity: an expert's days, an executive's
     /// visit, a proof of concept.
     async fn request_support(

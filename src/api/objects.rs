@@ -139,6 +139,19 @@ impl Account {
     async fn score(&self, ctx: &Context<'_>) -> Result<Score> {
         engine(ctx).account_score(self.account_id).await.coded()
     }
+    /// Improvement points set for this account, open ones first by due date.
+    async fn improvement_points(
+        &self,
+        ctx: &Context<'_>,
+        status: Option<super::improvement::ImprovementStatusG>,
+    ) -> Result<Vec<crate::domain::ImprovementPoint>> {
+        let filter = crate::store::ImprovementFilter {
+            account: Some(self.account_id),
+            status: status.map(Into::into),
+            ..Default::default()
+        };
+        super::improvement::improvement_points(ctx, filter).await
+    }
     /// Key people (of open opportunities, and the top level) held by one thread or none.
     async fn single_threaded(&self, ctx: &Context<'_>) -> Result<Vec<Thread>> {
         Ok(engine(ctx)
@@ -489,6 +502,19 @@ impl Opportunity {
         lang: Option<super::advice::LangG>,
     ) -> Result<Vec<super::planning::SupportNeed>> {
         super::planning::support_needs(ctx, self.opportunity_id, lang).await
+    }
+    /// Improvement points set on this deal, open ones first by due date.
+    async fn improvement_points(
+        &self,
+        ctx: &Context<'_>,
+        status: Option<super::improvement::ImprovementStatusG>,
+    ) -> Result<Vec<crate::domain::ImprovementPoint>> {
+        let filter = crate::store::ImprovementFilter {
+            opportunity: Some(self.opportunity_id),
+            status: status.map(Into::into),
+            ..Default::default()
+        };
+        super::improvement::improvement_points(ctx, filter).await
     }
     /// Every support request on this deal, by deadline.
     async fn support_requests(

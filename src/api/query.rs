@@ -336,6 +336,25 @@ impl QueryRoot {
         Ok(methodology_changes(list, &store(ctx).methodology().version))
     }
 
+    /// Improvement points, open ones first by due date: for one account, one deal,
+    /// one owner of ours, in one status; filters combine.
+    async fn improvement_points(
+        &self,
+        ctx: &Context<'_>,
+        account: Option<ID>,
+        opportunity: Option<ID>,
+        owner: Option<ID>,
+        status: Option<super::improvement::ImprovementStatusG>,
+    ) -> Result<Vec<crate::domain::ImprovementPoint>> {
+        let filter = crate::store::ImprovementFilter {
+            account: parse_opt("account", &account).coded()?,
+            opportunity: parse_opt("opportunity", &opportunity).coded()?,
+            owner: parse_opt("owner", &owner).coded()?,
+            status: status.map(Into::into),
+        };
+        super::improvement::improvement_points(ctx, filter).await
+    }
+
     /// The audit trail, newest first: who changed what and when, with the record
     /// before and after. Filters combine: changes to one account's records, ones
     /// concerning a customer person (their record, ties, meetings, decision-chain

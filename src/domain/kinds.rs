@@ -84,3 +84,13 @@ fixed_enum!(
         Cancelled = "cancelled",
     }
 );
+fixed_enum!(
+    /// Where an improvement point stands.
+    ImprovementStatus {
+        /// Set and not yet done.
+        Open = "open",
+        Done = "done",
+        /// Given up: no longer worth doing.
+        Dropped = "dropped",
+    }
+);

@@ -10,6 +10,7 @@ mod account;
 mod competitor;
 mod decision_chain;
 mod employee;
+mod improvement;
 mod interaction;
 mod kinds;
 mod name;
@@ -25,9 +26,13 @@ pub use account::{Account, AccountInput, AccountPatch, ValidAccount};
 pub use competitor::{Competitor, CompetitorInput, CompetitorPatch, ValidCompetitor};
 pub use decision_chain::{DecisionChainMember, MemberInput, ValidMember};
 pub use employee::{Employee, EmployeeInput, EmployeePatch, ValidEmployee};
+pub use improvement::{
+    ImprovementInput, ImprovementPatch, ImprovementPoint, ValidImprovement, MAX_POINT_CHARS,
+};
 pub use interaction::{Interaction, InteractionInput, InteractionPatch, ValidInteraction};
 pub use kinds::{
-    AssessmentSource, EmployeeStatus, LineKind, Outcome, RelationshipKind, SupportStatus, TieKind,
+    AssessmentSource, EmployeeStatus, ImprovementStatus, LineKind, Outcome, RelationshipKind,
+    SupportStatus, TieKind,
 };
 pub use name::{likely_same_organisation, normalise_organisation, tidy, Name, OrganisationName};
 pub use opportunity::{

@@ -22,7 +22,7 @@ use sqlx::{
 };
 
 use crate::{
-    domain::{Principal, Scope},
+    domain::{Principal, Role, Scope},
     methodology::Methodology,
     Error, Result,
 };
@@ -33,6 +33,7 @@ mod competitors;
 mod employees;
 mod graph;
 mod history;
+mod improvement;
 mod interactions;
 mod methodology;
 mod opportunities;
@@ -45,6 +46,7 @@ mod transfer;
 pub use accounts::AccountPage;
 pub use audit::{AuditEntry, AuditFilter, COMMAND_LINE};
 pub use history::{ForecastSnapshot, SnapshotLine};
+pub use improvement::ImprovementFilter;
 pub use methodology::{RecordedAnswer, Tick};
 pub(crate) use relationships::ends_key;
 pub use transfer::{ImportSession, Rejection, TableChange};
@@ -96,9 +98,18 @@ macro_rules! with_pool {
 }
 
 /// Runs `$body` inside one write transaction bound to `$tx`; an early return (a `?`)
-/// drops the transaction, which rolls it back.
+/// drops the transaction, which rolls it back. Refuses callers whose role does not
+/// write (viewers; coaches outside `coaching` writes) before anything is read.
 macro_rules! write_tx {
+    (coaching $store:expr, $tx:ident => $body:block) => {{
+        $store.may_write(true)?;
+        $crate::store::write_tx!(@run $store, $tx => $body)
+    }};
     ($store:expr, $tx:ident => $body:block) => {{
+        $store.may_write(false)?;
+        $crate::store::write_tx!(@run $store, $tx => $body)
+    }};
+    (@run $store:expr, $tx:ident => $body:block) => {{
         let _guard = $store.write_guard().await;
         match &$store.backend {
             $crate::store::Backend::Sqlite(pool) => {
@@ -249,7 +260,8 @@ owned_records!(
     crate::domain::SupportRequest,
     crate::domain::Position,
     crate::domain::ReportingLine,
-    crate::domain::DecisionChainMember
+    crate::domain::DecisionChainMember,
+    crate::domain::ImprovementPoint
 );
 
 macro_rules! organisation_records {
@@ -293,7 +305,8 @@ revised_records!(
     crate::domain::Employee,
     crate::domain::Competitor,
     crate::domain::Opportunity,
-    crate::domain::SupportRequest
+    crate::domain::SupportRequest,
+    crate::domain::ImprovementPoint
 );
 
 /// The account a record of `$table` belongs to (for a person: where they work now),
@@ -476,6 +489,25 @@ impl Store {
         records
     }
 
+    /// Refuses a write to a caller whose role only reads: viewers always, coaches
+    /// except for coaching records (improvement points).
+    pub(crate) fn may_write(&self, coaching: bool) -> Result<()> {
+        let Some(caller) = self.actor() else {
+            return Ok(());
+        };
+        let what = match caller.role {
+            Role::Admin | Role::Member => return Ok(()),
+            Role::Coach if coaching => return Ok(()),
+            Role::Coach => "reads everything and writes improvement points only",
+            Role::Viewer => "reads but does not change data",
+        };
+        Err(Error::Forbidden(format!(
+            "the token '{}' is a {} token, which {what}",
+            caller.name,
+            caller.role.as_str()
+        )))
+    }
+
     /// Refuses organisation-wide writes (accounts, employees, competitors, support
     /// resources, ties between our own people) to callers scoped to some accounts.
     pub(crate) fn org_write(&self, what: &str) -> Result<()> {
@@ -532,6 +564,7 @@ pub const TABLES: &[&str] = &[
     "plan_item_tick",
     "support_request",
     "forecast_snapshot",
+    "improvement_point",
 ];
 
 impl Store {

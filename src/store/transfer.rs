@@ -352,6 +352,7 @@ impl Store {
     ) -> Result<ImportSession<'_>> {
         // Imports create accounts and change organisation-wide records by name; a
         // caller scoped to some accounts records through the mutations instead.
+        self.may_write(false)?;
         self.org_write("importing")?;
         let dry_run = options.dry_run;
         let guard = self.write_guard().await;

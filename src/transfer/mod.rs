@@ -58,6 +58,8 @@ pub struct Export {
     pub qualification_answers: Vec<AnswerRow>,
     pub plan_item_ticks: Vec<PlanItemTickRow>,
     pub forecast_snapshots: Vec<ForecastSnapshotRow>,
+    #[serde(default)]
+    pub improvement_points: Vec<ImprovementPointRow>,
 }
 
 /// Calls `$m! { field: Row = "listName", ... }` with every list of an [`Export`], in
@@ -87,6 +89,7 @@ macro_rules! each_list {
             qualification_answers: AnswerRow = "qualificationAnswers",
             plan_item_ticks: PlanItemTickRow = "planItemTicks",
             forecast_snapshots: ForecastSnapshotRow = "forecastSnapshots",
+            improvement_points: ImprovementPointRow = "improvementPoints",
         }
     };
 }
@@ -198,6 +201,9 @@ pub async fn export(store: &Store, account: Option<Uuid>) -> Result<Export> {
             .await?,
         forecast_snapshots: store
             .dump(&ForecastSnapshotRow::select(scoped), account)
+            .await?,
+        improvement_points: store
+            .dump(&ImprovementPointRow::select(scoped), account)
             .await?,
     })
 }

@@ -180,13 +180,14 @@ fn select_by_keys_sql(table: &str, keys: &[&str], columns: &[&str], n: usize) ->
 /// A multi-row insert-or-update by key; with `latest`, a stored row newer by that
 /// column is kept.
 /// Tables whose records carry a revision (see `docs/concurrency.md`).
-const REVISED_TABLES: [&str; 6] = [
+const REVISED_TABLES: [&str; 7] = [
     "account",
     "person",
     "employee",
     "competitor",
     "opportunity",
     "support_request",
+    "improvement_point",
 ];
 
 fn upsert_sql(
@@ -371,6 +372,12 @@ table!(PlanItemTickRow = "plan_item_tick" key [tick_id] order "tick_id" {
     tick_id: Uuid, account_id: Uuid, item_id: String, done: bool,
     ticked_by: Option<Uuid>, #[serde(with = "time::serde::rfc3339")] ticked_at: OffsetDateTime, note: Option<String>,
     methodology_version: String,
+});
+table!(ImprovementPointRow = "improvement_point" key [improvement_point_id] stamps [created_at] touch [updated_at] order "improvement_point_id" {
+    improvement_point_id: Uuid, account_id: Uuid, opportunity_id: Option<Uuid>, text: String,
+    owner_id: Option<Uuid>, due_on: Option<Date>, status: String, set_by: String,
+    closed_on: Option<Date>, note: Option<String>,
+    #[serde(with = "time::serde::rfc3339")] created_at: OffsetDateTime, #[serde(with = "time::serde::rfc3339")] updated_at: OffsetDateTime,
 });
 table!(ForecastSnapshotRow = "forecast_snapshot" key [forecast_snapshot_id] order "forecast_snapshot_id" {
     forecast_snapshot_id: Uuid, period: String, taken_on: Date, opportunity_id: Uuid,

@@ -459,6 +459,28 @@ async fn every_query_root_respects_scope(backend: Backend) {
             full || !ids.contains(&d.opportunity_b),
             "methodology changes",
         );
+        let v = p
+            .data(
+                "improvementPoints",
+                "{ improvementPoints { text account { id } } }",
+            )
+            .await;
+        let ids = strings(&v, &["improvementPoints", "*", "account", "id"]);
+        p.check(
+            if full {
+                has_b(&ids)
+            } else {
+                only_a(&ids) && !ids.is_empty()
+            },
+            "improvement points",
+        );
+        let q = format!("{{ improvementPoints(account: \"{}\") {{ text }} }}", d.b);
+        let v = p.data("improvementPoints", &q).await;
+        p.check(
+            v["improvementPoints"].as_array().unwrap().is_empty() != full,
+            "another account's improvement points",
+        );
+
         let q = "{ auditTrail(first: 1) { totalCount } }";
         if role == Role::Admin {
             p.data("auditTrail", q).await;
