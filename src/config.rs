@@ -49,6 +49,10 @@ pub enum Command {
     },
     /// Read the audit trail, newest first: who changed what, when, before and after.
     Audit(AuditArgs),
+    /// Our best tie to each person of an account and the k best introduction
+    /// paths to them, with the time taken (the benchmarks under bench/ check their
+    /// peers against this).
+    Paths(PathsArgs),
     /// Work with methodology files.
     Methodology {
         #[command(subcommand)]
@@ -95,6 +99,24 @@ pub enum TokenCommand {
     List,
     /// Revoke a token; requests presenting it are refused from then on.
     Revoke { id: uuid::Uuid },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PathsArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// The account (its id).
+    #[arg(long)]
+    pub account: uuid::Uuid,
+    /// Only this person (their id); every person of the account if left out.
+    #[arg(long)]
+    pub to: Option<uuid::Uuid>,
+    /// Answers per person, 1..20.
+    #[arg(long, default_value_t = 3)]
+    pub k: usize,
+    /// Print JSON (with timings) instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Filters of `guanxi audit`; they combine.

@@ -132,6 +132,26 @@ async fn main() -> anyhow::Result<()> {
             store.migrate().await.context("migrating")?;
             token(&store, command).await?;
         }
+        Command::Paths(args) => {
+            let store = open(&args.data).await?;
+            store.migrate().await.context("migrating")?;
+            let engine = guanxi::engine::Engine::new(store);
+            let found = engine.account_paths(args.account, args.to, args.k).await?;
+            if args.json {
+                println!("{}", serde_json::to_string(&found)?);
+            } else {
+                for a in &found.answers {
+                    println!("{}  (our best tie {:.2})", a.name, a.kp);
+                    for p in &a.paths {
+                        println!("    {:.4}  via {} in {} hops", p.strength, p.entry, p.hops);
+                    }
+                }
+                eprintln!(
+                    "{} people as of {}: graph built in {:.1} ms, answers in {:.1} ms",
+                    found.people, found.as_of, found.build_ms, found.paths_ms
+                );
+            }
+        }
         Command::Audit(args) => {
             let store = open(&args.data).await?;
             store.migrate().await.context("migrating")?;

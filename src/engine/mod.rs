@@ -53,9 +53,11 @@ pub struct Cached {
 type CacheEntry = (GraphVersion, Date, Arc<Cached>);
 
 mod history;
+mod paths;
 mod planning;
 
 pub use history::History;
+pub use paths::{AccountPaths, PathAnswer, PersonPaths};
 pub use planning::{ForecastView, PlannedRequest, SupportPlan};
 
 #[derive(Clone)]

@@ -7,16 +7,18 @@
 //! employees, best first: putting a colleague in front of an answer does not make a
 //! new one. Departed employees are not in the graph at all.
 //!
-//! Both halves are shortest paths on `-ln(hop_factor × s / 5)` with petgraph's
-//! Dijkstra: the colleague half from the asker over employees, the customer half
-//! backwards from the target over people. Complexity: two Dijkstra runs,
-//! O((V + E) log V), plus one pass over the entry employees' ties.
+//! Both halves are shortest paths on `-ln(hop_factor × s / 5)`. From one asker:
+//! petgraph's Dijkstra, the colleague half from the asker over employees and the
+//! customer half backwards from the target over people, O((V + E) log V), plus
+//! one pass over the entry employees' ties. From whoever is best placed: one
+//! backward Dijkstra that stops after the k-th entry employee (see
+//! [`best_placed`]).
 
-use std::collections::HashMap;
+use std::collections::{BinaryHeap, HashMap};
 
 use petgraph::{
     algo::dijkstra,
-    graph::NodeIndex,
+    graph::{EdgeIndex, NodeIndex},
     visit::{EdgeRef, NodeFiltered, Reversed},
     Direction,
 };
@@ -63,6 +65,137 @@ fn cost(hop_factor: f64, hop: &Hop) -> f64 {
     -factor(hop_factor, hop).ln()
 }
 
+/// An entry employee's best total cost, the employee, and the edge where their tie
+/// crosses into the customer.
+type Candidate = (f64, NodeIndex, EdgeIndex);
+
+/// What the searches found: final costs to the target (of the people on the paths
+/// at least), costs from the asker to colleagues, and the entry candidates.
+struct Found {
+    to_target: HashMap<NodeIndex, f64>,
+    from_asker: Option<HashMap<NodeIndex, f64>>,
+    candidates: Vec<Candidate>,
+}
+
+/// A node on the search frontier, cheapest first.
+#[derive(PartialEq)]
+struct Frontier(f64, NodeIndex);
+
+impl Eq for Frontier {}
+
+impl Ord for Frontier {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        other.0.total_cmp(&self.0).then(other.1.cmp(&self.1))
+    }
+}
+
+impl PartialOrd for Frontier {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// Each employee asking for themselves: one Dijkstra backwards from the target over
+/// the customer's people and on into the employees whose ties cross in. Employees
+/// come off the frontier in the order of their best path, so the search stops once
+/// k of them are settled (and every employee as cheap as the k-th, for the
+/// name-ordered tie-break): on a large account it touches the target's
+/// neighbourhood, not the whole graph.
+fn best_placed(graph: &AccountGraph, target: NodeIndex, k: usize) -> Found {
+    let h = graph.scales.introduction.hop_factor;
+    let g = &graph.intro;
+    let mut settled: HashMap<NodeIndex, f64> = HashMap::new();
+    let mut tentative: HashMap<NodeIndex, f64> = HashMap::new();
+    let mut frontier = BinaryHeap::from([Frontier(0.0, target)]);
+    let mut entries: Vec<(f64, NodeIndex)> = Vec::new();
+    while let Some(Frontier(c, node)) = frontier.pop() {
+        if settled.contains_key(&node) {
+            continue;
+        }
+        if entries.len() >= k && entries.last().is_some_and(|(kth, _)| c > *kth) {
+            break;
+        }
+        settled.insert(node, c);
+        if matches!(g[node], NodeKey::Employee(_)) {
+            entries.push((c, node));
+            continue;
+        }
+        for e in g.edges_directed(node, Direction::Incoming) {
+            let from = e.source();
+            if settled.contains_key(&from) {
+                continue;
+            }
+            let through = c + cost(h, e.weight());
+            if tentative.get(&from).is_none_or(|t| through < *t) {
+                tentative.insert(from, through);
+                frontier.push(Frontier(through, from));
+            }
+        }
+    }
+    let candidates = entries
+        .into_iter()
+        .filter_map(|(_, entry)| {
+            best_crossing(graph, entry, &settled).map(|(c, edge)| (c, entry, edge))
+        })
+        .collect();
+    Found {
+        to_target: settled,
+        from_asker: None,
+        candidates,
+    }
+}
+
+/// The entry employee's cheapest tie into the customer, given costs to the target.
+fn best_crossing(
+    graph: &AccountGraph,
+    entry: NodeIndex,
+    to_target: &HashMap<NodeIndex, f64>,
+) -> Option<(f64, EdgeIndex)> {
+    let h = graph.scales.introduction.hop_factor;
+    let g = &graph.intro;
+    g.edges_directed(entry, Direction::Outgoing)
+        .filter(|e| matches!(g[e.target()], NodeKey::Person(_)))
+        .filter_map(|e| {
+            to_target
+                .get(&e.target())
+                .map(|rest| (cost(h, e.weight()) + rest, e.id()))
+        })
+        .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
+}
+
+/// One employee asking: the customer half from every person to the target, the
+/// colleague half from the asker to every employee, and the best crossing per
+/// entry employee the asker reaches.
+fn through_colleagues(graph: &AccountGraph, target: NodeIndex, asker: NodeIndex) -> Found {
+    let h = graph.scales.introduction.hop_factor;
+    let g = &graph.intro;
+    let is_person = |n: NodeIndex| matches!(g[n], NodeKey::Person(_));
+    let is_employee = |n: NodeIndex| matches!(g[n], NodeKey::Employee(_));
+    let people = NodeFiltered::from_fn(g, is_person);
+    let to_target: HashMap<NodeIndex, f64> =
+        dijkstra(Reversed(&people), target, None, |e| cost(h, e.weight()))
+            .into_iter()
+            .collect();
+    let colleagues = NodeFiltered::from_fn(g, is_employee);
+    let from_asker: HashMap<NodeIndex, f64> =
+        dijkstra(&colleagues, asker, None, |e| cost(h, e.weight()))
+            .into_iter()
+            .collect();
+    let candidates = g
+        .node_indices()
+        .filter(|&n| is_employee(n))
+        .filter_map(|entry| {
+            let lead = from_asker.get(&entry)?;
+            best_crossing(graph, entry, &to_target).map(|(c, edge)| (lead + c, entry, edge))
+        })
+        .collect();
+    Found {
+        to_target,
+        from_asker: Some(from_asker),
+        candidates,
+    }
+}
+
 /// The k best introduction paths to `to`, from `from` or from whoever of ours is
 /// best placed.
 pub fn introduction_paths(
@@ -89,44 +222,14 @@ pub fn introduction_paths(
     let is_person = |n: NodeIndex| matches!(g[n], NodeKey::Person(_));
     let is_employee = |n: NodeIndex| matches!(g[n], NodeKey::Employee(_));
 
-    // Customer half: cost from every person to the target.
-    let people = NodeFiltered::from_fn(g, is_person);
-    let to_target: HashMap<NodeIndex, f64> =
-        dijkstra(Reversed(&people), target, None, |e| cost(h, e.weight()))
-            .into_iter()
-            .collect();
-
-    // Colleague half: cost from the asker to every employee (zero for self-asking).
-    let colleagues = NodeFiltered::from_fn(g, is_employee);
-    let from_asker: Option<HashMap<NodeIndex, f64>> = asker.map(|a| {
-        dijkstra(&colleagues, a, None, |e| cost(h, e.weight()))
-            .into_iter()
-            .collect()
-    });
-
-    // Best crossing per entry employee.
-    let mut candidates: Vec<(f64, NodeIndex, petgraph::graph::EdgeIndex)> = Vec::new();
-    for entry in g.node_indices().filter(|&n| is_employee(n)) {
-        let lead = match &from_asker {
-            Some(d) => match d.get(&entry) {
-                Some(c) => *c,
-                None => continue,
-            },
-            None => 0.0,
-        };
-        let best = g
-            .edges_directed(entry, Direction::Outgoing)
-            .filter(|e| is_person(e.target()))
-            .filter_map(|e| {
-                to_target
-                    .get(&e.target())
-                    .map(|rest| (cost(h, e.weight()) + rest, e.id()))
-            })
-            .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        if let Some((c, edge)) = best {
-            candidates.push((lead + c, entry, edge));
-        }
-    }
+    let Found {
+        to_target,
+        from_asker,
+        mut candidates,
+    } = match asker {
+        None => best_placed(graph, target, k),
+        Some(a) => through_colleagues(graph, target, a),
+    };
     candidates.sort_by(|a, b| {
         a.0.total_cmp(&b.0).then_with(|| {
             let name = |n: NodeIndex| match g[n] {

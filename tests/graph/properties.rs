@@ -14,6 +14,7 @@ use guanxi::graph::{
 use petgraph::{
     algo::{all_simple_paths, bellman_ford},
     graph::NodeIndex,
+    visit::EdgeRef,
 };
 use proptest::prelude::*;
 
@@ -174,4 +175,62 @@ proptest! {
             prop_assert!((a - b).abs() < 1e-9, "{got:?} vs {expected:?}");
         }
     }
+}
+
+/// On accounts too large to enumerate, the early-stopping search for whoever is
+/// best placed gives what a full Dijkstra from the target and a pass over every
+/// employee's ties give: the same strengths, entries and path lengths.
+#[test]
+fn best_placed_search_agrees_with_a_full_search_on_large_accounts() {
+    let mut compared = 0;
+    for seed in 0..4u64 {
+        let mut spec = Spec::sized(600, seed);
+        spec.as_of = TODAY;
+        let data = generate(&spec);
+        let g = build(&data);
+        let h = g.scales.introduction.hop_factor;
+        let is_person = |n: NodeIndex| matches!(g.intro[n], NodeKey::Person(_));
+        let people = petgraph::visit::NodeFiltered::from_fn(&g.intro, is_person);
+        for p in data.people.iter().step_by(7) {
+            let target = g.intro_index[&NodeKey::Person(p.id)];
+            let dist =
+                petgraph::algo::dijkstra(petgraph::visit::Reversed(&people), target, None, |e| {
+                    -(h * e.weight().strength / 5.0).ln()
+                });
+            let mut expected: Vec<(f64, uuid::Uuid)> = g
+                .intro
+                .node_indices()
+                .filter_map(|n| match g.intro[n] {
+                    NodeKey::Employee(e) => g
+                        .intro
+                        .edges(n)
+                        .filter_map(|edge| {
+                            dist.get(&edge.target())
+                                .map(|rest| rest - (h * edge.weight().strength / 5.0).ln())
+                        })
+                        .min_by(f64::total_cmp)
+                        .map(|c| ((-c).exp(), e)),
+                    NodeKey::Person(_) => None,
+                })
+                .collect();
+            expected.sort_by(|a, b| {
+                b.0.total_cmp(&a.0)
+                    .then_with(|| (g.employee_name(a.1), a.1).cmp(&(g.employee_name(b.1), b.1)))
+            });
+            expected.truncate(3);
+            let ours = introduction_paths(&g, p.id, None, 3).unwrap();
+            assert_eq!(ours.len(), expected.len());
+            for (a, (s, e)) in ours.iter().zip(&expected) {
+                assert!((a.strength - s).abs() < 1e-12, "{} vs {s}", a.strength);
+                assert_eq!(a.entry, *e);
+                let product: f64 = a.hops.iter().map(|h| h.factor).product();
+                assert!(
+                    (product - a.strength).abs() < 1e-12,
+                    "the hops multiply to the strength"
+                );
+            }
+            compared += 1;
+        }
+    }
+    assert!(compared > 300);
 }
