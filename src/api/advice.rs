@@ -303,23 +303,24 @@ pub(crate) struct OpportunityAdvice;
 
 impl OpportunityAdvice {
     pub(crate) async fn health(ctx: &Context<'_>, opportunity: Uuid) -> Result<HealthG> {
-        assessed(ctx, opportunity, |_, _, _, a| {
-            Ok(HealthG {
-                score: a.health.score,
-                breakdown: a
-                    .health
-                    .breakdown
-                    .into_iter()
-                    .map(|p| HealthPartG {
-                        name: p.name.to_owned(),
-                        weight: p.weight,
-                        value: p.value,
-                        points: p.points,
-                    })
-                    .collect(),
-            })
+        let advised = engine(ctx)
+            .opportunity_advice(opportunity, Lang::En)
+            .await
+            .coded()?;
+        let health = &advised.health;
+        Ok(HealthG {
+            score: health.score,
+            breakdown: health
+                .breakdown
+                .iter()
+                .map(|p| HealthPartG {
+                    name: p.name.to_owned(),
+                    weight: p.weight,
+                    value: p.value,
+                    points: p.points,
+                })
+                .collect(),
         })
-        .await
     }
 
     pub(crate) async fn prompts(
@@ -328,15 +329,18 @@ impl OpportunityAdvice {
         lang: Lang,
         first: Option<i32>,
     ) -> Result<Vec<CoachingPrompt>> {
-        assessed(ctx, opportunity, |graph, m, o, a| {
-            let limit = first.map_or(usize::MAX, |f| usize::try_from(f).unwrap_or(0));
-            Ok(advice::prompts(graph, m, o, &a.facts, &a.steps, lang, true)
-                .into_iter()
-                .take(limit)
-                .map(CoachingPrompt)
-                .collect())
-        })
-        .await
+        let advised = engine(ctx)
+            .opportunity_advice(opportunity, lang)
+            .await
+            .coded()?;
+        let limit = first.map_or(usize::MAX, |f| usize::try_from(f).unwrap_or(0));
+        Ok(advised
+            .prompts
+            .iter()
+            .take(limit)
+            .cloned()
+            .map(CoachingPrompt)
+            .collect())
     }
 
     pub(crate) async fn win_steps(

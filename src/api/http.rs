@@ -171,7 +171,12 @@ async fn graphql(
     // Aliases are counted before execution; a document that does not parse passes
     // and the executor reports the syntax error. Roles and scopes are the store's
     // business (see `Store::acting_as`).
+    let mut reads_only = false;
     if let Ok(doc) = parse_query(&request.query) {
+        reads_only = doc
+            .operations
+            .iter()
+            .all(|(_, op)| op.node.ty == async_graphql::parser::types::OperationType::Query);
         let aliases = count_aliases(&doc);
         if aliases > state.options.max_aliases {
             return refused(
@@ -187,9 +192,15 @@ async fn graphql(
     // and engine acting for its caller, so a member's or viewer's request cannot
     // see other accounts whatever path it takes, and every write is audited
     // under the caller's name.
+    let engine = state.engine.acting_as(principal.clone());
+    let engine = if reads_only {
+        engine.for_one_read()
+    } else {
+        engine
+    };
     let request = request
         .data(state.store.acting_as(principal.clone()))
-        .data(state.engine.acting_as(principal.clone()))
+        .data(engine)
         .data(principal);
     let mut response = state.schema.execute(request).await;
     ensure_codes(&mut response);

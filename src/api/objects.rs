@@ -576,7 +576,7 @@ impl Opportunity {
         OpportunityAdvice::facts(ctx, self.opportunity_id).await
     }
     /// The six relationship quantifications, each with its explanation.
-    async fn scores(&self, ctx: &Context<'_>) -> Result<OpportunityScores> {
+    async fn scores(&self, ctx: &Context<'_>) -> Result<std::sync::Arc<OpportunityScores>> {
         engine(ctx)
             .opportunity_scores(self.opportunity_id)
             .await

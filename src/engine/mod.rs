@@ -44,9 +44,37 @@ pub struct Cached {
     /// Pipeline rows already computed for this graph version and day, per language:
     /// a coach's second look at the pipeline costs nothing.
     pub rows: Mutex<HashMap<(Uuid, Lang), PipelineRow>>,
+    /// Opportunities' six scores, and health with every prompt per language, as
+    /// computed for this graph version and day: every screen showing a deal asks
+    /// for them, and they change only when the data does.
+    pub scores: Mutex<HashMap<Uuid, Arc<OpportunityScores>>>,
+    pub advice: Mutex<HashMap<(Uuid, Lang), Arc<Advised>>>,
     /// How long deals usually stay in each stage, from history at the org version
     /// this graph was built for.
     pub norms: Arc<StageNorms>,
+}
+
+/// An opportunity's health and coaching prompts (all of them, best first).
+#[derive(Debug)]
+pub struct Advised {
+    pub health: crate::advice::Health,
+    pub prompts: Vec<crate::advice::Prompt>,
+}
+
+/// The value under `key`, computed once per cached graph.
+fn once<K: std::hash::Hash + Eq + Copy, V>(
+    map: &Mutex<HashMap<K, Arc<V>>>,
+    key: K,
+    compute: impl FnOnce() -> V,
+) -> Arc<V> {
+    if let Some(hit) = map.lock().ok().and_then(|m| m.get(&key).cloned()) {
+        return hit;
+    }
+    let value = Arc::new(compute());
+    if let Ok(mut m) = map.lock() {
+        m.insert(key, Arc::clone(&value));
+    }
+    value
 }
 
 /// A cached graph with the versions and day it was built for.
@@ -66,6 +94,15 @@ pub struct Engine {
     cache: Arc<Mutex<HashMap<Uuid, CacheEntry>>>,
     /// Closed deals and the stall norms they give, per org version and day.
     history: Arc<Mutex<Option<Arc<History>>>>,
+    /// Graphs already looked up by this request (see [`Engine::for_one_read`]).
+    memo: Option<Arc<Mutex<Memo>>>,
+}
+
+/// One read request's graphs, by account, and the accounts of its opportunities.
+#[derive(Default)]
+struct Memo {
+    graphs: HashMap<Uuid, Arc<Cached>>,
+    account_of: HashMap<Uuid, Uuid>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -80,7 +117,23 @@ impl Engine {
             store,
             cache: Arc::new(Mutex::new(HashMap::new())),
             history: Arc::new(Mutex::new(None)),
+            memo: None,
         }
+    }
+
+    /// The engine for one request that only reads: the fields of one query see one
+    /// snapshot of each account, looked up once. A query asking for an
+    /// opportunity's health, scores and prompts checks the graph's version once
+    /// instead of three times. Not for mutations, which must see their own writes.
+    pub fn for_one_read(&self) -> Engine {
+        Engine {
+            memo: Some(Arc::new(Mutex::new(Memo::default()))),
+            ..self.clone()
+        }
+    }
+
+    fn remembered<T>(&self, f: impl FnOnce(&mut Memo) -> Option<T>) -> Option<T> {
+        self.memo.as_ref()?.lock().ok().and_then(|mut m| f(&mut m))
     }
 
     fn methodology(&self) -> &Methodology {
@@ -113,6 +166,15 @@ impl Engine {
     /// The account's graph, rebuilt when any write changed it since it was cached.
     #[tracing::instrument(skip(self))]
     pub async fn graph(&self, account: Uuid) -> Result<Arc<Cached>> {
+        if let Some(hit) = self.remembered(|m| m.graphs.get(&account).cloned()) {
+            return Ok(hit);
+        }
+        let found = self.current_graph(account).await?;
+        self.remembered(|m| m.graphs.insert(account, Arc::clone(&found)));
+        Ok(found)
+    }
+
+    async fn current_graph(&self, account: Uuid) -> Result<Arc<Cached>> {
         let day = today();
         let version = self
             .store
@@ -131,6 +193,8 @@ impl Engine {
                 data,
                 graph,
                 rows: Mutex::new(HashMap::new()),
+                scores: Mutex::new(HashMap::new()),
+                advice: Mutex::new(HashMap::new()),
                 norms,
             }
         })
@@ -148,17 +212,49 @@ impl Engine {
 
     /// The graph of the opportunity's account.
     pub async fn opportunity_graph(&self, opportunity: Uuid) -> Result<Arc<Cached>> {
-        let o = self.store.opportunity_required(opportunity).await?;
-        self.graph(o.account_id).await
+        let account = match self.remembered(|m| m.account_of.get(&opportunity).copied()) {
+            Some(a) => a,
+            None => {
+                let a = self
+                    .store
+                    .opportunity_required(opportunity)
+                    .await?
+                    .account_id;
+                self.remembered(|m| m.account_of.insert(opportunity, a));
+                a
+            }
+        };
+        self.graph(account).await
     }
 
-    pub async fn opportunity_scores(&self, opportunity: Uuid) -> Result<OpportunityScores> {
+    pub async fn opportunity_scores(&self, opportunity: Uuid) -> Result<Arc<OpportunityScores>> {
         let cached = self.opportunity_graph(opportunity).await?;
         let o = cached
             .graph
             .opportunity(opportunity)
             .ok_or_else(|| Error::not_found("opportunity", opportunity))?;
-        Ok(scores::opportunity_scores(&cached.graph, o))
+        Ok(once(&cached.scores, opportunity, || {
+            scores::opportunity_scores(&cached.graph, o)
+        }))
+    }
+
+    /// An opportunity's health and every coaching prompt in `lang`, best first.
+    pub async fn opportunity_advice(&self, opportunity: Uuid, lang: Lang) -> Result<Arc<Advised>> {
+        let cached = self.opportunity_graph(opportunity).await?;
+        let o = cached
+            .graph
+            .opportunity(opportunity)
+            .ok_or_else(|| Error::not_found("opportunity", opportunity))?;
+        let m = self.methodology();
+        Ok(once(&cached.advice, (opportunity, lang), || {
+            let a = crate::advice::assess(&cached.graph, m, o, today(), &cached.norms);
+            let prompts =
+                crate::advice::prompts(&cached.graph, m, o, &a.facts, &a.steps, lang, true);
+            Advised {
+                health: a.health,
+                prompts,
+            }
+        }))
     }
 
     pub async fn opportunity_risks(
