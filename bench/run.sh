@@ -89,7 +89,7 @@ timed_post() { # prints seconds taken
   python3 -c "print(($t1 - $t0) / 1e9)"
 }
 load() { # label body connections
-  GRAPHQL_BODY="$2" wrk -t2 -c"$3" -d"${LOAD_SECONDS}s" --latency -s bench/graphql.lua "http://$ADDR/graphql" \
+  GRAPHQL_BODY="$2" wrk -t1 -c"$3" -d"${LOAD_SECONDS}s" --latency -s bench/graphql.lua "http://$ADDR/graphql" \
     >"$OUT/wrk-$1.txt"
   grep GXRESULT "$OUT/wrk-$1.txt" | sed 's/GXRESULT //'
 }
@@ -107,7 +107,7 @@ SCORES="{\"query\":\"{ opportunity(id: \\\"$OPP\\\") { health { score } scores {
 post "$SCORES" >/dev/null
 RSS_PORTFOLIO=$(peak_rss)
 log "HTTP load, SQLite"
-SQLITE_SCORES=$(load sqlite-scores "$SCORES" 32)
+SQLITE_SCORES=$(load sqlite-scores "$SCORES" 16)
 SQLITE_PIPELINE=$(load sqlite-pipeline "$PIPELINE" 8)
 RSS_AFTER_LOAD=$(peak_rss)
 stop
@@ -120,7 +120,7 @@ PG_OPP=$(post '{"query":"{ pipeline(first: 1) { nodes { opportunity { id } } } }
   python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["pipeline"]["nodes"][0]["opportunity"]["id"])')
 PG_SCORES=${SCORES//$OPP/$PG_OPP}
 post "$PG_SCORES" >/dev/null
-PG_SCORES_RESULT=$(load postgres-scores "$PG_SCORES" 32)
+PG_SCORES_RESULT=$(load postgres-scores "$PG_SCORES" 16)
 PG_PIPELINE_RESULT=$(load postgres-pipeline "$PIPELINE" 8)
 stop
 
@@ -132,12 +132,12 @@ stop
   echo "- Coach's pipeline over every open opportunity, first request on a fresh server (reads and builds every account's graph from SQLite, scores every deal): $(printf %.2f "$COLD") s; the same request again: $(printf %.3f "$WARM") s."
   echo "- Server peak resident memory with every account's graph cached: $RSS_PORTFOLIO ($RSS_AFTER_LOAD after the load tests)."
   echo
-  echo "## GraphQL over HTTP (wrk, 2 threads, ${LOAD_SECONDS} s; server and load on the same machine)"
+  echo "## GraphQL over HTTP (wrk, 1 thread, ${LOAD_SECONDS} s; server and load on the same machine)"
   echo
   echo "| query | database | connections | result |"
   echo "|---|---|---|---|"
-  echo "| one opportunity's six scores, health and top 5 prompts | SQLite | 32 | $SQLITE_SCORES |"
-  echo "| one opportunity's six scores, health and top 5 prompts | PostgreSQL | 32 | $PG_SCORES_RESULT |"
+  echo "| one opportunity's six scores, health and top 5 prompts | SQLite | 16 | $SQLITE_SCORES |"
+  echo "| one opportunity's six scores, health and top 5 prompts | PostgreSQL | 16 | $PG_SCORES_RESULT |"
   echo "| pipeline, first 50 of the portfolio | SQLite | 8 | $SQLITE_PIPELINE |"
   echo "| pipeline, first 50 of a 10-account portfolio | PostgreSQL | 8 | $PG_PIPELINE_RESULT |"
 } | tee -a "$SUMMARY"

@@ -138,7 +138,11 @@ impl QueryRoot {
 
     async fn opportunity(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Opportunity>> {
         let id = parse("id", &id).coded()?;
-        store(ctx).opportunity(id).await.coded()
+        let found = store(ctx).opportunity(id).await.coded()?;
+        if let Some(o) = &found {
+            engine(ctx).saw_opportunity(o);
+        }
+        Ok(found)
     }
 
     async fn employee(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Employee>> {

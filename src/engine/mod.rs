@@ -132,6 +132,15 @@ impl Engine {
         }
     }
 
+    /// Notes where an opportunity read by this request is, so that its fields do
+    /// not read it again to find its graph.
+    pub fn saw_opportunity(&self, opportunity: &crate::domain::Opportunity) {
+        self.remembered(|m| {
+            m.account_of
+                .insert(opportunity.opportunity_id, opportunity.account_id)
+        });
+    }
+
     fn remembered<T>(&self, f: impl FnOnce(&mut Memo) -> Option<T>) -> Option<T> {
         self.memo.as_ref()?.lock().ok().and_then(|mut m| f(&mut m))
     }
