@@ -6,7 +6,7 @@
 use guanxi::domain::Role;
 use serde_json::{json, Value};
 
-use crate::helpers::{fresh_database, spawn_on, Backend, TestApp};
+use crate::helpers::{answer_as as as_caller, fresh_database, spawn_on, Backend, TestApp};
 
 const TRAIL: &str =
     "query($account: ID, $person: ID, $author: String, $first: Int, $after: String) {
@@ -14,19 +14,6 @@ const TRAIL: &str =
         totalCount hasNextPage endCursor
         nodes { at action entity entityId account { id } author { name role tokenId } before after }
     } }";
-
-async fn as_caller(server: &TestApp, secret: &str, query: &str, variables: Value) -> Value {
-    let response = server
-        .client
-        .post(format!("{}/graphql", server.address))
-        .bearer_auth(secret)
-        .json(&json!({ "query": query, "variables": variables }))
-        .send()
-        .await
-        .expect("request sent");
-    assert_eq!(response.status(), 200);
-    response.json().await.expect("JSON")
-}
 
 async fn audit_count(app: &TestApp) -> i64 {
     let (_, n) = app

@@ -4,25 +4,12 @@
 use guanxi::domain::Role;
 use serde_json::{json, Value};
 
-use crate::helpers::{fresh_database, spawn_on, Backend, TestApp};
+use crate::helpers::{answer_as as call, fresh_database, spawn_on, Backend, TestApp};
 
 const SET: &str = "mutation($input: SetImprovementPointInput!) {
     setImprovementPoint(input: $input) { id revision text status dueOn overdue setBy owner { name } account { id } } }";
 const UPDATE: &str = "mutation($id: ID!, $input: UpdateImprovementPointInput!) {
     updateImprovementPoint(id: $id, input: $input) { revision status closedOn note } }";
-
-async fn call(server: &TestApp, secret: &str, query: &str, variables: Value) -> Value {
-    let response = server
-        .client
-        .post(format!("{}/graphql", server.address))
-        .bearer_auth(secret)
-        .json(&json!({ "query": query, "variables": variables }))
-        .send()
-        .await
-        .expect("request sent");
-    assert_eq!(response.status(), 200);
-    response.json().await.expect("JSON")
-}
 
 fn code(body: &Value) -> &str {
     body["errors"][0]["extensions"]["code"]

@@ -161,10 +161,20 @@ impl TestApp {
     /// Posts a query as the holder of `token` (none: no header) and returns the
     /// HTTP status with the JSON body, whatever they are.
     pub async fn post_as(&self, token: Option<&str>, query: &str) -> (u16, Value) {
+        self.call_as(token, query, Value::Null).await
+    }
+
+    /// [`TestApp::post_as`] with variables.
+    pub async fn call_as(
+        &self,
+        token: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> (u16, Value) {
         let mut request = self
             .client
             .post(format!("{}/graphql", self.address))
-            .json(&json!({ "query": query }));
+            .json(&json!({ "query": query, "variables": variables }));
         if let Some(t) = token {
             request = request.bearer_auth(t);
         }
@@ -206,6 +216,13 @@ impl TestApp {
     pub async fn counts(&self) -> Vec<(&'static str, i64)> {
         self.store.row_counts().await.expect("row counts")
     }
+}
+
+/// The body of an answer to the holder of `secret`, which must come with HTTP 200.
+pub async fn answer_as(server: &TestApp, secret: &str, query: &str, variables: Value) -> Value {
+    let (status, body) = server.call_as(Some(secret), query, variables).await;
+    assert_eq!(status, 200, "{query}: {body}");
+    body
 }
 
 /// Runs a scenario against SQLite and against PostgreSQL, as two tests.
