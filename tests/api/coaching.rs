@@ -4,7 +4,7 @@
 use guanxi::domain::Role;
 use serde_json::{json, Value};
 
-use crate::helpers::{answer_as as call, fresh_database, spawn_on, Backend, TestApp};
+use crate::helpers::{answer_as as call, fresh_database, spawn_on, Backend};
 
 const SET: &str = "mutation($input: SetImprovementPointInput!) {
     setImprovementPoint(input: $input) { id revision text status dueOn overdue setBy owner { name } account { id } } }";
