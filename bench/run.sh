@@ -94,7 +94,7 @@ stop() {
     SERVER=
   fi
 }
-trap 'stop; cleanup' EXIT
+trap 'stop; rm -rf "$WORK"; cleanup' EXIT
 post() { curl -sf --max-time 600 -H 'content-type: application/json' --data "$1" "http://$ADDR/graphql"; }
 timed_post() { # prints seconds taken
   local t0 t1
@@ -164,5 +164,4 @@ GUANXI_BENCH_ACCOUNTS=$ACCOUNTS cargo bench --bench portfolio 2>&1 | tee "$OUT/c
   echo
   awk '/time:/ { gsub(/^ +/, ""); print "- " prev ": " $0 } { prev = $0 }' "$OUT/criterion-portfolio.txt"
 } | tee -a "$SUMMARY"
-rm -rf "$WORK"
 log "done: $SUMMARY"
