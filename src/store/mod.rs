@@ -243,16 +243,18 @@ pub(crate) trait Owned {
     fn owner(&self) -> Option<Uuid>;
 }
 
-macro_rules! owned_records {
-    ($($ty:ty),+) => {
+/// `impl Owned` for each type, with `$r` the record in the owner expression.
+macro_rules! owned_by {
+    ($r:ident => $owner:expr; $($ty:ty),+) => {
         $(impl Owned for $ty {
             fn owner(&self) -> Option<Uuid> {
-                Some(self.account_id)
+                let $r = self;
+                $owner
             }
         })+
     };
 }
-owned_records!(
+owned_by!(r => Some(r.account_id);
     crate::domain::Account,
     crate::domain::Person,
     crate::domain::Opportunity,
@@ -263,27 +265,13 @@ owned_records!(
     crate::domain::DecisionChainMember,
     crate::domain::ImprovementPoint
 );
-
-macro_rules! organisation_records {
-    ($($ty:ty),+) => {
-        $(impl Owned for $ty {
-            fn owner(&self) -> Option<Uuid> {
-                None
-            }
-        })+
-    };
-}
-organisation_records!(
+owned_by!(_r => None;
     crate::domain::Employee,
     crate::domain::Competitor,
     crate::domain::SupportResource
 );
-
-impl Owned for crate::domain::Relationship {
-    fn owner(&self) -> Option<Uuid> {
-        self.account_id
-    }
-}
+// Ties between our own employees are in no account.
+owned_by!(r => r.account_id; crate::domain::Relationship);
 
 /// A record with a revision (optimistic concurrency).
 pub(crate) trait Revised {

@@ -6,7 +6,7 @@
 use guanxi::domain::Role;
 use serde_json::{json, Value};
 
-use crate::helpers::{answer_as as as_caller, fresh_database, spawn_on, Backend, TestApp};
+use crate::helpers::{answer_as as as_caller, demo_server, spawn_on, Backend, TestApp};
 
 const TRAIL: &str =
     "query($account: ID, $person: ID, $author: String, $first: Int, $after: String) {
@@ -25,11 +25,9 @@ async fn audit_count(app: &TestApp) -> i64 {
 }
 
 async fn every_change_is_audited(backend: Backend) {
-    let Some((url, dir)) = fresh_database(backend).await else {
+    let Some((url, open)) = demo_server(backend).await else {
         return;
     };
-    let open = spawn_on(&url, dir).await;
-    guanxi::demo::load(&open.store).await.expect("demo loads");
     let ids = open
         .ok(
             "{ accounts(first: 5) { nodes { id people { id } opportunities { id outcome revision } } }

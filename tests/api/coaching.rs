@@ -4,7 +4,7 @@
 use guanxi::domain::Role;
 use serde_json::{json, Value};
 
-use crate::helpers::{answer_as as call, fresh_database, spawn_on, Backend};
+use crate::helpers::{answer_as as call, demo_server, spawn_on, Backend};
 
 const SET: &str = "mutation($input: SetImprovementPointInput!) {
     setImprovementPoint(input: $input) { id revision text status dueOn overdue setBy owner { name } account { id } } }";
@@ -18,11 +18,9 @@ fn code(body: &Value) -> &str {
 }
 
 async fn coaches_set_points_and_teams_close_them(backend: Backend) {
-    let Some((url, dir)) = fresh_database(backend).await else {
+    let Some((url, open)) = demo_server(backend).await else {
         return;
     };
-    let open = spawn_on(&url, dir).await;
-    guanxi::demo::load(&open.store).await.expect("demo loads");
     let ids = open
         .ok(
             "{ accounts(first: 5) { nodes { id opportunities { id revision }

@@ -218,6 +218,16 @@ impl TestApp {
     }
 }
 
+/// A server on a fresh database holding the demo data, and the database's URL for
+/// a second server started later (after tokens exist, say); None without the
+/// backend.
+pub async fn demo_server(backend: Backend) -> Option<(String, TestApp)> {
+    let (url, dir) = fresh_database(backend).await?;
+    let open = spawn_on(&url, dir).await;
+    guanxi::demo::load(&open.store).await.expect("demo loads");
+    Some((url, open))
+}
+
 /// The body of an answer to the holder of `secret`, which must come with HTTP 200.
 pub async fn answer_as(server: &TestApp, secret: &str, query: &str, variables: Value) -> Value {
     let (status, body) = server.call_as(Some(secret), query, variables).await;

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use guanxi::domain::Role;
 use serde_json::Value;
 
-use crate::helpers::{fresh_database, spawn_on, Backend, TestApp};
+use crate::helpers::{demo_server, spawn_on, Backend, TestApp};
 
 /// Ids from the demo data: account A is on the scoped tokens, account B is not.
 struct Demo {
@@ -157,11 +157,9 @@ async fn root_fields(server: &TestApp, secret: &str) -> BTreeSet<String> {
 }
 
 async fn every_query_root_respects_scope(backend: Backend) {
-    let Some((url, dir)) = fresh_database(backend).await else {
+    let Some((url, open)) = demo_server(backend).await else {
         return;
     };
-    let open = spawn_on(&url, dir).await;
-    guanxi::demo::load(&open.store).await.expect("demo loads");
     let d = demo(&open).await;
     let a: uuid::Uuid = d.a.parse().unwrap();
     let mut callers = Vec::new();
@@ -503,11 +501,9 @@ async fn every_query_root_respects_scope(backend: Backend) {
 }
 
 async fn members_write_only_their_accounts(backend: Backend) {
-    let Some((url, dir)) = fresh_database(backend).await else {
+    let Some((url, open)) = demo_server(backend).await else {
         return;
     };
-    let open = spawn_on(&url, dir).await;
-    guanxi::demo::load(&open.store).await.expect("demo loads");
     let d = demo(&open).await;
     let a: uuid::Uuid = d.a.parse().unwrap();
     let (_, member) = open
