@@ -53,11 +53,35 @@ pub enum Command {
     /// paths to them, with the time taken (the benchmarks under bench/ check their
     /// peers against this).
     Paths(PathsArgs),
+    /// Draw the relationship map of an account or an opportunity as SVG or DOT.
+    Map(MapArgs),
     /// Work with methodology files.
     Methodology {
         #[command(subcommand)]
         command: MethodologyCommand,
     },
+}
+
+#[derive(Debug, Clone, Args)]
+#[command(group(clap::ArgGroup::new("of").required(true).args(["account", "opportunity"])))]
+pub struct MapArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// The account whose people to draw.
+    #[arg(long)]
+    pub account: Option<uuid::Uuid>,
+    /// The opportunity whose decision chain to draw.
+    #[arg(long)]
+    pub opportunity: Option<uuid::Uuid>,
+    /// svg or dot.
+    #[arg(long, default_value = "svg", value_parser = ["svg", "dot"])]
+    pub format: String,
+    /// en or zh: the language of roles and the legend.
+    #[arg(long, default_value = "en", value_parser = ["en", "zh"])]
+    pub lang: String,
+    /// Write to this file instead of stdout.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]

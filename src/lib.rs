@@ -15,6 +15,7 @@ pub mod engine;
 pub mod error;
 pub mod forecast;
 pub mod graph;
+pub mod map;
 pub mod methodology;
 pub mod report;
 pub mod startup;

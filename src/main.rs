@@ -80,19 +80,10 @@ async fn main() -> anyhow::Result<()> {
             let export = guanxi::transfer::export(&store, args.account).await?;
             let mut json = serde_json::to_string_pretty(&export)?;
             json.push('\n');
-            match args.output {
-                None => print!("{json}"),
-                Some(path) => {
-                    // Written beside the target and renamed over it: a reader never
-                    // sees half a file.
-                    let tmp = path.with_extension("partial");
-                    std::fs::write(&tmp, json)
-                        .with_context(|| format!("writing {}", tmp.display()))?;
-                    std::fs::rename(&tmp, &path)
-                        .with_context(|| format!("writing {}", path.display()))?;
-                    let rows: usize = export.counts().iter().map(|(_, n)| n).sum();
-                    eprintln!("exported {rows} records to {}", path.display());
-                }
+            write_out(args.output.as_deref(), &json)?;
+            if let Some(path) = &args.output {
+                let rows: usize = export.counts().iter().map(|(_, n)| n).sum();
+                eprintln!("exported {rows} records to {}", path.display());
             }
         }
         Command::Import(args) => {
@@ -152,6 +143,28 @@ async fn main() -> anyhow::Result<()> {
                     found.people, found.as_of, found.build_ms, found.paths_ms
                 );
             }
+        }
+        Command::Map(args) => {
+            let store = open(&args.data).await?;
+            store.migrate().await.context("migrating")?;
+            let engine = guanxi::engine::Engine::new(store.clone());
+            let account = match (args.account, args.opportunity) {
+                (Some(a), _) => a,
+                (None, Some(o)) => store.opportunity_required(o).await?.account_id,
+                (None, None) => unreachable!("clap requires one of them"),
+            };
+            let format = match args.format.as_str() {
+                "dot" => guanxi::map::MapFormat::Dot,
+                _ => guanxi::map::MapFormat::Svg,
+            };
+            let lang = match args.lang.as_str() {
+                "zh" => guanxi::advice::Lang::Zh,
+                _ => guanxi::advice::Lang::En,
+            };
+            let drawn = engine
+                .relationship_map(account, args.opportunity, format, lang)
+                .await?;
+            write_out(args.output.as_deref(), &drawn)?;
         }
         Command::Audit(args) => {
             let store = open(&args.data).await?;
@@ -372,4 +385,18 @@ async fn open(args: &DataArgs) -> anyhow::Result<Store> {
     Store::connect(&args.database_url, methodology)
         .await
         .with_context(|| format!("opening {}", args.database_url))
+}
+
+/// Writes to stdout, or to a file beside the target renamed over it, so that a
+/// reader never sees half a file.
+fn write_out(path: Option<&std::path::Path>, text: &str) -> anyhow::Result<()> {
+    match path {
+        None => print!("{text}"),
+        Some(path) => {
+            let tmp = path.with_extension("partial");
+            std::fs::write(&tmp, text).with_context(|| format!("writing {}", tmp.display()))?;
+            std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))?;
+        }
+    }
+    Ok(())
 }

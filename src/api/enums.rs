@@ -74,3 +74,13 @@ pub(crate) fn stored<T>(parsed: crate::Result<T>) -> async_graphql::Result<T> {
         })
         .map_err(|e| async_graphql::ErrorExtensions::extend(&e))
 }
+
+/// How a relationship map is written.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(name = "MapFormat", remote = "crate::map::MapFormat")]
+pub enum MapFormatG {
+    /// A self-contained SVG document.
+    Svg,
+    /// Graphviz DOT.
+    Dot,
+}

@@ -152,6 +152,20 @@ impl Account {
         };
         super::improvement::improvement_points(ctx, filter).await
     }
+    /// The relationship map of the whole account: people by reporting line and
+    /// level, ties with their strength, single-threaded key people and cooling ties
+    /// marked, with a legend (docs/planning-session.md).
+    async fn map(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default_with = "super::enums::MapFormatG::Svg")] format: super::enums::MapFormatG,
+        #[graphql(default_with = "LangG::En")] lang: LangG,
+    ) -> Result<String> {
+        engine(ctx)
+            .relationship_map(self.account_id, None, format.into(), lang.into())
+            .await
+            .coded()
+    }
     /// Key people (of open opportunities, and the top level) held by one thread or none.
     async fn single_threaded(&self, ctx: &Context<'_>) -> Result<Vec<Thread>> {
         Ok(engine(ctx)
@@ -579,6 +593,26 @@ impl Opportunity {
     async fn scores(&self, ctx: &Context<'_>) -> Result<std::sync::Arc<OpportunityScores>> {
         engine(ctx)
             .opportunity_scores(self.opportunity_id)
+            .await
+            .coded()
+    }
+    /// The relationship map of this deal: its decision chain and the managers
+    /// above them, with buying role, influence (box size), attitude (fill), our and
+    /// competitors' ties (line weight = strength), single-threaded key people and
+    /// cooling ties marked, and a legend.
+    async fn map(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default_with = "super::enums::MapFormatG::Svg")] format: super::enums::MapFormatG,
+        #[graphql(default_with = "LangG::En")] lang: LangG,
+    ) -> Result<String> {
+        engine(ctx)
+            .relationship_map(
+                self.account_id,
+                Some(self.opportunity_id),
+                format.into(),
+                lang.into(),
+            )
             .await
             .coded()
     }

@@ -236,6 +236,27 @@ impl Engine {
         self.graph(account).await
     }
 
+    /// The relationship map of an account, or of one opportunity's decision chain
+    /// (`opportunity` given), rendered as asked.
+    pub async fn relationship_map(
+        &self,
+        account: Uuid,
+        opportunity: Option<Uuid>,
+        format: crate::map::MapFormat,
+        lang: Lang,
+    ) -> Result<String> {
+        let cached = self.graph(account).await?;
+        let map = crate::map::RelationshipMap::build(
+            &cached.data,
+            &cached.graph,
+            self.methodology(),
+            opportunity,
+            lang,
+        )
+        .ok_or_else(|| Error::not_found("opportunity", opportunity.unwrap_or_default()))?;
+        Ok(crate::map::render(&map, format, lang))
+    }
+
     pub async fn opportunity_scores(&self, opportunity: Uuid) -> Result<Arc<OpportunityScores>> {
         let cached = self.opportunity_graph(opportunity).await?;
         let o = cached

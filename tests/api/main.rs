@@ -14,6 +14,7 @@ mod crash;
 mod generate;
 mod http;
 mod import_files;
+mod map;
 mod opportunities;
 mod people;
 mod planning;

@@ -1,0 +1,66 @@
+//! How wide a label is drawn, without a font at hand.
+//!
+//! The map is laid out on the server, where no font metrics exist, so widths are
+//! estimated from character classes: wide (CJK) characters take a full em, the rest
+//! a generous share of one. The estimate errs wide, so boxes sized by it hold their
+//! text in any common sans-serif font; the same estimate checks that no two labels
+//! overlap.
+
+use unicode_width::UnicodeWidthChar;
+
+/// Width in pixels of `text` at `font_size`.
+pub fn text_width(text: &str, font_size: f64) -> f64 {
+    text.chars()
+        .map(|c| match c.width().unwrap_or(0) {
+            0 => 0.0,
+            1 => 0.62,
+            _ => 1.05,
+        })
+        .sum::<f64>()
+        * font_size
+}
+
+/// `text` cut to at most `max` pixels at `font_size`, ending in an ellipsis when cut.
+pub fn fit(text: &str, font_size: f64, max: f64) -> String {
+    if text_width(text, font_size) <= max {
+        return text.to_owned();
+    }
+    let budget = max - text_width("…", font_size);
+    let mut out = String::new();
+    for c in text.chars() {
+        let mut next = out.clone();
+        next.push(c);
+        if text_width(&next, font_size) > budget {
+            break;
+        }
+        out = next;
+    }
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_characters_take_a_full_em() {
+        assert!(text_width("张伟", 10.0) > 2.0 * 10.0);
+        assert!(text_width("ab", 10.0) < text_width("张伟", 10.0));
+        assert_eq!(text_width("", 12.0), 0.0);
+    }
+
+    #[test]
+    fn fitting_cuts_with_an_ellipsis_and_keeps_short_text() {
+        assert_eq!(fit("Short", 12.0, 200.0), "Short");
+        let cut = fit(
+            "Vice President of Procurement and Supply Chain",
+            12.0,
+            120.0,
+        );
+        assert!(cut.ends_with('…'), "{cut}");
+        assert!(text_width(&cut, 12.0) <= 120.0);
+        let zh = fit("采购与供应链管理部副总裁兼首席运营官", 12.0, 80.0);
+        assert!(text_width(&zh, 12.0) <= 80.0, "{zh}");
+    }
+}
