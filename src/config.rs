@@ -55,11 +55,53 @@ pub enum Command {
     Paths(PathsArgs),
     /// Draw the relationship map of an account or an opportunity as SVG or DOT.
     Map(MapArgs),
+    /// Write meeting material: `report opportunity ID` for an opportunity-analysis
+    /// meeting, `report account ID --since DATE` for a relationship planning meeting.
+    Report {
+        #[command(subcommand)]
+        of: ReportOf,
+    },
     /// Work with methodology files.
     Methodology {
         #[command(subcommand)]
         command: MethodologyCommand,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportOf {
+    /// The opportunity-analysis meeting: four questions, win steps, scores, health,
+    /// prompts with introduction paths, open support requests.
+    Opportunity {
+        id: uuid::Uuid,
+        #[command(flatten)]
+        out: ReportArgs,
+    },
+    /// The relationship planning meeting: inventory, changes since DATE,
+    /// improvement points.
+    Account {
+        id: uuid::Uuid,
+        /// The day of the last meeting (YYYY-MM-DD): changes from then on are listed.
+        #[arg(long)]
+        since: String,
+        #[command(flatten)]
+        out: ReportArgs,
+    },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// md (Markdown, the default) or html (one self-contained page with the map).
+    #[arg(long, default_value = "md", value_parser = ["md", "html"])]
+    pub format: String,
+    /// en or zh.
+    #[arg(long, default_value = "en", value_parser = ["en", "zh"])]
+    pub lang: String,
+    /// Write to this file instead of stdout.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -16,6 +16,7 @@ pub mod error;
 pub mod forecast;
 pub mod graph;
 pub mod map;
+pub mod meeting;
 pub mod methodology;
 pub mod report;
 pub mod startup;

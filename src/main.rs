@@ -4,7 +4,8 @@ use anyhow::Context;
 use clap::Parser;
 use guanxi::{
     api,
-    config::{Cli, Command, DataArgs, MethodologyCommand},
+    config::{Cli, Command, DataArgs, MethodologyCommand, ReportOf},
+    meeting,
     methodology::Methodology,
     startup::Application,
     store::Store,
@@ -157,14 +158,34 @@ async fn main() -> anyhow::Result<()> {
                 "dot" => guanxi::map::MapFormat::Dot,
                 _ => guanxi::map::MapFormat::Svg,
             };
-            let lang = match args.lang.as_str() {
-                "zh" => guanxi::advice::Lang::Zh,
-                _ => guanxi::advice::Lang::En,
-            };
+            let lang = lang_of(&args.lang);
             let drawn = engine
                 .relationship_map(account, args.opportunity, format, lang)
                 .await?;
             write_out(args.output.as_deref(), &drawn)?;
+        }
+        Command::Report { of } => {
+            let (ReportOf::Opportunity { out, .. } | ReportOf::Account { out, .. }) = &of;
+            let store = open(&out.data).await?;
+            store.migrate().await.context("migrating")?;
+            let engine = guanxi::engine::Engine::new(store);
+            let lang = lang_of(&out.lang);
+            let format = match out.format.as_str() {
+                "html" => meeting::ReportFormat::Html,
+                _ => meeting::ReportFormat::Markdown,
+            };
+            let text = match &of {
+                ReportOf::Opportunity { id, .. } => {
+                    let m = meeting::gather::opportunity_meeting(&engine, *id, lang).await?;
+                    meeting::render_opportunity(&m, format)
+                }
+                ReportOf::Account { id, since, .. } => {
+                    let since = guanxi::domain::parse_date("since", since)?;
+                    let m = meeting::gather::planning_meeting(&engine, *id, since, lang).await?;
+                    meeting::render_planning(&m, format)
+                }
+            };
+            write_out(out.output.as_deref(), &text)?;
         }
         Command::Audit(args) => {
             let store = open(&args.data).await?;
@@ -399,4 +420,11 @@ fn write_out(path: Option<&std::path::Path>, text: &str) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+fn lang_of(s: &str) -> guanxi::advice::Lang {
+    match s {
+        "zh" => guanxi::advice::Lang::Zh,
+        _ => guanxi::advice::Lang::En,
+    }
 }

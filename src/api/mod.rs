@@ -12,6 +12,7 @@ mod http;
 mod ids;
 mod improvement;
 mod inputs;
+mod meeting;
 mod mutation;
 mod objects;
 mod planning;

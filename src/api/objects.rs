@@ -166,6 +166,29 @@ impl Account {
             .await
             .coded()
     }
+    /// What changed in the account's relationships from `since` (inclusive) to
+    /// today: assessments up and down, ties first assessed, new people, ties gone
+    /// cold, departures on both sides.
+    async fn relationship_changes(
+        &self,
+        ctx: &Context<'_>,
+        since: Date,
+    ) -> Result<super::meeting::RelationshipChangesG> {
+        super::meeting::relationship_changes(ctx, self.account_id, since).await
+    }
+    /// The relationship planning meeting's material: the inventory by level,
+    /// department, buying role and our owner; what changed since `since` (the last
+    /// meeting); the improvement points and their status.
+    async fn report(
+        &self,
+        ctx: &Context<'_>,
+        since: Date,
+        #[graphql(default_with = "super::meeting::ReportFormatG::Markdown")]
+        format: super::meeting::ReportFormatG,
+        #[graphql(default_with = "LangG::En")] lang: LangG,
+    ) -> Result<String> {
+        super::meeting::planning_report(ctx, self.account_id, since, format, lang).await
+    }
     /// Key people (of open opportunities, and the top level) held by one thread or none.
     async fn single_threaded(&self, ctx: &Context<'_>) -> Result<Vec<Thread>> {
         Ok(engine(ctx)
@@ -615,6 +638,19 @@ impl Opportunity {
             )
             .await
             .coded()
+    }
+    /// The opportunity-analysis meeting's material: the four questions with
+    /// evidence, the stage's win steps, the six scores, health and its breakdown,
+    /// the top prompts with actions and introduction paths, open support requests
+    /// (HTML includes the map).
+    async fn report(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default_with = "super::meeting::ReportFormatG::Markdown")]
+        format: super::meeting::ReportFormatG,
+        #[graphql(default_with = "LangG::En")] lang: LangG,
+    ) -> Result<String> {
+        super::meeting::opportunity_report(ctx, self.opportunity_id, format, lang).await
     }
     /// Single-threaded key people and those where a competitor is ahead.
     async fn risks(&self, ctx: &Context<'_>) -> Result<OpportunityRisks> {

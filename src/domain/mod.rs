@@ -58,6 +58,17 @@ pub const MAX_NOTE_CHARS: usize = 4000;
 pub const MAX_SHORT_TEXT: usize = 200;
 
 /// Today's date in UTC, the default for "as of" and "entered on" dates.
+/// A day written `YYYY-MM-DD`, as people type it on a command line.
+pub fn parse_date(field: &str, s: &str) -> crate::Result<time::Date> {
+    time::Date::parse(
+        s.trim(),
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .map_err(|_| {
+        crate::Error::invalid(field, format!("'{s}' is not a day; write it as YYYY-MM-DD"))
+    })
+}
+
 pub fn today() -> time::Date {
     time::OffsetDateTime::now_utc().date()
 }

@@ -80,9 +80,14 @@ fn once<K: std::hash::Hash + Eq + Copy, V>(
 /// A cached graph with the versions and day it was built for.
 type CacheEntry = (GraphVersion, Date, Arc<Cached>);
 
+mod changes;
 mod history;
 mod paths;
 mod planning;
+
+pub use changes::{
+    AssessmentChange, CooledTie, EmployeeDeparture, Movement, PersonMove, RelationshipChanges,
+};
 
 pub use history::History;
 pub use paths::{AccountPaths, PathAnswer, PersonPaths};

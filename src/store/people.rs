@@ -94,6 +94,40 @@ impl Store {
         .map(|found| self.in_scope(found))
     }
 
+    /// Every position held at the account, past and present: who joined and who
+    /// left, and when.
+    pub async fn positions_of_account(&self, account_id: Uuid) -> Result<Vec<Position>> {
+        if !self.scope().allows(account_id) {
+            return Ok(Vec::new());
+        }
+        with_pool!(self, pool => Ok(sqlx::query_as::<_, Position>(
+            "select * from position where account_id = $1 order by valid_from, position_id",
+        )
+        .bind(account_id)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    /// The name of someone who held a position at the account, wherever they work
+    /// now: a planning meeting names who left.
+    pub async fn former_person_name(
+        &self,
+        person_id: Uuid,
+        account_id: Uuid,
+    ) -> Result<Option<String>> {
+        if !self.scope().allows(account_id) {
+            return Ok(None);
+        }
+        with_pool!(self, pool => Ok(sqlx::query_scalar::<_, String>(
+            "select name from person where person_id = $1
+             and exists (select 1 from position where person_id = $1 and account_id = $2)",
+        )
+        .bind(person_id)
+        .bind(account_id)
+        .fetch_optional(pool)
+        .await?))
+    }
+
     /// Reporting lines of the account valid on `as_of` (today if `None`).
     pub async fn reporting_lines_of_account(
         &self,

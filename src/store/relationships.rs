@@ -120,6 +120,20 @@ impl Store {
         .await?))
     }
 
+    /// Every assessment of the account's ties, oldest first: what "changes since"
+    /// compares.
+    pub async fn assessments_of_account(&self, account_id: Uuid) -> Result<Vec<Assessment>> {
+        if !self.scope().allows(account_id) {
+            return Ok(Vec::new());
+        }
+        with_pool!(self, pool => Ok(sqlx::query_as::<_, Assessment>(
+            "select * from assessment where account_id = $1 order by assessed_at, assessment_id",
+        )
+        .bind(account_id)
+        .fetch_all(pool)
+        .await?))
+    }
+
     pub async fn assessment(&self, id: Uuid) -> Result<Option<Assessment>> {
         let found = with_pool!(self, pool => sqlx::query_as::<_, Assessment>(
             "select * from assessment where assessment_id = $1",

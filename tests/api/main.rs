@@ -19,6 +19,7 @@ mod opportunities;
 mod people;
 mod planning;
 mod relationships;
+mod report;
 mod scope;
 mod scores;
 mod servers;

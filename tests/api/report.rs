@@ -1,0 +1,347 @@
+//! Meeting material from the demo data: every section of both meetings present
+//! with the numbers the API serves, the "changes since" section listing changes
+//! made in the test, HTML self-contained with the map, and the command line.
+
+use serde_json::json;
+
+use crate::{
+    each_backend,
+    helpers::{demo_server, guanxi_command, Backend, TestApp},
+};
+
+const DEAL: &str = "5G Core Network Expansion Phase II";
+
+async fn deal(app: &TestApp) -> serde_json::Value {
+    let data = app
+        .ok(
+            "{ accounts(first: 10) { nodes { id name opportunities { id name } } } }",
+            json!({}),
+        )
+        .await;
+    for a in data["accounts"]["nodes"].as_array().unwrap() {
+        for o in a["opportunities"].as_array().unwrap() {
+            if o["name"] == DEAL {
+                return json!({ "account": a["id"], "opportunity": o["id"] });
+            }
+        }
+    }
+    panic!("the demo has {DEAL}");
+}
+
+each_backend!(
+    the_opportunity_report_carries_every_section_with_the_served_numbers,
+    the_planning_report_lists_what_changed_since_the_last_meeting
+);
+
+async fn the_opportunity_report_carries_every_section_with_the_served_numbers(backend: Backend) {
+    let Some((url, app)) = demo_server(backend).await else {
+        return;
+    };
+    let ids = deal(&app).await;
+    let data = app
+        .ok(
+            "query($id: ID!) { opportunity(id: $id) {
+                md: report html: report(format: HTML) zh: report(lang: ZH)
+                health { score breakdown { name points } }
+                scores { keyPerson { value } decisionChain { value } account { value }
+                         employee { value } ourCompany { value } competitor { value } }
+                qualification { question }
+                winSteps { label }
+                coachingPrompts(first: 5) { text action }
+                supportRequests { status }
+            } }",
+            json!({ "id": ids["opportunity"] }),
+        )
+        .await;
+    let o = &data["opportunity"];
+    let md = o["md"].as_str().unwrap();
+    for heading in [
+        &format!("# Opportunity analysis: {DEAL}") as &str,
+        "## The four questions",
+        "## Win steps",
+        "## Relationship scores",
+        "## Health:",
+        "## Coaching prompts",
+        "## Open support requests",
+    ] {
+        assert!(md.contains(heading), "{heading} missing:\n{md}");
+    }
+    let score = o["health"]["score"].as_f64().unwrap();
+    assert!(md.contains(&format!("## Health: {score:.0} / 100")), "{md}");
+    for part in o["health"]["breakdown"].as_array().unwrap() {
+        let name = part["name"].as_str().unwrap().replace('_', "\\_");
+        let points = part["points"].as_f64().unwrap();
+        assert!(md.contains(&format!("| {name} |")), "{name}");
+        assert!(md.contains(&format!("| {points:.1} |")), "{name} {points}");
+    }
+    for (label, key) in [
+        ("Key person", "keyPerson"),
+        ("Decision chain", "decisionChain"),
+        ("Account", "account"),
+        ("Our people", "employee"),
+        ("Our company", "ourCompany"),
+        ("Competitor", "competitor"),
+    ] {
+        let v = o["scores"][key]["value"].as_f64().unwrap();
+        assert!(
+            md.contains(&format!("| {label} | {v:.2} |")),
+            "{label} {v}\n{md}"
+        );
+    }
+    let questions = o["qualification"].as_array().unwrap();
+    assert_eq!(questions.len(), 4);
+    for q in questions {
+        assert!(md.contains(q["question"].as_str().unwrap()));
+    }
+    for s in o["winSteps"].as_array().unwrap() {
+        assert!(md.contains(s["label"].as_str().unwrap()));
+    }
+    let prompts = o["coachingPrompts"].as_array().unwrap();
+    assert_eq!(prompts.len(), 5);
+    for (i, p) in prompts.iter().enumerate() {
+        let text = p["text"].as_str().unwrap();
+        assert!(
+            md.contains(&format!("{}. **{text}**", i + 1)),
+            "prompt {i}: {text}"
+        );
+    }
+    assert!(md.contains("Introduction path: "), "a path is suggested");
+    let open = o["supportRequests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["status"] == "REQUESTED" || r["status"] == "GRANTED")
+        .count();
+    assert!(open >= 1);
+    let section = md.split("## Open support requests").nth(1).unwrap();
+    assert_eq!(
+        section
+            .lines()
+            .filter(|l| l.starts_with("| ") && !l.starts_with("| Support"))
+            .count(),
+        open
+    );
+
+    let zh = o["zh"].as_str().unwrap();
+    assert!(
+        zh.contains("## 四个问题") && zh.contains("## 关系量化"),
+        "{zh}"
+    );
+
+    let html = o["html"].as_str().unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(
+        html.contains("<svg") && html.contains("data-person="),
+        "the map is inside"
+    );
+    assert!(html.contains("<table>") && html.contains("<h2>The four questions</h2>"));
+    assert!(!html.contains("<script"), "no script");
+    assert!(
+        !html.contains("src=\"http") && !html.contains("href=\"http"),
+        "nothing fetched"
+    );
+
+    // The command line writes the same Markdown, and HTML with --format.
+    let id = ids["opportunity"].as_str().unwrap();
+    let out = guanxi_command(&url, &["report", "opportunity", id])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let cli = String::from_utf8(out.stdout).unwrap();
+    assert!(cli.contains(&format!("## Health: {score:.0} / 100")));
+    assert_eq!(cli.lines().count(), md.lines().count());
+    let out = guanxi_command(
+        &url,
+        &[
+            "report",
+            "opportunity",
+            id,
+            "--format",
+            "html",
+            "--database",
+            &url,
+        ],
+    )
+    .output()
+    .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8(out.stdout).unwrap().contains("<svg"));
+    // A deal that is not there is a plain error, not a panic.
+    let out = guanxi_command(
+        &url,
+        &[
+            "report",
+            "opportunity",
+            "01a21b42-0000-7000-8000-000000000000",
+        ],
+    )
+    .output()
+    .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("not found"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+async fn the_planning_report_lists_what_changed_since_the_last_meeting(backend: Backend) {
+    let Some((url, app)) = demo_server(backend).await else {
+        return;
+    };
+    let ids = deal(&app).await;
+    let account = ids["account"].as_str().unwrap();
+    let today = time::OffsetDateTime::now_utc().date().to_string();
+    let data = app
+        .ok(
+            "query($id: ID!) { account(id: $id) { people { id name level department } }
+               employees { id name } }",
+            json!({ "id": account }),
+        )
+        .await;
+    let people = data["account"]["people"].as_array().unwrap();
+    let person = |name: &str| people.iter().find(|p| p["name"] == name).unwrap()["id"].clone();
+    let employee = |name: &str| {
+        data["employees"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["name"] == name)
+            .unwrap()["id"]
+            .clone()
+    };
+
+    // Nothing has changed today yet.
+    let quiet = app
+        .ok(
+            "query($id: ID!, $since: Date!) { account(id: $id) { relationshipChanges(since: $since) {
+                assessments { person } newPeople { name } tiesGoneCold { person } peopleLeft { name } } } }",
+            json!({ "id": account, "since": today }),
+        )
+        .await;
+    let c = &quiet["account"]["relationshipChanges"];
+    assert_eq!(c["assessments"].as_array().unwrap().len(), 0, "{c}");
+    assert_eq!(c["newPeople"].as_array().unwrap().len(), 0, "{c}");
+
+    // The meeting's week: 张伟 raises his tie with 赵立新 (4, assessed in 2024) to 5,
+    // and a new person joins.
+    app.ok(
+        "mutation($input: AssessRelationshipInput!) { assessRelationship(input: $input) { strength } }",
+        json!({ "input": { "employeeId": employee("张伟"), "personId": person("赵立新"),
+                           "strength": 5, "note": "Dinner after the tender briefing." } }),
+    )
+    .await;
+    let first = &people[0];
+    app.ok(
+        "mutation($input: CreatePersonInput!) { createPerson(input: $input) { id } }",
+        json!({ "input": { "accountId": account, "name": "欧阳明", "title": "Head of Procurement Audit",
+                           "department": first["department"], "level": first["level"] } }),
+    )
+    .await;
+
+    let data = app
+        .ok(
+            "query($id: ID!, $since: Date!) { account(id: $id) {
+                relationshipChanges(since: $since) {
+                    since assessmentsUp { holder person before after movement note }
+                    assessmentsDown { person } newPeople { name title on } }
+                md: report(since: $since) html: report(since: $since, format: HTML)
+                people { id }
+                improvementPoints { text status }
+            } }",
+            json!({ "id": account, "since": today }),
+        )
+        .await;
+    let a = &data["account"];
+    let c = &a["relationshipChanges"];
+    assert_eq!(c["since"], today.as_str());
+    let up = c["assessmentsUp"].as_array().unwrap();
+    assert_eq!(up.len(), 1, "{c}");
+    assert_eq!(up[0]["holder"], "张伟");
+    assert_eq!(up[0]["person"], "赵立新");
+    assert_eq!(up[0]["before"], 4);
+    assert_eq!(up[0]["after"], 5);
+    assert_eq!(up[0]["movement"], "UP");
+    assert_eq!(c["assessmentsDown"].as_array().unwrap().len(), 0);
+    let new = c["newPeople"].as_array().unwrap();
+    assert_eq!(new.len(), 1, "{c}");
+    assert_eq!(new[0]["name"], "欧阳明");
+    assert_eq!(new[0]["on"], today.as_str());
+
+    let md = a["md"].as_str().unwrap();
+    for heading in [
+        "# Relationship planning: ",
+        "## Relationship inventory",
+        "### Level",
+        "### Department",
+        "### Buying role",
+        "### Our owner",
+        &format!("## What changed since {today}") as &str,
+        "### Assessments up (1)",
+        "### Assessments down (0)",
+        "### New people (1)",
+        "### Ties gone cold (",
+        "### Departures (",
+        "## Improvement points",
+    ] {
+        assert!(md.contains(heading), "{heading} missing:\n{md}");
+    }
+    assert!(md.contains("- 张伟 – 赵立新: 4 → **5** ("), "{md}");
+    assert!(
+        md.contains("- **欧阳明**, Head of Procurement Audit"),
+        "{md}"
+    );
+    // The inventory by level counts everyone once.
+    let level = md
+        .split("### Level")
+        .nth(1)
+        .unwrap()
+        .split("###")
+        .next()
+        .unwrap();
+    let counted: usize = level
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| Level"))
+        .map(|l| {
+            l.split('|')
+                .nth(2)
+                .unwrap()
+                .trim()
+                .parse::<usize>()
+                .unwrap()
+        })
+        .sum();
+    assert_eq!(counted, a["people"].as_array().unwrap().len());
+    // Every improvement point with its status; the overdue one flagged.
+    for p in a["improvementPoints"].as_array().unwrap() {
+        let text = p["text"].as_str().unwrap();
+        assert!(md.contains(text), "{text}");
+    }
+    assert!(md.contains("open (overdue)"), "{md}");
+    assert!(a["html"].as_str().unwrap().contains("<svg"));
+
+    // The command line, with --since checked.
+    let out = guanxi_command(&url, &["report", "account", account, "--since", &today])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8(out.stdout)
+        .unwrap()
+        .contains("### Assessments up (1)"));
+    let out = guanxi_command(
+        &url,
+        &["report", "account", account, "--since", "last week"],
+    )
+    .output()
+    .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("YYYY-MM-DD"));
+}
