@@ -1,7 +1,8 @@
-//! HTTP routes: `POST /graphql`, GraphiQL at `GET /graphql`, `GET /healthz`.
+//! HTTP routes: `POST /graphql`, GraphiQL at `GET /graphql`, subscriptions over
+//! WebSocket at `GET /graphql/ws`, the planning-session page at `/`, `GET /healthz`.
 
 use async_graphql::http::GraphiQLSource;
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
+use async_graphql_axum::{GraphQLProtocol, GraphQLRequest, GraphQLResponse, GraphQLWebSocket};
 use std::time::Duration;
 
 use async_graphql::parser::{
@@ -9,7 +10,7 @@ use async_graphql::parser::{
     types::{ExecutableDocument, Selection, SelectionSet},
 };
 use axum::{
-    extract::State,
+    extract::{State, WebSocketUpgrade},
     http::{header, HeaderValue, Method, StatusCode},
     response::{Html, IntoResponse},
     routing::get,
@@ -92,6 +93,7 @@ pub fn router(
     let timeout = options.request_timeout;
     let router = Router::new()
         .route("/graphql", get(graphiql).post(graphql))
+        .route("/graphql/ws", get(graphql_ws))
         .route("/healthz", get(healthz))
         .with_state(AppState {
             schema,
@@ -156,6 +158,69 @@ async fn caller(
                 .into_response())
         }
     }
+}
+
+/// The caller of a WebSocket, from the `connection_init` payload (browsers cannot
+/// set headers on a WebSocket): `{"authorization": "Bearer gx_..."}` or
+/// `{"token": "gx_..."}`.
+async fn socket_caller(
+    state: &AppState,
+    payload: &serde_json::Value,
+) -> async_graphql::Result<Principal> {
+    if state.access == Access::LocalAdmin {
+        return Ok(Principal::local_admin());
+    }
+    let refuse = |message: &str| {
+        async_graphql::ErrorExtensions::extend_with(async_graphql::Error::new(message), |_, e| {
+            e.set("code", crate::ErrorCode::Unauthenticated.as_str())
+        })
+    };
+    let presented = ["authorization", "Authorization"]
+        .iter()
+        .find_map(|k| payload.get(k).and_then(|v| v.as_str()))
+        .map(|v| {
+            v.trim_start_matches("Bearer ")
+                .trim_start_matches("bearer ")
+        })
+        .or_else(|| payload.get("token").and_then(|v| v.as_str()))
+        .map(str::trim);
+    let Some(secret) = presented else {
+        return Err(refuse(
+            "this server needs an API token: send it in connection_init as {\"authorization\": \"Bearer gx_...\"}",
+        ));
+    };
+    match state.store.principal_for(secret).await {
+        Ok(Some(p)) => Ok(p),
+        Ok(None) => Err(refuse("the API token is unknown or has been revoked")),
+        Err(e) => {
+            tracing::error!(error = ?e, "looking up an API token");
+            Err(async_graphql::Error::new("the token could not be checked"))
+        }
+    }
+}
+
+/// Subscriptions (graphql-transport-ws or the older graphql-ws protocol). Each
+/// socket runs on a store and engine acting for its caller, like every request.
+async fn graphql_ws(
+    State(state): State<AppState>,
+    protocol: GraphQLProtocol,
+    upgrade: WebSocketUpgrade,
+) -> axum::response::Response {
+    upgrade
+        .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |socket| {
+            let schema = state.schema.clone();
+            GraphQLWebSocket::new(socket, schema, protocol)
+                .on_connection_init(move |payload| async move {
+                    let principal = socket_caller(&state, &payload).await?;
+                    let mut data = async_graphql::Data::default();
+                    data.insert(state.store.acting_as(principal.clone()));
+                    data.insert(state.engine.acting_as(principal.clone()));
+                    data.insert(principal);
+                    Ok(data)
+                })
+                .serve()
+        })
 }
 
 async fn graphql(

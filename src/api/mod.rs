@@ -12,6 +12,7 @@ mod http;
 mod ids;
 mod improvement;
 mod inputs;
+mod live;
 mod meeting;
 mod mutation;
 mod objects;
@@ -22,7 +23,7 @@ mod query;
 mod scores;
 mod transfer;
 
-use async_graphql::{EmptySubscription, Schema};
+use async_graphql::Schema;
 
 pub use http::{router, Access, HttpOptions};
 pub use query::MAX_PAGE_SIZE;
@@ -30,7 +31,7 @@ pub use query::MAX_PAGE_SIZE;
 use crate::engine::Engine;
 
 /// The concrete schema type.
-pub type GuanxiSchema = Schema<query::QueryRoot, mutation::MutationRoot, EmptySubscription>;
+pub type GuanxiSchema = Schema<query::QueryRoot, mutation::MutationRoot, live::SubscriptionRoot>;
 
 /// Nesting deeper than this is refused: relationship queries nest, and an
 /// unbounded query could walk the whole graph.
@@ -43,11 +44,15 @@ pub const MAX_COMPLEXITY: usize = 20_000;
 /// request may carry a scoped store and engine of its own (see `http::graphql`),
 /// which resolvers then see instead of these.
 pub fn schema(engine: &Engine, introspection: bool) -> GuanxiSchema {
-    let builder = Schema::build(query::QueryRoot, mutation::MutationRoot, EmptySubscription)
-        .data(engine.clone())
-        .data(engine.store().clone())
-        .limit_depth(MAX_DEPTH)
-        .limit_complexity(MAX_COMPLEXITY);
+    let builder = Schema::build(
+        query::QueryRoot,
+        mutation::MutationRoot,
+        live::SubscriptionRoot,
+    )
+    .data(engine.clone())
+    .data(engine.store().clone())
+    .limit_depth(MAX_DEPTH)
+    .limit_complexity(MAX_COMPLEXITY);
     if introspection {
         builder.finish()
     } else {
@@ -57,7 +62,11 @@ pub fn schema(engine: &Engine, introspection: bool) -> GuanxiSchema {
 
 /// The schema's SDL, as checked in at `graphql/schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(query::QueryRoot, mutation::MutationRoot, EmptySubscription)
-        .finish()
-        .sdl()
+    Schema::build(
+        query::QueryRoot,
+        mutation::MutationRoot,
+        live::SubscriptionRoot,
+    )
+    .finish()
+    .sdl()
 }

@@ -3,7 +3,9 @@ use uuid::Uuid;
 use super::{
     account_of,
     audit::{audit, Change},
-    bump_account, current_row, must_exist, new_id, now, with_pool, write_tx, Store,
+    bump_account, current_row,
+    live::{LiveEvent, LiveKind},
+    must_exist, new_id, now, with_pool, write_tx, Store,
 };
 use crate::{
     domain::{Employee, Interaction, InteractionInput, InteractionPatch, Person},
@@ -192,6 +194,15 @@ impl Store {
                 .people(i.person_ids.iter().copied())
                 .after(&with_participants(&after, &i.employee_ids, &i.person_ids)));
         });
+        self.announce(LiveEvent {
+            kind: LiveKind::Interaction,
+            account_id: i.account_id,
+            opportunity_id: i.opportunity_id,
+            record_id: id,
+            person_ids: i.person_ids.clone(),
+            employee_ids: i.employee_ids.clone(),
+            author: self.author_name(),
+        });
         self.interaction(id)
             .await?
             .ok_or_else(|| Error::not_found("interaction", id))
@@ -205,7 +216,7 @@ impl Store {
         id: Uuid,
         patch: InteractionPatch,
     ) -> Result<Interaction> {
-        write_tx!(self, tx => {
+        let i = write_tx!(self, tx => {
             let current = current_row!(self, tx, Interaction, "interaction", "interaction", id);
             let employees: Vec<Uuid> = sqlx::query_scalar("select employee_id from interaction_employee where interaction_id = $1")
                 .bind(id)
@@ -247,6 +258,16 @@ impl Store {
                 .people(people_before.into_iter().chain(i.person_ids.iter().copied()))
                 .before(&before)
                 .after(&with_participants(&after, &i.employee_ids, &i.person_ids)));
+            i
+        });
+        self.announce(LiveEvent {
+            kind: LiveKind::Interaction,
+            account_id: i.account_id,
+            opportunity_id: i.opportunity_id,
+            record_id: id,
+            person_ids: i.person_ids.clone(),
+            employee_ids: i.employee_ids.clone(),
+            author: self.author_name(),
         });
         self.interaction(id)
             .await?

@@ -35,6 +35,7 @@ mod graph;
 mod history;
 mod improvement;
 mod interactions;
+mod live;
 mod methodology;
 mod opportunities;
 mod people;
@@ -47,6 +48,7 @@ pub use accounts::AccountPage;
 pub use audit::{AuditEntry, AuditFilter, COMMAND_LINE};
 pub use history::{ForecastSnapshot, SnapshotLine};
 pub use improvement::ImprovementFilter;
+pub use live::{Announced, LiveEvent, LiveKind};
 pub use methodology::{RecordedAnswer, Tick};
 pub(crate) use relationships::ends_key;
 pub use transfer::{ImportSession, Rejection, TableChange};
@@ -77,6 +79,8 @@ pub struct Store {
     /// Who writes through this handle, for the audit trail; none for the command
     /// line.
     actor: Option<Arc<Principal>>,
+    /// Where committed assessments and interactions are announced (see [`live`]).
+    live: tokio::sync::broadcast::Sender<Arc<live::Announced>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -382,6 +386,7 @@ impl Store {
             methodology,
             scope: Scope::All,
             actor: None,
+            live: live::channel(),
         })
     }
 

@@ -3,7 +3,9 @@ use uuid::Uuid;
 use super::{
     account_of,
     audit::{audit, Change},
-    bump_account, bump_org, must_exist, new_id, with_pool, write_tx, Store,
+    bump_account, bump_org,
+    live::{LiveEvent, LiveKind},
+    must_exist, new_id, with_pool, write_tx, Store,
 };
 use crate::{
     domain::{Assessment, AssessmentInput, Endpoints, Relationship, TieKind},
@@ -161,7 +163,7 @@ impl Store {
         let key = ends_key(&a.endpoints);
         let assessment_id = new_id();
         let version = self.methodology.version.clone();
-        write_tx!(self, tx => {
+        let (account, people, employee) = write_tx!(self, tx => {
             let before: Option<Relationship> = sqlx::query_as::<_, Relationship>(
                 "select * from relationship where ends_key = $1",
             )
@@ -300,7 +302,20 @@ impl Store {
                 change = change.before(b);
             }
             audit!(self, tx, change);
+            let people: Vec<Uuid> = edge.person_id.into_iter().chain(edge.other_person_id).collect();
+            (account_id, people, edge.employee_id)
         });
+        if let Some(account) = account {
+            self.announce(LiveEvent {
+                kind: LiveKind::Assessment,
+                account_id: account,
+                opportunity_id: None,
+                record_id: assessment_id,
+                person_ids: people,
+                employee_ids: employee.into_iter().collect(),
+                author: self.author_name(),
+            });
+        }
         self.assessment(assessment_id)
             .await?
             .ok_or_else(|| Error::not_found("assessment", assessment_id))

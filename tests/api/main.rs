@@ -14,6 +14,7 @@ mod crash;
 mod generate;
 mod http;
 mod import_files;
+mod live;
 mod map;
 mod opportunities;
 mod people;

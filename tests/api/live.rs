@@ -1,0 +1,169 @@
+//! Subscriptions over WebSocket: a screen subscribed to an opportunity hears an
+//! assessment and an interaction at its account the moment they are recorded,
+//! and nothing from accounts outside its token's scope; tokens are checked when
+//! the socket opens.
+
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use guanxi::domain::Role;
+use serde_json::{json, Value};
+use tokio_tungstenite::tungstenite::{client::IntoClientRequest, Message};
+
+use crate::{
+    each_backend,
+    helpers::{answer_as, demo_server, spawn_on, Backend, TestApp},
+};
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// Opens a socket and sends `connection_init`; returns it with the server's answer.
+async fn open(server: &TestApp, secret: &str) -> (Socket, Value) {
+    let url = format!("{}/graphql/ws", server.address.replace("http://", "ws://"));
+    let mut request = url.into_client_request().unwrap();
+    request.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        "graphql-transport-ws".parse().unwrap(),
+    );
+    let (mut socket, _) = tokio_tungstenite::connect_async(request)
+        .await
+        .expect("the socket opens");
+    socket
+        .send(Message::text(
+            json!({ "type": "connection_init", "payload": { "authorization": format!("Bearer {secret}") } })
+                .to_string(),
+        ))
+        .await
+        .unwrap();
+    let answer = next(&mut socket).await.unwrap_or(Value::Null);
+    (socket, answer)
+}
+
+/// The next JSON message within two seconds; `None` on silence or a close.
+async fn next(socket: &mut Socket) -> Option<Value> {
+    loop {
+        match tokio::time::timeout(Duration::from_secs(2), socket.next()).await {
+            Ok(Some(Ok(Message::Text(t)))) => return Some(serde_json::from_str(&t).unwrap()),
+            Ok(Some(Ok(Message::Ping(_) | Message::Pong(_)))) => continue,
+            _ => return None,
+        }
+    }
+}
+
+async fn subscribe(socket: &mut Socket, opportunity: Option<&str>) {
+    let (query, variables) = match opportunity {
+        Some(o) => (
+            "subscription($o: ID!) { relationshipEvents(opportunityId: $o) { kind accountId recordId personIds author } }",
+            json!({ "o": o }),
+        ),
+        None => (
+            "subscription { relationshipEvents { kind accountId recordId personIds author } }",
+            json!({}),
+        ),
+    };
+    socket
+        .send(Message::text(
+            json!({ "id": "1", "type": "subscribe", "payload": { "query": query, "variables": variables } })
+                .to_string(),
+        ))
+        .await
+        .unwrap();
+}
+
+each_backend!(screens_hear_assessments_and_interactions_as_they_are_recorded);
+
+async fn screens_hear_assessments_and_interactions_as_they_are_recorded(backend: Backend) {
+    let Some((url, demo)) = demo_server(backend).await else {
+        return;
+    };
+    let data = demo
+        .ok(
+            "{ accounts(first: 10) { nodes { id name opportunities { id } people { id name } } }
+               employees { id name } }",
+            json!({}),
+        )
+        .await;
+    let accounts = data["accounts"]["nodes"].as_array().unwrap();
+    let (a, b) = (&accounts[0], &accounts[1]);
+    let a_id: uuid::Uuid = a["id"].as_str().unwrap().parse().unwrap();
+    let b_id: uuid::Uuid = b["id"].as_str().unwrap().parse().unwrap();
+    let deal = a["opportunities"][0]["id"].as_str().unwrap().to_owned();
+    let (_, team_a) = demo
+        .store
+        .create_token("team a", Role::Member, &[a_id])
+        .await
+        .unwrap();
+    let (_, team_b) = demo
+        .store
+        .create_token("team b", Role::Viewer, &[b_id])
+        .await
+        .unwrap();
+    let server = spawn_on(&url, None).await;
+
+    // A bad token is refused when the socket opens.
+    let (_, refused) = open(&server, "gx_not_a_token").await;
+    assert_ne!(refused["type"], "connection_ack", "{refused}");
+
+    let (mut screen_a, ack) = open(&server, &team_a).await;
+    assert_eq!(ack["type"], "connection_ack", "{ack}");
+    subscribe(&mut screen_a, Some(&deal)).await;
+    let (mut screen_b, ack) = open(&server, &team_b).await;
+    assert_eq!(ack["type"], "connection_ack", "{ack}");
+    subscribe(&mut screen_b, None).await;
+    // Team B cannot listen to team A's deal: it is not found for them.
+    let (mut prying, _) = open(&server, &team_b).await;
+    subscribe(&mut prying, Some(&deal)).await;
+    let refusal = next(&mut prying).await.expect("an answer");
+    let errors = &refusal["payload"]["errors"];
+    assert_eq!(errors[0]["extensions"]["code"], "NOT_FOUND", "{refusal}");
+    assert!(refusal["payload"]["data"].is_null(), "{refusal}");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    // Team A records an assessment, then an interaction.
+    let person = a["people"][0]["id"].clone();
+    let employee = data["employees"][0]["id"].clone();
+    let assessed = answer_as(
+        &server,
+        &team_a,
+        "mutation($input: AssessRelationshipInput!) { assessRelationship(input: $input) { id } }",
+        json!({ "input": { "employeeId": employee, "personId": person, "strength": 3 } }),
+    )
+    .await;
+    assert!(assessed["errors"].is_null(), "{assessed}");
+    let heard = next(&mut screen_a).await.expect("the assessment is heard");
+    assert_eq!(heard["type"], "next", "{heard}");
+    let event = &heard["payload"]["data"]["relationshipEvents"];
+    assert_eq!(event["kind"], "ASSESSMENT");
+    assert_eq!(event["accountId"], a["id"]);
+    assert_eq!(
+        event["recordId"],
+        assessed["data"]["assessRelationship"]["id"]
+    );
+    assert_eq!(event["personIds"], json!([person]));
+    assert_eq!(event["author"], "team a");
+
+    let recorded = answer_as(
+        &server,
+        &team_a,
+        "mutation($input: RecordInteractionInput!) { recordInteraction(input: $input) { id } }",
+        json!({ "input": { "accountId": a["id"], "opportunityId": deal, "kind": "visit",
+                           "employeeIds": [employee], "personIds": [person] } }),
+    )
+    .await;
+    assert!(recorded["errors"].is_null(), "{recorded}");
+    let heard = next(&mut screen_a).await.expect("the interaction is heard");
+    let event = &heard["payload"]["data"]["relationshipEvents"];
+    assert_eq!(event["kind"], "INTERACTION", "{heard}");
+    assert_eq!(
+        event["recordId"],
+        recorded["data"]["recordInteraction"]["id"]
+    );
+
+    // Team B, listening to everything it reaches, heard none of it.
+    assert_eq!(
+        next(&mut screen_b).await,
+        None,
+        "nothing from account A reaches team B"
+    );
+}
