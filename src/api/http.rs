@@ -94,6 +94,8 @@ pub fn router(
     let router = Router::new()
         .route("/graphql", get(graphiql).post(graphql))
         .route("/graphql/ws", get(graphql_ws))
+        .route("/", get(super::page::index))
+        .route("/assets/{file}", get(super::page::asset))
         .route("/healthz", get(healthz))
         .with_state(AppState {
             schema,

@@ -16,6 +16,7 @@ mod live;
 mod meeting;
 mod mutation;
 mod objects;
+mod page;
 mod planning;
 
 pub use planning::{describe_plan, SupportPlanG};

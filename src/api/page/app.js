@@ -1,0 +1,377 @@
+// The planning-session page: one opportunity on the screen, its map, scores,
+// health, win steps, four questions and prompts; click a person to see their ties
+// and record what happened. Every screen on the same deal hears each other's
+// edits through the GraphQL subscription and re-reads what it shows.
+"use strict";
+
+const WORDS = {
+  en: {
+    account: "Account", opportunity: "Opportunity", live: "live", token: "This server needs an API token",
+    use: "Use", click: "Click a person on the map for their ties, introduction paths and to record what happened.",
+    health: "Health", prompts: "Coaching prompts", scores: "Relationship scores", steps: "Win steps",
+    questions: "The four questions", ties: "Ties", paths: "Introduction paths",
+    "record-assessment": "Record an assessment", employee: "Our employee", strength: "Strength", note: "Note",
+    "save-assessment": "Save assessment", "record-interaction": "Record an interaction", kind: "Kind", date: "Date",
+    who: "Our people there", "save-interaction": "Save interaction",
+    scoreNames: { keyPerson: "Key person", decisionChain: "Decision chain", account: "Account",
+                  employee: "Our people", ourCompany: "Our company", competitor: "Competitor" },
+    parts: { key_person: "Key person", decision_chain: "Decision chain", competitor: "Competitor",
+             employee: "Our people", our_company: "Our company", win_steps: "Win steps",
+             qualification: "Four questions", stage_time: "Time in stage", contact: "Recent contact" },
+    stage: "Stage", amount: "Amount", owner: "Owner", formula: "Formula", inputs: "Inputs",
+    noTies: "No ties recorded.", noPaths: "No introduction path.", saved: "Saved.",
+    recorded: (who, what) => `${who} recorded ${what === "ASSESSMENT" ? "an assessment" : "an interaction"}`,
+    required: "required", nothing: "Nothing to coach on today.", evidence: "Evidence",
+    answers: { YES: "yes", NO: "no", UNKNOWN: "unknown" },
+  },
+  zh: {
+    account: "客户", opportunity: "商机", live: "实时", token: "此服务器需要 API 令牌",
+    use: "使用", click: "点击图中的人物，查看关系、引荐路径并记录发生的事情。",
+    health: "健康度", prompts: "辅导提示", scores: "关系量化", steps: "赢单步骤",
+    questions: "四个问题", ties: "关系", paths: "引荐路径",
+    "record-assessment": "记录评估", employee: "我方员工", strength: "强度", note: "备注",
+    "save-assessment": "保存评估", "record-interaction": "记录互动", kind: "类型", date: "日期",
+    who: "我方参与人", "save-interaction": "保存互动",
+    scoreNames: { keyPerson: "关键人", decisionChain: "决策链", account: "客户",
+                  employee: "我方员工", ourCompany: "我方公司", competitor: "竞争对手" },
+    parts: { key_person: "关键人", decision_chain: "决策链", competitor: "竞争对手",
+             employee: "我方员工", our_company: "我方公司", win_steps: "赢单步骤",
+             qualification: "四个问题", stage_time: "阶段停留", contact: "近期接触" },
+    stage: "阶段", amount: "金额", owner: "负责人", formula: "公式", inputs: "输入",
+    noTies: "没有记录的关系。", noPaths: "没有引荐路径。", saved: "已保存。",
+    recorded: (who, what) => `${who} 记录了${what === "ASSESSMENT" ? "一次评估" : "一次互动"}`,
+    required: "必需", nothing: "今天没有需要辅导的事项。", evidence: "依据",
+    answers: { YES: "是", NO: "否", UNKNOWN: "未知" },
+  },
+};
+
+const state = {
+  lang: localStorage.getItem("guanxi.lang") || "en",
+  token: localStorage.getItem("guanxi.token") || "",
+  accounts: [], employees: [], kinds: [], stages: [], strengths: [],
+  account: null, opportunity: null, person: null, socket: null, retry: 1000, reload: null,
+};
+const $ = (id) => document.getElementById(id);
+const t = (key) => WORDS[state.lang][key] ?? WORDS.en[key] ?? key;
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === "class") node.className = v; else if (k === "text") node.textContent = v; else node.setAttribute(k, v);
+  }
+  for (const c of children) if (c != null) node.append(c);
+  return node;
+}
+
+class ApiError extends Error {
+  constructor(errors) { super(errors.map((e) => e.message).join("; ")); this.errors = errors; }
+}
+
+async function gql(query, variables = {}) {
+  const headers = { "content-type": "application/json" };
+  if (state.token) headers.authorization = `Bearer ${state.token}`;
+  const response = await fetch("/graphql", { method: "POST", headers, body: JSON.stringify({ query, variables }) });
+  if (response.status === 401) { $("token-form").hidden = false; throw new ApiError([{ message: "an API token is needed" }]); }
+  const body = await response.json();
+  if (body.errors && body.errors.length) throw new ApiError(body.errors);
+  return body.data;
+}
+
+function toast(text) {
+  const box = $("toast");
+  box.textContent = text; box.hidden = false;
+  clearTimeout(box.timer);
+  box.timer = setTimeout(() => { box.hidden = true; }, 3500);
+}
+
+function translate() {
+  document.documentElement.lang = state.lang === "zh" ? "zh-CN" : "en";
+  for (const node of document.querySelectorAll("[data-t]")) node.textContent = t(node.dataset.t);
+  $("lang-en").classList.toggle("on", state.lang === "en");
+  $("lang-zh").classList.toggle("on", state.lang === "zh");
+}
+
+const label = (term) => (state.lang === "zh" && term.labelZh) || term.label;
+
+async function loadStart() {
+  const data = await gql(`{
+    accounts(first: 100) { nodes { id name opportunities { id name stage } } }
+    employees(includeDeparted: false) { id name }
+    methodology { vocabularies { name terms { id label labelZh } } strengthScale { value label } }
+  }`);
+  state.accounts = data.accounts.nodes;
+  state.employees = data.employees;
+  const vocabulary = (name) => (data.methodology.vocabularies.find((v) => v.name === name) || { terms: [] }).terms;
+  state.kinds = vocabulary("interaction_kinds");
+  state.stages = vocabulary("stages");
+  state.strengths = data.methodology.strengthScale;
+  const wanted = new URLSearchParams(location.hash.slice(1)).get("opportunity");
+  const withDeal = state.accounts.find((a) => a.opportunities.some((o) => o.id === wanted))
+    || state.accounts.find((a) => a.opportunities.length) || state.accounts[0];
+  fillAccounts(withDeal && withDeal.id);
+  if (withDeal) selectAccount(withDeal.id, wanted);
+}
+
+function fillAccounts(selected) {
+  const pick = $("account");
+  pick.replaceChildren(...state.accounts.map((a) => el("option", { value: a.id, text: a.name })));
+  if (selected) pick.value = selected;
+}
+
+function selectAccount(id, opportunity) {
+  state.account = state.accounts.find((a) => a.id === id);
+  const pick = $("opportunity");
+  pick.replaceChildren(...state.account.opportunities.map((o) => el("option", { value: o.id, text: o.name })));
+  const chosen = state.account.opportunities.find((o) => o.id === opportunity) || state.account.opportunities[0];
+  if (chosen) { pick.value = chosen.id; selectOpportunity(chosen.id); }
+}
+
+function selectOpportunity(id) {
+  state.opportunity = id;
+  history.replaceState(null, "", `#opportunity=${id}`);
+  closePerson();
+  listen();
+  return loadOpportunity();
+}
+
+const SCORE_KEYS = ["keyPerson", "decisionChain", "account", "employee", "ourCompany", "competitor"];
+const SCORE_FIELDS = "value explanation { summary formula inputs { name value note } }";
+
+async function loadOpportunity() {
+  const lang = state.lang.toUpperCase();
+  const data = await gql(`query($id: ID!, $lang: Lang!) { opportunity(id: $id) {
+      id name stage amount currency expectedSignDate owner { name }
+      map(lang: $lang)
+      health { score breakdown { name weight value points } }
+      scores { ${SCORE_KEYS.map((k) => `${k} { ${SCORE_FIELDS} }`).join(" ")} }
+      winSteps { id label labelZh status required }
+      qualification { questionId question questionZh answer evidence { name value } }
+      coachingPrompts(lang: $lang, first: 8) { severity text action introductionPath { description } }
+  } }`, { id: state.opportunity, lang });
+  const o = data.opportunity;
+  if (!o) return;
+  $("deal-title").textContent = o.name;
+  const stage = state.stages.find((x) => x.id === o.stage);
+  $("deal-meta").textContent = `${t("stage")}: ${stage ? label(stage) : o.stage} · ${t("amount")}: ${Math.round(o.amount).toLocaleString()} ${o.currency.toUpperCase()}`
+    + (o.owner ? ` · ${t("owner")}: ${o.owner.name}` : "") + (o.expectedSignDate ? ` · ${o.expectedSignDate}` : "");
+  // The map is SVG written by the server with every text escaped.
+  $("map").innerHTML = o.map;
+  if (state.person) markSelected(state.person);
+  showHealth(o.health);
+  showScores(o.scores);
+  showPrompts(o.coachingPrompts);
+  $("steps").replaceChildren(...o.winSteps.map((s) => el("li", {},
+    el("span", { class: `status ${s.status.toLowerCase()}`, text: s.status.toLowerCase() }), " ",
+    state.lang === "zh" ? s.labelZh : s.label, s.required ? el("em", { text: ` (${t("required")})` }) : null)));
+  $("questions").replaceChildren(...o.qualification.map((q) => el("li", {},
+    el("span", { class: `status ${q.answer}`, text: t("answers")[q.answer] }), " ",
+    state.lang === "zh" ? q.questionZh : q.question,
+    el("div", { class: "formula", text: q.evidence.map((e) => `${e.name} = ${e.value}`).join(", ") }))));
+}
+
+function showHealth(h) {
+  const box = $("health");
+  box.replaceChildren(el("div", { class: "health-score", id: "health-score", text: `${Math.round(h.score)} / 100` }));
+  for (const p of h.breakdown) {
+    box.append(el("div", { class: "row" }, el("span", { text: t("parts")[p.name] || p.name }), el("span", { text: `${p.points.toFixed(1)} / ${(p.weight * 100).toFixed(0)}` })));
+    const bar = el("div", { class: "bar" }, el("span"));
+    bar.firstChild.style.width = `${Math.round(p.value * 100)}%`;
+    box.append(bar);
+  }
+}
+
+function showScores(scores) {
+  $("scores").replaceChildren(...SCORE_KEYS.map((k) => {
+    const s = scores[k];
+    const bar = el("div", { class: "bar" }, el("span"));
+    bar.firstChild.style.width = `${Math.round(s.value * 100)}%`;
+    const inputs = el("ul", {}, ...s.explanation.inputs.map((i) =>
+      el("li", { text: `${i.name} = ${Number(i.value).toFixed(2)}${i.note ? ` (${i.note})` : ""}` })));
+    return el("details", { class: "score", "data-score": k },
+      el("summary", {}, el("span", { class: "row" }, el("span", { text: t("scoreNames")[k] }),
+        el("span", { class: "value", "data-value": k, text: s.value.toFixed(2) }))),
+      bar,
+      el("div", { text: s.explanation.summary }),
+      el("div", { class: "formula", text: `${t("formula")}: ${s.explanation.formula}` }),
+      inputs);
+  }));
+}
+
+function showPrompts(prompts) {
+  if (!prompts.length) { $("prompts").replaceChildren(el("li", { text: t("nothing") })); return; }
+  $("prompts").replaceChildren(...prompts.map((p) => el("li", {},
+    el("span", { class: `sev s${p.severity}`, text: String(p.severity) }),
+    el("strong", { text: p.text }),
+    el("div", { class: "action", text: `→ ${p.action}` }),
+    p.introductionPath ? el("div", { class: "path", text: p.introductionPath.description }) : null)));
+}
+
+function markSelected(id) {
+  for (const g of document.querySelectorAll("#map g.person")) g.classList.toggle("selected", g.dataset.person === id);
+}
+
+async function openPerson(id) {
+  state.person = id;
+  markSelected(id);
+  const data = await gql(`query($id: ID!) {
+      person(id: $id) { id name title department level
+        relationships { id kind strength strengthLabel employee { id name } competitor { name }
+                        person { id name } otherPerson { id name } } }
+      introductionPaths(to: $id, k: 3) { description strength }
+  }`, { id });
+  const p = data.person;
+  if (!p) return;
+  $("person-panel").hidden = false;
+  $("person-name").textContent = p.name;
+  $("person-meta").textContent = [p.title, p.department, p.level].filter(Boolean).join(" · ");
+  const ties = p.relationships.map((r) => {
+    const other = r.employee ? r.employee.name : r.competitor ? `${r.competitor.name} ⚑`
+      : (r.person && r.person.id !== id ? r.person.name : r.otherPerson ? r.otherPerson.name : "");
+    return el("li", { "data-relationship": r.id }, `${other}: `, el("strong", { text: `${r.strength}/5` }),
+      r.strengthLabel ? ` ${r.strengthLabel}` : "");
+  });
+  $("person-ties").replaceChildren(...(ties.length ? ties : [el("li", { text: t("noTies") })]));
+  $("person-paths").replaceChildren(...(data.introductionPaths.length
+    ? data.introductionPaths.map((x) => el("li", { class: "path", text: x.description }))
+    : [el("li", { text: t("noPaths") })]));
+  fillForms();
+}
+
+function fillForms() {
+  const employees = state.employees.map((e) => el("option", { value: e.id, text: e.name }));
+  const keep = $("assess-employee").value;
+  $("assess-employee").replaceChildren(...employees);
+  if (keep) $("assess-employee").value = keep;
+  const strength = $("assess-strength").value;
+  $("assess-strength").replaceChildren(...state.strengths.map((s) => el("option", { value: String(s.value), text: `${s.value} · ${s.label}` })));
+  $("assess-strength").value = strength || "3";
+  $("interaction-kind").replaceChildren(...state.kinds.map((k) => el("option", { value: k.id, text: label(k) })));
+  $("interaction-employees").replaceChildren(...state.employees.map((e) =>
+    el("label", {}, el("input", { type: "checkbox", value: e.id, name: "employeeIds" }), e.name)));
+  if (!$("interaction-date").value) $("interaction-date").value = new Date().toISOString().slice(0, 10);
+}
+
+function closePerson() {
+  state.person = null;
+  $("person-panel").hidden = true;
+  markSelected(null);
+}
+
+function clearErrors(form) {
+  for (const e of form.querySelectorAll(".error")) e.textContent = "";
+  for (const e of form.querySelectorAll(".invalid")) e.classList.remove("invalid");
+}
+
+// Field errors arrive as `extensions.field` ("input.strength", "employeeIds[0]"...):
+// each goes next to the field it names, the rest under the form.
+function showErrors(form, error) {
+  for (const e of error.errors || [{ message: error.message }]) {
+    const field = ((e.extensions && e.extensions.field) || "").split(".").pop().replace(/\[\d+\]$/, "");
+    const slot = form.querySelector(`.error[data-for="${field}"]`) || form.querySelector('.error[data-for="_form"]');
+    slot.textContent = e.message;
+    const input = form.querySelector(`[name="${field}"]`);
+    if (input) input.classList.add("invalid");
+  }
+}
+
+async function submitAssessment(event) {
+  event.preventDefault();
+  const form = event.target;
+  clearErrors(form);
+  const input = {
+    employeeId: $("assess-employee").value, personId: state.person,
+    strength: Number($("assess-strength").value), note: $("assess-note").value || null,
+  };
+  try {
+    await gql("mutation($input: AssessRelationshipInput!) { assessRelationship(input: $input) { id } }", { input });
+    $("assess-note").value = "";
+    toast(t("saved"));
+    await Promise.all([loadOpportunity(), openPerson(state.person)]);
+  } catch (e) { showErrors(form, e); }
+}
+
+async function submitInteraction(event) {
+  event.preventDefault();
+  const form = event.target;
+  clearErrors(form);
+  const input = {
+    accountId: state.account.id, opportunityId: state.opportunity, kind: $("interaction-kind").value,
+    occurredOn: $("interaction-date").value || null, note: $("interaction-note").value || null,
+    employeeIds: [...form.querySelectorAll('input[name="employeeIds"]:checked')].map((c) => c.value),
+    personIds: [state.person],
+  };
+  try {
+    await gql("mutation($input: RecordInteractionInput!) { recordInteraction(input: $input) { id } }", { input });
+    $("interaction-note").value = "";
+    toast(t("saved"));
+    await Promise.all([loadOpportunity(), openPerson(state.person)]);
+  } catch (e) { showErrors(form, e); }
+}
+
+// Live: one socket per screen, subscribed to the deal on show; every event
+// re-reads the deal (and the open person) once, however many arrive together.
+function listen() {
+  if (state.socket) { state.socket.onclose = null; state.socket.close(); }
+  const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/graphql/ws`;
+  const socket = new WebSocket(url, "graphql-transport-ws");
+  state.socket = socket;
+  socket.onopen = () => socket.send(JSON.stringify({ type: "connection_init", payload: state.token ? { authorization: `Bearer ${state.token}` } : {} }));
+  socket.onmessage = (m) => {
+    const msg = JSON.parse(m.data);
+    if (msg.type === "connection_ack") {
+      state.retry = 1000;
+      $("live").classList.replace("off", "on");
+      socket.send(JSON.stringify({ id: "deal", type: "subscribe", payload: {
+        query: "subscription($o: ID!) { relationshipEvents(opportunityId: $o) { kind author personIds } }",
+        variables: { o: state.opportunity } } }));
+    } else if (msg.type === "next" && msg.payload.data) {
+      const e = msg.payload.data.relationshipEvents;
+      toast(t("recorded")(e.author, e.kind));
+      clearTimeout(state.reload);
+      state.reload = setTimeout(() => {
+        loadOpportunity();
+        if (state.person) openPerson(state.person);
+      }, 150);
+    } else if (msg.type === "ping") {
+      socket.send(JSON.stringify({ type: "pong" }));
+    }
+  };
+  socket.onclose = () => {
+    $("live").classList.replace("on", "off");
+    setTimeout(() => { if (state.socket === socket) listen(); }, state.retry);
+    state.retry = Math.min(state.retry * 2, 30000);
+  };
+}
+
+function start() {
+  translate();
+  $("account").addEventListener("change", (e) => selectAccount(e.target.value));
+  $("opportunity").addEventListener("change", (e) => selectOpportunity(e.target.value));
+  $("lang-en").addEventListener("click", () => setLang("en"));
+  $("lang-zh").addEventListener("click", () => setLang("zh"));
+  $("map").addEventListener("click", (e) => {
+    const g = e.target.closest("g.person");
+    if (g) openPerson(g.dataset.person);
+  });
+  $("person-close").addEventListener("click", closePerson);
+  $("assess-form").addEventListener("submit", submitAssessment);
+  $("interaction-form").addEventListener("submit", submitInteraction);
+  $("token-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    state.token = $("token").value.trim();
+    localStorage.setItem("guanxi.token", state.token);
+    $("token-form").hidden = true;
+    loadStart().catch((err) => { $("token-error").textContent = err.message; });
+  });
+  loadStart().catch((err) => toast(err.message));
+}
+
+function setLang(lang) {
+  state.lang = lang;
+  localStorage.setItem("guanxi.lang", lang);
+  translate();
+  if (state.person) fillForms();
+  if (state.opportunity) loadOpportunity();
+}
+
+start();
