@@ -429,3 +429,143 @@ pub fn place(map: &RelationshipMap) -> Placed {
         height: legend_y,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use time::macros::date;
+    use uuid::Uuid;
+
+    use super::*;
+    use crate::map::model::{MapParty, MapPerson, MapTie};
+
+    fn person(n: u128, level_rank: usize, name: &str) -> MapPerson {
+        MapPerson {
+            id: Uuid::from_u128(n),
+            name: name.to_owned(),
+            title: Some("Director of Something Quite Long Indeed".to_owned()),
+            department: "IT".to_owned(),
+            level: format!("level {level_rank}"),
+            level_rank,
+            role: Some("Technical evaluator".to_owned()),
+            influence: Some((n % 5) as i32 + 1),
+            attitude: Some((n % 5) as i32 - 2),
+            single_threaded: n % 3 == 0,
+            cooling: false,
+            in_focus: true,
+        }
+    }
+
+    fn map(people: Vec<MapPerson>, lines: Vec<(u128, u128, bool)>) -> RelationshipMap {
+        let employee = TieSide::Ours(Uuid::from_u128(1000));
+        RelationshipMap {
+            account_name: "Test".to_owned(),
+            opportunity: None,
+            as_of: date!(2026 - 11 - 27),
+            levels: vec!["Executive".to_owned(), "Management".to_owned()],
+            ties: people
+                .iter()
+                .map(|p| MapTie {
+                    side: employee,
+                    person: p.id,
+                    strength: 3.0,
+                    assessed: 3,
+                    cooling: false,
+                    last_contact: None,
+                })
+                .collect(),
+            people,
+            lines: lines
+                .into_iter()
+                .map(|(p, m, d)| (Uuid::from_u128(p), Uuid::from_u128(m), d))
+                .collect(),
+            parties: vec![MapParty {
+                side: employee,
+                name: "张伟".to_owned(),
+                role: "Account responsible".to_owned(),
+            }],
+        }
+    }
+
+    fn assert_apart(placed: &Placed) {
+        for (i, a) in placed.nodes.iter().enumerate() {
+            for b in &placed.nodes[i + 1..] {
+                assert!(!a.area.overlaps(&b.area), "{a:?} overlaps {b:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn an_empty_chain_draws_only_the_legend() {
+        let mut empty = map(Vec::new(), Vec::new());
+        empty.parties.clear();
+        let placed = place(&empty);
+        assert!(placed.nodes.is_empty());
+        let svg = crate::map::svg::render(&placed, crate::advice::Lang::En);
+        assert!(svg.starts_with("<svg") && svg.contains("reports to"));
+    }
+
+    #[test]
+    fn reports_sit_below_their_managers_and_levels_stay_in_order() {
+        let people = vec![
+            person(1, 0, "王建国"),
+            person(2, 1, "李明华"),
+            person(3, 1, "赵立新"),
+            person(4, 2, "吴昊"),
+            // A staff member reporting straight to the top, and one with no line.
+            person(5, 2, "邓超"),
+            person(6, 0, "周文斌"),
+        ];
+        let placed = place(&map(
+            people,
+            vec![(2, 1, false), (3, 1, false), (4, 2, false), (5, 1, false)],
+        ));
+        assert_apart(&placed);
+        let y = |n: u128| placed.node(Key::Person(Uuid::from_u128(n))).unwrap().area.y;
+        assert!(y(2) > y(1) && y(3) > y(1) && y(4) > y(2));
+        // Pushed below the management row by its level, not only below its manager.
+        assert!(y(5) > y(2), "{} vs {}", y(5), y(2));
+        // Employees above everyone.
+        let e = placed
+            .node(Key::Party(TieSide::Ours(Uuid::from_u128(1000))))
+            .unwrap();
+        assert!(placed
+            .nodes
+            .iter()
+            .filter(|n| matches!(n.key, Key::Person(_)))
+            .all(|n| n.area.y > e.area.bottom()));
+    }
+
+    #[test]
+    fn cycles_self_lines_and_unknown_levels_still_draw() {
+        let people = vec![
+            person(1, 0, "A"),
+            person(2, 1, "B"),
+            person(3, 9, "Unknown level"),
+        ];
+        let placed = place(&map(
+            people,
+            vec![(1, 2, false), (2, 1, false), (3, 3, true), (3, 1, true)],
+        ));
+        assert_eq!(
+            placed
+                .nodes
+                .iter()
+                .filter(|n| matches!(n.key, Key::Person(_)))
+                .count(),
+            3
+        );
+        assert_apart(&placed);
+    }
+
+    #[test]
+    fn a_wide_flat_row_is_kept_apart() {
+        let mut people = vec![person(1, 0, "Boss")];
+        let mut lines = Vec::new();
+        for n in 2..60 {
+            people.push(person(n, 1, &format!("{}号员工 Very Long Name", n)));
+            lines.push((n, 1, false));
+        }
+        let placed = place(&map(people, lines));
+        assert_apart(&placed);
+    }
+}
