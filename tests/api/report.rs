@@ -243,12 +243,34 @@ async fn the_planning_report_lists_what_changed_since_the_last_meeting(backend: 
     )
     .await;
 
+    // 王磊 leaves us (with ties here), and 曹阳 moves to the other account.
+    app.ok(
+        "mutation($id: ID!, $on: Date!) { updateEmployee(id: $id, input: { status: DEPARTED, departedOn: $on }) { id } }",
+        json!({ "id": employee("王磊"), "on": today }),
+    )
+    .await;
+    let other = app
+        .ok("{ accounts(first: 10) { nodes { id } } }", json!({}))
+        .await["accounts"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] != account)
+        .unwrap()["id"]
+        .clone();
+    app.ok(
+        "mutation($id: ID!, $to: ID!) { updatePerson(id: $id, input: { accountId: $to }) { id } }",
+        json!({ "id": person("曹阳"), "to": other }),
+    )
+    .await;
+
     let data = app
         .ok(
             "query($id: ID!, $since: Date!) { account(id: $id) {
                 relationshipChanges(since: $since) {
                     since assessmentsUp { holder person before after movement note }
-                    assessmentsDown { person } newPeople { name title on } }
+                    assessmentsDown { person } newPeople { name title on }
+                    peopleLeft { name on } employeesLeft { name on ties } }
                 md: report(since: $since) html: report(since: $since, format: HTML)
                 people { id }
                 improvementPoints { text status }
@@ -272,6 +294,14 @@ async fn the_planning_report_lists_what_changed_since_the_last_meeting(backend: 
     assert_eq!(new[0]["name"], "欧阳明");
     assert_eq!(new[0]["on"], today.as_str());
 
+    let left = c["peopleLeft"].as_array().unwrap();
+    assert_eq!(left.len(), 1, "{c}");
+    assert_eq!(left[0]["name"], "曹阳");
+    let gone = c["employeesLeft"].as_array().unwrap();
+    assert_eq!(gone.len(), 1, "{c}");
+    assert_eq!(gone[0]["name"], "王磊");
+    assert_eq!(gone[0]["on"], today.as_str());
+    assert!(!gone[0]["ties"].as_array().unwrap().is_empty(), "{c}");
     let md = a["md"].as_str().unwrap();
     for heading in [
         "# Relationship planning: ",
@@ -285,7 +315,7 @@ async fn the_planning_report_lists_what_changed_since_the_last_meeting(backend: 
         "### Assessments down (0)",
         "### New people (1)",
         "### Ties gone cold (",
-        "### Departures (",
+        "### Departures (2)",
         "## Improvement points",
     ] {
         assert!(md.contains(heading), "{heading} missing:\n{md}");
