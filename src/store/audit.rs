@@ -150,6 +150,13 @@ impl Store {
                 "the audit trail is read by administrators".into(),
             ));
         }
+        // PostgreSQL refuses text with NUL in it; a filter can never match one anyway.
+        if filter.author.as_deref().is_some_and(|a| a.contains('\0')) {
+            return Err(Error::invalid(
+                "author",
+                "an author's name or token id has no NUL characters",
+            ));
+        }
         let author_id = filter
             .author
             .as_deref()

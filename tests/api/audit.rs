@@ -154,6 +154,13 @@ async fn every_change_is_audited(backend: Backend) {
     .await;
     assert_eq!(body["data"]["auditTrail"]["totalCount"], 2);
 
+    // A NUL in the author filter is refused as input (PostgreSQL cannot hold one).
+    let body = as_caller(&server, &admin, TRAIL, json!({ "author": "a\u{0}b" })).await;
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "INVALID_INPUT",
+        "{body}"
+    );
+
     // By person: the assessment is there, with the note in its after.
     let body = as_caller(&server, &admin, TRAIL, json!({ "person": person })).await;
     let nodes = body["data"]["auditTrail"]["nodes"]
