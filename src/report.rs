@@ -5,7 +5,8 @@ use comfy_table::{Cell, CellAlignment, ContentArrangement, Table};
 
 use crate::api::SupportPlanG;
 
-fn money(v: f64) -> String {
+/// Whole units with thousands separated by commas.
+pub(crate) fn money(v: f64) -> String {
     let whole = format!("{:.0}", v.abs());
     let mut out = String::new();
     for (i, c) in whole.chars().enumerate() {

@@ -28,6 +28,16 @@ pub enum Lang {
     Zh,
 }
 
+impl Lang {
+    /// The word for this language, of the two given.
+    pub fn say(self, en: &'static str, zh: &'static str) -> &'static str {
+        match self {
+            Lang::En => en,
+            Lang::Zh => zh,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Prompt {
     pub rule_id: String,

@@ -449,7 +449,7 @@ mod tests {
             role: Some("Technical evaluator".to_owned()),
             influence: Some((n % 5) as i32 + 1),
             attitude: Some((n % 5) as i32 - 2),
-            single_threaded: n % 3 == 0,
+            single_threaded: n.is_multiple_of(3),
             cooling: false,
             in_focus: true,
         }

@@ -92,14 +92,7 @@ impl RelationshipMap {
         lang: Lang,
     ) -> Option<Self> {
         let vocab = &methodology.vocabularies;
-        let label = |v: &crate::methodology::Vocabulary, id: &str| {
-            v.get(id)
-                .map(|t| match lang {
-                    Lang::Zh => t.label_zh.clone().unwrap_or_else(|| t.label.clone()),
-                    Lang::En => t.label.clone(),
-                })
-                .unwrap_or_else(|| id.to_owned())
-        };
+        let label = |v: &crate::methodology::Vocabulary, id: &str| v.label_of(id, lang == Lang::Zh);
         let deal = match opportunity {
             Some(id) => Some(graph.opportunity(id)?),
             None => None,

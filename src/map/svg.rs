@@ -54,14 +54,6 @@ pub(crate) fn esc(s: &str) -> String {
     out
 }
 
-/// Words of the legend, in the page's language.
-fn say(lang: Lang, en: &'static str, zh: &'static str) -> &'static str {
-    match lang {
-        Lang::En => en,
-        Lang::Zh => zh,
-    }
-}
-
 enum Swatch {
     Fill(&'static str),
     Line {
@@ -131,14 +123,14 @@ pub fn render(placed: &Placed, lang: Lang) -> String {
         let mut tip = format!(
             "{who} – {person}: {:.1}/5 ({} {})",
             t.strength,
-            say(lang, "assessed", "评估"),
+            lang.say("assessed", "评估"),
             t.assessed
         );
         if let Some(d) = t.last_contact {
-            let _ = write!(tip, ", {} {d}", say(lang, "last contact", "最近接触"));
+            let _ = write!(tip, ", {} {d}", lang.say("last contact", "最近接触"));
         }
         if t.cooling {
-            let _ = write!(tip, ", {}", say(lang, "cooling", "正在变冷"));
+            let _ = write!(tip, ", {}", lang.say("cooling", "正在变冷"));
         }
         let _ = writeln!(
             body,
@@ -174,16 +166,16 @@ pub fn render(placed: &Placed, lang: Lang) -> String {
                     let _ = write!(tip, " · {r}");
                 }
                 if let Some(i) = p.influence {
-                    let _ = write!(tip, " · {} {i}/5", say(lang, "influence", "影响力"));
+                    let _ = write!(tip, " · {} {i}/5", lang.say("influence", "影响力"));
                 }
                 if p.single_threaded {
-                    let _ = write!(tip, " · {}", say(lang, "single-threaded", "单线联系"));
+                    let _ = write!(tip, " · {}", lang.say("single-threaded", "单线联系"));
                 }
                 if p.cooling {
                     let _ = write!(
                         tip,
                         " · {}",
-                        say(lang, "best tie cooling", "最强关系正在变冷")
+                        lang.say("best tie cooling", "最强关系正在变冷")
                     );
                 }
                 (
@@ -264,18 +256,18 @@ pub fn render(placed: &Placed, lang: Lang) -> String {
     };
     let mut items: Vec<(Swatch, String)> = Vec::new();
     let attitudes = [
-        (-2, say(lang, "opponent", "反对者")),
-        (-1, say(lang, "sceptic", "怀疑者")),
-        (0, say(lang, "neutral", "中立")),
-        (1, say(lang, "supporter", "支持者")),
-        (2, say(lang, "champion", "拥护者")),
+        (-2, lang.say("opponent", "反对者")),
+        (-1, lang.say("sceptic", "怀疑者")),
+        (0, lang.say("neutral", "中立")),
+        (1, lang.say("supporter", "支持者")),
+        (2, lang.say("champion", "拥护者")),
     ];
     for (a, word) in attitudes {
         items.push((Swatch::Fill(attitude_fill(Some(a))), word.to_owned()));
     }
     items.push((
         Swatch::Fill(attitude_fill(None)),
-        say(lang, "no attitude recorded", "未记录态度").to_owned(),
+        lang.say("no attitude recorded", "未记录态度").to_owned(),
     ));
     items.push((
         Swatch::Line {
@@ -283,12 +275,8 @@ pub fn render(placed: &Placed, lang: Lang) -> String {
             width: tie_width(4.0),
             dash: false,
         },
-        say(
-            lang,
-            "our tie (weight = strength)",
-            "我方关系（粗细 = 强度）",
-        )
-        .to_owned(),
+        lang.say("our tie (weight = strength)", "我方关系（粗细 = 强度）")
+            .to_owned(),
     ));
     items.push((
         Swatch::Line {
@@ -296,7 +284,7 @@ pub fn render(placed: &Placed, lang: Lang) -> String {
             width: tie_width(2.0),
             dash: true,
         },
-        say(lang, "tie gone cold", "变冷的关系").to_owned(),
+        lang.say("tie gone cold", "变冷的关系").to_owned(),
     ));
     items.push((
         Swatch::Line {
@@ -304,7 +292,7 @@ pub fn render(placed: &Placed, lang: Lang) -> String {
             width: tie_width(3.0),
             dash: false,
         },
-        say(lang, "competitor's tie", "竞争对手的关系").to_owned(),
+        lang.say("competitor's tie", "竞争对手的关系").to_owned(),
     ));
     items.push((
         Swatch::Line {
@@ -312,20 +300,17 @@ pub fn render(placed: &Placed, lang: Lang) -> String {
             width: 1.2,
             dash: false,
         },
-        say(lang, "reports to", "汇报关系").to_owned(),
+        lang.say("reports to", "汇报关系").to_owned(),
     ));
     items.push((
         Swatch::Outline(THREAD),
-        say(
-            lang,
-            "key person, one thread or none",
-            "关键人物，单线或无联系",
-        )
-        .to_owned(),
+        lang.say("key person, one thread or none", "关键人物，单线或无联系")
+            .to_owned(),
     ));
     items.push((
         Swatch::Outline("#2d3748"),
-        say(lang, "box size = influence", "方框大小 = 影响力").to_owned(),
+        lang.say("box size = influence", "方框大小 = 影响力")
+            .to_owned(),
     ));
 
     let mut legend = String::new();

@@ -18,12 +18,7 @@ use crate::{
 
 /// A term's label in the meeting's language.
 pub(crate) fn term(v: &Vocabulary, id: &str, lang: Lang) -> String {
-    v.get(id)
-        .map(|t| match lang {
-            Lang::Zh => t.label_zh.clone().unwrap_or_else(|| t.label.clone()),
-            Lang::En => t.label.clone(),
-        })
-        .unwrap_or_else(|| id.to_owned())
+    v.label_of(id, lang == Lang::Zh)
 }
 
 fn answer_word(a: Answer, lang: Lang) -> &'static str {

@@ -6,6 +6,7 @@ use std::fmt::Write;
 use super::gather::{InventoryGroup, OpportunityMeeting, PlanningMeeting};
 use crate::advice::Lang;
 use crate::engine::Movement;
+use crate::report::money;
 
 /// Text safe in Markdown and in the HTML it becomes: markup characters escaped,
 /// line breaks folded, so a name can never open a tag or break a table.
@@ -27,29 +28,6 @@ pub(crate) fn md(s: &str) -> String {
     out
 }
 
-fn say(lang: Lang, en: &'static str, zh: &'static str) -> &'static str {
-    match lang {
-        Lang::En => en,
-        Lang::Zh => zh,
-    }
-}
-
-fn money(v: f64) -> String {
-    let whole = format!("{:.0}", v.abs());
-    let mut out = String::new();
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if v < 0.0 {
-        format!("-{out}")
-    } else {
-        out
-    }
-}
-
 fn or_dash(s: Option<impl ToString>) -> String {
     s.map_or_else(|| "–".to_owned(), |v| md(&v.to_string()))
 }
@@ -60,36 +38,36 @@ pub fn opportunity(r: &OpportunityMeeting) -> String {
     let _ = writeln!(
         out,
         "# {}: {}\n",
-        say(l, "Opportunity analysis", "商机分析"),
+        l.say("Opportunity analysis", "商机分析"),
         md(&r.opportunity)
     );
     let _ = writeln!(
         out,
         "{} **{}** · {} **{}** · {} **{} {}** · {} **{}** · {} **{}** · {} {}\n",
-        say(l, "Account", "客户"),
+        l.say("Account", "客户"),
         md(&r.account),
-        say(l, "Stage", "阶段"),
+        l.say("Stage", "阶段"),
         md(&r.stage),
-        say(l, "Amount", "金额"),
+        l.say("Amount", "金额"),
         money(r.amount),
         md(&r.currency),
-        say(l, "Expected signing", "预计签约"),
+        l.say("Expected signing", "预计签约"),
         or_dash(r.expected_sign_date),
-        say(l, "Owner", "负责人"),
+        l.say("Owner", "负责人"),
         or_dash(r.owner.as_deref()),
-        say(l, "as of", "截至"),
+        l.say("as of", "截至"),
         r.as_of
     );
 
-    let _ = writeln!(out, "## {}\n", say(l, "The four questions", "四个问题"));
+    let _ = writeln!(out, "## {}\n", l.say("The four questions", "四个问题"));
     let _ = writeln!(
         out,
         "| {} | {} | {} | {} | {} |\n|---|---|---|---|---|",
-        say(l, "Question", "问题"),
-        say(l, "Answer", "回答"),
-        say(l, "Suggested by the data", "数据建议"),
-        say(l, "Recorded", "已记录"),
-        say(l, "Evidence", "依据")
+        l.say("Question", "问题"),
+        l.say("Answer", "回答"),
+        l.say("Suggested by the data", "数据建议"),
+        l.say("Recorded", "已记录"),
+        l.say("Evidence", "依据")
     );
     for q in &r.questions {
         let _ = writeln!(
@@ -106,23 +84,23 @@ pub fn opportunity(r: &OpportunityMeeting) -> String {
     let _ = writeln!(
         out,
         "\n## {} ({})\n",
-        say(l, "Win steps", "赢单步骤"),
+        l.say("Win steps", "赢单步骤"),
         md(&r.stage)
     );
     if r.steps.is_empty() {
         let _ = writeln!(
             out,
             "{}",
-            say(l, "No win steps for this stage.", "本阶段没有赢单步骤。")
+            l.say("No win steps for this stage.", "本阶段没有赢单步骤。")
         );
     } else {
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} |\n|---|---|---|---|",
-            say(l, "Step", "步骤"),
-            say(l, "Required", "必需"),
-            say(l, "Status", "状态"),
-            say(l, "Evidence", "依据")
+            l.say("Step", "步骤"),
+            l.say("Required", "必需"),
+            l.say("Status", "状态"),
+            l.say("Evidence", "依据")
         );
         for s in &r.steps {
             let _ = writeln!(
@@ -130,9 +108,9 @@ pub fn opportunity(r: &OpportunityMeeting) -> String {
                 "| {} | {} | **{}** | {} |",
                 md(&s.label),
                 if s.required {
-                    say(l, "yes", "是")
+                    l.say("yes", "是")
                 } else {
-                    say(l, "no", "否")
+                    l.say("no", "否")
                 },
                 s.status,
                 md(&s.evidence)
@@ -140,13 +118,13 @@ pub fn opportunity(r: &OpportunityMeeting) -> String {
         }
     }
 
-    let _ = writeln!(out, "\n## {}\n", say(l, "Relationship scores", "关系量化"));
+    let _ = writeln!(out, "\n## {}\n", l.say("Relationship scores", "关系量化"));
     let _ = writeln!(
         out,
         "| {} | {} | {} |\n|---|---:|---|",
-        say(l, "Score", "指标"),
-        say(l, "Value", "数值"),
-        say(l, "How it was computed", "计算说明")
+        l.say("Score", "指标"),
+        l.say("Value", "数值"),
+        l.say("How it was computed", "计算说明")
     );
     for s in &r.scores {
         let _ = writeln!(
@@ -161,16 +139,16 @@ pub fn opportunity(r: &OpportunityMeeting) -> String {
     let _ = writeln!(
         out,
         "\n## {}: {:.0} / 100\n",
-        say(l, "Health", "健康度"),
+        l.say("Health", "健康度"),
         r.health.score
     );
     let _ = writeln!(
         out,
         "| {} | {} | {} | {} |\n|---|---:|---:|---:|",
-        say(l, "Part", "组成"),
-        say(l, "Weight", "权重"),
-        say(l, "Value", "数值"),
-        say(l, "Points", "得分")
+        l.say("Part", "组成"),
+        l.say("Weight", "权重"),
+        l.say("Value", "数值"),
+        l.say("Points", "得分")
     );
     for p in &r.health.breakdown {
         let _ = writeln!(
@@ -183,12 +161,12 @@ pub fn opportunity(r: &OpportunityMeeting) -> String {
         );
     }
 
-    let _ = writeln!(out, "\n## {}\n", say(l, "Coaching prompts", "辅导提示"));
+    let _ = writeln!(out, "\n## {}\n", l.say("Coaching prompts", "辅导提示"));
     if r.prompts.is_empty() {
         let _ = writeln!(
             out,
             "{}",
-            say(l, "Nothing to coach on today.", "今天没有需要辅导的事项。")
+            l.say("Nothing to coach on today.", "今天没有需要辅导的事项。")
         );
     }
     for (i, p) in r.prompts.iter().enumerate() {
@@ -197,15 +175,15 @@ pub fn opportunity(r: &OpportunityMeeting) -> String {
             "{}. **{}** ({} {})",
             i + 1,
             md(&p.text),
-            say(l, "severity", "严重度"),
+            l.say("severity", "严重度"),
             p.severity
         );
-        let _ = writeln!(out, "   - {}: {}", say(l, "Action", "行动"), md(&p.action));
+        let _ = writeln!(out, "   - {}: {}", l.say("Action", "行动"), md(&p.action));
         if let Some(path) = &p.path {
             let _ = writeln!(
                 out,
                 "   - {}: {}",
-                say(l, "Introduction path", "引荐路径"),
+                l.say("Introduction path", "引荐路径"),
                 md(path)
             );
         }
@@ -213,7 +191,7 @@ pub fn opportunity(r: &OpportunityMeeting) -> String {
             let _ = writeln!(
                 out,
                 "   - {}: {}",
-                say(l, "Evidence", "依据"),
+                l.say("Evidence", "依据"),
                 md(&p.evidence)
             );
         }
@@ -222,19 +200,19 @@ pub fn opportunity(r: &OpportunityMeeting) -> String {
     let _ = writeln!(
         out,
         "\n## {}\n",
-        say(l, "Open support requests", "待处理的支持申请")
+        l.say("Open support requests", "待处理的支持申请")
     );
     if r.support.is_empty() {
-        let _ = writeln!(out, "{}", say(l, "None open.", "没有待处理的申请。"));
+        let _ = writeln!(out, "{}", l.say("None open.", "没有待处理的申请。"));
     } else {
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} |\n|---|---:|---|---|---|",
-            say(l, "Support", "支持"),
-            say(l, "Units", "数量"),
-            say(l, "Needed by", "需要日期"),
-            say(l, "Status", "状态"),
-            say(l, "Note", "备注")
+            l.say("Support", "支持"),
+            l.say("Units", "数量"),
+            l.say("Needed by", "需要日期"),
+            l.say("Status", "状态"),
+            l.say("Note", "备注")
         );
         for s in &r.support {
             let _ = writeln!(
@@ -257,10 +235,10 @@ fn groups(out: &mut String, l: Lang, heading: &str, list: &[InventoryGroup]) {
         out,
         "| {} | {} | {} | {} | {} |\n|---|---:|---:|---:|---|",
         heading,
-        say(l, "People", "人数"),
-        say(l, "Held by a real tie", "有实质关系"),
-        say(l, "Mean best tie", "平均最强关系"),
-        say(l, "Who", "人员")
+        l.say("People", "人数"),
+        l.say("Held by a real tie", "有实质关系"),
+        l.say("Mean best tie", "平均最强关系"),
+        l.say("Who", "人员")
     );
     for g in list {
         let _ = writeln!(
@@ -283,34 +261,34 @@ pub fn planning(r: &PlanningMeeting) -> String {
     let _ = writeln!(
         out,
         "# {}: {}\n",
-        say(l, "Relationship planning", "关系规划"),
+        l.say("Relationship planning", "关系规划"),
         md(&r.account)
     );
     let _ = writeln!(
         out,
         "{} {} {} {}\n",
-        say(l, "Changes since", "变化自"),
+        l.say("Changes since", "变化自"),
         c.since,
-        say(l, "up to", "至"),
+        l.say("up to", "至"),
         c.until
     );
 
-    let _ = writeln!(out, "## {}\n", say(l, "Relationship inventory", "关系盘点"));
-    groups(&mut out, l, say(l, "Level", "层级"), &r.by_level);
-    groups(&mut out, l, say(l, "Department", "部门"), &r.by_department);
-    groups(&mut out, l, say(l, "Buying role", "采购角色"), &r.by_role);
-    groups(&mut out, l, say(l, "Our owner", "我方负责人"), &r.by_owner);
+    let _ = writeln!(out, "## {}\n", l.say("Relationship inventory", "关系盘点"));
+    groups(&mut out, l, l.say("Level", "层级"), &r.by_level);
+    groups(&mut out, l, l.say("Department", "部门"), &r.by_department);
+    groups(&mut out, l, l.say("Buying role", "采购角色"), &r.by_role);
+    groups(&mut out, l, l.say("Our owner", "我方负责人"), &r.by_owner);
 
     let _ = writeln!(
         out,
         "## {} {}\n",
-        say(l, "What changed since", "变化自"),
+        l.say("What changed since", "变化自"),
         c.since
     );
     for (m, heading) in [
-        (Movement::Up, say(l, "Assessments up", "评估上升")),
-        (Movement::Down, say(l, "Assessments down", "评估下降")),
-        (Movement::New, say(l, "Ties first assessed", "新评估的关系")),
+        (Movement::Up, l.say("Assessments up", "评估上升")),
+        (Movement::Down, l.say("Assessments down", "评估下降")),
+        (Movement::New, l.say("Ties first assessed", "新评估的关系")),
     ] {
         let list: Vec<_> = c.moved(m).collect();
         let _ = writeln!(out, "### {heading} ({})\n", list.len());
@@ -334,7 +312,7 @@ pub fn planning(r: &PlanningMeeting) -> String {
     let _ = writeln!(
         out,
         "### {} ({})\n",
-        say(l, "New people", "新人员"),
+        l.say("New people", "新人员"),
         c.new_people.len()
     );
     for p in &c.new_people {
@@ -353,7 +331,7 @@ pub fn planning(r: &PlanningMeeting) -> String {
     let _ = writeln!(
         out,
         "\n### {} ({})\n",
-        say(l, "Ties gone cold", "变冷的关系"),
+        l.say("Ties gone cold", "变冷的关系"),
         c.cooled.len()
     );
     for t in &c.cooled {
@@ -362,26 +340,26 @@ pub fn planning(r: &PlanningMeeting) -> String {
             "- {} – {}: {} {}, {} {} ({} {})",
             md(&t.employee),
             md(&t.person),
-            say(l, "assessed", "评估"),
+            l.say("assessed", "评估"),
             t.assessed,
-            say(l, "last contact", "最近接触"),
+            l.say("last contact", "最近接触"),
             t.last_contact,
             t.silent_days,
-            say(l, "days silent", "天未联系")
+            l.say("days silent", "天未联系")
         );
     }
     let departures = c.people_left.len() + c.employees_left.len();
     let _ = writeln!(
         out,
         "\n### {} ({departures})\n",
-        say(l, "Departures", "离职与调离")
+        l.say("Departures", "离职与调离")
     );
     for p in &c.people_left {
         let _ = writeln!(
             out,
             "- **{}** {} {}",
             md(&p.name),
-            say(l, "left the account on", "离开客户于"),
+            l.say("left the account on", "离开客户于"),
             p.on
         );
     }
@@ -390,31 +368,31 @@ pub fn planning(r: &PlanningMeeting) -> String {
             out,
             "- **{}** {} {}; {}: {}",
             md(&e.name),
-            say(l, "(ours) left on", "（我方）离职于"),
+            l.say("(ours) left on", "（我方）离职于"),
             e.on,
-            say(l, "ties to re-cover", "需要接手的关系"),
+            l.say("ties to re-cover", "需要接手的关系"),
             md(&e.ties.join(", "))
         );
     }
 
-    let _ = writeln!(out, "\n## {}\n", say(l, "Improvement points", "改进点"));
+    let _ = writeln!(out, "\n## {}\n", l.say("Improvement points", "改进点"));
     if r.points.is_empty() {
-        let _ = writeln!(out, "{}", say(l, "None set.", "尚未设定。"));
+        let _ = writeln!(out, "{}", l.say("None set.", "尚未设定。"));
     } else {
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} | {} | {} |\n|---|---|---|---|---|---|---|",
-            say(l, "Point", "改进点"),
-            say(l, "Opportunity", "商机"),
-            say(l, "Owner", "负责人"),
-            say(l, "Due", "截止"),
-            say(l, "Status", "状态"),
-            say(l, "Set by", "设定人"),
-            say(l, "Note", "备注")
+            l.say("Point", "改进点"),
+            l.say("Opportunity", "商机"),
+            l.say("Owner", "负责人"),
+            l.say("Due", "截止"),
+            l.say("Status", "状态"),
+            l.say("Set by", "设定人"),
+            l.say("Note", "备注")
         );
         for p in &r.points {
             let status = match (p.overdue, p.closed_on) {
-                (true, _) => format!("**{} ({})**", md(&p.status), say(l, "overdue", "已逾期")),
+                (true, _) => format!("**{} ({})**", md(&p.status), l.say("overdue", "已逾期")),
                 (false, Some(d)) => format!("{} {d}", md(&p.status)),
                 (false, None) => md(&p.status),
             };

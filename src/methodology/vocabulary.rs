@@ -38,6 +38,18 @@ impl Vocabulary {
         self.terms.iter().find(|t| t.id == id)
     }
 
+    /// What people read for an id, in Chinese where the methodology gives it; the
+    /// id itself when the term is unknown (data written under an older methodology).
+    pub fn label_of(&self, id: &str, zh: bool) -> String {
+        self.get(id).map_or_else(
+            || id.to_owned(),
+            |t| match (&t.label_zh, zh) {
+                (Some(l), true) => l.clone(),
+                _ => t.label.clone(),
+            },
+        )
+    }
+
     /// Position in the list, for vocabularies whose order carries meaning.
     pub fn rank(&self, id: &str) -> Option<usize> {
         self.terms.iter().position(|t| t.id == id)
