@@ -1,5 +1,5 @@
 //! Drawing the relationship map: layout and SVG for synthetic accounts of growing
-//! size (the whole account on one map) and for one deal of a 2,000-person account
+//! size (the whole account on one map, at most 120 people drawn) and for one deal of a 2,000-person account
 //! (its decision chain and the managers above them).
 
 use std::path::Path;

@@ -33,10 +33,14 @@ fn party_id(side: TieSide) -> String {
 
 pub fn render(map: &RelationshipMap, _lang: Lang) -> String {
     let mut out = String::new();
-    let title = match &map.opportunity {
+    let mut title = match &map.opportunity {
         Some((_, name)) => format!("{} · {}", map.account_name, name),
         None => map.account_name.clone(),
     };
+    if map.omitted > 0 {
+        let shown = map.people.len();
+        let _ = write!(title, " ({shown} of {} people)", shown + map.omitted);
+    }
     let _ = writeln!(out, "digraph relationship_map {{");
     let _ = writeln!(
         out,

@@ -460,6 +460,7 @@ mod tests {
         RelationshipMap {
             account_name: "Test".to_owned(),
             opportunity: None,
+            omitted: 0,
             as_of: date!(2026 - 11 - 27),
             levels: vec!["Executive".to_owned(), "Management".to_owned()],
             ties: people

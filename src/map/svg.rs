@@ -250,10 +250,24 @@ pub fn render(placed: &Placed, lang: Lang) -> String {
     }
 
     // Legend: a heading, then swatches wrapped to the picture's width.
-    let heading = match &map.opportunity {
+    let mut heading = match &map.opportunity {
         Some((_, name)) => format!("{} · {} · {}", map.account_name, name, map.as_of),
         None => format!("{} · {}", map.account_name, map.as_of),
     };
+    if map.omitted > 0 {
+        let shown = map.people.len();
+        let all = shown + map.omitted;
+        let _ = match lang {
+            Lang::En => write!(
+                heading,
+                " · showing {shown} of {all} people: deal chains, then the most important"
+            ),
+            Lang::Zh => write!(
+                heading,
+                " · 显示 {all} 人中的 {shown} 人：先商机决策链，再按重要性"
+            ),
+        };
+    }
     let mut items: Vec<(Swatch, String)> = Vec::new();
     let attitudes = [
         (-2, lang.say("opponent", "反对者")),

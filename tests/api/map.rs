@@ -242,3 +242,49 @@ async fn a_sixty_person_account_stays_readable(backend: Backend) {
         }
     }
 }
+
+/// A 300-person account: the map keeps every open deal's chain, draws at most
+/// 120 people and says how many it left off.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_large_account_map_keeps_deal_chains_and_says_what_it_left_off() {
+    let (url, dir) = fresh_database(Backend::Sqlite).await.expect("SQLite");
+    let app = spawn_on(&url, dir).await;
+    let spec = guanxi::transfer::PortfolioSpec {
+        accounts: 1,
+        people_per_account: 300,
+        employees: 20,
+        competitors: 3,
+        seed: 9,
+    };
+    guanxi::transfer::generate_portfolio(&app.store, &spec, None)
+        .await
+        .expect("generated");
+    let data = app
+        .ok(
+            "{ accounts(first: 1) { nodes { map dot: map(format: DOT)
+                 opportunities { outcome decisionChain { person { id } } } } } }",
+            json!({}),
+        )
+        .await;
+    let account = &data["accounts"]["nodes"][0];
+    let svg = account["map"].as_str().unwrap();
+    let drawn = checked_svg(svg);
+    assert_eq!(drawn.len(), guanxi::map::model::ACCOUNT_MAP_PEOPLE);
+    assert!(
+        svg.contains("showing 120 of 300 people"),
+        "the heading says so"
+    );
+    assert!(account["dot"]
+        .as_str()
+        .unwrap()
+        .contains("(120 of 300 people)"));
+    for deal in account["opportunities"].as_array().unwrap() {
+        if deal["outcome"] != "OPEN" {
+            continue;
+        }
+        for m in deal["decisionChain"].as_array().unwrap() {
+            let id = m["person"]["id"].as_str().unwrap();
+            assert!(drawn.iter().any(|(d, _)| d == id), "chain member {id} kept");
+        }
+    }
+}
