@@ -205,9 +205,25 @@ async fn socket_caller(
 /// socket runs on a store and engine acting for its caller, like every request.
 async fn graphql_ws(
     State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
     protocol: GraphQLProtocol,
     upgrade: WebSocketUpgrade,
 ) -> axum::response::Response {
+    // Browsers let any page open a WebSocket anywhere; only our own page and the
+    // configured front-end origins may listen (non-browser clients send no Origin).
+    if let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
+        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+        let own = origin
+            .split_once("://")
+            .is_some_and(|(_, authority)| Some(authority) == host);
+        if !own && !state.options.cors_origins.iter().any(|o| o == origin) {
+            return (
+                StatusCode::FORBIDDEN,
+                "this origin may not open a subscription; add it with --cors-origin",
+            )
+                .into_response();
+        }
+    }
     upgrade
         .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
         .on_upgrade(move |socket| {

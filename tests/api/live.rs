@@ -123,6 +123,7 @@ async fn screens_hear_assessments_and_interactions_as_they_are_recorded(backend:
     // Team A records an assessment, then an interaction.
     let person = a["people"][0]["id"].clone();
     let employee = data["employees"][0]["id"].clone();
+    let asked = std::time::Instant::now();
     let assessed = answer_as(
         &server,
         &team_a,
@@ -132,6 +133,10 @@ async fn screens_hear_assessments_and_interactions_as_they_are_recorded(backend:
     .await;
     assert!(assessed["errors"].is_null(), "{assessed}");
     let heard = next(&mut screen_a).await.expect("the assessment is heard");
+    eprintln!(
+        "assessment recorded and heard on the other socket in {:.1} ms",
+        asked.elapsed().as_secs_f64() * 1000.0
+    );
     assert_eq!(heard["type"], "next", "{heard}");
     let event = &heard["payload"]["data"]["relationshipEvents"];
     assert_eq!(event["kind"], "ASSESSMENT");
@@ -166,4 +171,26 @@ async fn screens_hear_assessments_and_interactions_as_they_are_recorded(backend:
         None,
         "nothing from account A reaches team B"
     );
+}
+
+/// A page from another origin cannot open a subscription; our own page can.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn other_origins_cannot_listen() {
+    let (_, app) = demo_server(Backend::Sqlite).await.expect("SQLite");
+    let url = format!("{}/graphql/ws", app.address.replace("http://", "ws://"));
+    let host = app.address.trim_start_matches("http://").to_owned();
+    for (origin, allowed) in [
+        ("http://evil.example".to_owned(), false),
+        (format!("http://{host}"), true),
+    ] {
+        let mut request = url.as_str().into_client_request().unwrap();
+        let h = request.headers_mut();
+        h.insert(
+            "Sec-WebSocket-Protocol",
+            "graphql-transport-ws".parse().unwrap(),
+        );
+        h.insert("Origin", origin.parse().unwrap());
+        let opened = tokio_tungstenite::connect_async(request).await;
+        assert_eq!(opened.is_ok(), allowed, "{origin}");
+    }
 }
