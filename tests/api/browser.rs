@@ -16,7 +16,7 @@ use std::{
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
 
-use crate::helpers::{demo_server, Backend, TestApp};
+use crate::helpers::{demo_server, spawn_on, Backend, TestApp};
 
 const DEAL: &str = "5G Core Network Expansion Phase II";
 
@@ -356,4 +356,65 @@ async fn two_browsers_plan_one_deal_and_see_each_others_edits() {
 
     a.close().await.unwrap();
     b.close().await.unwrap();
+}
+
+/// On a server with tokens the page asks for one, and a member's page offers only
+/// their account.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_page_asks_for_a_token_and_shows_only_its_accounts() {
+    let Some((_driver, driver)) = start_driver().await else {
+        return;
+    };
+    let (url, demo) = demo_server(Backend::Sqlite).await.expect("SQLite");
+    let accounts = demo
+        .ok("{ accounts(first: 10) { nodes { id name } } }", json!({}))
+        .await;
+    let first = &accounts["accounts"]["nodes"][0];
+    let id: uuid::Uuid = first["id"].as_str().unwrap().parse().unwrap();
+    let (_, secret) = demo
+        .store
+        .create_token("account team", guanxi::domain::Role::Member, &[id])
+        .await
+        .unwrap();
+    let server = spawn_on(&url, None).await;
+    let profile = tempfile::tempdir().unwrap();
+    let c = browser(&driver, profile.path()).await;
+    c.goto(&format!("{}/", server.address)).await.unwrap();
+    eventually("the token form", || async {
+        c.find(Locator::Id("token-form"))
+            .await
+            .unwrap()
+            .is_displayed()
+            .await
+            .unwrap()
+    })
+    .await;
+    c.find(Locator::Id("token"))
+        .await
+        .unwrap()
+        .send_keys(&secret)
+        .await
+        .unwrap();
+    c.find(Locator::Css("#token-form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css("#map svg g.person"))
+        .await
+        .expect("the map, once the token is given");
+    let options = c.find_all(Locator::Css("#account option")).await.unwrap();
+    assert_eq!(options.len(), 1, "only the member's account");
+    assert_eq!(
+        options[0].text().await.unwrap(),
+        first["name"].as_str().unwrap()
+    );
+    eventually("live updates with the token", || async {
+        c.find(Locator::Css("#live.on")).await.is_ok()
+    })
+    .await;
+    c.close().await.unwrap();
 }
