@@ -161,38 +161,60 @@ impl Engine {
         }
         assessments.sort_by(|a, b| b.on.cmp(&a.on).then(a.person.cmp(&b.person)));
 
-        // People who joined and left.
+        // People who joined and left: by each person's positions at the account
+        // taken together, so a promotion (a new position at the same account) is
+        // neither a newcomer nor a departure.
+        struct Stay<'p> {
+            first: &'p crate::domain::Position,
+            last: &'p crate::domain::Position,
+            open: bool,
+        }
+        let positions = store.positions_of_account(account).await?;
+        let mut stays: BTreeMap<Uuid, Stay> = BTreeMap::new();
+        for pos in &positions {
+            let stay = stays.entry(pos.person_id).or_insert(Stay {
+                first: pos,
+                last: pos,
+                open: false,
+            });
+            if pos.valid_from < stay.first.valid_from {
+                stay.first = pos;
+            }
+            if pos.valid_to > stay.last.valid_to {
+                stay.last = pos;
+            }
+            stay.open |= pos.valid_to.is_none();
+        }
         let mut new_people: BTreeMap<Uuid, PersonMove> = BTreeMap::new();
         let mut people_left = Vec::new();
-        let positions = store.positions_of_account(account).await?;
-        for pos in &positions {
-            if pos.valid_from >= since {
-                if let Some(p) = graph.person(pos.person_id) {
-                    new_people.entry(p.id).or_insert_with(|| PersonMove {
-                        person_id: p.id,
-                        name: p.name.clone(),
-                        title: p.title.clone(),
-                        level: p.level.clone(),
-                        department: p.department.clone(),
-                        on: pos.valid_from,
-                    });
+        for (person, stay) in &stays {
+            if stay.first.valid_from >= since {
+                if let Some(p) = graph.person(*person) {
+                    new_people.insert(
+                        p.id,
+                        PersonMove {
+                            person_id: p.id,
+                            name: p.name.clone(),
+                            title: p.title.clone(),
+                            level: p.level.clone(),
+                            department: p.department.clone(),
+                            on: stay.first.valid_from,
+                        },
+                    );
                 }
             }
-            let left = pos.valid_to.filter(|d| *d >= since && *d <= until);
-            let still_here = positions
-                .iter()
-                .any(|q| q.person_id == pos.person_id && q.valid_to.is_none());
-            if let (Some(on), false) = (left, still_here) {
+            let left = stay.last.valid_to.filter(|d| *d >= since && *d <= until);
+            if let (Some(on), false) = (left, stay.open) {
                 let name = store
-                    .former_person_name(pos.person_id, account)
+                    .former_person_name(*person, account)
                     .await?
-                    .unwrap_or_else(|| pos.person_id.to_string());
+                    .unwrap_or_else(|| person.to_string());
                 people_left.push(PersonMove {
-                    person_id: pos.person_id,
+                    person_id: *person,
                     name,
-                    title: pos.title.clone(),
-                    level: pos.level.clone(),
-                    department: pos.department.clone(),
+                    title: stay.last.title.clone(),
+                    level: stay.last.level.clone(),
+                    department: stay.last.department.clone(),
                     on,
                 });
             }

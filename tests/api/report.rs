@@ -243,6 +243,12 @@ async fn the_planning_report_lists_what_changed_since_the_last_meeting(backend: 
     )
     .await;
 
+    // 刘洋 is promoted (a new position at the same account: neither new nor gone).
+    app.ok(
+        "mutation($id: ID!) { updatePerson(id: $id, input: { title: \"Vice President, Network\" }) { id } }",
+        json!({ "id": person("刘洋") }),
+    )
+    .await;
     // 王磊 leaves us (with ties here), and 曹阳 moves to the other account.
     app.ok(
         "mutation($id: ID!, $on: Date!) { updateEmployee(id: $id, input: { status: DEPARTED, departedOn: $on }) { id } }",
