@@ -210,7 +210,8 @@ function markSelected(id) {
   for (const g of document.querySelectorAll("#map g.person")) g.classList.toggle("selected", g.dataset.person === id);
 }
 
-async function openPerson(id) {
+// `refresh` re-reads ties and paths but leaves the forms as the user left them.
+async function openPerson(id, refresh = false) {
   state.person = id;
   markSelected(id);
   const data = await gql(`query($id: ID!) {
@@ -234,7 +235,7 @@ async function openPerson(id) {
   $("person-paths").replaceChildren(...(data.introductionPaths.length
     ? data.introductionPaths.map((x) => el("li", { class: "path", text: x.description }))
     : [el("li", { text: t("noPaths") })]));
-  fillForms();
+  if (!refresh) fillForms();
 }
 
 function fillForms() {
@@ -286,7 +287,7 @@ async function submitAssessment(event) {
     await gql("mutation($input: AssessRelationshipInput!) { assessRelationship(input: $input) { id } }", { input });
     $("assess-note").value = "";
     toast(t("saved"));
-    await Promise.all([loadOpportunity(), openPerson(state.person)]);
+    await Promise.all([loadOpportunity(), openPerson(state.person, true)]);
   } catch (e) { showErrors(form, e); }
 }
 
@@ -304,7 +305,7 @@ async function submitInteraction(event) {
     await gql("mutation($input: RecordInteractionInput!) { recordInteraction(input: $input) { id } }", { input });
     $("interaction-note").value = "";
     toast(t("saved"));
-    await Promise.all([loadOpportunity(), openPerson(state.person)]);
+    await Promise.all([loadOpportunity(), openPerson(state.person, true)]);
   } catch (e) { showErrors(form, e); }
 }
 
@@ -330,7 +331,7 @@ function listen() {
       clearTimeout(state.reload);
       state.reload = setTimeout(() => {
         loadOpportunity();
-        if (state.person) openPerson(state.person);
+        if (state.person) openPerson(state.person, true);
       }, 150);
     } else if (msg.type === "ping") {
       socket.send(JSON.stringify({ type: "pong" }));
