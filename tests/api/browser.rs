@@ -116,14 +116,21 @@ async fn shoot(client: &Client, name: &str) {
     std::fs::write(screenshots().join(name), png).unwrap();
 }
 
+/// The text of the first element `css` finds, read in one script run: the page
+/// re-renders on live events, and an element found in one call may be gone by
+/// the next.
 async fn text(client: &Client, css: &str) -> String {
-    client
-        .find(Locator::Css(css))
+    let found = client
+        .execute(
+            "const e = document.querySelector(arguments[0]); return e ? e.textContent.trim() : null;",
+            vec![json!(css)],
+        )
         .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .text()
-        .await
-        .unwrap()
+        .unwrap_or_else(|e| panic!("{css}: {e}"));
+    match found {
+        Value::String(s) => s,
+        other => panic!("{css}: no such element ({other})"),
+    }
 }
 
 /// Polls `check` for up to 15 s.
