@@ -361,6 +361,45 @@ async fn two_browsers_plan_one_deal_and_see_each_others_edits() {
         format!("{value:.2}")
     );
 
+    // The relationship planning view: the whole account's map, and what changed
+    // in the last 30 days, today's assessment included.
+    a.find(Locator::Id("person-close"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    a.find(Locator::Id("view-account"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    eventually("the change listed", || async {
+        text(&a, "#changes").await.contains("张伟 – 赵立新: 4 → 5")
+    })
+    .await;
+    let people = app
+        .ok(
+            "{ accounts(first: 1) { nodes { people { id } } } }",
+            json!({}),
+        )
+        .await["accounts"]["nodes"][0]["people"]
+        .as_array()
+        .unwrap()
+        .len();
+    let drawn = a
+        .find_all(Locator::Css("#map g.person"))
+        .await
+        .unwrap()
+        .len();
+    assert_eq!(drawn, people, "the whole account is on the map");
+    assert!(
+        text(&a, "#points").await.contains("overdue"),
+        "improvement points listed"
+    );
+    shoot(&a, "account-view.png").await;
+
     a.close().await.unwrap();
     b.close().await.unwrap();
 }

@@ -23,6 +23,10 @@ const WORDS = {
     recorded: (who, what) => `${who} recorded ${what === "ASSESSMENT" ? "an assessment" : "an interaction"}`,
     required: "required", nothing: "Nothing to coach on today.", evidence: "Evidence",
     answers: { YES: "yes", NO: "no", UNKNOWN: "unknown" },
+    "this-deal": "This deal", "whole-account": "Whole account", since: "What changed since",
+    points: "Improvement points", up: "Assessments up", down: "Assessments down", newTies: "Ties first assessed",
+    newPeople: "New people", cold: "Ties gone cold", left: "Departures", none: "none",
+    silent: "days silent", overdue: "overdue", due: "due", leftOn: "left on",
   },
   zh: {
     account: "客户", opportunity: "商机", live: "实时", token: "此服务器需要 API 令牌",
@@ -42,6 +46,10 @@ const WORDS = {
     recorded: (who, what) => `${who} 记录了${what === "ASSESSMENT" ? "一次评估" : "一次互动"}`,
     required: "必需", nothing: "今天没有需要辅导的事项。", evidence: "依据",
     answers: { YES: "是", NO: "否", UNKNOWN: "未知" },
+    "this-deal": "本商机", "whole-account": "整个客户", since: "变化自",
+    points: "改进点", up: "评估上升", down: "评估下降", newTies: "新评估的关系",
+    newPeople: "新人员", cold: "变冷的关系", left: "离职与调离", none: "无",
+    silent: "天未联系", overdue: "已逾期", due: "截止", leftOn: "离开于",
   },
 };
 
@@ -49,7 +57,7 @@ const state = {
   lang: localStorage.getItem("guanxi.lang") || "en",
   token: localStorage.getItem("guanxi.token") || "",
   accounts: [], employees: [], kinds: [], stages: [], strengths: [],
-  account: null, opportunity: null, person: null, socket: null, retry: 1000, reload: null,
+  account: null, opportunity: null, person: null, view: "deal", socket: null, retry: 1000, reload: null,
 };
 const $ = (id) => document.getElementById(id);
 const t = (key) => WORDS[state.lang][key] ?? WORDS.en[key] ?? key;
@@ -155,7 +163,8 @@ async function loadOpportunity() {
   $("deal-meta").textContent = `${t("stage")}: ${stage ? label(stage) : o.stage} · ${t("amount")}: ${Math.round(o.amount).toLocaleString()} ${o.currency.toUpperCase()}`
     + (o.owner ? ` · ${t("owner")}: ${o.owner.name}` : "") + (o.expectedSignDate ? ` · ${o.expectedSignDate}` : "");
   // The map is SVG written by the server with every text escaped.
-  $("map").innerHTML = o.map;
+  if (state.view === "deal") $("map").innerHTML = o.map;
+  else await loadAccountView();
   if (state.person) markSelected(state.person);
   showHealth(o.health);
   showScores(o.scores);
@@ -167,6 +176,51 @@ async function loadOpportunity() {
     el("span", { class: `status ${q.answer}`, text: t("answers")[q.answer] }), " ",
     state.lang === "zh" ? q.questionZh : q.question,
     el("div", { class: "formula", text: q.evidence.map((e) => `${e.name} = ${e.value}`).join(", ") }))));
+}
+
+// The relationship planning view: the whole account's map, what changed since
+// the chosen day, and the improvement points.
+async function loadAccountView() {
+  const since = $("since").value || new Date(Date.now() - 30 * 86400000).toISOString().slice(0, 10);
+  $("since").value = since;
+  const data = await gql(`query($id: ID!, $lang: Lang!, $since: Date!) { account(id: $id) {
+      map(lang: $lang)
+      relationshipChanges(since: $since) {
+        assessments { holder person before after movement on }
+        newPeople { name title on } tiesGoneCold { employee person silentDays }
+        peopleLeft { name on } employeesLeft { name on ties } }
+      improvementPoints { text status dueOn overdue owner { name } }
+  } }`, { id: state.account.id, lang: state.lang.toUpperCase(), since });
+  const a = data.account;
+  if (!a || state.view !== "account") return;
+  $("map").innerHTML = a.map;
+  if (state.person) markSelected(state.person);
+  const c = a.relationshipChanges;
+  const list = (title, items) => [el("h4", { text: `${title} (${items.length})` }),
+    el("ul", {}, ...(items.length ? items : [el("li", { text: t("none") })]))];
+  const moved = (m, cls) => c.assessments.filter((x) => x.movement === m).map((x) =>
+    el("li", { class: cls, text: `${x.holder} – ${x.person}: ${x.before ?? "–"} → ${x.after} (${x.on})` }));
+  $("changes").replaceChildren(
+    ...list(t("up"), moved("UP", "up")),
+    ...list(t("down"), moved("DOWN", "down")),
+    ...list(t("newTies"), moved("NEW", "")),
+    ...list(t("newPeople"), c.newPeople.map((p) => el("li", { text: `${p.name}${p.title ? `, ${p.title}` : ""} (${p.on})` }))),
+    ...list(t("cold"), c.tiesGoneCold.map((x) => el("li", { text: `${x.employee} – ${x.person}: ${x.silentDays} ${t("silent")}` }))),
+    ...list(t("left"), [...c.peopleLeft.map((p) => el("li", { text: `${p.name} ${t("leftOn")} ${p.on}` })),
+      ...c.employeesLeft.map((e) => el("li", { text: `${e.name} ${t("leftOn")} ${e.on}: ${e.ties.join(", ")}` }))]));
+  $("points").replaceChildren(...(a.improvementPoints.length ? a.improvementPoints.map((p) => el("li", {},
+    el("span", { class: `status ${p.status.toLowerCase()}`, text: p.status.toLowerCase() }), " ", p.text,
+    p.owner ? ` · ${p.owner.name}` : "", p.dueOn ? ` · ${t("due")} ${p.dueOn}` : "",
+    p.overdue ? el("span", { class: "overdue", text: ` · ${t("overdue")}` }) : null))
+    : [el("li", { text: t("none") })]));
+}
+
+function setView(view) {
+  state.view = view;
+  $("view-deal").classList.toggle("on", view === "deal");
+  $("view-account").classList.toggle("on", view === "account");
+  $("changes-panel").hidden = view !== "account";
+  loadOpportunity();
 }
 
 function showHealth(h) {
@@ -355,6 +409,9 @@ function start() {
     if (g) openPerson(g.dataset.person);
   });
   $("person-close").addEventListener("click", closePerson);
+  $("view-deal").addEventListener("click", () => setView("deal"));
+  $("view-account").addEventListener("click", () => setView("account"));
+  $("since").addEventListener("change", () => { if (state.view === "account") loadAccountView(); });
   $("assess-form").addEventListener("submit", submitAssessment);
   $("interaction-form").addEventListener("submit", submitInteraction);
   $("token-form").addEventListener("submit", (e) => {
