@@ -194,15 +194,7 @@ impl Store {
                 .people(i.person_ids.iter().copied())
                 .after(&with_participants(&after, &i.employee_ids, &i.person_ids)));
         });
-        self.announce(LiveEvent {
-            kind: LiveKind::Interaction,
-            account_id: i.account_id,
-            opportunity_id: i.opportunity_id,
-            record_id: id,
-            person_ids: i.person_ids.clone(),
-            employee_ids: i.employee_ids.clone(),
-            author: self.author_name(),
-        });
+        self.announce_interaction(id, &i);
         self.interaction(id)
             .await?
             .ok_or_else(|| Error::not_found("interaction", id))
@@ -260,15 +252,7 @@ impl Store {
                 .after(&with_participants(&after, &i.employee_ids, &i.person_ids)));
             i
         });
-        self.announce(LiveEvent {
-            kind: LiveKind::Interaction,
-            account_id: i.account_id,
-            opportunity_id: i.opportunity_id,
-            record_id: id,
-            person_ids: i.person_ids.clone(),
-            employee_ids: i.employee_ids.clone(),
-            author: self.author_name(),
-        });
+        self.announce_interaction(id, &i);
         self.interaction(id)
             .await?
             .ok_or_else(|| Error::not_found("interaction", id))
@@ -278,4 +262,20 @@ impl Store {
 /// An interaction with who took part, as the audit trail keeps it.
 fn with_participants(i: &Interaction, employees: &[Uuid], people: &[Uuid]) -> serde_json::Value {
     serde_json::json!({ "interaction": i, "employeeIds": employees, "personIds": people })
+}
+
+impl Store {
+    /// Tells the screens watching the account that an interaction was recorded or
+    /// corrected.
+    fn announce_interaction(&self, id: Uuid, i: &crate::domain::ValidInteraction) {
+        self.announce(LiveEvent {
+            kind: LiveKind::Interaction,
+            account_id: i.account_id,
+            opportunity_id: i.opportunity_id,
+            record_id: id,
+            person_ids: i.person_ids.clone(),
+            employee_ids: i.employee_ids.clone(),
+            author: self.author_name(),
+        });
+    }
 }
