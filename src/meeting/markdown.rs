@@ -248,10 +248,25 @@ fn groups(out: &mut String, l: Lang, heading: &str, list: &[InventoryGroup]) {
             g.people,
             g.held,
             g.mean_best,
-            md(&g.names.join(", "))
+            md(&who(&g.names, l))
         );
     }
     out.push('\n');
+}
+
+/// Most names a row of the inventory lists: the room reads a row, not a roster.
+const NAMES_PER_ROW: usize = 15;
+
+fn who(names: &[String], l: Lang) -> String {
+    if names.len() <= NAMES_PER_ROW {
+        return names.join(", ");
+    }
+    let more = names.len() - NAMES_PER_ROW;
+    let shown = names[..NAMES_PER_ROW].join(", ");
+    match l {
+        Lang::En => format!("{shown} and {more} more"),
+        Lang::Zh => format!("{shown} 等另外 {more} 人"),
+    }
 }
 
 pub fn planning(r: &PlanningMeeting) -> String {
@@ -411,4 +426,27 @@ pub fn planning(r: &PlanningMeeting) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_inventory_row_names_fifteen_and_counts_the_rest() {
+        let names: Vec<String> = (1..=20).map(|i| format!("P{i}")).collect();
+        let row = who(&names, Lang::En);
+        assert!(
+            row.starts_with("P1, P2,") && row.ends_with("P15 and 5 more"),
+            "{row}"
+        );
+        assert_eq!(who(&names[..3], Lang::En), "P1, P2, P3");
+        assert!(who(&names, Lang::Zh).ends_with("等另外 5 人"));
+    }
+
+    #[test]
+    fn names_cannot_open_tags_or_break_tables() {
+        assert_eq!(md("<b>A|B</b>"), "&lt;b&gt;A\\|B&lt;/b&gt;");
+        assert_eq!(md("line\nbreak *x*"), "line break \\*x\\*");
+    }
 }
