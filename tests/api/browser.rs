@@ -152,14 +152,16 @@ where
 async fn ids(app: &TestApp) -> Value {
     let data = app
         .ok(
-            "{ accounts(first: 10) { nodes { opportunities { id name decisionChain { person { id name } } } } } }",
+            "{ accounts(first: 10) { nodes { name opportunities { id name decisionChain { person { id name } } } } } }",
             json!({}),
         )
         .await;
     for a in data["accounts"]["nodes"].as_array().unwrap() {
         for o in a["opportunities"].as_array().unwrap() {
             if o["name"] == DEAL {
-                return o.clone();
+                let mut o = o.clone();
+                o["accountName"] = a["name"].clone();
+                return o;
             }
         }
     }
@@ -190,9 +192,54 @@ async fn two_browsers_plan_one_deal_and_see_each_others_edits() {
     let a = browser(&driver, profiles.0.path()).await;
     let b = browser(&driver, profiles.1.path()).await;
 
-    // Both open the deal and see the map and the ranked prompts.
+    // A opens the page and chooses the deal with the pickers (another deal first,
+    // then the demo deal); B follows a link to it. Both see the map and prompts.
+    a.goto(&format!("{}/", app.address)).await.unwrap();
+    a.wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css("#opportunity option"))
+        .await
+        .expect("the pickers are filled");
+    a.find(Locator::Id("account"))
+        .await
+        .unwrap()
+        .select_by_label(deal["accountName"].as_str().unwrap())
+        .await
+        .unwrap();
+    // Labels read in one script run: the list is rebuilt when the account changes.
+    let labels = a
+        .execute(
+            "return [...document.querySelectorAll('#opportunity option')].map(o => o.textContent);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let other = labels
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|l| l.as_str())
+        .find(|l| *l != DEAL)
+        .map(str::to_owned);
+    let other = other.expect("the account has another deal");
+    let picker = a.find(Locator::Id("opportunity")).await.unwrap();
+    picker.select_by_label(&other).await.unwrap();
+    eventually("the other deal", || async {
+        text(&a, "#deal-title").await == other
+    })
+    .await;
+    a.find(Locator::Id("opportunity"))
+        .await
+        .unwrap()
+        .select_by_label(DEAL)
+        .await
+        .unwrap();
+    eventually("the demo deal", || async {
+        text(&a, "#deal-title").await == DEAL
+    })
+    .await;
+    b.goto(&url).await.unwrap();
     for c in [&a, &b] {
-        c.goto(&url).await.unwrap();
         c.wait()
             .at_most(Duration::from_secs(15))
             .for_element(Locator::Css("#map svg g.person"))
