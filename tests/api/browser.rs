@@ -445,6 +445,12 @@ async fn two_browsers_plan_one_deal_and_see_each_others_edits() {
         text(&a, "#points").await.contains("overdue"),
         "improvement points listed"
     );
+    a.execute(
+        "document.getElementById('changes-panel').scrollIntoView({ block: 'end' });",
+        vec![],
+    )
+    .await
+    .unwrap();
     shoot(&a, "account-view.png").await;
 
     a.close().await.unwrap();
