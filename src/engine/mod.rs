@@ -189,12 +189,18 @@ impl Engine {
     }
 
     async fn current_graph(&self, account: Uuid) -> Result<Arc<Cached>> {
-        let day = today();
         let version = self
             .store
             .graph_version(account)
             .await?
             .ok_or_else(|| Error::not_found("account", account))?;
+        self.graph_at(account, version).await
+    }
+
+    /// The account's graph at a version just read: the cached one if it is that
+    /// version and today's, else built afresh.
+    async fn graph_at(&self, account: Uuid, version: GraphVersion) -> Result<Arc<Cached>> {
+        let day = today();
         if let Some(hit) = self.lookup(account, version, day) {
             return Ok(hit);
         }
@@ -391,9 +397,21 @@ impl Engine {
             }
         }
         let today = today();
+        // One read of every account's version instead of one per account.
+        let versions = self.store.graph_versions().await?;
         let mut work: Vec<(Arc<Cached>, Vec<Uuid>)> = Vec::new();
         for (account, opportunities) in by_account {
-            let cached = self.graph(account).await?;
+            let cached = match self.remembered(|m| m.graphs.get(&account).cloned()) {
+                Some(hit) => hit,
+                None => {
+                    let Some(&version) = versions.get(&account) else {
+                        continue;
+                    };
+                    let found = self.graph_at(account, version).await?;
+                    self.remembered(|m| m.graphs.insert(account, Arc::clone(&found)));
+                    found
+                }
+            };
             if filter
                 .tier
                 .as_ref()

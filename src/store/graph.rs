@@ -256,6 +256,25 @@ struct RawGraph {
 
 impl Store {
     /// The current versions of an account's graph inputs, without reading them.
+    /// Every reachable account's graph version in one read: a page over many
+    /// accounts (the pipeline) checks its cached graphs with this instead of one
+    /// read per account.
+    pub async fn graph_versions(&self) -> Result<std::collections::HashMap<Uuid, GraphVersion>> {
+        super::with_pool!(self, pool => {
+            let rows: Vec<(Uuid, i64, i64)> = sqlx::query_as(
+                "select a.account_id, a.version, o.version from account a, org_version o
+                 where o.org_version_id = 1",
+            )
+            .fetch_all(pool)
+            .await?;
+            Ok(rows
+                .into_iter()
+                .filter(|(a, _, _)| self.scope().allows(*a))
+                .map(|(a, account, org)| (a, GraphVersion { account, org }))
+                .collect())
+        })
+    }
+
     pub async fn graph_version(&self, account_id: Uuid) -> Result<Option<GraphVersion>> {
         super::with_pool!(self, pool => {
             let row: Option<(i64, i64)> = sqlx::query_as(
