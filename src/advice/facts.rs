@@ -268,12 +268,11 @@ pub fn opportunity_facts(
     }
 
     // Cooling: a key person whose best tie (assessed 3+) has had no evidence for a half-life.
-    let half_life = graph.scales.decay.half_life_days;
     let mut cooling: Vec<(Uuid, i64, Uuid)> = Vec::new();
     for k in &key {
         if let Some(best) = graph.our_ties.get(&k.person()).and_then(|t| t.first()) {
-            let silent = (today - best.effective.last_contact).whole_days();
-            if best.assessed >= 3 && silent as f64 >= half_life {
+            if graph.gone_cold(best, today) {
+                let silent = (today - best.effective.last_contact).whole_days();
                 cooling.push((k.person(), silent, best.employee));
             }
         }

@@ -224,14 +224,11 @@ impl Engine {
         people_left.sort_by(|a, b| b.on.cmp(&a.on).then(a.name.cmp(&b.name)));
 
         // Ties that crossed into silence within the window.
-        let half_life = graph.scales.decay.half_life_days;
-        let cold_on =
-            |day: Date, last: Date| last <= day && (day - last).whole_days() as f64 >= half_life;
         let mut cooled = Vec::new();
         for (person, ties) in &graph.our_ties {
-            for t in ties.iter().filter(|t| t.assessed >= 3) {
+            for t in ties {
                 let last = t.effective.last_contact;
-                if cold_on(graph.as_of, last) && !cold_on(since, last) {
+                if graph.gone_cold(t, graph.as_of) && !graph.gone_cold(t, since) {
                     cooled.push(CooledTie {
                         relationship_id: t.relationship_id,
                         employee_id: t.employee,

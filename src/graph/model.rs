@@ -9,12 +9,17 @@ use uuid::Uuid;
 use super::{
     data::{AnswerState, StepState},
     data::{
-        CompetitorNode, EmployeeNode, GraphData, GraphVersion, OpportunityNode, PersonNode, TieEnds,
+        CompetitorNode, EmployeeNode, GraphData, GraphVersion, MemberNode, OpportunityNode,
+        PersonNode, TieEnds,
     },
     influence,
     strength::{effective, Effective},
 };
 use crate::methodology::{Methodology, Scales, Scoring};
+
+/// Ties judged weaker than this are not watched for cooling: there is little
+/// warmth to lose.
+pub const COLD_FROM_ASSESSED: i32 = 3;
 
 /// One of our ties to a customer person.
 #[derive(Debug, Clone, PartialEq)]
@@ -346,6 +351,38 @@ impl AccountGraph {
 
     pub fn opportunity(&self, id: Uuid) -> Option<&OpportunityNode> {
         self.opportunities.iter().find(|o| o.id == id)
+    }
+
+    /// Each person's weightiest place (highest influence; the first listed on a
+    /// tie) across `deals`: the role a map or an inventory shows for someone who
+    /// sits in several decision chains.
+    pub fn weightiest_members<'a>(
+        deals: impl IntoIterator<Item = &'a OpportunityNode>,
+    ) -> HashMap<Uuid, &'a MemberNode> {
+        let mut out: HashMap<Uuid, &MemberNode> = HashMap::new();
+        for o in deals {
+            for m in &o.members {
+                let weight = m.influence.unwrap_or(0);
+                if out
+                    .get(&m.person)
+                    .is_none_or(|kept| kept.influence.unwrap_or(0) < weight)
+                {
+                    out.insert(m.person, m);
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether one of our ties has gone cold by `day`: assessed
+    /// [`COLD_FROM_ASSESSED`] or more, and no evidence (assessment or interaction)
+    /// for a half-life of the decay scale. One rule for the prompts, the map and
+    /// "changes since".
+    pub fn gone_cold(&self, tie: &OurTie, day: Date) -> bool {
+        let last = tie.effective.last_contact;
+        tie.assessed >= COLD_FROM_ASSESSED
+            && last <= day
+            && (day - last).whole_days() as f64 >= self.scales.decay.half_life_days
     }
 
     /// Rank of a level from the top (0 = executive); unknown levels rank last.

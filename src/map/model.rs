@@ -6,7 +6,11 @@ use time::Date;
 use uuid::Uuid;
 
 use crate::advice::Lang;
-use crate::graph::{data::GraphData, model::AccountGraph, risk};
+use crate::graph::{
+    data::{GraphData, MemberNode},
+    model::AccountGraph,
+    risk,
+};
 use crate::methodology::Methodology;
 
 /// Most people an account map draws. A wall of 300 boxes helps no meeting, and the
@@ -17,10 +21,7 @@ pub const ACCOUNT_MAP_PEOPLE: usize = 120;
 
 /// The people an account map draws: everyone up to [`ACCOUNT_MAP_PEOPLE`], else
 /// deal chains first, then by importance (name to break ties).
-fn busiest(
-    graph: &AccountGraph,
-    roles: &HashMap<Uuid, (String, Option<i32>, i32)>,
-) -> HashSet<Uuid> {
+fn busiest(graph: &AccountGraph, roles: &HashMap<Uuid, &MemberNode>) -> HashSet<Uuid> {
     if graph.people.len() <= ACCOUNT_MAP_PEOPLE {
         return graph.people.iter().map(|p| p.id).collect();
     }
@@ -153,22 +154,10 @@ impl RelationshipMap {
         };
 
         // Who is on the map, and their role in the deal (or their weightiest role).
-        let mut roles: HashMap<Uuid, (String, Option<i32>, i32)> = HashMap::new();
-        let deals: Vec<_> = match deal {
-            Some(o) => vec![o],
-            None => graph.opportunities.iter().filter(|o| o.open).collect(),
+        let roles = match deal {
+            Some(o) => AccountGraph::weightiest_members([o]),
+            None => AccountGraph::weightiest_members(graph.opportunities.iter().filter(|o| o.open)),
         };
-        for o in &deals {
-            for m in &o.members {
-                let weight = m.influence.unwrap_or(0);
-                let keep = roles
-                    .get(&m.person)
-                    .is_none_or(|(_, i, _)| i.unwrap_or(0) < weight);
-                if keep {
-                    roles.insert(m.person, (m.buying_role.clone(), m.influence, m.attitude));
-                }
-            }
-        }
         let focus: HashSet<Uuid> = match deal {
             Some(o) => o.members.iter().map(|m| m.person).collect(),
             None => busiest(graph, &roles),
@@ -193,8 +182,6 @@ impl RelationshipMap {
         .into_iter()
         .map(|t| t.person)
         .collect();
-        let half_life = graph.scales.decay.half_life_days;
-        let silent = |d: Date| (graph.as_of - d).whole_days() as f64 >= half_life;
 
         let people: Vec<MapPerson> = graph
             .people
@@ -206,7 +193,7 @@ impl RelationshipMap {
                     .our_ties
                     .get(&p.id)
                     .and_then(|t| t.first())
-                    .is_some_and(|t| t.assessed >= 3 && silent(t.effective.last_contact));
+                    .is_some_and(|t| graph.gone_cold(t, graph.as_of));
                 MapPerson {
                     id: p.id,
                     name: p.name.clone(),
@@ -214,9 +201,9 @@ impl RelationshipMap {
                     department: label(&vocab.departments, &p.department),
                     level: label(&vocab.levels, &p.level),
                     level_rank: graph.level_rank(&p.level),
-                    role: role.map(|r| label(&vocab.buying_roles, &r.0)),
-                    influence: role.and_then(|r| r.1),
-                    attitude: role.map(|r| r.2),
+                    role: role.map(|r| label(&vocab.buying_roles, &r.buying_role)),
+                    influence: role.and_then(|r| r.influence),
+                    attitude: role.map(|r| r.attitude),
                     single_threaded: threads.contains(&p.id),
                     cooling,
                     in_focus: focus.contains(&p.id),
@@ -240,7 +227,7 @@ impl RelationshipMap {
                     person: p.id,
                     strength: t.effective.value,
                     assessed: t.assessed,
-                    cooling: t.assessed >= 3 && silent(t.effective.last_contact),
+                    cooling: graph.gone_cold(t, graph.as_of),
                     last_contact: Some(t.effective.last_contact),
                 });
             }

@@ -390,15 +390,7 @@ pub async fn planning_meeting(
         &[],
     );
     // A person's weightiest buying role across the open deals.
-    let mut roles: HashMap<Uuid, (i32, String)> = HashMap::new();
-    for o in graph.opportunities.iter().filter(|o| o.open) {
-        for mem in &o.members {
-            let weight = mem.influence.unwrap_or(0);
-            if roles.get(&mem.person).is_none_or(|(w, _)| *w < weight) {
-                roles.insert(mem.person, (weight, mem.buying_role.clone()));
-            }
-        }
-    }
+    let roles = AccountGraph::weightiest_members(graph.opportunities.iter().filter(|o| o.open));
     let role_order: Vec<String> = v
         .buying_roles
         .terms
@@ -408,9 +400,10 @@ pub async fn planning_meeting(
     let by_role = inventory(
         graph,
         |p| {
-            roles
-                .get(&p)
-                .map_or_else(|| none.to_owned(), |(_, r)| term(&v.buying_roles, r, lang))
+            roles.get(&p).map_or_else(
+                || none.to_owned(),
+                |m| term(&v.buying_roles, &m.buying_role, lang),
+            )
         },
         &role_order,
     );
