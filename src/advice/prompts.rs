@@ -8,7 +8,6 @@ use uuid::Uuid;
 use crate::{
     graph::{
         data::OpportunityNode,
-        model::NodeKey,
         paths::{introduction_paths, IntroductionPath},
         AccountGraph,
     },
@@ -81,16 +80,7 @@ fn fill(template: &str, words: &HashMap<&str, String>, path: &str) -> String {
 }
 
 fn describe(graph: &AccountGraph, path: &IntroductionPath, lang: Lang) -> String {
-    let name = |k: NodeKey| match k {
-        NodeKey::Employee(e) => graph.employee_name(e),
-        NodeKey::Person(p) => graph.person_name(p),
-    };
-    let mut names = Vec::new();
-    if let Some(first) = path.hops.first() {
-        names.push(name(first.from));
-    }
-    names.extend(path.hops.iter().map(|h| name(h.to)));
-    let chain = names.join(" → ");
+    let chain = path.chain(graph);
     let asker = graph.employee_name(path.asker);
     let pct = (path.strength * 100.0).round();
     match lang {

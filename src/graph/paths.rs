@@ -49,6 +49,23 @@ pub struct IntroductionPath {
     pub hops: Vec<PathHop>,
 }
 
+impl IntroductionPath {
+    /// The people along the path, "张伟 → 李明华 → 赵立新", as prompts and meeting
+    /// material print it.
+    pub fn chain(&self, graph: &AccountGraph) -> String {
+        let name = |k: NodeKey| match k {
+            NodeKey::Employee(e) => graph.employee_name(e),
+            NodeKey::Person(p) => graph.person_name(p),
+        };
+        let mut names = Vec::with_capacity(self.hops.len() + 1);
+        if let Some(first) = self.hops.first() {
+            names.push(name(first.from));
+        }
+        names.extend(self.hops.iter().map(|h| name(h.to)));
+        names.join(" → ")
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PathError {
     /// The target is not a person of this account.

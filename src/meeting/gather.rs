@@ -9,7 +9,7 @@ use crate::{
     advice::{self, Answer, Health, Lang, StepStatus},
     domain::today,
     engine::{Engine, RelationshipChanges},
-    graph::{AccountGraph, NodeKey},
+    graph::AccountGraph,
     map::MapFormat,
     methodology::{Methodology, Vocabulary},
     store::ImprovementFilter,
@@ -155,25 +155,6 @@ pub struct PlanningMeeting {
     pub map_svg: String,
 }
 
-/// "A → B → C" with the path's strength.
-pub(crate) fn path_words(
-    graph: &AccountGraph,
-    path: &crate::graph::paths::IntroductionPath,
-) -> String {
-    let name = |k: NodeKey| match k {
-        NodeKey::Employee(e) => graph.employee_name(e),
-        NodeKey::Person(p) => graph.person_name(p),
-    };
-    let mut names: Vec<String> = Vec::new();
-    for (i, h) in path.hops.iter().enumerate() {
-        if i == 0 {
-            names.push(name(h.from));
-        }
-        names.push(name(h.to));
-    }
-    format!("{} ({:.2})", names.join(" → "), path.strength)
-}
-
 pub(crate) fn score_names(lang: Lang) -> [&'static str; 6] {
     match lang {
         Lang::En => [
@@ -268,7 +249,10 @@ pub async fn opportunity_meeting(
             severity: p.severity,
             text: p.text.clone(),
             action: p.action.clone(),
-            path: p.path.as_ref().map(|path| path_words(graph, path)),
+            path: p
+                .path
+                .as_ref()
+                .map(|path| format!("{} ({:.2})", path.chain(graph), path.strength)),
             evidence: facts(&p.evidence),
         })
         .collect();

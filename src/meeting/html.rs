@@ -5,7 +5,7 @@
 
 use pulldown_cmark::{html, Options, Parser};
 
-use super::markdown::md;
+use crate::map::svg::esc;
 
 const STYLE: &str = "
 body { font-family: 'Noto Sans CJK SC','Noto Sans SC','WenQuanYi Zen Hei','PingFang SC','Microsoft YaHei',system-ui,sans-serif;
@@ -35,8 +35,7 @@ pub fn page(title: &str, markdown: &str, map_svg: &str) -> String {
     body.push_str(map_svg);
     body.push_str("</div>\n");
     html::push_html(&mut body, Parser::new_ext(rest, options));
-    // `md` escapes for Markdown; in a <title> only the HTML part matters.
-    let title = md(title).replace('\\', "");
+    let title = esc(title);
     format!(
         "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n{body}</body>\n</html>\n"
     )
