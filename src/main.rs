@@ -148,7 +148,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Map(args) => {
             let store = open(&args.data).await?;
             store.migrate().await.context("migrating")?;
-            let engine = guanxi::engine::Engine::new(store.clone());
+            let engine = guanxi::engine::Engine::new(store.clone()).for_one_read();
             let account = match (args.account, args.opportunity) {
                 (Some(a), _) => a,
                 (None, Some(o)) => store.opportunity_required(o).await?.account_id,
@@ -168,7 +168,9 @@ async fn main() -> anyhow::Result<()> {
             let (ReportOf::Opportunity { out, .. } | ReportOf::Account { out, .. }) = &of;
             let store = open(&out.data).await?;
             store.migrate().await.context("migrating")?;
-            let engine = guanxi::engine::Engine::new(store);
+            // One read: each graph is looked up once however many parts of the
+            // report need it.
+            let engine = guanxi::engine::Engine::new(store).for_one_read();
             let lang = lang_of(&out.lang);
             let format = match out.format.as_str() {
                 "html" => meeting::ReportFormat::Html,

@@ -183,12 +183,6 @@ impl Engine {
         if let Some(hit) = self.remembered(|m| m.graphs.get(&account).cloned()) {
             return Ok(hit);
         }
-        let found = self.current_graph(account).await?;
-        self.remembered(|m| m.graphs.insert(account, Arc::clone(&found)));
-        Ok(found)
-    }
-
-    async fn current_graph(&self, account: Uuid) -> Result<Arc<Cached>> {
         let version = self
             .store
             .graph_version(account)
@@ -197,9 +191,19 @@ impl Engine {
         self.graph_at(account, version).await
     }
 
-    /// The account's graph at a version just read: the cached one if it is that
-    /// version and today's, else built afresh.
+    /// The account's graph at a version just read: the one this request already
+    /// looked up, else the cached one if it is that version and today's, else built
+    /// afresh.
     async fn graph_at(&self, account: Uuid, version: GraphVersion) -> Result<Arc<Cached>> {
+        if let Some(hit) = self.remembered(|m| m.graphs.get(&account).cloned()) {
+            return Ok(hit);
+        }
+        let found = self.cached_or_built(account, version).await?;
+        self.remembered(|m| m.graphs.insert(account, Arc::clone(&found)));
+        Ok(found)
+    }
+
+    async fn cached_or_built(&self, account: Uuid, version: GraphVersion) -> Result<Arc<Cached>> {
         let day = today();
         if let Some(hit) = self.lookup(account, version, day) {
             return Ok(hit);
@@ -401,17 +405,10 @@ impl Engine {
         let versions = self.store.graph_versions().await?;
         let mut work: Vec<(Arc<Cached>, Vec<Uuid>)> = Vec::new();
         for (account, opportunities) in by_account {
-            let cached = match self.remembered(|m| m.graphs.get(&account).cloned()) {
-                Some(hit) => hit,
-                None => {
-                    let Some(&version) = versions.get(&account) else {
-                        continue;
-                    };
-                    let found = self.graph_at(account, version).await?;
-                    self.remembered(|m| m.graphs.insert(account, Arc::clone(&found)));
-                    found
-                }
+            let Some(&version) = versions.get(&account) else {
+                continue;
             };
+            let cached = self.graph_at(account, version).await?;
             if filter
                 .tier
                 .as_ref()
