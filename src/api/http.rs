@@ -118,14 +118,48 @@ pub fn router(
     router.layer(tower_http::trace::TraceLayer::new_for_http())
 }
 
+/// Why a caller is not let in.
+enum Refusal {
+    /// No token presented.
+    Missing,
+    /// Unknown or revoked.
+    Unknown,
+    /// The token store could not be read.
+    Unavailable,
+}
+
+/// The caller presenting `secret` (none presented: `None`), whatever the
+/// transport: every request and socket is let in by this one check.
+async fn principal(state: &AppState, secret: Option<&str>) -> Result<Principal, Refusal> {
+    if state.access == Access::LocalAdmin {
+        return Ok(Principal::local_admin());
+    }
+    let secret = secret.ok_or(Refusal::Missing)?;
+    match state.store.principal_for(secret).await {
+        Ok(Some(p)) => Ok(p),
+        Ok(None) => Err(Refusal::Unknown),
+        Err(e) => {
+            tracing::error!(error = ?e, "looking up an API token");
+            Err(Refusal::Unavailable)
+        }
+    }
+}
+
+const UNKNOWN_TOKEN: &str = "the API token is unknown or has been revoked";
+
+/// The secret of an `Authorization: Bearer ...` value.
+fn bearer(value: &str) -> Option<&str> {
+    value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("bearer "))
+        .map(str::trim)
+}
+
 /// The caller of a request, or the refusal to send (401 with a coded error).
 async fn caller(
     state: &AppState,
     headers: &axum::http::HeaderMap,
 ) -> std::result::Result<Principal, axum::response::Response> {
-    if state.access == Access::LocalAdmin {
-        return Ok(Principal::local_admin());
-    }
     let refuse = |message: &str| {
         let body = json!({ "errors": [{ "message": message, "extensions": { "code": crate::ErrorCode::Unauthenticated.as_str() } }] });
         (
@@ -138,28 +172,18 @@ async fn caller(
     let presented = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| {
-            v.strip_prefix("Bearer ")
-                .or_else(|| v.strip_prefix("bearer "))
-        })
-        .map(str::trim);
-    let Some(secret) = presented else {
-        return Err(refuse(
-            "this server needs an API token: send it as 'Authorization: Bearer gx_...'",
-        ));
-    };
-    match state.store.principal_for(secret).await {
-        Ok(Some(p)) => Ok(p),
-        Ok(None) => Err(refuse("the API token is unknown or has been revoked")),
-        Err(e) => {
-            tracing::error!(error = ?e, "looking up an API token");
-            Err((
-                StatusCode::SERVICE_UNAVAILABLE,
-                "the token could not be checked",
-            )
-                .into_response())
+        .and_then(bearer);
+    principal(state, presented).await.map_err(|r| match r {
+        Refusal::Missing => {
+            refuse("this server needs an API token: send it as 'Authorization: Bearer gx_...'")
         }
-    }
+        Refusal::Unknown => refuse(UNKNOWN_TOKEN),
+        Refusal::Unavailable => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the token could not be checked",
+        )
+            .into_response(),
+    })
 }
 
 /// The caller of a WebSocket, from the `connection_init` payload (browsers cannot
@@ -169,9 +193,6 @@ async fn socket_caller(
     state: &AppState,
     payload: &serde_json::Value,
 ) -> async_graphql::Result<Principal> {
-    if state.access == Access::LocalAdmin {
-        return Ok(Principal::local_admin());
-    }
     let refuse = |message: &str| {
         async_graphql::ErrorExtensions::extend_with(async_graphql::Error::new(message), |_, e| {
             e.set("code", crate::ErrorCode::Unauthenticated.as_str())
@@ -180,25 +201,15 @@ async fn socket_caller(
     let presented = ["authorization", "Authorization"]
         .iter()
         .find_map(|k| payload.get(k).and_then(|v| v.as_str()))
-        .map(|v| {
-            v.trim_start_matches("Bearer ")
-                .trim_start_matches("bearer ")
-        })
-        .or_else(|| payload.get("token").and_then(|v| v.as_str()))
-        .map(str::trim);
-    let Some(secret) = presented else {
-        return Err(refuse(
+        .map(|v| bearer(v).unwrap_or(v.trim()))
+        .or_else(|| payload.get("token").and_then(|v| v.as_str()).map(str::trim));
+    principal(state, presented).await.map_err(|r| match r {
+        Refusal::Missing => refuse(
             "this server needs an API token: send it in connection_init as {\"authorization\": \"Bearer gx_...\"}",
-        ));
-    };
-    match state.store.principal_for(secret).await {
-        Ok(Some(p)) => Ok(p),
-        Ok(None) => Err(refuse("the API token is unknown or has been revoked")),
-        Err(e) => {
-            tracing::error!(error = ?e, "looking up an API token");
-            Err(async_graphql::Error::new("the token could not be checked"))
-        }
-    }
+        ),
+        Refusal::Unknown => refuse(UNKNOWN_TOKEN),
+        Refusal::Unavailable => async_graphql::Error::new("the token could not be checked"),
+    })
 }
 
 /// Subscriptions (graphql-transport-ws or the older graphql-ws protocol). Each
