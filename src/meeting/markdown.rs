@@ -32,6 +32,29 @@ fn or_dash(s: Option<impl ToString>) -> String {
     s.map_or_else(|| "–".to_owned(), |v| md(&v.to_string()))
 }
 
+/// A table's heading row and its alignment row: `align` has one letter per
+/// column, `l` left or `r` right (numbers).
+fn head(out: &mut String, columns: &[&str], align: &str) {
+    debug_assert_eq!(columns.len(), align.len());
+    row(out, columns);
+    out.push('|');
+    for a in align.chars() {
+        out.push_str(if a == 'r' { "---:|" } else { "---|" });
+    }
+    out.push('\n');
+}
+
+/// One table row of cells already escaped.
+fn row<S: AsRef<str>>(out: &mut String, cells: &[S]) {
+    out.push('|');
+    for c in cells {
+        out.push(' ');
+        out.push_str(c.as_ref());
+        out.push_str(" |");
+    }
+    out.push('\n');
+}
+
 pub fn opportunity(r: &OpportunityMeeting) -> String {
     let l = r.lang;
     let mut out = String::new();
@@ -60,24 +83,27 @@ pub fn opportunity(r: &OpportunityMeeting) -> String {
     );
 
     let _ = writeln!(out, "## {}\n", l.say("The four questions", "四个问题"));
-    let _ = writeln!(
-        out,
-        "| {} | {} | {} | {} | {} |\n|---|---|---|---|---|",
-        l.say("Question", "问题"),
-        l.say("Answer", "回答"),
-        l.say("Suggested by the data", "数据建议"),
-        l.say("Recorded", "已记录"),
-        l.say("Evidence", "依据")
+    head(
+        &mut out,
+        &[
+            l.say("Question", "问题"),
+            l.say("Answer", "回答"),
+            l.say("Suggested by the data", "数据建议"),
+            l.say("Recorded", "已记录"),
+            l.say("Evidence", "依据"),
+        ],
+        "lllll",
     );
     for q in &r.questions {
-        let _ = writeln!(
-            out,
-            "| {} | **{}** | {} | {} | {} |",
-            md(&q.question),
-            md(&q.answer),
-            md(&q.suggested),
-            or_dash(q.recorded.as_deref()),
-            md(&q.evidence)
+        row(
+            &mut out,
+            &[
+                md(&q.question),
+                format!("**{}**", md(&q.answer)),
+                md(&q.suggested),
+                or_dash(q.recorded.as_deref()),
+                md(&q.evidence),
+            ],
         );
     }
 
@@ -94,45 +120,48 @@ pub fn opportunity(r: &OpportunityMeeting) -> String {
             l.say("No win steps for this stage.", "本阶段没有赢单步骤。")
         );
     } else {
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} |\n|---|---|---|---|",
-            l.say("Step", "步骤"),
-            l.say("Required", "必需"),
-            l.say("Status", "状态"),
-            l.say("Evidence", "依据")
+        head(
+            &mut out,
+            &[
+                l.say("Step", "步骤"),
+                l.say("Required", "必需"),
+                l.say("Status", "状态"),
+                l.say("Evidence", "依据"),
+            ],
+            "llll",
         );
         for s in &r.steps {
-            let _ = writeln!(
-                out,
-                "| {} | {} | **{}** | {} |",
-                md(&s.label),
-                if s.required {
-                    l.say("yes", "是")
-                } else {
-                    l.say("no", "否")
-                },
-                s.status,
-                md(&s.evidence)
+            let required = if s.required {
+                l.say("yes", "是")
+            } else {
+                l.say("no", "否")
+            };
+            row(
+                &mut out,
+                &[
+                    md(&s.label),
+                    required.to_owned(),
+                    format!("**{}**", s.status),
+                    md(&s.evidence),
+                ],
             );
         }
     }
 
     let _ = writeln!(out, "\n## {}\n", l.say("Relationship scores", "关系量化"));
-    let _ = writeln!(
-        out,
-        "| {} | {} | {} |\n|---|---:|---|",
-        l.say("Score", "指标"),
-        l.say("Value", "数值"),
-        l.say("How it was computed", "计算说明")
+    head(
+        &mut out,
+        &[
+            l.say("Score", "指标"),
+            l.say("Value", "数值"),
+            l.say("How it was computed", "计算说明"),
+        ],
+        "lrl",
     );
     for s in &r.scores {
-        let _ = writeln!(
-            out,
-            "| {} | {:.2} | {} |",
-            md(&s.name),
-            s.value,
-            md(&s.summary)
+        row(
+            &mut out,
+            &[md(&s.name), format!("{:.2}", s.value), md(&s.summary)],
         );
     }
 
@@ -142,22 +171,25 @@ pub fn opportunity(r: &OpportunityMeeting) -> String {
         l.say("Health", "健康度"),
         r.health.score
     );
-    let _ = writeln!(
-        out,
-        "| {} | {} | {} | {} |\n|---|---:|---:|---:|",
-        l.say("Part", "组成"),
-        l.say("Weight", "权重"),
-        l.say("Value", "数值"),
-        l.say("Points", "得分")
+    head(
+        &mut out,
+        &[
+            l.say("Part", "组成"),
+            l.say("Weight", "权重"),
+            l.say("Value", "数值"),
+            l.say("Points", "得分"),
+        ],
+        "lrrr",
     );
     for p in &r.health.breakdown {
-        let _ = writeln!(
-            out,
-            "| {} | {:.2} | {:.2} | {:.1} |",
-            md(p.name),
-            p.weight,
-            p.value,
-            p.points
+        row(
+            &mut out,
+            &[
+                md(p.name),
+                format!("{:.2}", p.weight),
+                format!("{:.2}", p.value),
+                format!("{:.1}", p.points),
+            ],
         );
     }
 
@@ -205,24 +237,27 @@ pub fn opportunity(r: &OpportunityMeeting) -> String {
     if r.support.is_empty() {
         let _ = writeln!(out, "{}", l.say("None open.", "没有待处理的申请。"));
     } else {
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} | {} |\n|---|---:|---|---|---|",
-            l.say("Support", "支持"),
-            l.say("Units", "数量"),
-            l.say("Needed by", "需要日期"),
-            l.say("Status", "状态"),
-            l.say("Note", "备注")
+        head(
+            &mut out,
+            &[
+                l.say("Support", "支持"),
+                l.say("Units", "数量"),
+                l.say("Needed by", "需要日期"),
+                l.say("Status", "状态"),
+                l.say("Note", "备注"),
+            ],
+            "lrlll",
         );
         for s in &r.support {
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {} | {} |",
-                md(&s.kind),
-                s.units,
-                s.needed_by,
-                md(&s.status),
-                or_dash(s.note.as_deref())
+            row(
+                &mut out,
+                &[
+                    md(&s.kind),
+                    s.units.to_string(),
+                    s.needed_by.to_string(),
+                    md(&s.status),
+                    or_dash(s.note.as_deref()),
+                ],
             );
         }
     }
@@ -231,24 +266,27 @@ pub fn opportunity(r: &OpportunityMeeting) -> String {
 
 fn groups(out: &mut String, l: Lang, heading: &str, list: &[InventoryGroup]) {
     let _ = writeln!(out, "### {heading}\n");
-    let _ = writeln!(
+    head(
         out,
-        "| {} | {} | {} | {} | {} |\n|---|---:|---:|---:|---|",
-        heading,
-        l.say("People", "人数"),
-        l.say("Held by a real tie", "有实质关系"),
-        l.say("Mean best tie", "平均最强关系"),
-        l.say("Who", "人员")
+        &[
+            heading,
+            l.say("People", "人数"),
+            l.say("Held by a real tie", "有实质关系"),
+            l.say("Mean best tie", "平均最强关系"),
+            l.say("Who", "人员"),
+        ],
+        "lrrrl",
     );
     for g in list {
-        let _ = writeln!(
+        row(
             out,
-            "| {} | {} | {} | {:.1} | {} |",
-            md(&g.label),
-            g.people,
-            g.held,
-            g.mean_best,
-            md(&who(&g.names, l))
+            &[
+                md(&g.label),
+                g.people.to_string(),
+                g.held.to_string(),
+                format!("{:.1}", g.mean_best),
+                md(&who(&g.names, l)),
+            ],
         );
     }
     out.push('\n');
@@ -394,16 +432,18 @@ pub fn planning(r: &PlanningMeeting) -> String {
     if r.points.is_empty() {
         let _ = writeln!(out, "{}", l.say("None set.", "尚未设定。"));
     } else {
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} | {} | {} | {} |\n|---|---|---|---|---|---|---|",
-            l.say("Point", "改进点"),
-            l.say("Opportunity", "商机"),
-            l.say("Owner", "负责人"),
-            l.say("Due", "截止"),
-            l.say("Status", "状态"),
-            l.say("Set by", "设定人"),
-            l.say("Note", "备注")
+        head(
+            &mut out,
+            &[
+                l.say("Point", "改进点"),
+                l.say("Opportunity", "商机"),
+                l.say("Owner", "负责人"),
+                l.say("Due", "截止"),
+                l.say("Status", "状态"),
+                l.say("Set by", "设定人"),
+                l.say("Note", "备注"),
+            ],
+            "lllllll",
         );
         for p in &r.points {
             let status = match (p.overdue, p.closed_on) {
@@ -411,17 +451,17 @@ pub fn planning(r: &PlanningMeeting) -> String {
                 (false, Some(d)) => format!("{} {d}", md(&p.status)),
                 (false, None) => md(&p.status),
             };
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {} | {} | {} ({}) | {} |",
-                md(&p.text),
-                or_dash(p.opportunity.as_deref()),
-                or_dash(p.owner.as_deref()),
-                or_dash(p.due_on),
-                status,
-                md(&p.set_by),
-                p.set_on,
-                or_dash(p.note.as_deref())
+            row(
+                &mut out,
+                &[
+                    md(&p.text),
+                    or_dash(p.opportunity.as_deref()),
+                    or_dash(p.owner.as_deref()),
+                    or_dash(p.due_on),
+                    status,
+                    format!("{} ({})", md(&p.set_by), p.set_on),
+                    or_dash(p.note.as_deref()),
+                ],
             );
         }
     }
