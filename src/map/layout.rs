@@ -18,11 +18,10 @@ use layout::topo::layout::VisualGraph;
 use uuid::Uuid;
 
 use super::model::{MapParty, MapPerson, RelationshipMap, TieSide};
-use super::text::{fit, text_width};
+use super::text::{fit, line_height, text_width};
 
 pub const NAME_SIZE: f64 = 13.0;
 pub const DETAIL_SIZE: f64 = 11.0;
-pub const LINE_HEIGHT: f64 = 16.0;
 const PAD_X: f64 = 10.0;
 const PAD_Y: f64 = 8.0;
 /// Titles longer than this are cut, so one long title does not widen a whole row.
@@ -143,8 +142,13 @@ fn size_for(lines: &[Label], padding: f64) -> (f64, f64) {
         .map(|l| text_width(&l.text, l.size) * if l.bold { 1.08 } else { 1.0 })
         .fold(0.0, f64::max);
     let w = text + 2.0 * PAD_X * padding;
-    let h = lines.len() as f64 * LINE_HEIGHT + 2.0 * PAD_Y * padding;
+    let h = lines_height(lines) + 2.0 * PAD_Y * padding;
     (w.max(60.0), h)
+}
+
+/// Height of a box's lines, each as tall as its font needs (see [`line_height`]).
+pub fn lines_height(lines: &[Label]) -> f64 {
+    lines.iter().map(|l| line_height(l.size)).sum()
 }
 
 /// Influence 1..5 pads a box half to twice as much as a plain one: influential

@@ -15,7 +15,7 @@ mod text;
 
 pub use layout::{Box2, Placed};
 pub use model::{MapPerson, MapTie, RelationshipMap, TieSide};
-pub use text::text_width;
+pub use text::{line_height, text_width, ASCENT_EM, LINE_EM};
 
 use crate::advice::Lang;
 

@@ -9,9 +9,9 @@
 
 use std::fmt::Write;
 
-use super::layout::{Key, Placed, DETAIL_SIZE, LINE_HEIGHT, MARGIN};
+use super::layout::{lines_height, Key, Placed, DETAIL_SIZE, MARGIN};
 use super::model::TieSide;
-use super::text::text_width;
+use super::text::{line_height, text_width, ASCENT_EM};
 use crate::advice::Lang;
 
 pub const FONT: &str = "'Noto Sans CJK SC','Noto Sans SC','Source Han Sans SC','WenQuanYi Zen Hei','PingFang SC','Microsoft YaHei',sans-serif";
@@ -234,13 +234,15 @@ pub fn render(placed: &Placed, lang: Lang) -> String {
                 ""
             }
         );
-        let top = a.y + a.h / 2.0 - n.lines.len() as f64 * LINE_HEIGHT / 2.0;
-        for (i, l) in n.lines.iter().enumerate() {
+        let mut top = a.y + a.h / 2.0 - lines_height(&n.lines) / 2.0;
+        for l in &n.lines {
+            let baseline = top + ASCENT_EM * l.size;
+            top += line_height(l.size);
             let _ = writeln!(
                 body,
                 r#"<text x="{:.1}" y="{:.1}" font-size="{}" text-anchor="middle"{}>{}</text>"#,
                 a.cx(),
-                top + i as f64 * LINE_HEIGHT + LINE_HEIGHT * 0.75,
+                baseline,
                 l.size,
                 if l.bold { r#" font-weight="bold""# } else { "" },
                 esc(&l.text)

@@ -1,4 +1,4 @@
-//! How wide a label is drawn, without a font at hand.
+//! How wide and how tall a label is drawn, without a font at hand.
 //!
 //! The map is laid out on the server, where no font metrics exist, so widths are
 //! estimated from character classes: wide (CJK) characters take a full em, the rest
@@ -7,6 +7,21 @@
 //! overlap.
 
 use unicode_width::UnicodeWidthChar;
+
+/// A line's height as a multiple of its font size. The fonts the page and the SVG
+/// name draw a line box of ascent + descent: 1.448 em in Noto Sans CJK (ascent 1.16,
+/// descent 0.288), 1.26 em in WenQuanYi Zen Hei, 1.16 em in DejaVu Sans, at most
+/// 0.30 em of descent in any of them, so 1.5 em holds every one of them.
+pub const LINE_EM: f64 = 1.5;
+/// Where a line's baseline sits below the top of its line, in em: the tallest
+/// ascent of those fonts (Noto Sans CJK's 1.16), so no glyph rises above its line
+/// and, with at most 0.30 em of descent, none reaches into the next.
+pub const ASCENT_EM: f64 = 1.16;
+
+/// Height in pixels of one line of text at `font_size`.
+pub fn line_height(font_size: f64) -> f64 {
+    font_size * LINE_EM
+}
 
 /// Width in pixels of `text` at `font_size`.
 pub fn text_width(text: &str, font_size: f64) -> f64 {
@@ -42,6 +57,14 @@ pub fn fit(text: &str, font_size: f64, max: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_line_holds_the_tallest_font_named() {
+        // Noto Sans CJK: ascent 1.16 + descent 0.288; Liberation Mono's 0.30 descent.
+        assert!(ASCENT_EM >= 1.16);
+        assert!(ASCENT_EM + 0.30 < LINE_EM);
+        assert_eq!(line_height(13.0), 19.5);
+    }
 
     #[test]
     fn chinese_characters_take_a_full_em() {

@@ -36,6 +36,12 @@ fn find(env: &str, default: &str) -> Option<PathBuf> {
 }
 
 async fn start_driver() -> Option<(Driver, String)> {
+    start_driver_with(None).await
+}
+
+/// Chromedriver (and so the browsers it starts) with an optional fontconfig file,
+/// to draw the page with a chosen set of fonts.
+async fn start_driver_with(fontconfig: Option<&std::path::Path>) -> Option<(Driver, String)> {
     let required = std::env::var("GUANXI_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
     let (Some(driver), Some(_)) = (
         find("GUANXI_CHROMEDRIVER", "/usr/bin/chromedriver"),
@@ -53,7 +59,11 @@ async fn start_driver() -> Option<(Driver, String)> {
         .local_addr()
         .unwrap()
         .port();
-    let child = Command::new(driver)
+    let mut command = Command::new(driver);
+    if let Some(conf) = fontconfig {
+        command.env("FONTCONFIG_FILE", conf);
+    }
+    let child = command
         .arg(format!("--port={port}"))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -168,6 +178,114 @@ async fn ids(app: &TestApp) -> Value {
     panic!("the demo deal");
 }
 
+/// Counts pairs of map labels whose boxes, as the browser measures them with the
+/// fonts it really drew with, overlap; fails when any do.
+async fn assert_labels_apart(client: &Client, fonts: &str) {
+    let overlaps = client
+        .execute(
+            "const boxes = [...document.querySelectorAll('#map svg text')].map(t => t.getBoundingClientRect());
+             let n = 0;
+             for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+               const p = boxes[i], q = boxes[j];
+               if (p.width && q.width && p.left < q.right - 0.5 && q.left < p.right - 0.5
+                   && p.top < q.bottom - 0.5 && q.top < p.bottom - 0.5) n++;
+             }
+             return [n, boxes.length];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        overlaps[0], 0,
+        "overlapping labels in the browser with {fonts}: [pairs, labels] = {overlaps}"
+    );
+    assert!(overlaps[1].as_u64().unwrap() > 20, "{overlaps}");
+}
+
+/// A fontconfig file that keeps the system's fonts but those whose file names
+/// match `globs`.
+fn fontconfig_without(dir: &std::path::Path, globs: &[&str]) -> PathBuf {
+    let rejects: String = globs.iter().map(|g| format!("<glob>{g}</glob>")).collect();
+    let path = dir.join("fonts.conf");
+    std::fs::write(
+        &path,
+        format!(
+            r#"<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig><include ignore_missing="yes">/etc/fonts/fonts.conf</include>
+<selectfont><rejectfont>{rejects}</rejectfont></selectfont></fontconfig>"#
+        ),
+    )
+    .unwrap();
+    path
+}
+
+fn font_installed(family: &str) -> bool {
+    Command::new("fc-list")
+        .arg(":")
+        .arg("family")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains(family))
+}
+
+/// The map's labels stay apart whichever Chinese font draws them: Noto Sans CJK
+/// (1.45 em lines), WenQuanYi Zen Hei (1.26 em) or none (a Latin fallback). Each
+/// font the machine has is tried on its own by hiding the others from the browser;
+/// with `GUANXI_REQUIRE_BROWSER=1` (as in CI) both Chinese fonts must be there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn map_labels_stay_apart_in_every_chinese_font() {
+    let noto = font_installed("Noto Sans CJK SC");
+    let wqy = font_installed("WenQuanYi Zen Hei");
+    if std::env::var("GUANXI_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
+        assert!(
+            noto && wqy,
+            "GUANXI_REQUIRE_BROWSER=1 needs fonts-noto-cjk and fonts-wqy-zenhei (Noto: {noto}, WenQuanYi: {wqy})"
+        );
+    }
+    let mut cases: Vec<(&str, Vec<&str>)> = vec![("no Chinese font", vec!["*/Noto*CJK*", "*wqy*"])];
+    if noto {
+        cases.push(("Noto Sans CJK", vec!["*wqy*"]));
+    }
+    if wqy {
+        cases.push(("WenQuanYi Zen Hei", vec!["*/Noto*CJK*"]));
+    }
+    let (_, app) = demo_server(Backend::Sqlite).await.expect("SQLite");
+    let deal = ids(&app).await;
+    let url = format!(
+        "{}/#opportunity={}",
+        app.address,
+        deal["id"].as_str().unwrap()
+    );
+    for (fonts, hidden) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let conf = fontconfig_without(dir.path(), &hidden);
+        let Some((_driver, driver)) = start_driver_with(Some(&conf)).await else {
+            return;
+        };
+        let profile = tempfile::tempdir().unwrap();
+        let c = browser(&driver, profile.path()).await;
+        c.goto(&url).await.unwrap();
+        c.wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(Locator::Css("#map svg g.person"))
+            .await
+            .expect("the map is drawn");
+        assert_labels_apart(&c, fonts).await;
+        // And in Chinese, where the legend is Chinese too.
+        c.find(Locator::Id("lang-zh"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        eventually("the map in Chinese", || async {
+            text(&c, "#map svg").await.contains("方框大小")
+        })
+        .await;
+        assert_labels_apart(&c, &format!("{fonts}, in Chinese")).await;
+        let _ = c.close().await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_browsers_plan_one_deal_and_see_each_others_edits() {
     let Some((_driver, driver)) = start_driver().await else {
@@ -275,25 +393,7 @@ async fn two_browsers_plan_one_deal_and_see_each_others_edits() {
     let prompts = a.find_all(Locator::Css("#prompts li")).await.unwrap().len();
     assert!(prompts >= 3, "{prompts} prompts");
     // Labels measured by the browser's own fonts (Chinese included) do not overlap.
-    let overlaps = a
-        .execute(
-            "const boxes = [...document.querySelectorAll('#map svg text')].map(t => t.getBoundingClientRect());
-             let n = 0;
-             for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
-               const p = boxes[i], q = boxes[j];
-               if (p.width && q.width && p.left < q.right - 0.5 && q.left < p.right - 0.5
-                   && p.top < q.bottom - 0.5 && q.top < p.bottom - 0.5) n++;
-             }
-             return [n, boxes.length];",
-            vec![],
-        )
-        .await
-        .unwrap();
-    assert_eq!(
-        overlaps[0], 0,
-        "overlapping labels in the browser: {overlaps}"
-    );
-    assert!(overlaps[1].as_u64().unwrap() > 20, "{overlaps}");
+    assert_labels_apart(&a, "the system's fonts").await;
     for k in [
         "keyPerson",
         "decisionChain",

@@ -41,8 +41,10 @@ fn extent(t: &roxmltree::Node) -> Extent {
         text,
         x0,
         x1: x0 + width,
-        y0: y - 0.8 * size,
-        y1: y + 0.2 * size,
+        // The tallest of the fonts the map names (Noto Sans CJK's ascent, the
+        // deepest descent, 0.30 em), so the check holds whichever one draws.
+        y0: y - guanxi::map::ASCENT_EM * size,
+        y1: y + 0.30 * size,
     }
 }
 
