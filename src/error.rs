@@ -64,6 +64,15 @@ pub enum Error {
     #[error(transparent)]
     Methodology(#[from] crate::methodology::MethodologyError),
 
+    /// The server cannot listen where it was told to (the port is taken, or the
+    /// address is not this machine's). Code `ADDRESS_UNAVAILABLE`; the command line
+    /// exits with status 3.
+    #[error("cannot listen on {addr}: {reason}")]
+    AddressUnavailable {
+        addr: std::net::SocketAddr,
+        reason: String,
+    },
+
     /// A storage failure that is not the caller's fault. Code `INTERNAL`.
     #[error("storage error")]
     Storage(#[source] sqlx::Error),
@@ -84,6 +93,7 @@ pub enum ErrorCode {
     MethodologyInvalid,
     Unauthenticated,
     Forbidden,
+    AddressUnavailable,
     Internal,
 }
 
@@ -98,6 +108,7 @@ impl ErrorCode {
             ErrorCode::MethodologyInvalid => "METHODOLOGY_INVALID",
             ErrorCode::Unauthenticated => "UNAUTHENTICATED",
             ErrorCode::Forbidden => "FORBIDDEN",
+            ErrorCode::AddressUnavailable => "ADDRESS_UNAVAILABLE",
             ErrorCode::Internal => "INTERNAL",
         }
     }
@@ -120,6 +131,7 @@ impl Error {
             Error::Methodology(_) => ErrorCode::MethodologyInvalid,
             Error::Unauthenticated(_) => ErrorCode::Unauthenticated,
             Error::Forbidden(_) => ErrorCode::Forbidden,
+            Error::AddressUnavailable { .. } => ErrorCode::AddressUnavailable,
             Error::Storage(_) | Error::Internal(_) => ErrorCode::Internal,
         }
     }

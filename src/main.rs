@@ -31,18 +31,28 @@ async fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => {
             let methodology = load_methodology(&args.data)?;
-            let app =
-                Application::build(args.addr, &args.data.database_url, methodology, args.demo)
-                    .await
-                    .with_context(|| format!("starting on {}", args.data.database_url))?
-                    .with_options(api::HttpOptions {
-                        request_timeout: std::time::Duration::from_secs(
-                            args.request_timeout.max(1),
-                        ),
-                        cors_origins: args.cors_origins,
-                        introspection: !args.no_introspection,
-                        ..Default::default()
-                    });
+            let app = match Application::build(
+                args.addr,
+                &args.data.database_url,
+                methodology,
+                args.demo,
+            )
+            .await
+            {
+                // A taken port is the caller's to fix, not an internal error.
+                Err(e @ guanxi::Error::AddressUnavailable { .. }) => {
+                    eprintln!("guanxi: {e}");
+                    std::process::exit(3);
+                }
+                other => other,
+            }
+            .with_context(|| format!("starting on {}", args.data.database_url))?
+            .with_options(api::HttpOptions {
+                request_timeout: std::time::Duration::from_secs(args.request_timeout.max(1)),
+                cors_origins: args.cors_origins,
+                introspection: !args.no_introspection,
+                ..Default::default()
+            });
             app.run_until_stopped().await?;
         }
         Command::Migrate(args) => {

@@ -81,8 +81,10 @@ pub fn support_plan(plan: &SupportPlanG) -> String {
         .iter()
         .map(|p| {
             format!(
-                "{} ({} requests, {} choices)",
-                p.method, p.requests, p.variables
+                "{} ({}, {})",
+                p.method,
+                crate::domain::count(p.requests, "request", "requests"),
+                crate::domain::count(p.variables, "choice", "choices")
             )
         })
         .collect();
@@ -113,8 +115,8 @@ pub fn support_plan(plan: &SupportPlanG) -> String {
         out.push_str("\nCapacity that would cover more\n");
         for s in &plan.shortfalls {
             out.push_str(&format!(
-                "- {} more units of {} in {}{} would serve {} more request{} worth {cur} {}\n",
-                s.extra_units,
+                "- {} of {} in {}{} would serve {} more request{} worth {cur} {}\n",
+                crate::domain::count(s.extra_units, "more unit", "more units"),
                 s.resource.name,
                 s.month,
                 s.person_at_limit

@@ -11,6 +11,8 @@ use crate::{api, methodology::Methodology, store::Store, Error, Result};
 pub struct Application {
     listener: TcpListener,
     addr: SocketAddr,
+    /// Where the data lives, as the start-up message names it (no password).
+    database: String,
     store: Store,
     options: api::HttpOptions,
 }
@@ -42,15 +44,28 @@ impl Application {
                 ),
             ));
         }
-        let listener = TcpListener::bind(addr).await.map_err(|e| {
-            Error::Internal(anyhow::Error::new(e).context(format!("cannot listen on {addr}")))
-        })?;
+        let listener = TcpListener::bind(addr)
+            .await
+            .map_err(|e| Error::AddressUnavailable {
+                addr,
+                reason: match e.kind() {
+                    std::io::ErrorKind::AddrInUse => format!(
+                        "the port is already in use (another guanxi, or another program, is listening there). Stop it, or choose another port with --addr {}:{} (or GUANXI_ADDR)",
+                        addr.ip(),
+                        addr.port().wrapping_add(1).max(1024)
+                    ),
+                    std::io::ErrorKind::AddrNotAvailable => "the address is not one of this machine's; use 127.0.0.1, or an address of one of its interfaces".to_owned(),
+                    std::io::ErrorKind::PermissionDenied => "permission denied (ports below 1024 need privileges); choose a port above 1024 with --addr".to_owned(),
+                    _ => e.to_string(),
+                },
+            })?;
         let addr = listener
             .local_addr()
             .map_err(|e| Error::Internal(anyhow::Error::new(e)))?;
         Ok(Application {
             listener,
             addr,
+            database: describe_database(database_url),
             store,
             options: api::HttpOptions::default(),
         })
@@ -95,16 +110,37 @@ impl Application {
         let app = api::router(schema, engine, self.options.clone(), access);
         tracing::info!(
             addr = %self.addr,
-            database = self.store.backend_name(),
+            database = %self.database,
             methodology = %self.store.methodology().version,
-            "guanxi is serving GraphQL at http://{}/graphql",
-            self.addr
+            "guanxi is serving: the planning page at http://{0}/ , GraphiQL at http://{0}/graphql , data in {1}",
+            self.addr,
+            self.database
         );
         let result = axum::serve(self.listener, app)
             .with_graceful_shutdown(stop)
             .await;
         self.store.close().await;
         result
+    }
+}
+
+/// The database as a person would name it: a SQLite file's path, or a server URL
+/// without its password.
+fn describe_database(url: &str) -> String {
+    if let Some(rest) = url.strip_prefix("sqlite:") {
+        let path = rest.trim_start_matches("//");
+        let path = path.split('?').next().unwrap_or(path);
+        return format!("the SQLite file {path}");
+    }
+    match url.split_once("://") {
+        Some((scheme, rest)) => match rest.rsplit_once('@') {
+            Some((user, host)) => {
+                let user = user.split(':').next().unwrap_or(user);
+                format!("{scheme}://{user}@{host}")
+            }
+            None => url.to_owned(),
+        },
+        None => url.to_owned(),
     }
 }
 
@@ -128,4 +164,25 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down: finishing requests in flight");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::describe_database;
+
+    #[test]
+    fn the_database_is_named_without_its_password() {
+        assert_eq!(
+            describe_database("sqlite://guanxi.db?mode=rwc"),
+            "the SQLite file guanxi.db"
+        );
+        assert_eq!(
+            describe_database("postgres://guanxi:secret@db.internal/guanxi"),
+            "postgres://guanxi@db.internal/guanxi"
+        );
+        assert_eq!(
+            describe_database("postgres://db.internal/guanxi"),
+            "postgres://db.internal/guanxi"
+        );
+    }
 }

@@ -51,6 +51,43 @@ fn the_shipped_methodology_loads() {
 }
 
 #[test]
+fn tie_labels_say_whose_tie_it_is_in_both_languages() {
+    use guanxi::methodology::TieHolder;
+    let m = Methodology::load(&shipped()).unwrap();
+    let s = &m.scales;
+    assert_eq!(s.tie_label(4, TieHolder::Ours, false), Some("Supports us"));
+    assert_eq!(
+        s.tie_label(4, TieHolder::Competitor, false),
+        Some("Supports them")
+    );
+    assert_eq!(
+        s.tie_label(4, TieHolder::Competitor, true),
+        Some("支持对手")
+    );
+    assert_eq!(s.tie_label(4, TieHolder::Ours, true), Some("支持我们"));
+    assert_eq!(
+        s.tie_label(5, TieHolder::Competitor, true),
+        Some("对手的教练")
+    );
+    // Points without their own wording for others fall back to the plain label.
+    assert_eq!(
+        s.tie_label(3, TieHolder::Peer, true),
+        Some("信任并分享信息")
+    );
+    assert_eq!(
+        s.tie_label(2, TieHolder::Competitor, false),
+        Some("Has met")
+    );
+    assert_eq!(s.tie_label(9, TieHolder::Ours, false), None);
+    for holder in [TieHolder::Competitor, TieHolder::Peer] {
+        for v in 0..=5 {
+            let en = s.tie_label(v, holder, false).unwrap();
+            assert!(!en.contains(" us"), "{holder:?} {v}: {en}");
+        }
+    }
+}
+
+#[test]
 fn the_embedded_copy_equals_the_directory() {
     let embedded = Methodology::embedded().unwrap();
     let on_disk = Methodology::load(&shipped()).unwrap();

@@ -26,6 +26,7 @@ use crate::{
         TieKind,
     },
     graph::{risk::Thread, scores::OpportunityScores, Score},
+    methodology::TieHolder,
     store::{RecordedAnswer, Tick},
 };
 
@@ -800,13 +801,11 @@ impl Relationship {
     async fn strength(&self) -> i32 {
         self.strength
     }
-    /// The methodology's label for the strength.
-    async fn strength_label(&self, ctx: &Context<'_>) -> Option<String> {
-        store(ctx)
-            .methodology()
-            .scales
-            .strength_label(self.strength)
-            .map(str::to_owned)
+    /// The methodology's label for the strength, worded for whose tie it is (a
+    /// competitor's 4 "Supports them", ours "Supports us"), in `lang` (English by
+    /// default).
+    async fn strength_label(&self, ctx: &Context<'_>, lang: Option<LangG>) -> Option<String> {
+        tie_label(ctx, self.strength, &self.kind, lang)
     }
     /// When the latest assessment was made.
     async fn assessed_at(&self) -> OffsetDateTime {
@@ -816,6 +815,20 @@ impl Relationship {
     async fn assessments(&self, ctx: &Context<'_>) -> Result<Vec<Assessment>> {
         store(ctx).assessments(self.relationship_id).await.coded()
     }
+}
+
+/// A strength's label as the methodology words it for a tie of `kind`.
+fn tie_label(ctx: &Context<'_>, strength: i32, kind: &str, lang: Option<LangG>) -> Option<String> {
+    let holder = match RelationshipKind::parse("kind", kind) {
+        Ok(RelationshipKind::CompetitorPerson) => TieHolder::Competitor,
+        Ok(RelationshipKind::PersonPerson) => TieHolder::Peer,
+        _ => TieHolder::Ours,
+    };
+    store(ctx)
+        .methodology()
+        .scales
+        .tie_label(strength, holder, matches!(lang, Some(LangG::Zh)))
+        .map(str::to_owned)
 }
 
 /// One judgement of a relationship's strength.
@@ -830,12 +843,20 @@ impl Assessment {
     async fn strength(&self) -> i32 {
         self.strength
     }
-    async fn strength_label(&self, ctx: &Context<'_>) -> Option<String> {
-        store(ctx)
-            .methodology()
-            .scales
-            .strength_label(self.strength)
-            .map(str::to_owned)
+    /// The methodology's label for the strength, worded for whose tie it is, in
+    /// `lang` (English by default).
+    async fn strength_label(
+        &self,
+        ctx: &Context<'_>,
+        lang: Option<LangG>,
+    ) -> Result<Option<String>> {
+        let kind = store(ctx)
+            .relationship(self.relationship_id)
+            .await
+            .coded()?
+            .map(|r| r.kind)
+            .unwrap_or_default();
+        Ok(tie_label(ctx, self.strength, &kind, lang))
     }
     async fn source(&self) -> Result<AssessmentSourceG> {
         stored(AssessmentSource::parse("source", &self.source)).map(Into::into)

@@ -609,8 +609,8 @@ pub fn describe_plan(sp: &SupportPlan, m: &Methodology) -> SupportPlanG {
                 LeftOut::TooLarge { largest_free } => (
                     LeftOutReason::TooLarge,
                     format!(
-                        "needs {} units; the most any {} resource has free in a month before the deadline is {largest_free}",
-                        r.units, r.kind
+                        "needs {}; the most any {} resource has free in a month before the deadline is {largest_free}",
+                        crate::domain::count(r.units, "unit", "units"), r.kind
                     ),
                     Some(r.units - largest_free),
                     None,
@@ -647,9 +647,10 @@ pub fn describe_plan(sp: &SupportPlan, m: &Methodology) -> SupportPlanG {
                 } => (
                     LeftOutReason::Outbid,
                     format!(
-                        "{} in {month} goes to {}, worth more; {extra_units} more units of it{} would cover this request ({})",
+                        "{} in {month} goes to {}, worth more; {} of it{} would cover this request ({})",
                         resource_name(resource),
                         holders(taken_by),
+                        crate::domain::count(*extra_units, "more unit", "more units"),
                         match person_at_limit.and_then(|e| people.get(&e)) {
                             Some((name, limit)) => format!(
                                 " and a higher limit for {name} (at {limit} engagements that month)"
@@ -959,7 +960,7 @@ pub(crate) async fn forecast(
     lines.sort_by(|a, b| b.weighted.total_cmp(&a.weighted));
     Ok(ForecastG {
         period: view.period.to_string(),
-        currency: m.support.reference_currency.clone(),
+        currency: m.support.reference_currency.to_uppercase(),
         total,
         rows,
         lines,

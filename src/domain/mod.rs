@@ -20,6 +20,7 @@ mod person;
 mod relationship;
 mod scalar;
 mod support;
+mod wording;
 
 pub use access::{ApiToken, Principal, Role, Scope};
 pub use account::{Account, AccountInput, AccountPatch, ValidAccount};
@@ -51,6 +52,7 @@ pub use support::{
     SupportRequestPatch, SupportResource, SupportResourceInput, SupportResourcePatch,
     ValidSupportRequest, ValidSupportResource,
 };
+pub use wording::count;
 
 /// Longest note or description we keep.
 pub const MAX_NOTE_CHARS: usize = 4000;

@@ -38,7 +38,7 @@ pub use forecast::{
 };
 pub use load::{Methodology, DEFAULT_DIR};
 pub use process::{ExitCriterion, StageProcess, StepKind, WinStep};
-pub use scales::{DecayScale, IntroductionScale, LabelledValue, Scales};
+pub use scales::{DecayScale, IntroductionScale, LabelledValue, Scales, TieHolder};
 pub use scoring::{AccountWeights, CompanyRole, DerivedInfluence, HealthWeights, Scoring};
 pub use support::{label, AllocationSettings, SupportNeed, SupportRules};
 pub use vocabulary::{Stage, Term, Vocabularies, Vocabulary};

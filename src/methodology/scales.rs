@@ -12,8 +12,33 @@ pub struct LabelledValue {
     pub value: i32,
     pub id: String,
     pub label: String,
+    /// The label in Chinese; the English one where not given.
+    #[serde(default)]
+    pub label_zh: Option<String>,
+    /// For strength: the label of a competitor's tie at this point ("Supports
+    /// them" where ours reads "Supports us"); the plain label where not given.
+    #[serde(default)]
+    pub competitor_label: Option<String>,
+    #[serde(default)]
+    pub competitor_label_zh: Option<String>,
+    /// For strength: the label of a tie between two customer people.
+    #[serde(default)]
+    pub peer_label: Option<String>,
+    #[serde(default)]
+    pub peer_label_zh: Option<String>,
     #[serde(default)]
     pub description: Option<String>,
+}
+
+/// Whose tie a strength describes: the words differ ("Supports us" is only ours).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TieHolder {
+    /// One of our employees (with a customer person or a colleague).
+    Ours,
+    /// A competitor's.
+    Competitor,
+    /// Between two of the customer's people.
+    Peer,
 }
 
 /// Parameters for introduction paths through the graph.
@@ -69,6 +94,30 @@ impl Scales {
             .iter()
             .find(|l| l.value == value)
             .map(|l| l.label.as_str())
+    }
+
+    /// The strength's label for a tie held by `holder`, in Chinese when `zh`.
+    pub fn tie_label(&self, value: i32, holder: TieHolder, zh: bool) -> Option<&str> {
+        let point = self.strength.iter().find(|l| l.value == value)?;
+        let (en, cn) = match holder {
+            TieHolder::Ours => (None, None),
+            TieHolder::Competitor => (
+                point.competitor_label.as_deref(),
+                point.competitor_label_zh.as_deref(),
+            ),
+            TieHolder::Peer => (point.peer_label.as_deref(), point.peer_label_zh.as_deref()),
+        };
+        let en = en.unwrap_or(&point.label);
+        Some(if zh {
+            cn.or(if en == point.label {
+                point.label_zh.as_deref()
+            } else {
+                None
+            })
+            .unwrap_or(en)
+        } else {
+            en
+        })
     }
 
     pub(crate) fn validate(raw: RawScales, file: &str, problems: &mut Problems) -> Self {

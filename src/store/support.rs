@@ -358,10 +358,10 @@ impl Store {
                     let free = i64::from(resource.capacity) - used;
                     if i64::from(current.units) > free {
                         return Err(Error::OverCapacity(format!(
-                            "{} has {} of {} units free in {month}; this request needs {}",
+                            "{} has {} of {} free in {month}; this request needs {}",
                             resource.name,
                             free.max(0),
-                            resource.capacity,
+                            crate::domain::count(resource.capacity, "unit", "units"),
                             current.units
                         )));
                     }

@@ -272,8 +272,11 @@ pub fn allocate(p: &Problem, settings: Settings) -> Plan {
         for (m, free) in row.iter_mut().enumerate() {
             if *free < 0 {
                 warnings.push(format!(
-                    "{} is booked {} units beyond its capacity of {} in {}; nothing more is planned on it",
-                    p.resources[r].name, -*free, p.resources[r].capacity, p.months[m]
+                    "{} is booked {} beyond its capacity of {} in {}; nothing more is planned on it",
+                    p.resources[r].name,
+                    crate::domain::count(-*free, "unit", "units"),
+                    p.resources[r].capacity,
+                    p.months[m]
                 ));
                 *free = 0;
             }

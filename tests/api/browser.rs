@@ -4,7 +4,8 @@
 //! without a reload; a form refused by the server shows the error at its field.
 //! Screenshots go to `target/screenshots/`.
 //!
-//! Without chromedriver the test says so and passes, unless
+//! Without chromedriver the test says so on stderr (a `SKIPPED` line the harness
+//! does not capture) and passes, unless
 //! `GUANXI_REQUIRE_BROWSER=1` (as in CI), which makes a missing browser a failure.
 
 use std::{
@@ -51,7 +52,9 @@ async fn start_driver_with(fontconfig: Option<&std::path::Path>) -> Option<(Driv
             !required,
             "GUANXI_REQUIRE_BROWSER=1 but chromium or chromedriver is missing"
         );
-        eprintln!("skipped: no chromium/chromedriver (apt-get install chromium chromium-driver)");
+        crate::helpers::skipped(
+            "no browser: apt-get install chromium chromium-driver (GUANXI_CHROMIUM, GUANXI_CHROMEDRIVER)",
+        );
         return None;
     };
     let port = std::net::TcpListener::bind("127.0.0.1:0")

@@ -37,13 +37,22 @@ pub fn postgres_admin_url() -> Option<String> {
             if std::env::var("GUANXI_REQUIRE_POSTGRES").is_ok_and(|v| v == "1") {
                 panic!("GUANXI_REQUIRE_POSTGRES=1 but GUANXI_TEST_POSTGRES_URL is not set");
             }
-            eprintln!(
-                "\n*** SKIPPED: the PostgreSQL half of this test. Set GUANXI_TEST_POSTGRES_URL \
-                 (e.g. postgres://postgres@localhost/postgres) to run it. ***\n"
+            skipped(
+                "no PostgreSQL: set GUANXI_TEST_POSTGRES_URL (e.g. postgres://postgres@localhost/postgres)",
             );
             None
         }
     }
+}
+
+/// Says, where the person running the tests sees it, that the current test did
+/// not run and why. The test harness captures `eprintln!` of a passing test, so
+/// the line goes to the process's stderr directly.
+pub fn skipped(why: &str) {
+    use std::io::Write;
+    let thread = std::thread::current();
+    let test = thread.name().unwrap_or("a test");
+    let _ = writeln!(std::io::stderr().lock(), "SKIPPED {test}: {why}");
 }
 
 /// Creates a uniquely named database on the test PostgreSQL server.

@@ -189,10 +189,14 @@ async fn support_is_requested_planned_and_granted_within_capacity(app: TestApp) 
     assert_eq!(left["reason"], "OUTBID");
     assert_eq!(left["extraUnitsNeeded"], 1);
     assert_eq!(left["takenBy"][0]["id"], first.as_str());
-    assert!(left["explanation"]
-        .as_str()
-        .unwrap()
-        .contains("1 more units"));
+    assert!(
+        left["explanation"]
+            .as_str()
+            .unwrap()
+            .contains("1 more unit of it"),
+        "{}",
+        left["explanation"]
+    );
     let expert_line = plan["assignments"]
         .as_array()
         .unwrap()

@@ -268,12 +268,12 @@ function markSelected(id) {
 async function openPerson(id, refresh = false) {
   state.person = id;
   markSelected(id);
-  const data = await gql(`query($id: ID!) {
+  const data = await gql(`query($id: ID!, $lang: Lang!) {
       person(id: $id) { id name title department level
-        relationships { id kind strength strengthLabel employee { id name } competitor { name }
+        relationships { id kind strength strengthLabel(lang: $lang) employee { id name } competitor { name }
                         person { id name } otherPerson { id name } } }
       introductionPaths(to: $id, k: 3) { description strength }
-  }`, { id });
+  }`, { id, lang: state.lang.toUpperCase() });
   const p = data.person;
   if (!p) return;
   $("person-panel").hidden = false;
