@@ -1,5 +1,7 @@
-//! Command-line and environment settings. Every flag has an environment variable
-//! twin, so containers configure guanxi without arguments; `.env.sample` lists them.
+//! Command-line and environment settings. The settings a deployment sets (database,
+//! methodology, and the server's address, demo, timeout, CORS and introspection)
+//! have environment twins, so containers configure guanxi without arguments;
+//! `.env.sample` lists them. The other flags are per run.
 
 use std::{net::SocketAddr, path::PathBuf};
 

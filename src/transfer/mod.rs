@@ -1,6 +1,7 @@
-//! Getting business data out of (and, later, into) guanxi in its own JSON format:
+//! Getting business data out of and into guanxi. Export writes its own JSON format:
 //! a faithful dump of every entity, table by table, in a stable order, so two
-//! exports of the same data are identical and an import can restore them.
+//! exports of the same data are identical and an import can restore them. Import
+//! reads that JSON, CSV files through a column mapping and calendars (.ics).
 
 pub mod calendar;
 pub mod csv_file;

@@ -12,6 +12,7 @@ mod browser;
 mod coaching;
 mod concurrency;
 mod crash;
+mod docs;
 mod generate;
 mod http;
 mod import_files;
