@@ -192,7 +192,7 @@ fn overbooked_resources_are_reported_not_planned_on() {
     assert!(plan.assignments.is_empty());
     assert_eq!(plan.warnings.len(), 1);
     assert!(
-        plan.warnings[0].contains("1 units beyond its capacity of 2"),
+        plan.warnings[0].contains("1 unit beyond its capacity of 2"),
         "{}",
         plan.warnings[0]
     );
