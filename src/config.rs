@@ -300,4 +300,13 @@ pub struct ServeArgs {
     /// Hide the schema (introspection and the GraphiQL page).
     #[arg(long, env = "GUANXI_NO_INTROSPECTION")]
     pub no_introspection: bool,
+    /// Names the server is reached by besides loopback (`guanxi.internal:8080`),
+    /// comma-separated. Without tokens only requests for loopback names and these
+    /// are served (DNS rebinding), and pages from them are our own origin.
+    #[arg(
+        long = "public-host",
+        env = "GUANXI_PUBLIC_HOSTS",
+        value_delimiter = ','
+    )]
+    pub public_hosts: Vec<String>,
 }

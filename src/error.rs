@@ -94,6 +94,22 @@ pub enum ErrorCode {
     Unauthenticated,
     Forbidden,
     AddressUnavailable,
+    /// HTTP-level refusals, before a request runs (see `docs/errors.md`).
+    BadRequest,
+    UnsupportedMediaType,
+    NotAcceptable,
+    PayloadTooLarge,
+    MethodNotAllowed,
+    Timeout,
+    ForbiddenOrigin,
+    ForbiddenHost,
+    BatchNotSupported,
+    /// A document nested deeper than the limits (`api::limits`).
+    NestingTooDeep,
+    /// A document whose cost, with list sizes, is past the limit.
+    TooComplex,
+    /// An answer larger than the cap.
+    ResponseTooLarge,
     Internal,
 }
 
@@ -109,6 +125,18 @@ impl ErrorCode {
             ErrorCode::Unauthenticated => "UNAUTHENTICATED",
             ErrorCode::Forbidden => "FORBIDDEN",
             ErrorCode::AddressUnavailable => "ADDRESS_UNAVAILABLE",
+            ErrorCode::BadRequest => "BAD_REQUEST",
+            ErrorCode::UnsupportedMediaType => "UNSUPPORTED_MEDIA_TYPE",
+            ErrorCode::NotAcceptable => "NOT_ACCEPTABLE",
+            ErrorCode::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
+            ErrorCode::MethodNotAllowed => "METHOD_NOT_ALLOWED",
+            ErrorCode::Timeout => "TIMEOUT",
+            ErrorCode::ForbiddenOrigin => "FORBIDDEN_ORIGIN",
+            ErrorCode::ForbiddenHost => "FORBIDDEN_HOST",
+            ErrorCode::BatchNotSupported => "BATCH_NOT_SUPPORTED",
+            ErrorCode::NestingTooDeep => "NESTING_TOO_DEEP",
+            ErrorCode::TooComplex => "TOO_COMPLEX",
+            ErrorCode::ResponseTooLarge => "RESPONSE_TOO_LARGE",
             ErrorCode::Internal => "INTERNAL",
         }
     }

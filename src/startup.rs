@@ -96,7 +96,7 @@ impl Application {
         stop: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let engine = crate::engine::Engine::new(self.store.clone());
-        let schema = api::schema(&engine, self.options.introspection);
+        let schema = api::schema(&engine, &self.options);
         let access = match self.store.has_active_tokens().await {
             Ok(false) => {
                 tracing::warn!(
@@ -107,7 +107,7 @@ impl Application {
             Ok(true) => api::Access::Tokens,
             Err(e) => return Err(std::io::Error::other(e.to_string())),
         };
-        let app = api::router(schema, engine, self.options.clone(), access);
+        let app = api::router(schema, engine, self.options.clone(), access, self.addr);
         tracing::info!(
             addr = %self.addr,
             database = %self.database,

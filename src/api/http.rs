@@ -1,18 +1,18 @@
 //! HTTP routes: `POST /graphql`, GraphiQL at `GET /graphql`, subscriptions over
 //! WebSocket at `GET /graphql/ws`, the planning-session page at `/`, `GET /healthz`.
 
-use async_graphql::http::GraphiQLSource;
-use async_graphql_axum::{GraphQLProtocol, GraphQLRequest, GraphQLResponse, GraphQLWebSocket};
-use std::time::Duration;
+use std::{net::SocketAddr, sync::Arc, time::Duration};
 
-use async_graphql::parser::{
-    parse_query,
-    types::{ExecutableDocument, Selection, SelectionSet},
+use async_graphql::{
+    http::GraphiQLSource,
+    parser::{parse_query, types::OperationType},
 };
 use axum::{
-    extract::{State, WebSocketUpgrade},
-    http::{header, HeaderValue, Method, StatusCode},
-    response::{Html, IntoResponse},
+    body::Body,
+    extract::{OriginalUri, Request, State},
+    http::{header, HeaderMap, HeaderValue, Method, StatusCode},
+    middleware::{self, Next},
+    response::{Html, IntoResponse, Response},
     routing::get,
     Json, Router,
 };
@@ -22,16 +22,24 @@ use tower_http::{
     timeout::TimeoutLayer,
 };
 
-use super::{error::ensure_codes, GuanxiSchema};
-use crate::{domain::Principal, engine::Engine, store::Store};
+use super::{
+    error::ensure_codes,
+    limits,
+    wire::{self, Want},
+    GuanxiSchema,
+};
+use crate::{domain::Principal, engine::Engine, store::Store, ErrorCode};
 
 #[derive(Clone)]
-struct AppState {
-    schema: GuanxiSchema,
-    engine: Engine,
-    store: Store,
-    options: HttpOptions,
-    access: Access,
+pub(super) struct AppState {
+    pub(super) schema: GuanxiSchema,
+    pub(super) engine: Engine,
+    pub(super) store: Store,
+    pub(super) options: HttpOptions,
+    pub(super) access: Access,
+    /// The origins of our own page: the address we listen on by every loopback
+    /// name, and the `--public-host` names. Never taken from a request.
+    own_origins: Arc<Vec<String>>,
 }
 
 /// How callers are known.
@@ -44,8 +52,8 @@ pub enum Access {
     Tokens,
 }
 
-/// Largest request body accepted, in bytes.
-const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+/// Largest request body (and WebSocket message) accepted, in bytes.
+pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 
 /// What a deployment tunes about the HTTP surface.
 #[derive(Debug, Clone)]
@@ -59,6 +67,13 @@ pub struct HttpOptions {
     /// Most aliased fields one document may hold: aliases multiply the work of a
     /// single request past what depth and complexity limits see.
     pub max_aliases: usize,
+    /// Names (with an optional port) the server is reached by besides loopback,
+    /// e.g. `guanxi.internal:8080`: requests for them are served without tokens
+    /// too, and pages from them are our own origin.
+    pub public_hosts: Vec<String>,
+    /// How often an open WebSocket re-checks its token (and on every new
+    /// operation); a revoked token closes the socket with code 4403.
+    pub token_recheck: Duration,
 }
 
 impl Default for HttpOptions {
@@ -68,8 +83,28 @@ impl Default for HttpOptions {
             cors_origins: Vec::new(),
             introspection: true,
             max_aliases: 50,
+            public_hosts: Vec::new(),
+            token_recheck: Duration::from_secs(5),
         }
     }
+}
+
+/// Our own page's origins when listening on `addr`.
+fn own_origins(addr: SocketAddr, public_hosts: &[String]) -> Vec<String> {
+    let port = addr.port();
+    let mut own = vec![format!("http://{addr}")];
+    if addr.ip().is_loopback() || addr.ip().is_unspecified() {
+        own.extend([
+            format!("http://localhost:{port}"),
+            format!("http://127.0.0.1:{port}"),
+            format!("http://[::1]:{port}"),
+        ]);
+    }
+    for host in public_hosts {
+        own.push(format!("http://{host}"));
+        own.push(format!("https://{host}"));
+    }
+    own.iter().map(|o| o.to_ascii_lowercase()).collect()
 }
 
 pub fn router(
@@ -77,8 +112,10 @@ pub fn router(
     engine: Engine,
     options: HttpOptions,
     access: Access,
+    addr: SocketAddr,
 ) -> Router {
     let store = engine.store().clone();
+    let own_origins = Arc::new(own_origins(addr, &options.public_hosts));
     let cors = (!options.cors_origins.is_empty()).then(|| {
         let origins: Vec<HeaderValue> = options
             .cors_origins
@@ -91,26 +128,34 @@ pub fn router(
             .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION])
     });
     let timeout = options.request_timeout;
+    let state = AppState {
+        schema,
+        engine,
+        store,
+        options,
+        access,
+        own_origins,
+    };
     let router = Router::new()
-        .route("/graphql", get(graphiql).post(graphql))
-        .route("/graphql/ws", get(graphql_ws))
+        .route("/graphql", get(graphql_get).post(graphql_post))
+        .route("/graphql/ws", get(super::socket::graphql_ws))
         .route("/", get(super::page::index))
         .route("/assets/{file}", get(super::page::asset))
         .route("/healthz", get(healthz))
-        .with_state(AppState {
-            schema,
-            engine,
-            store,
-            options,
-            access,
-        })
+        .fallback(not_found)
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
             MAX_BODY_BYTES,
         ))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             timeout,
-        ));
+        ))
+        .layer(middleware::map_response(coded_refusals))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            only_our_hosts,
+        ))
+        .with_state(state);
     let router = match cors {
         Some(c) => router.layer(c),
         None => router,
@@ -118,8 +163,122 @@ pub fn router(
     router.layer(tower_http::trace::TraceLayer::new_for_http())
 }
 
+async fn not_found() -> Response {
+    wire::refusal(
+        StatusCode::NOT_FOUND,
+        ErrorCode::NotFound,
+        "no such page: the API is POST /graphql, the planning page /",
+    )
+}
+
+/// Refusals the layers below answer in plain text or with no body (a body past
+/// the limit, a request past the timeout, a method a route does not take) are
+/// rewritten as coded JSON, like every other refusal.
+async fn coded_refusals(response: Response) -> Response {
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("json"));
+    if is_json {
+        return response;
+    }
+    let (code, message) = match response.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            ErrorCode::PayloadTooLarge,
+            format!("the body is larger than {} MiB", MAX_BODY_BYTES / (1024 * 1024)),
+        ),
+        StatusCode::REQUEST_TIMEOUT => (
+            ErrorCode::Timeout,
+            "the request took longer than the server's timeout and was stopped; ask for less, or raise --request-timeout".to_owned(),
+        ),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            ErrorCode::MethodNotAllowed,
+            "this address does not take that method: GraphQL is GET or POST /graphql".to_owned(),
+        ),
+        _ => return response,
+    };
+    let status = response.status();
+    let allow = response.headers().get(header::ALLOW).cloned();
+    let mut coded = wire::refusal(status, code, message);
+    if let Some(allow) = allow {
+        coded.headers_mut().insert(header::ALLOW, allow);
+    }
+    coded
+}
+
+/// The host part of a `Host` header value (`name:port`, `[v6]:port`).
+fn host_name(host: &str) -> &str {
+    if let Some(rest) = host.strip_prefix('[') {
+        return rest.split(']').next().unwrap_or(rest);
+    }
+    host.rsplit_once(':').map_or(host, |(name, _)| name)
+}
+
+/// DNS rebinding: a web page on `evil.example` whose name is made to resolve to
+/// 127.0.0.1 reaches a local server as "same origin", with `Host: evil.example`.
+/// Without tokens every request acts as an administrator, so only requests for a
+/// loopback name or address, or a `--public-host`, are served.
+async fn only_our_hosts(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if state.access == Access::LocalAdmin {
+        if let Some(host) = request
+            .headers()
+            .get(header::HOST)
+            .map(|h| h.to_str().unwrap_or("\u{0}"))
+        {
+            let name = host_name(host).to_ascii_lowercase();
+            let loopback = name == "localhost"
+                || name.ends_with(".localhost")
+                || name
+                    .parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback());
+            let public = state
+                .options
+                .public_hosts
+                .iter()
+                .any(|p| host_name(p).eq_ignore_ascii_case(&name));
+            if !loopback && !public {
+                return wire::refusal(
+                    StatusCode::FORBIDDEN,
+                    ErrorCode::ForbiddenHost,
+                    "this server has no API tokens and answers only requests for localhost or its --public-host names",
+                );
+            }
+        }
+    }
+    next.run(request).await
+}
+
+/// Whether a browser page at `Origin` may drive the API: our own page, or a
+/// front end listed with `--cors-origin`. Requests without `Origin` come from
+/// programs, not from web pages, and pass.
+pub(super) fn origin_allowed(state: &AppState, headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        return true;
+    };
+    let Ok(origin) = origin.to_str() else {
+        return false;
+    };
+    let origin = origin.trim_end_matches('/').to_ascii_lowercase();
+    state.own_origins.contains(&origin)
+        || state
+            .options
+            .cors_origins
+            .iter()
+            .any(|o| o.trim_end_matches('/').eq_ignore_ascii_case(&origin))
+}
+
+pub(super) fn foreign_origin(want: Want) -> Response {
+    wire::refusal_as(
+        want,
+        StatusCode::FORBIDDEN,
+        ErrorCode::ForbiddenOrigin,
+        "requests from this web page's origin are refused; a front end on another origin must be listed with --cors-origin",
+    )
+}
+
 /// Why a caller is not let in.
-enum Refusal {
+pub(super) enum Refusal {
     /// No token presented.
     Missing,
     /// Unknown or revoked.
@@ -130,7 +289,10 @@ enum Refusal {
 
 /// The caller presenting `secret` (none presented: `None`), whatever the
 /// transport: every request and socket is let in by this one check.
-async fn principal(state: &AppState, secret: Option<&str>) -> Result<Principal, Refusal> {
+pub(super) async fn principal(
+    state: &AppState,
+    secret: Option<&str>,
+) -> Result<Principal, Refusal> {
     if state.access == Access::LocalAdmin {
         return Ok(Principal::local_admin());
     }
@@ -178,21 +340,21 @@ async fn caller(
             refuse("this server needs an API token: send it as 'Authorization: Bearer gx_...'")
         }
         Refusal::Unknown => refuse(UNKNOWN_TOKEN),
-        Refusal::Unavailable => (
+        Refusal::Unavailable => wire::refusal(
             StatusCode::SERVICE_UNAVAILABLE,
-            "the token could not be checked",
-        )
-            .into_response(),
+            ErrorCode::Internal,
+            "the token could not be checked; try again",
+        ),
     })
 }
 
 /// The caller of a WebSocket, from the `connection_init` payload (browsers cannot
 /// set headers on a WebSocket): `{"authorization": "Bearer gx_..."}` or
 /// `{"token": "gx_..."}`.
-async fn socket_caller(
+pub(super) async fn socket_caller(
     state: &AppState,
     payload: &serde_json::Value,
-) -> async_graphql::Result<Principal> {
+) -> async_graphql::Result<(Principal, Option<String>)> {
     let refuse = |message: &str| {
         async_graphql::ErrorExtensions::extend_with(async_graphql::Error::new(message), |_, e| {
             e.set("code", crate::ErrorCode::Unauthenticated.as_str())
@@ -203,83 +365,155 @@ async fn socket_caller(
         .find_map(|k| payload.get(k).and_then(|v| v.as_str()))
         .map(|v| bearer(v).unwrap_or(v.trim()))
         .or_else(|| payload.get("token").and_then(|v| v.as_str()).map(str::trim));
-    principal(state, presented).await.map_err(|r| match r {
-        Refusal::Missing => refuse(
+    match principal(state, presented).await {
+        Ok(p) => Ok((p, presented.map(str::to_owned))),
+        Err(Refusal::Missing) => Err(refuse(
             "this server needs an API token: send it in connection_init as {\"authorization\": \"Bearer gx_...\"}",
-        ),
-        Refusal::Unknown => refuse(UNKNOWN_TOKEN),
-        Refusal::Unavailable => async_graphql::Error::new("the token could not be checked"),
-    })
-}
-
-/// Subscriptions (graphql-transport-ws or the older graphql-ws protocol). Each
-/// socket runs on a store and engine acting for its caller, like every request.
-async fn graphql_ws(
-    State(state): State<AppState>,
-    headers: axum::http::HeaderMap,
-    protocol: GraphQLProtocol,
-    upgrade: WebSocketUpgrade,
-) -> axum::response::Response {
-    // Browsers let any page open a WebSocket anywhere; only our own page and the
-    // configured front-end origins may listen (non-browser clients send no Origin).
-    if let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
-        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-        let own = origin
-            .split_once("://")
-            .is_some_and(|(_, authority)| Some(authority) == host);
-        if !own && !state.options.cors_origins.iter().any(|o| o == origin) {
-            return (
-                StatusCode::FORBIDDEN,
-                "this origin may not open a subscription; add it with --cors-origin",
-            )
-                .into_response();
-        }
+        )),
+        Err(Refusal::Unknown) => Err(refuse(UNKNOWN_TOKEN)),
+        Err(Refusal::Unavailable) => Err(async_graphql::Error::new("the token could not be checked")),
     }
-    upgrade
-        .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |socket| {
-            let schema = state.schema.clone();
-            GraphQLWebSocket::new(socket, schema, protocol)
-                .on_connection_init(move |payload| async move {
-                    let principal = socket_caller(&state, &payload).await?;
-                    let mut data = async_graphql::Data::default();
-                    data.insert(state.store.acting_as(principal.clone()));
-                    data.insert(state.engine.acting_as(principal.clone()));
-                    data.insert(principal);
-                    Ok(data)
-                })
-                .serve()
-        })
 }
 
-async fn graphql(
-    State(state): State<AppState>,
-    headers: axum::http::HeaderMap,
-    request: GraphQLRequest,
-) -> axum::response::Response {
+/// `POST /graphql`: a JSON body only. Browsers send forms and `text/plain` from
+/// any site without asking first, so any other content type (or none) is refused
+/// before anything runs, as is a page from a foreign origin.
+async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+    let Some(want) = wire::negotiate(&headers) else {
+        return not_acceptable();
+    };
+    if !origin_allowed(&state, &headers) {
+        return foreign_origin(want);
+    }
+    if let Err(refusal) = json_content_type(&headers) {
+        return wire::refusal_as(
+            want,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ErrorCode::UnsupportedMediaType,
+            refusal,
+        );
+    }
+    let body = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+        Ok(b) => b,
+        Err(_) => {
+            return wire::refusal_as(
+                want,
+                StatusCode::PAYLOAD_TOO_LARGE,
+                ErrorCode::PayloadTooLarge,
+                format!(
+                    "the body is larger than {} MiB",
+                    MAX_BODY_BYTES / (1024 * 1024)
+                ),
+            )
+        }
+    };
     let principal = match caller(&state, &headers).await {
         Ok(p) => p,
         Err(refusal) => return refusal,
     };
-    let request = request.into_inner();
-    // Aliases are counted before execution; a document that does not parse passes
-    // and the executor reports the syntax error. Roles and scopes are the store's
-    // business (see `Store::acting_as`).
+    match wire::from_body(&body) {
+        Ok(request) => run(&state, principal, request, want, true).await,
+        Err(bad) => wire::request_error(want, bad.code, bad.message),
+    }
+}
+
+/// Only `application/json`, in UTF-8 (the charset may be left out).
+fn json_content_type(headers: &HeaderMap) -> Result<(), &'static str> {
+    let Some(value) = headers.get(header::CONTENT_TYPE) else {
+        return Err("send the request as JSON with 'Content-Type: application/json'");
+    };
+    let value = value.to_str().unwrap_or("").to_ascii_lowercase();
+    let mut parts = value.split(';').map(str::trim);
+    if parts.next() != Some("application/json") {
+        return Err(
+            "only 'Content-Type: application/json' is accepted: forms and text/plain are refused",
+        );
+    }
+    for p in parts {
+        if let Some(charset) = p.strip_prefix("charset=") {
+            if !matches!(charset.trim_matches('"'), "utf-8" | "utf8") {
+                return Err("the body must be UTF-8 (charset=utf-8)");
+            }
+        }
+    }
+    Ok(())
+}
+
+fn not_acceptable() -> Response {
+    wire::refusal(
+        StatusCode::NOT_ACCEPTABLE,
+        ErrorCode::NotAcceptable,
+        "answers are application/json or application/graphql-response+json; accept one of them",
+    )
+}
+
+/// `GET /graphql`: with a `query` parameter, a query (never a mutation); without,
+/// GraphiQL.
+async fn graphql_get(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+) -> Response {
+    let asks = uri.query().is_some_and(|q| {
+        q.split('&')
+            .any(|p| p == "query" || p.starts_with("query="))
+    });
+    if !asks {
+        return graphiql(&state);
+    }
+    let Some(want) = wire::negotiate(&headers) else {
+        return not_acceptable();
+    };
+    if !origin_allowed(&state, &headers) {
+        return foreign_origin(want);
+    }
+    let principal = match caller(&state, &headers).await {
+        Ok(p) => p,
+        Err(refusal) => return refusal,
+    };
+    match wire::from_query_string(&uri) {
+        Ok(request) => run(&state, principal, request, want, false).await,
+        Err(bad) => wire::request_error(want, bad.code, bad.message),
+    }
+}
+
+/// Runs one request for its caller and writes the answer.
+async fn run(
+    state: &AppState,
+    principal: Principal,
+    request: async_graphql::Request,
+    want: Want,
+    writes_allowed: bool,
+) -> Response {
+    // The text is bounded before the parser sees it (the schema's extension checks
+    // again, for the WebSocket's sake). Roles and scopes are the store's business
+    // (see `Store::acting_as`).
+    if let Err(refusal) = limits::check_text(&request.query) {
+        return wire::request_error(want, refusal.code, refusal.message);
+    }
     let mut reads_only = false;
     if let Ok(doc) = parse_query(&request.query) {
-        reads_only = doc
+        let chosen: Vec<OperationType> = doc
             .operations
             .iter()
-            .all(|(_, op)| op.node.ty == async_graphql::parser::types::OperationType::Query);
-        let aliases = count_aliases(&doc);
-        if aliases > state.options.max_aliases {
-            return refused(
-                format!(
-                    "the document has {aliases} aliased fields; at most {} are allowed per request",
-                    state.options.max_aliases
-                ),
-                crate::ErrorCode::InvalidInput,
+            .filter(|(name, _)| {
+                request.operation_name.is_none()
+                    || name.map(|n| n.as_str()) == request.operation_name.as_deref()
+            })
+            .map(|(_, op)| op.node.ty)
+            .collect();
+        reads_only = chosen.iter().all(|t| *t == OperationType::Query);
+        if !writes_allowed && chosen.iter().any(|t| *t != OperationType::Query) {
+            let mut refused = wire::refusal_as(
+                want,
+                StatusCode::METHOD_NOT_ALLOWED,
+                ErrorCode::MethodNotAllowed,
+                "GET runs queries only: send mutations as POST with a JSON body",
             );
+            refused
+                .headers_mut()
+                .insert(header::ALLOW, HeaderValue::from_static("POST"));
+            return refused;
         }
     }
     // Scope and authorship live below the resolvers: each request runs on a store
@@ -292,57 +526,30 @@ async fn graphql(
     } else {
         engine
     };
+    let executed = wire::Executed::default();
     let request = request
         .data(state.store.acting_as(principal.clone()))
         .data(engine)
-        .data(principal);
+        .data(principal)
+        .data(executed.clone());
     let mut response = state.schema.execute(request).await;
     ensure_codes(&mut response);
-    GraphQLResponse::from(response).into_response()
+    wire::answer(want, response, executed.happened())
 }
 
-/// A GraphQL answer refusing the request before it runs, with its code.
-fn refused(message: String, code: crate::ErrorCode) -> axum::response::Response {
-    let mut error = async_graphql::ServerError::new(message, None);
-    error
-        .extensions
-        .get_or_insert_with(Default::default)
-        .set("code", code.as_str());
-    GraphQLResponse::from(async_graphql::Response::from_errors(vec![error])).into_response()
-}
-
-/// Aliased fields in a document, counted through fragments.
-fn count_aliases(doc: &ExecutableDocument) -> usize {
-    fn walk(set: &SelectionSet) -> usize {
-        set.items
-            .iter()
-            .map(|s| match &s.node {
-                Selection::Field(f) => {
-                    usize::from(f.node.alias.is_some()) + walk(&f.node.selection_set.node)
-                }
-                Selection::InlineFragment(i) => walk(&i.node.selection_set.node),
-                Selection::FragmentSpread(_) => 0,
-            })
-            .sum()
-    }
-    let operations: usize = doc
-        .operations
-        .iter()
-        .map(|(_, op)| walk(&op.node.selection_set.node))
-        .sum();
-    let fragments: usize = doc
-        .fragments
-        .values()
-        .map(|f| walk(&f.node.selection_set.node))
-        .sum();
-    operations + fragments
-}
-
-async fn graphiql(State(state): State<AppState>) -> axum::response::Response {
+fn graphiql(state: &AppState) -> Response {
     if !state.options.introspection {
-        return StatusCode::NOT_FOUND.into_response();
+        return not_found_graphiql();
     }
     Html(GraphiQLSource::build().endpoint("/graphql").finish()).into_response()
+}
+
+fn not_found_graphiql() -> Response {
+    wire::refusal(
+        StatusCode::NOT_FOUND,
+        ErrorCode::NotFound,
+        "GraphiQL is turned off on this server",
+    )
 }
 
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {

@@ -6,18 +6,22 @@
 mod advice;
 mod audit;
 mod context;
+pub mod cost;
 mod enums;
 mod error;
 mod http;
 mod ids;
 mod improvement;
 mod inputs;
+pub mod limits;
 mod live;
 mod meeting;
 mod mutation;
 mod objects;
 mod page;
 mod planning;
+mod socket;
+mod wire;
 
 pub use planning::{describe_plan, SupportPlanG};
 mod query;
@@ -26,7 +30,7 @@ mod transfer;
 
 use async_graphql::Schema;
 
-pub use http::{router, Access, HttpOptions};
+pub use http::{router, Access, HttpOptions, MAX_BODY_BYTES};
 pub use query::MAX_PAGE_SIZE;
 
 use crate::engine::Engine;
@@ -44,7 +48,7 @@ pub const MAX_COMPLEXITY: usize = 20_000;
 /// schema from clients (production deployments that publish it elsewhere). A
 /// request may carry a scoped store and engine of its own (see `http::graphql`),
 /// which resolvers then see instead of these.
-pub fn schema(engine: &Engine, introspection: bool) -> GuanxiSchema {
+pub fn schema(engine: &Engine, options: &HttpOptions) -> GuanxiSchema {
     let builder = Schema::build(
         query::QueryRoot,
         mutation::MutationRoot,
@@ -52,9 +56,14 @@ pub fn schema(engine: &Engine, introspection: bool) -> GuanxiSchema {
     )
     .data(engine.clone())
     .data(engine.store().clone())
+    .extension(wire::MarkExecution)
+    .extension(limits::DocumentLimits {
+        max_aliases: options.max_aliases,
+    })
+    .extension(cost::CostLimit::default())
     .limit_depth(MAX_DEPTH)
     .limit_complexity(MAX_COMPLEXITY);
-    if introspection {
+    if options.introspection {
         builder.finish()
     } else {
         builder.disable_introspection().finish()

@@ -40,6 +40,7 @@ mod methodology;
 mod opportunities;
 mod people;
 mod relationships;
+mod sizes;
 mod support;
 mod tokens;
 mod transfer;
@@ -51,6 +52,7 @@ pub use improvement::ImprovementFilter;
 pub use live::{Announced, LiveEvent, LiveKind};
 pub use methodology::{RecordedAnswer, Tick};
 pub(crate) use relationships::ends_key;
+pub use sizes::ListSizes;
 pub use transfer::{ImportSession, Rejection, TableChange};
 
 /// The default database: a SQLite file in the working directory, created on first use.

@@ -114,6 +114,15 @@ pub async fn spawn_with_http(options: guanxi::api::HttpOptions) -> TestApp {
     spawn_configured(&url, dir, methodology(), options).await
 }
 
+/// Starts a server over an existing database with the given HTTP options.
+pub async fn spawn_on_with(
+    url: &str,
+    dir: Option<tempfile::TempDir>,
+    options: guanxi::api::HttpOptions,
+) -> TestApp {
+    spawn_configured(url, dir, methodology(), options).await
+}
+
 async fn spawn_configured(
     url: &str,
     dir: Option<tempfile::TempDir>,

@@ -13,6 +13,7 @@ mod coaching;
 mod concurrency;
 mod crash;
 mod docs;
+mod edge;
 mod generate;
 mod http;
 mod import_files;

@@ -22,16 +22,30 @@ async fn malformed_requests_get_codes_not_failures(app: TestApp) {
         let code = body["errors"][0]["extensions"]["code"].as_str();
         assert_eq!(code, Some("INVALID_INPUT"), "{query}: {body}");
     }
-    // A body that is not JSON at all is refused at the door, not with a 500.
-    let response = app
-        .client
-        .post(format!("{}/graphql", app.address))
-        .header("content-type", "application/json")
-        .body("{not json")
-        .send()
-        .await
-        .unwrap();
-    assert!(response.status().is_client_error(), "{}", response.status());
+    // A body that is not JSON at all is refused at the door with a code, not a
+    // 500: 200 for a client accepting application/json (GraphQL over HTTP), 400
+    // for one accepting application/graphql-response+json.
+    for (accept, status) in [
+        ("application/json", 200),
+        ("application/graphql-response+json", 400),
+    ] {
+        let response = app
+            .client
+            .post(format!("{}/graphql", app.address))
+            .header("content-type", "application/json")
+            .header("accept", accept)
+            .body("{not json")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), status, "{accept}");
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], "BAD_REQUEST",
+            "{body}"
+        );
+        assert!(body.get("data").is_none(), "{body}");
+    }
     // Deeply nested queries are refused by the depth limit.
     let mut deep = String::from("id");
     for _ in 0..20 {
@@ -43,5 +57,21 @@ async fn malformed_requests_get_codes_not_failures(app: TestApp) {
             json!({}),
         )
         .await;
-    assert_eq!(body["errors"][0]["extensions"]["code"], "INVALID_INPUT");
+    // 60 levels: past the text's bracket limit, refused before it is parsed.
+    assert_eq!(body["errors"][0]["extensions"]["code"], "NESTING_TOO_DEEP");
+    // 18 levels: parsed, then past the depth limit of 16.
+    let mut deep = String::from("id");
+    for _ in 0..8 {
+        deep = format!("account {{ people {{ {deep} }} }}");
+    }
+    let body = app
+        .post_graphql(
+            &format!("{{ person(id: \"00000000-0000-7000-8000-000000000000\") {{ {deep} }} }}"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "INVALID_INPUT",
+        "{body}"
+    );
 }

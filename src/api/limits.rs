@@ -1,0 +1,244 @@
+//! Bounds on a GraphQL document, checked before anything recursive runs.
+//!
+//! The GraphQL parser, the validation rules and the executor all recurse once per
+//! level of nesting, so a document nested a few thousand levels deep overflows a
+//! worker's stack and takes the whole process down (Apollo Router lowered its
+//! parser's limit to 500 after a crash at about 2,400 nested selections). Here:
+//!
+//! 1. [`check_text`] scans the raw text once, without recursion, and refuses a
+//!    document whose brackets (`{`, `[`, `(`, whatever they belong to: selection
+//!    sets, list and object values, list types, arguments) nest deeper than
+//!    [`MAX_NESTING`]. Only then is the document parsed, and the parser's
+//!    recursion is bounded by it.
+//! 2. Selection sets also nest through fragment spreads, which no text scan sees.
+//!    async-graphql bounds that nesting itself while parsing ([`MAX_SELECTION_NESTING`],
+//!    its recursive-depth limit, which also stops fragment cycles); its refusal is
+//!    given our code here. [`check_document`] then counts aliased fields.
+//!
+//! [`DocumentLimits`] runs both as an async-graphql extension, on HTTP and on the
+//! WebSocket alike, before the parser sees the text.
+
+use std::sync::Arc;
+
+use async_graphql::{
+    extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery},
+    parser::types::{ExecutableDocument, Selection, SelectionSet},
+    ServerError, ServerResult, Variables,
+};
+
+use crate::ErrorCode;
+
+/// Deepest bracket nesting a document may have. Selections are limited to 16
+/// levels anyway ([`super::MAX_DEPTH`]); a few more for arguments and values.
+pub const MAX_NESTING: usize = 64;
+/// Deepest nesting of selection sets, inline fragments and fragment spreads,
+/// counted through fragments: async-graphql's recursive-depth limit (its default).
+pub const MAX_SELECTION_NESTING: usize = 32;
+
+/// Why a document is refused before it runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl Refusal {
+    fn too_deep(message: String) -> Self {
+        Refusal {
+            code: ErrorCode::NestingTooDeep,
+            message,
+        }
+    }
+
+    pub fn into_server_error(self) -> ServerError {
+        let mut error = ServerError::new(self.message, None);
+        error
+            .extensions
+            .get_or_insert_with(Default::default)
+            .set("code", self.code.as_str());
+        error
+    }
+}
+
+/// The deepest bracket nesting of a GraphQL document's text, skipping strings,
+/// block strings and comments. One pass, no recursion; stops counting at the
+/// first level past `limit`.
+pub fn nesting(text: &str, limit: usize) -> usize {
+    let bytes = text.as_bytes();
+    let (mut depth, mut deepest, mut i) = (0usize, 0usize, 0usize);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' && bytes[i] != b'\r' {
+                    i += 1;
+                }
+            }
+            b'"' if bytes[i..].starts_with(b"\"\"\"") => {
+                i += 3;
+                while i < bytes.len() && !bytes[i..].starts_with(b"\"\"\"") {
+                    // An escaped triple quote does not close the block string.
+                    i += if bytes[i..].starts_with(b"\\\"\"\"") {
+                        4
+                    } else {
+                        1
+                    };
+                }
+                i += 2;
+            }
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'{' | b'[' | b'(' => {
+                depth += 1;
+                if depth > deepest {
+                    deepest = depth;
+                    if deepest > limit {
+                        return deepest;
+                    }
+                }
+            }
+            b'}' | b']' | b')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    deepest
+}
+
+/// Refuses a document text nested deeper than [`MAX_NESTING`].
+pub fn check_text(text: &str) -> Result<(), Refusal> {
+    if nesting(text, MAX_NESTING) > MAX_NESTING {
+        return Err(Refusal::too_deep(format!(
+            "the document nests brackets more than {MAX_NESTING} deep; flatten it or split it into several requests"
+        )));
+    }
+    Ok(())
+}
+
+/// Aliased fields of a selection set and the fragments it defines inline.
+/// Recursion here is bounded by [`MAX_NESTING`], which the text passed.
+fn aliases(set: &SelectionSet) -> usize {
+    set.items
+        .iter()
+        .map(|item| match &item.node {
+            Selection::Field(f) => {
+                usize::from(f.node.alias.is_some()) + aliases(&f.node.selection_set.node)
+            }
+            Selection::InlineFragment(i) => aliases(&i.node.selection_set.node),
+            Selection::FragmentSpread(_) => 0,
+        })
+        .sum()
+}
+
+/// Counts the aliased fields of a parsed document, operations and fragments.
+pub fn check_document(doc: &ExecutableDocument, max_aliases: usize) -> Result<(), Refusal> {
+    let count: usize = doc
+        .operations
+        .iter()
+        .map(|(_, op)| aliases(&op.node.selection_set.node))
+        .chain(
+            doc.fragments
+                .values()
+                .map(|f| aliases(&f.node.selection_set.node)),
+        )
+        .sum();
+    if count > max_aliases {
+        return Err(Refusal {
+            code: ErrorCode::InvalidInput,
+            message: format!(
+                "the document has {count} aliased fields; at most {max_aliases} are allowed per request"
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// The checks above as an extension of the schema: they run on every request,
+/// over HTTP and over the WebSocket, before the parser sees the text.
+pub struct DocumentLimits {
+    pub max_aliases: usize,
+}
+
+impl ExtensionFactory for DocumentLimits {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(DocumentLimitsExtension {
+            max_aliases: self.max_aliases,
+        })
+    }
+}
+
+struct DocumentLimitsExtension {
+    max_aliases: usize,
+}
+
+#[async_graphql::async_trait::async_trait]
+impl Extension for DocumentLimitsExtension {
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        check_text(query).map_err(Refusal::into_server_error)?;
+        let doc = next.run(ctx, query, variables).await.map_err(|e| {
+            if e.message.starts_with("The recursion depth of the query") {
+                Refusal::too_deep(format!(
+                    "selections nest more than {MAX_SELECTION_NESTING} deep, counted through fragments"
+                ))
+                .into_server_error()
+            } else {
+                e
+            }
+        })?;
+        check_document(&doc, self.max_aliases).map_err(Refusal::into_server_error)?;
+        Ok(doc)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn brackets_in_strings_and_comments_do_not_count() {
+        assert_eq!(nesting("{ a { b } }", 99), 2);
+        assert_eq!(nesting(r#"{ a(x: "{{{{[[[") }"#, 99), 2);
+        assert_eq!(nesting("{ a # {{{{\n }", 99), 1);
+        assert_eq!(nesting(r#"{ a(x: """ {{{ \""" {{ """) }"#, 99), 2);
+        assert_eq!(nesting(r#"{ a(x: "\"{{") }"#, 99), 2);
+        assert_eq!(nesting("", 99), 0);
+    }
+
+    #[test]
+    fn counting_stops_past_the_limit() {
+        let deep = "[".repeat(1_000_000);
+        assert_eq!(nesting(&deep, 64), 65);
+        assert!(check_text(&deep).is_err());
+        assert!(check_text(&"{ a ".repeat(64)).is_ok());
+        assert!(check_text(&"{ a ".repeat(65)).is_err());
+    }
+
+    #[test]
+    fn unclosed_strings_end_the_scan() {
+        assert_eq!(nesting(r#"{ "abc"#, 99), 1);
+        assert_eq!(nesting(r#"{ """abc"#, 99), 1);
+    }
+
+    fn parse(text: &str) -> ExecutableDocument {
+        async_graphql::parser::parse_query(text).unwrap()
+    }
+
+    #[test]
+    fn aliases_are_counted_in_operations_and_fragments() {
+        let text = "{ a: x b: y ...F } fragment F on Query { c: z }";
+        assert!(check_document(&parse(text), 3).is_ok());
+        assert_eq!(
+            check_document(&parse(text), 2).unwrap_err().code,
+            ErrorCode::InvalidInput
+        );
+    }
+}

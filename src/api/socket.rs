@@ -1,0 +1,161 @@
+//! Subscriptions over WebSocket (graphql-transport-ws or the older graphql-ws
+//! protocol), at `GET /graphql/ws`.
+//!
+//! A socket outlives the HTTP request that opened it, so its caller is checked
+//! again: on every new operation, and every [`HttpOptions::token_recheck`]
+//! (five seconds by default). When the token has been revoked the socket is closed
+//! with code 4403 (graphql-transport-ws's "Forbidden") and its subscriptions end.
+//!
+//! [`HttpOptions::token_recheck`]: super::HttpOptions::token_recheck
+
+use std::sync::{
+    atomic::{AtomicBool, Ordering},
+    Arc, Mutex,
+};
+
+use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
+use axum::{
+    extract::{
+        ws::{CloseFrame, Message, WebSocket},
+        State, WebSocketUpgrade,
+    },
+    http::HeaderMap,
+    response::Response,
+};
+use futures_util::{SinkExt, StreamExt};
+
+use super::{
+    http::{foreign_origin, origin_allowed, principal, socket_caller, AppState, Refusal},
+    wire::Want,
+    MAX_BODY_BYTES,
+};
+
+/// graphql-transport-ws's close code for a caller no longer allowed in.
+pub const CLOSE_FORBIDDEN: u16 = 4403;
+
+pub(super) async fn graphql_ws(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    protocol: GraphQLProtocol,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    // Browsers let any page open a WebSocket anywhere; only our own page and the
+    // configured front-end origins may listen (non-browser clients send no Origin).
+    if !origin_allowed(&state, &headers) {
+        return foreign_origin(Want::Json);
+    }
+    upgrade
+        .max_message_size(MAX_BODY_BYTES)
+        .max_frame_size(MAX_BODY_BYTES)
+        .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |socket| serve(state, socket, protocol))
+}
+
+/// Whether a client message starts an operation (graphql-transport-ws
+/// `subscribe`, graphql-ws `start`).
+fn starts_operation(text: &str) -> bool {
+    serde_json::from_str::<serde_json::Value>(text)
+        .ok()
+        .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_owned))
+        .is_some_and(|t| t == "subscribe" || t == "start")
+}
+
+/// Whether the token presented at `connection_init` no longer lets its holder in.
+/// A store that cannot be read does not close the socket: the next check decides.
+async fn revoked(state: &AppState, secret: &Mutex<Option<String>>) -> bool {
+    let Some(secret) = secret.lock().ok().and_then(|s| s.clone()) else {
+        return false;
+    };
+    matches!(
+        principal(state, Some(&secret)).await,
+        Err(Refusal::Unknown | Refusal::Missing)
+    )
+}
+
+async fn serve(state: AppState, socket: WebSocket, protocol: GraphQLProtocol) {
+    let (mut sink, incoming) = socket.split();
+    let secret: Arc<Mutex<Option<String>>> = Arc::default();
+    let refused = Arc::new(AtomicBool::new(false));
+
+    // Every new operation first re-checks the token; a revoked one ends the input.
+    let checked = {
+        let (state, secret, refused) = (state.clone(), secret.clone(), refused.clone());
+        incoming.then(move |item| {
+            let (state, secret, refused) = (state.clone(), secret.clone(), refused.clone());
+            async move {
+                if let Ok(Message::Text(text)) = &item {
+                    if starts_operation(text.as_str()) && revoked(&state, &secret).await {
+                        refused.store(true, Ordering::Relaxed);
+                        return Err(axum::Error::new("the token has been revoked"));
+                    }
+                }
+                item
+            }
+        })
+    };
+
+    let (out_tx, mut out_rx) = tokio::sync::mpsc::channel::<Message>(32);
+    let out = futures_util::sink::unfold(out_tx, |tx, message: Message| async move {
+        tx.send(message).await.map(|()| tx)
+    });
+    let graphql = {
+        let (state, secret) = (state.clone(), secret.clone());
+        GraphQLWebSocket::new_with_pair(Box::pin(out), checked, state.schema.clone(), protocol)
+            .on_connection_init(move |payload| async move {
+                let (principal, presented) = socket_caller(&state, &payload).await?;
+                if let Ok(mut s) = secret.lock() {
+                    *s = presented;
+                }
+                let mut data = async_graphql::Data::default();
+                data.insert(state.store.acting_as(principal.clone()));
+                data.insert(state.engine.acting_as(principal.clone()));
+                data.insert(principal);
+                Ok(data)
+            })
+            .serve()
+    };
+    let forward = async {
+        while let Some(message) = out_rx.recv().await {
+            if sink.send(message).await.is_err() {
+                break;
+            }
+        }
+    };
+    let watch = async {
+        let mut every = tokio::time::interval(state.options.token_recheck);
+        every.tick().await;
+        loop {
+            every.tick().await;
+            if revoked(&state, &secret).await {
+                return;
+            }
+        }
+    };
+    let timed_out = tokio::select! {
+        _ = futures_util::future::join(graphql, forward) => false,
+        () = watch => true,
+    };
+    if timed_out || refused.load(Ordering::Relaxed) {
+        let _ = sink
+            .send(Message::Close(Some(CloseFrame {
+                code: CLOSE_FORBIDDEN,
+                reason: "the API token has been revoked".into(),
+            })))
+            .await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::starts_operation;
+
+    #[test]
+    fn operations_are_told_from_other_messages() {
+        assert!(starts_operation(
+            r#"{"type":"subscribe","id":"1","payload":{}}"#
+        ));
+        assert!(starts_operation(r#"{"type":"start","id":"1"}"#));
+        assert!(!starts_operation(r#"{"type":"ping"}"#));
+        assert!(!starts_operation("not json"));
+    }
+}

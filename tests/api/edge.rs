@@ -1,0 +1,631 @@
+//! The edge as an attacker meets it: documents and JSON nested from a thousand to
+//! a million deep, cross-site requests, DNS rebinding, revoked tokens on open
+//! sockets, and every refusal coded JSON with its status, while the server keeps
+//! serving. Measured against a real server on both backends where storage is
+//! involved.
+
+use std::time::{Duration, Instant};
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+use tokio_tungstenite::tungstenite::{client::IntoClientRequest, Message};
+
+use crate::{
+    each_backend,
+    helpers::{
+        fresh_database, spawn_app, spawn_on, spawn_on_with, spawn_with_http, Backend, TestApp,
+    },
+};
+
+/// A raw POST with the given headers and body; status, content type and body.
+async fn raw(
+    app: &TestApp,
+    headers: &[(&str, &str)],
+    body: impl Into<reqwest::Body>,
+) -> (u16, String, Value) {
+    let mut request = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .body(body);
+    for (k, v) in headers {
+        request = request.header(*k, *v);
+    }
+    let response = request.send().await.expect("answered");
+    let status = response.status().as_u16();
+    let kind = response
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    let text = response.text().await.unwrap();
+    let body = serde_json::from_str(&text)
+        .unwrap_or_else(|_| panic!("HTTP {status}: not JSON: {text:.200}"));
+    (status, kind, body)
+}
+
+fn code(body: &Value) -> &str {
+    body["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or("(none)")
+}
+
+const JSON: (&str, &str) = ("content-type", "application/json");
+
+/// Still serving: a plain query answers.
+async fn still_serving(app: &TestApp) {
+    let data = app.ok("{ __typename }", json!({})).await;
+    assert_eq!(data["__typename"], "QueryRoot");
+}
+
+/// Documents of every kind of nesting, `n` deep.
+fn deep_documents(n: usize) -> Vec<(&'static str, String)> {
+    let mut fragments = String::from("{ ...F0 }\n");
+    for i in 0..n.min(20_000) {
+        fragments.push_str(&format!("fragment F{i} on QueryRoot {{ ...F{} }}\n", i + 1));
+    }
+    fragments.push_str(&format!(
+        "fragment F{} on QueryRoot {{ __typename }}",
+        n.min(20_000)
+    ));
+    vec![
+        (
+            "selection sets",
+            format!("{}{}", "{ a ".repeat(n), "}".repeat(n)),
+        ),
+        (
+            "list values",
+            format!(
+                "{{ accounts(search: {}\"x\"{}) {{ totalCount }} }}",
+                "[".repeat(n),
+                "]".repeat(n)
+            ),
+        ),
+        (
+            "object values",
+            format!(
+                "mutation {{ createCompetitor(input: {}1{}) {{ id }} }}",
+                "{a: ".repeat(n),
+                "}".repeat(n)
+            ),
+        ),
+        (
+            "list types",
+            format!(
+                "query($x: {}ID{}) {{ __typename }}",
+                "[".repeat(n),
+                "]".repeat(n)
+            ),
+        ),
+        ("fragment chains", fragments),
+        ("unclosed brackets", "{".repeat(n)),
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_nesting_within_the_body_limit_takes_the_server_down() {
+    let app = spawn_app(Backend::Sqlite).await.unwrap();
+    for n in [1_000, 10_000, 100_000, 1_000_000] {
+        for (kind, document) in deep_documents(n) {
+            let body = json!({ "query": document }).to_string();
+            if body.len() > guanxi::api::MAX_BODY_BYTES {
+                // Answered 413 as soon as the length is known; the client may still
+                // be writing and see the connection close instead.
+                // A client of its own: the server closes the connection after it.
+                if let Ok(response) = reqwest::Client::new()
+                    .post(format!("{}/graphql", app.address))
+                    .header(JSON.0, JSON.1)
+                    .body(body)
+                    .send()
+                    .await
+                {
+                    assert_eq!(response.status(), 413, "{kind} at {n}");
+                    let answer: Value = response.json().await.unwrap();
+                    assert_eq!(code(&answer), "PAYLOAD_TOO_LARGE");
+                }
+            } else {
+                let (status, _, answer) = raw(&app, &[JSON], body.clone()).await;
+                assert_eq!(status, 200, "{kind} at {n}: {answer}");
+                assert_eq!(
+                    code(&answer),
+                    "NESTING_TOO_DEEP",
+                    "{kind} at {n}: {answer:.300}"
+                );
+                assert!(answer.get("data").is_none(), "{kind} at {n}");
+            }
+            still_serving(&app).await;
+        }
+        // JSON nested as deep (a million brackets each way is within the limit),
+        // in the body and in the variables.
+        let body = format!("{}{}", "[".repeat(n), "]".repeat(n));
+        let (status, _, answer) = raw(&app, &[JSON], body).await;
+        assert_eq!(
+            (status, code(&answer)),
+            (200, "NESTING_TOO_DEEP"),
+            "JSON body at {n}"
+        );
+        let body = format!(
+            r#"{{"query": "query($v: String) {{ __typename }}", "variables": {{"v": {}1{}}}}}"#,
+            "[".repeat(n),
+            "]".repeat(n)
+        );
+        let (status, _, answer) = raw(&app, &[JSON], body).await;
+        assert_eq!(
+            (status, code(&answer)),
+            (200, "NESTING_TOO_DEEP"),
+            "variables at {n}"
+        );
+        still_serving(&app).await;
+    }
+    // What the page and the examples send still runs: 16 levels of selections.
+    let mut ok = String::from("id");
+    for _ in 0..5 {
+        ok = format!("account {{ opportunities {{ {ok} }} }}");
+    }
+    let body = app
+        .post_graphql(
+            &format!("{{ accounts(first: 1) {{ nodes {{ {ok} }} }} }}"),
+            json!({}),
+        )
+        .await;
+    assert!(
+        body["errors"].is_null() || code(&body) != "NESTING_TOO_DEEP",
+        "{body}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deep_documents_over_the_websocket_are_refused_and_the_server_keeps_serving() {
+    let app = spawn_app(Backend::Sqlite).await.unwrap();
+    let url = format!("{}/graphql/ws", app.address.replace("http://", "ws://"));
+    for n in [1_000, 100_000, 500_000] {
+        for (kind, document) in deep_documents(n) {
+            let mut request = url.clone().into_client_request().unwrap();
+            request.headers_mut().insert(
+                "Sec-WebSocket-Protocol",
+                "graphql-transport-ws".parse().unwrap(),
+            );
+            let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+            socket
+                .send(Message::text(
+                    json!({ "type": "connection_init", "payload": {} }).to_string(),
+                ))
+                .await
+                .unwrap();
+            let _ack = socket.next().await;
+            let message =
+                json!({ "id": "1", "type": "subscribe", "payload": { "query": document } })
+                    .to_string();
+            let too_big = message.len() > guanxi::api::MAX_BODY_BYTES;
+            let _ = socket.send(Message::text(message)).await;
+            let answer = tokio::time::timeout(Duration::from_secs(10), socket.next()).await;
+            match answer {
+                Ok(Some(Ok(Message::Text(t)))) => {
+                    let v: Value = serde_json::from_str(&t).unwrap();
+                    let error = match v["type"].as_str() {
+                        Some("error") => &v["payload"][0],
+                        Some("next") => &v["payload"]["errors"][0],
+                        _ => panic!("{kind} at {n}: {v:.300}"),
+                    };
+                    assert_eq!(
+                        error["extensions"]["code"], "NESTING_TOO_DEEP",
+                        "{kind} at {n}: {v:.300}"
+                    );
+                }
+                // A message past the limit closes the socket.
+                other => assert!(too_big, "{kind} at {n}: {other:?}"),
+            }
+            still_serving(&app).await;
+        }
+    }
+}
+
+each_backend!(cross_site_requests_change_nothing);
+
+async fn cross_site_requests_change_nothing(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let mutation = r#"mutation { createCompetitor(input: { name: "Cross Site Rival" }) { id } }"#;
+    let body = json!({ "query": mutation }).to_string();
+    for kind in [
+        Some("text/plain"),
+        Some("text/plain;charset=UTF-8"),
+        Some("application/x-www-form-urlencoded"),
+        Some("multipart/form-data; boundary=x"),
+        Some("application/json; charset=latin1"),
+        None,
+    ] {
+        let headers: Vec<(&str, &str)> =
+            kind.map(|k| vec![("content-type", k)]).unwrap_or_default();
+        let (status, _, answer) = raw(&app, &headers, body.clone()).await;
+        assert_eq!(
+            (status, code(&answer)),
+            (415, "UNSUPPORTED_MEDIA_TYPE"),
+            "{kind:?}"
+        );
+    }
+    let (status, _, answer) = raw(
+        &app,
+        &[JSON, ("origin", "http://evil.example")],
+        body.clone(),
+    )
+    .await;
+    assert_eq!((status, code(&answer)), (403, "FORBIDDEN_ORIGIN"));
+    let (status, _, answer) = raw(&app, &[JSON, ("origin", "null")], body.clone()).await;
+    assert_eq!((status, code(&answer)), (403, "FORBIDDEN_ORIGIN"));
+    // Our own page's origin may.
+    let own = app.address.clone();
+    let (status, _, answer) = raw(
+        &app,
+        &[JSON, ("origin", &own)],
+        json!({ "query": "{ __typename }" }).to_string(),
+    )
+    .await;
+    assert_eq!(status, 200, "{answer}");
+    let data = app.ok("{ competitors { name } }", json!({})).await;
+    assert!(
+        !data.to_string().contains("Cross Site Rival"),
+        "nothing was stored: {data}"
+    );
+    // A mutation over GET is refused.
+    let response = app
+        .client
+        .get(format!("{}/graphql", app.address))
+        .query(&[("query", mutation)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 405);
+    assert_eq!(response.headers()["allow"], "POST");
+    let answer: Value = response.json().await.unwrap();
+    assert_eq!(code(&answer), "METHOD_NOT_ALLOWED");
+    let data = app.ok("{ competitors { name } }", json!({})).await;
+    assert!(!data.to_string().contains("Cross Site Rival"), "{data}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_tokens_only_loopback_names_are_served() {
+    let app = spawn_app(Backend::Sqlite).await.unwrap();
+    let port = app.address.rsplit(':').next().unwrap().to_owned();
+    let evil = format!("evil.example:{port}");
+    let query = json!({ "query": "{ accounts { totalCount } }" }).to_string();
+    let (status, _, answer) = raw(&app, &[JSON, ("host", &evil)], query.clone()).await;
+    assert_eq!((status, code(&answer)), (403, "FORBIDDEN_HOST"));
+    for path in ["/", "/graphql", "/healthz"] {
+        let response = app
+            .client
+            .get(format!("{}{path}", app.address))
+            .header("host", &evil)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 403, "{path}");
+    }
+    for host in [
+        format!("localhost:{port}"),
+        format!("127.0.0.1:{port}"),
+        format!("[::1]:{port}"),
+    ] {
+        let (status, _, answer) = raw(&app, &[JSON, ("host", &host)], query.clone()).await;
+        assert_eq!(status, 200, "{host}: {answer}");
+    }
+    // The WebSocket: Host and Origin both the rebinding name are refused.
+    let url = format!("{}/graphql/ws", app.address.replace("http://", "ws://"));
+    let mut request = url.into_client_request().unwrap();
+    request.headers_mut().insert("host", evil.parse().unwrap());
+    request
+        .headers_mut()
+        .insert("origin", format!("http://{evil}").parse().unwrap());
+    request.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        "graphql-transport-ws".parse().unwrap(),
+    );
+    assert!(
+        tokio_tungstenite::connect_async(request).await.is_err(),
+        "not upgraded"
+    );
+
+    // A name given with --public-host is served.
+    let public = spawn_with_http(guanxi::api::HttpOptions {
+        public_hosts: vec![format!("guanxi.internal:{port}")],
+        ..Default::default()
+    })
+    .await;
+    let port = public.address.rsplit(':').next().unwrap().to_owned();
+    let (status, _, _) = raw(
+        &public,
+        &[JSON, ("host", &format!("guanxi.internal:{port}"))],
+        query.clone(),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, _, _) = raw(
+        &public,
+        &[JSON, ("host", &format!("evil.example:{port}"))],
+        query,
+    )
+    .await;
+    assert_eq!(status, 403);
+}
+
+each_backend!(revoking_a_token_closes_its_open_sockets);
+
+async fn revoking_a_token_closes_its_open_sockets(backend: Backend) {
+    let Some((url, dir)) = fresh_database(backend).await else {
+        return;
+    };
+    let open = spawn_on(&url, dir).await;
+    let (token, secret) = open
+        .store
+        .create_token("wall screen", guanxi::domain::Role::Admin, &[])
+        .await
+        .unwrap();
+    let guarded = spawn_on_with(
+        &url,
+        None,
+        guanxi::api::HttpOptions {
+            token_recheck: Duration::from_millis(500),
+            ..Default::default()
+        },
+    )
+    .await;
+    let ws = format!("{}/graphql/ws", guarded.address.replace("http://", "ws://"));
+    let mut request = ws.into_client_request().unwrap();
+    request.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        "graphql-transport-ws".parse().unwrap(),
+    );
+    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+    socket
+        .send(Message::text(
+            json!({ "type": "connection_init", "payload": { "authorization": format!("Bearer {secret}") } }).to_string(),
+        ))
+        .await
+        .unwrap();
+    let ack = socket.next().await.unwrap().unwrap();
+    assert!(ack.to_text().unwrap().contains("connection_ack"), "{ack:?}");
+    socket
+        .send(Message::text(
+            json!({ "id": "1", "type": "subscribe", "payload": { "query": "subscription { relationshipEvents { kind } }" } }).to_string(),
+        ))
+        .await
+        .unwrap();
+
+    open.store.revoke_token(token.id).await.unwrap();
+    let revoked = Instant::now();
+    let closed = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            match socket.next().await {
+                Some(Ok(Message::Close(frame))) => return frame.map(|f| u16::from(f.code)),
+                Some(Ok(_)) => continue,
+                _ => return None,
+            }
+        }
+    })
+    .await
+    .expect("the socket is closed within seconds");
+    assert_eq!(closed, Some(4403));
+    eprintln!("socket closed {:?} after the revocation", revoked.elapsed());
+}
+
+/// What is sent (a name, headers, a body) and the status and code it must get.
+type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, String, u16, &'a str);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_refusal_is_coded_json_with_its_status() {
+    let app = spawn_app(Backend::Sqlite).await.unwrap();
+    let graphql = ("accept", "application/graphql-response+json");
+    let cases: Vec<Case> = vec![
+        (
+            "malformed JSON",
+            vec![JSON, graphql],
+            "{\"query\": ".into(),
+            400,
+            "BAD_REQUEST",
+        ),
+        (
+            "a batch",
+            vec![JSON, graphql],
+            r#"[{"query": "{ __typename }"}]"#.into(),
+            400,
+            "BATCH_NOT_SUPPORTED",
+        ),
+        (
+            "1e400",
+            vec![JSON, graphql],
+            r#"{"query": "{ __typename }", "x": 1e400}"#.into(),
+            400,
+            "BAD_REQUEST",
+        ),
+        (
+            "a lone surrogate",
+            vec![JSON, graphql],
+            r#"{"query": "{ a(x: \"\ud800\") }"}"#.into(),
+            400,
+            "BAD_REQUEST",
+        ),
+        (
+            "JSON 200 deep",
+            vec![JSON, graphql],
+            format!("{}{}", "[".repeat(200), "]".repeat(200)),
+            400,
+            "NESTING_TOO_DEEP",
+        ),
+        (
+            "no query",
+            vec![JSON, graphql],
+            r#"{"qeury": "{ __typename }"}"#.into(),
+            400,
+            "BAD_REQUEST",
+        ),
+        (
+            "a syntax error",
+            vec![JSON, graphql],
+            r#"{"query": "{"}"#.into(),
+            400,
+            "INVALID_INPUT",
+        ),
+        (
+            "an unknown field",
+            vec![JSON, graphql],
+            r#"{"query": "{ nothingHere }"}"#.into(),
+            400,
+            "INVALID_INPUT",
+        ),
+        (
+            "malformed JSON as application/json",
+            vec![JSON],
+            "{\"query\": ".into(),
+            200,
+            "BAD_REQUEST",
+        ),
+        (
+            "an unacceptable answer type",
+            vec![JSON, ("accept", "text/html")],
+            r#"{"query": "{ __typename }"}"#.into(),
+            406,
+            "NOT_ACCEPTABLE",
+        ),
+        (
+            "a body past the limit",
+            vec![JSON],
+            format!(r#"{{"query": "{}"}}"#, " ".repeat(3 * 1024 * 1024)),
+            413,
+            "PAYLOAD_TOO_LARGE",
+        ),
+    ];
+    for (what, headers, body, status, expected) in cases {
+        let (got, kind, answer) = raw(&app, &headers, body).await;
+        assert_eq!((got, code(&answer)), (status, expected), "{what}: {answer}");
+        assert!(kind.contains("json"), "{what}: {kind}");
+        if status == 400 {
+            assert!(
+                answer.get("data").is_none(),
+                "{what}: no data entry: {answer}"
+            );
+        }
+    }
+    // The server closes a connection after a body past the limit: a fresh one.
+    let mut app = app;
+    app.client = reqwest::Client::new();
+    // Methods a route does not take, and unknown paths.
+    let response = app
+        .client
+        .put(format!("{}/graphql", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 405);
+    let answer: Value = response.json().await.unwrap();
+    assert_eq!(code(&answer), "METHOD_NOT_ALLOWED");
+    let response = app
+        .client
+        .get(format!("{}/nothing", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 404);
+    let answer: Value = response.json().await.unwrap();
+    assert_eq!(code(&answer), "NOT_FOUND");
+    // application/json is answered as application/json.
+    let (status, kind, _) = raw(
+        &app,
+        &[JSON, ("accept", "application/json")],
+        r#"{"query": "{ __typename }"}"#,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(kind.starts_with("application/json"), "{kind}");
+    let (_, kind, _) = raw(&app, &[JSON, graphql], r#"{"query": "{ __typename }"}"#).await;
+    assert!(
+        kind.starts_with("application/graphql-response+json"),
+        "{kind}"
+    );
+    still_serving(&app).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_past_the_timeout_is_coded() {
+    let app = spawn_with_http(guanxi::api::HttpOptions {
+        request_timeout: Duration::from_millis(1),
+        ..Default::default()
+    })
+    .await;
+    guanxi::demo::load(&app.store).await.unwrap();
+    let (status, _, answer) = raw(
+        &app,
+        &[JSON],
+        r#"{"query": "{ patterns { stageDays { stage median } } }"}"#,
+    )
+    .await;
+    assert_eq!((status, code(&answer)), (408, "TIMEOUT"));
+}
+
+/// One opportunity's whole analysis in one document, as a coach's screen asks.
+const FULL_ANALYSIS: &str = r#"query($id: ID!) { opportunity(id: $id) {
+  name stage amount currency
+  scores {
+    keyPerson { value explanation { summary formula inputs { name value note } weights { name value } evidence { kind description value } notes } }
+    decisionChain { value explanation { summary formula inputs { name value note } weights { name value } notes } }
+    account { value explanation { summary formula inputs { name value } } }
+    employee { value explanation { summary formula inputs { name value } } }
+    ourCompany { value explanation { summary formula inputs { name value } } }
+    competitor { value explanation { summary formula inputs { name value } } }
+  }
+  health { score breakdown { name weight value points } }
+  en: coachingPrompts(lang: EN) { ruleId severity text action evidence { name value } person { name } introductionPath { description } }
+  zh: coachingPrompts(lang: ZH) { ruleId severity text action evidence { name value } person { name } introductionPath { description } }
+  risks { singleThreaded { person { name } employee { name } } competitorAhead { person { name } } }
+  qualification { questionId question answer evidence { name value } }
+  winSteps { id label status required }
+  forecast { probability category explanation { probability stageProbability } }
+  supportNeeds { id label status }
+  decisionChain { person { name title } buyingRole influence attitude favouredCompetitor { name } relationships { kind strength employee { name } competitor { name } } }
+} }"#;
+
+each_backend!(cost_sees_lists);
+
+async fn cost_sees_lists(backend: Backend) {
+    let Some((_, app)) = crate::helpers::demo_server(backend).await else {
+        return;
+    };
+    // accounts / opportunities / account / opportunities / ... 13 deep: each
+    // opportunities level multiplies by the longest deal list.
+    let mut deep = String::from("name");
+    for _ in 0..6 {
+        deep = format!("opportunities {{ account {{ {deep} }} }}");
+    }
+    let body = app
+        .post_graphql(
+            &format!("{{ accounts {{ nodes {{ {deep} }} }} }}"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(code(&body), "TOO_COMPLEX", "{body:.400}");
+    let message = body["errors"][0]["message"].as_str().unwrap();
+    assert!(message.contains("at most 100000"), "{message}");
+    assert!(body.get("data").is_none() || body["data"].is_null());
+
+    let deals = app
+        .ok(
+            "{ accounts { nodes { opportunities { id name } } } }",
+            json!({}),
+        )
+        .await;
+    let id = deals["accounts"]["nodes"][0]["opportunities"][0]["id"].clone();
+    let analysis = app.post_graphql(FULL_ANALYSIS, json!({ "id": id })).await;
+    assert!(analysis["errors"].is_null(), "{analysis:.600}");
+    // Paging brings the price down: the same deep document over one account's
+    // first deal is within the limit.
+    let mut paged = String::from("name");
+    for _ in 0..2 {
+        paged = format!("opportunities {{ account {{ {paged} }} }}");
+    }
+    let body = app
+        .post_graphql(
+            &format!("{{ accounts(first: 1) {{ nodes {{ {paged} }} }} }}"),
+            json!({}),
+        )
+        .await;
+    assert!(body["errors"].is_null(), "{body:.400}");
+}
