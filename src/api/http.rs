@@ -413,7 +413,7 @@ async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: B
     };
     match wire::from_body(&body) {
         Ok(request) => run(&state, principal, request, want, true).await,
-        Err(bad) => wire::request_error(want, bad.code, bad.message),
+        Err(bad) => wire::malformed(want, bad.code, bad.message),
     }
 }
 
@@ -473,7 +473,7 @@ async fn graphql_get(
     };
     match wire::from_query_string(&uri) {
         Ok(request) => run(&state, principal, request, want, false).await,
-        Err(bad) => wire::request_error(want, bad.code, bad.message),
+        Err(bad) => wire::malformed(want, bad.code, bad.message),
     }
 }
 

@@ -3,11 +3,12 @@
 //! writing answers and refusals as coded JSON with the status the GraphQL over
 //! HTTP specification asks for.
 //!
-//! Two media types are served. `application/json` (the default, for `*/*` and for
-//! no `Accept` at all) answers 200 to every request it could read as GraphQL, even
-//! when the document did not parse or validate. `application/graphql-response+json`
-//! answers 400 without a `data` entry when the request failed before execution
-//! (malformed JSON, bad parameters, a document that does not parse or validate,
+//! A request that is not well-formed GraphQL over HTTP (malformed JSON, a batch,
+//! parameters of the wrong type) is answered 400. Of well-formed ones, two media
+//! types are served: `application/json` (the default, for `*/*` and for no
+//! `Accept` at all) answers 200 even when the document did not parse or validate;
+//! `application/graphql-response+json` answers 400 without a `data` entry when the
+//! request failed before execution (a document that does not parse or validate,
 //! variables of the wrong type). Transport refusals (401, 403, 405, 406, 408, 413,
 //! 415) keep their own status under both.
 
@@ -121,7 +122,15 @@ pub fn refusal_as(
         .into_response()
 }
 
-/// A request error: the request could not be read as GraphQL.
+/// A request that is not well-formed GraphQL over HTTP (malformed JSON, a batch,
+/// parameters of the wrong type): 400 in either media type.
+pub fn malformed(want: Want, code: ErrorCode, message: impl Into<String>) -> Response {
+    refusal_as(want, StatusCode::BAD_REQUEST, code, message)
+}
+
+/// A request error: the document could not be run (it is nested too deep, does
+/// not parse or validate): 200 as `application/json`, 400 as
+/// `application/graphql-response+json`.
 pub fn request_error(want: Want, code: ErrorCode, message: impl Into<String>) -> Response {
     refusal_as(want, want.request_error_status(), code, message)
 }

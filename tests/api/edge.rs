@@ -140,7 +140,7 @@ async fn no_nesting_within_the_body_limit_takes_the_server_down() {
         let (status, _, answer) = raw(&app, &[JSON], body).await;
         assert_eq!(
             (status, code(&answer)),
-            (200, "NESTING_TOO_DEEP"),
+            (400, "NESTING_TOO_DEEP"),
             "JSON body at {n}"
         );
         let body = format!(
@@ -151,7 +151,7 @@ async fn no_nesting_within_the_body_limit_takes_the_server_down() {
         let (status, _, answer) = raw(&app, &[JSON], body).await;
         assert_eq!(
             (status, code(&answer)),
-            (200, "NESTING_TOO_DEEP"),
+            (400, "NESTING_TOO_DEEP"),
             "variables at {n}"
         );
         still_serving(&app).await;
@@ -476,8 +476,15 @@ async fn every_refusal_is_coded_json_with_its_status() {
             "malformed JSON as application/json",
             vec![JSON],
             "{\"query\": ".into(),
-            200,
+            400,
             "BAD_REQUEST",
+        ),
+        (
+            "a syntax error as application/json",
+            vec![JSON],
+            r#"{"query": "{"}"#.into(),
+            200,
+            "INVALID_INPUT",
         ),
         (
             "an unacceptable answer type",

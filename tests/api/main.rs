@@ -11,6 +11,7 @@ mod auth;
 mod browser;
 mod coaching;
 mod concurrency;
+mod conformance;
 mod crash;
 mod docs;
 mod edge;

@@ -22,11 +22,10 @@ async fn malformed_requests_get_codes_not_failures(app: TestApp) {
         let code = body["errors"][0]["extensions"]["code"].as_str();
         assert_eq!(code, Some("INVALID_INPUT"), "{query}: {body}");
     }
-    // A body that is not JSON at all is refused at the door with a code, not a
-    // 500: 200 for a client accepting application/json (GraphQL over HTTP), 400
-    // for one accepting application/graphql-response+json.
+    // A body that is not JSON at all is refused at the door with a code (400),
+    // not a 500, whichever answer type the client accepts.
     for (accept, status) in [
-        ("application/json", 200),
+        ("application/json", 400),
         ("application/graphql-response+json", 400),
     ] {
         let response = app
