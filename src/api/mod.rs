@@ -14,6 +14,7 @@ mod ids;
 mod improvement;
 mod inputs;
 pub mod limits;
+mod literals;
 mod live;
 mod meeting;
 mod mutation;

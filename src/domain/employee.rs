@@ -98,7 +98,10 @@ impl EmployeeInput {
                 ))
             }
             (EmployeeStatus::Active, None) => None,
-            (EmployeeStatus::Departed, d) => Some(d.unwrap_or_else(super::today)),
+            (EmployeeStatus::Departed, d) => Some(super::dates::day(
+                "departedOn",
+                d.unwrap_or_else(super::today),
+            )?),
         };
         let support_limit = match self.support_limit {
             Some(l) if !(0..=1_000).contains(&l) => {

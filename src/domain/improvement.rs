@@ -86,7 +86,7 @@ impl ImprovementInput {
             opportunity_id: self.opportunity_id,
             text: point_text(&self.text)?,
             owner_id: self.owner_id,
-            due_on: self.due_on,
+            due_on: super::dates::optional_day("dueOn", self.due_on)?,
             status: ImprovementStatus::Open,
             closed_on: None,
             note: None,
@@ -102,7 +102,7 @@ impl ImprovementPoint {
         let closed_on = match status {
             ImprovementStatus::Open => None,
             _ if status == self.current_status() => self.closed_on,
-            _ => Some(patch.on.unwrap_or(today)),
+            _ => Some(super::dates::day("on", patch.on.unwrap_or(today))?),
         };
         let note = match patch.note {
             Some(n) => optional_text("note", Some(&n), MAX_NOTE_CHARS)?,
@@ -116,7 +116,7 @@ impl ImprovementPoint {
                 None => self.text.clone(),
             },
             owner_id: patch.owner_id.or(self.owner_id),
-            due_on: patch.due_on.or(self.due_on),
+            due_on: super::dates::optional_day("dueOn", patch.due_on)?.or(self.due_on),
             status,
             closed_on,
             note,

@@ -89,13 +89,11 @@ impl InteractionInput {
                 "name at least one customer participant",
             ));
         }
-        let occurred_on = self.occurred_on.unwrap_or_else(super::today);
-        if occurred_on > super::today() + time::Duration::days(366) {
-            return Err(Error::invalid(
-                "occurredOn",
-                "is more than a year in the future",
-            ));
-        }
+        let occurred_on = super::dates::past_day(
+            "occurredOn",
+            self.occurred_on.unwrap_or_else(super::today),
+            super::today(),
+        )?;
         Ok(ValidInteraction {
             account_id: self.account_id,
             opportunity_id: self.opportunity_id,

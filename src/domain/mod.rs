@@ -8,6 +8,7 @@
 mod access;
 mod account;
 mod competitor;
+pub mod dates;
 mod decision_chain;
 mod employee;
 mod improvement;
@@ -35,7 +36,10 @@ pub use kinds::{
     AssessmentSource, EmployeeStatus, ImprovementStatus, LineKind, Outcome, RelationshipKind,
     SupportStatus, TieKind,
 };
-pub use name::{likely_same_organisation, normalise_organisation, tidy, Name, OrganisationName};
+pub use name::{
+    is_invisible, likely_same_organisation, look_alike_key, normalise_organisation, tidy, Name,
+    OrganisationName,
+};
 pub use opportunity::{
     Opportunity, OpportunityInput, OpportunityPatch, StageChange, TeamMember, TeamMemberInput,
     ValidOpportunity,

@@ -47,8 +47,21 @@ pub fn tidy(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// A name as people write it: trimmed, single-spaced, non-empty, no control
-/// characters. Used for people, employees, opportunities, resources.
+/// Characters that draw nothing (Unicode's Default_Ignorable_Code_Point, which
+/// holds the bidirectional controls too, and the blank braille pattern): a name
+/// made of them looks empty, and one holding them looks like another name while
+/// being a different string, or reads backwards (a right-to-left override).
+pub fn is_invisible(c: char) -> bool {
+    matches!(c as u32,
+        0x00AD | 0x034F | 0x061C | 0x115F..=0x1160 | 0x17B4..=0x17B5 | 0x180B..=0x180F
+        | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0x2800 | 0x3164
+        | 0xFE00..=0xFE0F | 0xFEFF | 0xFFA0 | 0xFFF0..=0xFFF8 | 0x1BCA0..=0x1BCA3
+        | 0x1D173..=0x1D17A | 0xE0000..=0xE0FFF)
+}
+
+/// A name as people write it: trimmed, single-spaced, non-empty, no control or
+/// invisible characters ([`is_invisible`]). Used for people, employees,
+/// opportunities, resources, and under organisation names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Name(String);
 
@@ -66,6 +79,15 @@ impl Name {
         }
         if s.chars().any(char::is_control) {
             return Err(Error::invalid(field, "must not contain control characters"));
+        }
+        if let Some(c) = s.chars().find(|c| is_invisible(*c)) {
+            return Err(Error::invalid(
+                field,
+                format!(
+                    "must not contain invisible or direction-changing characters (U+{:04X})",
+                    c as u32
+                ),
+            ));
         }
         Ok(Name(s))
     }
@@ -149,6 +171,42 @@ pub fn normalise_organisation(name: &str) -> String {
     key
 }
 
+/// The key two organisation names share when they look the same to a reader
+/// though their letters differ: Unicode TR39's confusable skeleton (a Cyrillic
+/// `а` reads as a Latin `a`, `İ` as `I`), accents and other combining marks
+/// dropped, invisible characters removed, and, as in [`normalise_organisation`],
+/// case, width, punctuation and legal forms set aside; spaces between Chinese
+/// characters do not count, so `东方电网能源（股份）有限公司` and
+/// `东方电网能源股份有限公司` share one.
+pub fn look_alike_key(name: &str) -> String {
+    use unicode_normalization::char::is_combining_mark;
+    let visible: String = name.chars().filter(|c| !is_invisible(*c)).collect();
+    let folded: String = visible.nfkc().flat_map(char::to_lowercase).collect();
+    let skeleton: String = unicode_security::confusable_detection::skeleton(&folded)
+        .collect::<String>()
+        .nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect();
+    // Spaces between Chinese characters (left by brackets and punctuation) go.
+    let spaced: Vec<char> = skeleton
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .collect();
+    let wide = |c: Option<&char>| c.is_some_and(|c| !c.is_ascii() && c.is_alphanumeric());
+    let joined: String = spaced
+        .iter()
+        .enumerate()
+        .filter(|(i, c)| {
+            **c != ' '
+                || !(wide(spaced[..*i].iter().rev().find(|c| **c != ' '))
+                    && wide(spaced[i + 1..].iter().find(|c| **c != ' ')))
+        })
+        .map(|(_, c)| *c)
+        .collect();
+    normalise_organisation(&joined)
+}
+
 /// How two different organisation keys (from [`normalise_organisation`]) look
 /// alike, when they look like the same organisation spelt differently: a typo
 /// (edit distance), a near spelling (Jaro–Winkler), or one being the initials of the
@@ -213,6 +271,42 @@ fn same_in_pinyin(han: &str, latin: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn invisible_and_direction_changing_characters_are_refused_in_names() {
+        for raw in [
+            "\u{200B}",
+            "Acme\u{200B}Tech",
+            "Acme\u{200D}Tech",
+            "\u{FEFF}Acme",
+            "Acme \u{202E}hceT",
+            "\u{2066}Acme\u{2069}",
+            "\u{2800}",
+            "\u{3164}",
+            "张\u{00AD}伟",
+        ] {
+            let err = Name::parse("name", raw).unwrap_err();
+            assert_eq!(err.code(), crate::ErrorCode::InvalidInput, "{raw:?}");
+        }
+        assert!(Name::parse("name", "阿里木·买买提").is_ok());
+        assert!(Name::parse("name", "Zoë O'Brien-Smith").is_ok());
+        assert!(Name::parse("name", "  \u{3000} ").is_err(), "blank");
+    }
+
+    #[test]
+    fn look_alike_names_share_a_key() {
+        let k = look_alike_key;
+        assert_eq!(k("Acme Tech"), k("Аcme Tech"), "Cyrillic А");
+        assert_eq!(k("Infotech Ltd"), k("İnfotech Ltd"), "dotted I");
+        assert_eq!(k("Acme Tech"), k("ACME\u{200B} Tech Co., Ltd."));
+        assert_eq!(
+            k("东方电网能源（股份）有限公司"),
+            k("东方电网能源股份有限公司")
+        );
+        assert_eq!(k("Ａｃｍｅ Tech"), k("acme tech"));
+        assert_ne!(k("Acme Tech"), k("Acme Telecom"));
+        assert_ne!(k("华信移动"), k("华为移动"));
+    }
 
     #[test]
     fn near_duplicates_are_told_from_different_organisations() {

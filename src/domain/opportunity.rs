@@ -152,7 +152,10 @@ impl OpportunityInput {
             amount: Amount::from_major("amount", self.amount)?,
             currency: currency("currency", &self.currency, &v.currencies)?,
             stage: v.stage_terms.check("stage", &self.stage)?,
-            expected_sign_date: self.expected_sign_date,
+            expected_sign_date: super::dates::optional_day(
+                "expectedSignDate",
+                self.expected_sign_date,
+            )?,
             outcome: match &self.outcome {
                 Some(o) => Outcome::parse("outcome", o)?,
                 None => Outcome::Open,
@@ -161,7 +164,10 @@ impl OpportunityInput {
             competitor_ids: self.competitor_ids.clone(),
             team: self.team.clone(),
             note: optional_text("note", self.note.as_deref(), MAX_NOTE_CHARS)?,
-            changed_on: self.changed_on.unwrap_or_else(super::today),
+            changed_on: super::dates::day(
+                "changedOn",
+                self.changed_on.unwrap_or_else(super::today),
+            )?,
             changed_by: self.changed_by,
             override_reason: optional_text(
                 "overrideReason",

@@ -113,7 +113,7 @@ impl PersonInput {
                 .map(|p| Phone::parse("phone", p))
                 .transpose()?,
             reports_to: self.reports_to,
-            since: self.since.unwrap_or_else(super::today),
+            since: super::dates::day("since", self.since.unwrap_or_else(super::today))?,
         })
     }
 }
@@ -174,8 +174,9 @@ impl ReportingLineInput {
                 "a person cannot report to themselves",
             ));
         }
-        let valid_from = self.valid_from.unwrap_or_else(super::today);
-        if let Some(to) = self.valid_to {
+        let valid_from =
+            super::dates::day("validFrom", self.valid_from.unwrap_or_else(super::today))?;
+        if let Some(to) = super::dates::optional_day("validTo", self.valid_to)? {
             if to < valid_from {
                 return Err(Error::invalid(
                     "validTo",

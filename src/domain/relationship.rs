@@ -171,7 +171,10 @@ impl AssessmentInput {
                 None => AssessmentSource::Judgement,
             },
             assessed_by: self.assessed_by,
-            assessed_at: self.assessed_at.unwrap_or_else(OffsetDateTime::now_utc),
+            assessed_at: match self.assessed_at {
+                Some(at) => super::dates::past_moment("assessedAt", at, OffsetDateTime::now_utc())?,
+                None => OffsetDateTime::now_utc(),
+            },
         })
     }
 }

@@ -76,7 +76,16 @@ impl Amount {
                 format!("amount {major} is implausibly large"),
             ));
         }
-        Ok(Amount((major * 100.0).round() as i64))
+        let minor = major * 100.0;
+        // Amounts are kept in hundredths: a finer one would be rounded, so it is
+        // refused instead (0.0000001 is not 0).
+        if (minor - minor.round()).abs() > 1e-6 * minor.abs().max(1.0) {
+            return Err(Error::invalid(
+                field,
+                format!("amount {major} has more than two decimals; give it to the cent (fen)"),
+            ));
+        }
+        Ok(Amount(minor.round() as i64))
     }
 
     pub fn from_minor(minor: i64) -> Self {
@@ -191,8 +200,19 @@ mod tests {
     }
 
     #[test]
-    fn amounts_round_to_minor_units_and_refuse_nonsense() {
-        assert_eq!(Amount::from_major("a", 1234.567).unwrap().minor(), 123457);
+    fn amounts_are_exact_to_minor_units_and_refuse_nonsense() {
+        assert_eq!(Amount::from_major("a", 1234.56).unwrap().minor(), 123456);
+        assert_eq!(Amount::from_major("a", 0.1).unwrap().minor(), 10);
+        assert_eq!(
+            Amount::from_major("a", 2_600_000.0).unwrap().minor(),
+            260_000_000
+        );
+        assert_eq!(
+            Amount::from_major("a", 12_345_678.91).unwrap().minor(),
+            1_234_567_891
+        );
+        assert!(Amount::from_major("a", 1234.567).is_err());
+        assert!(Amount::from_major("a", 0.0000001).is_err());
         assert!(Amount::from_major("a", -1.0).is_err());
         assert!(Amount::from_major("a", f64::NAN).is_err());
         assert!(Amount::from_major("a", 1e20).is_err());

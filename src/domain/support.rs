@@ -215,7 +215,7 @@ impl SupportRequestInput {
                 .check("kind", &self.kind)?,
             resource_id: self.resource_id,
             units: self.units as i32,
-            needed_by,
+            needed_by: super::dates::day("neededBy", needed_by)?,
             lift: self.lift,
             requested_by: self.requested_by,
             note: optional_text("note", self.note.as_deref(), MAX_NOTE_CHARS)?,

@@ -5,7 +5,7 @@ use super::{
     check_revision, current_row, new_id, now, revised, with_pool, write_tx, Store,
 };
 use crate::{
-    domain::{Account, AccountInput, AccountPatch},
+    domain::{look_alike_key, Account, AccountInput, AccountPatch, OrganisationName},
     Error, Result,
 };
 
@@ -102,12 +102,12 @@ impl Store {
         let id = new_id();
         let at = now();
         write_tx!(self, tx => {
-            let clash = sqlx::query_as::<_, Account>("select * from account where name_key = $1")
-                .bind(a.name.key())
-                .fetch_optional(&mut *tx)
+            let others = sqlx::query_as::<_, Account>("select * from account where account_id <> $1")
+                .bind(id)
+                .fetch_all(&mut *tx)
                 .await?;
-            if let Some(existing) = clash {
-                return Err(self.duplicate(a.name.display(), &existing));
+            if let Some(existing) = clash(&others, &a.name) {
+                return Err(self.duplicate(a.name.display(), existing));
             }
             sqlx::query(
                 "insert into account (account_id, name, name_key, industry, region, tier, owner_team,
@@ -138,15 +138,12 @@ impl Store {
             let current = current_row!(self, tx, Account, "account", "account", id);
             check_revision!(current, expected, "account", id);
             let a = current.patched(patch).validate(&self.methodology)?;
-            let clash = sqlx::query_as::<_, Account>(
-                "select * from account where name_key = $1 and account_id <> $2",
-            )
-            .bind(a.name.key())
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
-            if let Some(existing) = clash {
-                return Err(self.duplicate(a.name.display(), &existing));
+            let others = sqlx::query_as::<_, Account>("select * from account where account_id <> $1")
+                .bind(id)
+                .fetch_all(&mut *tx)
+                .await?;
+            if let Some(existing) = clash(&others, &a.name) {
+                return Err(self.duplicate(a.name.display(), existing));
             }
             let done = sqlx::query(
                 "update account set revision = revision + 1, name = $2, name_key = $3, industry = $4, region = $5, tier = $6,
@@ -192,4 +189,15 @@ impl Store {
             },
         }
     }
+}
+
+/// The account another's name clashes with: the same key, or a name that looks
+/// the same ([`look_alike_key`]: confusable letters, invisible characters,
+/// brackets and spaces in a Chinese name).
+fn clash<'a>(others: &'a [Account], name: &OrganisationName) -> Option<&'a Account> {
+    let looks = look_alike_key(name.display());
+    others
+        .iter()
+        .find(|o| o.name_key == name.key())
+        .or_else(|| others.iter().find(|o| look_alike_key(&o.name) == looks))
 }

@@ -5,7 +5,7 @@ use super::{
     check_revision, current_row, new_id, now, revised, with_pool, write_tx, Store,
 };
 use crate::{
-    domain::{Competitor, CompetitorInput, CompetitorPatch},
+    domain::{look_alike_key, Competitor, CompetitorInput, CompetitorPatch, OrganisationName},
     Error, Result,
 };
 
@@ -69,12 +69,12 @@ impl Store {
         let id = new_id();
         let at = now();
         write_tx!(self, tx => {
-            let clash = sqlx::query_as::<_, Competitor>("select * from competitor where name_key = $1")
-                .bind(c.name.key())
-                .fetch_optional(&mut *tx)
+            let others = sqlx::query_as::<_, Competitor>("select * from competitor where competitor_id <> $1")
+                .bind(id)
+                .fetch_all(&mut *tx)
                 .await?;
-            if let Some(existing) = clash {
-                return Err(duplicate(c.name.display(), &existing));
+            if let Some(existing) = clash(&others, &c.name) {
+                return Err(duplicate(c.name.display(), existing));
             }
             sqlx::query(
                 "insert into competitor (competitor_id, name, name_key, note, created_at, updated_at)
@@ -101,15 +101,12 @@ impl Store {
             let current = current_row!(self, tx, Competitor, "competitor", "competitor", id);
             check_revision!(current, expected, "competitor", id);
             let c = current.patched(patch).validate()?;
-            let clash = sqlx::query_as::<_, Competitor>(
-                "select * from competitor where name_key = $1 and competitor_id <> $2",
-            )
-            .bind(c.name.key())
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
-            if let Some(existing) = clash {
-                return Err(duplicate(c.name.display(), &existing));
+            let others = sqlx::query_as::<_, Competitor>("select * from competitor where competitor_id <> $1")
+                .bind(id)
+                .fetch_all(&mut *tx)
+                .await?;
+            if let Some(existing) = clash(&others, &c.name) {
+                return Err(duplicate(c.name.display(), existing));
             }
             let done = sqlx::query(
                 "update competitor set revision = revision + 1, name = $2, name_key = $3, note = $4, updated_at = $5
@@ -129,6 +126,16 @@ impl Store {
         });
         self.competitor_required(id).await
     }
+}
+
+/// The competitor another's name clashes with: the same key, or a name that looks
+/// the same ([`look_alike_key`]).
+fn clash<'a>(others: &'a [Competitor], name: &OrganisationName) -> Option<&'a Competitor> {
+    let looks = look_alike_key(name.display());
+    others
+        .iter()
+        .find(|o| o.name_key == name.key())
+        .or_else(|| others.iter().find(|o| look_alike_key(&o.name) == looks))
 }
 
 fn duplicate(name: &str, existing: &Competitor) -> Error {

@@ -61,6 +61,14 @@ impl std::fmt::Display for Problem {
     }
 }
 
+/// A validation error's message without its field (the problem names the field).
+fn message(e: &Error) -> String {
+    match e {
+        Error::InvalidInput { message, .. } => message.clone(),
+        other => other.to_string(),
+    }
+}
+
 /// Every invalid value in the document; a problem with the document itself (its
 /// format) has an empty `list`.
 pub fn check(m: &Methodology, data: &Export) -> Vec<Problem> {
@@ -94,7 +102,21 @@ pub fn check(m: &Methodology, data: &Export) -> Vec<Problem> {
             )
         })
     };
-    let name = |n: &str| n.trim().is_empty().then(|| "must not be empty".to_owned());
+    // The API's rules, so a file cannot hold what a person could not type in.
+    let name = |n: &str| {
+        crate::domain::Name::parse("name", n)
+            .err()
+            .map(|e| message(&e))
+    };
+    let organisation = |n: &str| {
+        crate::domain::OrganisationName::parse("name", n)
+            .err()
+            .map(|e| message(&e))
+    };
+    let today = crate::domain::today();
+    let now = time::OffsetDateTime::now_utc();
+    let day = |d: time::Date| crate::domain::dates::day("", d).err().map(|e| message(&e));
+    let some_day = |d: Option<time::Date>| d.and_then(day);
     macro_rules! each {
         ($list:expr, $label:literal, |$row:ident| [$($field:literal => $check:expr),* $(,)?]) => {
             for (i, $row) in $list.iter().enumerate() {
@@ -107,14 +129,15 @@ pub fn check(m: &Methodology, data: &Export) -> Vec<Problem> {
         "name" => name(&e.name),
         "role" => vocab(&v.employee_roles, &e.role),
         "status" => fixed(EmployeeStatus::parse("status", &e.status).map(|_| ())),
+        "departedOn" => some_day(e.departed_on),
     ]);
-    each!(data.competitors, "competitors", |c| ["name" => name(&c.name)]);
+    each!(data.competitors, "competitors", |c| ["name" => organisation(&c.name)]);
     each!(data.support_resources, "supportResources", |r| [
         "name" => name(&r.name),
         "kind" => vocab(&v.support_resource_kinds, &r.kind),
     ]);
     each!(data.accounts, "accounts", |a| [
-        "name" => name(&a.name),
+        "name" => organisation(&a.name),
         "industry" => vocab(&v.industries, &a.industry),
         "region" => vocab(&v.regions, &a.region),
         "tier" => vocab(&v.tiers, &a.tier),
@@ -125,14 +148,19 @@ pub fn check(m: &Methodology, data: &Export) -> Vec<Problem> {
         "level" => vocab(&v.levels, &x.level),
     ]);
     each!(data.positions, "positions", |x| [
+        "validFrom" => day(x.valid_from),
+        "validTo" => some_day(x.valid_to),
         "department" => vocab(&v.departments, &x.department),
         "level" => vocab(&v.levels, &x.level),
     ]);
     each!(data.reporting_lines, "reportingLines", |x| [
+        "validFrom" => day(x.valid_from),
+        "validTo" => some_day(x.valid_to),
         "kind" => fixed(LineKind::parse("kind", &x.kind).map(|_| ())),
     ]);
     each!(data.opportunities, "opportunities", |o| [
         "name" => name(&o.name),
+        "expectedSignDate" => some_day(o.expected_sign_date),
         "currency" => vocab(&v.currencies, &o.currency.to_lowercase()),
         "stage" => vocab(&v.stage_terms, &o.stage),
         "outcome" => fixed(Outcome::parse("outcome", &o.outcome).map(|_| ())),
@@ -154,8 +182,12 @@ pub fn check(m: &Methodology, data: &Export) -> Vec<Problem> {
     each!(data.assessments, "assessments", |x| [
         "strength" => (!(0..=5).contains(&x.strength)).then(|| format!("must be within 0..5, got {}", x.strength)),
         "source" => fixed(crate::domain::AssessmentSource::parse("source", &x.source).map(|_| ())),
+        "assessedAt" => crate::domain::dates::past_moment("", x.assessed_at, now).err().map(|e| message(&e)),
     ]);
-    each!(data.interactions, "interactions", |x| ["kind" => vocab(&v.interaction_kinds, &x.kind)]);
+    each!(data.interactions, "interactions", |x| [
+        "kind" => vocab(&v.interaction_kinds, &x.kind),
+        "occurredOn" => crate::domain::dates::past_day("", x.occurred_on, today).err().map(|e| message(&e)),
+    ]);
     each!(data.support_requests, "supportRequests", |x| [
         "kind" => vocab(&v.support_resource_kinds, &x.kind),
         "status" => fixed(crate::domain::SupportStatus::parse("status", &x.status).map(|_| ())),
@@ -245,9 +277,15 @@ fn near_duplicates<'a>(
             if oid == *id {
                 continue;
             }
-            if let Some(why) =
-                crate::domain::likely_same_organisation(key, &normalise_organisation(oname))
-            {
+            let other_key = normalise_organisation(oname);
+            let looks_the_same = *key != other_key
+                && crate::domain::look_alike_key(name) == crate::domain::look_alike_key(oname);
+            let why = if looks_the_same {
+                Some("looks the same: look-alike letters, invisible characters or brackets")
+            } else {
+                crate::domain::likely_same_organisation(key, &other_key)
+            };
+            if let Some(why) = why {
                 out.push(NearDuplicate {
                     path: format!("{list}[{i}]"),
                     name: (*name).to_owned(),

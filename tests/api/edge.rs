@@ -636,3 +636,148 @@ async fn cost_sees_lists(backend: Backend) {
         .await;
     assert!(body["errors"].is_null(), "{body:.400}");
 }
+
+each_backend!(one_set_of_input_rules_refuses_what_would_mislead);
+
+async fn one_set_of_input_rules_refuses_what_would_mislead(backend: Backend) {
+    use crate::helpers::{create_account, create_employee, create_person};
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let account = create_account(&app, "Acme Tech").await;
+    let person = create_person(&app, &account, "王建国", "executive").await;
+    let employee = create_employee(&app, "张伟", "zhang.wei@example.com", "ar").await;
+    create_account(&app, "东方电网能源股份有限公司").await;
+    create_account(&app, "Infotech Ltd").await;
+    let before = app.counts().await;
+
+    let opportunity = |extra: &str| {
+        format!(
+            r#"mutation {{ createOpportunity(input: {{ accountId: "{account}", name: "Core", amount: 100.0, currency: "CNY", stage: "validate_lead" {extra} }}) {{ id }} }}"#
+        )
+    };
+    let in_three_months =
+        (time::OffsetDateTime::now_utc().date() + time::Duration::days(90)).to_string();
+    // (what, document, where the refusal must point: the field or a word of it)
+    let cases: Vec<(&str, String, &str)> = vec![
+        (
+            "year 0",
+            opportunity(r#", expectedSignDate: "0000-01-01""#),
+            "expectedSignDate",
+        ),
+        (
+            "year -1",
+            opportunity(r#", expectedSignDate: "-0001-12-31""#),
+            "expectedSignDate",
+        ),
+        (
+            "year 1899",
+            opportunity(r#", expectedSignDate: "1899-12-31""#),
+            "expectedSignDate",
+        ),
+        (
+            "year 3000",
+            opportunity(r#", expectedSignDate: "3000-01-01""#),
+            "expectedSignDate",
+        ),
+        (
+            "a tiny amount",
+            opportunity("").replace("100.0", "0.0000001"),
+            "amount",
+        ),
+        (
+            "a third decimal",
+            opportunity("").replace("100.0", "1234.567"),
+            "amount",
+        ),
+        (
+            "a quoted enum",
+            opportunity(r#", outcome: "WON""#),
+            "without quotes",
+        ),
+        (
+            "an assessment in 3000",
+            format!(
+                r#"mutation {{ assessRelationship(input: {{ employeeId: "{employee}", personId: "{person}", strength: 3, assessedAt: "3000-01-01T00:00:00Z" }}) {{ id }} }}"#
+            ),
+            "assessedAt",
+        ),
+        (
+            "an assessment in 9999",
+            format!(
+                r#"mutation {{ assessRelationship(input: {{ employeeId: "{employee}", personId: "{person}", strength: 3, assessedAt: "9999-12-31T00:00:00Z" }}) {{ id }} }}"#
+            ),
+            "assessedAt",
+        ),
+        (
+            "an interaction three months ahead",
+            format!(
+                r#"mutation {{ recordInteraction(input: {{ accountId: "{account}", kind: "visit", occurredOn: "{in_three_months}", employeeIds: ["{employee}"], personIds: ["{person}"] }}) {{ id }} }}"#
+            ),
+            "occurredOn",
+        ),
+    ];
+    for (what, document, pointing_at) in &cases {
+        let body = app.post_graphql(document, json!({})).await;
+        assert_eq!(code(&body), "INVALID_INPUT", "{what}: {body}");
+        let error = &body["errors"][0];
+        assert!(
+            error["extensions"]["field"] == *pointing_at
+                || error["message"].as_str().unwrap().contains(pointing_at),
+            "{what}: {body}"
+        );
+    }
+    // Names that are invisible, carry invisible characters or turn text around.
+    for name in [
+        "\u{200B}",
+        "Acme\u{200B}Tech",
+        "\u{FEFF}Rival",
+        "Rival \u{202E}lavir",
+        "\u{2066}Rival\u{2069}",
+        "\u{3164}",
+    ] {
+        let body = app
+            .post_graphql(
+                "mutation($n: String!) { createCompetitor(input: { name: $n }) { id } }",
+                json!({ "n": name }),
+            )
+            .await;
+        assert_eq!(code(&body), "INVALID_INPUT", "{name:?}: {body}");
+    }
+    // Look-alikes of existing accounts are the same customer.
+    for name in [
+        "Аcme Tech",
+        "ACME TECH CO., LTD.",
+        "İnfotech Ltd",
+        "东方电网能源（股份）有限公司",
+    ] {
+        let body = app
+            .post_graphql(
+                "mutation($n: String!) { createAccount(input: { name: $n, industry: \"telecom\", region: \"east_china\", tier: \"key\" }) { id } }",
+                json!({ "n": name }),
+            )
+            .await;
+        assert_eq!(code(&body), "DUPLICATE_NAME", "{name}: {body}");
+        assert!(
+            body["errors"][0]["extensions"]["existingId"].is_string(),
+            "{body}"
+        );
+    }
+    assert_eq!(app.counts().await, before, "nothing was written");
+
+    // What is right still lands: an enum as an enum, or as a variable's string.
+    app.ok(
+        &opportunity(", outcome: OPEN, amount: 12345678.91"),
+        json!({}),
+    )
+    .await;
+    let data = app
+        .ok(
+            "mutation($o: Outcome!) { createOpportunity(input: { accountId: $a, name: \"Edge\", amount: 1.5, currency: \"CNY\", stage: \"validate_lead\", outcome: $o }) { outcome } }"
+                .replace("$a", &format!("\"{account}\""))
+                .as_str(),
+            json!({ "o": "OPEN" }),
+        )
+        .await;
+    assert_eq!(data["createOpportunity"]["outcome"], "OPEN");
+}

@@ -188,6 +188,13 @@ async fn export_import_export_gives_identical_json(app: TestApp) {
     bad.people[0].level = "emperor".into();
     bad.opportunities[0].stage = "celebrate".into();
     bad.employees[0].role = String::new();
+    // The API's rules hold in a file too: invisible characters, a reversed name,
+    // a meeting next year, an assessment made in 3000.
+    bad.accounts[0].name = "Huaxin\u{200B}Mobile".into();
+    bad.people[1].name = "\u{202E}王建国".into();
+    bad.interactions[0].occurred_on = guanxi::domain::today() + time::Duration::days(90);
+    bad.assessments[0].assessed_at = time::macros::datetime!(3000-01-01 00:00 UTC);
+    bad.opportunities[1].expected_sign_date = Some(time::macros::date!(0000 - 01 - 01));
     let before = target.counts().await;
     let error = transfer::import(&target.store, bad.clone(), WRITE)
         .await
@@ -199,6 +206,15 @@ async fn export_import_export_gives_identical_json(app: TestApp) {
         "{message}"
     );
     assert!(message.contains("employees[0].role"), "{message}");
+    for place in [
+        "accounts[0].name",
+        "people[1].name",
+        "interactions[0].occurredOn",
+        "assessments[0].assessedAt",
+        "opportunities[1].expectedSignDate",
+    ] {
+        assert!(message.contains(place), "{place}: {message}");
+    }
     assert_eq!(error.code(), guanxi::ErrorCode::InvalidInput);
     assert_eq!(target.counts().await, before);
 
