@@ -51,6 +51,7 @@ async fn main() -> anyhow::Result<()> {
                 request_timeout: std::time::Duration::from_secs(args.request_timeout.max(1)),
                 cors_origins: args.cors_origins,
                 introspection: !args.no_introspection,
+                public_hosts: args.public_hosts,
                 ..Default::default()
             });
             app.run_until_stopped().await?;

@@ -63,17 +63,38 @@ fn bound(sizes: &ListSizes, parent: &str, field: &str) -> Option<u64> {
         }
         ("Employee", "relationships") => sizes.relationships_per_account,
         ("Relationship", "assessments") => sizes.assessments_per_relationship,
+        ("Account" | "Opportunity" | "Person" | "Employee", "interactions") => {
+            sizes.interactions_per_account
+        }
         _ => return None,
     };
     Some(n.max(1))
+}
+
+/// The page a paged list returns without `first`, where it is not the
+/// connection default.
+fn default_page(field: &str) -> Option<u64> {
+    match field {
+        "interactions" => Some(50),
+        "pipeline" | "auditTrail" => Some(50),
+        _ => None,
+    }
+}
+
+/// A type whose `nodes` (and `edges`) hold one page of a paged list.
+fn is_page(type_name: &str) -> bool {
+    type_name.ends_with("Connection") || type_name.ends_with("Page")
 }
 
 struct Pricing<'a> {
     registry: &'a Registry,
     sizes: &'a ListSizes,
     variables: &'a Variables,
+    /// The operation's variable defaults, for variables the request leaves out.
+    defaults: HashMap<String, ConstValue>,
     doc: &'a ExecutableDocument,
-    fragments: HashMap<String, u64>,
+    /// Fragment costs, by name and the page they are spread under.
+    fragments: HashMap<(String, Option<u64>), u64>,
 }
 
 impl Pricing<'_> {
@@ -81,10 +102,16 @@ impl Pricing<'_> {
     fn first(&self, args: &[(Positioned<Name>, Positioned<Value>)]) -> Option<u64> {
         let (_, v) = args.iter().find(|(n, _)| n.node.as_str() == "first")?;
         match &v.node {
-            Value::Variable(var) => match self.variables.get(var)? {
-                ConstValue::Number(n) => n.as_u64(),
-                _ => None,
-            },
+            Value::Variable(var) => {
+                match self
+                    .variables
+                    .get(var)
+                    .or_else(|| self.defaults.get(var.as_str()))?
+                {
+                    ConstValue::Number(n) => n.as_u64(),
+                    _ => None,
+                }
+            }
             Value::Number(n) => n.as_u64(),
             _ => None,
         }
@@ -113,7 +140,9 @@ impl Pricing<'_> {
                     let first = self.first(&f.arguments);
                     let is_list = meta.ty.starts_with('[');
                     let known = bound(self.sizes, parent, f.name.node.as_str());
-                    let connection = child_type.ends_with("Connection");
+                    let connection = is_page(&child_type);
+                    let field_name = f.name.node.as_str();
+                    let first = first.or_else(|| default_page(field_name));
                     let (times, carried) = if connection {
                         let page = first.unwrap_or(DEFAULT_PAGE);
                         (1, Some(known.map_or(page, |k| page.min(k)).max(1)))
@@ -144,12 +173,11 @@ impl Pricing<'_> {
                     self.set(&i.node.selection_set.node, &on, page)
                 }
                 Selection::FragmentSpread(s) => {
-                    let name = s.node.fragment_name.node.to_string();
+                    let name = (s.node.fragment_name.node.to_string(), page);
                     if let Some(&c) = self.fragments.get(&name) {
                         c
                     } else {
-                        // A cycle would come back here: price it as free, validation
-                        // refuses it anyway.
+                        // Cycles were refused before; mark it while it is priced.
                         self.fragments.insert(name.clone(), 0);
                         let c = match self.doc.fragments.get(s.node.fragment_name.node.as_str()) {
                             Some(fragment) => {
@@ -180,12 +208,22 @@ pub fn price(
         registry,
         sizes,
         variables,
+        defaults: HashMap::new(),
         doc,
         fragments: HashMap::new(),
     };
     doc.operations
         .iter()
         .map(|(_, op)| {
+            pricing.defaults = op
+                .node
+                .variable_definitions
+                .iter()
+                .filter_map(|d| {
+                    let default = d.node.default_value.as_ref()?;
+                    Some((d.node.name.node.to_string(), default.node.clone()))
+                })
+                .collect();
             let root = match op.node.ty {
                 async_graphql::parser::types::OperationType::Query => registry.query_type.clone(),
                 async_graphql::parser::types::OperationType::Mutation => {

@@ -172,8 +172,8 @@ async fn not_found() -> Response {
 }
 
 /// Refusals the layers below answer in plain text or with no body (a body past
-/// the limit, a request past the timeout, a method a route does not take) are
-/// rewritten as coded JSON, like every other refusal.
+/// the limit, a request past the timeout, a method a route does not take, an
+/// extractor's rejection) are rewritten as coded JSON, like every other refusal.
 async fn coded_refusals(response: Response) -> Response {
     let is_json = response
         .headers()
@@ -183,7 +183,11 @@ async fn coded_refusals(response: Response) -> Response {
     if is_json {
         return response;
     }
-    let (code, message) = match response.status() {
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let (code, message) = match status {
         StatusCode::PAYLOAD_TOO_LARGE => (
             ErrorCode::PayloadTooLarge,
             format!("the body is larger than {} MiB", MAX_BODY_BYTES / (1024 * 1024)),
@@ -196,9 +200,23 @@ async fn coded_refusals(response: Response) -> Response {
             ErrorCode::MethodNotAllowed,
             "this address does not take that method: GraphQL is GET or POST /graphql".to_owned(),
         ),
-        _ => return response,
+        StatusCode::NOT_FOUND => (ErrorCode::NotFound, "no such page".to_owned()),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+            ErrorCode::UnsupportedMediaType,
+            "send the request as JSON with 'Content-Type: application/json'".to_owned(),
+        ),
+        s if s.is_server_error() => (
+            ErrorCode::Internal,
+            "internal error; it has been logged".to_owned(),
+        ),
+        _ => (
+            ErrorCode::BadRequest,
+            format!(
+                "the request was refused ({})",
+                status.canonical_reason().unwrap_or("bad request")
+            ),
+        ),
     };
-    let status = response.status();
     let allow = response.headers().get(header::ALLOW).cloned();
     let mut coded = wire::refusal(status, code, message);
     if let Some(allow) = allow {
@@ -260,7 +278,22 @@ pub(super) fn origin_allowed(state: &AppState, headers: &HeaderMap) -> bool {
         return false;
     };
     let origin = origin.trim_end_matches('/').to_ascii_lowercase();
-    state.own_origins.contains(&origin)
+    // With tokens, a page needs one to do anything, and a foreign page has none:
+    // the page as served through any name (a proxy, a LAN address) is our own.
+    // Without tokens the request's Host could be a rebinding attacker's, so only
+    // the configured names count.
+    let same_host = state.access == Access::Tokens
+        && headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .and_then(|host| {
+                origin
+                    .split_once("://")
+                    .map(|(_, authority)| authority == host.to_ascii_lowercase())
+            })
+            .unwrap_or(false);
+    same_host
+        || state.own_origins.contains(&origin)
         || state
             .options
             .cors_origins

@@ -18,10 +18,12 @@
 //! [`DocumentLimits`] runs both as an async-graphql extension, on HTTP and on the
 //! WebSocket alike, before the parser sees the text.
 
-use std::sync::Arc;
+use std::{collections::HashMap, sync::Arc};
 
 use async_graphql::{
-    extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery},
+    extensions::{
+        Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextPrepareRequest,
+    },
     parser::types::{ExecutableDocument, Selection, SelectionSet},
     ServerError, ServerResult, Variables,
 };
@@ -34,6 +36,13 @@ pub const MAX_NESTING: usize = 64;
 /// Deepest nesting of selection sets, inline fragments and fragment spreads,
 /// counted through fragments: async-graphql's recursive-depth limit (its default).
 pub const MAX_SELECTION_NESTING: usize = 32;
+/// Most fragment definitions a document may hold: validation walks chains of
+/// them (used or not) one frame per link.
+pub const MAX_FRAGMENTS: usize = 100;
+/// Most fields a document may select once every fragment spread is expanded:
+/// `F { ...G ...G ...G }` chains grow threefold per link, and validation walks
+/// the expansion.
+pub const MAX_EXPANDED_FIELDS: u64 = 20_000;
 
 /// Why a document is refused before it runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -133,6 +142,98 @@ fn aliases(set: &SelectionSet) -> usize {
         .sum()
 }
 
+/// A selection set's fields, and the fragments it spreads (with repeats), without
+/// following them. Recursion bounded by [`MAX_NESTING`].
+fn local(set: &SelectionSet, fields: &mut u64, spreads: &mut Vec<String>) {
+    for item in &set.items {
+        match &item.node {
+            Selection::Field(f) => {
+                *fields += 1;
+                local(&f.node.selection_set.node, fields, spreads);
+            }
+            Selection::InlineFragment(i) => local(&i.node.selection_set.node, fields, spreads),
+            Selection::FragmentSpread(s) => spreads.push(s.node.fragment_name.node.to_string()),
+        }
+    }
+}
+
+/// Bounds fragments before validation walks them: at most [`MAX_FRAGMENTS`]
+/// definitions, no cycles, and at most [`MAX_EXPANDED_FIELDS`] fields once spreads
+/// are expanded, for every operation and every fragment. Computed without
+/// recursion across fragments, each fragment's expansion once.
+pub fn check_fragments(doc: &ExecutableDocument) -> Result<(), Refusal> {
+    if doc.fragments.len() > MAX_FRAGMENTS {
+        return Err(Refusal::too_deep(format!(
+            "the document defines {} fragments; at most {MAX_FRAGMENTS} are allowed",
+            doc.fragments.len()
+        )));
+    }
+    let shapes: HashMap<String, (u64, Vec<String>)> = doc
+        .fragments
+        .iter()
+        .map(|(name, f)| {
+            let (mut fields, mut spreads) = (0, Vec::new());
+            local(&f.node.selection_set.node, &mut fields, &mut spreads);
+            (name.to_string(), (fields, spreads))
+        })
+        .collect();
+    let too_many = || {
+        Refusal::too_deep(format!(
+            "the document selects more than {MAX_EXPANDED_FIELDS} fields once its fragments are expanded"
+        ))
+    };
+    let mut expanded: HashMap<&str, u64> = HashMap::new();
+    for start in shapes.keys() {
+        if expanded.contains_key(start.as_str()) {
+            continue;
+        }
+        // Depth-first with an explicit stack: (fragment, next spread to visit).
+        let mut stack: Vec<(&str, usize)> = vec![(start.as_str(), 0)];
+        while let Some((name, next)) = stack.last().copied() {
+            let (fields, spreads) = &shapes[name];
+            if let Some(child) = spreads.get(next) {
+                if let Some(top) = stack.last_mut() {
+                    top.1 += 1;
+                }
+                let child = child.as_str();
+                if stack.iter().any(|(n, _)| *n == child) {
+                    return Err(Refusal {
+                        code: ErrorCode::InvalidInput,
+                        message: format!("fragment {child} spreads itself"),
+                    });
+                }
+                if shapes.contains_key(child) && !expanded.contains_key(child) {
+                    stack.push((child, 0));
+                }
+            } else {
+                let total = spreads
+                    .iter()
+                    .map(|c| expanded.get(c.as_str()).copied().unwrap_or(0))
+                    .fold(*fields, u64::saturating_add);
+                if total > MAX_EXPANDED_FIELDS {
+                    return Err(too_many());
+                }
+                expanded.insert(name, total);
+                stack.pop();
+            }
+        }
+    }
+    let mut all: u64 = 0;
+    for (_, op) in doc.operations.iter() {
+        let (mut fields, mut spreads) = (0, Vec::new());
+        local(&op.node.selection_set.node, &mut fields, &mut spreads);
+        let total = spreads
+            .iter()
+            .map(|c| expanded.get(c.as_str()).copied().unwrap_or(0))
+            .fold(fields, u64::saturating_add);
+        all = all.saturating_add(total);
+    }
+    if all > MAX_EXPANDED_FIELDS {
+        return Err(too_many());
+    }
+    Ok(())
+}
+
 /// Counts the aliased fields of a parsed document, operations and fragments.
 pub fn check_document(doc: &ExecutableDocument, max_aliases: usize) -> Result<(), Refusal> {
     let count: usize = doc
@@ -176,6 +277,23 @@ struct DocumentLimitsExtension {
 
 #[async_graphql::async_trait::async_trait]
 impl Extension for DocumentLimitsExtension {
+    /// Bounds the text, parses it, and bounds its fragments and aliases, all
+    /// before async-graphql's own checks walk the document (its recursive-depth
+    /// check follows every spread without memory, so a fan-out of fragments would
+    /// hold a worker for hours); the parsed document is handed on.
+    async fn prepare_request(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        mut request: async_graphql::Request,
+        next: NextPrepareRequest<'_>,
+    ) -> ServerResult<async_graphql::Request> {
+        check_text(&request.query).map_err(Refusal::into_server_error)?;
+        let doc = request.parsed_query()?;
+        check_fragments(doc).map_err(Refusal::into_server_error)?;
+        check_document(doc, self.max_aliases).map_err(Refusal::into_server_error)?;
+        next.run(ctx, request).await
+    }
+
     async fn parse_query(
         &self,
         ctx: &ExtensionContext<'_>,
@@ -183,7 +301,6 @@ impl Extension for DocumentLimitsExtension {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
-        check_text(query).map_err(Refusal::into_server_error)?;
         let doc = next.run(ctx, query, variables).await.map_err(|e| {
             if e.message.starts_with("The recursion depth of the query") {
                 Refusal::too_deep(format!(
@@ -194,7 +311,6 @@ impl Extension for DocumentLimitsExtension {
                 e
             }
         })?;
-        check_document(&doc, self.max_aliases).map_err(Refusal::into_server_error)?;
         Ok(doc)
     }
 }
@@ -230,6 +346,39 @@ mod tests {
 
     fn parse(text: &str) -> ExecutableDocument {
         async_graphql::parser::parse_query(text).unwrap()
+    }
+
+    #[test]
+    fn fragments_are_bounded_in_number_fan_out_and_cycles() {
+        // 31 links of three spreads each: 3^31 fields once expanded, in 1 KB.
+        let mut text = String::from("{ ...F0 }\n");
+        for i in 0..31 {
+            let n = i + 1;
+            text.push_str(&format!(
+                "fragment F{i} on Q {{ ...F{n} ...F{n} ...F{n} }}\n"
+            ));
+        }
+        text.push_str("fragment F31 on Q { a }\n");
+        assert_eq!(
+            check_fragments(&parse(&text)).unwrap_err().code,
+            ErrorCode::NestingTooDeep
+        );
+        // An unused chain of 150 fragments.
+        let mut text = String::from("{ a }\n");
+        for i in 0..150 {
+            text.push_str(&format!("fragment F{i} on Q {{ ...F{} }}\n", i + 1));
+        }
+        assert_eq!(
+            check_fragments(&parse(&text)).unwrap_err().code,
+            ErrorCode::NestingTooDeep
+        );
+        let cycle = "{ ...A } fragment A on Q { a { ...B } } fragment B on Q { ...A }";
+        assert_eq!(
+            check_fragments(&parse(cycle)).unwrap_err().code,
+            ErrorCode::InvalidInput
+        );
+        let fine = "{ ...A ...A } fragment A on Q { a { ...B } b } fragment B on Q { c d }";
+        assert!(check_fragments(&parse(fine)).is_ok());
     }
 
     #[test]

@@ -31,6 +31,19 @@ pub fn check(doc: &ExecutableDocument, registry: &Registry) -> Result<(), Refusa
         if let Some(root) = root {
             selections(&op.node.selection_set.node, root, registry)?;
         }
+        // A variable's default is a literal too (`$o: Outcome = "WON"`).
+        for definition in &op.node.variable_definitions {
+            if let Some(default) = &definition.node.default_value {
+                let value = Positioned::new(default.node.clone().into_value(), default.pos);
+                let name = format!("${}", definition.node.name.node);
+                literal(
+                    &value,
+                    &definition.node.var_type.node.to_string(),
+                    &name,
+                    registry,
+                )?;
+            }
+        }
     }
     for fragment in doc.fragments.values() {
         let on = fragment.node.type_condition.node.on.node.as_str();

@@ -16,7 +16,7 @@ use std::sync::{
 use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
 use axum::{
     extract::{
-        ws::{CloseFrame, Message, WebSocket},
+        ws::{rejection::WebSocketUpgradeRejection, CloseFrame, Message, WebSocket},
         State, WebSocketUpgrade,
     },
     http::HeaderMap,
@@ -26,9 +26,10 @@ use futures_util::{SinkExt, StreamExt};
 
 use super::{
     http::{foreign_origin, origin_allowed, principal, socket_caller, AppState, Refusal},
-    wire::Want,
+    wire::{self, Want},
     MAX_BODY_BYTES,
 };
+use crate::ErrorCode;
 
 /// graphql-transport-ws's close code for a caller no longer allowed in.
 pub const CLOSE_FORBIDDEN: u16 = 4403;
@@ -36,14 +37,34 @@ pub const CLOSE_FORBIDDEN: u16 = 4403;
 pub(super) async fn graphql_ws(
     State(state): State<AppState>,
     headers: HeaderMap,
-    protocol: GraphQLProtocol,
-    upgrade: WebSocketUpgrade,
+    protocol: Result<GraphQLProtocol, axum::http::StatusCode>,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Response {
     // Browsers let any page open a WebSocket anywhere; only our own page and the
     // configured front-end origins may listen (non-browser clients send no Origin).
     if !origin_allowed(&state, &headers) {
         return foreign_origin(Want::Json);
     }
+    let upgrade = match upgrade {
+        Ok(u) => u,
+        Err(rejection) => {
+            return wire::refusal(
+                rejection.status(),
+                ErrorCode::BadRequest,
+                format!(
+                    "{}: /graphql/ws takes a WebSocket upgrade",
+                    rejection.body_text()
+                ),
+            )
+        }
+    };
+    let Ok(protocol) = protocol else {
+        return wire::refusal(
+            axum::http::StatusCode::BAD_REQUEST,
+            ErrorCode::BadRequest,
+            "name the subprotocol: Sec-WebSocket-Protocol: graphql-transport-ws (or graphql-ws)",
+        );
+    };
     upgrade
         .max_message_size(MAX_BODY_BYTES)
         .max_frame_size(MAX_BODY_BYTES)
@@ -83,11 +104,15 @@ async fn serve(state: AppState, socket: WebSocket, protocol: GraphQLProtocol) {
         incoming.then(move |item| {
             let (state, secret, refused) = (state.clone(), secret.clone(), refused.clone());
             async move {
-                if let Ok(Message::Text(text)) = &item {
-                    if starts_operation(text.as_str()) && revoked(&state, &secret).await {
-                        refused.store(true, Ordering::Relaxed);
-                        return Err(axum::Error::new("the token has been revoked"));
-                    }
+                let text = match &item {
+                    Ok(Message::Text(text)) => Some(text.as_str()),
+                    // async-graphql reads binary frames as JSON text too.
+                    Ok(Message::Binary(bytes)) => std::str::from_utf8(bytes).ok(),
+                    _ => None,
+                };
+                if text.is_some_and(starts_operation) && revoked(&state, &secret).await {
+                    refused.store(true, Ordering::Relaxed);
+                    return Err(axum::Error::new("the token has been revoked"));
                 }
                 item
             }

@@ -79,7 +79,9 @@ impl Amount {
         let minor = major * 100.0;
         // Amounts are kept in hundredths: a finer one would be rounded, so it is
         // refused instead (0.0000001 is not 0).
-        if (minor - minor.round()).abs() > 1e-6 * minor.abs().max(1.0) {
+        // The float's own rounding error at this size, and no more.
+        let slack = (minor.abs() * f64::EPSILON * 4.0).max(1e-9);
+        if (minor - minor.round()).abs() > slack || (minor.round() == 0.0 && major != 0.0) {
             return Err(Error::invalid(
                 field,
                 format!("amount {major} has more than two decimals; give it to the cent (fen)"),
@@ -213,6 +215,20 @@ mod tests {
         );
         assert!(Amount::from_major("a", 1234.567).is_err());
         assert!(Amount::from_major("a", 0.0000001).is_err());
+        assert!(Amount::from_major("a", 0.000000001).is_err());
+        assert!(Amount::from_major("a", 1e-300).is_err());
+        assert_eq!(Amount::from_major("a", 0.07).unwrap().minor(), 7);
+        assert_eq!(Amount::from_major("a", 0.0).unwrap().minor(), 0);
+        assert!(Amount::from_major("a", 12345.678).is_err());
+        assert!(Amount::from_major("a", 48_000_000.005).is_err());
+        assert_eq!(
+            Amount::from_major("a", 48_000_000.01).unwrap().minor(),
+            4_800_000_001
+        );
+        assert_eq!(
+            Amount::from_major("a", 9_999_999_999.99).unwrap().minor(),
+            999_999_999_999
+        );
         assert!(Amount::from_major("a", -1.0).is_err());
         assert!(Amount::from_major("a", f64::NAN).is_err());
         assert!(Amount::from_major("a", 1e20).is_err());

@@ -19,12 +19,14 @@ pub struct ListSizes {
     pub relationships_per_person: u64,
     pub assessments_per_relationship: u64,
     pub reporting_lines_per_account: u64,
+    pub interactions_per_account: u64,
 }
 
 impl Store {
     /// One read of every list's longest length.
     pub async fn list_sizes(&self) -> Result<ListSizes> {
-        let row: (i64, i64, i64, i64, i64, i64, i64, i64, i64, i64) = with_pool!(self, pool => {
+        #[allow(clippy::type_complexity)]
+        let row: (i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64) = with_pool!(self, pool => {
             sqlx::query_as(
                 "select
                    (select count(*) from account),
@@ -41,7 +43,8 @@ impl Store {
                         select other_person_id as p from relationship where other_person_id is not null
                       ) ends group by p) t),
                    (select coalesce(max(n), 0) from (select count(*) as n from assessment group by relationship_id) t),
-                   (select coalesce(max(n), 0) from (select count(*) as n from reporting_line group by account_id) t)",
+                   (select coalesce(max(n), 0) from (select count(*) as n from reporting_line group by account_id) t),
+                   (select coalesce(max(n), 0) from (select count(*) as n from interaction group by account_id) t)",
             )
             .fetch_one(pool)
             .await?
@@ -58,6 +61,7 @@ impl Store {
             relationships_per_person: u(row.7),
             assessments_per_relationship: u(row.8),
             reporting_lines_per_account: u(row.9),
+            interactions_per_account: u(row.10),
         })
     }
 }

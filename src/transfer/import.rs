@@ -165,7 +165,13 @@ pub fn check(m: &Methodology, data: &Export) -> Vec<Problem> {
         "stage" => vocab(&v.stage_terms, &o.stage),
         "outcome" => fixed(Outcome::parse("outcome", &o.outcome).map(|_| ())),
     ]);
+    let past = |at: time::OffsetDateTime| {
+        crate::domain::dates::past_moment("", at, now)
+            .err()
+            .map(|e| message(&e))
+    };
     each!(data.stage_changes, "stageChanges", |x| [
+        "enteredOn" => day(x.entered_on),
         "stage" => vocab(&v.stage_terms, &x.stage),
         "outcome" => fixed(Outcome::parse("outcome", &x.outcome).map(|_| ())),
     ]);
@@ -176,6 +182,7 @@ pub fn check(m: &Methodology, data: &Export) -> Vec<Problem> {
         "attitude" => (!(-2..=2).contains(&x.attitude)).then(|| format!("must be within -2..2, got {}", x.attitude)),
     ]);
     each!(data.relationships, "relationships", |x| [
+        "assessedAt" => past(x.assessed_at),
         "kind" => ends(x).is_none().then(|| format!("'{}' with these ends is not a relationship guanxi knows", x.kind)),
         "strength" => (!(0..=5).contains(&x.strength)).then(|| format!("must be within 0..5, got {}", x.strength)),
     ]);
@@ -189,10 +196,20 @@ pub fn check(m: &Methodology, data: &Export) -> Vec<Problem> {
         "occurredOn" => crate::domain::dates::past_day("", x.occurred_on, today).err().map(|e| message(&e)),
     ]);
     each!(data.support_requests, "supportRequests", |x| [
+        "neededBy" => day(x.needed_by),
         "kind" => vocab(&v.support_resource_kinds, &x.kind),
         "status" => fixed(crate::domain::SupportStatus::parse("status", &x.status).map(|_| ())),
     ]);
-    each!(data.win_step_ticks, "winStepTicks", |x| ["stage" => vocab(&v.stage_terms, &x.stage)]);
+    each!(data.win_step_ticks, "winStepTicks", |x| [
+        "stage" => vocab(&v.stage_terms, &x.stage),
+        "tickedAt" => past(x.ticked_at),
+    ]);
+    each!(data.plan_item_ticks, "planItemTicks", |x| ["tickedAt" => past(x.ticked_at)]);
+    each!(data.qualification_answers, "qualificationAnswers", |x| ["answeredAt" => past(x.answered_at)]);
+    each!(data.improvement_points, "improvementPoints", |x| [
+        "dueOn" => some_day(x.due_on),
+        "closedOn" => some_day(x.closed_on),
+    ]);
     problems
 }
 
