@@ -68,6 +68,26 @@ pub enum Command {
         #[command(subcommand)]
         command: MethodologyCommand,
     },
+    /// The coaching casebook: deals with the points a coach makes first.
+    Coach {
+        #[command(subcommand)]
+        command: CoachCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CoachCommand {
+    /// Judge every case of a casebook (directories with case.toml and data.json)
+    /// against the prompts guanxi gives; exits 1 when a case marked `holds` no
+    /// longer gives the coach's ranking.
+    Check {
+        /// The casebook (default: ./casebook).
+        #[arg(default_value = "casebook")]
+        dir: PathBuf,
+        /// The methodology to judge with (default: ./methodology, else the built-in one).
+        #[arg(long, env = "GUANXI_METHODOLOGY")]
+        methodology: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -268,6 +268,23 @@ fn lookup(map: &HashMap<String, Uuid>, what: &str, key: &str) -> Result<Uuid> {
 pub async fn load(store: &Store) -> Result<DemoSummary> {
     let set: DemoSet = serde_json::from_str(DEMO_JSON)
         .map_err(|e| Error::Internal(anyhow::anyhow!("demo/demo.json is malformed: {e}")))?;
+    load_set(store, set).await
+}
+
+/// Loads a data set written in the demo's format (`demo/demo.json`: people,
+/// deals and ties by name) from `text`, such as a casebook case; `source` names
+/// it in errors.
+pub async fn load_data_set(store: &Store, text: &str, source: &str) -> Result<DemoSummary> {
+    let set: DemoSet = serde_json::from_str(text).map_err(|e| {
+        Error::invalid(
+            "data",
+            format!("{source} is not a data set in the demo's format: {e}"),
+        )
+    })?;
+    load_set(store, set).await
+}
+
+async fn load_set(store: &Store, set: DemoSet) -> Result<DemoSummary> {
     let mut summary = DemoSummary::default();
 
     let mut employees: HashMap<String, Uuid> = store

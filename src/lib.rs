@@ -8,6 +8,7 @@
 
 pub mod advice;
 pub mod api;
+pub mod casebook;
 pub mod config;
 pub mod demo;
 pub mod domain;

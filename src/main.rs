@@ -4,7 +4,7 @@ use anyhow::Context;
 use clap::Parser;
 use guanxi::{
     api,
-    config::{Cli, Command, DataArgs, MethodologyCommand, ReportOf},
+    config::{Cli, CoachCommand, Command, DataArgs, MethodologyCommand, ReportOf},
     meeting,
     methodology::Methodology,
     startup::Application,
@@ -219,6 +219,24 @@ async fn main() -> anyhow::Result<()> {
                 std::process::exit(1);
             }
         },
+        Command::Coach {
+            command: CoachCommand::Check { dir, methodology },
+        } => {
+            let m = std::sync::Arc::new(
+                Methodology::load_or_default(methodology.as_deref())
+                    .context("loading the methodology")?,
+            );
+            let verdicts = guanxi::casebook::check(&dir, m)
+                .await
+                .with_context(|| format!("judging the casebook in {}", dir.display()))?;
+            print!("{}", guanxi::casebook::describe(&verdicts));
+            let broken = verdicts.iter().any(|v| {
+                v.case.status == guanxi::casebook::Status::Holds && !v.gives_the_ranking()
+            });
+            if broken {
+                std::process::exit(1);
+            }
+        }
         Command::Methodology {
             command: MethodologyCommand::Diff { old, new },
         } => {
