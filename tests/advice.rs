@@ -68,6 +68,9 @@ fn healthy() -> Vec<(&'static str, FactValue)> {
         ("iron_triangle", F(true)),
         ("is_strategic", F(true)),
         ("departed_owner", F(false)),
+        ("open_deal", F(true)),
+        ("won", F(false)),
+        ("lost", F(false)),
         ("worth_winning_no", F(false)),
         ("tier", T("strategic".into())),
         ("stage", T("propose".into())),
@@ -151,6 +154,14 @@ fn rule_cases() -> Vec<(&'static str, Vec<(&'static str, FactValue)>)> {
             vec![("financial_evaluator_strength", N(1.0))],
         ),
         ("owner_departed", vec![("departed_owner", F(true))]),
+        (
+            "closed_won_review",
+            vec![("open_deal", F(false)), ("won", F(true))],
+        ),
+        (
+            "closed_lost_review",
+            vec![("open_deal", F(false)), ("lost", F(true))],
+        ),
         ("low_coverage_late", vec![("decision_chain", N(0.3))]),
         ("no_champion", vec![("champions", C(0))]),
     ]

@@ -185,6 +185,36 @@ pub fn money(amount: f64, currency: &str) -> String {
     format!("{}{out} {currency}", if whole < 0 { "-" } else { "" })
 }
 
+/// An amount as a Chinese coach writes it: 4800万元, 1.26亿元, 8.6万元; other
+/// currencies in their Chinese names (万美元). Up to two decimals, trailing zeros
+/// dropped.
+pub fn money_zh(amount: f64, currency: &str) -> String {
+    let unit = match currency.to_ascii_uppercase().as_str() {
+        "CNY" | "RMB" => "元",
+        "USD" => "美元",
+        "EUR" => "欧元",
+        "HKD" => "港元",
+        "JPY" => "日元",
+        "GBP" => "英镑",
+        other => return format!("{} {other}", short(amount)),
+    };
+    let a = amount.abs();
+    let sign = if amount < 0.0 { "-" } else { "" };
+    if a >= 1e8 {
+        format!("{sign}{}亿{unit}", short(a / 1e8))
+    } else if a >= 1e4 {
+        format!("{sign}{}万{unit}", short(a / 1e4))
+    } else {
+        format!("{sign}{}{unit}", short(a))
+    }
+}
+
+/// A number with at most two decimals and no trailing zeros.
+fn short(v: f64) -> String {
+    let s = format!("{v:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
 /// Everything conditions and prompts know about one opportunity.
 pub fn opportunity_facts(
     graph: &AccountGraph,
@@ -321,6 +351,17 @@ pub fn opportunity_facts(
     let since_last = last.map_or(NO_DAYS, |d| (today - d).whole_days());
     f.count("days_since_last_interaction", since_last);
     f.word("days_since_last_interaction", since_last.to_string());
+    // The silence in words: "for 45 days", or, with nothing recorded, "yet".
+    match last {
+        Some(_) => {
+            f.word("silence", format!("for {since_last} days"));
+            f.words_zh.insert("silence", format!("已{since_last}天"));
+        }
+        None => {
+            f.word("silence", "recorded yet".to_owned());
+            f.words_zh.insert("silence", "至今".to_owned());
+        }
+    }
 
     let stage = m.vocabularies.stage(&o.stage);
     let expected = i64::from(stage.map_or(30, |s| s.expected_days)).max(1);
@@ -448,6 +489,9 @@ pub fn opportunity_facts(
         .owner
         .is_some_and(|e| graph.employees.get(&e).is_some_and(|x| !x.active));
     f.flag("departed_owner", owner_departed);
+    f.flag("open_deal", o.open);
+    f.flag("won", o.won);
+    f.flag("lost", !o.open && !o.won);
     let worth_no = graph
         .answers
         .iter()
@@ -459,7 +503,21 @@ pub fn opportunity_facts(
     // Words.
     f.word("opportunity", o.name.clone());
     f.word("amount", money(o.amount, &o.currency));
-    let owner = o.owner.map(|e| graph.employee_name(e));
+    f.words_zh.insert("amount", money_zh(o.amount, &o.currency));
+    // Who acts for the deal: its owner while they are with us; once they have
+    // left, an active AR of the team, then anyone active on it. Someone who has
+    // left is never asked to act.
+    let owner = o
+        .owner
+        .filter(|e| active(e))
+        .or_else(|| {
+            o.team
+                .iter()
+                .find(|(e, r)| r == "ar" && active(e))
+                .or_else(|| o.team.iter().find(|(e, _)| active(e)))
+                .map(|(e, _)| *e)
+        })
+        .map(|e| graph.employee_name(e));
     f.word(
         "owner",
         owner.clone().unwrap_or_else(|| "the account team".into()),

@@ -62,6 +62,9 @@ pub fn assess<'m>(
     facts
         .words
         .insert("usual_days", format!("{}", usual.round()));
+    // The ratio as the data has it ("4.3 times", "4.3倍"), not a fixed word.
+    let times = days_in_stage / usual.max(1.0);
+    facts.words.insert("stall_times", format!("{times:.1}"));
     let steps = win_steps(graph, m, o, &facts);
     let missing = steps
         .iter()

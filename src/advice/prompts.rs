@@ -79,13 +79,35 @@ fn fill(template: &str, words: &HashMap<&str, String>, path: &str) -> String {
     out
 }
 
+/// A text starting with a capital, as a sentence does ("the account team should…"
+/// from a placeholder becomes "The account team should…").
+fn sentence(text: String) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) if c.is_lowercase() => c.to_uppercase().chain(chars).collect(),
+        _ => text,
+    }
+}
+
 fn describe(graph: &AccountGraph, path: &IntroductionPath, lang: Lang) -> String {
     let chain = path.chain(graph);
     let asker = graph.employee_name(path.asker);
     let pct = (path.strength * 100.0).round();
-    match lang {
-        Lang::En => format!("{asker} can open the way: {chain} ({pct}%)"),
-        Lang::Zh => format!("可由{asker}牵线：{chain}（{pct}%）"),
+    let line = match (lang, path.strength) {
+        (Lang::En, s) if s >= 0.6 => "a strong line",
+        (Lang::En, s) if s >= 0.35 => "a fair line",
+        (Lang::En, _) => "a weak line",
+        (Lang::Zh, s) if s >= 0.6 => "关系较强",
+        (Lang::Zh, s) if s >= 0.35 => "关系一般",
+        (Lang::Zh, _) => "关系较弱",
+    };
+    // One hop: the asker's own tie, not an introduction through someone else.
+    let direct = path.hops.len() <= 1;
+    match (lang, direct) {
+        (Lang::En, true) => format!("{asker} knows them directly: {chain} ({line}, {pct}%)"),
+        (Lang::En, false) => format!("{asker} can open the way: {chain} ({line}, {pct}%)"),
+        (Lang::Zh, true) => format!("可由{asker}直接联系：{chain}（{line}，{pct}%）"),
+        (Lang::Zh, false) => format!("可由{asker}牵线：{chain}（{line}，{pct}%）"),
     }
 }
 
@@ -177,8 +199,8 @@ pub fn prompts(
             rule_id: rule.id.clone(),
             severity: rule.severity,
             impact: rule.impact,
-            text: fill(text, &words, &path_text),
-            action: fill(action, &words, &path_text),
+            text: sentence(fill(text, &words, &path_text)),
+            action: sentence(fill(action, &words, &path_text)),
             evidence: facts.evidence(&rule.condition.facts()),
             person,
             path,
@@ -197,11 +219,21 @@ pub fn prompts(
                 .any(|(id, person)| id == other && *person == p.person)
         })
     });
-    // Stable: rules keep their file order among equals.
+    // Severity, then impact, then the weight of whom it is about (their influence
+    // on this deal), then the rule's id: never the order of the file or of the
+    // records.
+    let influence = |p: &Prompt| {
+        p.person
+            .and_then(|id| o.members.iter().find(|m| m.person == id))
+            .and_then(|m| m.influence)
+            .unwrap_or(0)
+    };
     out.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)
             .then(b.impact.total_cmp(&a.impact))
+            .then(influence(b).cmp(&influence(a)))
+            .then(a.rule_id.cmp(&b.rule_id))
     });
     out
 }

@@ -103,6 +103,8 @@ pub struct OpportunityNode {
     pub name: String,
     pub stage: String,
     pub open: bool,
+    /// Closed as won (false while open, and when lost).
+    pub won: bool,
     /// In major units of its currency.
     pub amount: f64,
     pub currency: String,

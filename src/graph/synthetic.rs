@@ -306,6 +306,7 @@ pub fn generate(spec: &Spec) -> GraphData {
                 name: format!("Opportunity {i}"),
                 stage: STAGES[i % STAGES.len()].into(),
                 open: true,
+                won: false,
                 amount: f64::from(rng.random_range(1..500u32)) * 100_000.0,
                 currency: "CNY".into(),
                 expected_sign_date: rng

@@ -338,6 +338,7 @@ fn assemble(account_id: Uuid, raw: RawGraph) -> GraphData {
                     name,
                     stage,
                     open: outcome == "open",
+                    won: outcome == "won",
                     amount: amount as f64 / 100.0,
                     currency,
                     expected_sign_date,

@@ -158,6 +158,7 @@ impl Builder {
             name: format!("Opportunity {n}"),
             stage: "propose".into(),
             open: true,
+            won: false,
             amount: 1_000_000.0,
             currency: "CNY".into(),
             expected_sign_date: Some(TODAY + time::Duration::days(60)),
