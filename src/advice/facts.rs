@@ -611,3 +611,18 @@ pub fn account_facts(graph: &AccountGraph, today: Date) -> Facts {
     f.set("tier", FactValue::Text(graph.tier.clone()));
     f
 }
+
+#[cfg(test)]
+mod money_tests {
+    use super::money_zh;
+
+    #[test]
+    fn chinese_amounts_are_written_in_wan_and_yi() {
+        assert_eq!(money_zh(48_000_000.0, "CNY"), "4800万元");
+        assert_eq!(money_zh(126_000_000.0, "CNY"), "1.26亿元");
+        assert_eq!(money_zh(86_000.0, "CNY"), "8.6万元");
+        assert_eq!(money_zh(9_500.0, "CNY"), "9500元");
+        assert_eq!(money_zh(2_500_000.0, "USD"), "250万美元");
+        assert_eq!(money_zh(100_000_000.0, "CNY"), "1亿元");
+    }
+}

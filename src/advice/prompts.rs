@@ -104,9 +104,13 @@ fn describe(graph: &AccountGraph, path: &IntroductionPath, lang: Lang) -> String
     // One hop: the asker's own tie, not an introduction through someone else.
     let direct = path.hops.len() <= 1;
     match (lang, direct) {
-        (Lang::En, true) => format!("{asker} knows them directly: {chain} ({line}, {pct}%)"),
+        (Lang::En, true) => {
+            format!("{asker} already knows them; build on that ({chain}, {line}, {pct}%)")
+        }
         (Lang::En, false) => format!("{asker} can open the way: {chain} ({line}, {pct}%)"),
-        (Lang::Zh, true) => format!("可由{asker}直接联系：{chain}（{line}，{pct}%）"),
+        (Lang::Zh, true) => {
+            format!("{asker}已认识对方，可在此基础上加深（{chain}，{line}，{pct}%）")
+        }
         (Lang::Zh, false) => format!("可由{asker}牵线：{chain}（{line}，{pct}%）"),
     }
 }
