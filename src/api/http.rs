@@ -514,7 +514,7 @@ async fn graphql_get(
 async fn run(
     state: &AppState,
     principal: Principal,
-    request: async_graphql::Request,
+    mut request: async_graphql::Request,
     want: Want,
     writes_allowed: bool,
 ) -> Response {
@@ -548,6 +548,8 @@ async fn run(
                 .insert(header::ALLOW, HeaderValue::from_static("POST"));
             return refused;
         }
+        // Parsed once: the schema's checks and the executor take this document.
+        request.set_parsed_query(doc);
     }
     // Scope and authorship live below the resolvers: each request runs on a store
     // and engine acting for its caller, so a member's or viewer's request cannot
