@@ -42,6 +42,8 @@ pub struct Targets {
     pub person: Option<Uuid>,
     pub uncovered: Option<Uuid>,
     pub ahead_person: Option<Uuid>,
+    pub cooling: Option<Uuid>,
+    pub opponent: Option<Uuid>,
 }
 
 impl Targets {
@@ -51,6 +53,19 @@ impl Targets {
             "person" => self.person,
             "uncovered" => self.uncovered,
             "ahead_person" => self.ahead_person,
+            "cooling" => self.cooling,
+            "opponent" => self.opponent,
+            _ => None,
+        }
+    }
+
+    /// Whom a prompt quoting `placeholder` is about.
+    pub fn named_by(&self, placeholder: &str) -> Option<Uuid> {
+        match placeholder {
+            "dm" => self.decision_maker,
+            "person" | "uncovered" | "ahead_person" | "cooling" | "opponent" => {
+                self.get(placeholder)
+            }
             _ => None,
         }
     }
@@ -310,6 +325,7 @@ pub fn opportunity_facts(
     cooling.sort_by_key(|c| std::cmp::Reverse(c.1));
     f.count("cooling_key_people", cooling.len() as i64);
     if let Some((p, days, e)) = cooling.first() {
+        f.targets.cooling = Some(*p);
         f.word("cooling", graph.person_name(*p));
         f.word("cooling_days", days.to_string());
         f.word("cooling_owner", graph.employee_name(*e));
@@ -319,7 +335,20 @@ pub fn opportunity_facts(
     let opponents: Vec<&ChainMember> = chain.iter().filter(|c| c.member.attitude <= -2).collect();
     f.count("champions", champions.len() as i64);
     f.count("opponents", opponents.len() as i64);
+    // The weightiest opponent: the most influential, then by name.
+    let mut opponents = opponents;
+    opponents.sort_by(|a, b| {
+        b.influence
+            .value
+            .total_cmp(&a.influence.value)
+            .then_with(|| {
+                graph
+                    .person_name(a.person())
+                    .cmp(&graph.person_name(b.person()))
+            })
+    });
     if let Some(op) = opponents.first() {
+        f.targets.opponent = Some(op.person());
         f.word("opponent", graph.person_name(op.person()));
     }
     f.count("competitors_in_play", o.competitors_in_play as i64);

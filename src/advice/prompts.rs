@@ -178,6 +178,13 @@ pub fn prompts(
             continue;
         }
         let person = rule.path_to.as_deref().and_then(|t| facts.targets.get(t));
+        // Whom the prompt is about: its path's person, else the first person its
+        // text names.
+        let subject = person.or_else(|| {
+            placeholders(&rule.text)
+                .iter()
+                .find_map(|p| facts.targets.named_by(p))
+        });
         let path = match (with_paths, person) {
             (true, Some(p)) => introduction_paths(graph, p, None, 1)
                 .ok()
@@ -206,7 +213,7 @@ pub fn prompts(
             text: sentence(fill(text, &words, &path_text)),
             action: sentence(fill(action, &words, &path_text)),
             evidence: facts.evidence(&rule.condition.facts()),
-            person,
+            person: subject,
             path,
         });
     }

@@ -52,9 +52,15 @@ pub fn single_threaded(graph: &AccountGraph, opportunity: Uuid) -> Vec<Thread> {
             })
         })
         .collect();
+    // Most influential first; equals by name, never by when they were recorded.
     out.sort_by(|a, b| {
         b.influence
             .total_cmp(&a.influence)
+            .then_with(|| {
+                graph
+                    .person_name(a.person)
+                    .cmp(&graph.person_name(b.person))
+            })
             .then(a.person.cmp(&b.person))
     });
     out
