@@ -246,5 +246,35 @@ pub fn prompts(
             .then(influence(b).cmp(&influence(a)))
             .then(a.rule_id.cmp(&b.rule_id))
     });
+    merge_by_person(out, lang)
+}
+
+/// One prompt per person: what later prompts say about someone an earlier one is
+/// about joins it ("赵立新 is close to Zhongtian … Nobody of ours has really met
+/// 赵立新 …"), under the leading prompt's rule, action and path, so the top
+/// prompts cover different problems.
+fn merge_by_person(ranked: Vec<Prompt>, lang: Lang) -> Vec<Prompt> {
+    // Chinese sentences follow each other without a space.
+    let gap = lang.say(" ", "");
+    let mut out: Vec<Prompt> = Vec::with_capacity(ranked.len());
+    for p in ranked {
+        let lead = p
+            .person
+            .and_then(|person| out.iter_mut().find(|q| q.person == Some(person)));
+        match lead {
+            Some(lead) => {
+                if !lead.text.contains(&p.text) {
+                    lead.text.push_str(gap);
+                    lead.text.push_str(&p.text);
+                }
+                for e in p.evidence {
+                    if !lead.evidence.contains(&e) {
+                        lead.evidence.push(e);
+                    }
+                }
+            }
+            None => out.push(p),
+        }
+    }
     out
 }

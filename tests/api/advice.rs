@@ -72,10 +72,19 @@ async fn health_prompts_steps_and_questions(app: TestApp) {
         .unwrap()
         .contains("Ann (AR) can open the way"));
     assert!(en.iter().all(|p| !p["action"].as_str().unwrap().is_empty()));
-    let ahead = en
+    // The competitor ahead with the CFO joins the CFO's prompt: one prompt per
+    // person, under its leading rule, with the evidence of both.
+    assert!(en
         .iter()
-        .find(|p| p["ruleId"] == "competitor_ahead_key_person")
-        .unwrap();
+        .all(|p| p["ruleId"] != "competitor_ahead_key_person"));
+    let ahead = uncovered;
+    assert!(
+        ahead["text"]
+            .as_str()
+            .unwrap()
+            .contains("ahead of us with CFO"),
+        "{ahead}"
+    );
     assert!(ahead["evidence"]
         .as_array()
         .unwrap()

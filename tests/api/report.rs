@@ -97,7 +97,7 @@ async fn the_opportunity_report_carries_every_section_with_the_served_numbers(ba
         assert!(md.contains(s["label"].as_str().unwrap()));
     }
     let prompts = o["coachingPrompts"].as_array().unwrap();
-    assert_eq!(prompts.len(), 5);
+    assert!((3..=5).contains(&prompts.len()), "{}", prompts.len());
     for (i, p) in prompts.iter().enumerate() {
         let text = p["text"].as_str().unwrap();
         assert!(
