@@ -182,7 +182,7 @@ fn role_strength(graph: &AccountGraph, chain: &[ChainMember], role: &str) -> f64
     chain
         .iter()
         .filter(|m| m.member.buying_role == role)
-        .map(|m| graph.ours(m.person()) * 5.0)
+        .map(|m| graph.judged_ours(m.person()))
         .fold(0.0, f64::max)
 }
 
@@ -433,7 +433,7 @@ pub fn opportunity_facts(
     f.flag("decision_maker_identified", dm.is_some());
     let (dm_ours, dm_theirs, dm_rival) = match dm {
         Some(d) => {
-            let ours = graph.ours(d.person()) * 5.0;
+            let ours = graph.judged_ours(d.person());
             let best = scores::strongest_competitor(graph, d.member)
                 .map_or((0.0, None), |(c, s)| (s, Some(c)));
             f.targets.decision_maker = Some(d.person());
@@ -468,7 +468,7 @@ pub fn opportunity_facts(
     let real = graph.scoring.real_tie_strength / 5.0;
     let coach = chain.iter().find(|c| {
         c.member.buying_role == "coach"
-            || (c.member.attitude >= 2 && graph.ours(c.person()) >= real)
+            || (c.member.attitude >= 2 && graph.judged_ours(c.person()) >= real * 5.0)
     });
     f.flag("coach_identified", coach.is_some());
 

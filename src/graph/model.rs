@@ -337,13 +337,34 @@ impl AccountGraph {
             .map_or(0.0, |t| t.effective.value / 5.0)
     }
 
-    /// Active employees whose effective tie is a real tie.
+    /// The strength a tie is judged at against a threshold: the level the team
+    /// assessed while the tie is fresh (a 3 that has decayed to 2.98 still counts
+    /// as 3), its decayed value once it has gone cold ([`Self::gone_cold`]), and
+    /// its effective value where interactions warmed it above the assessment. One
+    /// rule for prompts, win steps, exit criteria and the four questions; scores
+    /// keep the effective value.
+    pub fn judged(&self, tie: &OurTie) -> f64 {
+        if self.gone_cold(tie, self.as_of) {
+            tie.effective.value
+        } else {
+            tie.effective.value.max(f64::from(tie.assessed))
+        }
+    }
+
+    /// Our best judged strength (0..5) to a person ([`Self::judged`]).
+    pub fn judged_ours(&self, person: Uuid) -> f64 {
+        self.our_ties.get(&person).map_or(0.0, |ties| {
+            ties.iter().map(|t| self.judged(t)).fold(0.0, f64::max)
+        })
+    }
+
+    /// Active employees whose tie is a real tie, judged by [`Self::judged`].
     pub fn real_ties(&self, person: Uuid) -> Vec<&OurTie> {
         self.our_ties
             .get(&person)
             .map(|ties| {
                 ties.iter()
-                    .filter(|t| t.effective.value >= self.scoring.real_tie_strength)
+                    .filter(|t| self.judged(t) >= self.scoring.real_tie_strength)
                     .collect()
             })
             .unwrap_or_default()

@@ -90,6 +90,32 @@ fn silence_cools_our_ties() {
 }
 
 #[test]
+fn thresholds_read_the_assessed_level_while_a_tie_is_fresh() {
+    let mut b = Builder::new();
+    let fresh = b.person(1, "Fresh", "management", "it");
+    let cold = b.person(2, "Cold", "management", "it");
+    let e = b.employee(3, "E", "ar", true);
+    // A 3 assessed three weeks ago has decayed a little below 3, but still counts
+    // as 3: a real tie (2.5) and at the level a rule asks for (`>= 3`).
+    b.ours_on(e, fresh, 3, TODAY - Duration::days(21));
+    // A 4 silent for a half-life (90 days) has gone cold: judged at its decayed 3.
+    b.ours_on(e, cold, 4, TODAY - Duration::days(90));
+    let g = b.build();
+    assert!(
+        g.ours(fresh) * 5.0 < 3.0,
+        "the score decays: {}",
+        g.ours(fresh) * 5.0
+    );
+    assert_eq!(g.judged_ours(fresh), 3.0);
+    assert_eq!(g.real_ties(fresh).len(), 1);
+    assert!(close(g.judged_ours(cold), 3.0), "{}", g.judged_ours(cold));
+    // A 2 stays below a real tie whatever its freshness.
+    let weak = b.person(4, "Weak", "operational", "it");
+    b.ours(e, weak, 2);
+    assert!(b.build().real_ties(weak).is_empty());
+}
+
+#[test]
 fn unset_influence_is_derived_from_role_level_and_structure() {
     let mut b = Builder::new();
     let boss = b.person(1, "Boss", "executive", "executive_office");

@@ -25,7 +25,7 @@ pub fn decision_chain_score(graph: &AccountGraph, chain: &[ChainMember]) -> Scor
         known.len() as f64 / required.len() as f64
     };
     let coverage = weighted_mean(chain.iter().map(|m| (m.weight(), graph.ours(m.person()))));
-    let real = graph.scoring.real_tie_strength / 5.0;
+    // A role is covered by a real tie, judged as everywhere (`AccountGraph::judged`).
     let uncovered: Vec<&String> = known
         .iter()
         .copied()
@@ -33,7 +33,7 @@ pub fn decision_chain_score(graph: &AccountGraph, chain: &[ChainMember]) -> Scor
             chain
                 .iter()
                 .filter(|m| &m.member.buying_role == *r)
-                .all(|m| graph.ours(m.person()) < real)
+                .all(|m| graph.real_ties(m.person()).is_empty())
         })
         .collect();
     x.input("coverage", coverage, None);
