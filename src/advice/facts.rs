@@ -44,6 +44,8 @@ pub struct Targets {
     pub ahead_person: Option<Uuid>,
     pub cooling: Option<Uuid>,
     pub opponent: Option<Uuid>,
+    /// The supporter likeliest to become our coach.
+    pub coach_candidate: Option<Uuid>,
 }
 
 impl Targets {
@@ -55,6 +57,7 @@ impl Targets {
             "ahead_person" => self.ahead_person,
             "cooling" => self.cooling,
             "opponent" => self.opponent,
+            "coach_candidate" => self.coach_candidate,
             _ => None,
         }
     }
@@ -66,6 +69,7 @@ impl Targets {
             "person" | "uncovered" | "ahead_person" | "cooling" | "opponent" => {
                 self.get(placeholder)
             }
+            "coach_step" => self.coach_candidate,
             _ => None,
         }
     }
@@ -471,6 +475,65 @@ pub fn opportunity_facts(
             || (c.member.attitude >= 2 && graph.judged_ours(c.person()) >= real * 5.0)
     });
     f.flag("coach_identified", coach.is_some());
+    // Without a coach, the likeliest one: a supporter (attitude +1 or more) we know
+    // best, then the most influential, then by name; and who of ours should ask.
+    let mut supporters: Vec<&ChainMember> =
+        chain.iter().filter(|c| c.member.attitude >= 1).collect();
+    supporters.sort_by(|a, b| {
+        graph
+            .judged_ours(b.person())
+            .total_cmp(&graph.judged_ours(a.person()))
+            .then(b.influence.value.total_cmp(&a.influence.value))
+            .then_with(|| {
+                graph
+                    .person_name(a.person())
+                    .cmp(&graph.person_name(b.person()))
+            })
+    });
+    let candidate = supporters.first().map(|c| c.person());
+    let asker = candidate.and_then(|p| {
+        graph
+            .our_ties
+            .get(&p)
+            .and_then(|t| t.first())
+            .map(|t| t.employee)
+    });
+    match (candidate, asker) {
+        (Some(p), Some(e)) => {
+            f.targets.coach_candidate = Some(p);
+            let (who, by) = (graph.person_name(p), graph.employee_name(e));
+            f.word(
+                "coach_step",
+                format!("{by} should ask {who}, who supports us, to guide us on how the decision will be made, and mark {who} as coach"),
+            );
+            f.words_zh.insert(
+                "coach_step",
+                format!("请{by}争取支持我们的{who}做教练，指点决策如何做出，并标记为教练"),
+            );
+        }
+        (Some(p), None) => {
+            f.targets.coach_candidate = Some(p);
+            let who = graph.person_name(p);
+            f.word(
+                "coach_step",
+                format!("Win {who}, who supports us, as a coach: first get someone of ours to know {who}"),
+            );
+            f.words_zh.insert(
+                "coach_step",
+                format!("争取支持我们的{who}做教练：先安排我方人员与{who}建立联系"),
+            );
+        }
+        _ => {
+            f.word(
+                "coach_step",
+                "Nobody in the chain supports us yet: win a supporter first, then ask them to guide us".to_owned(),
+            );
+            f.words_zh.insert(
+                "coach_step",
+                "决策链中还没有支持者：先争取一位支持者，再请他指导我们".to_owned(),
+            );
+        }
+    }
 
     // Our roles on the deal: team parts, else job roles of those with real ties in.
     let role_of = |e: Uuid| -> String {

@@ -182,7 +182,8 @@ pub fn prompts(
         // text names.
         let subject = person.or_else(|| {
             placeholders(&rule.text)
-                .iter()
+                .into_iter()
+                .chain(placeholders(&rule.action))
                 .find_map(|p| facts.targets.named_by(p))
         });
         let path = match (with_paths, person) {

@@ -121,6 +121,7 @@ pub const PLACEHOLDERS: &[&str] = &[
     "expected_days",
     "usual_days",
     "stall_times",
+    "coach_step",
     "silence",
     "missing_support",
     "amount",
