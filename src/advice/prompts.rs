@@ -170,6 +170,7 @@ pub fn prompts(
     }
 
     let mut out = Vec::new();
+    let mut only_suggests: std::collections::HashSet<String> = std::collections::HashSet::new();
     for rule in &m.rules {
         if !rule.stages.is_empty() && !rule.stages.contains(&o.stage) {
             continue;
@@ -179,13 +180,20 @@ pub fn prompts(
         }
         let person = rule.path_to.as_deref().and_then(|t| facts.targets.get(t));
         // Whom the prompt is about: its path's person, else the first person its
-        // text names.
-        let subject = person.or_else(|| {
+        // text names; else whom its action suggests (a coach to win), which names
+        // the prompt's person but is not a problem about them to merge with.
+        let about = person.or_else(|| {
             placeholders(&rule.text)
                 .into_iter()
-                .chain(placeholders(&rule.action))
                 .find_map(|p| facts.targets.named_by(p))
         });
+        let suggested = placeholders(&rule.action)
+            .into_iter()
+            .find_map(|p| facts.targets.named_by(p));
+        if about.is_none() && suggested.is_some() {
+            only_suggests.insert(rule.id.clone());
+        }
+        let subject = about.or(suggested);
         let path = match (with_paths, person) {
             (true, Some(p)) => introduction_paths(graph, p, None, 1)
                 .ok()
@@ -247,21 +255,27 @@ pub fn prompts(
             .then(influence(b).cmp(&influence(a)))
             .then(a.rule_id.cmp(&b.rule_id))
     });
-    merge_by_person(out, lang)
+    merge_by_person(out, lang, &only_suggests)
 }
 
 /// One prompt per person: what later prompts say about someone an earlier one is
 /// about joins it ("赵立新 is close to Zhongtian … Nobody of ours has really met
 /// 赵立新 …"), under the leading prompt's rule, action and path, so the top
 /// prompts cover different problems.
-fn merge_by_person(ranked: Vec<Prompt>, lang: Lang) -> Vec<Prompt> {
+fn merge_by_person(
+    ranked: Vec<Prompt>,
+    lang: Lang,
+    only_suggests: &std::collections::HashSet<String>,
+) -> Vec<Prompt> {
     // Chinese sentences follow each other without a space.
     let gap = lang.say(" ", "");
     let mut out: Vec<Prompt> = Vec::with_capacity(ranked.len());
     for p in ranked {
-        let lead = p
-            .person
-            .and_then(|person| out.iter_mut().find(|q| q.person == Some(person)));
+        let merges = |q: &Prompt| !only_suggests.contains(&q.rule_id);
+        let lead = p.person.filter(|_| merges(&p)).and_then(|person| {
+            out.iter_mut()
+                .find(|q| q.person == Some(person) && !only_suggests.contains(&q.rule_id))
+        });
         match lead {
             Some(lead) => {
                 if !lead.text.contains(&p.text) {
