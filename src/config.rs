@@ -1,5 +1,6 @@
 //! Command-line and environment settings. The settings a deployment sets (database,
-//! methodology, and the server's address, demo, timeout, CORS and introspection)
+//! methodology, and the server's address, demo, timeout, CORS, public host names
+//! and introspection)
 //! have environment twins, so containers configure guanxi without arguments;
 //! `.env.sample` lists them. The other flags are per run.
 

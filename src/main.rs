@@ -95,7 +95,11 @@ async fn main() -> anyhow::Result<()> {
             write_out(args.output.as_deref(), &json)?;
             if let Some(path) = &args.output {
                 let rows: usize = export.counts().iter().map(|(_, n)| n).sum();
-                eprintln!("exported {rows} records to {}", path.display());
+                eprintln!(
+                    "exported {} to {}",
+                    guanxi::domain::count(rows as i64, "record", "records"),
+                    path.display()
+                );
             }
         }
         Command::Import(args) => {
@@ -147,12 +151,20 @@ async fn main() -> anyhow::Result<()> {
                 for a in &found.answers {
                     println!("{}  (our best tie {:.2})", a.name, a.kp);
                     for p in &a.paths {
-                        println!("    {:.4}  via {} in {} hops", p.strength, p.entry, p.hops);
+                        println!(
+                            "    {:.4}  via {} in {}",
+                            p.strength,
+                            p.entry,
+                            guanxi::domain::count(p.hops as i64, "hop", "hops")
+                        );
                     }
                 }
                 eprintln!(
-                    "{} people as of {}: graph built in {:.1} ms, answers in {:.1} ms",
-                    found.people, found.as_of, found.build_ms, found.paths_ms
+                    "{} as of {}: graph built in {:.1} ms, answers in {:.1} ms",
+                    guanxi::domain::count(found.people as i64, "person", "people"),
+                    found.as_of,
+                    found.build_ms,
+                    found.paths_ms
                 );
             }
         }
@@ -413,7 +425,11 @@ async fn audit(store: &Store, args: &guanxi::config::AuditArgs) -> anyhow::Resul
             }
         }
     }
-    println!("{} of {total} entries", entries.len());
+    println!(
+        "{} of {}",
+        entries.len(),
+        guanxi::domain::count(total, "entry", "entries")
+    );
     Ok(())
 }
 

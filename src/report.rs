@@ -166,7 +166,10 @@ pub fn import(what: &str, report: &crate::transfer::ImportReport) -> String {
         if report.rejected.is_empty() {
             String::new()
         } else {
-            format!(", {} rows left out", report.rejected.len())
+            format!(
+                ", {} left out",
+                crate::domain::count(report.rejected.len() as i64, "row", "rows")
+            )
         },
         if report.dry_run {
             " (dry run: nothing written)"
@@ -196,8 +199,12 @@ pub fn calendar(s: &crate::transfer::CalendarSummary) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "calendar: {} events; {} meetings with customers; skipped {} cancelled, {} upcoming, {} without a known customer",
-        s.events, s.meetings, s.cancelled, s.upcoming, s.without_customer
+        "calendar: {}; {} with customers; skipped {} cancelled, {} upcoming, {} without a known customer",
+        crate::domain::count(s.events as i64, "event", "events"),
+        crate::domain::count(s.meetings as i64, "meeting", "meetings"),
+        s.cancelled,
+        s.upcoming,
+        s.without_customer
     );
     if !s.people_to_add.is_empty() {
         let mut table = Table::new();

@@ -387,7 +387,10 @@ pub fn opportunity_facts(
     // The silence in words: "for 45 days", or, with nothing recorded, "yet".
     match last {
         Some(_) => {
-            f.word("silence", format!("for {since_last} days"));
+            f.word(
+                "silence",
+                format!("for {}", crate::domain::count(since_last, "day", "days")),
+            );
             f.words_zh.insert("silence", format!("已{since_last}天"));
         }
         None => {

@@ -982,6 +982,8 @@ pub struct ScalePoint {
     pub value: i32,
     pub id: String,
     pub label: String,
+    /// The label in Chinese (the English one where the methodology gives none).
+    pub label_zh: String,
     pub description: Option<String>,
 }
 
@@ -1053,6 +1055,7 @@ fn points(points: &[crate::methodology::LabelledValue]) -> Vec<ScalePoint> {
             value: p.value,
             id: p.id.clone(),
             label: p.label.clone(),
+            label_zh: p.label_zh.clone().unwrap_or_else(|| p.label.clone()),
             description: p.description.clone(),
         })
         .collect()

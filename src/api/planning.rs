@@ -495,7 +495,7 @@ pub(crate) async fn support_plan(ctx: &Context<'_>, raw_period: &str) -> Result<
 
 /// The plan with every decision explained.
 pub fn describe_plan(sp: &SupportPlan, m: &Methodology) -> SupportPlanG {
-    let cur = m.support.reference_currency.clone();
+    let cur = m.support.reference_currency.to_uppercase();
     let request = |id: &Uuid| sp.requests.get(id);
     let people = &sp.people;
     let resource_name = |id: &Uuid| {

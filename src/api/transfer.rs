@@ -210,9 +210,9 @@ pub(crate) async fn import_rows(
     if !partial && !checked.rejected.is_empty() {
         let rejected = rejected_rows(&checked);
         let message = format!(
-            "{} of {} rows refused, nothing imported; first: {}",
+            "{} of {} refused, nothing imported; first: {}",
             rejected.len(),
-            records.len(),
+            crate::domain::count(records.len() as i64, "row", "rows"),
             checked.rejected[0]
         );
         return Err(async_graphql::Error::new(message).extend_with(|_, ext| {

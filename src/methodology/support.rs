@@ -76,7 +76,13 @@ impl SupportRules {
     /// Units of the reference currency per unit of `currency` (1 if unknown, which
     /// the loader rules out for the methodology's own currencies).
     pub fn rate(&self, currency: &str) -> f64 {
-        self.currency_rates.get(currency).copied().unwrap_or(1.0)
+        // Deals carry ISO codes upper case, the file may list them in either case.
+        self.currency_rates
+            .get(currency)
+            .or_else(|| self.currency_rates.get(&currency.to_ascii_lowercase()))
+            .or_else(|| self.currency_rates.get(&currency.to_ascii_uppercase()))
+            .copied()
+            .unwrap_or(1.0)
     }
 
     /// The weight of a deal at an account of this tier (1 if not listed).

@@ -244,12 +244,19 @@ async fn map_labels_stay_apart_in_every_chinese_font() {
             "GUANXI_REQUIRE_BROWSER=1 needs fonts-noto-cjk and fonts-wqy-zenhei (Noto: {noto}, WenQuanYi: {wqy})"
         );
     }
-    let mut cases: Vec<(&str, Vec<&str>)> = vec![("no Chinese font", vec!["*/Noto*CJK*", "*wqy*"])];
+    // (fonts, files hidden, the ascent (em) of the font that must draw 张: Noto
+    // Sans CJK 1.16, WenQuanYi Zen Hei 0.96, else neither).
+    let mut cases: Vec<(&str, Vec<&str>, Option<f64>)> =
+        vec![("no Chinese font", vec!["*/Noto*CJK*", "*wqy*"], None)];
     if noto {
-        cases.push(("Noto Sans CJK", vec!["*wqy*"]));
+        cases.push(("Noto Sans CJK", vec!["*wqy*"], Some(1.16)));
+    } else {
+        crate::helpers::skipped("the Noto Sans CJK case: apt-get install fonts-noto-cjk");
     }
     if wqy {
-        cases.push(("WenQuanYi Zen Hei", vec!["*/Noto*CJK*"]));
+        cases.push(("WenQuanYi Zen Hei", vec!["*/Noto*CJK*"], Some(0.963)));
+    } else {
+        crate::helpers::skipped("the WenQuanYi case: apt-get install fonts-wqy-zenhei");
     }
     let (_, app) = demo_server(Backend::Sqlite).await.expect("SQLite");
     let deal = ids(&app).await;
@@ -258,7 +265,7 @@ async fn map_labels_stay_apart_in_every_chinese_font() {
         app.address,
         deal["id"].as_str().unwrap()
     );
-    for (fonts, hidden) in cases {
+    for (fonts, hidden, ascent) in cases {
         let dir = tempfile::tempdir().unwrap();
         let conf = fontconfig_without(dir.path(), &hidden);
         let Some((_driver, driver)) = start_driver_with(Some(&conf)).await else {
@@ -272,6 +279,28 @@ async fn map_labels_stay_apart_in_every_chinese_font() {
             .for_element(Locator::Css("#map svg g.person"))
             .await
             .expect("the map is drawn");
+        // The font the map is really drawn with, by its ascent.
+        let measured = c
+            .execute(
+                "const ctx = document.createElement('canvas').getContext('2d');
+                 ctx.font = '100px ' + getComputedStyle(document.querySelector('#map svg')).fontFamily;
+                 return ctx.measureText('张').fontBoundingBoxAscent / 100;",
+                vec![],
+            )
+            .await
+            .unwrap()
+            .as_f64()
+            .unwrap();
+        match ascent {
+            Some(a) => assert!(
+                (measured - a).abs() < 0.02,
+                "{fonts}: drawn with an ascent of {measured}"
+            ),
+            None => assert!(
+                (measured - 1.16).abs() >= 0.02 && (measured - 0.963).abs() >= 0.02,
+                "{fonts}: still drawn with a Chinese font (ascent {measured})"
+            ),
+        }
         assert_labels_apart(&c, fonts).await;
         // And in Chinese, where the legend is Chinese too.
         c.find(Locator::Id("lang-zh"))

@@ -105,7 +105,7 @@ async function loadStart() {
   const data = await gql(`{
     accounts(first: 100) { nodes { id name opportunities { id name stage } } }
     employees(includeDeparted: false) { id name }
-    methodology { vocabularies { name terms { id label labelZh } } strengthScale { value label } }
+    methodology { vocabularies { name terms { id label labelZh } } strengthScale { value label labelZh } }
   }`);
   state.accounts = data.accounts.nodes;
   state.employees = data.employees;
@@ -298,7 +298,7 @@ function fillForms() {
   $("assess-employee").replaceChildren(...employees);
   if (keep) $("assess-employee").value = keep;
   const strength = $("assess-strength").value;
-  $("assess-strength").replaceChildren(...state.strengths.map((s) => el("option", { value: String(s.value), text: `${s.value} · ${s.label}` })));
+  $("assess-strength").replaceChildren(...state.strengths.map((s) => el("option", { value: String(s.value), text: `${s.value} · ${label(s)}` })));
   $("assess-strength").value = strength || "3";
   $("interaction-kind").replaceChildren(...state.kinds.map((k) => el("option", { value: k.id, text: label(k) })));
   $("interaction-employees").replaceChildren(...state.employees.map((e) =>

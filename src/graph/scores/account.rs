@@ -80,8 +80,8 @@ fn compute(graph: &AccountGraph) -> Score {
         "mean KP at the top level",
         depth,
         Some(format!(
-            "{} people at level {}",
-            top.len(),
+            "{} at level {}",
+            crate::domain::count(top.len() as i64, "person", "people"),
             top.first().map(|p| p.level.as_str()).unwrap_or("-")
         )),
     );

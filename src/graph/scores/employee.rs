@@ -133,9 +133,12 @@ pub fn employee_capital(graph: &AccountGraph, employee: Uuid) -> Score {
         None,
     );
     x.summary = format!(
-        "{name} holds {} of the account's relationship capital; {} people are reached only by {name}.",
+        "{name} holds {} of the account's relationship capital; {} reached only by {name}.",
         pct(value),
-        sole.len()
+        match sole.len() {
+            1 => "1 person is".to_owned(),
+            n => format!("{n} people are"),
+        }
     );
     Score::new(value, x)
 }

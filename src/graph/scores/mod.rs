@@ -118,7 +118,7 @@ pub(crate) fn tie_evidence(graph: &AccountGraph, person: Uuid, tie: &OurTie) -> 
     Evidence {
         kind: "tie".into(),
         description: format!(
-            "{} → {}: assessed {} on {}, effective {:.2} (warmth {:.2}, last contact {}, {} interactions, {} recent)",
+            "{} → {}: assessed {} on {}, effective {:.2} (warmth {:.2}, last contact {}, {}, {} recent)",
             graph.employee_name(tie.employee),
             graph.person_name(person),
             tie.assessed,
@@ -126,7 +126,7 @@ pub(crate) fn tie_evidence(graph: &AccountGraph, person: Uuid, tie: &OurTie) -> 
             e.value,
             e.warmth,
             e.last_contact,
-            e.interactions,
+            crate::domain::count(e.interactions as i64, "interaction", "interactions"),
             e.recent_interactions
         ),
         value: Some(e.value),
