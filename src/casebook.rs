@@ -313,7 +313,7 @@ pub async fn check(dir: &Path, methodology: Arc<Methodology>) -> Result<Vec<Verd
 }
 
 /// The verdicts as a person reads them; the last line counts them.
-pub fn describe(verdicts: &[Verdict]) -> String {
+pub fn describe(verdicts: &[Verdict], texts: bool) -> String {
     let mut out = String::new();
     for v in verdicts {
         let mark = match (v.case.status, v.gives_the_ranking()) {
@@ -345,6 +345,13 @@ pub fn describe(verdicts: &[Verdict]) -> String {
         out.push_str(&format!("  guanxi: {}\n", show(&v.en)));
         for m in &v.misses {
             out.push_str(&format!("  - {m}\n"));
+        }
+        if texts {
+            for (lang, said) in [("en", &v.en), ("zh", &v.zh)] {
+                for (i, s) in said.iter().enumerate() {
+                    out.push_str(&format!("  {lang} {}. [{}] {}\n", i + 1, s.rule, s.text));
+                }
+            }
         }
     }
     let holds = verdicts.iter().filter(|v| v.gives_the_ranking()).count();

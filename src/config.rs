@@ -88,6 +88,9 @@ pub enum CoachCommand {
         /// The methodology to judge with (default: ./methodology, else the built-in one).
         #[arg(long, env = "GUANXI_METHODOLOGY")]
         methodology: Option<PathBuf>,
+        /// Print the text and action of guanxi's top three, in English and Chinese.
+        #[arg(long)]
+        texts: bool,
     },
 }
 

@@ -232,7 +232,12 @@ async fn main() -> anyhow::Result<()> {
             }
         },
         Command::Coach {
-            command: CoachCommand::Check { dir, methodology },
+            command:
+                CoachCommand::Check {
+                    dir,
+                    methodology,
+                    texts,
+                },
         } => {
             let m = std::sync::Arc::new(
                 Methodology::load_or_default(methodology.as_deref())
@@ -241,7 +246,7 @@ async fn main() -> anyhow::Result<()> {
             let verdicts = guanxi::casebook::check(&dir, m)
                 .await
                 .with_context(|| format!("judging the casebook in {}", dir.display()))?;
-            print!("{}", guanxi::casebook::describe(&verdicts));
+            print!("{}", guanxi::casebook::describe(&verdicts, texts));
             let broken = verdicts.iter().any(|v| {
                 v.case.status == guanxi::casebook::Status::Holds && !v.gives_the_ranking()
             });

@@ -18,7 +18,7 @@ async fn the_casebook_holds_its_rankings() {
         .await
         .expect("every case loads");
     assert!(verdicts.len() >= 4, "{} cases", verdicts.len());
-    let summary = casebook::describe(&verdicts);
+    let summary = casebook::describe(&verdicts, false);
     {
         use std::io::Write;
         let last = summary.lines().last().unwrap_or_default();

@@ -105,7 +105,9 @@ pub fn account_single_threaded(graph: &AccountGraph) -> Vec<Thread> {
     out
 }
 
-/// Key people of an opportunity where a competitor's tie beats our best.
+/// Key people of an opportunity where a competitor's tie beats our best, ours
+/// judged as every threshold judges it (`AccountGraph::judged`), so a prompt's
+/// numbers agree with each other.
 pub fn competitor_ahead(graph: &AccountGraph, opportunity: Uuid) -> Vec<Ahead> {
     let Some(o) = graph.opportunity(opportunity) else {
         return Vec::new();
@@ -114,7 +116,7 @@ pub fn competitor_ahead(graph: &AccountGraph, opportunity: Uuid) -> Vec<Ahead> {
     let (key, _) = key_people(graph, &chain);
     let mut out = Vec::new();
     for m in key {
-        let ours = graph.ours(m.person()) * 5.0;
+        let ours = graph.judged_ours(m.person());
         let best = super::scores::strongest_competitor(graph, m.member);
         if let Some((competitor, theirs)) = best {
             if theirs > ours {
