@@ -15,8 +15,9 @@
 //!    its recursive-depth limit, which also stops fragment cycles); its refusal is
 //!    given our code here. [`check_document`] then counts aliased fields.
 //!
-//! [`DocumentLimits`] runs both as an async-graphql extension, on HTTP and on the
-//! WebSocket alike, before the parser sees the text.
+//! [`DocumentLimits`] runs them, and the enum-literal check (`super::literals`),
+//! as an async-graphql extension on HTTP and the WebSocket alike: the text check
+//! before the parser, the others before validation walks the document.
 
 use std::{collections::HashMap, sync::Arc};
 
@@ -291,6 +292,8 @@ impl Extension for DocumentLimitsExtension {
         let doc = request.parsed_query()?;
         check_fragments(doc).map_err(Refusal::into_server_error)?;
         check_document(doc, self.max_aliases).map_err(Refusal::into_server_error)?;
+        super::literals::check(doc, &ctx.schema_env.registry)
+            .map_err(Refusal::into_server_error)?;
         next.run(ctx, request).await
     }
 

@@ -135,12 +135,9 @@ pub fn request_error(want: Want, code: ErrorCode, message: impl Into<String>) ->
     refusal_as(want, want.request_error_status(), code, message)
 }
 
-/// Why a request's parameters could not be read.
-#[derive(Debug)]
-pub struct BadParameters {
-    pub code: ErrorCode,
-    pub message: String,
-}
+/// Why a request's parameters could not be read: a refusal with its code, as the
+/// document checks give (`limits::Refusal`).
+pub type BadParameters = super::limits::Refusal;
 
 fn bad(message: impl Into<String>) -> BadParameters {
     BadParameters {
