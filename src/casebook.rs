@@ -18,6 +18,7 @@ use std::{
 
 use serde::Deserialize;
 use time::{Date, Duration, OffsetDateTime};
+use uuid::Uuid;
 
 use crate::{advice::Lang, engine::Engine, methodology::Methodology, store::Store, Error, Result};
 
@@ -168,14 +169,15 @@ pub fn shift_dates(text: &str, by: Duration) -> Result<String> {
     Ok(value.to_string())
 }
 
-/// Judges one case on a fresh SQLite file under `scratch`.
-pub async fn judge(
+/// Loads one case into a fresh SQLite file under `scratch`, its dates moved to
+/// today: the store and the case's opportunity.
+pub async fn load(
     slug: &str,
     case: &Case,
     data: &str,
     methodology: Arc<Methodology>,
     scratch: &Path,
-) -> Result<Verdict> {
+) -> Result<(Store, Uuid)> {
     let file = scratch.join(format!("{slug}.db"));
     let _ = std::fs::remove_file(&file);
     let store = Store::connect(
@@ -204,6 +206,19 @@ pub async fn judge(
             format!("{slug}: no opportunity '{}' in data.json", case.opportunity),
         )
     })?;
+    Ok((store, deal))
+}
+
+/// Judges one case on a fresh SQLite file under `scratch`.
+pub async fn judge(
+    slug: &str,
+    case: &Case,
+    data: &str,
+    methodology: Arc<Methodology>,
+    scratch: &Path,
+) -> Result<Verdict> {
+    let file = scratch.join(format!("{slug}.db"));
+    let (store, deal) = load(slug, case, data, methodology, scratch).await?;
     let engine = Engine::new(store.clone());
     let mut said = Vec::new();
     for lang in [Lang::En, Lang::Zh] {

@@ -285,6 +285,39 @@ fn scoring_weights_must_sum_to_one_and_name_known_roles() {
 }
 
 #[test]
+fn prompt_priority_settings_are_checked() {
+    let (_dir, e) = broken("coaching.toml", |t| {
+        t.replace("person_floor = 0.5", "person_floor = 1.5")
+            .replace("typical_amount = 5000000", "typical_amount = 0")
+            .replace("within_days = 30", "within_days = 10")
+    });
+    assert_problem(&e, "coaching.toml", "priority.person_floor", "within 0..1");
+    assert_problem(&e, "coaching.toml", "priority.typical_amount", "above 0");
+    assert_problem(
+        &e,
+        "coaching.toml",
+        "priority.sign_date[1].within_days",
+        "increasing",
+    );
+}
+
+#[test]
+fn a_role_that_covers_another_names_known_roles() {
+    let (_dir, e) = broken("scoring.toml", |t| {
+        t.replace(
+            "technical_decision_maker = [\"technical_evaluator\"]",
+            "technical_decision_maker = [\"wizard\"]",
+        )
+    });
+    assert_problem(
+        &e,
+        "scoring.toml",
+        "role_covers.technical_decision_maker[0]",
+        "not a buying role",
+    );
+}
+
+#[test]
 fn a_decay_floor_outside_zero_to_one_is_named() {
     let (_dir, e) = broken("scales.toml", |t| t.replace("floor = 0.5", "floor = 1.5"));
     assert_problem(&e, "scales.toml", "decay.floor", "within 0..1");

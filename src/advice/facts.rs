@@ -46,6 +46,8 @@ pub struct Targets {
     pub opponent: Option<Uuid>,
     /// The supporter likeliest to become our coach.
     pub coach_candidate: Option<Uuid>,
+    /// The deal's owner, when they have left (one of our employees).
+    pub departed_owner: Option<Uuid>,
 }
 
 impl Targets {
@@ -70,9 +72,20 @@ impl Targets {
                 self.get(placeholder)
             }
             "coach_step" => self.coach_candidate,
+            "departed_owner" => self.departed_owner,
             _ => None,
         }
     }
+}
+
+/// One person a rule could be about, with the words a prompt about them says
+/// (`person`/`employee` for a single thread, `ahead_*` for a competitor ahead…).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    pub person: Uuid,
+    pub words: Vec<(&'static str, String)>,
+    /// Words that read differently in Chinese.
+    pub words_zh: Vec<(&'static str, String)>,
 }
 
 /// Facts as a condition context, as displayable values, and the words prompts fill
@@ -86,6 +99,10 @@ pub struct Facts {
     /// Words that read differently in Chinese (role labels).
     pub words_zh: HashMap<&'static str, String>,
     pub targets: Targets,
+    /// Everyone a rule of each kind (`person`, `uncovered`, `ahead_person`,
+    /// `cooling`, `opponent`) could be about, weightiest first; the first one's
+    /// words are also the opportunity's words, for conditions and old templates.
+    pub candidates: HashMap<&'static str, Vec<Candidate>>,
 }
 
 impl Facts {
@@ -96,7 +113,31 @@ impl Facts {
             words: HashMap::new(),
             words_zh: HashMap::new(),
             targets: Targets::default(),
+            candidates: HashMap::new(),
         }
+    }
+
+    /// Records everyone a rule of `kind` could be about; the first becomes the
+    /// target and lends its words to the opportunity's words.
+    fn candidates_of(&mut self, kind: &'static str, list: Vec<Candidate>) {
+        if let Some(first) = list.first() {
+            for (k, v) in &first.words {
+                self.words.insert(k, v.clone());
+            }
+            for (k, v) in &first.words_zh {
+                self.words_zh.insert(k, v.clone());
+            }
+            let p = Some(first.person);
+            match kind {
+                "person" => self.targets.person = p,
+                "uncovered" => self.targets.uncovered = p,
+                "ahead_person" => self.targets.ahead_person = p,
+                "cooling" => self.targets.cooling = p,
+                "opponent" => self.targets.opponent = p,
+                _ => {}
+            }
+        }
+        self.candidates.insert(kind, list);
     }
 
     /// Facts from explicit values (tests, what-ifs on facts).
@@ -178,14 +219,19 @@ impl Facts {
     }
 }
 
+/// A buying role weighing this much or more is senior enough for an executive
+/// of ours to meet (decision maker 1.0, technical decision maker 0.95, approver 0.9).
+const SENIOR_ROLE_WEIGHT: f64 = 0.9;
+
 /// "Never" for day counts, so `days_since_last_interaction > 30` reads naturally.
 pub const NO_DAYS: i64 = 9999;
 
-/// Best effective tie (0..5) to chain members with a buying role.
+/// Best judged tie (0..5) to chain members who fill a buying role (in it, or in
+/// a role that covers it).
 fn role_strength(graph: &AccountGraph, chain: &[ChainMember], role: &str) -> f64 {
     chain
         .iter()
-        .filter(|m| m.member.buying_role == role)
+        .filter(|m| graph.scoring.fills(&m.member.buying_role, role))
         .map(|m| graph.judged_ours(m.person()))
         .fold(0.0, f64::max)
 }
@@ -261,7 +307,11 @@ pub fn opportunity_facts(
     let required = &graph.scoring.required_buying_roles;
     let missing_roles: Vec<&String> = required
         .iter()
-        .filter(|r| !chain.iter().any(|c| &c.member.buying_role == *r))
+        .filter(|r| {
+            !chain
+                .iter()
+                .any(|c| graph.scoring.fills(&c.member.buying_role, r))
+        })
         .collect();
     f.count("required_roles_missing", missing_roles.len() as i64);
     let role_labels: Vec<String> = missing_roles
@@ -292,29 +342,55 @@ pub fn opportunity_facts(
     let uncovered: Vec<&risk::Thread> = threads.iter().filter(|t| t.employee.is_none()).collect();
     f.count("single_threaded_key_people", single.len() as i64);
     f.count("uncovered_key_people", uncovered.len() as i64);
-    if let Some(t) = single.first() {
-        f.targets.person = Some(t.person);
-        f.word("person", graph.person_name(t.person));
-        f.word(
-            "employee",
-            t.employee
-                .map(|e| graph.employee_name(e))
-                .unwrap_or_default(),
-        );
-    }
-    if let Some(t) = uncovered.first() {
-        f.targets.uncovered = Some(t.person);
-        f.word("uncovered", graph.person_name(t.person));
-    }
+    let who = |p: Uuid| graph.person_name(p);
+    f.candidates_of(
+        "person",
+        single
+            .iter()
+            .map(|t| Candidate {
+                person: t.person,
+                words: vec![
+                    ("person", who(t.person)),
+                    (
+                        "employee",
+                        t.employee
+                            .map(|e| graph.employee_name(e))
+                            .unwrap_or_default(),
+                    ),
+                ],
+                words_zh: Vec::new(),
+            })
+            .collect(),
+    );
+    f.candidates_of(
+        "uncovered",
+        uncovered
+            .iter()
+            .map(|t| Candidate {
+                person: t.person,
+                words: vec![("uncovered", who(t.person))],
+                words_zh: Vec::new(),
+            })
+            .collect(),
+    );
     let ahead = risk::competitor_ahead(graph, o.id);
     f.count("competitor_ahead_key_people", ahead.len() as i64);
-    if let Some(a) = ahead.first() {
-        f.targets.ahead_person = Some(a.person);
-        f.word("ahead_person", graph.person_name(a.person));
-        f.word("ahead_competitor", graph.competitor_name(a.competitor));
-        f.word("ahead_ours", format!("{:.1}", a.ours));
-        f.word("ahead_theirs", format!("{:.1}", a.theirs));
-    }
+    f.candidates_of(
+        "ahead_person",
+        ahead
+            .iter()
+            .map(|a| Candidate {
+                person: a.person,
+                words: vec![
+                    ("ahead_person", who(a.person)),
+                    ("ahead_competitor", graph.competitor_name(a.competitor)),
+                    ("ahead_ours", format!("{:.1}", a.ours)),
+                    ("ahead_theirs", format!("{:.1}", a.theirs)),
+                ],
+                words_zh: Vec::new(),
+            })
+            .collect(),
+    );
 
     // Cooling: a key person whose best tie (assessed 3+) has had no evidence for a half-life.
     let mut cooling: Vec<(Uuid, i64, Uuid)> = Vec::new();
@@ -326,14 +402,23 @@ pub fn opportunity_facts(
             }
         }
     }
-    cooling.sort_by_key(|c| std::cmp::Reverse(c.1));
+    cooling.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| who(a.0).cmp(&who(b.0))));
     f.count("cooling_key_people", cooling.len() as i64);
-    if let Some((p, days, e)) = cooling.first() {
-        f.targets.cooling = Some(*p);
-        f.word("cooling", graph.person_name(*p));
-        f.word("cooling_days", days.to_string());
-        f.word("cooling_owner", graph.employee_name(*e));
-    }
+    f.candidates_of(
+        "cooling",
+        cooling
+            .iter()
+            .map(|(p, days, e)| Candidate {
+                person: *p,
+                words: vec![
+                    ("cooling", who(*p)),
+                    ("cooling_days", days.to_string()),
+                    ("cooling_owner", graph.employee_name(*e)),
+                ],
+                words_zh: Vec::new(),
+            })
+            .collect(),
+    );
 
     let champions: Vec<&ChainMember> = chain.iter().filter(|c| c.member.attitude >= 2).collect();
     let opponents: Vec<&ChainMember> = chain.iter().filter(|c| c.member.attitude <= -2).collect();
@@ -351,10 +436,17 @@ pub fn opportunity_facts(
                     .cmp(&graph.person_name(b.person()))
             })
     });
-    if let Some(op) = opponents.first() {
-        f.targets.opponent = Some(op.person());
-        f.word("opponent", graph.person_name(op.person()));
-    }
+    f.candidates_of(
+        "opponent",
+        opponents
+            .iter()
+            .map(|op| Candidate {
+                person: op.person(),
+                words: vec![("opponent", who(op.person()))],
+                words_zh: Vec::new(),
+            })
+            .collect(),
+    );
     f.count("competitors_in_play", o.competitors_in_play as i64);
 
     // Interactions with chain members.
@@ -568,7 +660,14 @@ pub fn opportunity_facts(
     f.word("missing_triangle", missing_triangle.join(", "));
     let top_level = graph.levels.first().cloned().unwrap_or_default();
     let executive_engaged = chain.iter().any(|c| {
-        let senior = matches!(c.member.buying_role.as_str(), "decision_maker" | "approver")
+        // Senior by the weight of the role (decision maker, technical decision
+        // maker, approver), not by its name, or by level.
+        let senior = graph
+            .scoring
+            .derived_influence
+            .role_weight
+            .get(&c.member.buying_role)
+            .is_some_and(|w| *w >= SENIOR_ROLE_WEIGHT)
             || graph
                 .person(c.person())
                 .is_some_and(|p| p.level == top_level);
@@ -584,6 +683,35 @@ pub fn opportunity_facts(
         .owner
         .is_some_and(|e| graph.employees.get(&e).is_some_and(|x| !x.active));
     f.flag("departed_owner", owner_departed);
+    if let Some(gone) = o.owner.filter(|_| owner_departed) {
+        // Whose ties the new owner takes over: the chain members the departed
+        // owner held, weightiest first.
+        f.targets.departed_owner = Some(gone);
+        f.word("departed_owner", graph.employee_name(gone));
+        let mut held: Vec<&ChainMember> = chain
+            .iter()
+            .filter(|c| {
+                graph
+                    .our_ties
+                    .get(&c.person())
+                    .is_some_and(|ts| ts.iter().any(|t| t.employee == gone))
+            })
+            .collect();
+        held.sort_by(|a, b| {
+            b.weight()
+                .total_cmp(&a.weight())
+                .then_with(|| who(a.person()).cmp(&who(b.person())))
+        });
+        let names: Vec<String> = held.iter().map(|c| who(c.person())).collect();
+        if names.is_empty() {
+            f.word("departed_ties", "the deal's contacts".to_owned());
+            f.words_zh
+                .insert("departed_ties", "项目的客户联系人".to_owned());
+        } else {
+            f.word("departed_ties", names.join(", "));
+            f.words_zh.insert("departed_ties", names.join("、"));
+        }
+    }
     f.flag("open_deal", o.open);
     f.flag("won", o.won);
     f.flag("lost", !o.open && !o.won);

@@ -15,7 +15,7 @@ use crate::{
 };
 
 use super::{
-    facts::Facts,
+    facts::{Candidate, Facts},
     steps::{StepReport, StepStatus},
 };
 
@@ -52,7 +52,117 @@ pub struct Prompt {
     pub person: Option<Uuid>,
     /// The suggested introduction path, for rules that ask for one.
     pub path: Option<IntroductionPath>,
+    /// Where it ranks, and why (docs/coaching.md, "How prompts are ranked").
+    pub priority: PriorityTerms,
 }
+
+/// A prompt's priority and its four terms: severity × person weight × stake ×
+/// urgency. Stake and urgency are the deal's, so they order deals in a pipeline;
+/// within one deal, severity and whom it is about decide.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PriorityTerms {
+    pub severity: f64,
+    /// floor..1: the person's buying-role weight × influence against the deal's
+    /// weightiest member; a prompt about the whole deal or one of ours has its own.
+    pub person_weight: f64,
+    /// 0..1.5: the account tier's weight × amount / (amount + typical amount).
+    pub stake: f64,
+    /// stage floor..1: the later of how far the deal is and how near its signing.
+    pub urgency: f64,
+    pub value: f64,
+}
+
+/// Whom a prompt is about, for its person weight.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Subject {
+    Deal,
+    Person(Uuid),
+    Employee(Uuid),
+}
+
+/// The deal's stake and urgency (the same for all its prompts).
+pub fn deal_terms(
+    graph: &AccountGraph,
+    m: &Methodology,
+    o: &OpportunityNode,
+    facts: &Facts,
+) -> (f64, f64) {
+    let p = &m.priority;
+    let amount = o.amount.max(0.0) * m.support.rate(&o.currency);
+    let stake = m.support.weight(&graph.tier) * amount / (amount + p.typical_amount);
+    let stages = m.vocabularies.stages.len().max(2) - 1;
+    let index = facts.count_of("stage_index").clamp(0, stages as i64) as f64;
+    let by_stage = p.stage_floor + (1.0 - p.stage_floor) * index / stages as f64;
+    let by_date = match o.expected_sign_date {
+        Some(_) => {
+            let left = facts.count_of("days_to_expected_sign").max(0);
+            p.sign_date
+                .iter()
+                .find(|r| left <= r.within_days)
+                .map_or(p.sign_date_default, |r| r.urgency)
+        }
+        None => p.sign_date_default,
+    };
+    (stake, by_stage.max(by_date))
+}
+
+/// Person weights on one deal: a chain member's buying-role weight × influence
+/// (1..5) / 5, scaled so the deal's weightiest member is 1 and weight 0 would sit at
+/// the floor.
+pub struct Weigher {
+    raw: HashMap<Uuid, f64>,
+    top: f64,
+    employees: std::collections::HashSet<Uuid>,
+}
+
+impl Weigher {
+    pub fn new(graph: &AccountGraph, o: &OpportunityNode) -> Self {
+        let raw: HashMap<Uuid, f64> = crate::graph::scores::chain(graph, o)
+            .iter()
+            .map(|c| {
+                let role = graph
+                    .scoring
+                    .derived_influence
+                    .role_weight
+                    .get(&c.member.buying_role)
+                    .copied()
+                    .unwrap_or(0.25);
+                (c.person(), role * c.influence.value / 5.0)
+            })
+            .collect();
+        let top = raw.values().copied().fold(0.0, f64::max);
+        Weigher {
+            raw,
+            top,
+            employees: graph.employees.keys().copied().collect(),
+        }
+    }
+
+    /// Whom a prompt's subject id names: a customer person or one of ours.
+    pub fn subject(&self, id: Option<Uuid>) -> Subject {
+        match id {
+            None => Subject::Deal,
+            Some(e) if self.employees.contains(&e) => Subject::Employee(e),
+            Some(p) => Subject::Person(p),
+        }
+    }
+
+    pub fn weight(&self, m: &Methodology, subject: Subject) -> f64 {
+        let p = &m.priority;
+        match subject {
+            Subject::Deal => p.deal_weight,
+            Subject::Employee(_) => p.employee_weight,
+            Subject::Person(id) => match self.raw.get(&id) {
+                Some(w) if self.top > 0.0 => p.person_floor + (1.0 - p.person_floor) * w / self.top,
+                _ => p.person_floor,
+            },
+        }
+    }
+}
+
+/// At most this many people per rule get a candidate prompt (the weightiest
+/// first), so a deal with forty uncovered people stays cheap to coach.
+const MAX_CANDIDATES: usize = 8;
 
 /// Fills `{name}` placeholders in one pass; `path` comes from the rule, the rest
 /// from the opportunity's words.
@@ -169,6 +279,8 @@ pub fn prompts(
         }
     }
 
+    let (stake, urgency) = deal_terms(graph, m, o, facts);
+    let weigher = Weigher::new(graph, o);
     let mut out = Vec::new();
     let mut only_suggests: std::collections::HashSet<String> = std::collections::HashSet::new();
     for rule in &m.rules {
@@ -178,53 +290,92 @@ pub fn prompts(
         if !rule.condition.holds(&facts.context) {
             continue;
         }
-        let person = rule.path_to.as_deref().and_then(|t| facts.targets.get(t));
-        // Whom the prompt is about: its path's person, else the first person its
-        // text names; else whom its action suggests (a coach to win), which names
-        // the prompt's person but is not a problem about them to merge with.
-        let about = person.or_else(|| {
+        // Every person the rule could be about gets their own candidate prompt:
+        // the kind is the rule's path target, else the first placeholder of its
+        // text that names someone of a kind with candidates.
+        let kind = rule.path_to.as_deref().or_else(|| {
             placeholders(&rule.text)
                 .into_iter()
-                .find_map(|p| facts.targets.named_by(p))
+                .find(|p| facts.candidates.contains_key(p))
         });
-        let suggested = placeholders(&rule.action)
-            .into_iter()
-            .find_map(|p| facts.targets.named_by(p));
-        if about.is_none() && suggested.is_some() {
-            only_suggests.insert(rule.id.clone());
+        let candidates: Vec<Option<&Candidate>> = match kind.and_then(|k| facts.candidates.get(k)) {
+            Some(list) if !list.is_empty() => list.iter().take(MAX_CANDIDATES).map(Some).collect(),
+            _ => vec![None],
+        };
+        for candidate in candidates {
+            let mut words = words.clone();
+            if let Some(c) = candidate {
+                for (k, v) in &c.words {
+                    words.insert(k, v.clone());
+                }
+                if lang == Lang::Zh {
+                    for (k, v) in &c.words_zh {
+                        words.insert(k, v.clone());
+                    }
+                }
+            }
+            let person = candidate
+                .map(|c| c.person)
+                .or_else(|| rule.path_to.as_deref().and_then(|t| facts.targets.get(t)));
+            // Whom the prompt is about: its candidate or path's person, else the
+            // first person its text names; else whom its action suggests (a coach
+            // to win), which names the prompt's person but is not a problem about
+            // them to merge with.
+            let about = person.or_else(|| {
+                placeholders(&rule.text)
+                    .into_iter()
+                    .find_map(|p| facts.targets.named_by(p))
+            });
+            let suggested = placeholders(&rule.action)
+                .into_iter()
+                .find_map(|p| facts.targets.named_by(p));
+            if about.is_none() && suggested.is_some() {
+                only_suggests.insert(rule.id.clone());
+            }
+            let subject = about.or(suggested);
+            let path = match (with_paths, rule.path_to.is_some(), person) {
+                (true, true, Some(p)) => introduction_paths(graph, p, None, 1)
+                    .ok()
+                    .and_then(|v| v.into_iter().next()),
+                _ => None,
+            };
+            let path_text = match (&path, with_paths) {
+                (Some(p), _) => describe(graph, p, lang),
+                (None, true) => match lang {
+                    Lang::En => {
+                        "nobody of ours has a way in yet: find out who knows them".to_owned()
+                    }
+                    Lang::Zh => "我方尚无引荐路径：先弄清谁认识对方".to_owned(),
+                },
+                (None, false) => match lang {
+                    Lang::En => "see the suggested introduction path".to_owned(),
+                    Lang::Zh => "参见建议的引荐路径".to_owned(),
+                },
+            };
+            let (text, action) = match lang {
+                Lang::En => (&rule.text, &rule.action),
+                Lang::Zh => (&rule.text_zh, &rule.action_zh),
+            };
+            let severity = f64::from(rule.severity);
+            let person_weight = weigher.weight(m, weigher.subject(subject));
+            out.push(Prompt {
+                rule_id: rule.id.clone(),
+                severity: rule.severity,
+                impact: rule.impact,
+                text: sentence(fill(text, &words, &path_text)),
+                action: sentence(fill(action, &words, &path_text)),
+                evidence: facts.evidence(&rule.condition.facts()),
+                person: subject,
+                path,
+                priority: PriorityTerms {
+                    severity,
+                    person_weight,
+                    stake,
+                    urgency,
+                    value: severity * person_weight * stake * urgency,
+                },
+            });
         }
-        let subject = about.or(suggested);
-        let path = match (with_paths, person) {
-            (true, Some(p)) => introduction_paths(graph, p, None, 1)
-                .ok()
-                .and_then(|v| v.into_iter().next()),
-            _ => None,
-        };
-        let path_text = match (&path, with_paths) {
-            (Some(p), _) => describe(graph, p, lang),
-            (None, true) => match lang {
-                Lang::En => "nobody of ours has a way in yet: find out who knows them".to_owned(),
-                Lang::Zh => "我方尚无引荐路径：先弄清谁认识对方".to_owned(),
-            },
-            (None, false) => match lang {
-                Lang::En => "see the suggested introduction path".to_owned(),
-                Lang::Zh => "参见建议的引荐路径".to_owned(),
-            },
-        };
-        let (text, action) = match lang {
-            Lang::En => (&rule.text, &rule.action),
-            Lang::Zh => (&rule.text_zh, &rule.action_zh),
-        };
-        out.push(Prompt {
-            rule_id: rule.id.clone(),
-            severity: rule.severity,
-            impact: rule.impact,
-            text: sentence(fill(text, &words, &path_text)),
-            action: sentence(fill(action, &words, &path_text)),
-            evidence: facts.evidence(&rule.condition.facts()),
-            person: subject,
-            path,
-        });
     }
     // A rule that another fired rule subsumes for the same person says nothing new.
     let fired: Vec<(String, Option<Uuid>)> =
@@ -239,20 +390,21 @@ pub fn prompts(
                 .any(|(id, person)| id == other && *person == p.person)
         })
     });
-    // Severity, then impact, then the weight of whom it is about (their influence
-    // on this deal), then the rule's id: never the order of the file or of the
-    // records.
-    let influence = |p: &Prompt| {
-        p.person
-            .and_then(|id| o.members.iter().find(|m| m.person == id))
-            .and_then(|m| m.influence)
-            .unwrap_or(0)
+    // Priority, then impact, then the name of whom it is about, then the rule's
+    // id: never the order of the file or of the records.
+    let name = |p: &Prompt| match p.person {
+        Some(id) => graph
+            .person(id)
+            .map(|x| x.name.clone())
+            .unwrap_or_else(|| graph.employee_name(id)),
+        None => String::new(),
     };
     out.sort_by(|a, b| {
-        b.severity
-            .cmp(&a.severity)
+        b.priority
+            .value
+            .total_cmp(&a.priority.value)
             .then(b.impact.total_cmp(&a.impact))
-            .then(influence(b).cmp(&influence(a)))
+            .then_with(|| name(a).cmp(&name(b)))
             .then(a.rule_id.cmp(&b.rule_id))
     });
     merge_by_person(out, lang, &only_suggests)

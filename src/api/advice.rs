@@ -209,13 +209,60 @@ impl CoachingPrompt {
     async fn evidence(&self) -> Vec<Fact> {
         facts(&self.0.evidence)
     }
-    /// The person the prompt is about.
+    /// The customer person the prompt is about.
     async fn person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
         person_of(ctx, self.0.person).await
+    }
+    /// The employee of ours the prompt is about (an owner who left, someone
+    /// leaving), where it is about one of ours rather than a customer person.
+    async fn employee(&self, ctx: &Context<'_>) -> Result<Option<Employee>> {
+        match self.0.person {
+            Some(id) if person_of(ctx, Some(id)).await?.is_none() => {
+                employee_of(ctx, Some(id)).await
+            }
+            _ => Ok(None),
+        }
     }
     /// The suggested introduction path, where the rule asks for one.
     async fn introduction_path(&self) -> Option<&IntroductionPath> {
         self.0.path.as_ref()
+    }
+    /// Where the prompt ranks and why: severity × person weight × stake × urgency
+    /// (docs/coaching.md, "How prompts are ranked").
+    async fn priority(&self) -> PromptPriority {
+        PromptPriority(self.0.priority)
+    }
+}
+
+/// A prompt's priority and its four terms.
+pub struct PromptPriority(pub crate::advice::prompts::PriorityTerms);
+
+#[Object]
+impl PromptPriority {
+    /// severity × personWeight × stake × urgency; prompts rank by it, then by
+    /// impact, then by the name of whom they are about, then by rule id.
+    async fn value(&self) -> f64 {
+        self.0.value
+    }
+    /// The rule's severity, 1..5.
+    async fn severity(&self) -> f64 {
+        self.0.severity
+    }
+    /// How much whom it is about weighs on this deal: the buying-role weight ×
+    /// influence / 5 against the deal's weightiest member, from the floor (0.5 by
+    /// default) to 1; a prompt about the whole deal or one of ours has its own weight.
+    async fn person_weight(&self) -> f64 {
+        self.0.person_weight
+    }
+    /// The deal's stake: the account tier's weight × amount / (amount + the
+    /// portfolio's typical amount).
+    async fn stake(&self) -> f64 {
+        self.0.stake
+    }
+    /// The later of how far the deal has come (by stage) and how near its signing
+    /// date is, from the stage floor to 1.
+    async fn urgency(&self) -> f64 {
+        self.0.urgency
     }
 }
 

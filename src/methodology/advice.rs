@@ -92,7 +92,110 @@ pub struct PlanElement {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawCoaching {
+    #[serde(default)]
+    priority: Option<Priority>,
     rules: Vec<RawRule>,
+}
+
+/// How prompts are ranked (`[priority]` of coaching.toml; docs/coaching.md):
+/// priority = severity × person weight × stake × urgency.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Priority {
+    /// The person weight of the deal's least weighty member; the weightiest is 1.
+    pub person_floor: f64,
+    /// The person weight of a prompt about the whole deal (no one person).
+    pub deal_weight: f64,
+    /// The person weight of a prompt about one of our employees on the deal (an
+    /// owner who left, someone leaving): the deal hangs on them.
+    pub employee_weight: f64,
+    /// The portfolio's typical deal, in the support rules' reference currency: a
+    /// deal of this size has an amount term of 0.5.
+    pub typical_amount: f64,
+    /// Urgency of the first open stage; the last open stage is 1.
+    pub stage_floor: f64,
+    /// Urgency from the days left to the expected signing date: the first row whose
+    /// `within_days` the days left do not exceed; a passed date counts as 0 days.
+    pub sign_date: Vec<SignUrgency>,
+    /// Urgency when no row applies or there is no signing date.
+    pub sign_date_default: f64,
+}
+
+/// One row of the signing-date urgency table.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignUrgency {
+    pub within_days: i64,
+    pub urgency: f64,
+}
+
+impl Default for Priority {
+    fn default() -> Self {
+        Priority {
+            person_floor: 0.5,
+            deal_weight: 0.75,
+            employee_weight: 1.0,
+            typical_amount: 5_000_000.0,
+            stage_floor: 0.6,
+            sign_date: vec![
+                SignUrgency {
+                    within_days: 14,
+                    urgency: 1.0,
+                },
+                SignUrgency {
+                    within_days: 30,
+                    urgency: 0.9,
+                },
+                SignUrgency {
+                    within_days: 60,
+                    urgency: 0.8,
+                },
+                SignUrgency {
+                    within_days: 90,
+                    urgency: 0.7,
+                },
+            ],
+            sign_date_default: 0.6,
+        }
+    }
+}
+
+impl Priority {
+    fn check(&self, file: &str, problems: &mut Problems) {
+        let unit = |name: &str, v: f64, problems: &mut Problems| {
+            if !(0.0..=1.0).contains(&v) {
+                problems.push(
+                    file,
+                    format!("priority.{name}"),
+                    format!("must be within 0..1, got {v}"),
+                );
+            }
+        };
+        unit("person_floor", self.person_floor, problems);
+        unit("deal_weight", self.deal_weight, problems);
+        unit("employee_weight", self.employee_weight, problems);
+        unit("stage_floor", self.stage_floor, problems);
+        unit("sign_date_default", self.sign_date_default, problems);
+        if !(self.typical_amount > 0.0 && self.typical_amount.is_finite()) {
+            problems.push(
+                file,
+                "priority.typical_amount",
+                format!("must be above 0, got {}", self.typical_amount),
+            );
+        }
+        let mut last = i64::MIN;
+        for (i, row) in self.sign_date.iter().enumerate() {
+            unit(&format!("sign_date[{i}].urgency"), row.urgency, problems);
+            if row.within_days <= last {
+                problems.push(
+                    file,
+                    format!("priority.sign_date[{i}].within_days"),
+                    "rows must be in increasing within_days",
+                );
+            }
+            last = row.within_days;
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -296,7 +399,9 @@ pub(crate) fn compile_rules(
     v: &Vocabularies,
     file: &str,
     problems: &mut Problems,
-) -> Vec<Rule> {
+) -> (Vec<Rule>, Priority) {
+    let priority = raw.priority.clone().unwrap_or_default();
+    priority.check(file, problems);
     let mut seen = std::collections::HashSet::new();
     let ids: Vec<String> = raw.rules.iter().map(|r| r.id.clone()).collect();
     let mut out = Vec::new();
@@ -385,5 +490,5 @@ pub(crate) fn compile_rules(
             });
         }
     }
-    out
+    (out, priority)
 }

@@ -126,6 +126,8 @@ pub const PLACEHOLDERS: &[&str] = &[
     "missing_support",
     "amount",
     "owner",
+    "departed_owner",
+    "departed_ties",
     "dm",
     "dm_strength",
     "dm_competitor",

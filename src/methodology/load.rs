@@ -7,8 +7,8 @@ use serde::Deserialize;
 
 use super::{
     advice::{
-        compile_plan, compile_questions, compile_rules, PlanElement, Question, RawCoaching,
-        RawPlan, RawQualification, Rule,
+        compile_plan, compile_questions, compile_rules, PlanElement, Priority, Question,
+        RawCoaching, RawPlan, RawQualification, Rule,
     },
     error::{MethodologyError, Problems},
     forecast::{compile_forecast, ForecastRules, RawForecast},
@@ -81,6 +81,8 @@ pub struct Methodology {
     pub plan: Vec<PlanElement>,
     /// Coaching rules.
     pub rules: Vec<Rule>,
+    /// How coaching prompts are ranked.
+    pub priority: Priority,
     /// Support needs and how the allocator values deals.
     pub support: SupportRules,
     /// Win probability, forecast categories and history settings.
@@ -247,7 +249,7 @@ impl Methodology {
                 Some(process),
                 Some(questions),
                 Some(plan),
-                (Some(rules), Some(support), Some(forecast)),
+                (Some((rules, priority)), Some(support), Some(forecast)),
             ) if problems.list.is_empty() => Ok(Methodology {
                 name,
                 version,
@@ -259,6 +261,7 @@ impl Methodology {
                 questions,
                 plan,
                 rules,
+                priority,
                 support,
                 forecast,
             }),

@@ -29,7 +29,9 @@ mod scoring;
 mod support;
 mod vocabulary;
 
-pub use advice::{placeholders, PlanElement, PlanItem, Question, Rule, PATH_TARGETS};
+pub use advice::{
+    placeholders, PlanElement, PlanItem, Priority, Question, Rule, SignUrgency, PATH_TARGETS,
+};
 pub use condition::Condition;
 pub use diff::diff;
 pub use error::{MethodologyError, Problem};

@@ -80,6 +80,10 @@ pub struct Scoring {
     pub real_tie_strength: f64,
     pub favoured_competitor_strength: f64,
     pub required_buying_roles: Vec<String>,
+    /// Buying roles that also fill other roles of the chain: a technical decision
+    /// maker does the technical evaluation too.
+    #[serde(default)]
+    pub role_covers: std::collections::BTreeMap<String, Vec<String>>,
     pub account_weights: AccountWeights,
     pub derived_influence: DerivedInfluence,
     pub company_roles: Vec<CompanyRole>,
@@ -96,6 +100,16 @@ fn unit(v: f64) -> bool {
 }
 
 impl Scoring {
+    /// Whether a chain member in `role` fills `wanted` (the same role, or one it
+    /// covers).
+    pub fn fills(&self, role: &str, wanted: &str) -> bool {
+        role == wanted
+            || self
+                .role_covers
+                .get(role)
+                .is_some_and(|c| c.iter().any(|r| r == wanted))
+    }
+
     pub(crate) fn validate(self, v: &Vocabularies, file: &str, problems: &mut Problems) -> Self {
         if !(1.0..=5.0).contains(&self.key_person_influence) {
             problems.push(file, "key_person_influence", "must be within 1..5");
@@ -118,6 +132,24 @@ impl Scoring {
                     format!("required_buying_roles[{i}]"),
                     format!("'{role}' is not a buying role in vocabularies.toml"),
                 );
+            }
+        }
+        for (role, covered) in &self.role_covers {
+            if !v.buying_roles.contains(role) {
+                problems.push(
+                    file,
+                    format!("role_covers.{role}"),
+                    format!("'{role}' is not a buying role in vocabularies.toml"),
+                );
+            }
+            for (i, c) in covered.iter().enumerate() {
+                if !v.buying_roles.contains(c) {
+                    problems.push(
+                        file,
+                        format!("role_covers.{role}[{i}]"),
+                        format!("'{c}' is not a buying role in vocabularies.toml"),
+                    );
+                }
             }
         }
         let a = &self.account_weights;

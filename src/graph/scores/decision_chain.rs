@@ -16,7 +16,11 @@ pub fn decision_chain_score(graph: &AccountGraph, chain: &[ChainMember]) -> Scor
     let required = &graph.scoring.required_buying_roles;
     let known: Vec<&String> = required
         .iter()
-        .filter(|r| chain.iter().any(|m| &m.member.buying_role == *r))
+        .filter(|r| {
+            chain
+                .iter()
+                .any(|m| graph.scoring.fills(&m.member.buying_role, r))
+        })
         .collect();
     let unknown: Vec<&String> = required.iter().filter(|r| !known.contains(r)).collect();
     let role_factor = if required.is_empty() {
@@ -32,7 +36,7 @@ pub fn decision_chain_score(graph: &AccountGraph, chain: &[ChainMember]) -> Scor
         .filter(|r| {
             chain
                 .iter()
-                .filter(|m| &m.member.buying_role == *r)
+                .filter(|m| graph.scoring.fills(&m.member.buying_role, r))
                 .all(|m| graph.real_ties(m.person()).is_empty())
         })
         .collect();
