@@ -45,6 +45,8 @@ struct DemoEmployee {
     status: Option<String>,
     departed_on: Option<Date>,
     support_limit: Option<i64>,
+    /// A planned leaving day.
+    leaving_on: Option<Date>,
 }
 
 #[derive(Deserialize)]
@@ -121,6 +123,24 @@ struct DemoOpportunity {
     chain: Vec<DemoMember>,
     #[serde(default)]
     support_requests: Vec<DemoSupportRequest>,
+    /// The customer's budget, where the team has found it out.
+    budget: Option<DemoBudget>,
+    compelling_event: Option<DemoEvent>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct DemoBudget {
+    status: String,
+    amount: Option<f64>,
+    confirmed_on: Option<Date>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct DemoEvent {
+    what: String,
+    by: Option<Date>,
 }
 
 #[derive(Deserialize)]
@@ -306,6 +326,7 @@ async fn load_set(store: &Store, set: DemoSet) -> Result<DemoSummary> {
                 status: e.status.clone().unwrap_or_else(|| "active".into()),
                 departed_on: e.departed_on,
                 support_limit: e.support_limit,
+                leaving_on: e.leaving_on,
             })
             .await?;
         employees.insert(created.email, created.employee_id);
@@ -494,6 +515,17 @@ async fn load_account(
                 changed_on: Some(first.on),
                 changed_by: owner,
                 override_reason: None,
+                budget: o.budget.as_ref().map(|b| crate::domain::BudgetInput {
+                    status: Some(b.status.clone()),
+                    amount: b.amount,
+                    confirmed_on: b.confirmed_on,
+                }),
+                compelling_event: o.compelling_event.as_ref().map(|e| {
+                    crate::domain::CompellingEventInput {
+                        what: Some(e.what.clone()),
+                        by: e.by,
+                    }
+                }),
             })
             .await?;
         for step in rest {

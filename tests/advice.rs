@@ -72,6 +72,17 @@ fn healthy() -> Vec<(&'static str, FactValue)> {
         ("won", F(false)),
         ("lost", F(false)),
         ("worth_winning_no", F(false)),
+        ("worth_winning_answer_no", F(false)),
+        ("questions_due_open", C(0)),
+        ("support_requested", C(0)),
+        ("leaving_employees", C(0)),
+        ("budget_status", T("confirmed".into())),
+        ("budget_confirmed", F(true)),
+        ("budget_unconfirmed", F(false)),
+        ("budget_unknown", F(false)),
+        ("budget_below_amount", F(false)),
+        ("has_compelling_event", F(true)),
+        ("days_to_compelling_event", C(90)),
         ("tier", T("strategic".into())),
         ("stage", T("propose".into())),
     ]
@@ -164,6 +175,29 @@ fn rule_cases() -> Vec<(&'static str, Vec<(&'static str, FactValue)>)> {
         ),
         ("low_coverage_late", vec![("decision_chain", N(0.3))]),
         ("no_champion", vec![("champions", C(0))]),
+        (
+            "opportunity_unqualified",
+            vec![("questions_due_open", C(1))],
+        ),
+        (
+            "budget_unconfirmed",
+            vec![
+                ("budget_confirmed", F(false)),
+                ("budget_unconfirmed", F(true)),
+            ],
+        ),
+        (
+            "not_worth_winning",
+            vec![("worth_winning_answer_no", F(true))],
+        ),
+        (
+            "support_not_justified",
+            vec![("support_requested", C(2)), ("questions_due_open", C(1))],
+        ),
+        (
+            "employee_leaving_handover",
+            vec![("leaving_employees", C(1))],
+        ),
     ]
 }
 

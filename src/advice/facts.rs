@@ -48,6 +48,10 @@ pub struct Targets {
     pub coach_candidate: Option<Uuid>,
     /// The deal's owner, when they have left (one of our employees).
     pub departed_owner: Option<Uuid>,
+    /// Whom to ask about the budget.
+    pub budget_holder: Option<Uuid>,
+    /// One of ours who leaves before the deal signs.
+    pub leaving: Option<Uuid>,
 }
 
 impl Targets {
@@ -60,6 +64,8 @@ impl Targets {
             "cooling" => self.cooling,
             "opponent" => self.opponent,
             "coach_candidate" => self.coach_candidate,
+            "budget_holder" => self.budget_holder,
+            "leaving" => self.leaving,
             _ => None,
         }
     }
@@ -71,6 +77,7 @@ impl Targets {
             "person" | "uncovered" | "ahead_person" | "cooling" | "opponent" => {
                 self.get(placeholder)
             }
+            "budget_holder" => self.budget_holder,
             "coach_step" => self.coach_candidate,
             "departed_owner" => self.departed_owner,
             _ => None,
@@ -82,7 +89,9 @@ impl Targets {
 /// (`person`/`employee` for a single thread, `ahead_*` for a competitor ahead…).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Candidate {
-    pub person: Uuid,
+    /// Whom it is about; `None` for a candidate that is not about a person (an
+    /// open question of the four).
+    pub person: Option<Uuid>,
     pub words: Vec<(&'static str, String)>,
     /// Words that read differently in Chinese.
     pub words_zh: Vec<(&'static str, String)>,
@@ -119,7 +128,7 @@ impl Facts {
 
     /// Records everyone a rule of `kind` could be about; the first becomes the
     /// target and lends its words to the opportunity's words.
-    fn candidates_of(&mut self, kind: &'static str, list: Vec<Candidate>) {
+    pub fn candidates_of(&mut self, kind: &'static str, list: Vec<Candidate>) {
         if let Some(first) = list.first() {
             for (k, v) in &first.words {
                 self.words.insert(k, v.clone());
@@ -127,13 +136,15 @@ impl Facts {
             for (k, v) in &first.words_zh {
                 self.words_zh.insert(k, v.clone());
             }
-            let p = Some(first.person);
+            let p = first.person;
             match kind {
                 "person" => self.targets.person = p,
                 "uncovered" => self.targets.uncovered = p,
                 "ahead_person" => self.targets.ahead_person = p,
                 "cooling" => self.targets.cooling = p,
                 "opponent" => self.targets.opponent = p,
+                "budget_holder" => self.targets.budget_holder = p,
+                "leaving" => self.targets.leaving = p,
                 _ => {}
             }
         }
@@ -343,22 +354,48 @@ pub fn opportunity_facts(
     f.count("single_threaded_key_people", single.len() as i64);
     f.count("uncovered_key_people", uncovered.len() as i64);
     let who = |p: Uuid| graph.person_name(p);
+    let today_words = |d: Date| day_words(d, today);
     f.candidates_of(
         "person",
         single
             .iter()
-            .map(|t| Candidate {
-                person: t.person,
-                words: vec![
-                    ("person", who(t.person)),
-                    (
-                        "employee",
-                        t.employee
-                            .map(|e| graph.employee_name(e))
-                            .unwrap_or_default(),
+            .map(|t| {
+                let holder = t.employee;
+                let name = holder.map(|e| graph.employee_name(e)).unwrap_or_default();
+                let second = second_colleague(graph, o, holder).map(|e| graph.employee_name(e));
+                let leaving_on = holder
+                    .and_then(|e| graph.employees.get(&e))
+                    .and_then(|e| e.leaving_on);
+                let person = who(t.person);
+                let (en, zh) = match (leaving_on, &second) {
+                    (Some(d), Some(c)) => {
+                        let (d_en, d_zh) = today_words(d);
+                        (
+                            format!("{name} leaves on {d_en}: have {name} take {c} to meet {person} before then, and hand the tie over"),
+                            format!("{name}将于{d_zh}离职：请{name}在此之前带{c}拜访{person}，把关系交接过去"),
+                        )
+                    }
+                    (Some(d), None) => {
+                        let (d_en, d_zh) = today_words(d);
+                        (
+                            format!("{name} leaves on {d_en}: have {name} introduce a colleague who stays to {person} before then"),
+                            format!("{name}将于{d_zh}离职：请{name}在此之前把一位留任的同事引荐给{person}"),
+                        )
+                    }
+                    (None, Some(c)) => (
+                        format!("Have {name} bring {c} to the next meeting with {person}"),
+                        format!("请{name}下次拜访{person}时带上{c}"),
                     ),
-                ],
-                words_zh: Vec::new(),
+                    (None, None) => (
+                        format!("Have {name} bring a second colleague to the next meeting with {person}"),
+                        format!("请{name}下次拜访{person}时带上另一位同事"),
+                    ),
+                };
+                Candidate {
+                    person: Some(t.person),
+                    words: vec![("person", person), ("employee", name), ("thread_step", en)],
+                    words_zh: vec![("thread_step", zh)],
+                }
             })
             .collect(),
     );
@@ -367,7 +404,7 @@ pub fn opportunity_facts(
         uncovered
             .iter()
             .map(|t| Candidate {
-                person: t.person,
+                person: Some(t.person),
                 words: vec![("uncovered", who(t.person))],
                 words_zh: Vec::new(),
             })
@@ -380,7 +417,7 @@ pub fn opportunity_facts(
         ahead
             .iter()
             .map(|a| Candidate {
-                person: a.person,
+                person: Some(a.person),
                 words: vec![
                     ("ahead_person", who(a.person)),
                     ("ahead_competitor", graph.competitor_name(a.competitor)),
@@ -409,7 +446,7 @@ pub fn opportunity_facts(
         cooling
             .iter()
             .map(|(p, days, e)| Candidate {
-                person: *p,
+                person: Some(*p),
                 words: vec![
                     ("cooling", who(*p)),
                     ("cooling_days", days.to_string()),
@@ -441,7 +478,7 @@ pub fn opportunity_facts(
         opponents
             .iter()
             .map(|op| Candidate {
-                person: op.person(),
+                person: Some(op.person()),
                 words: vec![("opponent", who(op.person()))],
                 words_zh: Vec::new(),
             })
@@ -722,6 +759,33 @@ pub fn opportunity_facts(
     f.flag("worth_winning_no", worth_no);
     f.set("tier", FactValue::Text(graph.tier.clone()));
     f.set("stage", FactValue::Text(o.stage.clone()));
+    let requested: Vec<&String> = graph
+        .support
+        .iter()
+        .filter(|(opp, _, status)| *opp == o.id && status != "cancelled" && status != "declined")
+        .map(|(_, kind, _)| kind)
+        .collect();
+    f.count("support_requested", requested.len() as i64);
+    let mut kinds: Vec<&String> = requested.clone();
+    kinds.sort();
+    kinds.dedup();
+    let label = |zh: bool| {
+        kinds
+            .iter()
+            .map(|k| {
+                m.vocabularies.support_resource_kinds.get(k).map_or_else(
+                    || (*k).clone(),
+                    |t| match (zh, &t.label_zh) {
+                        (true, Some(z)) => z.clone(),
+                        _ => t.label.to_lowercase(),
+                    },
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    f.word("requested_support", label(false).join(", "));
+    f.words_zh
+        .insert("requested_support", label(true).join("、"));
 
     // Words.
     f.word("opportunity", o.name.clone());
@@ -772,7 +836,285 @@ pub fn opportunity_facts(
     {
         f.word("top_employee", graph.employee_name(*e));
     }
+    // After the owner: a budget holder nobody of ours knows is asked by the owner.
+    budget_facts(&mut f, graph, &chain, o, today);
+    leaving_facts(&mut f, graph, &chain, o, today);
     f
+}
+
+/// A day as a prompt says it: "2026-12-31", "12月31日" (with the year when it is
+/// not this year's).
+pub fn day_words(d: Date, today: Date) -> (String, String) {
+    let zh = if d.year() == today.year() {
+        format!("{}月{}日", u8::from(d.month()), d.day())
+    } else {
+        format!("{}年{}月{}日", d.year(), u8::from(d.month()), d.day())
+    };
+    (d.to_string(), zh)
+}
+
+/// Whom of ours to bring along to a person held by one tie (`holder`): a team
+/// member who stays (an AR first, then the owner, then anyone on the team), never
+/// the holder; `None` when nobody on the team qualifies.
+fn second_colleague(
+    graph: &AccountGraph,
+    o: &OpportunityNode,
+    holder: Option<Uuid>,
+) -> Option<Uuid> {
+    let staying = |e: &Uuid| {
+        Some(*e) != holder
+            && graph
+                .employees
+                .get(e)
+                .is_some_and(|x| x.active && x.leaving_on.is_none())
+    };
+    o.team
+        .iter()
+        .find(|(e, r)| r == "ar" && staying(e))
+        .map(|(e, _)| *e)
+        .or(o.owner.filter(staying))
+        .or_else(|| o.team.iter().map(|(e, _)| *e).find(staying))
+}
+
+/// Employees of ours on the deal (its team, or holding ties into its chain) who
+/// leave on a planned day before it signs: one candidate each, with whom to hand
+/// which ties to. `leaving_employees` counts them.
+fn leaving_facts(
+    f: &mut Facts,
+    graph: &AccountGraph,
+    chain: &[ChainMember],
+    o: &OpportunityNode,
+    today: Date,
+) {
+    let leaves = |e: Uuid| {
+        graph
+            .employees
+            .get(&e)
+            .filter(|x| x.active)
+            .and_then(|x| x.leaving_on)
+            .filter(|d| o.expected_sign_date.is_none_or(|sign| *d <= sign))
+    };
+    let mut leavers: Vec<(Uuid, Date)> = o
+        .team
+        .iter()
+        .map(|(e, _)| *e)
+        .chain(
+            chain
+                .iter()
+                .flat_map(|c| graph.our_ties.get(&c.person()).into_iter().flatten())
+                .map(|t| t.employee),
+        )
+        .filter_map(|e| leaves(e).map(|d| (e, d)))
+        .collect();
+    leavers.sort_by(|a, b| {
+        a.1.cmp(&b.1)
+            .then_with(|| graph.employee_name(a.0).cmp(&graph.employee_name(b.0)))
+    });
+    leavers.dedup_by_key(|l| l.0);
+    let staying = |e: &Uuid| {
+        graph
+            .employees
+            .get(e)
+            .is_some_and(|x| x.active && x.leaving_on.is_none())
+    };
+    // Who takes over when nobody else knows the person: an AR of the team who
+    // stays, else the owner if they stay, else anyone staying on the team.
+    let successor = o
+        .team
+        .iter()
+        .find(|(e, r)| r == "ar" && staying(e))
+        .map(|(e, _)| *e)
+        .or(o.owner.filter(staying))
+        .or_else(|| o.team.iter().map(|(e, _)| *e).find(staying));
+    let who = |p: Uuid| graph.person_name(p);
+    let mut list = Vec::new();
+    for (e, on) in &leavers {
+        // The chain members they hold, weightiest first, and who of ours should
+        // meet each: the strongest other tie that stays, else the successor.
+        let mut held: Vec<&ChainMember> = chain
+            .iter()
+            .filter(|c| graph.real_ties(c.person()).iter().any(|t| t.employee == *e))
+            .collect();
+        held.sort_by(|a, b| {
+            b.weight()
+                .total_cmp(&a.weight())
+                .then_with(|| who(a.person()).cmp(&who(b.person())))
+        });
+        let mut by_taker: Vec<(String, Vec<String>)> = Vec::new();
+        for c in &held {
+            let taker = successor
+                .filter(|s| s != e)
+                .or_else(|| {
+                    graph
+                        .our_ties
+                        .get(&c.person())
+                        .into_iter()
+                        .flatten()
+                        .map(|t| t.employee)
+                        .find(|x| x != e && staying(x))
+                })
+                .map_or_else(
+                    || "a colleague who stays".to_owned(),
+                    |x| graph.employee_name(x),
+                );
+            match by_taker.iter_mut().find(|(t, _)| *t == taker) {
+                Some((_, people)) => people.push(who(c.person())),
+                None => by_taker.push((taker, vec![who(c.person())])),
+            }
+        }
+        let name = graph.employee_name(*e);
+        let (on_en, on_zh) = day_words(*on, today);
+        let ties: Vec<String> = held.iter().map(|c| who(c.person())).collect();
+        let handover_en = if by_taker.is_empty() {
+            "hand the deal's contacts to a colleague who stays".to_owned()
+        } else {
+            by_taker
+                .iter()
+                .map(|(t, p)| format!("introduce {t} to {}", p.join(", ")))
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        let handover_zh = if by_taker.is_empty() {
+            "把项目的客户联系人交接给留任的同事".to_owned()
+        } else {
+            by_taker
+                .iter()
+                .map(|(t, p)| format!("把{t}引荐给{}", p.join("、")))
+                .collect::<Vec<_>>()
+                .join("；")
+        };
+        list.push(Candidate {
+            person: Some(*e),
+            words: vec![
+                ("leaving", name),
+                ("leaving_on", on_en),
+                (
+                    "leaving_ties",
+                    if ties.is_empty() {
+                        "the deal's contacts".to_owned()
+                    } else {
+                        ties.join(", ")
+                    },
+                ),
+                ("handover", handover_en),
+            ],
+            words_zh: vec![
+                ("leaving_on", on_zh),
+                (
+                    "leaving_ties",
+                    if ties.is_empty() {
+                        "项目客户联系人".to_owned()
+                    } else {
+                        ties.join("、")
+                    },
+                ),
+                ("handover", handover_zh),
+            ],
+        });
+    }
+    f.count("leaving_employees", list.len() as i64);
+    f.candidates_of("leaving", list);
+}
+
+/// Whom of the chain to ask about something only some roles know (the budget, a
+/// ranking), in the order of `roles`: in the first role with anyone in it, the
+/// member we know best, then the most influential, then by name; and who of ours
+/// holds the strongest tie to them.
+pub fn whom_to_ask(
+    graph: &AccountGraph,
+    chain: &[ChainMember],
+    roles: &[String],
+) -> Option<(Uuid, Option<Uuid>)> {
+    for role in roles {
+        let mut in_role: Vec<&ChainMember> = chain
+            .iter()
+            .filter(|c| graph.scoring.fills(&c.member.buying_role, role))
+            .collect();
+        in_role.sort_by(|a, b| {
+            graph
+                .judged_ours(b.person())
+                .total_cmp(&graph.judged_ours(a.person()))
+                .then(b.influence.value.total_cmp(&a.influence.value))
+                .then_with(|| {
+                    graph
+                        .person_name(a.person())
+                        .cmp(&graph.person_name(b.person()))
+                })
+        });
+        if let Some(c) = in_role.first() {
+            let asker = graph
+                .our_ties
+                .get(&c.person())
+                .and_then(|t| t.first())
+                .map(|t| t.employee);
+            return Some((c.person(), asker));
+        }
+    }
+    None
+}
+
+/// The budget and the compelling event: flags for conditions, and whom a prompt
+/// about the budget names (the budget holder and who of ours asks them).
+fn budget_facts(
+    f: &mut Facts,
+    graph: &AccountGraph,
+    chain: &[ChainMember],
+    o: &OpportunityNode,
+    today: Date,
+) {
+    use crate::domain::BudgetStatus;
+    let q = &o.qualifying;
+    f.set(
+        "budget_status",
+        FactValue::Text(q.budget.as_str().to_owned()),
+    );
+    f.flag("budget_confirmed", q.budget == BudgetStatus::Confirmed);
+    f.flag("budget_unconfirmed", q.budget == BudgetStatus::Unconfirmed);
+    f.flag("budget_unknown", q.budget == BudgetStatus::Unknown);
+    f.flag(
+        "budget_below_amount",
+        q.budget_amount.is_some_and(|b| b + 0.005 < o.amount),
+    );
+    f.flag("has_compelling_event", q.event.is_some());
+    f.count(
+        "days_to_compelling_event",
+        q.event_by.map_or(NO_DAYS, |d| (d - today).whole_days()),
+    );
+    f.word("compelling_event", q.event.clone().unwrap_or_default());
+    let (state, state_zh) = match q.budget {
+        BudgetStatus::Confirmed => ("confirmed", "已确认"),
+        BudgetStatus::Unconfirmed => ("not confirmed", "尚未确认"),
+        BudgetStatus::Unknown => ("unknown", "尚不清楚"),
+    };
+    f.word("budget_state", state);
+    f.words_zh.insert("budget_state", state_zh.to_owned());
+    let roles: Vec<String> = ["financial_evaluator", "decision_maker", "approver"]
+        .iter()
+        .map(|r| (*r).to_owned())
+        .collect();
+    let holder = whom_to_ask(graph, chain, &roles);
+    let asker = holder
+        .and_then(|(_, e)| e)
+        .map(|e| graph.employee_name(e))
+        .unwrap_or_else(|| f.words.get("owner").cloned().unwrap_or_default());
+    f.word("budget_asker", asker);
+    match holder {
+        Some((p, _)) => {
+            let name = graph.person_name(p);
+            f.candidates_of(
+                "budget_holder",
+                vec![Candidate {
+                    person: Some(p),
+                    words: vec![("budget_holder", name)],
+                    words_zh: Vec::new(),
+                }],
+            );
+        }
+        None => {
+            f.word("budget_holder", "whoever holds the budget".to_owned());
+            f.words_zh.insert("budget_holder", "预算负责人".to_owned());
+        }
+    }
 }
 
 /// Everything the account plan's conditions know about an account.

@@ -72,6 +72,7 @@ pub fn assess<'m>(
         .count();
     facts.set("win_steps_missing", FactValue::Count(missing as i64));
     let questions = qualification(graph, m, o, &facts);
+    questions_facts(graph, m, o, &mut facts, &questions);
     let probability = win_probability(m, &o.stage, &facts, &questions);
     facts.set(
         "win_probability",
@@ -111,6 +112,74 @@ pub fn assess<'m>(
         health,
         probability,
     }
+}
+
+/// The four questions as the prompts read them: how many are open past the stage
+/// they are due, whether "is it worth winning?" is NO, and one candidate per open
+/// question saying what to find out and whom to ask.
+fn questions_facts(
+    graph: &AccountGraph,
+    m: &Methodology,
+    o: &OpportunityNode,
+    facts: &mut Facts,
+    questions: &[QuestionStatus],
+) {
+    let stage_index = |id: &str| m.vocabularies.stages.iter().position(|s| s.id == id);
+    let here = stage_index(&o.stage).unwrap_or(0);
+    let chain = crate::graph::scores::chain(graph, o);
+    let owner = facts.words.get("owner").cloned().unwrap_or_default();
+    let mut open = Vec::new();
+    for q in questions {
+        let due = q
+            .question
+            .due_from
+            .as_deref()
+            .and_then(stage_index)
+            .is_some_and(|d| here >= d);
+        let answer = q.answer();
+        if !due || answer == Answer::Yes {
+            continue;
+        }
+        let asked = facts::whom_to_ask(graph, &chain, &q.question.ask);
+        let who_knows = asked.map(|(p, _)| graph.person_name(p));
+        let who_asks = asked
+            .and_then(|(_, e)| e)
+            .map_or_else(|| owner.clone(), |e| graph.employee_name(e));
+        let (answer_en, answer_zh) = match answer {
+            Answer::No => ("answered NO", "答案是否定的"),
+            _ => ("still unanswered", "仍无答案"),
+        };
+        open.push(facts::Candidate {
+            person: None,
+            words: vec![
+                ("open_question", q.question.text.clone()),
+                ("open_answer", answer_en.to_owned()),
+                ("find_out", q.question.find_out.clone()),
+                (
+                    "who_knows",
+                    who_knows
+                        .clone()
+                        .unwrap_or_else(|| "the customer people who would know".to_owned()),
+                ),
+                ("who_asks", who_asks),
+            ],
+            words_zh: vec![
+                ("open_question", q.question.text_zh.clone()),
+                ("open_answer", answer_zh.to_owned()),
+                ("find_out", q.question.find_out_zh.clone()),
+                (
+                    "who_knows",
+                    who_knows.unwrap_or_else(|| "了解情况的客户人员".to_owned()),
+                ),
+            ],
+        });
+    }
+    facts.set("questions_due_open", FactValue::Count(open.len() as i64));
+    facts.candidates_of("open_question", open);
+    let worth_no = questions
+        .iter()
+        .any(|q| q.question.id == "is_it_worth_winning" && q.answer() == Answer::No);
+    facts.set("worth_winning_answer_no", FactValue::Flag(worth_no));
 }
 
 /// A summary of the methodology's win steps per stage, recorded per version so a

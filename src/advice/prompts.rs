@@ -315,7 +315,7 @@ pub fn prompts(
                 }
             }
             let person = candidate
-                .map(|c| c.person)
+                .and_then(|c| c.person)
                 .or_else(|| rule.path_to.as_deref().and_then(|t| facts.targets.get(t)));
             // Whom the prompt is about: its candidate or path's person, else the
             // first person its text names; else whom its action suggests (a coach
@@ -377,6 +377,13 @@ pub fn prompts(
             });
         }
     }
+    // A rule another fired rule silences for the deal is beside the point.
+    let silenced: std::collections::HashSet<&str> = out
+        .iter()
+        .filter_map(|p| m.rules.iter().find(|r| r.id == p.rule_id))
+        .flat_map(|r| r.silences.iter().map(String::as_str))
+        .collect();
+    out.retain(|p| !silenced.contains(p.rule_id.as_str()));
     // A rule that another fired rule subsumes for the same person says nothing new.
     let fired: Vec<(String, Option<Uuid>)> =
         out.iter().map(|p| (p.rule_id.clone(), p.person)).collect();

@@ -12,6 +12,18 @@ pub enum OutcomeG {
     Lost,
 }
 
+/// Whether the customer's budget for a deal is confirmed.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(name = "BudgetStatus", remote = "crate::domain::BudgetStatus")]
+pub enum BudgetStatusG {
+    /// Approved and allocated.
+    Confirmed,
+    /// Known of, but not approved, or frozen.
+    Unconfirmed,
+    /// Not found out yet.
+    Unknown,
+}
+
 /// Whether an employee is still with us. Departed employees keep their history
 /// but carry no relationship weight.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]

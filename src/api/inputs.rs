@@ -5,7 +5,7 @@ use async_graphql::{InputObject, MaybeUndefined, ID};
 use time::{Date, OffsetDateTime};
 
 use super::{
-    enums::{AssessmentSourceG, EmployeeStatusG, LineKindG, OutcomeG, TieKindG},
+    enums::{AssessmentSourceG, BudgetStatusG, EmployeeStatusG, LineKindG, OutcomeG, TieKindG},
     ids::{parse, parse_all, parse_opt},
 };
 use crate::{
@@ -180,6 +180,9 @@ pub struct CreateEmployeeInput {
     /// Support engagements per month this person can take on across every support
     /// resource they stand behind (0..1000); no limit if left out.
     pub support_limit: Option<i64>,
+    /// The day they leave, when planned: active until then; the coaching asks them
+    /// to hand over their ties before it.
+    pub leaving_on: Option<Date>,
 }
 
 impl From<CreateEmployeeInput> for EmployeeInput {
@@ -192,6 +195,7 @@ impl From<CreateEmployeeInput> for EmployeeInput {
             status: EmployeeStatus::from(i.status).as_str().to_owned(),
             departed_on: i.departed_on,
             support_limit: i.support_limit,
+            leaving_on: i.leaving_on,
         }
     }
 }
@@ -211,6 +215,8 @@ pub struct UpdateEmployeeInput {
     pub departed_on: Option<Date>,
     /// Null clears the limit; left out keeps it.
     pub support_limit: MaybeUndefined<i64>,
+    /// A planned leaving day; null clears it (they stay), left out keeps it.
+    pub leaving_on: MaybeUndefined<Date>,
 }
 
 impl From<UpdateEmployeeInput> for EmployeePatch {
@@ -226,6 +232,11 @@ impl From<UpdateEmployeeInput> for EmployeePatch {
                 .map(|s| EmployeeStatus::from(s).as_str().to_owned()),
             departed_on: i.departed_on,
             support_limit: match i.support_limit {
+                MaybeUndefined::Undefined => None,
+                MaybeUndefined::Null => Some(None),
+                MaybeUndefined::Value(v) => Some(Some(v)),
+            },
+            leaving_on: match i.leaving_on {
                 MaybeUndefined::Undefined => None,
                 MaybeUndefined::Null => Some(None),
                 MaybeUndefined::Value(v) => Some(Some(v)),
@@ -319,6 +330,47 @@ pub struct CreateOpportunityInput {
     pub changed_on: Option<Date>,
     /// The employee who recorded it.
     pub changed_by: Option<ID>,
+    /// The customer's budget for it; unknown if left out.
+    pub budget: Option<BudgetInputG>,
+    /// What makes the customer act by a date.
+    pub compelling_event: Option<CompellingEventInputG>,
+}
+
+/// The customer's budget for a deal: "is there an opportunity?" reads it.
+#[derive(InputObject)]
+#[graphql(name = "BudgetInput")]
+pub struct BudgetInputG {
+    pub status: Option<BudgetStatusG>,
+    /// In major units of the deal's currency; not negative.
+    pub amount: Option<f64>,
+    /// When it was confirmed (only for a CONFIRMED budget; not in the future).
+    pub confirmed_on: Option<Date>,
+}
+
+/// What makes the customer act by a date (a regulation, a go-live, a tender).
+#[derive(InputObject)]
+#[graphql(name = "CompellingEventInput")]
+pub struct CompellingEventInputG {
+    /// Up to 200 characters.
+    pub what: Option<String>,
+    pub by: Option<Date>,
+}
+
+fn budget_input(b: Option<BudgetInputG>) -> Option<crate::domain::BudgetInput> {
+    b.map(|b| crate::domain::BudgetInput {
+        status: b
+            .status
+            .map(|s| crate::domain::BudgetStatus::from(s).as_str().to_owned()),
+        amount: b.amount,
+        confirmed_on: b.confirmed_on,
+    })
+}
+
+fn event_input(e: Option<CompellingEventInputG>) -> Option<crate::domain::CompellingEventInput> {
+    e.map(|e| crate::domain::CompellingEventInput {
+        what: e.what,
+        by: e.by,
+    })
 }
 
 impl CreateOpportunityInput {
@@ -341,6 +393,8 @@ impl CreateOpportunityInput {
             changed_on: self.changed_on,
             changed_by: parse_opt("changedBy", &self.changed_by)?,
             override_reason: None,
+            budget: budget_input(self.budget),
+            compelling_event: event_input(self.compelling_event),
         })
     }
 }
@@ -366,6 +420,10 @@ pub struct UpdateOpportunityInput {
     pub note: Option<String>,
     pub changed_on: Option<Date>,
     pub changed_by: Option<ID>,
+    /// The customer's budget; fields left out keep what was recorded.
+    pub budget: Option<BudgetInputG>,
+    /// The compelling event; fields left out keep what was recorded.
+    pub compelling_event: Option<CompellingEventInputG>,
 }
 
 impl UpdateOpportunityInput {
@@ -388,6 +446,8 @@ impl UpdateOpportunityInput {
             changed_on: self.changed_on,
             changed_by: parse_opt("changedBy", &self.changed_by)?,
             override_reason: None,
+            budget: budget_input(self.budget),
+            compelling_event: event_input(self.compelling_event),
         })
     }
 }

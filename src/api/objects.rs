@@ -11,8 +11,8 @@ use super::{
     },
     context::{account_of, competitor_of, employee_of, engine, opportunity_of, person_of, store},
     enums::{
-        stored, AssessmentSourceG, EmployeeStatusG, LineKindG, OutcomeG, RelationshipKindG,
-        TieKindG,
+        stored, AssessmentSourceG, BudgetStatusG, EmployeeStatusG, LineKindG, OutcomeG,
+        RelationshipKindG, TieKindG,
     },
     error::Coded,
     ids::id,
@@ -387,6 +387,10 @@ impl Employee {
     async fn departed_on(&self) -> Option<Date> {
         self.departed_on
     }
+    /// The day they leave, when planned: active until then.
+    async fn leaving_on(&self) -> Option<Date> {
+        self.leaving_on
+    }
     /// Support engagements per month this person can take on across the support
     /// resources they stand behind; null when only the resources' capacities bound them.
     async fn support_limit(&self) -> Option<i32> {
@@ -457,6 +461,25 @@ impl Competitor {
     }
 }
 
+/// The customer's budget for a deal.
+#[derive(SimpleObject)]
+pub struct Budget {
+    pub status: BudgetStatusG,
+    /// In major units of `currency`, where known.
+    pub amount: Option<f64>,
+    /// The deal's currency.
+    pub currency: String,
+    /// When it was confirmed.
+    pub confirmed_on: Option<Date>,
+}
+
+/// What makes the customer act by a date (a regulation, a go-live, a tender).
+#[derive(SimpleObject)]
+pub struct CompellingEvent {
+    pub what: String,
+    pub by: Option<Date>,
+}
+
 /// A deal at one account.
 #[Object]
 impl Opportunity {
@@ -489,6 +512,25 @@ impl Opportunity {
     }
     async fn expected_sign_date(&self) -> Option<Date> {
         self.expected_sign_date
+    }
+    /// The customer's budget for it, as the team found it out ("is there an
+    /// opportunity?" reads it).
+    async fn budget(&self) -> Budget {
+        Budget {
+            status: self.budget_status().into(),
+            amount: self
+                .budget_amount_minor
+                .map(|m| crate::domain::Amount::from_minor(m).major()),
+            currency: self.currency.clone(),
+            confirmed_on: self.budget_confirmed_on,
+        }
+    }
+    /// What makes the customer act by a date, where the team knows one.
+    async fn compelling_event(&self) -> Option<CompellingEvent> {
+        self.compelling_event.clone().map(|what| CompellingEvent {
+            what,
+            by: self.compelling_event_by,
+        })
     }
     async fn outcome(&self) -> Result<OutcomeG> {
         stored(Outcome::parse("outcome", &self.outcome)).map(Into::into)

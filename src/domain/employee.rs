@@ -23,6 +23,9 @@ pub struct Employee {
     pub support_limit: Option<i32>,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
+    /// The day they leave, when planned: active until then, and the coaching asks
+    /// them to hand over before it.
+    pub leaving_on: Option<Date>,
 }
 
 impl Employee {
@@ -39,6 +42,12 @@ impl Employee {
             (None, _) => self.departed_on,
         };
         EmployeeInput {
+            // Recording the departure ends the plan to leave.
+            leaving_on: match p.leaving_on {
+                Some(v) => v,
+                None if status == EmployeeStatus::Departed.as_str() => None,
+                None => self.leaving_on,
+            },
             name: p.name.unwrap_or_else(|| self.name.clone()),
             email: p.email.unwrap_or_else(|| self.email.clone()),
             role: p.role.unwrap_or_else(|| self.role.clone()),
@@ -60,6 +69,8 @@ pub struct EmployeeInput {
     pub status: String,
     pub departed_on: Option<Date>,
     pub support_limit: Option<i64>,
+    /// A planned leaving day (active until then).
+    pub leaving_on: Option<Date>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -74,6 +85,8 @@ pub struct EmployeePatch {
     pub departed_on: Option<Date>,
     /// `Some(None)` clears the limit.
     pub support_limit: Option<Option<i64>>,
+    /// `Some(None)` clears a planned leaving day (they stay).
+    pub leaving_on: Option<Option<Date>>,
 }
 
 #[derive(Debug, Clone)]
@@ -85,6 +98,7 @@ pub struct ValidEmployee {
     pub status: EmployeeStatus,
     pub departed_on: Option<Date>,
     pub support_limit: Option<i32>,
+    pub leaving_on: Option<Date>,
 }
 
 impl EmployeeInput {
@@ -112,7 +126,15 @@ impl EmployeeInput {
             }
             l => l.map(|l| l as i32),
         };
+        let leaving_on = super::dates::optional_day("leavingOn", self.leaving_on)?;
+        if leaving_on.is_some() && status == EmployeeStatus::Departed {
+            return Err(Error::invalid(
+                "leavingOn",
+                "a departed employee has already left; give departedOn instead",
+            ));
+        }
         Ok(ValidEmployee {
+            leaving_on,
             name: Name::parse("name", &self.name)?,
             email: Email::parse("email", &self.email)?,
             role: m.vocabularies.employee_roles.check("role", &self.role)?,

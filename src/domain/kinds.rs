@@ -38,6 +38,19 @@ fixed_enum!(
     Outcome { Open = "open", Won = "won", Lost = "lost" }
 );
 fixed_enum!(
+    /// Whether the customer's budget for a deal is confirmed: approved and
+    /// allocated (confirmed), known of but not approved or frozen (unconfirmed), or
+    /// not found out yet (unknown).
+    BudgetStatus { Confirmed = "confirmed", Unconfirmed = "unconfirmed", Unknown = "unknown" }
+);
+
+impl Default for BudgetStatus {
+    /// Nothing found out yet.
+    fn default() -> Self {
+        BudgetStatus::Unknown
+    }
+}
+fixed_enum!(
     /// Departed employees keep their history but carry no relationship weight.
     EmployeeStatus { Active = "active", Departed = "departed" }
 );

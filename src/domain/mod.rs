@@ -33,16 +33,16 @@ pub use improvement::{
 };
 pub use interaction::{Interaction, InteractionInput, InteractionPatch, ValidInteraction};
 pub use kinds::{
-    AssessmentSource, EmployeeStatus, ImprovementStatus, LineKind, Outcome, RelationshipKind,
-    SupportStatus, TieKind,
+    AssessmentSource, BudgetStatus, EmployeeStatus, ImprovementStatus, LineKind, Outcome,
+    RelationshipKind, SupportStatus, TieKind,
 };
 pub use name::{
     is_invisible, likely_same_organisation, look_alike_key, normalise_organisation, tidy, Name,
     OrganisationName,
 };
 pub use opportunity::{
-    Opportunity, OpportunityInput, OpportunityPatch, StageChange, TeamMember, TeamMemberInput,
-    ValidOpportunity,
+    BudgetInput, CompellingEventInput, Opportunity, OpportunityInput, OpportunityPatch,
+    StageChange, TeamMember, TeamMemberInput, ValidOpportunity, MAX_EVENT_CHARS,
 };
 pub use period::{Period, YearMonth};
 pub use person::{

@@ -1,7 +1,7 @@
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-use super::{currency, optional_text, Amount, Name, Outcome, MAX_NOTE_CHARS};
+use super::{currency, optional_text, Amount, BudgetStatus, Name, Outcome, MAX_NOTE_CHARS};
 use crate::{methodology::Methodology, Error, Result};
 
 /// A deal at one account.
@@ -25,7 +25,37 @@ pub struct Opportunity {
     pub methodology_version: String,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
+    /// `confirmed`, `unconfirmed` or `unknown` ([`BudgetStatus`]).
+    pub budget_status: String,
+    /// The budget the customer has for it, in minor units of the deal's currency.
+    pub budget_amount_minor: Option<i64>,
+    /// When the budget was confirmed.
+    pub budget_confirmed_on: Option<Date>,
+    /// What makes the customer act by a date (a regulation, a go-live, a tender).
+    pub compelling_event: Option<String>,
+    pub compelling_event_by: Option<Date>,
 }
+
+/// The budget as an editor gives it; a field left out keeps what was recorded.
+#[derive(Debug, Clone, Default)]
+pub struct BudgetInput {
+    /// `confirmed`, `unconfirmed` or `unknown`.
+    pub status: Option<String>,
+    /// In major units of the deal's currency.
+    pub amount: Option<f64>,
+    pub confirmed_on: Option<Date>,
+}
+
+/// The compelling event as an editor gives it; a field left out keeps what was
+/// recorded.
+#[derive(Debug, Clone, Default)]
+pub struct CompellingEventInput {
+    pub what: Option<String>,
+    pub by: Option<Date>,
+}
+
+/// The longest a compelling event's description may be.
+pub const MAX_EVENT_CHARS: usize = 200;
 
 /// One step of an opportunity's history: a stage entered, or an outcome reached.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -80,6 +110,8 @@ pub struct OpportunityInput {
     pub changed_by: Option<Uuid>,
     /// Why the stage changed although its exit criteria were not met.
     pub override_reason: Option<String>,
+    pub budget: Option<BudgetInput>,
+    pub compelling_event: Option<CompellingEventInput>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -99,6 +131,8 @@ pub struct OpportunityPatch {
     pub changed_on: Option<Date>,
     pub changed_by: Option<Uuid>,
     pub override_reason: Option<String>,
+    pub budget: Option<BudgetInput>,
+    pub compelling_event: Option<CompellingEventInput>,
 }
 
 #[derive(Debug, Clone)]
@@ -119,6 +153,11 @@ pub struct ValidOpportunity {
     pub changed_on: Date,
     pub changed_by: Option<Uuid>,
     pub override_reason: Option<String>,
+    pub budget_status: BudgetStatus,
+    pub budget_amount: Option<Amount>,
+    pub budget_confirmed_on: Option<Date>,
+    pub compelling_event: Option<String>,
+    pub compelling_event_by: Option<Date>,
 }
 
 impl OpportunityInput {
@@ -146,7 +185,46 @@ impl OpportunityInput {
                     .check(&format!("team[{i}].role"), &m.role)?;
             }
         }
+        let budget = self.budget.clone().unwrap_or_default();
+        let budget_status = match &budget.status {
+            Some(s) => BudgetStatus::parse("budget.status", &s.to_ascii_lowercase())?,
+            None => BudgetStatus::Unknown,
+        };
+        let budget_confirmed_on = budget
+            .confirmed_on
+            .map(|d| super::dates::past_day("budget.confirmedOn", d, super::today()))
+            .transpose()?;
+        if budget_confirmed_on.is_some() && budget_status != BudgetStatus::Confirmed {
+            return Err(Error::invalid(
+                "budget.confirmedOn",
+                format!(
+                    "only a confirmed budget has a confirmation date; the status is {}",
+                    budget_status.as_str().to_uppercase()
+                ),
+            ));
+        }
+        let event = self.compelling_event.clone().unwrap_or_default();
+        let compelling_event = optional_text(
+            "compellingEvent.what",
+            event.what.as_deref(),
+            MAX_EVENT_CHARS,
+        )?;
+        let compelling_event_by = super::dates::optional_day("compellingEvent.by", event.by)?;
+        if compelling_event_by.is_some() && compelling_event.is_none() {
+            return Err(Error::invalid(
+                "compellingEvent.what",
+                "say what the event is when giving its date",
+            ));
+        }
         Ok(ValidOpportunity {
+            budget_status,
+            budget_amount: budget
+                .amount
+                .map(|a| Amount::from_major("budget.amount", a))
+                .transpose()?,
+            budget_confirmed_on,
+            compelling_event,
+            compelling_event_by,
             account_id: self.account_id,
             name: Name::parse("name", &self.name)?,
             amount: Amount::from_major("amount", self.amount)?,
@@ -199,6 +277,46 @@ impl Opportunity {
             changed_on: p.changed_on,
             changed_by: p.changed_by,
             override_reason: p.override_reason,
+            budget: Some(self.budget_patched(p.budget)),
+            compelling_event: Some(match p.compelling_event {
+                Some(e) => CompellingEventInput {
+                    what: e.what.or_else(|| self.compelling_event.clone()),
+                    by: e.by.or(self.compelling_event_by),
+                },
+                None => CompellingEventInput {
+                    what: self.compelling_event.clone(),
+                    by: self.compelling_event_by,
+                },
+            }),
         }
+    }
+
+    /// The recorded budget with a patch's fields over it. A new status other than
+    /// confirmed drops the old confirmation date (it no longer holds).
+    fn budget_patched(&self, p: Option<BudgetInput>) -> BudgetInput {
+        let recorded = BudgetInput {
+            status: Some(self.budget_status.clone()),
+            amount: self
+                .budget_amount_minor
+                .map(|m| Amount::from_minor(m).major()),
+            confirmed_on: self.budget_confirmed_on,
+        };
+        let Some(p) = p else { return recorded };
+        let status = p.status.or(recorded.status);
+        let confirmed = status
+            .as_deref()
+            .is_some_and(|s| s.eq_ignore_ascii_case("confirmed"));
+        BudgetInput {
+            amount: p.amount.or(recorded.amount),
+            confirmed_on: p
+                .confirmed_on
+                .or(recorded.confirmed_on.filter(|_| confirmed)),
+            status,
+        }
+    }
+
+    /// The budget status as the enum (unknown for anything unreadable).
+    pub fn budget_status(&self) -> BudgetStatus {
+        BudgetStatus::parse("budgetStatus", &self.budget_status).unwrap_or(BudgetStatus::Unknown)
     }
 }

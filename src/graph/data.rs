@@ -34,7 +34,10 @@ pub struct EmployeeNode {
     pub id: Uuid,
     pub name: String,
     pub role: String,
+    /// With us today: not departed, and not past a planned leaving date.
     pub active: bool,
+    /// The day they leave, when planned; active until then.
+    pub leaving_on: Option<Date>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -113,9 +116,22 @@ pub struct OpportunityNode {
     /// When the current stage was entered.
     pub stage_entered: Option<Date>,
     pub competitors_in_play: usize,
+    /// The budget and compelling event the team found out.
+    pub qualifying: Qualifying,
     pub members: Vec<MemberNode>,
     /// Our team on the deal and their parts (employee role ids).
     pub team: Vec<(Uuid, String)>,
+}
+
+/// What the team found out about a deal's budget and compelling event.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Qualifying {
+    pub budget: crate::domain::BudgetStatus,
+    /// In major units of the deal's currency.
+    pub budget_amount: Option<f64>,
+    pub budget_confirmed_on: Option<Date>,
+    pub event: Option<String>,
+    pub event_by: Option<Date>,
 }
 
 /// The current state of a manual win step (the latest tick).

@@ -190,6 +190,7 @@ pub fn generate(spec: &Spec) -> GraphData {
             name: format!("Employee {i:04}"),
             role: ROLES[i % ROLES.len()].to_owned(),
             active: i % 25 != 24,
+            leaving_on: None,
         })
         .collect();
     let mut contacts = Vec::new();
@@ -315,6 +316,7 @@ pub fn generate(spec: &Spec) -> GraphData {
                 owner: employees.first().map(|e| e.id),
                 stage_entered: Some(spec.as_of - Duration::days(rng.random_range(0..120))),
                 competitors_in_play: rng.random_range(0..=competitors.len()),
+                qualifying: Default::default(),
                 members,
                 team: employees
                     .iter()

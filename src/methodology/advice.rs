@@ -29,6 +29,14 @@ struct RawQuestion {
     yes_when: String,
     no_when: String,
     evidence: Vec<String>,
+    #[serde(default)]
+    due_from: Option<String>,
+    #[serde(default)]
+    ask: Vec<String>,
+    #[serde(default)]
+    find_out: Option<String>,
+    #[serde(default)]
+    find_out_zh: Option<String>,
 }
 
 /// One of the four questions.
@@ -43,6 +51,14 @@ pub struct Question {
     pub no_when: Condition,
     /// Facts shown as the evidence behind the proposed answer.
     pub evidence: Vec<String>,
+    /// The stage from which an UNKNOWN or NO answer is a problem the prompts raise
+    /// (`opportunity_unqualified`); never when not given.
+    pub due_from: Option<String>,
+    /// Buying roles of the people who would know the answer, in order of asking.
+    pub ask: Vec<String>,
+    /// What to find out, as a prompt says it.
+    pub find_out: String,
+    pub find_out_zh: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -215,10 +231,18 @@ struct RawRule {
     path_to: Option<String>,
     #[serde(default)]
     subsumed_by: Vec<String>,
+    #[serde(default)]
+    silences: Vec<String>,
 }
 
 /// Who a rule's suggested introduction path leads to.
-pub const PATH_TARGETS: &[&str] = &["decision_maker", "person", "uncovered", "ahead_person"];
+pub const PATH_TARGETS: &[&str] = &[
+    "decision_maker",
+    "person",
+    "uncovered",
+    "ahead_person",
+    "budget_holder",
+];
 
 /// A coaching rule.
 #[derive(Debug, Clone, PartialEq)]
@@ -238,6 +262,9 @@ pub struct Rule {
     pub path_to: Option<String>,
     /// Rules that, firing about the same person, make this one redundant.
     pub subsumed_by: Vec<String>,
+    /// Rules this one makes beside the point for the whole deal while it fires (a
+    /// deal not worth winning needs no more ties): they are not shown.
+    pub silences: Vec<String>,
 }
 
 fn check_id(
@@ -271,6 +298,7 @@ pub fn placeholders(text: &str) -> Vec<&str> {
 
 pub(crate) fn compile_questions(
     raw: RawQualification,
+    v: &Vocabularies,
     file: &str,
     problems: &mut Problems,
 ) -> Vec<Question> {
@@ -305,8 +333,31 @@ pub(crate) fn compile_questions(
             &format!("{item}.no_when"),
             problems,
         );
+        if let Some(stage) = &q.due_from {
+            if v.stage(stage).is_none() {
+                problems.push(
+                    file,
+                    format!("{item}.due_from"),
+                    format!("unknown stage '{stage}'"),
+                );
+            }
+        }
+        for (j, role) in q.ask.iter().enumerate() {
+            if !v.buying_roles.contains(role) {
+                problems.push(
+                    file,
+                    format!("{item}.ask[{j}]"),
+                    format!("'{role}' is not a buying role in vocabularies.toml"),
+                );
+            }
+        }
         if let (Some(yes_when), Some(no_when)) = (yes, no) {
+            let find_out = q.find_out.clone().unwrap_or_else(|| q.text.clone());
             out.push(Question {
+                due_from: q.due_from,
+                ask: q.ask,
+                find_out_zh: q.find_out_zh.unwrap_or_else(|| q.text_zh.clone()),
+                find_out,
                 id: q.id,
                 hint: q.hint.clone().unwrap_or_default(),
                 hint_zh: q.hint_zh.or(q.hint).unwrap_or_default(),
@@ -416,6 +467,15 @@ pub(crate) fn compile_rules(
                 );
             }
         }
+        for (j, other) in r.silences.iter().enumerate() {
+            if !ids.contains(other) || *other == r.id {
+                problems.push(
+                    file,
+                    format!("{item}.silences[{j}]"),
+                    format!("'{other}' is not another rule"),
+                );
+            }
+        }
         check_id(&r.id, &mut seen, file, &format!("{item}.id"), problems);
         if !(1..=5).contains(&r.severity) {
             problems.push(
@@ -487,6 +547,7 @@ pub(crate) fn compile_rules(
                 action_zh: r.action_zh,
                 path_to: r.path_to,
                 subsumed_by: r.subsumed_by,
+                silences: r.silences,
             });
         }
     }

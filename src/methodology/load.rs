@@ -208,8 +208,15 @@ impl Methodology {
         let process = vocabularies
             .as_ref()
             .map(|v| process::compile(&v.stages, &display("stages.toml"), &mut problems));
-        let questions = qualification
-            .map(|q| compile_questions(q, &display("qualification.toml"), &mut problems));
+        let questions = match (qualification, &vocabularies) {
+            (Some(q), Some(v)) => Some(compile_questions(
+                q,
+                v,
+                &display("qualification.toml"),
+                &mut problems,
+            )),
+            _ => None,
+        };
         let plan = plan.map(|p| compile_plan(p, &display("account_plan.toml"), &mut problems));
         let rules = match (coaching, &vocabularies) {
             (Some(c), Some(v)) => Some(compile_rules(

@@ -69,8 +69,8 @@ impl Store {
             }
             sqlx::query(
                 "insert into employee (employee_id, name, email, role, team, status, departed_on, support_limit,
-                                       created_at, updated_at)
-                 values ($1, $2, $3, $4, $5, $6, $7, $9, $8, $8)",
+                                       created_at, updated_at, leaving_on)
+                 values ($1, $2, $3, $4, $5, $6, $7, $9, $8, $8, $10)",
             )
             .bind(id)
             .bind(e.name.as_ref())
@@ -81,6 +81,7 @@ impl Store {
             .bind(e.departed_on)
             .bind(at)
             .bind(e.support_limit)
+            .bind(e.leaving_on)
             .execute(&mut *tx)
             .await?;
             let after = current_row!(self, tx, Employee, "employee", "employee", id);
@@ -114,7 +115,7 @@ impl Store {
             }
             let done = sqlx::query(
                 "update employee set revision = revision + 1, name = $2, email = $3, role = $4, team = $5, status = $6,
-                        departed_on = $7, updated_at = $8, support_limit = $9
+                        departed_on = $7, updated_at = $8, support_limit = $9, leaving_on = $11
                  where employee_id = $1 and revision = $10",
             )
             .bind(id)
@@ -127,6 +128,7 @@ impl Store {
             .bind(now())
             .bind(e.support_limit)
             .bind(current.revision)
+            .bind(e.leaving_on)
             .execute(&mut *tx)
             .await?;
             revised!(self, tx, done, Employee, "employee", "employee", id, expected.unwrap_or(current.revision));

@@ -28,6 +28,11 @@ type OpportunityRow = (
     Option<Uuid>,
     Option<Date>,
     i64,
+    String,
+    Option<i64>,
+    Option<Date>,
+    Option<String>,
+    Option<Date>,
 );
 
 type RelationshipRow = (
@@ -130,8 +135,8 @@ macro_rules! read_graph {
         .bind($account_id)
         .fetch_all(&mut *$tx)
         .await?;
-        let employees: Vec<(Uuid, String, String, String)> =
-            sqlx::query_as("select employee_id, name, role, status from employee order by name, employee_id")
+        let employees: Vec<(Uuid, String, String, String, Option<Date>)> =
+            sqlx::query_as("select employee_id, name, role, status, leaving_on from employee order by name, employee_id")
                 .fetch_all(&mut *$tx)
                 .await?;
         let competitors: Vec<(Uuid, String)> = sqlx::query_as(
@@ -159,7 +164,9 @@ macro_rules! read_graph {
             "select o.opportunity_id, o.name, o.stage, o.outcome, o.amount_minor, o.currency,
                     o.expected_sign_date, o.owner_id,
                     (select max(entered_on) from stage_change s where s.opportunity_id = o.opportunity_id),
-                    (select count(*) from opportunity_competitor c where c.opportunity_id = o.opportunity_id)
+                    (select count(*) from opportunity_competitor c where c.opportunity_id = o.opportunity_id),
+                    o.budget_status, o.budget_amount_minor, o.budget_confirmed_on,
+                    o.compelling_event, o.compelling_event_by
              from opportunity o where o.account_id = $1
              order by o.created_at, o.opportunity_id",
         )
@@ -246,7 +253,7 @@ struct RawGraph {
     people: Vec<(Uuid, String, Option<String>, String, String)>,
     lines: Vec<(Uuid, Uuid, String)>,
     relationships: Vec<RelationshipRow>,
-    employees: Vec<(Uuid, String, String, String)>,
+    employees: Vec<(Uuid, String, String, String, Option<Date>)>,
     competitors: Vec<(Uuid, String)>,
     contacts: Vec<(Uuid, Uuid, Uuid, Date)>,
     opportunities: Vec<OpportunityRow>,
@@ -332,6 +339,11 @@ fn assemble(account_id: Uuid, raw: RawGraph) -> GraphData {
                 owner,
                 stage_entered,
                 competitors,
+                budget,
+                budget_amount,
+                budget_confirmed_on,
+                event,
+                event_by,
             )| {
                 OpportunityNode {
                     id,
@@ -345,6 +357,14 @@ fn assemble(account_id: Uuid, raw: RawGraph) -> GraphData {
                     owner,
                     stage_entered,
                     competitors_in_play: usize::try_from(competitors).unwrap_or(0),
+                    qualifying: crate::graph::data::Qualifying {
+                        budget: crate::domain::BudgetStatus::parse("budget_status", &budget)
+                            .unwrap_or_default(),
+                        budget_amount: budget_amount.map(|m| m as f64 / 100.0),
+                        budget_confirmed_on,
+                        event,
+                        event_by,
+                    },
                     members: Vec::new(),
                     team: Vec::new(),
                 }
@@ -421,11 +441,13 @@ fn assemble(account_id: Uuid, raw: RawGraph) -> GraphData {
         employees: raw
             .employees
             .into_iter()
-            .map(|(id, name, role, status)| EmployeeNode {
+            .map(|(id, name, role, status, leaving_on)| EmployeeNode {
                 id,
                 name,
                 role,
-                active: status == "active",
+                // Someone whose leaving day has come is gone, as if departed.
+                active: status == "active" && leaving_on.is_none_or(|d| d > crate::domain::today()),
+                leaving_on,
             })
             .collect(),
         competitors: raw

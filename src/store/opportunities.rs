@@ -167,8 +167,9 @@ impl Store {
             }
             sqlx::query(
                 "insert into opportunity (opportunity_id, account_id, name, amount_minor, currency, stage,
-                        expected_sign_date, outcome, owner_id, note, methodology_version, created_at, updated_at)
-                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)",
+                        expected_sign_date, outcome, owner_id, note, methodology_version, created_at, updated_at,
+                        budget_status, budget_amount_minor, budget_confirmed_on, compelling_event, compelling_event_by)
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15, $16, $17)",
             )
             .bind(id)
             .bind(o.account_id)
@@ -182,6 +183,11 @@ impl Store {
             .bind(&o.note)
             .bind(&version)
             .bind(at)
+            .bind(o.budget_status.as_str())
+            .bind(o.budget_amount.map(|a| a.minor()))
+            .bind(o.budget_confirmed_on)
+            .bind(&o.compelling_event)
+            .bind(o.compelling_event_by)
             .execute(&mut *tx)
             .await?;
             record_stage_change!(tx, id, o.account_id, o, version, at);
@@ -239,7 +245,9 @@ impl Store {
             let done = sqlx::query(
                 "update opportunity set revision = revision + 1, name = $2, amount_minor = $3, currency = $4, stage = $5,
                         expected_sign_date = $6, outcome = $7, owner_id = $8, note = $9,
-                        methodology_version = $10, updated_at = $11
+                        methodology_version = $10, updated_at = $11,
+                        budget_status = $13, budget_amount_minor = $14, budget_confirmed_on = $15,
+                        compelling_event = $16, compelling_event_by = $17
                  where opportunity_id = $1 and revision = $12",
             )
             .bind(id)
@@ -254,6 +262,11 @@ impl Store {
             .bind(if moved { &version } else { &current.methodology_version })
             .bind(now())
             .bind(current.revision)
+            .bind(o.budget_status.as_str())
+            .bind(o.budget_amount.map(|a| a.minor()))
+            .bind(o.budget_confirmed_on)
+            .bind(&o.compelling_event)
+            .bind(o.compelling_event_by)
             .execute(&mut *tx)
             .await?;
             revised!(self, tx, done, Opportunity, "opportunity", "opportunity", id, expected.unwrap_or(current.revision));

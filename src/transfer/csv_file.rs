@@ -256,9 +256,23 @@ struct Resolver {
     /// Stored opportunities' stage and outcome, to record a stage change only
     /// when a file moves a deal.
     opportunity_stage: HashMap<Uuid, (String, String)>,
+    /// Stored budgets and compelling events: a file without those columns keeps them.
+    opportunity_budget: HashMap<Uuid, StoredBudget>,
+    /// Stored leaving dates: a file without the column keeps them.
+    leaving_on: HashMap<Uuid, Date>,
     relationship_by_ends: HashMap<String, Uuid>,
     member_by_pair: HashMap<(Uuid, Uuid), Uuid>,
 }
+
+/// An opportunity's stored budget status, amount (minor units), confirmation
+/// date, compelling event and its date.
+type StoredBudget = (
+    String,
+    Option<i64>,
+    Option<Date>,
+    Option<String>,
+    Option<Date>,
+);
 
 impl Resolver {
     /// Reads what the kinds of record in `entities` refer to (the large maps
@@ -306,6 +320,31 @@ impl Resolver {
                 store,
                 "select opportunity_id, account_id from opportunity",
                 needs(&[StageHistory, DecisionChain, Interactions]),
+            )
+            .await?
+            .into_iter()
+            .collect(),
+            opportunity_budget: rows::<(
+                Uuid,
+                String,
+                Option<i64>,
+                Option<Date>,
+                Option<String>,
+                Option<Date>,
+            )>(
+                store,
+                "select opportunity_id, budget_status, budget_amount_minor, budget_confirmed_on,
+                        compelling_event, compelling_event_by from opportunity",
+                needs(&[Opportunities]),
+            )
+            .await?
+            .into_iter()
+            .map(|(id, status, amount, on, what, by)| (id, (status, amount, on, what, by)))
+            .collect(),
+            leaving_on: rows::<(Uuid, Date)>(
+                store,
+                "select employee_id, leaving_on from employee where leaving_on is not null",
+                true,
             )
             .await?
             .into_iter()
@@ -563,6 +602,10 @@ impl Converter {
                     ),
                     None => None,
                 };
+                let leaving_on = match r.date("leaving_on")? {
+                    Some(d) => Some(d),
+                    None => self.resolver.leaving_on.get(&id).copied(),
+                };
                 chunk.push_employee(EmployeeRow {
                     employee_id: id,
                     name,
@@ -574,6 +617,7 @@ impl Converter {
                     support_limit,
                     created_at: now,
                     updated_at: now,
+                    leaving_on,
                 });
             }
             Entity::Competitors => {
@@ -668,6 +712,45 @@ impl Converter {
                     (None, None) => 0,
                 };
                 let (stage, outcome) = stage_and_outcome(r)?;
+                // Budget columns the file does not have keep what is stored.
+                let stored = self
+                    .resolver
+                    .opportunity_budget
+                    .get(&id)
+                    .cloned()
+                    .unwrap_or_else(|| ("unknown".to_owned(), None, None, None, None));
+                let budget_status = match r.id("budget_status") {
+                    Some(s) => crate::domain::BudgetStatus::parse("budget_status", &s)
+                        .map_err(|e| err("budget_status", e.to_string()))?
+                        .as_str()
+                        .to_owned(),
+                    None => stored.0,
+                };
+                let budget_amount_minor = match r.text("budget_amount") {
+                    Some(raw) => {
+                        let major = parse_amount(&raw).ok_or_else(|| {
+                            err("budget_amount", format!("'{raw}' is not an amount"))
+                        })?;
+                        Some(
+                            Amount::from_major("budget_amount", major)
+                                .map_err(|e| err("budget_amount", e.to_string()))?
+                                .minor(),
+                        )
+                    }
+                    None => stored.1,
+                };
+                let budget_confirmed_on = match r.date("budget_confirmed_on")? {
+                    Some(d) => Some(d),
+                    None => stored.2.filter(|_| budget_status == "confirmed"),
+                };
+                if budget_confirmed_on.is_some() && budget_status != "confirmed" {
+                    return Err(err(
+                        "budget_confirmed_on",
+                        format!("only a confirmed budget has a confirmation date; the status is {budget_status}"),
+                    ));
+                }
+                let compelling_event = r.text("compelling_event").or(stored.3);
+                let compelling_event_by = r.date("compelling_event_by")?.or(stored.4);
                 let owner_id = r
                     .raw("owner")
                     .map(|o| self.resolver.employee_ref("owner", &o))
@@ -692,6 +775,11 @@ impl Converter {
                     methodology_version: version.clone(),
                     created_at: now,
                     updated_at: now,
+                    budget_status,
+                    budget_amount_minor,
+                    budget_confirmed_on,
+                    compelling_event,
+                    compelling_event_by,
                 });
                 // Where no stage history comes along, the file's stage is recorded
                 // as entered when the deal was created (a new deal) or today (a

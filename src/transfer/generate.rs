@@ -116,6 +116,7 @@ pub async fn generate_portfolio(
             support_limit: None,
             created_at: stamp,
             updated_at: stamp,
+            leaving_on: None,
         })
         .collect();
     org.competitors = competitors
@@ -386,6 +387,14 @@ fn account_rows(
             methodology_version: version.to_owned(),
             created_at: midnight(entered),
             updated_at: midnight(entered),
+            budget_status: o.qualifying.budget.as_str().into(),
+            budget_amount_minor: o
+                .qualifying
+                .budget_amount
+                .map(|a| (a * 100.0).round() as i64),
+            budget_confirmed_on: o.qualifying.budget_confirmed_on,
+            compelling_event: o.qualifying.event.clone(),
+            compelling_event_by: o.qualifying.event_by,
         });
         x.stage_changes.push(StageChangeRow {
             stage_change_id: derived(o.id, "stage"),

@@ -130,6 +130,7 @@ pub fn check(m: &Methodology, data: &Export) -> Vec<Problem> {
         "role" => vocab(&v.employee_roles, &e.role),
         "status" => fixed(EmployeeStatus::parse("status", &e.status).map(|_| ())),
         "departedOn" => some_day(e.departed_on),
+        "leavingOn" => some_day(e.leaving_on),
     ]);
     each!(data.competitors, "competitors", |c| ["name" => organisation(&c.name)]);
     each!(data.support_resources, "supportResources", |r| [
@@ -164,6 +165,12 @@ pub fn check(m: &Methodology, data: &Export) -> Vec<Problem> {
         "currency" => vocab(&v.currencies, &o.currency.to_lowercase()),
         "stage" => vocab(&v.stage_terms, &o.stage),
         "outcome" => fixed(Outcome::parse("outcome", &o.outcome).map(|_| ())),
+        "budgetStatus" => fixed(crate::domain::BudgetStatus::parse("budgetStatus", &o.budget_status).map(|_| ())),
+        "budgetAmountMinor" => o.budget_amount_minor.filter(|a| *a < 0).map(|a| format!("must not be negative, got {a}")),
+        "budgetConfirmedOn" => o.budget_confirmed_on.and_then(|d| crate::domain::dates::past_day("", d, today).err().map(|e| message(&e)))
+            .or_else(|| (o.budget_confirmed_on.is_some() && o.budget_status != "confirmed").then(|| "only a confirmed budget has a confirmation date".to_owned())),
+        "compellingEvent" => fixed(crate::domain::optional_text("compellingEvent", o.compelling_event.as_deref(), crate::domain::MAX_EVENT_CHARS).map(|_| ())),
+        "compellingEventBy" => some_day(o.compelling_event_by),
     ]);
     let past = |at: time::OffsetDateTime| {
         crate::domain::dates::past_moment("", at, now)

@@ -233,6 +233,7 @@ table!(EmployeeRow = "employee" key [employee_id] stamps [created_at] touch [upd
     employee_id: Uuid, name: String, email: String, role: String, team: Option<String>,
     status: String, departed_on: Option<Date>, support_limit: Option<i32>,
     #[serde(with = "time::serde::rfc3339")] created_at: OffsetDateTime, #[serde(with = "time::serde::rfc3339")] updated_at: OffsetDateTime,
+    #[serde(default)] leaving_on: Option<Date>,
 });
 table!(CompetitorRow = "competitor" key [competitor_id] derived [name_key = |r: &CompetitorRow| normalise_organisation(&r.name)] stamps [created_at] touch [updated_at] order "competitor_id" {
     competitor_id: Uuid, name: String, note: Option<String>,
@@ -256,7 +257,18 @@ table!(OpportunityRow = "opportunity" key [opportunity_id] stamps [created_at] t
     currency: String, stage: String, expected_sign_date: Option<Date>, outcome: String,
     owner_id: Option<Uuid>, note: Option<String>, methodology_version: String,
     #[serde(with = "time::serde::rfc3339")] created_at: OffsetDateTime, #[serde(with = "time::serde::rfc3339")] updated_at: OffsetDateTime,
+    // Exports written before budgets were recorded read as "nothing found out".
+    #[serde(default = "unknown_budget")] budget_status: String,
+    #[serde(default)] budget_amount_minor: Option<i64>,
+    #[serde(default)] budget_confirmed_on: Option<Date>,
+    #[serde(default)] compelling_event: Option<String>,
+    #[serde(default)] compelling_event_by: Option<Date>,
 });
+
+/// The budget status of an opportunity exported before budgets were recorded.
+fn unknown_budget() -> String {
+    crate::domain::BudgetStatus::Unknown.as_str().to_owned()
+}
 table!(StageChangeRow = "stage_change" key [stage_change_id] stamps [recorded_at] order "opportunity_id, entered_on, recorded_at, stage_change_id" {
     stage_change_id: Uuid, opportunity_id: Uuid, account_id: Uuid, stage: String,
     outcome: String, entered_on: Date, changed_by: Option<Uuid>, note: Option<String>,

@@ -23,6 +23,7 @@ mod map;
 mod opportunities;
 mod people;
 mod planning;
+mod qualifying;
 mod relationships;
 mod report;
 mod scope;

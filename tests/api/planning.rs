@@ -77,7 +77,21 @@ both_backends!(
 
 async fn support_is_requested_planned_and_granted_within_capacity(app: TestApp) {
     let account = create_account(&app, "Huaxin Mobile").await;
-    let deal = opportunity(&app, &account, "Core network", json!({})).await;
+    // A qualified deal (its budget confirmed, and the team says there is an
+    // opportunity): support is for deals worth the experts; an unqualified one is
+    // told to find out the budget first.
+    let deal = opportunity(
+        &app,
+        &account,
+        "Core network",
+        json!({ "budget": { "status": "CONFIRMED", "amount": 3000000 } }),
+    )
+    .await;
+    app.ok(
+        "mutation($id: ID!) { answerQuestion(input: { opportunityId: $id, questionId: \"is_there_an_opportunity\", answer: YES, evidence: \"budget approved in the 2027 plan\" }) { answer } }",
+        json!({ "id": deal }),
+    )
+    .await;
     let expert = app
         .ok(
             "mutation { createEmployee(input: { name: \"刘芳\", email: \"liu.fang@example.com\", role: \"expert\", supportLimit: 2 }) { id supportLimit } }",

@@ -74,6 +74,7 @@ impl Builder {
             name: name.into(),
             role: role.into(),
             active,
+            leaving_on: None,
         });
         id(n)
     }
@@ -165,6 +166,7 @@ impl Builder {
             owner: None,
             stage_entered: Some(TODAY - time::Duration::days(10)),
             competitors_in_play: 0,
+            qualifying: Default::default(),
             members,
             team: team.into_iter().map(|(e, r)| (e, r.to_owned())).collect(),
         });

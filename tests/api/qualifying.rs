@@ -1,0 +1,247 @@
+//! What the team finds out about a deal (its budget and compelling event) and an
+//! employee's planned leaving day: recorded, read back, audited, exported and
+//! imported, refused with a coded error that changes nothing, and read by the
+//! coaching.
+
+use serde_json::{json, Value};
+
+use crate::{
+    both_backends,
+    helpers::{create_account, create_employee, create_opportunity, TestApp},
+};
+
+both_backends!(
+    budget_and_compelling_event_round_trip,
+    a_leaving_day_keeps_them_active_and_asks_for_a_handover,
+);
+
+const OPPORTUNITY: &str = "query($id: ID!) { opportunity(id: $id) {
+    revision budget { status amount currency confirmedOn } compellingEvent { what by } } }";
+const UPDATE: &str = "mutation($id: ID!, $input: UpdateOpportunityInput!) {
+    updateOpportunity(id: $id, input: $input) { budget { status amount confirmedOn } compellingEvent { what by } } }";
+
+async fn budget_and_compelling_event_round_trip(app: TestApp) {
+    let account = create_account(&app, "Huaxin Mobile").await;
+    let deal = create_opportunity(&app, &account, "5G core").await;
+    // Nothing found out yet.
+    let fresh = app.ok(OPPORTUNITY, json!({ "id": deal })).await;
+    assert_eq!(
+        fresh["opportunity"]["budget"],
+        json!({ "status": "UNKNOWN", "amount": null, "currency": "CNY", "confirmedOn": null })
+    );
+    assert_eq!(fresh["opportunity"]["compellingEvent"], Value::Null);
+
+    let set = app
+        .ok(
+            UPDATE,
+            json!({ "id": deal, "input": {
+                "budget": { "status": "CONFIRMED", "amount": 52000000, "confirmedOn": "2026-10-05" },
+                "compellingEvent": { "what": "2027年迎峰度夏前上线", "by": "2027-05-31" } } }),
+        )
+        .await["updateOpportunity"]
+        .clone();
+    assert_eq!(
+        set["budget"],
+        json!({ "status": "CONFIRMED", "amount": 52000000.0, "confirmedOn": "2026-10-05" })
+    );
+    assert_eq!(
+        set["compellingEvent"],
+        json!({ "what": "2027年迎峰度夏前上线", "by": "2027-05-31" })
+    );
+
+    // A field left out keeps what was recorded; a status other than confirmed
+    // drops the confirmation date, which no longer holds.
+    let frozen = app
+        .ok(
+            UPDATE,
+            json!({ "id": deal, "input": { "budget": { "status": "UNCONFIRMED" } } }),
+        )
+        .await["updateOpportunity"]
+        .clone();
+    assert_eq!(
+        frozen["budget"],
+        json!({ "status": "UNCONFIRMED", "amount": 52000000.0, "confirmedOn": null })
+    );
+    assert_eq!(frozen["compellingEvent"]["by"], "2027-05-31");
+
+    // The audit trail has the change, before and after.
+    let trail = app
+        .ok(
+            "query($account: ID) { auditTrail(account: $account, first: 1) { nodes { action before after } } }",
+            json!({ "account": account }),
+        )
+        .await;
+    let entry = &trail["auditTrail"]["nodes"][0];
+    assert_eq!(entry["action"], "update opportunity");
+    assert_eq!(entry["before"]["budgetStatus"], "confirmed");
+    assert_eq!(entry["after"]["budgetStatus"], "unconfirmed");
+    assert_eq!(entry["after"]["budgetAmountMinor"], 5_200_000_000_i64);
+
+    // Bad input: a coded refusal, and nothing changes.
+    let before = app.ok(OPPORTUNITY, json!({ "id": deal })).await;
+    let tomorrow_but_one = guanxi::domain::today() + time::Duration::days(3);
+    for (input, field) in [
+        (
+            json!({ "budget": { "status": "UNKNOWN", "confirmedOn": "2026-10-05" } }),
+            "budget.confirmedOn",
+        ),
+        (
+            json!({ "budget": { "status": "CONFIRMED", "confirmedOn": tomorrow_but_one.to_string() } }),
+            "budget.confirmedOn",
+        ),
+        (json!({ "budget": { "amount": -5 } }), "budget.amount"),
+        (json!({ "budget": { "amount": 10.001 } }), "budget.amount"),
+        (
+            json!({ "compellingEvent": { "what": "x".repeat(201) } }),
+            "compellingEvent.what",
+        ),
+    ] {
+        let error = app
+            .error(UPDATE, json!({ "id": deal, "input": input }))
+            .await;
+        assert_eq!(
+            error["extensions"]["code"], "INVALID_INPUT",
+            "{input}: {error}"
+        );
+        assert_eq!(error["extensions"]["field"], field, "{input}: {error}");
+    }
+    let event_without_what = app
+        .error(
+            "mutation($input: CreateOpportunityInput!) { createOpportunity(input: $input) { id } }",
+            json!({ "input": { "accountId": account, "name": "Billing", "amount": 1000000, "currency": "CNY",
+                               "stage": "qualify", "compellingEvent": { "by": "2027-01-01" } } }),
+        )
+        .await;
+    assert_eq!(event_without_what["extensions"]["code"], "INVALID_INPUT");
+    assert_eq!(
+        event_without_what["extensions"]["field"],
+        "compellingEvent.what"
+    );
+    assert_eq!(app.ok(OPPORTUNITY, json!({ "id": deal })).await, before);
+
+    // Export and import carry it.
+    let export = guanxi::transfer::export(&app.store, None).await.unwrap();
+    let row = export
+        .opportunities
+        .iter()
+        .find(|o| o.opportunity_id.to_string() == deal)
+        .unwrap();
+    assert_eq!(row.budget_status, "unconfirmed");
+    assert_eq!(row.budget_amount_minor, Some(5_200_000_000));
+    assert_eq!(
+        row.compelling_event.as_deref(),
+        Some("2027年迎峰度夏前上线")
+    );
+    let text = serde_json::to_string(&export).unwrap();
+    assert!(text.contains("\"budgetStatus\":\"unconfirmed\""), "{text}");
+}
+
+async fn a_leaving_day_keeps_them_active_and_asks_for_a_handover(app: TestApp) {
+    let account = create_account(&app, "Tianfu Telecom").await;
+    let leaver = create_employee(&app, "陶然", "tao.ran@example.com", "ar").await;
+    let stays = create_employee(&app, "韩冬", "han.dong@example.com", "ar").await;
+    let person = app
+        .ok(
+            "mutation($a: ID!) { createPerson(input: { accountId: $a, name: \"喻建新\", department: \"executive_office\", level: \"executive\" }) { id } }",
+            json!({ "a": account }),
+        )
+        .await["createPerson"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let leaving_on = guanxi::domain::today() + time::Duration::days(30);
+    let sign = guanxi::domain::today() + time::Duration::days(60);
+    let deal = app
+        .ok(
+            "mutation($input: CreateOpportunityInput!) { createOpportunity(input: $input) { id } }",
+            json!({ "input": { "accountId": account, "name": "智算中心", "amount": 42000000, "currency": "CNY",
+                               "stage": "propose", "expectedSignDate": sign.to_string(), "ownerId": leaver,
+                               "team": [{ "employeeId": leaver, "role": "ar" }, { "employeeId": stays, "role": "sr" }],
+                               "budget": { "status": "CONFIRMED" } } }),
+        )
+        .await["createOpportunity"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.ok(
+        "mutation($d: ID!, $p: ID!) { setDecisionChain(opportunityId: $d, members: [{ personId: $p, buyingRole: \"decision_maker\", influence: 5 }]) { person { name } } }",
+        json!({ "d": deal, "p": person }),
+    )
+    .await;
+    app.ok(
+        "mutation($e: ID!, $p: ID!) { assessRelationship(input: { employeeId: $e, personId: $p, strength: 4 }) { strength } }",
+        json!({ "e": leaver, "p": person }),
+    )
+    .await;
+
+    let set = app
+        .ok(
+            "mutation($id: ID!, $on: Date!) { updateEmployee(id: $id, input: { leavingOn: $on }) { status leavingOn } }",
+            json!({ "id": leaver, "on": leaving_on.to_string() }),
+        )
+        .await;
+    assert_eq!(set["updateEmployee"]["status"], "ACTIVE");
+    assert_eq!(set["updateEmployee"]["leavingOn"], leaving_on.to_string());
+
+    // Still with us: the owner is not "gone", and the first prompt asks them to
+    // hand over before the day, naming whom to introduce to whom.
+    let prompts = |lang: &'static str| {
+        let app = &app;
+        let deal = deal.clone();
+        async move {
+            app.ok(
+                "query($id: ID!, $lang: Lang!) { opportunity(id: $id) { coachingPrompts(lang: $lang) { ruleId text action employee { name } } } }",
+                json!({ "id": deal, "lang": lang }),
+            )
+            .await["opportunity"]["coachingPrompts"]
+                .as_array()
+                .unwrap()
+                .clone()
+        }
+    };
+    let en = prompts("EN").await;
+    assert!(
+        !en.iter().any(|p| p["ruleId"] == "owner_departed"),
+        "{en:?}"
+    );
+    let handover = en
+        .iter()
+        .find(|p| p["ruleId"] == "employee_leaving_handover")
+        .unwrap_or_else(|| panic!("{en:?}"));
+    assert_eq!(handover["employee"]["name"], "陶然");
+    let text = format!("{} {}", handover["text"], handover["action"]);
+    assert!(text.contains(&leaving_on.to_string()), "{text}");
+    assert!(text.contains("introduce 韩冬 to 喻建新"), "{text}");
+    let zh = prompts("ZH").await;
+    let handover_zh = zh
+        .iter()
+        .find(|p| p["ruleId"] == "employee_leaving_handover")
+        .unwrap();
+    let text_zh = format!("{}{}", handover_zh["text"], handover_zh["action"]);
+    assert!(text_zh.contains("把韩冬引荐给喻建新"), "{text_zh}");
+    assert!(text_zh.contains("离职"), "{text_zh}");
+
+    // A departed employee has no leaving day; clearing the plan works with null.
+    let refused = app
+        .error(
+            "mutation($id: ID!) { updateEmployee(id: $id, input: { status: DEPARTED, leavingOn: \"2027-01-01\" }) { id } }",
+            json!({ "id": stays }),
+        )
+        .await;
+    assert_eq!(refused["extensions"]["code"], "INVALID_INPUT");
+    assert_eq!(refused["extensions"]["field"], "leavingOn");
+    let cleared = app
+        .ok(
+            "mutation($id: ID!) { updateEmployee(id: $id, input: { leavingOn: null }) { leavingOn } }",
+            json!({ "id": leaver }),
+        )
+        .await;
+    assert_eq!(cleared["updateEmployee"]["leavingOn"], Value::Null);
+    let after = prompts("EN").await;
+    assert!(
+        !after
+            .iter()
+            .any(|p| p["ruleId"] == "employee_leaving_handover"),
+        "{after:?}"
+    );
+}
