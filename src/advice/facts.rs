@@ -355,6 +355,30 @@ pub fn opportunity_facts(
     f.count("uncovered_key_people", uncovered.len() as i64);
     let who = |p: Uuid| graph.person_name(p);
     let today_words = |d: Date| day_words(d, today);
+    let executive = ours_in_role(graph, o, &chain, "executive");
+    let exec_name = executive.map(|e| graph.employee_name(e));
+    // How a meeting at a senior person's level is arranged: our executive by name,
+    // or the sales manager finds one.
+    let meet = |name: &str| -> (String, String) {
+        match &exec_name {
+            Some(x) => (
+                format!("{x} should meet {name} at their level"),
+                format!("请{x}以对等层级拜访{name}"),
+            ),
+            None => (
+                format!(
+                    "Ask the sales manager for one of our executives to meet {name} at their level"
+                ),
+                format!("请销售经理安排我方一位高管以对等层级拜访{name}"),
+            ),
+        }
+    };
+    let senior_of = |p: Uuid| {
+        chain
+            .iter()
+            .find(|c| c.person() == p)
+            .is_some_and(|c| senior(graph, c))
+    };
     f.candidates_of(
         "person",
         single
@@ -362,17 +386,34 @@ pub fn opportunity_facts(
             .map(|t| {
                 let holder = t.employee;
                 let name = holder.map(|e| graph.employee_name(e)).unwrap_or_default();
-                let second = second_colleague(graph, o, holder).map(|e| graph.employee_name(e));
+                // Level meets level: our executive to a senior person, else a
+                // colleague of the team who stays.
+                let is_senior = chain
+                    .iter()
+                    .find(|c| c.person() == t.person)
+                    .is_some_and(|c| senior(graph, c));
                 let leaving_on = holder
                     .and_then(|e| graph.employees.get(&e))
                     .and_then(|e| e.leaving_on);
+                let exec = executive
+                    .filter(|e| Some(*e) != holder && is_senior)
+                    .map(|e| graph.employee_name(e));
+                let colleague = second_colleague(graph, o, holder).map(|e| graph.employee_name(e));
+                // Someone leaving hands the tie to the colleague who stays (and a
+                // senior person meets our executive too); otherwise a senior
+                // person gets our executive, anyone else a colleague of the team.
+                let second = match (leaving_on, exec, colleague) {
+                    (Some(_), Some(x), Some(c)) if x != c => Some(format!("{c} {and} {x}", and = "and")),
+                    (Some(_), x, c) => c.or(x),
+                    (None, x, c) => x.or(c),
+                };
                 let person = who(t.person);
                 let (en, zh) = match (leaving_on, &second) {
                     (Some(d), Some(c)) => {
                         let (d_en, d_zh) = today_words(d);
                         (
                             format!("{name} leaves on {d_en}: have {name} take {c} to meet {person} before then, and hand the tie over"),
-                            format!("{name}将于{d_zh}离职：请{name}在此之前带{c}拜访{person}，把关系交接过去"),
+                            format!("{name}将于{d_zh}离职：请{name}在此之前带{}拜访{person}，把关系交接过去", c.replace(" and ", "和")),
                         )
                     }
                     (Some(d), None) => {
@@ -418,13 +459,30 @@ pub fn opportunity_facts(
             .iter()
             .map(|a| Candidate {
                 person: Some(a.person),
-                words: vec![
-                    ("ahead_person", who(a.person)),
-                    ("ahead_competitor", graph.competitor_name(a.competitor)),
-                    ("ahead_ours", format!("{:.1}", a.ours)),
-                    ("ahead_theirs", format!("{:.1}", a.theirs)),
-                ],
-                words_zh: Vec::new(),
+                words: {
+                    let name = who(a.person);
+                    let step = if senior_of(a.person) {
+                        format!("{}; ", meet(&name).0)
+                    } else {
+                        String::new()
+                    };
+                    vec![
+                        ("ahead_step", step),
+                        ("ahead_person", name),
+                        ("ahead_competitor", graph.competitor_name(a.competitor)),
+                        ("ahead_ours", format!("{:.1}", a.ours)),
+                        ("ahead_theirs", format!("{:.1}", a.theirs)),
+                    ]
+                },
+                words_zh: {
+                    let name = who(a.person);
+                    let step = if senior_of(a.person) {
+                        format!("{}；", meet(&name).1)
+                    } else {
+                        String::new()
+                    };
+                    vec![("ahead_step", step)]
+                },
             })
             .collect(),
     );
@@ -573,7 +631,11 @@ pub fn opportunity_facts(
             let best = scores::strongest_competitor(graph, d.member)
                 .map_or((0.0, None), |(c, s)| (s, Some(c)));
             f.targets.decision_maker = Some(d.person());
-            f.word("dm", graph.person_name(d.person()));
+            let name = graph.person_name(d.person());
+            let (en, zh) = meet(&name);
+            f.word("dm_meeting", en);
+            f.words_zh.insert("dm_meeting", zh);
+            f.word("dm", name);
             (ours, best.0, best.1)
         }
         None => (0.0, 0.0, None),
@@ -589,6 +651,32 @@ pub fn opportunity_facts(
             .map(|c| graph.competitor_name(c))
             .unwrap_or_default(),
     );
+    // Whom a lost deal went to, as far as the map tells: the competitor holding
+    // the decision maker, else the one ahead with the most key people.
+    let ahead_most = {
+        let mut count: HashMap<Uuid, usize> = HashMap::new();
+        for a in &ahead {
+            *count.entry(a.competitor).or_default() += 1;
+        }
+        count
+            .into_iter()
+            .max_by(|a, b| {
+                a.1.cmp(&b.1)
+                    .then_with(|| graph.competitor_name(b.0).cmp(&graph.competitor_name(a.0)))
+            })
+            .map(|(c, _)| c)
+    };
+    match dm_rival.filter(|_| dm_theirs > dm_ours).or(ahead_most) {
+        Some(c) => {
+            let name = graph.competitor_name(c);
+            f.word("lost_to", format!(" to {name}"));
+            f.words_zh.insert("lost_to", format!("，输给了{name}"));
+        }
+        None => {
+            f.word("lost_to", String::new());
+            f.words_zh.insert("lost_to", String::new());
+        }
+    }
     let te = role_strength(graph, &chain, "technical_evaluator");
     f.num("technical_evaluator_strength", te);
     f.word("technical_evaluator_strength", format!("{te:.1}"));
@@ -720,6 +808,18 @@ pub fn opportunity_facts(
         .owner
         .is_some_and(|e| graph.employees.get(&e).is_some_and(|x| !x.active));
     f.flag("departed_owner", owner_departed);
+    match ours_in_role(graph, o, &chain, "sales_manager") {
+        Some(e) => {
+            let name = graph.employee_name(e);
+            f.word("sales_manager", format!("the sales manager, {name},"));
+            f.words_zh
+                .insert("sales_manager", format!("销售经理{name}"));
+        }
+        None => {
+            f.word("sales_manager", "the sales manager".to_owned());
+            f.words_zh.insert("sales_manager", "销售经理".to_owned());
+        }
+    }
     if let Some(gone) = o.owner.filter(|_| owner_departed) {
         // Whose ties the new owner takes over: the chain members the departed
         // owner held, weightiest first.
@@ -851,6 +951,68 @@ pub fn day_words(d: Date, today: Date) -> (String, String) {
         format!("{}年{}月{}日", d.year(), u8::from(d.month()), d.day())
     };
     (d.to_string(), zh)
+}
+
+/// Whether a chain member is senior enough for level to meet level: at the
+/// customer's top level, or in a role weighing as much as an approver.
+fn senior(graph: &AccountGraph, c: &ChainMember) -> bool {
+    let top = graph.levels.first();
+    graph
+        .person(c.person())
+        .is_some_and(|p| Some(&p.level) == top)
+        || graph
+            .scoring
+            .derived_influence
+            .role_weight
+            .get(&c.member.buying_role)
+            .is_some_and(|w| *w >= SENIOR_ROLE_WEIGHT)
+}
+
+/// Someone of ours in `role` (an employee role id) for this deal, even without a
+/// tie yet: on the deal's team, else the one with the strongest tie into its
+/// chain, else the one with any tie at the account; active and not leaving.
+fn ours_in_role(
+    graph: &AccountGraph,
+    o: &OpportunityNode,
+    chain: &[ChainMember],
+    role: &str,
+) -> Option<Uuid> {
+    let fits = |e: &Uuid| {
+        graph
+            .employees
+            .get(e)
+            .is_some_and(|x| x.active && x.leaving_on.is_none() && x.role == role)
+    };
+    if let Some((e, _)) = o.team.iter().find(|(e, r)| r == role && fits(e)) {
+        return Some(*e);
+    }
+    // The strongest judged tie, into the chain first (ties there count one more),
+    // then anywhere at the account; equals by name.
+    let mut candidates: Vec<(f64, String, Uuid)> = chain
+        .iter()
+        .flat_map(|c| graph.our_ties.get(&c.person()).into_iter().flatten())
+        .filter(|t| fits(&t.employee))
+        .map(|t| {
+            (
+                1.0 + graph.judged(t),
+                graph.employee_name(t.employee),
+                t.employee,
+            )
+        })
+        .collect();
+    if candidates.is_empty() {
+        candidates = graph
+            .people
+            .iter()
+            .flat_map(|p| graph.our_ties.get(&p.id).into_iter().flatten())
+            .filter(|t| fits(&t.employee))
+            .map(|t| (graph.judged(t), graph.employee_name(t.employee), t.employee))
+            .collect();
+    }
+    let best = candidates
+        .into_iter()
+        .min_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    best.map(|(_, _, e)| e)
 }
 
 /// Whom of ours to bring along to a person held by one tie (`holder`): a team
