@@ -125,6 +125,10 @@ struct DemoOpportunity {
     support_requests: Vec<DemoSupportRequest>,
     /// The customer's budget, where the team has found it out.
     budget: Option<DemoBudget>,
+    /// Manual win steps of the current stage the team has done (step ids of
+    /// stages.toml), ticked by the owner.
+    #[serde(default)]
+    steps_done: Vec<String>,
     compelling_event: Option<DemoEvent>,
 }
 
@@ -540,6 +544,11 @@ async fn load_account(
                         ..Default::default()
                     },
                 )
+                .await?;
+        }
+        for step in &o.steps_done {
+            store
+                .tick_win_step(created.opportunity_id, step, true, owner, None)
                 .await?;
         }
         let members = o

@@ -953,6 +953,62 @@ pub fn day_words(d: Date, today: Date) -> (String, String) {
     (d.to_string(), zh)
 }
 
+/// What someone of ours who leaves hands over on a deal: every chain member they
+/// hold by a real tie, weightiest first, with who of ours should take each over:
+/// an AR of the team who stays, else the owner if they stay, else anyone staying
+/// on the team, else the strongest other tie who stays (`None`: nobody yet).
+pub fn handover(
+    graph: &AccountGraph,
+    o: &OpportunityNode,
+    chain: &[ChainMember],
+    leaver: Uuid,
+) -> Vec<(Uuid, Option<Uuid>)> {
+    let staying = |e: &Uuid| {
+        *e != leaver
+            && graph
+                .employees
+                .get(e)
+                .is_some_and(|x| x.active && x.leaving_on.is_none())
+    };
+    let successor = o
+        .team
+        .iter()
+        .find(|(e, r)| r == "ar" && staying(e))
+        .map(|(e, _)| *e)
+        .or(o.owner.filter(staying))
+        .or_else(|| o.team.iter().map(|(e, _)| *e).find(staying));
+    let mut held: Vec<&ChainMember> = chain
+        .iter()
+        .filter(|c| {
+            graph
+                .real_ties(c.person())
+                .iter()
+                .any(|t| t.employee == leaver)
+        })
+        .collect();
+    held.sort_by(|a, b| {
+        b.weight().total_cmp(&a.weight()).then_with(|| {
+            graph
+                .person_name(a.person())
+                .cmp(&graph.person_name(b.person()))
+        })
+    });
+    held.iter()
+        .map(|c| {
+            let taker = successor.or_else(|| {
+                graph
+                    .our_ties
+                    .get(&c.person())
+                    .into_iter()
+                    .flatten()
+                    .map(|t| t.employee)
+                    .find(staying)
+            });
+            (c.person(), taker)
+        })
+        .collect()
+}
+
 /// Whether a chain member is senior enough for level to meet level: at the
 /// customer's top level, or in a role weighing as much as an approver.
 fn senior(graph: &AccountGraph, c: &ChainMember) -> bool {
@@ -1073,60 +1129,25 @@ fn leaving_facts(
             .then_with(|| graph.employee_name(a.0).cmp(&graph.employee_name(b.0)))
     });
     leavers.dedup_by_key(|l| l.0);
-    let staying = |e: &Uuid| {
-        graph
-            .employees
-            .get(e)
-            .is_some_and(|x| x.active && x.leaving_on.is_none())
-    };
-    // Who takes over when nobody else knows the person: an AR of the team who
-    // stays, else the owner if they stay, else anyone staying on the team.
-    let successor = o
-        .team
-        .iter()
-        .find(|(e, r)| r == "ar" && staying(e))
-        .map(|(e, _)| *e)
-        .or(o.owner.filter(staying))
-        .or_else(|| o.team.iter().map(|(e, _)| *e).find(staying));
     let who = |p: Uuid| graph.person_name(p);
     let mut list = Vec::new();
     for (e, on) in &leavers {
-        // The chain members they hold, weightiest first, and who of ours should
-        // meet each: the strongest other tie that stays, else the successor.
-        let mut held: Vec<&ChainMember> = chain
-            .iter()
-            .filter(|c| graph.real_ties(c.person()).iter().any(|t| t.employee == *e))
-            .collect();
-        held.sort_by(|a, b| {
-            b.weight()
-                .total_cmp(&a.weight())
-                .then_with(|| who(a.person()).cmp(&who(b.person())))
-        });
         let mut by_taker: Vec<(String, Vec<String>)> = Vec::new();
-        for c in &held {
-            let taker = successor
-                .filter(|s| s != e)
-                .or_else(|| {
-                    graph
-                        .our_ties
-                        .get(&c.person())
-                        .into_iter()
-                        .flatten()
-                        .map(|t| t.employee)
-                        .find(|x| x != e && staying(x))
-                })
-                .map_or_else(
-                    || "a colleague who stays".to_owned(),
-                    |x| graph.employee_name(x),
-                );
+        let plan = handover(graph, o, chain, *e);
+        let held: Vec<Uuid> = plan.iter().map(|(p, _)| *p).collect();
+        for (person, taker) in &plan {
+            let taker = taker.map_or_else(
+                || "a colleague who stays".to_owned(),
+                |x| graph.employee_name(x),
+            );
             match by_taker.iter_mut().find(|(t, _)| *t == taker) {
-                Some((_, people)) => people.push(who(c.person())),
-                None => by_taker.push((taker, vec![who(c.person())])),
+                Some((_, people)) => people.push(who(*person)),
+                None => by_taker.push((taker, vec![who(*person)])),
             }
         }
         let name = graph.employee_name(*e);
         let (on_en, on_zh) = day_words(*on, today);
-        let ties: Vec<String> = held.iter().map(|c| who(c.person())).collect();
+        let ties: Vec<String> = held.iter().map(|p| who(*p)).collect();
         let handover_en = if by_taker.is_empty() {
             "hand the deal's contacts to a colleague who stays".to_owned()
         } else {

@@ -238,9 +238,16 @@ impl QueryRoot {
         let employee = parse("employee", &employee).coded()?;
         let impacts = engine(ctx).departure_impact(employee).await.coded()?;
         let record = store(ctx).employee_required(employee).await.coded()?;
+        let handover = impacts
+            .iter()
+            .flat_map(|(cached, _)| crate::engine::Engine::handover_in(cached, employee))
+            .map(super::scores::Handover)
+            .collect();
         Ok(DepartureImpact {
+            leaving_on: record.leaving_on,
             employee: record,
             accounts: impacts.into_iter().map(|(_, i)| i).collect(),
+            handover,
         })
     }
 

@@ -383,6 +383,32 @@ impl Impact {
 #[derive(SimpleObject)]
 pub struct DepartureImpact {
     pub employee: Employee,
+    /// Their planned leaving day, when one is recorded: what is handed over must
+    /// be handed over before it.
+    pub leaving_on: Option<time::Date>,
     /// One entry per account where the employee has ties.
     pub accounts: Vec<Impact>,
+    /// On every open deal, each customer person they hold by a real tie and who
+    /// of ours should take them over.
+    pub handover: Vec<Handover>,
+}
+
+/// One tie to hand over before someone leaves.
+pub struct Handover(pub crate::engine::Handover);
+
+#[Object]
+impl Handover {
+    async fn opportunity(&self, ctx: &Context<'_>) -> Result<Option<Opportunity>> {
+        store(ctx).opportunity(self.0.opportunity).await.coded()
+    }
+    /// The customer person whose tie is handed over.
+    async fn person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
+        person_of(ctx, Some(self.0.person)).await
+    }
+    /// Who of ours takes them over: an AR of the deal's team who stays, else the
+    /// owner, else anyone staying on the team, else the strongest other tie who
+    /// stays; null when nobody does yet.
+    async fn to(&self, ctx: &Context<'_>) -> Result<Option<Employee>> {
+        employee_of(ctx, self.0.to).await
+    }
 }

@@ -610,6 +610,25 @@ impl Engine {
         Ok(out)
     }
 
+    /// What `employee` hands over before leaving, on the open deals of one
+    /// account graph: each chain member they hold by a real tie, and who of ours
+    /// takes them over (`advice::facts::handover`).
+    pub fn handover_in(cached: &Cached, employee: Uuid) -> Vec<Handover> {
+        let g = &cached.graph;
+        let mut out = Vec::new();
+        for o in g.opportunities.iter().filter(|o| o.open) {
+            let chain = scores::chain(g, o);
+            for (person, to) in crate::advice::facts::handover(g, o, &chain, employee) {
+                out.push(Handover {
+                    opportunity: o.id,
+                    person,
+                    to,
+                });
+            }
+        }
+        out
+    }
+
     /// What a customer person's departure or change of part would do.
     pub async fn person_change_impact(
         &self,
@@ -755,6 +774,15 @@ pub struct MethodologyImpact {
     pub added_required: Vec<String>,
     /// Win steps of its stage the current version no longer has.
     pub removed: Vec<String>,
+}
+
+/// One tie someone leaving hands over: on which deal, which customer person, and
+/// who of ours takes them over (`None`: nobody on the deal yet).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Handover {
+    pub opportunity: Uuid,
+    pub person: Uuid,
+    pub to: Option<Uuid>,
 }
 
 /// A request to move an opportunity's stage.

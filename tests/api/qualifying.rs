@@ -221,6 +221,20 @@ async fn a_leaving_day_keeps_them_active_and_asks_for_a_handover(app: TestApp) {
     assert!(text_zh.contains("把韩冬引荐给喻建新"), "{text_zh}");
     assert!(text_zh.contains("离职"), "{text_zh}");
 
+    // The departure what-if says when, and whom to hand to whom.
+    let impact = app
+        .ok(
+            "query($e: ID!) { departureImpact(employee: $e) { leavingOn handover { opportunity { name } person { name } to { name } } } }",
+            json!({ "e": leaver }),
+        )
+        .await;
+    assert_eq!(
+        impact["departureImpact"],
+        json!({ "leavingOn": leaving_on.to_string(), "handover": [
+            { "opportunity": { "name": "智算中心" }, "person": { "name": "喻建新" }, "to": { "name": "韩冬" } }
+        ] })
+    );
+
     // A departed employee has no leaving day; clearing the plan works with null.
     let refused = app
         .error(
