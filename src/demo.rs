@@ -97,6 +97,19 @@ struct DemoPerson {
     phone: Option<String>,
     reports_to: Option<String>,
     since: Date,
+    /// They left for another account of the data set (a champion who became a VP
+    /// elsewhere): moved there once every account is loaded, keeping our ties.
+    moved_to: Option<DemoMove>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct DemoMove {
+    account: String,
+    on: Date,
+    title: Option<String>,
+    department: String,
+    level: String,
 }
 
 #[derive(Deserialize)]
@@ -382,6 +395,7 @@ async fn load_set(store: &Store, set: DemoSet) -> Result<DemoSummary> {
         resources.insert(created.name, created.support_resource_id);
     }
 
+    let mut moves = Vec::new();
     for a in &set.accounts {
         if store.account_by_name(&a.name).await?.is_some() {
             summary.accounts_present += 1;
@@ -392,7 +406,29 @@ async fn load_set(store: &Store, set: DemoSet) -> Result<DemoSummary> {
             competitors: &competitors,
             resources: &resources,
         };
-        load_account(store, a, &refs, &mut summary).await?;
+        moves.extend(load_account(store, a, &refs, &mut summary).await?);
+    }
+    // People who moved between accounts of the set, once both exist.
+    for (person, to) in moves {
+        let account = store.account_by_name(&to.account).await?.ok_or_else(|| {
+            Error::invalid(
+                "movedTo.account",
+                format!("no account '{}' in the data set", to.account),
+            )
+        })?;
+        store
+            .update_person(
+                person,
+                crate::domain::PersonPatch {
+                    account_id: Some(account.account_id),
+                    title: to.title.clone(),
+                    department: Some(to.department.clone()),
+                    level: Some(to.level.clone()),
+                    since: Some(to.on),
+                    ..Default::default()
+                },
+            )
+            .await?;
     }
 
     if summary.accounts_created > 0 {
@@ -421,12 +457,13 @@ struct Refs<'a> {
     resources: &'a HashMap<String, Uuid>,
 }
 
-async fn load_account(
+/// Loads one account; returns the people who move to another account of the set.
+async fn load_account<'a>(
     store: &Store,
-    a: &DemoAccount,
+    a: &'a DemoAccount,
     refs: &Refs<'_>,
     summary: &mut DemoSummary,
-) -> Result<()> {
+) -> Result<Vec<(Uuid, &'a DemoMove)>> {
     let (employees, competitors) = (refs.employees, refs.competitors);
     let account = store
         .create_account(&AccountInput {
@@ -441,6 +478,7 @@ async fn load_account(
 
     // People in file order: a manager always comes before their reports.
     let mut people: HashMap<String, Uuid> = HashMap::new();
+    let mut moves = Vec::new();
     for p in &a.people {
         let reports_to = p
             .reports_to
@@ -461,6 +499,9 @@ async fn load_account(
             })
             .await?;
         people.insert(p.name.clone(), created.person_id);
+        if let Some(to) = &p.moved_to {
+            moves.push((created.person_id, to));
+        }
         summary.people += 1;
     }
     for d in &a.dotted_lines {
@@ -709,5 +750,5 @@ async fn load_account(
                 .await?;
         }
     }
-    Ok(())
+    Ok(moves)
 }

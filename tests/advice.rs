@@ -76,6 +76,8 @@ fn healthy() -> Vec<(&'static str, FactValue)> {
         ("questions_due_open", C(0)),
         ("support_requested", C(0)),
         ("leaving_employees", C(0)),
+        ("champion_moved", F(false)),
+        ("moved_doors", C(0)),
         ("budget_status", T("confirmed".into())),
         ("budget_confirmed", F(true)),
         ("budget_unconfirmed", F(false)),
@@ -198,6 +200,7 @@ fn rule_cases() -> Vec<(&'static str, Vec<(&'static str, FactValue)>)> {
             "employee_leaving_handover",
             vec![("leaving_employees", C(1))],
         ),
+        ("moved_contact_new_door", vec![("moved_doors", C(1))]),
     ]
 }
 

@@ -52,6 +52,10 @@ pub struct Targets {
     pub budget_holder: Option<Uuid>,
     /// One of ours who leaves before the deal signs.
     pub leaving: Option<Uuid>,
+    /// A champion of the deal who moved to another account.
+    pub moved_champion: Option<Uuid>,
+    /// Someone who moved to another account and is a door there.
+    pub moved: Option<Uuid>,
 }
 
 impl Targets {
@@ -66,6 +70,7 @@ impl Targets {
             "coach_candidate" => self.coach_candidate,
             "budget_holder" => self.budget_holder,
             "leaving" => self.leaving,
+            "moved" => self.moved,
             _ => None,
         }
     }
@@ -80,6 +85,9 @@ impl Targets {
             "budget_holder" => self.budget_holder,
             "coach_step" => self.coach_candidate,
             "departed_owner" => self.departed_owner,
+            "leaving" => self.leaving,
+            "champion_news" => self.moved_champion,
+            "moved" => self.moved,
             _ => None,
         }
     }
@@ -145,6 +153,7 @@ impl Facts {
                 "opponent" => self.targets.opponent = p,
                 "budget_holder" => self.targets.budget_holder = p,
                 "leaving" => self.targets.leaving = p,
+                "moved" => self.targets.moved = p,
                 _ => {}
             }
         }
@@ -515,6 +524,7 @@ pub fn opportunity_facts(
             .collect(),
     );
 
+    moved_facts(&mut f, graph, o);
     let champions: Vec<&ChainMember> = chain.iter().filter(|c| c.member.attitude >= 2).collect();
     let opponents: Vec<&ChainMember> = chain.iter().filter(|c| c.member.attitude <= -2).collect();
     f.count("champions", champions.len() as i64);
@@ -951,6 +961,67 @@ pub fn day_words(d: Date, today: Date) -> (String, String) {
         format!("{}年{}月{}日", d.year(), u8::from(d.month()), d.day())
     };
     (d.to_string(), zh)
+}
+
+/// Chain members who have moved to another account since they were mapped: news
+/// the prompts act on. A champion who moved leaves the deal without one
+/// (`champion_moved`, `{champion_news}`); anyone who moved and still has a real
+/// tie of ours is a door at their new account (`moved_doors`, one `moved`
+/// candidate each).
+fn moved_facts(f: &mut Facts, graph: &AccountGraph, o: &OpportunityNode) {
+    let real = graph.scoring.real_tie_strength;
+    let mut moved: Vec<(
+        &crate::graph::data::MemberNode,
+        &crate::graph::data::OutsiderNode,
+    )> = o
+        .members
+        .iter()
+        .filter_map(|m| graph.outsiders.get(&m.person).map(|x| (m, x)))
+        .collect();
+    moved.sort_by(|a, b| {
+        b.0.attitude
+            .cmp(&a.0.attitude)
+            .then_with(|| a.1.name.cmp(&b.1.name))
+    });
+    let champion = moved.iter().find(|(m, _)| m.attitude >= 2);
+    f.flag("champion_moved", champion.is_some());
+    match champion {
+        Some((_, x)) => {
+            f.targets.moved_champion = Some(x.id);
+            f.word(
+                "champion_news",
+                format!("{}, our champion, has moved to {}. ", x.name, x.account),
+            );
+            f.words_zh.insert(
+                "champion_news",
+                format!("我们的支持者{}已调任{}，", x.name, x.account),
+            );
+        }
+        None => {
+            f.word("champion_news", String::new());
+            f.words_zh.insert("champion_news", String::new());
+        }
+    }
+    let doors: Vec<Candidate> = moved
+        .iter()
+        .filter_map(|(_, x)| {
+            let (employee, strength) = *graph.door_ties.get(&x.id)?.first()?;
+            (strength >= real).then(|| {
+                let owner = graph.employee_name(employee);
+                Candidate {
+                    person: Some(x.id),
+                    words: vec![
+                        ("moved", x.name.clone()),
+                        ("moved_to", x.account.clone()),
+                        ("moved_owner", owner),
+                    ],
+                    words_zh: Vec::new(),
+                }
+            })
+        })
+        .collect();
+    f.count("moved_doors", doors.len() as i64);
+    f.candidates_of("moved", doors);
 }
 
 /// What someone of ours who leaves hands over on a deal: every chain member they

@@ -130,6 +130,24 @@ impl Weigher {
                 (c.person(), role * c.influence.value / 5.0)
             })
             .collect();
+        // Members who moved to another account weigh what their part here did:
+        // a champion who left is news about someone who mattered.
+        let mut raw = raw;
+        for m in o
+            .members
+            .iter()
+            .filter(|m| graph.outsiders.contains_key(&m.person))
+        {
+            let role = graph
+                .scoring
+                .derived_influence
+                .role_weight
+                .get(&m.buying_role)
+                .copied()
+                .unwrap_or(0.25);
+            let influence = m.influence.map_or(3.0, f64::from);
+            raw.insert(m.person, role * influence / 5.0);
+        }
         let top = raw.values().copied().fold(0.0, f64::max);
         Weigher {
             raw,
@@ -356,11 +374,15 @@ pub fn prompts(
                 Lang::En => (&rule.text, &rule.action),
                 Lang::Zh => (&rule.text_zh, &rule.action_zh),
             };
-            let severity = f64::from(rule.severity);
+            let level = match &rule.escalate {
+                Some(e) if e.when.holds(&facts.context) => e.severity,
+                _ => rule.severity,
+            };
+            let severity = f64::from(level);
             let person_weight = weigher.weight(m, weigher.subject(subject));
             out.push(Prompt {
                 rule_id: rule.id.clone(),
-                severity: rule.severity,
+                severity: level,
                 impact: rule.impact,
                 text: sentence(fill(text, &words, &path_text)),
                 action: sentence(fill(action, &words, &path_text)),
@@ -414,7 +436,12 @@ pub fn prompts(
             .then_with(|| name(a).cmp(&name(b)))
             .then(a.rule_id.cmp(&b.rule_id))
     });
-    merge_by_person(out, lang, &only_suggests)
+    let themes: HashMap<&str, &str> = m
+        .rules
+        .iter()
+        .map(|r| (r.id.as_str(), r.theme.as_str()))
+        .collect();
+    merge_by_person(out, lang, &only_suggests, &themes)
 }
 
 /// One prompt per person: what later prompts say about someone an earlier one is
@@ -425,15 +452,20 @@ fn merge_by_person(
     ranked: Vec<Prompt>,
     lang: Lang,
     only_suggests: &std::collections::HashSet<String>,
+    themes: &HashMap<&str, &str>,
 ) -> Vec<Prompt> {
+    let theme = |p: &Prompt| themes.get(p.rule_id.as_str()).copied().unwrap_or("deal");
     // Chinese sentences follow each other without a space.
     let gap = lang.say(" ", "");
     let mut out: Vec<Prompt> = Vec::with_capacity(ranked.len());
     for p in ranked {
         let merges = |q: &Prompt| !only_suggests.contains(&q.rule_id);
         let lead = p.person.filter(|_| merges(&p)).and_then(|person| {
-            out.iter_mut()
-                .find(|q| q.person == Some(person) && !only_suggests.contains(&q.rule_id))
+            out.iter_mut().find(|q| {
+                q.person == Some(person)
+                    && !only_suggests.contains(&q.rule_id)
+                    && theme(q) == theme(&p)
+            })
         });
         match lead {
             Some(lead) => {

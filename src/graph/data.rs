@@ -176,4 +176,17 @@ pub struct GraphData {
     /// Support requests on the account's deals: (opportunity, kind, status), for
     /// the support checklist and its coaching rule.
     pub support: Vec<(Uuid, String, String)>,
+    /// People at other accounts the account's ties or chains reach: former
+    /// colleagues who moved, chain members who left for another account. They
+    /// are doors in introduction paths, not people of the account.
+    pub outsiders: Vec<OutsiderNode>,
+}
+
+/// A person at another account, as the account's graph sees them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutsiderNode {
+    pub id: Uuid,
+    pub name: String,
+    /// The account they are at now.
+    pub account: String,
 }

@@ -10,7 +10,7 @@ use super::{
     data::{AnswerState, StepState},
     data::{
         CompetitorNode, EmployeeNode, GraphData, GraphVersion, MemberNode, OpportunityNode,
-        PersonNode, TieEnds,
+        OutsiderNode, PersonNode, TieEnds,
     },
     influence,
     strength::{effective, Effective},
@@ -98,6 +98,10 @@ pub struct AccountGraph {
     pub plan_ticks: Vec<(String, bool)>,
     /// Support requests: (opportunity, kind, status).
     pub support: Vec<(Uuid, String, String)>,
+    /// People at other accounts the account reaches (doors), by id.
+    pub outsiders: HashMap<Uuid, OutsiderNode>,
+    /// Our active employees' effective ties to those people, strongest first.
+    pub door_ties: HashMap<Uuid, Vec<(Uuid, f64)>>,
     /// Active employees and people, for introduction paths.
     pub intro: DiGraph<NodeKey, Hop>,
     pub intro_index: HashMap<NodeKey, NodeIndex>,
@@ -138,6 +142,7 @@ impl AccountGraph {
         }
 
         let mut our_ties: HashMap<Uuid, Vec<OurTie>> = HashMap::new();
+        let mut door_ties: HashMap<Uuid, Vec<(Uuid, f64)>> = HashMap::new();
         let mut departed_ties: HashMap<Uuid, Vec<OurTie>> = HashMap::new();
         let mut their_ties: HashMap<Uuid, Vec<TheirTie>> = HashMap::new();
         let mut intro: DiGraph<NodeKey, Hop> = DiGraph::new();
@@ -145,6 +150,17 @@ impl AccountGraph {
         for p in &data.people {
             let key = NodeKey::Person(p.id);
             intro_index.insert(key, intro.add_node(key));
+        }
+        // People at other accounts are doors: nodes of the introduction graph
+        // (our ties to them and theirs to people here lead in), never people of
+        // the account, so no score counts them.
+        let outsiders: HashMap<Uuid, OutsiderNode> =
+            data.outsiders.iter().map(|o| (o.id, o.clone())).collect();
+        for o in &data.outsiders {
+            let key = NodeKey::Person(o.id);
+            intro_index
+                .entry(key)
+                .or_insert_with(|| intro.add_node(key));
         }
         for e in data.employees.iter().filter(|e| e.active) {
             let key = NodeKey::Employee(e.id);
@@ -162,6 +178,30 @@ impl AccountGraph {
             match t.ends {
                 TieEnds::EmployeePerson { employee, person } => {
                     if !person_index.contains_key(&person) {
+                        // A door: the tie leads into the introduction graph only.
+                        if outsiders.contains_key(&person) && active(&employee) {
+                            let dates: Vec<Date> = contacts
+                                .get(&(employee, person))
+                                .map(|l| l.iter().map(|(_, d)| *d).collect())
+                                .unwrap_or_default();
+                            let value = effective(
+                                t.strength,
+                                t.assessed_on,
+                                &dates,
+                                as_of,
+                                &methodology.scales.decay,
+                            )
+                            .value;
+                            link(
+                                NodeKey::Employee(employee),
+                                NodeKey::Person(person),
+                                Hop {
+                                    strength: value,
+                                    via: Via::Tie(t.relationship_id),
+                                },
+                            );
+                            door_ties.entry(person).or_default().push((employee, value));
+                        }
                         continue;
                     }
                     let dates: Vec<Date> = contacts
@@ -256,6 +296,9 @@ impl AccountGraph {
                     .then(a.employee.cmp(&b.employee))
             });
         }
+        for ties in door_ties.values_mut() {
+            ties.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        }
         for ties in their_ties.values_mut() {
             ties.sort_by(|a, b| {
                 b.strength
@@ -286,6 +329,8 @@ impl AccountGraph {
             answers: data.answers.clone(),
             plan_ticks: data.plan_ticks.clone(),
             support: data.support.clone(),
+            outsiders,
+            door_ties,
             intro,
             intro_index,
             scoring: methodology.scoring.clone(),
@@ -306,7 +351,9 @@ impl AccountGraph {
 
     pub fn person_name(&self, id: Uuid) -> String {
         self.person(id)
-            .map_or_else(|| id.to_string(), |p| p.name.clone())
+            .map(|p| p.name.clone())
+            .or_else(|| self.outsiders.get(&id).map(|o| o.name.clone()))
+            .unwrap_or_else(|| id.to_string())
     }
 
     pub fn employee_name(&self, id: Uuid) -> String {

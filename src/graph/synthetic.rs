@@ -339,6 +339,7 @@ pub fn generate(spec: &Spec) -> GraphData {
         answers: Vec::new(),
         plan_ticks: Vec::new(),
         support: Vec::new(),
+        outsiders: Vec::new(),
         version: GraphVersion { account: 1, org: 1 },
         people,
         lines,

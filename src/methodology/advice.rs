@@ -233,6 +233,25 @@ struct RawRule {
     subsumed_by: Vec<String>,
     #[serde(default)]
     silences: Vec<String>,
+    #[serde(default)]
+    theme: Option<String>,
+    #[serde(default)]
+    escalate: Option<RawEscalation>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEscalation {
+    when: String,
+    severity: u8,
+}
+
+/// A rule's higher severity while a further condition holds (a champion who left
+/// is worse than none found yet).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Escalation {
+    pub when: Condition,
+    pub severity: u8,
 }
 
 /// Who a rule's suggested introduction path leads to.
@@ -265,6 +284,10 @@ pub struct Rule {
     /// Rules this one makes beside the point for the whole deal while it fires (a
     /// deal not worth winning needs no more ties): they are not shown.
     pub silences: Vec<String>,
+    /// What the prompt is about beside whom: prompts about one person merge only
+    /// within a theme ("deal" unless given).
+    pub theme: String,
+    pub escalate: Option<Escalation>,
 }
 
 fn check_id(
@@ -528,6 +551,29 @@ pub(crate) fn compile_rules(
                 }
             }
         }
+        let escalate = r.escalate.as_ref().and_then(|e| {
+            if !(1..=5).contains(&e.severity) || e.severity < r.severity {
+                problems.push(
+                    file,
+                    format!("{item}.escalate.severity"),
+                    format!(
+                        "must be within {}..5 (at least the rule's severity), got {}",
+                        r.severity, e.severity
+                    ),
+                );
+            }
+            Condition::compile(
+                &e.when,
+                OPPORTUNITY_FACTS,
+                file,
+                &format!("{item}.escalate.when"),
+                problems,
+            )
+            .map(|when| Escalation {
+                when,
+                severity: e.severity,
+            })
+        });
         if let Some(condition) = Condition::compile(
             &r.condition,
             OPPORTUNITY_FACTS,
@@ -536,6 +582,8 @@ pub(crate) fn compile_rules(
             problems,
         ) {
             out.push(Rule {
+                theme: r.theme.clone().unwrap_or_else(|| "deal".to_owned()),
+                escalate,
                 id: r.id,
                 severity: r.severity,
                 impact: r.impact,

@@ -35,6 +35,17 @@ type OpportunityRow = (
     Option<Date>,
 );
 
+/// People now at other accounts that the account's person–person ties (either
+/// way) or decision chains reach; `$1` is the account.
+const OUTSIDERS: &str = "select q.person_id from person q where q.account_id <> $1 and q.person_id in (
+        select other_person_id from relationship where account_id = $1 and other_person_id is not null
+        union select person_id from relationship where account_id = $1 and other_person_id is not null
+        union select r.person_id from relationship r join person x on x.person_id = r.other_person_id
+              where x.account_id = $1
+        union select r.other_person_id from relationship r join person x on x.person_id = r.person_id
+              where r.other_person_id is not null and x.account_id = $1
+        union select person_id from decision_chain_member where account_id = $1)";
+
 type RelationshipRow = (
     Uuid,
     String,
@@ -135,6 +146,36 @@ macro_rules! read_graph {
         .bind($account_id)
         .fetch_all(&mut *$tx)
         .await?;
+        // Ties across accounts: person–person ties filed elsewhere with one end
+        // here, and our ties to the people at other accounts those reach (doors).
+        let mut relationships = relationships;
+        let crossing: Vec<RelationshipRow> = sqlx::query_as(&format!(
+            "select r.relationship_id, r.kind, r.employee_id, r.person_id, r.other_person_id, r.competitor_id,
+                    r.other_employee_id, r.tie, r.strength, r.assessed_at
+             from relationship r join person p on p.person_id = r.other_person_id
+             where p.account_id = $1 and r.account_id <> $1
+             union all
+             select r.relationship_id, r.kind, r.employee_id, r.person_id, r.other_person_id, r.competitor_id,
+                    r.other_employee_id, r.tie, r.strength, r.assessed_at
+             from relationship r join person p on p.person_id = r.person_id
+             where r.other_person_id is not null and p.account_id = $1 and r.account_id <> $1
+             union all
+             select r.relationship_id, r.kind, r.employee_id, r.person_id, r.other_person_id, r.competitor_id,
+                    r.other_employee_id, r.tie, r.strength, r.assessed_at
+             from relationship r
+             where r.employee_id is not null and r.account_id <> $1 and r.person_id in ({OUTSIDERS})"
+        ))
+        .bind($account_id)
+        .fetch_all(&mut *$tx)
+        .await?;
+        relationships.extend(crossing);
+        let outsiders: Vec<(Uuid, String, String)> = sqlx::query_as(&format!(
+            "select p.person_id, p.name, a.name from person p join account a on a.account_id = p.account_id
+             where p.person_id in ({OUTSIDERS}) order by p.name, p.person_id"
+        ))
+        .bind($account_id)
+        .fetch_all(&mut *$tx)
+        .await?;
         let employees: Vec<(Uuid, String, String, String, Option<Date>)> =
             sqlx::query_as("select employee_id, name, role, status, leaving_on from employee order by name, employee_id")
                 .fetch_all(&mut *$tx)
@@ -223,6 +264,7 @@ macro_rules! read_graph {
         .await?;
         RawGraph {
             support,
+            outsiders,
             account_name,
             tier,
             steps,
@@ -244,6 +286,7 @@ macro_rules! read_graph {
 
 struct RawGraph {
     support: Vec<(Uuid, String, String)>,
+    outsiders: Vec<(Uuid, String, String)>,
     account_name: String,
     tier: String,
     steps: Vec<(Uuid, String, String, bool)>,
@@ -417,6 +460,11 @@ fn assemble(account_id: Uuid, raw: RawGraph) -> GraphData {
             .collect(),
         plan_ticks: raw.plan_ticks,
         support: raw.support,
+        outsiders: raw
+            .outsiders
+            .into_iter()
+            .map(|(id, name, account)| crate::graph::data::OutsiderNode { id, name, account })
+            .collect(),
         version: raw.version,
         people: raw
             .people

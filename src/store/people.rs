@@ -316,6 +316,26 @@ impl Store {
                 .bind(p.since)
                 .execute(&mut *tx)
                 .await?;
+                // Our ties and the competitors' go with them: at the new account
+                // they are a door. Ties with former colleagues stay where they
+                // are, and now cross accounts.
+                sqlx::query(
+                    "update assessment set account_id = $2 where relationship_id in (
+                         select relationship_id from relationship
+                         where person_id = $1 and (employee_id is not null or competitor_id is not null))",
+                )
+                .bind(id)
+                .bind(p.account_id)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "update relationship set account_id = $2
+                     where person_id = $1 and (employee_id is not null or competitor_id is not null)",
+                )
+                .bind(id)
+                .bind(p.account_id)
+                .execute(&mut *tx)
+                .await?;
                 bump_account!(self, tx, p.account_id);
             }
             bump_account!(self, tx, current.account_id);

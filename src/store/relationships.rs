@@ -177,13 +177,13 @@ impl Store {
                     Some(account_of!(self, tx, "person", "person", person_id, "personId"))
                 }
                 Endpoints::PersonPerson { person_id, other_person_id, .. } => {
+                    // Across accounts too: a former colleague who moved still
+                    // knows the people they worked with. The tie is filed under
+                    // the first person's account; both accounts' graphs read it.
                     let a1 = account_of!(self, tx, "person", "person", person_id, "personId");
                     let a2 = account_of!(self, tx, "person", "person", other_person_id, "otherPersonId");
                     if a1 != a2 {
-                        return Err(Error::invalid(
-                            "otherPersonId",
-                            "the two people work at different accounts; person–person ties stay within one account",
-                        ));
+                        bump_account!(self, tx, a2);
                     }
                     Some(a1)
                 }
@@ -270,6 +270,19 @@ impl Store {
             .bind(&version)
             .execute(&mut *tx)
             .await?;
+            if let Endpoints::EmployeePerson { person_id, .. } = a.endpoints {
+                // Our tie to someone who knows people at other accounts opens
+                // introduction paths there too.
+                sqlx::query(
+                    "update account set version = version + 1 where account_id in (
+                         select p.account_id from relationship r join person p
+                           on p.person_id = case when r.person_id = $1 then r.other_person_id else r.person_id end
+                         where r.other_person_id is not null and (r.person_id = $1 or r.other_person_id = $1))",
+                )
+                .bind(person_id)
+                .execute(&mut *tx)
+                .await?;
+            }
             match (account_id, a.endpoints) {
                 (Some(account), _) => {
                     bump_account!(self, tx, account);

@@ -245,10 +245,22 @@ async fn moving_to_another_account_keeps_history(app: TestApp) {
         json!([{ "name": "周文斌" }]),
         "but there as of before the move"
     );
+    // Our tie goes with them: at the new account they are a door.
     assert_eq!(
         old["account"]["relationships"],
+        json!([]),
+        "our tie left with them"
+    );
+    let new = app
+        .ok(
+            "query($a: ID!) { account(id: $a) { relationships { strength } } }",
+            json!({ "a": to }),
+        )
+        .await;
+    assert_eq!(
+        new["account"]["relationships"],
         json!([{ "strength": 3 }]),
-        "the tie stays where it happened"
+        "our tie is at the new account"
     );
 }
 

@@ -13,6 +13,7 @@ use crate::{
 both_backends!(
     budget_and_compelling_event_round_trip,
     a_leaving_day_keeps_them_active_and_asks_for_a_handover,
+    a_person_who_moves_keeps_our_ties_and_becomes_a_door,
 );
 
 const OPPORTUNITY: &str = "query($id: ID!) { opportunity(id: $id) {
@@ -258,4 +259,129 @@ async fn a_leaving_day_keeps_them_active_and_asks_for_a_handover(app: TestApp) {
             .any(|p| p["ruleId"] == "employee_leaving_handover"),
         "{after:?}"
     );
+}
+
+async fn a_person_who_moves_keeps_our_ties_and_becomes_a_door(app: TestApp) {
+    let old = create_account(&app, "钱塘银行").await;
+    let new = create_account(&app, "越州农商行").await;
+    let ours = create_employee(&app, "江帆", "jiang.fan@example.com", "ar").await;
+    let person = |account: &str, name: &str| {
+        let (app, account, name) = (&app, account.to_owned(), name.to_owned());
+        async move {
+            app.ok(
+                "mutation($a: ID!, $n: String!) { createPerson(input: { accountId: $a, name: $n, department: \"it\", level: \"management\" }) { id } }",
+                json!({ "a": account, "n": name }),
+            )
+            .await["createPerson"]["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    let champion = person(&old, "杜思远").await;
+    let colleague = person(&old, "冷锋").await;
+    let stranger = person(&new, "钱立").await;
+    let assess = "mutation($input: AssessRelationshipInput!) { assessRelationship(input: $input) { strength } }";
+    app.ok(
+        assess,
+        json!({ "input": { "employeeId": ours, "personId": champion, "strength": 5 } }),
+    )
+    .await;
+    app.ok(
+        assess,
+        json!({ "input": { "personId": champion, "otherPersonId": colleague, "tie": "INFORMAL", "strength": 4 } }),
+    )
+    .await;
+    let deal = app
+        .ok(
+            "mutation($input: CreateOpportunityInput!) { createOpportunity(input: $input) { id } }",
+            json!({ "input": { "accountId": old, "name": "分布式数据库替换", "amount": 9800000, "currency": "CNY",
+                               "stage": "propose", "ownerId": ours, "team": [{ "employeeId": ours, "role": "ar" }],
+                               "budget": { "status": "CONFIRMED" } } }),
+        )
+        .await["createOpportunity"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.ok(
+        "mutation($d: ID!, $c: ID!, $l: ID!) { setDecisionChain(opportunityId: $d, members: [
+            { personId: $c, buyingRole: \"technical_decision_maker\", influence: 5, attitude: 2 },
+            { personId: $l, buyingRole: \"technical_evaluator\", influence: 4, attitude: 0 }]) { person { name } } }",
+        json!({ "d": deal, "c": champion, "l": colleague }),
+    )
+    .await;
+
+    // A tie between people at two accounts is accepted (a former colleague).
+    app.ok(
+        assess,
+        json!({ "input": { "personId": stranger, "otherPersonId": colleague, "tie": "INFORMAL", "strength": 2 } }),
+    )
+    .await;
+
+    // 杜思远 moves to the other bank.
+    let moved = app
+        .ok(
+            "mutation($id: ID!, $a: ID!) { updatePerson(id: $id, input: { accountId: $a, level: \"executive\", department: \"executive_office\" }) { account { name } } }",
+            json!({ "id": champion, "a": new }),
+        )
+        .await;
+    assert_eq!(moved["updatePerson"]["account"]["name"], "越州农商行");
+
+    // At the new bank our tie came with him: he is a door there.
+    let score = app
+        .ok(
+            "query($id: ID!) { person(id: $id) { score { value } relationships { strength } } }",
+            json!({ "id": champion }),
+        )
+        .await;
+    assert!(
+        score["person"]["score"]["value"].as_f64().unwrap() > 0.5,
+        "{score}"
+    );
+
+    // At the old bank the way to his former colleague still runs through him.
+    let paths = app
+        .ok(
+            "query($to: ID!) { introductionPaths(to: $to) { strength description } }",
+            json!({ "to": colleague }),
+        )
+        .await;
+    let best = &paths["introductionPaths"][0];
+    let description = best["description"].as_str().unwrap();
+    assert!(description.contains("杜思远"), "{paths}");
+    assert!(description.contains("江帆"), "{paths}");
+
+    // The deal hears the news: its champion moved (first, escalated), and the
+    // door at the new bank is a prompt of its own.
+    let prompts = app
+        .ok(
+            "query($id: ID!) { opportunity(id: $id) { coachingPrompts { ruleId severity text person { name } } } }",
+            json!({ "id": deal }),
+        )
+        .await["opportunity"]["coachingPrompts"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let champion_gone = prompts
+        .iter()
+        .find(|p| p["ruleId"] == "no_champion")
+        .unwrap_or_else(|| panic!("{prompts:?}"));
+    assert_eq!(champion_gone["severity"], 4);
+    assert_eq!(champion_gone["person"]["name"], "杜思远");
+    assert!(
+        champion_gone["text"]
+            .as_str()
+            .unwrap()
+            .contains("has moved to 越州农商行"),
+        "{champion_gone}"
+    );
+    let door = prompts
+        .iter()
+        .find(|p| p["ruleId"] == "moved_contact_new_door")
+        .unwrap_or_else(|| panic!("{prompts:?}"));
+    assert_eq!(door["person"]["name"], "杜思远");
+    assert!(door["text"]
+        .as_str()
+        .unwrap()
+        .contains("a door at 越州农商行"));
 }

@@ -188,10 +188,12 @@ async fn bad_assessments_change_nothing(app: TestApp) {
             "INVALID_INPUT",
             "otherPersonId",
         ),
+        // A tie to someone at another account (a former colleague) is accepted;
+        // a tie to someone who does not exist is not.
         (
-            json!({ "personId": person, "otherPersonId": outsider, "strength": 3 }),
-            "INVALID_INPUT",
-            "otherPersonId",
+            json!({ "personId": person, "otherPersonId": "00000000-0000-7000-8000-000000000000", "strength": 3 }),
+            "NOT_FOUND",
+            "",
         ),
         (
             json!({ "employeeId": ar, "personId": person, "tie": "INFORMAL", "strength": 3 }),
@@ -243,4 +245,12 @@ async fn bad_assessments_change_nothing(app: TestApp) {
         .unwrap()
         .contains("between 0 and 5"));
     assert_eq!(app.counts().await, before);
+    // A former colleague at another account is a tie like any other.
+    let across = app
+        .ok(
+            ASSESS,
+            json!({ "input": { "personId": person, "otherPersonId": outsider, "tie": "INFORMAL", "strength": 3 } }),
+        )
+        .await;
+    assert_eq!(across["assessRelationship"]["strength"], 3, "{across}");
 }

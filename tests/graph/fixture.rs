@@ -41,6 +41,7 @@ impl Builder {
                 answers: Vec::new(),
                 plan_ticks: Vec::new(),
                 support: Vec::new(),
+                outsiders: Vec::new(),
                 version: GraphVersion { account: 1, org: 1 },
                 people: Vec::new(),
                 lines: Vec::new(),
