@@ -615,6 +615,27 @@ pub fn opportunity_facts(
     f.word("days_in_stage", in_stage.to_string());
     f.word("expected_days", expected.to_string());
     f.count("win_steps_missing", 0);
+    // When an action is due, tied to the deal's own date where it is near.
+    let (by_en, by_zh) = match o.expected_sign_date {
+        Some(d) if d < today => ("this week".to_owned(), "本周内".to_owned()),
+        Some(d) => {
+            let (d_en, d_zh) = day_words(d, today);
+            match (d - today).whole_days() {
+                n if n <= 7 => (
+                    format!("this week, before the signing on {d_en}"),
+                    format!("本周内、在{d_zh}签约前"),
+                ),
+                n if n <= 21 => (
+                    format!("within two weeks, before the signing on {d_en}"),
+                    format!("两周内、在{d_zh}签约前"),
+                ),
+                _ => ("within two weeks".to_owned(), "两周内".to_owned()),
+            }
+        }
+        None => ("within two weeks".to_owned(), "两周内".to_owned()),
+    };
+    f.word("by_when", by_en);
+    f.words_zh.insert("by_when", by_zh);
     match o.expected_sign_date {
         Some(d) => {
             let days = (d - today).whole_days();
@@ -1113,33 +1134,37 @@ fn ours_in_role(
     if let Some((e, _)) = o.team.iter().find(|(e, r)| r == role && fits(e)) {
         return Some(*e);
     }
-    // The strongest judged tie, into the chain first (ties there count one more),
-    // then anywhere at the account; equals by name.
-    let mut candidates: Vec<(f64, String, Uuid)> = chain
-        .iter()
-        .flat_map(|c| graph.our_ties.get(&c.person()).into_iter().flatten())
-        .filter(|t| fits(&t.employee))
-        .map(|t| {
-            (
-                1.0 + graph.judged(t),
-                graph.employee_name(t.employee),
-                t.employee,
-            )
-        })
-        .collect();
-    if candidates.is_empty() {
-        candidates = graph
-            .people
+    // The strongest judged tie, into the chain first, then anywhere at the
+    // account; equals by name (names are read only for equals).
+    let pick = |ties: &mut dyn Iterator<Item = &crate::graph::OurTie>| -> Option<Uuid> {
+        let mut best: Option<(f64, Uuid)> = None;
+        for t in ties.filter(|t| fits(&t.employee)) {
+            let s = graph.judged(t);
+            best = match best {
+                Some((b, e)) if b > s => Some((b, e)),
+                Some((b, e))
+                    if b == s && graph.employee_name(e) <= graph.employee_name(t.employee) =>
+                {
+                    Some((b, e))
+                }
+                _ => Some((s, t.employee)),
+            };
+        }
+        best.map(|(_, e)| e)
+    };
+    pick(
+        &mut chain
             .iter()
-            .flat_map(|p| graph.our_ties.get(&p.id).into_iter().flatten())
-            .filter(|t| fits(&t.employee))
-            .map(|t| (graph.judged(t), graph.employee_name(t.employee), t.employee))
-            .collect();
-    }
-    let best = candidates
-        .into_iter()
-        .min_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-    best.map(|(_, _, e)| e)
+            .flat_map(|c| graph.our_ties.get(&c.person()).into_iter().flatten()),
+    )
+    .or_else(|| {
+        pick(
+            &mut graph
+                .people
+                .iter()
+                .flat_map(|p| graph.our_ties.get(&p.id).into_iter().flatten()),
+        )
+    })
 }
 
 /// Whom of ours to bring along to a person held by one tie (`holder`): a team

@@ -109,14 +109,14 @@ pub fn deal_terms(
 /// Person weights on one deal: a chain member's buying-role weight × influence
 /// (1..5) / 5, scaled so the deal's weightiest member is 1 and weight 0 would sit at
 /// the floor.
-pub struct Weigher {
+pub struct Weigher<'g> {
     raw: HashMap<Uuid, f64>,
     top: f64,
-    employees: std::collections::HashSet<Uuid>,
+    graph: &'g AccountGraph,
 }
 
-impl Weigher {
-    pub fn new(graph: &AccountGraph, o: &OpportunityNode) -> Self {
+impl<'g> Weigher<'g> {
+    pub fn new(graph: &'g AccountGraph, o: &OpportunityNode) -> Self {
         let raw: HashMap<Uuid, f64> = crate::graph::scores::chain(graph, o)
             .iter()
             .map(|c| {
@@ -149,18 +149,14 @@ impl Weigher {
             raw.insert(m.person, role * influence / 5.0);
         }
         let top = raw.values().copied().fold(0.0, f64::max);
-        Weigher {
-            raw,
-            top,
-            employees: graph.employees.keys().copied().collect(),
-        }
+        Weigher { raw, top, graph }
     }
 
     /// Whom a prompt's subject id names: a customer person or one of ours.
     pub fn subject(&self, id: Option<Uuid>) -> Subject {
         match id {
             None => Subject::Deal,
-            Some(e) if self.employees.contains(&e) => Subject::Employee(e),
+            Some(e) if self.graph.employees.contains_key(&e) => Subject::Employee(e),
             Some(p) => Subject::Person(p),
         }
     }
@@ -180,12 +176,12 @@ impl Weigher {
 
 /// At most this many people per rule get a candidate prompt (the weightiest
 /// first), so a deal with forty uncovered people stays cheap to coach.
-const MAX_CANDIDATES: usize = 8;
+const MAX_CANDIDATES: usize = 5;
 
 /// Fills `{name}` placeholders in one pass; `path` comes from the rule, the rest
 /// from the opportunity's words.
-fn fill(template: &str, words: &HashMap<&str, String>, path: &str) -> String {
-    if placeholders(template).is_empty() {
+fn fill(template: &str, words: &Words, overlay: &[(&'static str, String)], path: &str) -> String {
+    if !template.contains('{') {
         return template.to_owned();
     }
     let mut out = String::with_capacity(template.len() + 32);
@@ -198,6 +194,8 @@ fn fill(template: &str, words: &HashMap<&str, String>, path: &str) -> String {
         let name = &rest[start + 1..start + len];
         if name == "path" {
             out.push_str(path);
+        } else if let Some((_, v)) = overlay.iter().rev().find(|(k, _)| *k == name) {
+            out.push_str(v);
         } else if let Some(v) = words.get(name) {
             out.push_str(v);
         }
@@ -254,53 +252,41 @@ pub fn prompts(
     lang: Lang,
     with_paths: bool,
 ) -> Vec<Prompt> {
-    let mut words: HashMap<&str, String> =
-        facts.words.iter().map(|(k, v)| (*k, v.clone())).collect();
-    let stage = m.vocabularies.stage(&o.stage);
-    let label = |en: &str, zh: &Option<String>| match lang {
-        Lang::En => en.to_owned(),
-        Lang::Zh => zh.clone().unwrap_or_else(|| en.to_owned()),
-    };
-    words.insert(
-        "stage_label",
-        stage
-            .map(|s| label(&s.label, &s.label_zh))
-            .unwrap_or_else(|| o.stage.clone()),
-    );
-    let missing: Vec<String> = steps
-        .iter()
-        .filter(|s| s.step.required && s.status == StepStatus::Missing)
-        .map(|s| match lang {
-            Lang::En => s.step.label.to_lowercase(),
-            Lang::Zh => s.step.label_zh.clone(),
-        })
-        .collect();
-    words.insert(
-        "missing_steps",
-        missing.join(match lang {
-            Lang::En => "; ",
-            Lang::Zh => "；",
-        }),
-    );
-    words.insert(
-        "first_missing_step",
-        missing.first().cloned().unwrap_or_default(),
-    );
-    if lang == Lang::Zh {
-        for (key, value) in &facts.words_zh {
-            words.insert(key, value.clone());
-        }
-        for (key, zh) in [("owner", "客户团队"), ("coach_or_owner", "客户团队")] {
-            if words.get(key).is_some_and(|v| v == "the account team") {
-                words.insert(key, zh.to_owned());
-            }
-        }
-    }
+    prompts_first(graph, m, o, facts, steps, lang, with_paths, usize::MAX).0
+}
 
+/// A rule firing about one candidate, ranked before any text is written: the
+/// pipeline writes only its top prompt.
+struct Draft<'a> {
+    rule: &'a crate::methodology::Rule,
+    candidate: Option<&'a Candidate>,
+    /// The person its path leads to.
+    person: Option<Uuid>,
+    /// Whom it is about (or, for `suggests`, whom its action suggests).
+    subject: Option<Uuid>,
+    /// The prompt only suggests a person (the coach to win): it does not merge.
+    suggests: bool,
+    level: u8,
+    priority: PriorityTerms,
+    /// Sort key: the subject's name.
+    name: String,
+}
+
+/// The first `first` prompts (after merging) and how many there are in all.
+#[allow(clippy::too_many_arguments)]
+pub fn prompts_first(
+    graph: &AccountGraph,
+    m: &Methodology,
+    o: &OpportunityNode,
+    facts: &Facts,
+    steps: &[StepReport],
+    lang: Lang,
+    with_paths: bool,
+    first: usize,
+) -> (Vec<Prompt>, usize) {
     let (stake, urgency) = deal_terms(graph, m, o, facts);
     let weigher = Weigher::new(graph, o);
-    let mut out = Vec::new();
-    let mut only_suggests: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut drafts: Vec<Draft> = Vec::new();
     for rule in &m.rules {
         if !rule.stages.is_empty() && !rule.stages.contains(&o.stage) {
             continue;
@@ -320,18 +306,11 @@ pub fn prompts(
             Some(list) if !list.is_empty() => list.iter().take(MAX_CANDIDATES).map(Some).collect(),
             _ => vec![None],
         };
+        let level = match &rule.escalate {
+            Some(e) if e.when.holds(&facts.context) => e.severity,
+            _ => rule.severity,
+        };
         for candidate in candidates {
-            let mut words = words.clone();
-            if let Some(c) = candidate {
-                for (k, v) in &c.words {
-                    words.insert(k, v.clone());
-                }
-                if lang == Lang::Zh {
-                    for (k, v) in &c.words_zh {
-                        words.insert(k, v.clone());
-                    }
-                }
-            }
             let person = candidate
                 .and_then(|c| c.person)
                 .or_else(|| rule.path_to.as_deref().and_then(|t| facts.targets.get(t)));
@@ -347,48 +326,23 @@ pub fn prompts(
             let suggested = placeholders(&rule.action)
                 .into_iter()
                 .find_map(|p| facts.targets.named_by(p));
-            if about.is_none() && suggested.is_some() {
-                only_suggests.insert(rule.id.clone());
-            }
             let subject = about.or(suggested);
-            let path = match (with_paths, rule.path_to.is_some(), person) {
-                (true, true, Some(p)) => introduction_paths(graph, p, None, 1)
-                    .ok()
-                    .and_then(|v| v.into_iter().next()),
-                _ => None,
-            };
-            let path_text = match (&path, with_paths) {
-                (Some(p), _) => describe(graph, p, lang),
-                (None, true) => match lang {
-                    Lang::En => {
-                        "nobody of ours has a way in yet: find out who knows them".to_owned()
-                    }
-                    Lang::Zh => "我方尚无引荐路径：先弄清谁认识对方".to_owned(),
-                },
-                (None, false) => match lang {
-                    Lang::En => "see the suggested introduction path".to_owned(),
-                    Lang::Zh => "参见建议的引荐路径".to_owned(),
-                },
-            };
-            let (text, action) = match lang {
-                Lang::En => (&rule.text, &rule.action),
-                Lang::Zh => (&rule.text_zh, &rule.action_zh),
-            };
-            let level = match &rule.escalate {
-                Some(e) if e.when.holds(&facts.context) => e.severity,
-                _ => rule.severity,
-            };
             let severity = f64::from(level);
             let person_weight = weigher.weight(m, weigher.subject(subject));
-            out.push(Prompt {
-                rule_id: rule.id.clone(),
-                severity: level,
-                impact: rule.impact,
-                text: sentence(fill(text, &words, &path_text)),
-                action: sentence(fill(action, &words, &path_text)),
-                evidence: facts.evidence(&rule.condition.facts()),
-                person: subject,
-                path,
+            let name = match subject {
+                Some(id) => graph
+                    .person(id)
+                    .map(|x| x.name.clone())
+                    .unwrap_or_else(|| graph.person_name(id)),
+                None => String::new(),
+            };
+            drafts.push(Draft {
+                rule,
+                candidate,
+                person,
+                subject,
+                suggests: about.is_none() && suggested.is_some(),
+                level,
                 priority: PriorityTerms {
                     severity,
                     person_weight,
@@ -396,91 +350,219 @@ pub fn prompts(
                     urgency,
                     value: severity * person_weight * stake * urgency,
                 },
+                name,
             });
         }
     }
     // A rule another fired rule silences for the deal is beside the point.
-    let silenced: std::collections::HashSet<&str> = out
+    let silenced: std::collections::HashSet<&str> = drafts
         .iter()
-        .filter_map(|p| m.rules.iter().find(|r| r.id == p.rule_id))
-        .flat_map(|r| r.silences.iter().map(String::as_str))
+        .flat_map(|d| d.rule.silences.iter().map(String::as_str))
         .collect();
-    out.retain(|p| !silenced.contains(p.rule_id.as_str()));
+    drafts.retain(|d| !silenced.contains(d.rule.id.as_str()));
     // A rule that another fired rule subsumes for the same person says nothing new.
-    let fired: Vec<(String, Option<Uuid>)> =
-        out.iter().map(|p| (p.rule_id.clone(), p.person)).collect();
-    out.retain(|p| {
-        let Some(rule) = m.rules.iter().find(|r| r.id == p.rule_id) else {
-            return true;
-        };
-        !rule.subsumed_by.iter().any(|other| {
+    let fired: Vec<(&str, Option<Uuid>)> = drafts
+        .iter()
+        .map(|d| (d.rule.id.as_str(), d.subject))
+        .collect();
+    drafts.retain(|d| {
+        !d.rule.subsumed_by.iter().any(|other| {
             fired
                 .iter()
-                .any(|(id, person)| id == other && *person == p.person)
+                .any(|(id, person)| id == other && *person == d.subject)
         })
     });
     // Priority, then impact, then the name of whom it is about, then the rule's
     // id: never the order of the file or of the records.
-    let name = |p: &Prompt| match p.person {
-        Some(id) => graph
-            .person(id)
-            .map(|x| x.name.clone())
-            .unwrap_or_else(|| graph.employee_name(id)),
-        None => String::new(),
-    };
-    out.sort_by(|a, b| {
+    drafts.sort_by(|a, b| {
         b.priority
             .value
             .total_cmp(&a.priority.value)
-            .then(b.impact.total_cmp(&a.impact))
-            .then_with(|| name(a).cmp(&name(b)))
-            .then(a.rule_id.cmp(&b.rule_id))
+            .then(b.rule.impact.total_cmp(&a.rule.impact))
+            .then_with(|| a.name.cmp(&b.name))
+            .then(a.rule.id.cmp(&b.rule.id))
     });
-    let themes: HashMap<&str, &str> = m
-        .rules
-        .iter()
-        .map(|r| (r.id.as_str(), r.theme.as_str()))
-        .collect();
-    merge_by_person(out, lang, &only_suggests, &themes)
-}
-
-/// One prompt per person: what later prompts say about someone an earlier one is
-/// about joins it ("赵立新 is close to Zhongtian … Nobody of ours has really met
-/// 赵立新 …"), under the leading prompt's rule, action and path, so the top
-/// prompts cover different problems.
-fn merge_by_person(
-    ranked: Vec<Prompt>,
-    lang: Lang,
-    only_suggests: &std::collections::HashSet<String>,
-    themes: &HashMap<&str, &str>,
-) -> Vec<Prompt> {
-    let theme = |p: &Prompt| themes.get(p.rule_id.as_str()).copied().unwrap_or("deal");
-    // Chinese sentences follow each other without a space.
-    let gap = lang.say(" ", "");
-    let mut out: Vec<Prompt> = Vec::with_capacity(ranked.len());
-    for p in ranked {
-        let merges = |q: &Prompt| !only_suggests.contains(&q.rule_id);
-        let lead = p.person.filter(|_| merges(&p)).and_then(|person| {
-            out.iter_mut().find(|q| {
-                q.person == Some(person)
-                    && !only_suggests.contains(&q.rule_id)
-                    && theme(q) == theme(&p)
+    // One prompt per person and theme: what later drafts say about someone an
+    // earlier one is about joins it, under the leading draft's rule, action and path.
+    let mut groups: Vec<(usize, Vec<usize>)> = Vec::new();
+    for (i, d) in drafts.iter().enumerate() {
+        let lead = d.subject.filter(|_| !d.suggests).and_then(|person| {
+            groups.iter_mut().find(|(l, _)| {
+                let l = &drafts[*l];
+                l.subject == Some(person) && !l.suggests && l.rule.theme == d.rule.theme
             })
         });
         match lead {
-            Some(lead) => {
-                if !lead.text.contains(&p.text) {
-                    lead.text.push_str(gap);
-                    lead.text.push_str(&p.text);
+            Some((_, merged)) => merged.push(i),
+            None => groups.push((i, Vec::new())),
+        }
+    }
+    vary_the_top(&mut groups, |g| drafts[g.0].rule.id.as_str());
+    let total = groups.len();
+
+    // Only now the words: for the prompts asked for.
+    let words = Words::new(m, o, facts, steps, lang);
+    let gap = lang.say(" ", "");
+    let out = groups
+        .iter()
+        .take(first)
+        .map(|(lead, merged)| {
+            let mut p = write(graph, &drafts[*lead], &words, facts, lang, with_paths);
+            for i in merged {
+                let q = write(graph, &drafts[*i], &words, facts, lang, false);
+                if !p.text.contains(&q.text) {
+                    p.text.push_str(gap);
+                    p.text.push_str(&q.text);
                 }
-                for e in p.evidence {
-                    if !lead.evidence.contains(&e) {
-                        lead.evidence.push(e);
+                for e in q.evidence {
+                    if !p.evidence.contains(&e) {
+                        p.evidence.push(e);
                     }
                 }
             }
-            None => out.push(p),
+            p
+        })
+        .collect();
+    (out, total)
+}
+
+/// The opportunity's words in one language: the facts' words, with the stage and
+/// step labels and the Chinese words over them.
+struct Words<'f> {
+    base: &'f HashMap<&'static str, String>,
+    over: HashMap<&'static str, String>,
+}
+
+impl<'f> Words<'f> {
+    fn new(
+        m: &Methodology,
+        o: &OpportunityNode,
+        facts: &'f Facts,
+        steps: &[StepReport],
+        lang: Lang,
+    ) -> Self {
+        let mut over: HashMap<&'static str, String> = HashMap::new();
+        let stage = m.vocabularies.stage(&o.stage);
+        let label = |en: &str, zh: &Option<String>| match lang {
+            Lang::En => en.to_owned(),
+            Lang::Zh => zh.clone().unwrap_or_else(|| en.to_owned()),
+        };
+        over.insert(
+            "stage_label",
+            stage
+                .map(|s| label(&s.label, &s.label_zh))
+                .unwrap_or_else(|| o.stage.clone()),
+        );
+        let missing: Vec<String> = steps
+            .iter()
+            .filter(|s| s.step.required && s.status == StepStatus::Missing)
+            .map(|s| match lang {
+                Lang::En => s.step.label.to_lowercase(),
+                Lang::Zh => s.step.label_zh.clone(),
+            })
+            .collect();
+        over.insert("missing_steps", missing.join(lang.say("; ", "；")));
+        over.insert(
+            "first_missing_step",
+            missing.first().cloned().unwrap_or_default(),
+        );
+        if lang == Lang::Zh {
+            for (key, value) in &facts.words_zh {
+                over.insert(key, value.clone());
+            }
+            for (key, zh) in [("owner", "客户团队"), ("coach_or_owner", "客户团队")] {
+                if facts
+                    .words
+                    .get(key)
+                    .is_some_and(|v| v == "the account team")
+                    && !facts.words_zh.contains_key(key)
+                {
+                    over.insert(key, zh.to_owned());
+                }
+            }
+        }
+        Words {
+            base: &facts.words,
+            over,
         }
     }
-    out
+
+    fn get(&self, name: &str) -> Option<&str> {
+        self.over
+            .get(name)
+            .or_else(|| self.base.get(name))
+            .map(String::as_str)
+    }
+}
+
+/// A draft's prompt, in words.
+fn write(
+    graph: &AccountGraph,
+    d: &Draft,
+    words: &Words,
+    facts: &Facts,
+    lang: Lang,
+    with_paths: bool,
+) -> Prompt {
+    // A candidate's words over the opportunity's (Chinese ones last, so they win).
+    let overlay: Vec<(&'static str, String)> = match d.candidate {
+        Some(c) if lang == Lang::Zh => c.words.iter().chain(&c.words_zh).cloned().collect(),
+        Some(c) => c.words.clone(),
+        None => Vec::new(),
+    };
+    let path = match (with_paths, d.rule.path_to.is_some(), d.person) {
+        (true, true, Some(p)) => introduction_paths(graph, p, None, 1)
+            .ok()
+            .and_then(|v| v.into_iter().next()),
+        _ => None,
+    };
+    let path_text = match (&path, with_paths) {
+        (Some(p), _) => describe(graph, p, lang),
+        (None, true) => match lang {
+            Lang::En => "nobody of ours has a way in yet: find out who knows them".to_owned(),
+            Lang::Zh => "我方尚无引荐路径：先弄清谁认识对方".to_owned(),
+        },
+        (None, false) => match lang {
+            Lang::En => "see the suggested introduction path".to_owned(),
+            Lang::Zh => "参见建议的引荐路径".to_owned(),
+        },
+    };
+    let (text, action) = match lang {
+        Lang::En => (&d.rule.text, &d.rule.action),
+        Lang::Zh => (&d.rule.text_zh, &d.rule.action_zh),
+    };
+    Prompt {
+        rule_id: d.rule.id.clone(),
+        severity: d.level,
+        impact: d.rule.impact,
+        text: sentence(fill(text, words, &overlay, &path_text)),
+        action: sentence(fill(action, words, &overlay, &path_text)),
+        evidence: facts.evidence(&d.rule.condition.facts()),
+        person: d.subject,
+        path,
+        priority: d.priority,
+    }
+}
+
+/// How many prompts a coach reads first, and how many of them one rule may take
+/// while other problems exist: three single threads in a row are one problem said
+/// three times.
+const TOP: usize = 3;
+const SAME_RULE_IN_TOP: usize = 2;
+
+/// Moves the best prompt of another rule into the top three when one rule would
+/// otherwise fill it; the order is otherwise kept.
+fn vary_the_top<'a, T>(out: &mut Vec<T>, rule: impl Fn(&T) -> &'a str) {
+    if out.len() <= TOP {
+        return;
+    }
+    let first = rule(&out[0]).to_owned();
+    let same = out.iter().take(TOP).filter(|p| rule(p) == first).count();
+    if same <= SAME_RULE_IN_TOP {
+        return;
+    }
+    if let Some(i) = out.iter().skip(TOP).position(|p| rule(p) != first) {
+        let p = out.remove(TOP + i);
+        out.insert(TOP - 1, p);
+    }
 }

@@ -737,7 +737,10 @@ pub fn pipeline_row(
     lang: Lang,
 ) -> PipelineRow {
     let a = crate::advice::assess(graph, m, o, today, norms);
-    let prompts = crate::advice::prompts(graph, m, o, &a.facts, &a.steps, lang, false);
+    // The row shows the top prompt and how many there are: only the top one is
+    // written out.
+    let (top, count) =
+        crate::advice::prompts::prompts_first(graph, m, o, &a.facts, &a.steps, lang, false, 1);
     PipelineRow {
         opportunity: o.id,
         account: graph.account_id,
@@ -759,8 +762,8 @@ pub fn pipeline_row(
         category: crate::forecast::category(m, &a.facts)
             .map(|c| c.id.clone())
             .unwrap_or_default(),
-        prompts: prompts.len(),
-        top_prompt: prompts.into_iter().next(),
+        prompts: count,
+        top_prompt: top.into_iter().next(),
     }
 }
 

@@ -155,6 +155,7 @@ pub const PLACEHOLDERS: &[&str] = &[
     "leaving_on",
     "thread_step",
     "dm_meeting",
+    "by_when",
     "champion_news",
     "moved",
     "moved_to",

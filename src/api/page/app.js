@@ -27,6 +27,8 @@ const WORDS = {
     points: "Improvement points", up: "Assessments up", down: "Assessments down", newTies: "Ties first assessed",
     newPeople: "New people", cold: "Ties gone cold", left: "Departures", none: "none",
     silent: "days silent", overdue: "overdue", due: "due", leftOn: "left on",
+    budget: "Budget", budgets: { CONFIRMED: "confirmed", UNCONFIRMED: "not confirmed", UNKNOWN: "unknown" },
+    event: "Compelling event", priority: "Priority (severity × person weight × stake × urgency)",
   },
   zh: {
     account: "客户", opportunity: "商机", live: "实时", token: "此服务器需要 API 令牌",
@@ -50,6 +52,8 @@ const WORDS = {
     points: "改进点", up: "评估上升", down: "评估下降", newTies: "新评估的关系",
     newPeople: "新人员", cold: "变冷的关系", left: "离职与调离", none: "无",
     silent: "天未联系", overdue: "已逾期", due: "截止", leftOn: "离开于",
+    budget: "预算", budgets: { CONFIRMED: "已确认", UNCONFIRMED: "未确认", UNKNOWN: "不清楚" },
+    event: "关键事件", priority: "优先级（严重度×人员权重×项目分量×紧迫度）",
   },
 };
 
@@ -149,19 +153,25 @@ async function loadOpportunity() {
   const lang = state.lang.toUpperCase();
   const data = await gql(`query($id: ID!, $lang: Lang!) { opportunity(id: $id) {
       id name stage amount currency expectedSignDate owner { name }
+      budget { status amount currency confirmedOn } compellingEvent { what by }
       map(lang: $lang)
       health { score breakdown { name weight value points } }
       scores { ${SCORE_KEYS.map((k) => `${k} { ${SCORE_FIELDS} }`).join(" ")} }
       winSteps { id label labelZh status required }
       qualification { questionId question questionZh answer evidence { name value } }
-      coachingPrompts(lang: $lang, first: 8) { severity text action introductionPath { description } }
+      coachingPrompts(lang: $lang, first: 8) { severity text action introductionPath { description }
+        priority { value severity personWeight stake urgency } }
   } }`, { id: state.opportunity, lang });
   const o = data.opportunity;
   if (!o) return;
   $("deal-title").textContent = o.name;
   const stage = state.stages.find((x) => x.id === o.stage);
   $("deal-meta").textContent = `${t("stage")}: ${stage ? label(stage) : o.stage} · ${t("amount")}: ${Math.round(o.amount).toLocaleString()} ${o.currency.toUpperCase()}`
-    + (o.owner ? ` · ${t("owner")}: ${o.owner.name}` : "") + (o.expectedSignDate ? ` · ${o.expectedSignDate}` : "");
+    + (o.owner ? ` · ${t("owner")}: ${o.owner.name}` : "") + (o.expectedSignDate ? ` · ${o.expectedSignDate}` : "")
+    + ` · ${t("budget")}: ${t("budgets")[o.budget.status]}`
+    + (o.budget.amount != null ? ` ${Math.round(o.budget.amount).toLocaleString()} ${o.budget.currency}` : "")
+    + (o.budget.confirmedOn ? ` (${o.budget.confirmedOn})` : "")
+    + (o.compellingEvent ? ` · ${t("event")}: ${o.compellingEvent.what}${o.compellingEvent.by ? ` (${o.compellingEvent.by})` : ""}` : "");
   // The map is SVG written by the server with every text escaped.
   if (state.view === "deal") $("map").innerHTML = o.map;
   else await loadAccountView();
@@ -254,7 +264,10 @@ function showScores(scores) {
 function showPrompts(prompts) {
   if (!prompts.length) { $("prompts").replaceChildren(el("li", { text: t("nothing") })); return; }
   $("prompts").replaceChildren(...prompts.map((p) => el("li", {},
-    el("span", { class: `sev s${p.severity}`, text: String(p.severity) }),
+    el("span", { class: `sev s${p.severity}`, text: String(p.severity),
+      // How the prompt ranks: severity × person weight × stake × urgency.
+      title: `${t("priority")} ${p.priority.value.toFixed(2)} = ${p.priority.severity} × ${p.priority.personWeight.toFixed(2)}`
+        + ` × ${p.priority.stake.toFixed(2)} × ${p.priority.urgency.toFixed(2)}` }),
     el("strong", { text: p.text }),
     el("div", { class: "action", text: `→ ${p.action}` }),
     p.introductionPath ? el("div", { class: "path", text: p.introductionPath.description }) : null)));
