@@ -1157,14 +1157,7 @@ fn ours_in_role(
             .iter()
             .flat_map(|c| graph.our_ties.get(&c.person()).into_iter().flatten()),
     )
-    .or_else(|| {
-        pick(
-            &mut graph
-                .people
-                .iter()
-                .flat_map(|p| graph.our_ties.get(&p.id).into_iter().flatten()),
-        )
-    })
+    .or_else(|| graph.strongest_in_role(role))
 }
 
 /// Whom of ours to bring along to a person held by one tie (`holder`): a team

@@ -112,6 +112,9 @@ pub struct AccountGraph {
     /// The account score, computed on first use: every opportunity of the account
     /// shares it.
     pub account_score: std::sync::OnceLock<super::Score>,
+    /// Per employee role, our active employee not leaving with the strongest tie
+    /// at the account (equals by name), computed on first use.
+    pub role_holders: std::sync::OnceLock<HashMap<String, Uuid>>,
 }
 
 impl AccountGraph {
@@ -342,7 +345,39 @@ impl AccountGraph {
                 .map(str::to_owned)
                 .collect(),
             account_score: std::sync::OnceLock::new(),
+            role_holders: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Our employee in `role` (an employee role id), active and not leaving, with
+    /// the strongest judged tie anywhere at the account; equals by name.
+    pub fn strongest_in_role(&self, role: &str) -> Option<Uuid> {
+        self.role_holders
+            .get_or_init(|| {
+                let mut best: HashMap<String, (f64, String, Uuid)> = HashMap::new();
+                for t in self
+                    .people
+                    .iter()
+                    .flat_map(|p| self.our_ties.get(&p.id).into_iter().flatten())
+                {
+                    let Some(e) = self.employees.get(&t.employee) else {
+                        continue;
+                    };
+                    if !e.active || e.leaving_on.is_some() {
+                        continue;
+                    }
+                    let s = self.judged(t);
+                    let better = best
+                        .get(&e.role)
+                        .is_none_or(|(b, name, _)| s > *b || (s == *b && e.name < *name));
+                    if better {
+                        best.insert(e.role.clone(), (s, e.name.clone(), e.id));
+                    }
+                }
+                best.into_iter().map(|(r, (_, _, e))| (r, e)).collect()
+            })
+            .get(role)
+            .copied()
     }
 
     pub fn person(&self, id: Uuid) -> Option<&PersonNode> {
