@@ -80,17 +80,101 @@ fn probabilities_stay_within_floor_and_ceiling_and_unknown_stages_take_the_floor
     assert!((p.stage_probability - 0.01).abs() < 1e-12);
 }
 
+/// A deal every gate of forecast.toml lets through.
+fn gates_pass() -> Vec<(&'static str, FactValue)> {
+    vec![
+        ("departed_owner", FactValue::Flag(false)),
+        ("decision_maker_identified", FactValue::Flag(true)),
+        ("decision_maker_attitude", FactValue::Count(1)),
+        ("decision_maker_competitor_ahead", FactValue::Flag(false)),
+        ("exit_criteria_unmet", FactValue::Count(0)),
+        ("has_expected_sign_date", FactValue::Flag(true)),
+        ("expected_sign_date_passed", FactValue::Flag(false)),
+        ("health", FactValue::Number(70.0)),
+    ]
+}
+
+#[test]
+fn a_probability_alone_never_makes_a_commit() {
+    let m = methodology();
+    let with = |name: &'static str, value: FactValue| {
+        let mut f = Facts::from_values(gates_pass());
+        f.set("win_probability", FactValue::Number(0.85));
+        f.set("stage_index", FactValue::Count(4));
+        f.set("stall_ratio", FactValue::Number(1.0));
+        f.set("worth_winning_no", FactValue::Flag(false));
+        f.set(name, value);
+        f
+    };
+    let id = |f: &Facts| category(&m, f).unwrap().id.clone();
+    assert_eq!(id(&with("health", FactValue::Number(70.0))), "commit");
+    for (name, value, gate, falls_to) in [
+        (
+            "departed_owner",
+            FactValue::Flag(true),
+            "owner_with_us",
+            "pipeline",
+        ),
+        (
+            "decision_maker_identified",
+            FactValue::Flag(false),
+            "decision_maker_on_our_side",
+            "best_case",
+        ),
+        (
+            "decision_maker_attitude",
+            FactValue::Count(-1),
+            "decision_maker_on_our_side",
+            "best_case",
+        ),
+        (
+            "decision_maker_competitor_ahead",
+            FactValue::Flag(true),
+            "decision_maker_on_our_side",
+            "best_case",
+        ),
+        (
+            "exit_criteria_unmet",
+            FactValue::Count(1),
+            "exit_criteria_met",
+            "best_case",
+        ),
+        (
+            "expected_sign_date_passed",
+            FactValue::Flag(true),
+            "sign_date_ahead",
+            "best_case",
+        ),
+        ("health", FactValue::Number(59.9), "healthy", "best_case"),
+        ("health", FactValue::Number(39.0), "healthy", "pipeline"),
+    ] {
+        let f = with(name, value.clone());
+        assert_eq!(id(&f), falls_to, "{name} = {value:?}");
+        let held = guanxi::forecast::held_back(&m, &f);
+        assert_eq!(held[0].0.id, "commit", "{name}");
+        assert!(
+            held[0].1.iter().any(|g| g.id == gate),
+            "{name}: held back by {:?}",
+            held[0].1.iter().map(|g| &g.id).collect::<Vec<_>>()
+        );
+    }
+    // Nothing holds back a deal that is forecast where its probability puts it.
+    assert!(guanxi::forecast::held_back(&m, &with("health", FactValue::Number(70.0))).is_empty());
+}
+
 #[test]
 fn categories_follow_the_file_in_order() {
     let m = methodology();
     let facts = |p: f64, stage_index: i64, stall: f64, worth_no: bool| {
-        let mut f = Facts::from_values([
+        let mut f = Facts::from_values(gates_pass());
+        for (name, value) in [
             ("win_probability", FactValue::Number(p)),
             ("stage_index", FactValue::Count(stage_index)),
             ("stall_ratio", FactValue::Number(stall)),
             ("worth_winning_no", FactValue::Flag(worth_no)),
-        ]);
-        f.set("win_probability", FactValue::Number(p));
+        ] {
+            f.set(name, value);
+        }
         f
     };
     let id = |f: Facts| category(&m, &f).unwrap().id.clone();

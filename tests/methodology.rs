@@ -285,6 +285,29 @@ fn scoring_weights_must_sum_to_one_and_name_known_roles() {
 }
 
 #[test]
+fn forecast_gates_are_checked_with_file_and_item() {
+    let (_dir, e) = broken("forecast.toml", |t| {
+        t.replace(
+            "condition = \"health >= 60\"",
+            "condition = \"vitality >= 60\"",
+        )
+        .replace("id = \"fair_health\"", "id = \"owner_with_us\"")
+    });
+    assert_problem(
+        &e,
+        "forecast.toml",
+        "categories[1].gates[4].condition",
+        "vitality",
+    );
+    assert_problem(
+        &e,
+        "forecast.toml",
+        "categories[2].gates[1].id",
+        "used twice",
+    );
+}
+
+#[test]
 fn prompt_priority_settings_are_checked() {
     let (_dir, e) = broken("coaching.toml", |t| {
         t.replace("person_floor = 0.5", "person_floor = 1.5")

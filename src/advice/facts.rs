@@ -656,6 +656,10 @@ pub fn opportunity_facts(
         .filter(|c| c.member.buying_role == "decision_maker")
         .max_by(|a, b| a.influence.value.total_cmp(&b.influence.value));
     f.flag("decision_maker_identified", dm.is_some());
+    f.count(
+        "decision_maker_attitude",
+        dm.map_or(0, |d| i64::from(d.member.attitude)),
+    );
     let (dm_ours, dm_theirs, dm_rival) = match dm {
         Some(d) => {
             let ours = graph.judged_ours(d.person());

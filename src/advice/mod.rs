@@ -105,6 +105,14 @@ pub fn assess<'m>(
     facts.words.insert("missing_support", labels(false));
     facts.words_zh.insert("missing_support", labels(true));
     let health = health(m, &facts, &steps, &questions);
+    // For the forecast's gates: the health a director sees, and the stage's exit
+    // criteria the deal has not met.
+    facts.set("health", FactValue::Number(health.score));
+    let unmet = advance_blockers(m, o, &facts, &steps)
+        .iter()
+        .filter(|b| b.kind == "exit_criterion")
+        .count();
+    facts.set("exit_criteria_unmet", FactValue::Count(unmet as i64));
     Assessment {
         facts,
         steps,

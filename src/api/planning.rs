@@ -975,6 +975,26 @@ pub struct OpportunityForecast {
     pub category: String,
     pub category_label: String,
     pub explanation: WinProbabilityG,
+    /// Better categories the probability qualifies the deal for, and the gates of
+    /// forecast.toml that hold it back (a commit needs an owner who is with us, a
+    /// decision maker on our side, the stage's criteria met, a signing date ahead,
+    /// health at 60 or more); empty when nothing does.
+    pub held_back: Vec<HeldBack>,
+}
+
+/// A category a deal is held back from, and why.
+#[derive(SimpleObject)]
+pub struct HeldBack {
+    pub category: String,
+    pub category_label: String,
+    pub gates: Vec<ForecastGate>,
+}
+
+/// A gate of forecast.toml a deal fails.
+#[derive(SimpleObject)]
+pub struct ForecastGate {
+    pub id: String,
+    pub label: String,
 }
 
 pub(crate) async fn opportunity_forecast(
@@ -989,7 +1009,22 @@ pub(crate) async fn opportunity_forecast(
     };
     let a = crate::advice::assess(&cached.graph, m, o, cached.graph.as_of, &cached.norms);
     let c = forecast::category(m, &a.facts);
+    let held_back = forecast::held_back(m, &a.facts)
+        .into_iter()
+        .map(|(c, gates)| HeldBack {
+            category: c.id.clone(),
+            category_label: label(&c.label, c.label_zh.as_deref(), zh(lang)).to_owned(),
+            gates: gates
+                .into_iter()
+                .map(|g| ForecastGate {
+                    id: g.id.clone(),
+                    label: label(&g.label, g.label_zh.as_deref(), zh(lang)).to_owned(),
+                })
+                .collect(),
+        })
+        .collect();
     Ok(Some(OpportunityForecast {
+        held_back,
         probability: a.probability.probability,
         category: c.map(|c| c.id.clone()).unwrap_or_default(),
         category_label: c

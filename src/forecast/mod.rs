@@ -7,5 +7,5 @@ pub mod probability;
 pub mod rollup;
 
 pub use history::{patterns, quantile, stage_days, ClosedDeal, Patterns, StageDays, StageNorms};
-pub use probability::{category, win_probability, WinProbability};
+pub use probability::{category, held_back, win_probability, WinProbability};
 pub use rollup::{calibration, rollup, CalibrationBin, ForecastLine, GroupBy, RollupRow};

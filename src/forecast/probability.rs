@@ -3,7 +3,7 @@
 
 use crate::{
     advice::{Answer, FactValue, Facts, QuestionStatus},
-    methodology::{Category, Methodology},
+    methodology::{Category, Gate, Methodology},
 };
 
 /// A probability with every term that made it.
@@ -98,6 +98,31 @@ pub fn category<'m>(m: &'m Methodology, facts: &Facts) -> Option<&'m Category> {
     m.forecast
         .categories
         .iter()
-        .find(|c| c.condition.holds(&facts.context))
+        .find(|c| {
+            c.condition.holds(&facts.context)
+                && c.gates.iter().all(|g| g.condition.holds(&facts.context))
+        })
         .or_else(|| m.forecast.categories.last())
+}
+
+/// The categories a deal's probability qualified it for but a gate held it back
+/// from, best first, each with the gates that failed: what stands between the deal
+/// and a better forecast.
+pub fn held_back<'m>(m: &'m Methodology, facts: &Facts) -> Vec<(&'m Category, Vec<&'m Gate>)> {
+    let mut out = Vec::new();
+    for c in &m.forecast.categories {
+        if !c.condition.holds(&facts.context) {
+            continue;
+        }
+        let failed: Vec<&Gate> = c
+            .gates
+            .iter()
+            .filter(|g| !g.condition.holds(&facts.context))
+            .collect();
+        if failed.is_empty() {
+            break;
+        }
+        out.push((c, failed));
+    }
+    out
 }

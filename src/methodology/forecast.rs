@@ -22,6 +22,30 @@ struct RawCategory {
     #[serde(default)]
     label_zh: Option<String>,
     condition: String,
+    #[serde(default)]
+    gates: Vec<RawGate>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGate {
+    id: String,
+    label: String,
+    #[serde(default)]
+    label_zh: Option<String>,
+    condition: String,
+}
+
+/// What a deal must also show to be forecast in a category: a commit needs an
+/// owner who is with us, a decision maker on our side, the stage's criteria met…
+/// A deal whose probability qualifies but fails a gate falls to the next
+/// category, and the forecast names the gate.
+#[derive(Debug, Clone)]
+pub struct Gate {
+    pub id: String,
+    pub label: String,
+    pub label_zh: Option<String>,
+    pub condition: Condition,
 }
 
 /// Weights of the opportunity scores in the relationship picture R.
@@ -69,6 +93,8 @@ pub struct Category {
     pub label: String,
     pub label_zh: Option<String>,
     pub condition: Condition,
+    /// All must hold, beside the condition.
+    pub gates: Vec<Gate>,
 }
 
 #[derive(Debug, Clone)]
@@ -130,6 +156,39 @@ pub(crate) fn compile_forecast(
                 "the last category must have condition = \"true\" so every deal has one",
             );
         }
+        if i + 1 == count && !c.gates.is_empty() {
+            problems.push(
+                file,
+                format!("{item}.gates"),
+                "the last category takes every deal: it has no gates",
+            );
+        }
+        let mut gates = Vec::new();
+        let mut gate_ids = std::collections::HashSet::new();
+        for (j, g) in c.gates.into_iter().enumerate() {
+            let sub = format!("{item}.gates[{j}]");
+            if g.id.trim().is_empty() || !gate_ids.insert(g.id.clone()) {
+                problems.push(
+                    file,
+                    format!("{sub}.id"),
+                    format!("'{}' is empty or used twice", g.id),
+                );
+            }
+            if let Some(condition) = Condition::compile(
+                &g.condition,
+                OPPORTUNITY_FACTS,
+                file,
+                &format!("{sub}.condition"),
+                problems,
+            ) {
+                gates.push(Gate {
+                    id: g.id,
+                    label: g.label,
+                    label_zh: g.label_zh,
+                    condition,
+                });
+            }
+        }
         if let Some(condition) = Condition::compile(
             &c.condition,
             OPPORTUNITY_FACTS,
@@ -142,6 +201,7 @@ pub(crate) fn compile_forecast(
                 label: c.label,
                 label_zh: c.label_zh,
                 condition,
+                gates,
             });
         }
     }

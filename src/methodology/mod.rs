@@ -36,7 +36,7 @@ pub use condition::Condition;
 pub use diff::diff;
 pub use error::{MethodologyError, Problem};
 pub use forecast::{
-    Category, ForecastRules, PatternSettings, ProbabilityModel, RelationshipPicture,
+    Category, ForecastRules, Gate, PatternSettings, ProbabilityModel, RelationshipPicture,
 };
 pub use load::{Methodology, DEFAULT_DIR};
 pub use process::{ExitCriterion, StageProcess, StepKind, WinStep};
