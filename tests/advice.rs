@@ -77,6 +77,7 @@ fn healthy() -> Vec<(&'static str, FactValue)> {
         ("support_requested", C(0)),
         ("leaving_employees", C(0)),
         ("champion_moved", F(false)),
+        ("owner_active", F(true)),
         ("moved_doors", C(0)),
         ("budget_status", T("confirmed".into())),
         ("budget_confirmed", F(true)),

@@ -83,7 +83,7 @@ fn probabilities_stay_within_floor_and_ceiling_and_unknown_stages_take_the_floor
 /// A deal every gate of forecast.toml lets through.
 fn gates_pass() -> Vec<(&'static str, FactValue)> {
     vec![
-        ("departed_owner", FactValue::Flag(false)),
+        ("owner_active", FactValue::Flag(true)),
         ("decision_maker_identified", FactValue::Flag(true)),
         ("decision_maker_attitude", FactValue::Count(1)),
         ("decision_maker_competitor_ahead", FactValue::Flag(false)),
@@ -110,8 +110,8 @@ fn a_probability_alone_never_makes_a_commit() {
     assert_eq!(id(&with("health", FactValue::Number(70.0))), "commit");
     for (name, value, gate, falls_to) in [
         (
-            "departed_owner",
-            FactValue::Flag(true),
+            "owner_active",
+            FactValue::Flag(false),
             "owner_with_us",
             "pipeline",
         ),

@@ -372,13 +372,13 @@ pub fn opportunity_facts(
         match &exec_name {
             Some(x) => (
                 format!("{x} should meet {name} at their level"),
-                format!("请{x}以对等层级拜访{name}"),
+                format!("请{x}对等拜访{name}"),
             ),
             None => (
                 format!(
                     "Ask the sales manager for one of our executives to meet {name} at their level"
                 ),
-                format!("请销售经理安排我方一位高管以对等层级拜访{name}"),
+                format!("请销售经理安排我方一位高管对等拜访{name}"),
             ),
         }
     };
@@ -746,13 +746,7 @@ pub fn opportunity_facts(
             })
     });
     let candidate = supporters.first().map(|c| c.person());
-    let asker = candidate.and_then(|p| {
-        graph
-            .our_ties
-            .get(&p)
-            .and_then(|t| t.first())
-            .map(|t| t.employee)
-    });
+    let asker = candidate.and_then(|p| staying_tie(graph, p));
     match (candidate, asker) {
         (Some(p), Some(e)) => {
             f.targets.coach_candidate = Some(p);
@@ -818,6 +812,8 @@ pub fn opportunity_facts(
         .map(|(n, _)| *n)
         .collect();
     f.word("missing_triangle", missing_triangle.join(", "));
+    f.words_zh
+        .insert("missing_triangle", missing_triangle.join("、"));
     let top_level = graph.levels.first().cloned().unwrap_or_default();
     let executive_engaged = chain.iter().any(|c| {
         // Senior by the weight of the role (decision maker, technical decision
@@ -843,6 +839,17 @@ pub fn opportunity_facts(
         .owner
         .is_some_and(|e| graph.employees.get(&e).is_some_and(|x| !x.active));
     f.flag("departed_owner", owner_departed);
+    // An owner who is with us now and stays past the signing.
+    f.flag(
+        "owner_active",
+        o.owner.is_some_and(|e| {
+            graph.employees.get(&e).is_some_and(|x| {
+                x.active
+                    && x.leaving_on
+                        .is_none_or(|d| o.expected_sign_date.is_some_and(|s| d > s))
+            })
+        }),
+    );
     match ours_in_role(graph, o, &chain, "sales_manager") {
         Some(e) => {
             let name = graph.employee_name(e);
@@ -897,7 +904,8 @@ pub fn opportunity_facts(
     let requested: Vec<&String> = graph
         .support
         .iter()
-        .filter(|(opp, _, status)| *opp == o.id && status != "cancelled" && status != "declined")
+        // Support still to be given: requested, or granted and not yet done.
+        .filter(|(opp, _, status)| *opp == o.id && (status == "requested" || status == "granted"))
         .map(|(_, kind, _)| kind)
         .collect();
     f.count("support_requested", requested.len() as i64);
@@ -1205,14 +1213,15 @@ fn leaving_facts(
             .and_then(|x| x.leaving_on)
             .filter(|d| o.expected_sign_date.is_none_or(|sign| *d <= sign))
     };
+    // The owner, the team, and whoever holds a real tie into the chain.
     let mut leavers: Vec<(Uuid, Date)> = o
-        .team
-        .iter()
-        .map(|(e, _)| *e)
+        .owner
+        .into_iter()
+        .chain(o.team.iter().map(|(e, _)| *e))
         .chain(
             chain
                 .iter()
-                .flat_map(|c| graph.our_ties.get(&c.person()).into_iter().flatten())
+                .flat_map(|c| graph.real_ties(c.person()))
                 .map(|t| t.employee),
         )
         .filter_map(|e| leaves(e).map(|d| (e, d)))
@@ -1292,6 +1301,22 @@ fn leaving_facts(
     f.candidates_of("leaving", list);
 }
 
+/// Our strongest tie to a person among those not leaving: who of ours should ask
+/// them something (someone leaving hands over instead).
+fn staying_tie(graph: &AccountGraph, person: Uuid) -> Option<Uuid> {
+    graph
+        .our_ties
+        .get(&person)?
+        .iter()
+        .find(|t| {
+            graph
+                .employees
+                .get(&t.employee)
+                .is_some_and(|e| e.leaving_on.is_none())
+        })
+        .map(|t| t.employee)
+}
+
 /// Whom of the chain to ask about something only some roles know (the budget, a
 /// ranking), in the order of `roles`: in the first role with anyone in it, the
 /// member we know best, then the most influential, then by name; and who of ours
@@ -1318,11 +1343,7 @@ pub fn whom_to_ask(
                 })
         });
         if let Some(c) = in_role.first() {
-            let asker = graph
-                .our_ties
-                .get(&c.person())
-                .and_then(|t| t.first())
-                .map(|t| t.employee);
+            let asker = staying_tie(graph, c.person());
             return Some((c.person(), asker));
         }
     }
@@ -1359,8 +1380,8 @@ fn budget_facts(
     f.word("compelling_event", q.event.clone().unwrap_or_default());
     let (state, state_zh) = match q.budget {
         BudgetStatus::Confirmed => ("confirmed", "已确认"),
-        BudgetStatus::Unconfirmed => ("not confirmed", "尚未确认"),
-        BudgetStatus::Unknown => ("unknown", "尚不清楚"),
+        BudgetStatus::Unconfirmed => ("not confirmed", "未确认"),
+        BudgetStatus::Unknown => ("unknown", "不清楚"),
     };
     f.word("budget_state", state);
     f.words_zh.insert("budget_state", state_zh.to_owned());

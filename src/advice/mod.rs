@@ -149,6 +149,7 @@ fn questions_facts(
             continue;
         }
         let asked = facts::whom_to_ask(graph, &chain, &q.question.ask);
+        // "The account team" reads as such in Chinese too.
         let who_knows = asked.map(|(p, _)| graph.person_name(p));
         let who_asks = asked
             .and_then(|(_, e)| e)
@@ -169,12 +170,20 @@ fn questions_facts(
                         .clone()
                         .unwrap_or_else(|| "the customer people who would know".to_owned()),
                 ),
-                ("who_asks", who_asks),
+                ("who_asks", who_asks.clone()),
             ],
             words_zh: vec![
                 ("open_question", q.question.text_zh.clone()),
                 ("open_answer", answer_zh.to_owned()),
                 ("find_out", q.question.find_out_zh.clone()),
+                (
+                    "who_asks",
+                    if who_asks == "the account team" {
+                        "客户团队".to_owned()
+                    } else {
+                        who_asks.clone()
+                    },
+                ),
                 (
                     "who_knows",
                     who_knows.unwrap_or_else(|| "了解情况的客户人员".to_owned()),

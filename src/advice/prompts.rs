@@ -89,7 +89,9 @@ pub fn deal_terms(
 ) -> (f64, f64) {
     let p = &m.priority;
     let amount = o.amount.max(0.0) * m.support.rate(&o.currency);
-    let stake = m.support.weight(&graph.tier) * amount / (amount + p.typical_amount);
+    // A deal of no recorded amount still ranks its prompts by severity and whom
+    // they are about: the amount term is at least 0.1.
+    let stake = m.support.weight(&graph.tier) * (amount / (amount + p.typical_amount)).max(0.1);
     let stages = m.vocabularies.stages.len().max(2) - 1;
     let index = facts.count_of("stage_index").clamp(0, stages as i64) as f64;
     let by_stage = p.stage_floor + (1.0 - p.stage_floor) * index / stages as f64;
@@ -330,10 +332,8 @@ pub fn prompts_first(
             let severity = f64::from(level);
             let person_weight = weigher.weight(m, weigher.subject(subject));
             let name = match subject {
-                Some(id) => graph
-                    .person(id)
-                    .map(|x| x.name.clone())
-                    .unwrap_or_else(|| graph.person_name(id)),
+                Some(id) if graph.employees.contains_key(&id) => graph.employee_name(id),
+                Some(id) => graph.person_name(id),
                 None => String::new(),
             };
             drafts.push(Draft {
@@ -367,9 +367,12 @@ pub fn prompts_first(
         .collect();
     drafts.retain(|d| {
         !d.rule.subsumed_by.iter().any(|other| {
+            // Subsumed by the same rule about the same person, or about the
+            // whole deal (an unqualified deal's open budget question covers the
+            // budget holder's prompt).
             fired
                 .iter()
-                .any(|(id, person)| id == other && *person == d.subject)
+                .any(|(id, person)| id == other && (*person == d.subject || person.is_none()))
         })
     });
     // Priority, then impact, then the name of whom it is about, then the rule's

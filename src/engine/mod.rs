@@ -615,8 +615,12 @@ impl Engine {
     /// takes them over (`advice::facts::handover`).
     pub fn handover_in(cached: &Cached, employee: Uuid) -> Vec<Handover> {
         let g = &cached.graph;
+        let leaving_on = g.employees.get(&employee).and_then(|e| e.leaving_on);
         let mut out = Vec::new();
-        for o in g.opportunities.iter().filter(|o| o.open) {
+        // With a leaving day, only the deals that sign after it (or have no date).
+        for o in g.opportunities.iter().filter(|o| {
+            o.open && leaving_on.is_none_or(|d| o.expected_sign_date.is_none_or(|s| s >= d))
+        }) {
             let chain = scores::chain(g, o);
             for (person, to) in crate::advice::facts::handover(g, o, &chain, employee) {
                 out.push(Handover {

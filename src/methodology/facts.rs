@@ -69,6 +69,7 @@ pub const OPPORTUNITY_FACTS: &[(&str, FactKind, &str)] = &[
     ("worth_winning_no", FactKind::Flag, "someone answered NO to 'is it worth winning?'"),
     ("worth_winning_answer_no", FactKind::Flag, "'is it worth winning?' is NO: as recorded, else as the facts suggest (set after the four questions: not for their own conditions)"),
     ("questions_due_open", FactKind::Count, "four questions whose answer (recorded, else suggested) is UNKNOWN or NO at or past the stage they are due (`due_from`; set after the four questions)"),
+    ("owner_active", FactKind::Flag, "the deal has an owner who is with us and does not leave before the signing"),
     ("decision_maker_attitude", FactKind::Count, "the decision maker's attitude to us, -2..2 (0 when none is identified)"),
     ("health", FactKind::Number, "the deal's health, 0..100 (set after health: for the forecast's categories and gates)"),
     ("exit_criteria_unmet", FactKind::Count, "exit criteria of the current stage not met (set after health: for the forecast's gates)"),

@@ -159,6 +159,7 @@ macro_rules! read_graph {
                     r.other_employee_id, r.tie, r.strength, r.assessed_at
              from relationship r join person p on p.person_id = r.person_id
              where r.other_person_id is not null and p.account_id = $1 and r.account_id <> $1
+               and r.other_person_id not in (select person_id from person where account_id = $1)
              union all
              select r.relationship_id, r.kind, r.employee_id, r.person_id, r.other_person_id, r.competitor_id,
                     r.other_employee_id, r.tie, r.strength, r.assessed_at
