@@ -251,7 +251,11 @@ macro_rules! read_graph {
         .fetch_all(&mut *$tx)
         .await?;
         let team: Vec<(Uuid, Uuid, String)> = sqlx::query_as(
-            "select opportunity_id, employee_id, role from opportunity_team_member where account_id = $1",
+            // By part, then name: who of the team takes over never depends on
+            // when a record was made.
+            "select t.opportunity_id, t.employee_id, t.role from opportunity_team_member t
+             join employee e on e.employee_id = t.employee_id
+             where t.account_id = $1 order by t.opportunity_id, t.role, e.name, t.employee_id",
         )
         .bind($account_id)
         .fetch_all(&mut *$tx)
