@@ -1067,13 +1067,7 @@ pub fn handover(
     chain: &[ChainMember],
     leaver: Uuid,
 ) -> Vec<(Uuid, Option<Uuid>)> {
-    let staying = |e: &Uuid| {
-        *e != leaver
-            && graph
-                .employees
-                .get(e)
-                .is_some_and(|x| x.active && x.leaving_on.is_none())
-    };
+    let staying = |e: &Uuid| *e != leaver && graph.employees.get(e).is_some_and(|x| x.stays());
     let successor = o
         .team
         .iter()
@@ -1141,7 +1135,7 @@ fn ours_in_role(
         graph
             .employees
             .get(e)
-            .is_some_and(|x| x.active && x.leaving_on.is_none() && x.role == role)
+            .is_some_and(|x| x.stays() && x.role == role)
     };
     if let Some((e, _)) = o.team.iter().find(|(e, r)| r == role && fits(e)) {
         return Some(*e);
@@ -1180,13 +1174,8 @@ fn second_colleague(
     o: &OpportunityNode,
     holder: Option<Uuid>,
 ) -> Option<Uuid> {
-    let staying = |e: &Uuid| {
-        Some(*e) != holder
-            && graph
-                .employees
-                .get(e)
-                .is_some_and(|x| x.active && x.leaving_on.is_none())
-    };
+    let staying =
+        |e: &Uuid| Some(*e) != holder && graph.employees.get(e).is_some_and(|x| x.stays());
     o.team
         .iter()
         .find(|(e, r)| r == "ar" && staying(e))

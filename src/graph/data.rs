@@ -40,6 +40,13 @@ pub struct EmployeeNode {
     pub leaving_on: Option<Date>,
 }
 
+impl EmployeeNode {
+    /// With us and not planning to leave: someone an action can be given to.
+    pub fn stays(&self) -> bool {
+        self.active && self.leaving_on.is_none()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct CompetitorNode {
     pub id: Uuid,

@@ -363,7 +363,7 @@ impl AccountGraph {
                     let Some(e) = self.employees.get(&t.employee) else {
                         continue;
                     };
-                    if !e.active || e.leaving_on.is_some() {
+                    if !e.stays() {
                         continue;
                     }
                     let s = self.judged(t);
