@@ -44,7 +44,7 @@ fn answered<'m>(m: &'m Methodology, answers: &[Answer]) -> Vec<QuestionStatus<'m
 fn a_neutral_picture_keeps_the_stage_probability() {
     let m = methodology();
     // R = 0.5 and Q = 0 move nothing: propose stays at its 0.5.
-    let p = win_probability(&m, "propose", &scores(0.5), &answered(&m, &[]));
+    let p = win_probability(&m, "propose", &scores(0.5), &answered(&m, &[]), &[]);
     assert!((p.probability - 0.5).abs() < 1e-12, "{}", p.probability);
     assert_eq!((p.relationship_shift, p.qualification_shift), (0.0, 0.0));
 }
@@ -53,7 +53,7 @@ fn a_neutral_picture_keeps_the_stage_probability() {
 fn strong_ties_and_four_yes_raise_it_by_the_documented_amount() {
     let m = methodology();
     let all_yes = [Answer::Yes; 4];
-    let p = win_probability(&m, "propose", &scores(1.0), &answered(&m, &all_yes));
+    let p = win_probability(&m, "propose", &scores(1.0), &answered(&m, &all_yes), &[]);
     // logit(0.5) = 0; + 1.0 × (2·1 − 1) + 0.8 × 1 = 1.8; logistic(1.8) = 0.858149...
     assert!(
         (p.probability - 0.858_148_935).abs() < 1e-6,
@@ -62,21 +62,89 @@ fn strong_ties_and_four_yes_raise_it_by_the_documented_amount() {
     );
     assert_eq!((p.yes, p.no), (4, 0));
     // No ties, every answer NO: logistic(−1.8).
-    let p = win_probability(&m, "propose", &scores(0.0), &answered(&m, &[Answer::No; 4]));
+    let p = win_probability(&m, "propose", &scores(0.0), &answered(&m, &[Answer::No; 4]), &[]);
     assert!((p.probability - (1.0 - 0.858_148_935)).abs() < 1e-6);
+}
+
+fn part(name: &'static str, value: f64) -> guanxi::advice::HealthPart {
+    guanxi::advice::HealthPart {
+        name,
+        weight: 0.1,
+        value,
+        points: 10.0 * value,
+    }
+}
+
+#[test]
+fn health_moves_the_probability_through_the_parts_the_other_pictures_leave_out() {
+    let m = methodology();
+    let neutral = scores(0.5);
+    let none = answered(&m, &[]);
+    // Every win step done, in time, in touch, a deep bench: P = 1, shift +1.0.
+    let good = [
+        part("win_steps", 1.0),
+        part("stage_time", 1.0),
+        part("contact", 1.0),
+        part("employee", 1.0),
+        // Scores and qualification are already in R and Q: not read again.
+        part("key_person", 0.0),
+    ];
+    let p = win_probability(&m, "propose", &neutral, &none, &good);
+    assert!((p.process - 1.0).abs() < 1e-12);
+    assert!((p.process_shift - 1.0).abs() < 1e-12);
+    assert!((p.probability - 1.0 / (1.0 + (-1.0f64).exp())).abs() < 1e-12);
+    // No step done, overdue, silent, our bench thin: P = 0, shift −1.0.
+    let bad = good.map(|h| part(h.name, 0.0));
+    let p = win_probability(&m, "propose", &neutral, &none, &bad);
+    assert!((p.process_shift + 1.0).abs() < 1e-12);
+    assert!((p.probability - 1.0 / (1.0 + 1.0f64.exp())).abs() < 1e-12);
+    // Half the steps done, everything else fine: P = 0.5 × 0.5 + 0.5 = 0.75.
+    let half = [
+        part("win_steps", 0.5),
+        part("stage_time", 1.0),
+        part("contact", 1.0),
+        part("employee", 1.0),
+    ];
+    let p = win_probability(&m, "propose", &neutral, &none, &half);
+    assert!((p.process - 0.75).abs() < 1e-12, "{}", p.process);
+    assert_eq!(p.process_parts.len(), 4);
+    // Better health never lowers the probability.
+    let mut last = 0.0;
+    for steps in [0.0, 0.25, 0.5, 0.75, 1.0] {
+        let parts = [part("win_steps", steps)];
+        let p = win_probability(&m, "qualify", &neutral, &none, &parts);
+        assert!(p.probability >= last);
+        last = p.probability;
+    }
+}
+
+#[test]
+fn a_process_picture_that_reads_a_score_or_does_not_sum_to_one_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("methodology");
+    for entry in std::fs::read_dir(&src).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
+    }
+    let file = dir.path().join("forecast.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        text.replace("employee = 0.1\n", "key_person = 0.2\n"),
+    )
+    .unwrap();
+    let err = Methodology::load(dir.path()).unwrap_err().to_string();
+    assert!(err.contains("forecast.toml"), "{err}");
+    assert!(err.contains("probability.process.key_person"), "{err}");
+    assert!(err.contains("sum to 1.1"), "{err}");
 }
 
 #[test]
 fn probabilities_stay_within_floor_and_ceiling_and_unknown_stages_take_the_floor() {
     let m = methodology();
-    let p = win_probability(
-        &m,
-        "negotiate",
-        &scores(1.0),
-        &answered(&m, &[Answer::Yes; 4]),
-    );
+    let p = win_probability(&m, "negotiate", &scores(1.0), &answered(&m, &[Answer::Yes; 4]), &[]);
     assert!(p.probability <= 0.99);
-    let p = win_probability(&m, "no_such_stage", &scores(0.5), &answered(&m, &[]));
+    let p = win_probability(&m, "no_such_stage", &scores(0.5), &answered(&m, &[]), &[]);
     assert!((p.stage_probability - 0.01).abs() < 1e-12);
 }
 

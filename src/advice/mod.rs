@@ -73,7 +73,10 @@ pub fn assess<'m>(
     facts.set("win_steps_missing", FactValue::Count(missing as i64));
     let questions = qualification(graph, m, o, &facts);
     questions_facts(graph, m, o, &mut facts, &questions);
-    let probability = win_probability(m, &o.stage, &facts, &questions);
+    // Health reads no fact set below, so it is known before the probability it
+    // moves (the process picture, docs/forecast.md).
+    let health = health(m, &facts, &steps, &questions);
+    let probability = win_probability(m, &o.stage, &facts, &questions, &health.breakdown);
     facts.set(
         "win_probability",
         FactValue::Number(probability.probability),
@@ -104,7 +107,6 @@ pub fn assess<'m>(
     };
     facts.words.insert("missing_support", labels(false));
     facts.words_zh.insert("missing_support", labels(true));
-    let health = health(m, &facts, &steps, &questions);
     // For the forecast's gates: the health a director sees, and the stage's exit
     // criteria the deal has not met.
     facts.set("health", FactValue::Number(health.score));

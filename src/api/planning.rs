@@ -842,6 +842,12 @@ pub struct WinProbabilityG {
     pub base_logit: f64,
     pub relationship_shift: f64,
     pub qualification_shift: f64,
+    /// P, 0..1: the health parts the other pictures leave out (win steps, time in
+    /// stage, contact, our bench), so health moves the probability.
+    pub process: f64,
+    pub process_parts: Vec<ProbabilityTerm>,
+    /// process_weight × (2P − 1).
+    pub process_shift: f64,
     pub formula: String,
 }
 
@@ -866,9 +872,24 @@ impl From<&WinProbability> for WinProbabilityG {
             base_logit: p.base_logit,
             relationship_shift: p.relationship_shift,
             qualification_shift: p.qualification_shift,
+            process: p.process,
+            process_parts: p
+                .process_parts
+                .iter()
+                .map(|(n, w, v)| ProbabilityTerm {
+                    name: n.clone(),
+                    weight: *w,
+                    value: *v,
+                })
+                .collect(),
+            process_shift: p.process_shift,
             formula: format!(
-                "logistic({:.3} + {:.3} + {:.3}) = {:.3}",
-                p.base_logit, p.relationship_shift, p.qualification_shift, p.probability
+                "logistic({:.3} + {:.3} + {:.3} + {:.3}) = {:.3}",
+                p.base_logit,
+                p.relationship_shift,
+                p.qualification_shift,
+                p.process_shift,
+                p.probability
             ),
         }
     }

@@ -1,8 +1,8 @@
 //! The win probability of an open deal: its stage's probability, moved in log-odds
-//! by the relationship picture and the qualification picture (docs/forecast.md).
+//! by the relationship, qualification and process pictures (docs/forecast.md).
 
 use crate::{
-    advice::{Answer, FactValue, Facts, QuestionStatus},
+    advice::{Answer, FactValue, Facts, HealthPart, QuestionStatus},
     methodology::{Category, Gate, Methodology},
 };
 
@@ -24,6 +24,12 @@ pub struct WinProbability {
     pub relationship_shift: f64,
     /// qualification_weight × Q.
     pub qualification_shift: f64,
+    /// P, 0..1: the health parts the other two pictures leave out, and its parts
+    /// (health part, weight, value).
+    pub process: f64,
+    pub process_parts: Vec<(String, f64, f64)>,
+    /// process_weight × (2P − 1).
+    pub process_shift: f64,
     pub probability: f64,
 }
 
@@ -43,12 +49,14 @@ fn number(facts: &Facts, name: &str) -> f64 {
     }
 }
 
-/// The win probability of an open deal in `stage`.
+/// The win probability of an open deal in `stage`, whose health parts are
+/// `health` (a part the breakdown lacks counts 0.5, neutral).
 pub fn win_probability(
     m: &Methodology,
     stage: &str,
     facts: &Facts,
     questions: &[QuestionStatus<'_>],
+    health: &[HealthPart],
 ) -> WinProbability {
     let model = &m.forecast.probability;
     let stage_probability = m
@@ -74,8 +82,26 @@ pub fn win_probability(
     let base_logit = logit(stage_probability.clamp(model.floor, model.ceiling));
     let relationship_shift = model.relationship_weight * (2.0 * relationship - 1.0);
     let qualification_shift = model.qualification_weight * qualification;
-    let probability = logistic(base_logit + relationship_shift + qualification_shift)
-        .clamp(model.floor, model.ceiling);
+    let process_parts: Vec<(String, f64, f64)> = model
+        .process
+        .iter()
+        .map(|(name, w)| {
+            let value = health
+                .iter()
+                .find(|p| p.name == name)
+                .map_or(0.5, |p| p.value.clamp(0.0, 1.0));
+            (name.clone(), *w, value)
+        })
+        .collect();
+    let process = if process_parts.is_empty() {
+        0.5
+    } else {
+        process_parts.iter().map(|(_, w, v)| w * v).sum()
+    };
+    let process_shift = model.process_weight * (2.0 * process - 1.0);
+    let probability =
+        logistic(base_logit + relationship_shift + qualification_shift + process_shift)
+            .clamp(model.floor, model.ceiling);
     WinProbability {
         stage_probability,
         relationship,
@@ -87,6 +113,9 @@ pub fn win_probability(
         base_logit,
         relationship_shift,
         qualification_shift,
+        process,
+        process_parts,
+        process_shift,
         probability,
     }
 }

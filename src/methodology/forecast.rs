@@ -69,14 +69,29 @@ impl RelationshipPicture {
     }
 }
 
+/// Health parts (scoring.toml `[health]`) the process picture may weigh: those
+/// the relationship picture (four opportunity scores) and the qualification
+/// picture (the four questions) do not already count.
+pub const PROCESS_PARTS: &[&str] = &["employee", "win_steps", "stage_time", "contact"];
+
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProbabilityModel {
     pub relationship_weight: f64,
     pub qualification_weight: f64,
+    /// Weight of the process picture P; 0 (the default, for methodologies written
+    /// before it) leaves the probability to stage, relationships and qualification.
+    #[serde(default)]
+    pub process_weight: f64,
     pub floor: f64,
     pub ceiling: f64,
     pub relationship: RelationshipPicture,
+    /// The process picture P: weights of the health parts that the relationship
+    /// and qualification pictures do not already hold (win steps, time in stage,
+    /// recent contact, depth of our bench), so a deal's health moves its
+    /// probability and the two cannot tell different stories.
+    #[serde(default)]
+    pub process: std::collections::BTreeMap<String, f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -113,6 +128,7 @@ pub(crate) fn compile_forecast(
     for (name, value) in [
         ("probability.relationship_weight", p.relationship_weight),
         ("probability.qualification_weight", p.qualification_weight),
+        ("probability.process_weight", p.process_weight),
     ] {
         if !(0.0..=10.0).contains(&value) {
             problems.push(file, name, format!("must be within 0..10, got {value}"));
@@ -133,6 +149,28 @@ pub(crate) fn compile_forecast(
             "probability.relationship",
             format!("weights must each be within 0..1 and sum to 1, they sum to {sum}"),
         );
+    }
+    if !p.process.is_empty() || p.process_weight > 0.0 {
+        let sum: f64 = p.process.values().sum();
+        if p.process.values().any(|w| !(0.0..=1.0).contains(w)) || (sum - 1.0).abs() > 1e-6 {
+            problems.push(
+                file,
+                "probability.process",
+                format!("weights must each be within 0..1 and sum to 1, they sum to {sum}"),
+            );
+        }
+        for name in p.process.keys() {
+            if !PROCESS_PARTS.contains(&name.as_str()) {
+                problems.push(
+                    file,
+                    format!("probability.process.{name}"),
+                    format!(
+                        "is not a health part the other pictures leave out; use one of {}",
+                        PROCESS_PARTS.join(", ")
+                    ),
+                );
+            }
+        }
     }
     let mut categories: Vec<Category> = Vec::new();
     let count = raw.categories.len();
