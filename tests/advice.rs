@@ -31,6 +31,8 @@ fn healthy() -> Vec<(&'static str, FactValue)> {
         ("chain_size", C(6)),
         ("key_people", C(3)),
         ("required_roles_missing", C(0)),
+        ("required_roles_open", C(0)),
+        ("decision_maker_attitude", C(1)),
         ("single_threaded_key_people", C(0)),
         ("uncovered_key_people", C(0)),
         ("competitor_ahead_key_people", C(0)),
@@ -240,7 +242,7 @@ fn every_automatic_win_step_and_exit_criterion_has_a_case() {
     let unmet: HashMap<&str, Vec<(&'static str, FactValue)>> = [
         ("first_meeting", vec![("interactions_90d", C(0))]),
         ("name_a_sponsor", vec![("chain_size", C(0))]),
-        ("map_chain", vec![("required_roles_missing", C(2))]),
+        ("map_chain", vec![("required_roles_open", C(2))]),
         ("find_a_coach", vec![("coach_identified", F(false))]),
         (
             "win_the_evaluator",

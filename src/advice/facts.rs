@@ -334,6 +334,17 @@ pub fn opportunity_facts(
         })
         .collect();
     f.count("required_roles_missing", missing_roles.len() as i64);
+    // Roles with nobody in them who is not against us: what a win step that
+    // needs the chain mapped reads, so an opponent joining never completes it.
+    let open_roles = required
+        .iter()
+        .filter(|r| {
+            !chain
+                .iter()
+                .any(|c| !c.against_us() && graph.scoring.fills(&c.member.buying_role, r))
+        })
+        .count();
+    f.count("required_roles_open", open_roles as i64);
     let role_labels: Vec<String> = missing_roles
         .iter()
         .map(|r| {
@@ -650,21 +661,46 @@ pub fn opportunity_facts(
         }
     }
 
-    // The decision maker: the most influential member with that role.
-    let dm = chain
+    // Every decision maker is weighed, and the facts read the one least on our
+    // side: the lowest attitude, the weakest tie, the strongest competitor, any
+    // competitor ahead. Where two decide, the one
+    // not yet with us is the deal's risk, and a second decision maker joining
+    // can never make the deal look better than the first allowed.
+    let dms: Vec<&ChainMember> = chain
         .iter()
         .filter(|c| c.member.buying_role == "decision_maker")
-        .max_by(|a, b| a.influence.value.total_cmp(&b.influence.value));
+        .collect();
+    let theirs_with = |d: &ChainMember| {
+        scores::strongest_competitor(graph, d.member).map_or((0.0, None), |(c, s)| (s, Some(c)))
+    };
+    let dm = dms.iter().copied().min_by(|a, b| {
+        a.member
+            .attitude
+            .cmp(&b.member.attitude)
+            .then(graph.judged_ours(a.person()).total_cmp(&graph.judged_ours(b.person())))
+            .then(b.influence.value.total_cmp(&a.influence.value))
+            .then_with(|| graph.person_name(a.person()).cmp(&graph.person_name(b.person())))
+            .then(a.person().cmp(&b.person()))
+    });
     f.flag("decision_maker_identified", dm.is_some());
     f.count(
         "decision_maker_attitude",
-        dm.map_or(0, |d| i64::from(d.member.attitude)),
+        dms.iter()
+            .map(|d| i64::from(d.member.attitude))
+            .min()
+            .unwrap_or(0),
     );
+    let dm_ahead = dms.iter().any(|d| theirs_with(d).0 > graph.judged_ours(d.person()));
     let (dm_ours, dm_theirs, dm_rival) = match dm {
         Some(d) => {
-            let ours = graph.judged_ours(d.person());
-            let best = scores::strongest_competitor(graph, d.member)
-                .map_or((0.0, None), |(c, s)| (s, Some(c)));
+            let ours = dms
+                .iter()
+                .map(|d| graph.judged_ours(d.person()))
+                .fold(f64::INFINITY, f64::min);
+            let best = dms
+                .iter()
+                .map(|d| theirs_with(d))
+                .fold((0.0, None), |a, b| if b.0 > a.0 { b } else { a });
             f.targets.decision_maker = Some(d.person());
             let name = graph.person_name(d.person());
             let (en, zh) = meet(&name);
@@ -677,7 +713,7 @@ pub fn opportunity_facts(
     };
     f.num("decision_maker_strength", dm_ours);
     f.num("decision_maker_competitor_strength", dm_theirs);
-    f.flag("decision_maker_competitor_ahead", dm_theirs > dm_ours);
+    f.flag("decision_maker_competitor_ahead", dm_ahead);
     f.word("dm_strength", format!("{dm_ours:.1}"));
     f.word("dm_competitor_strength", format!("{dm_theirs:.1}"));
     f.word(
@@ -1316,9 +1352,10 @@ pub fn whom_to_ask(
     roles: &[String],
 ) -> Option<(Uuid, Option<Uuid>)> {
     for role in roles {
+        // Nobody is sent to ask someone against us what they think of us.
         let mut in_role: Vec<&ChainMember> = chain
             .iter()
-            .filter(|c| graph.scoring.fills(&c.member.buying_role, role))
+            .filter(|c| !c.against_us() && graph.scoring.fills(&c.member.buying_role, role))
             .collect();
         in_role.sort_by(|a, b| {
             graph

@@ -268,6 +268,7 @@ impl QueryRoot {
             buying_role,
             influence,
             level,
+            ..Default::default()
         };
         Ok(engine(ctx)
             .person_change_impact(person, change)

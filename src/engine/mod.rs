@@ -84,6 +84,7 @@ mod changes;
 mod history;
 mod paths;
 mod planning;
+pub mod whatif;
 
 pub use changes::{
     AssessmentChange, CooledTie, EmployeeDeparture, Movement, PersonMove, RelationshipChanges,

@@ -171,10 +171,104 @@ pub struct Impact {
 /// A change on the customer side.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PersonChange {
+    /// The person leaves: their seat stays, held by a successor we do not know.
     pub leaves: bool,
     pub buying_role: Option<String>,
     pub influence: Option<i32>,
     pub level: Option<String>,
+    /// A new attitude (−2..2) on every open deal whose chain they are in.
+    pub attitude: Option<i32>,
+    /// The person joins this open deal's chain, in `buying_role` (else
+    /// [`JOINING_ROLE`]), with `influence` and `attitude`.
+    pub joins: Option<Uuid>,
+}
+
+/// The buying role someone joining a chain takes when the what-if names none.
+pub const JOINING_ROLE: &str = "user";
+
+/// The snapshot without `employee`: their ties stop counting everywhere in this
+/// account.
+pub fn without_employee(data: &GraphData, employee: Uuid) -> GraphData {
+    let mut changed = data.clone();
+    for e in changed.employees.iter_mut().filter(|e| e.id == employee) {
+        e.active = false;
+    }
+    changed
+}
+
+/// The snapshot with `person` changed as `change` says.
+///
+/// Someone who leaves leaves a **vacant seat**, not a hole: the successor sits
+/// where they sat (level, department, reporting lines, chain role and influence),
+/// but nobody of ours or of a competitor's knows them yet and their attitude is
+/// unknown (0). So a supporter leaving can only cost us (their ties and support
+/// go, the role they filled still needs winning), while an opponent leaving may
+/// help; removing the seat instead would drop it from every average and let the
+/// scores rise when a weakly held supporter left (docs/scoring.md, "What-ifs").
+pub fn with_person_change(data: &GraphData, person: Uuid, change: &PersonChange) -> GraphData {
+    let mut changed = data.clone();
+    if change.leaves {
+        changed.contacts.retain(|c| c.person != person);
+        changed.ties.retain(|t| match t.ends {
+            TieEnds::EmployeePerson { person: p, .. }
+            | TieEnds::CompetitorPerson { person: p, .. } => p != person,
+            TieEnds::Informal { a, b } => a != person && b != person,
+            // The seat's formal weight stays with it.
+            TieEnds::Influences { .. } | TieEnds::EmployeeEmployee { .. } => true,
+        });
+        for o in changed.opportunities.iter_mut().filter(|o| o.open) {
+            for m in o.members.iter_mut().filter(|m| m.person == person) {
+                m.attitude = 0;
+                m.favoured_competitor = None;
+            }
+        }
+        return changed;
+    }
+    for p in changed.people.iter_mut().filter(|p| p.id == person) {
+        if let Some(level) = &change.level {
+            p.level.clone_from(level);
+        }
+    }
+    if let Some(joining) = change.joins {
+        for o in changed
+            .opportunities
+            .iter_mut()
+            .filter(|o| o.open && o.id == joining)
+        {
+            if !o.members.iter().any(|m| m.person == person) {
+                o.members.push(super::data::MemberNode {
+                    person,
+                    buying_role: change
+                        .buying_role
+                        .clone()
+                        .unwrap_or_else(|| JOINING_ROLE.into()),
+                    influence: change.influence.map(|i| i.clamp(1, 5)),
+                    attitude: change.attitude.unwrap_or(0).clamp(-2, 2),
+                    favoured_competitor: None,
+                });
+            }
+        }
+    }
+    // Joining one deal changes that deal only; otherwise the new part holds on
+    // every open deal the person is in.
+    for o in changed
+        .opportunities
+        .iter_mut()
+        .filter(|o| o.open && change.joins.is_none_or(|j| j == o.id))
+    {
+        for m in o.members.iter_mut().filter(|m| m.person == person) {
+            if let Some(role) = &change.buying_role {
+                m.buying_role.clone_from(role);
+            }
+            if let Some(i) = change.influence {
+                m.influence = Some(i.clamp(1, 5));
+            }
+            if let Some(a) = change.attitude {
+                m.attitude = a.clamp(-2, 2);
+            }
+        }
+    }
+    changed
 }
 
 /// The employee leaves: their ties stop counting everywhere in this account.
@@ -185,11 +279,7 @@ pub fn departure(
     as_of: time::Date,
 ) -> Impact {
     let before = AccountGraph::build(data, methodology, as_of);
-    let mut changed = data.clone();
-    for e in changed.employees.iter_mut().filter(|e| e.id == employee) {
-        e.active = false;
-    }
-    let after = AccountGraph::build(&changed, methodology, as_of);
+    let after = AccountGraph::build(&without_employee(data, employee), methodology, as_of);
     let mut impact = compare(&before, &after);
     let key = key_people_of_open(&before);
     impact.sole_people = key
@@ -202,7 +292,8 @@ pub fn departure(
     impact
 }
 
-/// A customer person leaves the account, or takes another part.
+/// A customer person leaves the account (their seat stays vacant), or takes
+/// another part.
 pub fn person_change(
     data: &GraphData,
     methodology: &Methodology,
@@ -211,41 +302,11 @@ pub fn person_change(
     as_of: time::Date,
 ) -> Impact {
     let before = AccountGraph::build(data, methodology, as_of);
-    let mut changed = data.clone();
-    if change.leaves {
-        changed.people.retain(|p| p.id != person);
-        changed
-            .lines
-            .retain(|l| l.person != person && l.manager != person);
-        changed.contacts.retain(|c| c.person != person);
-        changed.ties.retain(|t| match t.ends {
-            TieEnds::EmployeePerson { person: p, .. }
-            | TieEnds::CompetitorPerson { person: p, .. } => p != person,
-            TieEnds::Influences { from, to } => from != person && to != person,
-            TieEnds::Informal { a, b } => a != person && b != person,
-            TieEnds::EmployeeEmployee { .. } => true,
-        });
-        for o in &mut changed.opportunities {
-            o.members.retain(|m| m.person != person);
-        }
-    } else {
-        for p in changed.people.iter_mut().filter(|p| p.id == person) {
-            if let Some(level) = &change.level {
-                p.level.clone_from(level);
-            }
-        }
-        for o in changed.opportunities.iter_mut().filter(|o| o.open) {
-            for m in o.members.iter_mut().filter(|m| m.person == person) {
-                if let Some(role) = &change.buying_role {
-                    m.buying_role.clone_from(role);
-                }
-                if let Some(i) = change.influence {
-                    m.influence = Some(i.clamp(1, 5));
-                }
-            }
-        }
-    }
-    let after = AccountGraph::build(&changed, methodology, as_of);
+    let after = AccountGraph::build(
+        &with_person_change(data, person, change),
+        methodology,
+        as_of,
+    );
     compare(&before, &after)
 }
 

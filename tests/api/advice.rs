@@ -121,7 +121,7 @@ async fn health_prompts_steps_and_questions(app: TestApp) {
         .as_array()
         .unwrap()
         .iter()
-        .any(|f| f["name"] == "required_roles_missing"));
+        .any(|f| f["name"] == "required_roles_open"));
     let questions = data["qualification"].as_array().unwrap();
     assert_eq!(questions.len(), 4);
     assert!(questions.iter().all(|q| q["recorded"].is_null()));

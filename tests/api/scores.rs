@@ -342,7 +342,9 @@ async fn what_ifs_change_nothing_stored(app: TestApp) {
         .find(|c| c["dimension"] == "keyPerson")
         .unwrap()
         .clone();
-    assert!(close(&kp["after"], 1.28 / 1.8));
+    // The CFO's seat stays, held by a successor nobody knows yet:
+    // (0.8 + 0 + 0.48) / 2.6, never more than before.
+    assert!(close(&kp["after"], 1.28 / 2.6));
     let promoted = app
         .ok(
             "query($p: ID!) { personChangeImpact(person: $p, buyingRole: \"decision_maker\", influence: 5) { opportunities { changes { dimension before after } } } }",

@@ -55,11 +55,13 @@ pub fn strongest_competitor(graph: &AccountGraph, m: &MemberNode) -> Option<(Uui
 }
 
 /// The opportunity: `Σ w_p × position_p / Σ w_p` over key people, where position is
-/// 1 when our best tie beats every competitor's, 0.5 when level, 0 when behind.
-/// 1 means we lead on every key person.
+/// 1 when our best tie beats every competitor's, 0.5 when level (nobody holding
+/// them at all is level too), 0 when behind or when they are against us: an
+/// opponent is no lead of ours whatever our tie, so an opponent joining the chain
+/// or someone turning against us never raises the score.
 pub fn competitor_score(graph: &AccountGraph, chain: &[ChainMember]) -> Score {
     let mut x = Explanation::new(
-        "Σ w_p × position_p / Σ w_p over key people; position 1 if ours > best competitor's, 0.5 if equal, 0 if behind",
+        "Σ w_p × position_p / Σ w_p over key people; position 1 if ours > best competitor's, 0.5 if equal, 0 if behind or against us",
     );
     x.weight(
         "favoured competitor strength",
@@ -75,12 +77,15 @@ pub fn competitor_score(graph: &AccountGraph, chain: &[ChainMember]) -> Score {
         x.note("no member reaches the key-person influence; every member counts");
     }
     let mut behind = Vec::new();
+    let mut against = 0;
     let mut pairs = Vec::new();
     for m in &key {
         let ours = graph.ours(m.person());
         let (best, best_competitor) =
             strongest_competitor(graph, m.member).map_or((0.0, None), |(c, s)| (s / 5.0, Some(c)));
-        let position = if (ours - best).abs() <= TIE {
+        let position = if m.against_us() {
+            0.0
+        } else if (ours - best).abs() <= TIE {
             0.5
         } else if ours > best {
             1.0
@@ -99,6 +104,7 @@ pub fn competitor_score(graph: &AccountGraph, chain: &[ChainMember]) -> Score {
                 match position {
                     p if p > 0.75 => "we lead",
                     p if p > 0.25 => "level",
+                    _ if m.against_us() => "against us",
                     _ => "behind",
                 }
             ),
@@ -107,8 +113,12 @@ pub fn competitor_score(graph: &AccountGraph, chain: &[ChainMember]) -> Score {
             competitor_id: best_competitor,
             ..Default::default()
         });
-        if position == 0.0 {
+        if position == 0.0 && !m.against_us() {
             behind.push(name.clone());
+        }
+        if m.against_us() {
+            against += 1;
+            x.note(format!("{name} is against us: no lead of ours"));
         }
         if position == 0.5 {
             x.note(format!(
@@ -123,7 +133,12 @@ pub fn competitor_score(graph: &AccountGraph, chain: &[ChainMember]) -> Score {
         x.input(format!("hold of {}", graph.competitor_name(*c)), hold, None);
     }
     let value = weighted_mean(pairs);
-    x.summary = if behind.is_empty() {
+    x.summary = if behind.is_empty() && against > 0 {
+        format!(
+            "No competitor is ahead, but {against} key people are against us ({}).",
+            pct(value)
+        )
+    } else if behind.is_empty() {
         format!("We lead or are level on every key person ({}).", pct(value))
     } else {
         format!("A competitor is ahead with {}.", behind.join(", "))

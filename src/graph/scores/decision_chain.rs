@@ -14,15 +14,30 @@ pub fn decision_chain_score(graph: &AccountGraph, chain: &[ChainMember]) -> Scor
         "coverage × (required roles identified / required roles); coverage = Σ w_p × KP_p / Σ w_p over the chain",
     );
     let required = &graph.scoring.required_buying_roles;
+    // A role counts once someone in it is known and not against us: a role held
+    // only by opponents is still to be won, and knowing them must not raise the
+    // score (docs/scoring.md, "Opponents and vacant seats").
     let known: Vec<&String> = required
         .iter()
         .filter(|r| {
             chain
                 .iter()
-                .any(|m| graph.scoring.fills(&m.member.buying_role, r))
+                .any(|m| !m.against_us() && graph.scoring.fills(&m.member.buying_role, r))
         })
         .collect();
-    let unknown: Vec<&String> = required.iter().filter(|r| !known.contains(r)).collect();
+    let opposed: Vec<&String> = required
+        .iter()
+        .filter(|r| {
+            !known.contains(r)
+                && chain
+                    .iter()
+                    .any(|m| graph.scoring.fills(&m.member.buying_role, r))
+        })
+        .collect();
+    let unknown: Vec<&String> = required
+        .iter()
+        .filter(|r| !known.contains(r) && !opposed.contains(r))
+        .collect();
     let role_factor = if required.is_empty() {
         1.0
     } else {
@@ -55,6 +70,9 @@ pub fn decision_chain_score(graph: &AccountGraph, chain: &[ChainMember]) -> Scor
     for r in &unknown {
         x.note(format!("required role not identified: {r}"));
     }
+    for r in &opposed {
+        x.note(format!("required role held only by people against us: {r}"));
+    }
     for r in &uncovered {
         x.note(format!("required role without a real tie: {r}"));
     }
@@ -69,13 +87,14 @@ pub fn decision_chain_score(graph: &AccountGraph, chain: &[ChainMember]) -> Scor
         pct(coverage),
         known.len(),
         required.len(),
-        if unknown.is_empty() {
+        if unknown.is_empty() && opposed.is_empty() {
             String::new()
         } else {
             format!(
                 " (missing: {})",
                 unknown
                     .iter()
+                    .chain(opposed.iter())
                     .map(|s| s.as_str())
                     .collect::<Vec<_>>()
                     .join(", ")

@@ -39,6 +39,11 @@ impl ChainMember<'_> {
     pub fn weight(&self) -> f64 {
         self.influence.weight()
     }
+
+    /// Whether the member is against us (attitude below 0).
+    pub fn against_us(&self) -> bool {
+        self.member.attitude < 0
+    }
 }
 
 /// The chain of an opportunity, members at other accounts left out.

@@ -1,0 +1,163 @@
+//! What a what-if does to each open deal, told whole: the six scores, health,
+//! the win probability and forecast category, and the top coaching prompts,
+//! before and after, from the same assessment every other screen uses. When a
+//! number rises, the story says why (an opponent left, someone's role changed),
+//! so a director never meets an unexplained rise.
+
+use time::Date;
+use uuid::Uuid;
+
+use crate::{
+    advice::{assess, prompts::prompts_first, Lang, Prompt},
+    forecast::{category, StageNorms},
+    graph::{scores::opportunity_scores, AccountGraph},
+    methodology::Methodology,
+};
+
+/// The top prompts a story shows on each side.
+pub const STORY_PROMPTS: usize = 3;
+
+/// One deal as one graph shows it.
+#[derive(Debug, Clone)]
+pub struct Picture {
+    /// The six scores in [`crate::graph::scores::OpportunityScores::values`] order.
+    pub scores: [(&'static str, f64); 6],
+    /// 0..100.
+    pub health: f64,
+    /// Health's parts (name, points), adding up to it.
+    pub health_parts: Vec<(&'static str, f64)>,
+    /// The four questions: (question id, answer as health counts it).
+    pub answers: Vec<(String, &'static str)>,
+    pub probability: f64,
+    /// A category id of forecast.toml.
+    pub category: String,
+    /// The top [`STORY_PROMPTS`], ranked as the deal page ranks them.
+    pub prompts: Vec<Prompt>,
+}
+
+/// What a what-if does to one open deal.
+#[derive(Debug, Clone)]
+pub struct Story {
+    pub opportunity: Uuid,
+    pub before: Picture,
+    pub after: Picture,
+    /// The measures that rise (`keyPerson`, …, `health`, `winProbability`).
+    pub rises: Vec<&'static str>,
+}
+
+impl Story {
+    /// Whether anything a reader sees moves.
+    pub fn moves(&self) -> bool {
+        let ids = |p: &Picture| p.prompts.iter().map(|p| p.rule_id.clone()).collect::<Vec<_>>();
+        let texts = |p: &Picture| p.prompts.iter().map(|p| p.text.clone()).collect::<Vec<_>>();
+        self.before
+            .scores
+            .iter()
+            .zip(self.after.scores.iter())
+            .any(|(b, a)| (b.1 - a.1).abs() > 1e-9)
+            || (self.before.health - self.after.health).abs() > 1e-9
+            || (self.before.probability - self.after.probability).abs() > 1e-9
+            || self.before.category != self.after.category
+            || ids(&self.before) != ids(&self.after)
+            || texts(&self.before) != texts(&self.after)
+    }
+}
+
+/// One open deal of `graph`, assessed as the deal page assesses it.
+pub fn picture(
+    graph: &AccountGraph,
+    m: &Methodology,
+    opportunity: Uuid,
+    today: Date,
+    norms: &StageNorms,
+    lang: Lang,
+) -> Option<Picture> {
+    let o = graph.opportunity(opportunity)?;
+    let a = assess(graph, m, o, today, norms);
+    let (prompts, _) = prompts_first(
+        graph,
+        m,
+        o,
+        &a.facts,
+        &a.steps,
+        lang,
+        false,
+        STORY_PROMPTS,
+    );
+    Some(Picture {
+        scores: opportunity_scores(graph, o).values(),
+        health: a.health.score,
+        health_parts: a
+            .health
+            .breakdown
+            .iter()
+            .map(|p| (p.name, p.points))
+            .collect(),
+        answers: a
+            .questions
+            .iter()
+            .map(|q| (q.question.id.clone(), q.answer().as_str()))
+            .collect(),
+        probability: a.probability.probability,
+        category: category(m, &a.facts)
+            .map(|c| c.id.clone())
+            .unwrap_or_default(),
+        prompts,
+    })
+}
+
+/// Every open deal of `before`, before and after; `rename` is applied to the
+/// after side's prompt text (a person who left reads as their successor).
+pub fn stories(
+    before: &AccountGraph,
+    after: &AccountGraph,
+    m: &Methodology,
+    today: Date,
+    norms: &StageNorms,
+    lang: Lang,
+    rename: Option<(&str, &str)>,
+) -> Vec<Story> {
+    let mut out = Vec::new();
+    for o in before.opportunities.iter().filter(|o| o.open) {
+        let (Some(b), Some(mut a)) = (
+            picture(before, m, o.id, today, norms, lang),
+            picture(after, m, o.id, today, norms, lang),
+        ) else {
+            continue;
+        };
+        if let Some((from, to)) = rename {
+            for p in &mut a.prompts {
+                p.text = p.text.replace(from, to);
+                p.action = p.action.replace(from, to);
+            }
+        }
+        let mut rises: Vec<&'static str> = b
+            .scores
+            .iter()
+            .zip(a.scores.iter())
+            .filter(|(x, y)| y.1 > x.1 + 1e-9)
+            .map(|(x, _)| x.0)
+            .collect();
+        if a.health > b.health + 1e-9 {
+            rises.push("health");
+        }
+        if a.probability > b.probability + 1e-9 {
+            rises.push("winProbability");
+        }
+        out.push(Story {
+            opportunity: o.id,
+            before: b,
+            after: a,
+            rises,
+        });
+    }
+    out
+}
+
+/// How a person who left is named in the after side's prompts.
+pub fn successor(name: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{name}的继任者"),
+        Lang::En => format!("{name}'s successor"),
+    }
+}
