@@ -62,7 +62,13 @@ fn strong_ties_and_four_yes_raise_it_by_the_documented_amount() {
     );
     assert_eq!((p.yes, p.no), (4, 0));
     // No ties, every answer NO: logistic(−1.8).
-    let p = win_probability(&m, "propose", &scores(0.0), &answered(&m, &[Answer::No; 4]), &[]);
+    let p = win_probability(
+        &m,
+        "propose",
+        &scores(0.0),
+        &answered(&m, &[Answer::No; 4]),
+        &[],
+    );
     assert!((p.probability - (1.0 - 0.858_148_935)).abs() < 1e-6);
 }
 
@@ -142,7 +148,13 @@ fn a_process_picture_that_reads_a_score_or_does_not_sum_to_one_is_refused() {
 #[test]
 fn probabilities_stay_within_floor_and_ceiling_and_unknown_stages_take_the_floor() {
     let m = methodology();
-    let p = win_probability(&m, "negotiate", &scores(1.0), &answered(&m, &[Answer::Yes; 4]), &[]);
+    let p = win_probability(
+        &m,
+        "negotiate",
+        &scores(1.0),
+        &answered(&m, &[Answer::Yes; 4]),
+        &[],
+    );
     assert!(p.probability <= 0.99);
     let p = win_probability(&m, "no_such_stage", &scores(0.5), &answered(&m, &[]), &[]);
     assert!((p.stage_probability - 0.01).abs() < 1e-12);

@@ -76,7 +76,12 @@ fn nothing_rises(what: &str, before: &GraphData, after: &GraphData) -> Result<()
 /// Open-deal members as (deal index, member index).
 fn members(data: &GraphData, keep: impl Fn(i32) -> bool) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
-    for (i, o) in data.opportunities.iter().enumerate().filter(|(_, o)| o.open) {
+    for (i, o) in data
+        .opportunities
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| o.open)
+    {
         for (j, m) in o.members.iter().enumerate() {
             if keep(m.attitude) {
                 out.push((i, j));
@@ -216,5 +221,8 @@ fn an_opponent_leaving_may_raise_the_numbers_and_says_so() {
             }
         }
     }
-    assert!(seen > 0, "no opponent's leaving raised anything in 40 accounts");
+    assert!(
+        seen > 0,
+        "no opponent's leaving raised anything in 40 accounts"
+    );
 }

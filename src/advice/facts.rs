@@ -677,9 +677,17 @@ pub fn opportunity_facts(
         a.member
             .attitude
             .cmp(&b.member.attitude)
-            .then(graph.judged_ours(a.person()).total_cmp(&graph.judged_ours(b.person())))
+            .then(
+                graph
+                    .judged_ours(a.person())
+                    .total_cmp(&graph.judged_ours(b.person())),
+            )
             .then(b.influence.value.total_cmp(&a.influence.value))
-            .then_with(|| graph.person_name(a.person()).cmp(&graph.person_name(b.person())))
+            .then_with(|| {
+                graph
+                    .person_name(a.person())
+                    .cmp(&graph.person_name(b.person()))
+            })
             .then(a.person().cmp(&b.person()))
     });
     f.flag("decision_maker_identified", dm.is_some());
@@ -690,7 +698,9 @@ pub fn opportunity_facts(
             .min()
             .unwrap_or(0),
     );
-    let dm_ahead = dms.iter().any(|d| theirs_with(d).0 > graph.judged_ours(d.person()));
+    let dm_ahead = dms
+        .iter()
+        .any(|d| theirs_with(d).0 > graph.judged_ours(d.person()));
     let (dm_ours, dm_theirs, dm_rival) = match dm {
         Some(d) => {
             let ours = dms

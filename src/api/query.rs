@@ -14,15 +14,12 @@ use super::{
     error::Coded,
     ids::{parse, parse_opt},
     objects::{AccountConnectionFields, MethodologyInfo},
-    scores::DepartureImpact,
+    scores::{DepartureImpact, ImpactG},
 };
 use crate::{
     domain::{Account, Competitor, Employee, Interaction, Opportunity, Person, SupportResource},
     engine::PipelineFilter,
-    graph::{
-        paths::IntroductionPath,
-        risk::{Impact, PersonChange},
-    },
+    graph::{paths::IntroductionPath, risk::PersonChange},
     Error,
 };
 
@@ -233,26 +230,41 @@ impl QueryRoot {
     }
 
     /// What we would lose if an employee left: scores, paths and the key people
-    /// only they reach, per account. Changes nothing.
-    async fn departure_impact(&self, ctx: &Context<'_>, employee: ID) -> Result<DepartureImpact> {
+    /// only they reach, per account, and each open deal's whole story. Changes
+    /// nothing.
+    async fn departure_impact(
+        &self,
+        ctx: &Context<'_>,
+        employee: ID,
+        #[graphql(desc = "Language of the stories' prompts and notes (default EN).")] lang: Option<
+            LangG,
+        >,
+    ) -> Result<DepartureImpact> {
         let employee = parse("employee", &employee).coded()?;
-        let impacts = engine(ctx).departure_impact(employee).await.coded()?;
+        let lang = lang.map(Into::into).unwrap_or_default();
+        let impacts = engine(ctx).departure_impact(employee, lang).await.coded()?;
         let record = store(ctx).employee_required(employee).await.coded()?;
         let handover = impacts
             .iter()
-            .flat_map(|(cached, _)| crate::engine::Engine::handover_in(cached, employee))
+            .flat_map(|(cached, _, _)| crate::engine::Engine::handover_in(cached, employee))
             .map(super::scores::Handover)
             .collect();
         Ok(DepartureImpact {
             leaving_on: record.leaving_on,
             employee: record,
-            accounts: impacts.into_iter().map(|(_, i)| i).collect(),
+            accounts: impacts
+                .into_iter()
+                .map(|(_, impact, deals)| ImpactG { impact, deals })
+                .collect(),
             handover,
         })
     }
 
-    /// What happens if a customer person leaves (`leaves: true`) or takes another
-    /// part (new buying role, influence or level). Changes nothing.
+    /// What happens if a customer person leaves (`leaves: true`: their seat
+    /// stays, held by a successor nobody knows yet), takes another part, changes
+    /// attitude, or joins one open deal's chain (`joinsOpportunity`), with each
+    /// open deal's whole story. Changes nothing.
+    #[allow(clippy::too_many_arguments)]
     async fn person_change_impact(
         &self,
         ctx: &Context<'_>,
@@ -261,20 +273,34 @@ impl QueryRoot {
         buying_role: Option<String>,
         influence: Option<i32>,
         level: Option<String>,
-    ) -> Result<Impact> {
+        #[graphql(
+            desc = "A new attitude, -2..2, on every open deal they are in (or on the deal they join)."
+        )]
+        attitude: Option<i32>,
+        #[graphql(
+            desc = "An open deal of their account whose chain they join, in buyingRole (default user), with influence and attitude."
+        )]
+        joins_opportunity: Option<ID>,
+        #[graphql(desc = "Language of the stories' prompts and notes (default EN).")] lang: Option<
+            LangG,
+        >,
+    ) -> Result<ImpactG> {
         let person = parse("person", &person).coded()?;
+        let joins = parse_opt("joinsOpportunity", &joins_opportunity).coded()?;
         let change = PersonChange {
             leaves: leaves.unwrap_or(false),
             buying_role,
             influence,
             level,
-            ..Default::default()
+            attitude,
+            joins,
         };
-        Ok(engine(ctx)
-            .person_change_impact(person, change)
+        let lang = lang.map(Into::into).unwrap_or_default();
+        let (_, impact, deals) = engine(ctx)
+            .person_change_impact(person, change, lang)
             .await
-            .coded()?
-            .1)
+            .coded()?;
+        Ok(ImpactG { impact, deals })
     }
 
     /// The coach's pipeline: every open opportunity with health, top prompt, stage and

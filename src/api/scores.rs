@@ -10,6 +10,7 @@ use super::{
 };
 use crate::{
     domain::{Account, Competitor, Employee, Opportunity, Person},
+    engine::whatif::{Picture, Story},
     graph::{
         paths::{IntroductionPath, PathHop},
         risk::{Ahead, Impact, LostPath, OpportunityImpact, ScoreChange, Thread},
@@ -346,36 +347,151 @@ impl LostPath {
     }
 }
 
+/// What a what-if does to one account, with each open deal's whole story.
+pub struct ImpactG {
+    pub impact: Impact,
+    pub deals: Vec<Story>,
+}
+
 /// What a what-if does to one account. Nothing stored changes.
-#[Object]
-impl Impact {
+#[Object(name = "Impact")]
+impl ImpactG {
     async fn account(&self, ctx: &Context<'_>) -> Result<Option<Account>> {
-        store(ctx).account(self.account).await.coded()
+        store(ctx).account(self.impact.account).await.coded()
     }
     /// The account score before and after.
     async fn account_before(&self) -> f64 {
-        self.account_before
+        self.impact.account_before
     }
     async fn account_after(&self) -> f64 {
-        self.account_after
+        self.impact.account_after
     }
     /// Open opportunities whose scores change.
     async fn opportunities(&self) -> &[OpportunityImpact] {
-        &self.opportunities
+        &self.impact.opportunities
     }
     /// Key people whose best introduction path weakens or goes.
     async fn lost_paths(&self) -> &[LostPath] {
-        &self.lost_paths
+        &self.impact.lost_paths
     }
     /// Key people only the departing employee reaches (departures only).
     async fn sole_key_people(&self, ctx: &Context<'_>) -> Result<Vec<Person>> {
-        let mut out = Vec::with_capacity(self.sole_people.len());
-        for p in &self.sole_people {
+        let mut out = Vec::with_capacity(self.impact.sole_people.len());
+        for p in &self.impact.sole_people {
             if let Some(person) = person_of(ctx, Some(*p)).await? {
                 out.push(person);
             }
         }
         Ok(out)
+    }
+    /// Every open deal whose picture moves: the six scores, health, the win
+    /// probability and forecast category, the four questions and the top three
+    /// prompts, before and after, and why anything rose (docs/scoring.md, "The
+    /// whole story").
+    async fn deals(&self) -> Vec<DealWhatIf<'_>> {
+        self.deals.iter().map(DealWhatIf).collect()
+    }
+}
+
+/// One open deal under a what-if.
+pub struct DealWhatIf<'a>(&'a Story);
+
+#[Object]
+impl DealWhatIf<'_> {
+    async fn opportunity(&self, ctx: &Context<'_>) -> Result<Option<Opportunity>> {
+        store(ctx).opportunity(self.0.opportunity).await.coded()
+    }
+    async fn before(&self) -> DealPicture<'_> {
+        DealPicture(&self.0.before)
+    }
+    async fn after(&self) -> DealPicture<'_> {
+        DealPicture(&self.0.after)
+    }
+    /// All six scores, before and after.
+    async fn scores(&self) -> Vec<ScoreChange> {
+        self.0
+            .before
+            .scores
+            .iter()
+            .zip(self.0.after.scores.iter())
+            .map(|(b, a)| ScoreChange {
+                dimension: b.0,
+                before: b.1,
+                after: a.1,
+            })
+            .collect()
+    }
+    /// The measures that rise (score names, `health`, `winProbability`); empty
+    /// when nothing does.
+    async fn rises(&self) -> &[&'static str] {
+        &self.0.rises
+    }
+    /// Why they rise, in the language asked for.
+    async fn note(&self) -> Option<&str> {
+        self.0.note.as_deref()
+    }
+}
+
+/// A deal as one side of a what-if shows it.
+pub struct DealPicture<'a>(&'a Picture);
+
+/// One of the four questions and its answer (recorded, else suggested).
+#[derive(SimpleObject)]
+pub struct QuestionAnswer {
+    pub question: String,
+    /// `yes`, `no` or `unknown`.
+    pub answer: &'static str,
+}
+
+#[Object]
+impl DealPicture<'_> {
+    async fn key_person(&self) -> f64 {
+        self.0.scores[0].1
+    }
+    async fn decision_chain(&self) -> f64 {
+        self.0.scores[1].1
+    }
+    async fn account(&self) -> f64 {
+        self.0.scores[2].1
+    }
+    async fn employee(&self) -> f64 {
+        self.0.scores[3].1
+    }
+    async fn our_company(&self) -> f64 {
+        self.0.scores[4].1
+    }
+    async fn competitor(&self) -> f64 {
+        self.0.scores[5].1
+    }
+    /// 0..100.
+    async fn health(&self) -> f64 {
+        self.0.health
+    }
+    async fn win_probability(&self) -> f64 {
+        self.0.probability
+    }
+    /// A category id of forecast.toml.
+    async fn category(&self) -> &str {
+        &self.0.category
+    }
+    async fn questions(&self) -> Vec<QuestionAnswer> {
+        self.0
+            .answers
+            .iter()
+            .map(|(q, a)| QuestionAnswer {
+                question: q.clone(),
+                answer: a,
+            })
+            .collect()
+    }
+    /// The top three coaching prompts.
+    async fn prompts(&self) -> Vec<super::advice::CoachingPrompt> {
+        self.0
+            .prompts
+            .iter()
+            .cloned()
+            .map(super::advice::CoachingPrompt)
+            .collect()
     }
 }
 
@@ -387,7 +503,7 @@ pub struct DepartureImpact {
     /// be handed over before it.
     pub leaving_on: Option<time::Date>,
     /// One entry per account where the employee has ties.
-    pub accounts: Vec<Impact>,
+    pub accounts: Vec<ImpactG>,
     /// On every open deal, each customer person they hold by a real tie and who
     /// of ours should take them over.
     pub handover: Vec<Handover>,

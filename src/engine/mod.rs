@@ -584,8 +584,13 @@ impl Engine {
         })
     }
 
-    /// What the departure of an employee would cost, account by account.
-    pub async fn departure_impact(&self, employee: Uuid) -> Result<Vec<(Arc<Cached>, Impact)>> {
+    /// What the departure of an employee would cost, account by account, with
+    /// each open deal's whole story in `lang`.
+    pub async fn departure_impact(
+        &self,
+        employee: Uuid,
+        lang: Lang,
+    ) -> Result<Vec<(Arc<Cached>, Impact, Vec<whatif::Story>)>> {
         self.store.employee_required(employee).await?;
         let mut accounts: Vec<Uuid> = self
             .store
@@ -601,12 +606,27 @@ impl Engine {
             let cached = self.graph(account).await?;
             let methodology = self.methodology().clone();
             let c = Arc::clone(&cached);
-            let impact = tokio::task::spawn_blocking(move || {
-                risk::departure(&c.data, &methodology, employee, c.graph.as_of)
+            let (impact, stories) = tokio::task::spawn_blocking(move || {
+                let impact = risk::departure(&c.data, &methodology, employee, c.graph.as_of);
+                let after = AccountGraph::build(
+                    &risk::without_employee(&c.data, employee),
+                    &methodology,
+                    c.graph.as_of,
+                );
+                let stories = whatif::told(
+                    &c.graph,
+                    &after,
+                    &methodology,
+                    c.graph.as_of,
+                    &c.norms,
+                    lang,
+                    &whatif::Cause::EmployeeLeaves(employee),
+                );
+                (impact, stories)
             })
             .await
             .map_err(|e| Error::Internal(anyhow::Error::new(e)))?;
-            out.push((cached, impact));
+            out.push((cached, impact, stories));
         }
         Ok(out)
     }
@@ -634,12 +654,14 @@ impl Engine {
         out
     }
 
-    /// What a customer person's departure or change of part would do.
+    /// What a customer person's departure or change of part would do, with each
+    /// open deal's whole story in `lang`.
     pub async fn person_change_impact(
         &self,
         person: Uuid,
         change: PersonChange,
-    ) -> Result<(Arc<Cached>, Impact)> {
+        lang: Lang,
+    ) -> Result<(Arc<Cached>, Impact, Vec<whatif::Story>)> {
         let p = self.store.person_required(person).await?;
         let m = self.methodology();
         if let Some(role) = &change.buying_role {
@@ -651,15 +673,42 @@ impl Engine {
         if let Some(i) = change.influence {
             crate::domain::Influence::parse("influence", i64::from(i))?;
         }
+        if let Some(a) = change.attitude {
+            crate::domain::Attitude::parse("attitude", i64::from(a))?;
+        }
         let cached = self.graph(p.account_id).await?;
+        if let Some(deal) = change.joins {
+            let open = cached.graph.opportunity(deal).is_some_and(|o| o.open);
+            if !open {
+                return Err(Error::invalid(
+                    "joinsOpportunity",
+                    format!("{deal} is not an open opportunity of {}'s account", p.name),
+                ));
+            }
+        }
         let methodology = m.clone();
         let c = Arc::clone(&cached);
-        let impact = tokio::task::spawn_blocking(move || {
-            risk::person_change(&c.data, &methodology, person, &change, c.graph.as_of)
+        let (impact, stories) = tokio::task::spawn_blocking(move || {
+            let impact = risk::person_change(&c.data, &methodology, person, &change, c.graph.as_of);
+            let after = AccountGraph::build(
+                &risk::with_person_change(&c.data, person, &change),
+                &methodology,
+                c.graph.as_of,
+            );
+            let stories = whatif::told(
+                &c.graph,
+                &after,
+                &methodology,
+                c.graph.as_of,
+                &c.norms,
+                lang,
+                &whatif::Cause::PersonChanges(person, change),
+            );
+            (impact, stories)
         })
         .await
         .map_err(|e| Error::Internal(anyhow::Error::new(e)))?;
-        Ok((cached, impact))
+        Ok((cached, impact, stories))
     }
 }
 

@@ -10,9 +10,18 @@ use uuid::Uuid;
 use crate::{
     advice::{assess, prompts::prompts_first, Lang, Prompt},
     forecast::{category, StageNorms},
-    graph::{scores::opportunity_scores, AccountGraph},
+    graph::{risk::PersonChange, scores::opportunity_scores, AccountGraph},
     methodology::Methodology,
 };
+
+/// What the what-if supposes.
+#[derive(Debug, Clone)]
+pub enum Cause {
+    /// One of our employees leaves.
+    EmployeeLeaves(Uuid),
+    /// A customer person leaves or changes part.
+    PersonChanges(Uuid, PersonChange),
+}
 
 /// The top prompts a story shows on each side.
 pub const STORY_PROMPTS: usize = 3;
@@ -43,18 +52,27 @@ pub struct Story {
     pub after: Picture,
     /// The measures that rise (`keyPerson`, …, `health`, `winProbability`).
     pub rises: Vec<&'static str>,
+    /// Why they rise, when something does.
+    pub note: Option<String>,
 }
 
 impl Story {
-    /// Whether anything a reader sees moves.
+    /// Whether anything a reader sees on the deal moves. The account score is
+    /// the account's, shown once beside the deals, so it alone does not list
+    /// every open deal.
     pub fn moves(&self) -> bool {
-        let ids = |p: &Picture| p.prompts.iter().map(|p| p.rule_id.clone()).collect::<Vec<_>>();
+        let ids = |p: &Picture| {
+            p.prompts
+                .iter()
+                .map(|p| p.rule_id.clone())
+                .collect::<Vec<_>>()
+        };
         let texts = |p: &Picture| p.prompts.iter().map(|p| p.text.clone()).collect::<Vec<_>>();
         self.before
             .scores
             .iter()
             .zip(self.after.scores.iter())
-            .any(|(b, a)| (b.1 - a.1).abs() > 1e-9)
+            .any(|(b, a)| b.0 != "account" && (b.1 - a.1).abs() > 1e-9)
             || (self.before.health - self.after.health).abs() > 1e-9
             || (self.before.probability - self.after.probability).abs() > 1e-9
             || self.before.category != self.after.category
@@ -74,16 +92,7 @@ pub fn picture(
 ) -> Option<Picture> {
     let o = graph.opportunity(opportunity)?;
     let a = assess(graph, m, o, today, norms);
-    let (prompts, _) = prompts_first(
-        graph,
-        m,
-        o,
-        &a.facts,
-        &a.steps,
-        lang,
-        false,
-        STORY_PROMPTS,
-    );
+    let (prompts, _) = prompts_first(graph, m, o, &a.facts, &a.steps, lang, false, STORY_PROMPTS);
     Some(Picture {
         scores: opportunity_scores(graph, o).values(),
         health: a.health.score,
@@ -149,6 +158,7 @@ pub fn stories(
             before: b,
             after: a,
             rises,
+            note: None,
         });
     }
     out
@@ -160,4 +170,74 @@ pub fn successor(name: &str, lang: Lang) -> String {
         Lang::Zh => format!("{name}的继任者"),
         Lang::En => format!("{name}'s successor"),
     }
+}
+
+/// The stories of every open deal that moves under `cause`, each rise explained:
+/// an opponent leaving, someone's new part, or (never expected) anything else.
+pub fn told(
+    before: &AccountGraph,
+    after: &AccountGraph,
+    m: &Methodology,
+    today: Date,
+    norms: &StageNorms,
+    lang: Lang,
+    cause: &Cause,
+) -> Vec<Story> {
+    let zh = lang == Lang::Zh;
+    let (person, change) = match cause {
+        Cause::PersonChanges(p, c) => (Some(*p), Some(c)),
+        Cause::EmployeeLeaves(_) => (None, None),
+    };
+    let name = person.map(|p| before.person_name(p));
+    let successor_name = name.as_deref().map(|n| successor(n, lang));
+    let rename = match (change, &name, &successor_name) {
+        (Some(c), Some(n), Some(s)) if c.leaves => Some((n.as_str(), s.as_str())),
+        _ => None,
+    };
+    let mut out = stories(before, after, m, today, norms, lang, rename);
+    out.retain(Story::moves);
+    for s in &mut out {
+        if s.rises.is_empty() {
+            continue;
+        }
+        let attitude = person.and_then(|p| {
+            before
+                .opportunity(s.opportunity)
+                .and_then(|o| o.members.iter().find(|x| x.person == p))
+                .map(|x| x.attitude)
+        });
+        let what = s.rises.join(", ");
+        let who = name.clone().unwrap_or_default();
+        s.note = Some(match (change, attitude) {
+            (Some(c), Some(a)) if c.leaves && a < 0 => {
+                if zh {
+                    format!("{who}反对我方（态度{a}）：其离开后，{what}上升。")
+                } else {
+                    format!("{who} is against us (attitude {a}): with them gone, {what} rise.")
+                }
+            }
+            (Some(c), _) if c.leaves => {
+                if zh {
+                    format!("{who}的离开也带走了竞争对手与其的关系：{what}上升。")
+                } else {
+                    format!("{who}'s leaving takes a competitor's ties with them too: {what} rise.")
+                }
+            }
+            (Some(_), _) => {
+                if zh {
+                    format!("{who}的新角色使{what}上升。")
+                } else {
+                    format!("{who}'s new part raises {what}.")
+                }
+            }
+            (None, _) => {
+                if zh {
+                    format!("{what}上升：没有其关系后各项按剩余关系重新计算（见docs/scoring.md）。")
+                } else {
+                    format!("{what} rise: without their ties the measures are recomputed on the rest (docs/scoring.md).")
+                }
+            }
+        });
+    }
+    out
 }

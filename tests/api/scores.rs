@@ -124,6 +124,7 @@ both_backends!(
     scores_on_people_accounts_employees_and_competitors,
     introduction_paths_over_http,
     what_ifs_change_nothing_stored,
+    a_what_if_tells_each_deals_whole_story,
     a_write_is_seen_by_the_next_score,
 );
 
@@ -369,6 +370,195 @@ async fn what_ifs_change_nothing_stored(app: TestApp) {
         "INVALID_INPUT"
     );
     assert_eq!(app.counts().await, before, "what-ifs write nothing");
+    assert_eq!(account_version(&app, &ex.account).await, v);
+}
+
+const STORY: &str = "deals { opportunity { name } rises note scores { dimension before after }
+    before { keyPerson decisionChain competitor health winProbability category questions { question answer } prompts { ruleId text person { name } } }
+    after { keyPerson decisionChain competitor health winProbability category questions { question answer } prompts { ruleId text person { name } } } }";
+
+/// Nothing of the deal rises, and the story says nothing rose.
+fn nothing_rises(deal: &Value) {
+    assert_eq!(deal["rises"], json!([]), "{deal}");
+    assert!(deal["note"].is_null());
+    for k in [
+        "keyPerson",
+        "decisionChain",
+        "competitor",
+        "health",
+        "winProbability",
+    ] {
+        assert!(
+            deal["after"][k].as_f64().unwrap() <= deal["before"][k].as_f64().unwrap() + 1e-9,
+            "{k} rose: {deal}"
+        );
+    }
+    for change in deal["scores"].as_array().unwrap() {
+        assert!(change["after"].as_f64().unwrap() <= change["before"].as_f64().unwrap() + 1e-9);
+    }
+}
+
+async fn a_what_if_tells_each_deals_whole_story(app: TestApp) {
+    let ex = example(&app).await;
+    let head = person(
+        &app,
+        &ex.account,
+        "Head of Procurement",
+        "management",
+        "procurement",
+        None,
+    )
+    .await;
+    let counts = app.counts().await;
+    let v = account_version(&app, &ex.account).await;
+    let unchanged = |c, w| {
+        assert_eq!(c, counts, "what-ifs write nothing");
+        assert_eq!(w, v);
+    };
+
+    // Ann leaves: the deal's six scores, health, probability, category, the four
+    // questions and its top prompts, before and after, in Chinese.
+    let departure = app
+        .ok(
+            &format!("query($e: ID!) {{ departureImpact(employee: $e, lang: ZH) {{ accounts {{ {STORY} }} }} }}"),
+            json!({ "e": ex.ann }),
+        )
+        .await;
+    let deal = departure["departureImpact"]["accounts"][0]["deals"][0].clone();
+    assert_eq!(deal["opportunity"]["name"], "Core network");
+    assert_eq!(deal["scores"].as_array().unwrap().len(), 6);
+    nothing_rises(&deal);
+    assert!(
+        close(&deal["before"]["keyPerson"], 1.6 / 2.6)
+            && close(&deal["after"]["keyPerson"], 0.48 / 2.6)
+    );
+    assert!(deal["after"]["health"].as_f64().unwrap() < deal["before"]["health"].as_f64().unwrap());
+    assert_eq!(deal["before"]["questions"].as_array().unwrap().len(), 4);
+    for side in ["before", "after"] {
+        let prompts = deal[side]["prompts"].as_array().unwrap();
+        assert!((1..=3).contains(&prompts.len()), "{side}: {prompts:?}");
+        assert!(prompts[0]["text"]
+            .as_str()
+            .unwrap()
+            .chars()
+            .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)));
+        assert!(["commit", "best_case", "pipeline", "omitted"]
+            .contains(&deal[side]["category"].as_str().unwrap()));
+    }
+
+    // The CTO turns against us: the technical evaluation is a role still to win
+    // and no lead of ours, so the decision-chain and competitor scores fall.
+    let cto = app
+        .ok(
+            "query($o: ID!) { opportunity(id: $o) { decisionChain { person { id name } } } }",
+            json!({ "o": ex.deal }),
+        )
+        .await["opportunity"]["decisionChain"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["person"]["name"] == "CTO")
+        .unwrap()["person"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let turned = app
+        .ok(
+            &format!(
+                "query($p: ID!) {{ personChangeImpact(person: $p, attitude: -2) {{ {STORY} }} }}"
+            ),
+            json!({ "p": cto }),
+        )
+        .await["personChangeImpact"]["deals"][0]
+        .clone();
+    nothing_rises(&turned);
+    let drop =
+        |k: &str| turned["before"][k].as_f64().unwrap() - turned["after"][k].as_f64().unwrap();
+    assert!(
+        close(
+            &json!(drop("decisionChain")),
+            0.5333333333333333 * 0.75 - 0.5333333333333333 * 0.5
+        ),
+        "{turned}"
+    );
+    assert!(close(&json!(drop("competitor")), 0.8 / 2.6), "{turned}");
+
+    // A head of procurement nobody of ours knows joins the chain against us:
+    // procurement is still open and nothing rises.
+    let joined = app
+        .ok(
+            &format!("query($p: ID!, $o: ID!) {{ personChangeImpact(person: $p, joinsOpportunity: $o, buyingRole: \"procurement\", influence: 4, attitude: -2) {{ {STORY} }} }}"),
+            json!({ "p": head, "o": ex.deal }),
+        )
+        .await["personChangeImpact"]["deals"][0]
+        .clone();
+    nothing_rises(&joined);
+    assert!(
+        joined["after"]["keyPerson"].as_f64().unwrap()
+            < joined["before"]["keyPerson"].as_f64().unwrap()
+    );
+
+    // Joining a deal that is not open, or an attitude off the scale, is refused.
+    assert_eq!(
+        app.error_code(
+            "query($p: ID!, $o: ID!) { personChangeImpact(person: $p, joinsOpportunity: $o) { accountAfter } }",
+            json!({ "p": head, "o": ex.account })
+        )
+        .await,
+        "INVALID_INPUT"
+    );
+    assert_eq!(
+        app.error_code(
+            "query($p: ID!) { personChangeImpact(person: $p, attitude: 3) { accountAfter } }",
+            json!({ "p": head })
+        )
+        .await,
+        "INVALID_INPUT"
+    );
+
+    unchanged(app.counts().await, account_version(&app, &ex.account).await);
+
+    // The CFO, made an opponent in the chain, leaves: the competitor's hold and
+    // an opponent go with them, what rises says so, and the successor is named.
+    app.ok(
+        "mutation($o: ID!, $m: [DecisionChainMemberInput!]!) { setDecisionChain(opportunityId: $o, members: $m) { id } }",
+        json!({ "o": ex.deal, "m": [
+            { "personId": ex.ceo, "buyingRole": "decision_maker", "influence": 5 },
+            { "personId": ex.cfo, "buyingRole": "financial_evaluator", "influence": 4, "attitude": -2, "favouredCompetitorId": ex.rival },
+            { "personId": cto, "buyingRole": "technical_evaluator", "influence": 4 },
+            { "personId": ex.eng, "buyingRole": "user", "influence": 2 },
+        ] }),
+    )
+    .await;
+    // The chain was written: what-ifs from here on are measured against it.
+    let counts = app.counts().await;
+    let v = account_version(&app, &ex.account).await;
+    let left = app
+        .ok(
+            &format!("query($p: ID!) {{ personChangeImpact(person: $p, leaves: true, lang: ZH) {{ {STORY} }} }}"),
+            json!({ "p": ex.cfo }),
+        )
+        .await["personChangeImpact"]["deals"][0]
+        .clone();
+    let rises = left["rises"].as_array().unwrap();
+    assert!(rises.contains(&json!("competitor")), "{left}");
+    let note = left["note"].as_str().unwrap();
+    assert!(
+        note.contains("CFO反对我方") && note.contains("competitor"),
+        "{note}"
+    );
+    assert!(
+        left["after"]["prompts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| {
+                let t = p["text"].as_str().unwrap();
+                !t.contains("CFO") || t.contains("CFO的继任者")
+            }),
+        "{left}"
+    );
+    assert_eq!(app.counts().await, counts, "what-ifs write nothing");
     assert_eq!(account_version(&app, &ex.account).await, v);
 }
 
