@@ -120,6 +120,10 @@ pub struct Facts {
     /// `cooling`, `opponent`) could be about, weightiest first; the first one's
     /// words are also the opportunity's words, for conditions and old templates.
     pub candidates: HashMap<&'static str, Vec<Candidate>>,
+    /// Win steps the deal has done: its stage's steps done or satisfied, and
+    /// steps ticked done in any stage. A need serving one of them no longer
+    /// applies (support.toml `step`).
+    pub steps_done: std::collections::BTreeSet<String>,
 }
 
 impl Facts {
@@ -131,6 +135,7 @@ impl Facts {
             words_zh: HashMap::new(),
             targets: Targets::default(),
             candidates: HashMap::new(),
+            steps_done: std::collections::BTreeSet::new(),
         }
     }
 

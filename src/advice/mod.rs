@@ -66,6 +66,18 @@ pub fn assess<'m>(
     let times = days_in_stage / usual.max(1.0);
     facts.words.insert("stall_times", format!("{times:.1}"));
     let steps = win_steps(graph, m, o, &facts);
+    facts.steps_done = steps
+        .iter()
+        .filter(|s| s.status != StepStatus::Missing)
+        .map(|s| s.step.id.clone())
+        .chain(
+            graph
+                .win_steps
+                .iter()
+                .filter(|t| t.opportunity == o.id && t.done)
+                .map(|t| t.step.clone()),
+        )
+        .collect();
     let missing = steps
         .iter()
         .filter(|s| s.step.required && s.status == StepStatus::Missing)

@@ -350,7 +350,8 @@ pub(crate) async fn support_needs(
 
 // ---------------------------------------------------------------- plan
 
-/// How a request's value was reached: amount × lift × weight.
+/// How a request's value was reached: amount × win probability × lift ×
+/// qualification × weight × urgency (× fit with the resource, in the plan).
 #[derive(SimpleObject)]
 pub struct RequestValueG {
     /// Expected value of serving it, in the reference currency.
@@ -362,6 +363,20 @@ pub struct RequestValueG {
     pub lift_source: String,
     /// Strategic weight of the account's tier.
     pub weight: f64,
+    /// The deal's win probability (docs/forecast.md).
+    pub win_probability: f64,
+    /// The lift's factor for qualification: 1, or the discount while the deal
+    /// fails qualification.
+    pub qualification: f64,
+    /// The deal fails qualification: qualify it before spending scarce support.
+    pub qualify_first: bool,
+    /// 0..1: how much the help still matters against the expected signing.
+    pub urgency: f64,
+    /// Days from the request's neededBy to the expected signing; negative when
+    /// the help would come after it; null without a signing date.
+    pub slack_days: Option<i64>,
+    /// The computation with its numbers.
+    pub formula: String,
 }
 
 impl From<&RequestValue> for RequestValueG {
@@ -376,6 +391,15 @@ impl From<&RequestValue> for RequestValueG {
                 LiftSource::Default => "default".into(),
             },
             weight: v.weight,
+            win_probability: v.probability,
+            qualification: v.qualification,
+            qualify_first: v.qualify_first,
+            urgency: v.urgency,
+            slack_days: v.slack_days,
+            formula: format!(
+                "{:.0} × p {:.3} × lift {:.3} × qualification {:.2} × weight {:.2} × urgency {:.2} = {:.0}",
+                v.amount, v.probability, v.lift, v.qualification, v.weight, v.urgency, v.value
+            ),
         }
     }
 }
@@ -537,15 +561,27 @@ pub fn describe_plan(sp: &SupportPlan, m: &Methodology) -> SupportPlanG {
                 .collect();
             let v = &p.value;
             let why = format!(
-                "{} ({}, {}) gets {} in {month}: {} × lift {:.0}% × weight {:.1} = {} expected{}",
+                "{} ({}, {}) gets {} in {month}: {} × win probability {:.0}% × lift {:.0}%{} × weight {:.1} × urgency {:.2} = {} expected{}{}",
                 p.opportunity_name,
                 p.account_name,
                 p.stage,
                 resource.name,
                 money(v.amount, &cur),
+                v.probability * 100.0,
                 v.lift * 100.0,
+                if v.qualify_first {
+                    format!(" × {:.1} (not qualified)", v.qualification)
+                } else {
+                    String::new()
+                },
                 v.weight,
+                v.urgency,
                 money(v.value, &cur),
+                if v.qualify_first {
+                    "; qualify first: the deal fails qualification"
+                } else {
+                    ""
+                },
                 if displaced.is_empty() {
                     String::new()
                 } else {

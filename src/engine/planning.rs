@@ -13,7 +13,7 @@ use crate::{
     domain::{today, Employee, Period, SupportRequest, SupportResource, SupportStatus},
     forecast::{category, rollup::ForecastLine, WinProbability},
     store::SnapshotLine,
-    support::{self, allocate, request_value, RequestValue},
+    support::{self, allocate, request_value, RequestValue, ValueInputs},
     Result,
 };
 
@@ -112,7 +112,21 @@ impl Engine {
                     .into_iter()
                     .find(|n| n.kind == r.kind)
                     .map(|n| (n.id.as_str(), n.lift));
-                let value = request_value(m, o.amount, &o.currency, &g.tier, &r.kind, r.lift, need);
+                let value = request_value(
+                    m,
+                    &ValueInputs {
+                        amount: o.amount,
+                        currency: &o.currency,
+                        tier: &g.tier,
+                        kind: &r.kind,
+                        own_lift: r.lift,
+                        need_lift: need,
+                        probability: a.probability.probability,
+                        qualify_first: m.support.value.qualify_first(&a.facts),
+                        needed_by: r.needed_by,
+                        sign_date: o.expected_sign_date,
+                    },
+                );
                 planned.push(PlannedRequest {
                     opportunity_name: o.name.clone(),
                     account_id: account,

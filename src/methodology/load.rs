@@ -239,6 +239,27 @@ impl Methodology {
         };
         let forecast =
             forecast.map(|f| compile_forecast(f, &display("forecast.toml"), &mut problems));
+        // A need names the win step it serves: one of its own stages' steps.
+        if let (Some(support), Some(process)) = (&support, &process) {
+            for (i, n) in support.needs.iter().enumerate() {
+                let Some(step) = &n.step else { continue };
+                let known = n.stages.iter().any(|s| {
+                    process
+                        .get(s)
+                        .is_some_and(|p| p.win_steps.iter().any(|w| &w.id == step))
+                });
+                if !known {
+                    problems.push(
+                        &display("support.toml"),
+                        format!("needs[{i}].step"),
+                        format!(
+                            "'{step}' is not a win step of its stages ({}) in stages.toml",
+                            n.stages.join(", ")
+                        ),
+                    );
+                }
+            }
+        }
 
         match (
             scales,

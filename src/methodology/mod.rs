@@ -42,5 +42,5 @@ pub use load::{Methodology, DEFAULT_DIR};
 pub use process::{ExitCriterion, StageProcess, StepKind, WinStep};
 pub use scales::{DecayScale, IntroductionScale, LabelledValue, Scales, TieHolder};
 pub use scoring::{AccountWeights, CompanyRole, DerivedInfluence, HealthWeights, Scoring};
-pub use support::{label, AllocationSettings, SupportNeed, SupportRules};
+pub use support::{label, AllocationSettings, SupportNeed, SupportRules, ValueRules};
 pub use vocabulary::{Stage, Term, Vocabularies, Vocabulary};

@@ -18,6 +18,8 @@ pub(crate) struct RawSupport {
     default_lift: BTreeMap<String, f64>,
     allocation: AllocationSettings,
     #[serde(default)]
+    value: ValueRules,
+    #[serde(default)]
     needs: Vec<RawNeed>,
 }
 
@@ -34,6 +36,8 @@ struct RawNeed {
     condition: String,
     units: i32,
     lift: f64,
+    #[serde(default)]
+    step: Option<String>,
 }
 
 fn always() -> String {
@@ -49,6 +53,58 @@ pub struct AllocationSettings {
     pub time_limit_seconds: f64,
 }
 
+/// How a request's value reads the deal beyond amount, lift and tier
+/// (docs/support.md, "What a request is worth"). A methodology written before
+/// these were added gets the shipped values.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ValueRules {
+    /// When a deal fails qualification (a condition over the opportunity facts):
+    /// its requests are flagged "qualify first" and their lift discounted.
+    pub qualify_first: String,
+    /// The lift's factor while the deal fails qualification.
+    pub unqualified_lift_factor: f64,
+    /// Help landing within this many days of the signing counts fully.
+    pub urgent_days: i64,
+    /// Help with this much slack or more counts `patient_factor`: it could wait.
+    pub patient_days: i64,
+    pub patient_factor: f64,
+    /// Help that would come after the expected signing.
+    pub late_factor: f64,
+    /// A deal with no expected signing date.
+    pub undated_factor: f64,
+    /// The value's factor when the resource does not serve the account's
+    /// industry (a resource listing no industry serves every one).
+    pub industry_mismatch_factor: f64,
+    #[serde(skip)]
+    pub qualify_first_condition: Option<Condition>,
+}
+
+impl Default for ValueRules {
+    fn default() -> Self {
+        ValueRules {
+            qualify_first: "questions_due_open >= 1 || worth_winning_no".into(),
+            unqualified_lift_factor: 0.5,
+            urgent_days: 30,
+            patient_days: 180,
+            patient_factor: 0.6,
+            late_factor: 0.1,
+            undated_factor: 0.8,
+            industry_mismatch_factor: 0.5,
+            qualify_first_condition: None,
+        }
+    }
+}
+
+impl ValueRules {
+    /// Whether a deal with these facts fails qualification.
+    pub fn qualify_first(&self, facts: &crate::advice::Facts) -> bool {
+        self.qualify_first_condition
+            .as_ref()
+            .is_some_and(|c| c.holds(&facts.context))
+    }
+}
+
 /// Support a stage and deal profile calls for.
 #[derive(Debug, Clone)]
 pub struct SupportNeed {
@@ -60,6 +116,9 @@ pub struct SupportNeed {
     pub condition: Condition,
     pub units: i32,
     pub lift: f64,
+    /// The win step this support serves: once it is done the need no longer
+    /// applies, so nobody is asked for support the deal has had.
+    pub step: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -69,6 +128,7 @@ pub struct SupportRules {
     pub strategic_weight: BTreeMap<String, f64>,
     pub default_lift: BTreeMap<String, f64>,
     pub allocation: AllocationSettings,
+    pub value: ValueRules,
     pub needs: Vec<SupportNeed>,
 }
 
@@ -261,14 +321,43 @@ pub(crate) fn compile_support(
             condition,
             units: n.units,
             lift: n.lift,
+            step: n.step,
         });
     }
+    let mut value = raw.value;
+    let r = &value;
+    for (name, f) in [
+        ("value.unqualified_lift_factor", r.unqualified_lift_factor),
+        ("value.patient_factor", r.patient_factor),
+        ("value.late_factor", r.late_factor),
+        ("value.undated_factor", r.undated_factor),
+        ("value.industry_mismatch_factor", r.industry_mismatch_factor),
+    ] {
+        if !(0.0..=1.0).contains(&f) {
+            problems.push(file, name, format!("must be within 0..1, got {f}"));
+        }
+    }
+    if !(0 <= r.urgent_days && r.urgent_days < r.patient_days && r.patient_days <= 3650) {
+        problems.push(
+            file,
+            "value.urgent_days",
+            "urgent_days and patient_days must satisfy 0 <= urgent_days < patient_days <= 3650",
+        );
+    }
+    value.qualify_first_condition = Condition::compile(
+        &value.qualify_first,
+        OPPORTUNITY_FACTS,
+        file,
+        "value.qualify_first",
+        problems,
+    );
     SupportRules {
         reference_currency: raw.reference_currency,
         currency_rates: raw.currency_rates,
         strategic_weight: raw.strategic_weight,
         default_lift: raw.default_lift,
         allocation: raw.allocation,
+        value,
         needs,
     }
 }

@@ -9,4 +9,4 @@ pub mod value;
 
 pub use allocate::{allocate, Assignment, LeftOut, Method, Plan, Problem, Settings};
 pub use needs::{applicable, support_needs, NeedStatus};
-pub use value::{request_value, LiftSource, RequestValue};
+pub use value::{request_value, urgency, LiftSource, RequestValue, ValueInputs};

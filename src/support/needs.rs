@@ -40,12 +40,20 @@ pub fn support_needs<'m>(
         .collect()
 }
 
-/// The needs that apply to a deal in `stage` with these facts.
+/// The needs that apply to a deal in `stage` with these facts: in its stages,
+/// its condition holding, and the win step it serves not done yet (a deal that
+/// has run its proof of concept is not asked to request one).
 pub fn applicable<'m>(m: &'m Methodology, stage: &str, facts: &Facts) -> Vec<&'m SupportNeed> {
     m.support
         .needs
         .iter()
-        .filter(|n| n.stages.iter().any(|s| s == stage) && n.condition.holds(&facts.context))
+        .filter(|n| {
+            n.stages.iter().any(|s| s == stage)
+                && n.condition.holds(&facts.context)
+                && n.step
+                    .as_ref()
+                    .is_none_or(|s| !facts.steps_done.contains(s))
+        })
         .collect()
 }
 

@@ -16,7 +16,7 @@ const PLAN: &str = "query($period: String!) { supportPlan(period: $period) {
     period currency value bound gap warnings
     parts { method requests variables }
     assignments { request { id } opportunityName resource { name } month why
-                  value { value amount lift liftSource weight } displaced { request { id } value } }
+                  value { value amount lift liftSource weight winProbability qualification qualifyFirst urgency slackDays formula } displaced { request { id } value } }
     leftOut { request { id } reason explanation extraUnitsNeeded month resource { name } takenBy { id } }
     shortfalls { resource { name } month extraUnits value requests { id } personAtLimit } } }";
 
@@ -191,8 +191,27 @@ async fn support_is_requested_planned_and_granted_within_capacity(app: TestApp) 
         .iter()
         .find(|a| a["request"]["id"] == demo.as_str())
         .unwrap();
-    // 1,000,000 × 0.2 (the requester's own lift) × 1.2 (key account).
-    assert!((lab_line["value"]["value"].as_f64().unwrap() - 240_000.0).abs() < 1e-6);
+    // 1,000,000 × the deal's win probability × 0.2 (the requester's own lift) ×
+    // qualification × 1.2 (key account) × 0.8 (no expected signing date yet).
+    let v = &lab_line["value"];
+    let f = |k: &str| v[k].as_f64().unwrap();
+    assert_eq!(f("urgency"), 0.8);
+    assert!(v["slackDays"].is_null());
+    assert_eq!(f("weight"), 1.2);
+    assert_eq!(
+        f("qualification"),
+        if v["qualifyFirst"] == true { 0.5 } else { 1.0 }
+    );
+    let p = f("winProbability");
+    assert!(p > 0.0 && p < 1.0);
+    assert!(
+        (f("value") - 1_000_000.0 * p * 0.2 * f("qualification") * 1.2 * 0.8).abs() < 1e-6,
+        "{v}"
+    );
+    assert!(
+        v["formula"].as_str().unwrap().contains("urgency 0.80"),
+        "{v}"
+    );
     assert_eq!(lab_line["value"]["liftSource"], "request");
     assert!(lab_line["why"]
         .as_str()
