@@ -242,6 +242,19 @@ pub enum MethodologyCommand {
     },
     /// Show what changed between two methodology directories (both are validated).
     Diff { old: PathBuf, new: PathBuf },
+    /// Put every open deal on the methodology in DIR, after showing what it
+    /// changes for each (steps added and removed, blockers, health, forecast
+    /// category); until then deals keep their version's win steps. Audited.
+    Adopt {
+        /// The methodology directory to adopt (validated first).
+        dir: PathBuf,
+        /// Show the preview only; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Database URL: `sqlite://FILE` or `postgres://...`.
+        #[arg(long = "database", env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+        database_url: String,
+    },
 }
 
 /// Options shared by every subcommand that touches data.

@@ -64,6 +64,16 @@ pub enum Error {
     #[error(transparent)]
     Methodology(#[from] crate::methodology::MethodologyError),
 
+    /// The methodology's files changed while its declared version stayed the
+    /// same, so deals would change under a name that promises they do not. Code
+    /// `METHODOLOGY_CHANGED`.
+    #[error("methodology version {version} was recorded with other content (digest {recorded}); these files differ now: {}. Give the edited methodology a new `version` in methodology.toml, preview what it changes with `guanxi methodology adopt DIR --dry-run`, then adopt it", files.join(", "))]
+    MethodologyChanged {
+        version: String,
+        recorded: String,
+        files: Vec<String>,
+    },
+
     /// The server cannot listen where it was told to (the port is taken, or the
     /// address is not this machine's). Code `ADDRESS_UNAVAILABLE`; the command line
     /// exits with status 3.
@@ -91,6 +101,7 @@ pub enum ErrorCode {
     DuplicateName,
     OverCapacity,
     MethodologyInvalid,
+    MethodologyChanged,
     Unauthenticated,
     Forbidden,
     AddressUnavailable,
@@ -122,6 +133,7 @@ impl ErrorCode {
             ErrorCode::DuplicateName => "DUPLICATE_NAME",
             ErrorCode::OverCapacity => "OVER_CAPACITY",
             ErrorCode::MethodologyInvalid => "METHODOLOGY_INVALID",
+            ErrorCode::MethodologyChanged => "METHODOLOGY_CHANGED",
             ErrorCode::Unauthenticated => "UNAUTHENTICATED",
             ErrorCode::Forbidden => "FORBIDDEN",
             ErrorCode::AddressUnavailable => "ADDRESS_UNAVAILABLE",
@@ -157,6 +169,7 @@ impl Error {
             Error::DuplicateName { .. } => ErrorCode::DuplicateName,
             Error::OverCapacity(_) => ErrorCode::OverCapacity,
             Error::Methodology(_) => ErrorCode::MethodologyInvalid,
+            Error::MethodologyChanged { .. } => ErrorCode::MethodologyChanged,
             Error::Unauthenticated(_) => ErrorCode::Unauthenticated,
             Error::Forbidden(_) => ErrorCode::Forbidden,
             Error::AddressUnavailable { .. } => ErrorCode::AddressUnavailable,

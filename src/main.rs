@@ -63,16 +63,14 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Schema => print!("{}", api::sdl()),
         Command::Demo(args) => {
-            let store = open(&args).await?;
-            store.migrate().await.context("migrating")?;
+            let store = ready(open(&args).await?).await?;
             let summary = guanxi::demo::load(&store)
                 .await
                 .context("loading demo data")?;
             println!("{summary}");
         }
         Command::Allocate(args) => {
-            let store = open(&args.data).await?;
-            store.migrate().await.context("migrating")?;
+            let store = ready(open(&args.data).await?).await?;
             let period = match args.period {
                 Some(p) => p,
                 None => {
@@ -87,8 +85,7 @@ async fn main() -> anyhow::Result<()> {
             print!("{}", guanxi::report::support_plan(&plan));
         }
         Command::Export(args) => {
-            let store = open(&args.data).await?;
-            store.migrate().await.context("migrating")?;
+            let store = ready(open(&args.data).await?).await?;
             let export = guanxi::transfer::export(&store, args.account).await?;
             let mut json = serde_json::to_string_pretty(&export)?;
             json.push('\n');
@@ -103,13 +100,11 @@ async fn main() -> anyhow::Result<()> {
             }
         }
         Command::Import(args) => {
-            let store = open_alone(&args.data).await?;
-            store.migrate().await.context("migrating")?;
+            let store = ready(open_alone(&args.data).await?).await?;
             import(&store, &args).await?;
         }
         Command::Gen(args) => {
-            let store = open_alone(&args.data).await?;
-            store.migrate().await.context("migrating")?;
+            let store = ready(open_alone(&args.data).await?).await?;
             let spec = guanxi::transfer::PortfolioSpec {
                 accounts: args.accounts,
                 people_per_account: args.people_per_account,
@@ -136,13 +131,11 @@ async fn main() -> anyhow::Result<()> {
             );
         }
         Command::Token { data, command } => {
-            let store = open(&data).await?;
-            store.migrate().await.context("migrating")?;
+            let store = ready(open(&data).await?).await?;
             token(&store, command).await?;
         }
         Command::Paths(args) => {
-            let store = open(&args.data).await?;
-            store.migrate().await.context("migrating")?;
+            let store = ready(open(&args.data).await?).await?;
             let engine = guanxi::engine::Engine::new(store);
             let found = engine.account_paths(args.account, args.to, args.k).await?;
             if args.json {
@@ -169,8 +162,7 @@ async fn main() -> anyhow::Result<()> {
             }
         }
         Command::Map(args) => {
-            let store = open(&args.data).await?;
-            store.migrate().await.context("migrating")?;
+            let store = ready(open(&args.data).await?).await?;
             let engine = guanxi::engine::Engine::new(store.clone()).for_one_read();
             let account = match (args.account, args.opportunity) {
                 (Some(a), _) => a,
@@ -189,8 +181,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Report { of } => {
             let (ReportOf::Opportunity { out, .. } | ReportOf::Account { out, .. }) = &of;
-            let store = open(&out.data).await?;
-            store.migrate().await.context("migrating")?;
+            let store = ready(open(&out.data).await?).await?;
             // One read: each graph is looked up once however many parts of the
             // report need it.
             let engine = guanxi::engine::Engine::new(store).for_one_read();
@@ -213,8 +204,7 @@ async fn main() -> anyhow::Result<()> {
             write_out(out.output.as_deref(), &text)?;
         }
         Command::Audit(args) => {
-            let store = open(&args.data).await?;
-            store.migrate().await.context("migrating")?;
+            let store = ready(open(&args.data).await?).await?;
             audit(&store, &args).await?;
         }
         Command::Methodology {
@@ -253,6 +243,29 @@ async fn main() -> anyhow::Result<()> {
             if broken {
                 std::process::exit(1);
             }
+        }
+        Command::Methodology {
+            command:
+                MethodologyCommand::Adopt {
+                    dir,
+                    dry_run,
+                    database_url,
+                },
+        } => {
+            let m = Arc::new(
+                Methodology::load(&dir)
+                    .with_context(|| format!("loading the methodology in {}", dir.display()))?,
+            );
+            let store = Store::connect(&database_url, Arc::clone(&m))
+                .await
+                .with_context(|| format!("opening {database_url}"))?;
+            let store = ready(store).await?;
+            let engine = guanxi::engine::Engine::new(store.clone());
+            let changes = engine.adopt_methodology(dry_run).await?;
+            print!(
+                "{}",
+                guanxi::report::methodology_adoption(&m, &changes, dry_run)
+            );
         }
         Command::Methodology {
             command: MethodologyCommand::Diff { old, new },
@@ -451,6 +464,14 @@ async fn open_alone(args: &DataArgs) -> anyhow::Result<Store> {
     Store::connect_alone(&args.database_url, methodology)
         .await
         .with_context(|| format!("opening {}", args.database_url))
+}
+
+/// The store migrated and on its methodology: recorded, with every earlier
+/// version open deals are still on pinned (docs/methodology.md, "Versions").
+async fn ready(mut store: Store) -> anyhow::Result<Store> {
+    store.migrate().await.context("migrating")?;
+    store.settle_methodology().await?;
+    Ok(store)
 }
 
 async fn open(args: &DataArgs) -> anyhow::Result<Store> {

@@ -235,6 +235,72 @@ pub fn calendar(s: &crate::transfer::CalendarSummary) -> String {
     out
 }
 
+/// What adopting a methodology changes for each open deal, and whether it was
+/// done or only previewed.
+pub fn methodology_adoption(
+    m: &crate::methodology::Methodology,
+    changes: &[crate::engine::MethodologyImpact],
+    dry_run: bool,
+) -> String {
+    let id = |v: &[String]| {
+        if v.is_empty() {
+            "-".to_owned()
+        } else {
+            v.join(", ")
+        }
+    };
+    let mut t = Table::new();
+    t.set_content_arrangement(ContentArrangement::Dynamic)
+        .set_header(vec![
+            "Opportunity",
+            "Stage",
+            "From",
+            "Steps added",
+            "Steps removed",
+            "Blockers now",
+            "Blockers after",
+            "Health",
+            "Category",
+        ]);
+    for c in changes {
+        t.add_row(vec![
+            Cell::new(&c.name),
+            Cell::new(&c.stage),
+            Cell::new(&c.recorded_version),
+            Cell::new(id(&c.added_required)),
+            Cell::new(id(&c.removed)),
+            Cell::new(id(&c.blockers_before)),
+            Cell::new(id(&c.blockers_after)),
+            right(format!("{:.0} → {:.0}", c.health_before, c.health_after)),
+            Cell::new(format!("{} → {}", c.category_before, c.category_after)),
+        ]);
+    }
+    let digest: String = m.digest.chars().take(12).collect();
+    let head = if changes.is_empty() {
+        format!(
+            "Every open deal is on methodology {} ({digest}); nothing to adopt.\n",
+            m.version
+        )
+    } else if dry_run {
+        format!(
+            "Adopting methodology {} ({digest}) would move {} open deals (nothing changed; run without --dry-run to adopt):\n",
+            m.version,
+            changes.len()
+        )
+    } else {
+        format!(
+            "Adopted methodology {} ({digest}) for {} open deals (each move is in the audit trail):\n",
+            m.version,
+            changes.len()
+        )
+    };
+    if changes.is_empty() {
+        head
+    } else {
+        format!("{head}{t}\n")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -25,11 +25,9 @@ impl Application {
         methodology: Arc<Methodology>,
         demo: bool,
     ) -> Result<Self> {
-        let store = Store::connect(database_url, methodology).await?;
+        let mut store = Store::connect(database_url, methodology).await?;
         store.migrate().await?;
-        store
-            .record_methodology(&crate::advice::snapshot(store.methodology()))
-            .await?;
+        store.settle_methodology().await?;
         if demo {
             let summary = crate::demo::load(&store).await?;
             tracing::info!(%summary, "demo data");

@@ -52,7 +52,7 @@ pub fn win_steps<'m>(
     o: &OpportunityNode,
     facts: &Facts,
 ) -> Vec<StepReport<'m>> {
-    let Some(process) = m.process.get(&o.stage) else {
+    let Some(process) = m.process_for(&o.methodology_version).get(&o.stage) else {
         return Vec::new();
     };
     process
@@ -94,7 +94,7 @@ pub fn advance_blockers(
     steps: &[StepReport],
 ) -> Vec<Blocker> {
     let mut out = Vec::new();
-    if let Some(process) = m.process.get(&o.stage) {
+    if let Some(process) = m.process_for(&o.methodology_version).get(&o.stage) {
         for c in &process.exit_criteria {
             if !c.condition.holds(&facts.context) {
                 out.push(Blocker {

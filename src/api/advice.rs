@@ -716,6 +716,16 @@ pub struct MethodologyChange {
     pub added_required_steps: Vec<String>,
     /// Win steps of its stage the current version removed.
     pub removed_steps: Vec<String>,
+    /// Exit criteria unmet and required steps missing (ids) under its version,
+    /// and under the current one once adopted.
+    pub blockers_before: Vec<String>,
+    pub blockers_after: Vec<String>,
+    /// Health (0..100) under its version, and once adopted.
+    pub health_before: f64,
+    pub health_after: f64,
+    /// Forecast category under its version, and once adopted.
+    pub category_before: String,
+    pub category_after: String,
 }
 
 #[derive(InputObject)]
@@ -810,6 +820,12 @@ pub(crate) fn methodology_changes(
             current_version: current.to_owned(),
             added_required_steps: i.added_required,
             removed_steps: i.removed,
+            blockers_before: i.blockers_before,
+            blockers_after: i.blockers_after,
+            health_before: i.health_before,
+            health_after: i.health_after,
+            category_before: i.category_before,
+            category_after: i.category_after,
         })
         .collect()
 }

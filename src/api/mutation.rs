@@ -6,7 +6,7 @@ use async_graphql::{Context, Object, Result, ID};
 use super::{
     advice::{
         advance_result, answer_str, AdvanceResult, AdvanceStageInput, AnswerQuestionInput,
-        TickPlanItemInput, TickWinStepInput,
+        MethodologyChange, TickPlanItemInput, TickWinStepInput,
     },
     context::{engine, store},
     error::Coded,
@@ -254,6 +254,24 @@ impl MutationRoot {
         let request = input.into_request().coded()?;
         let advanced = engine(ctx).advance_stage(request).await.coded()?;
         Ok(advance_result(advanced))
+    }
+
+    /// Puts every open deal on another methodology version onto this server's
+    /// (an administrator's act, audited per deal) and answers what it changed for
+    /// each; with `dryRun: true` only the preview, writing nothing.
+    async fn adopt_methodology(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only preview what adopting would change.")] dry_run: Option<bool>,
+    ) -> Result<Vec<MethodologyChange>> {
+        let list = engine(ctx)
+            .adopt_methodology(dry_run.unwrap_or(false))
+            .await
+            .coded()?;
+        Ok(super::advice::methodology_changes(
+            list,
+            &store(ctx).methodology().version,
+        ))
     }
 
     /// Ticks (or, with `done: false`, unticks) a win step of the current stage.

@@ -997,6 +997,11 @@ pub struct MethodologyInfo {
     pub name: String,
     /// Recorded with every stage change and assessment.
     pub version: String,
+    /// SHA-256 of the methodology's files: its content's identity beside the
+    /// declared version.
+    pub digest: String,
+    /// Earlier versions open deals are still on, whose win steps they keep.
+    pub pinned_versions: Vec<String>,
 }
 
 /// One allowed value of an enumeration.

@@ -367,8 +367,10 @@ impl QueryRoot {
         })
     }
 
-    /// Open opportunities whose stage was set under another methodology version, and
-    /// how the current version changes their win steps.
+    /// Open opportunities on another methodology version than this server's:
+    /// each keeps its version's win steps until it moves stage or the current
+    /// version is adopted (`adoptMethodology`), and this is the preview of that:
+    /// steps added and removed, blockers, health and category before and after.
     async fn methodology_changes(&self, ctx: &Context<'_>) -> Result<Vec<MethodologyChange>> {
         let list = engine(ctx).methodology_impact().await.coded()?;
         Ok(methodology_changes(list, &store(ctx).methodology().version))
@@ -429,6 +431,12 @@ impl QueryRoot {
         MethodologyInfo {
             name: m.name.clone(),
             version: m.version.clone(),
+            digest: m.digest.clone(),
+            pinned_versions: {
+                let mut v: Vec<String> = m.pinned.keys().cloned().collect();
+                v.sort();
+                v
+            },
         }
     }
 }

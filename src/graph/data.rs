@@ -128,6 +128,9 @@ pub struct OpportunityNode {
     pub members: Vec<MemberNode>,
     /// Our team on the deal and their parts (employee role ids).
     pub team: Vec<(Uuid, String)>,
+    /// The methodology version the deal's stage was set under (or adopted): its
+    /// win steps and exit criteria are that version's.
+    pub methodology_version: String,
 }
 
 /// What the team found out about a deal's budget and compelling event.

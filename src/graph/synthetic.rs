@@ -323,6 +323,8 @@ pub fn generate(spec: &Spec) -> GraphData {
                     .take(3)
                     .map(|e| (e.id, e.role.clone()))
                     .collect(),
+                // No version of its own: the methodology's current process.
+                methodology_version: String::new(),
             }
         })
         .collect();

@@ -1,6 +1,7 @@
 use std::{
-    collections::HashMap,
+    collections::{BTreeMap, HashMap},
     path::{Path, PathBuf},
+    sync::Arc,
 };
 
 use serde::Deserialize;
@@ -70,6 +71,17 @@ pub struct Methodology {
     pub version: String,
     /// Where it came from (a directory, or `<embedded>`).
     pub source: PathBuf,
+    /// SHA-256 of every file's text, in a fixed order (hex): the content's
+    /// identity beside the declared `version`, so files changed under an unchanged
+    /// version are caught (docs/methodology.md, "Versions").
+    pub digest: String,
+    /// Every file's text by name, as read: what the database records, so a deal
+    /// can keep an earlier version's steps after the files change.
+    pub files: BTreeMap<String, String>,
+    /// The win steps and exit criteria of earlier versions that open deals are
+    /// still on, by version: a deal is assessed under its version's process until
+    /// it moves stage or the new version is adopted.
+    pub pinned: HashMap<String, Arc<HashMap<String, StageProcess>>>,
     pub scales: Scales,
     pub vocabularies: Vocabularies,
     pub scoring: Scoring,
@@ -152,12 +164,71 @@ impl Methodology {
         })
     }
 
+    /// Compiles a methodology from recorded file texts (as [`Self::files`] holds
+    /// them), e.g. an earlier version kept in the database.
+    pub fn from_files(
+        source: &str,
+        files: &BTreeMap<String, String>,
+    ) -> Result<Self, MethodologyError> {
+        Self::from_sources(PathBuf::from(source), |name| {
+            files
+                .get(name)
+                .cloned()
+                .ok_or_else(|| "not recorded".to_owned())
+        })
+    }
+
+    /// The names of the files a methodology consists of.
+    pub fn file_names() -> impl Iterator<Item = &'static str> {
+        EMBEDDED.iter().map(|(n, _)| *n)
+    }
+
+    /// The win steps and exit criteria a deal recorded under `version` is
+    /// assessed by: that version's, while it is pinned, else the current ones.
+    pub fn process_for(&self, version: &str) -> &HashMap<String, StageProcess> {
+        if version == self.version {
+            return &self.process;
+        }
+        self.pinned
+            .get(version)
+            .map_or(&self.process, |p| p.as_ref())
+    }
+
+    /// The files whose text differs between two recorded file sets, by name.
+    pub fn changed_files(
+        a: &BTreeMap<String, String>,
+        b: &BTreeMap<String, String>,
+    ) -> Vec<String> {
+        Self::file_names()
+            .filter(|n| a.get(*n) != b.get(*n))
+            .map(str::to_owned)
+            .collect()
+    }
+
     fn from_sources(
         source: PathBuf,
         read: impl Fn(&str) -> Result<String, String>,
     ) -> Result<Self, MethodologyError> {
         let mut problems = Problems::default();
         let display = |name: &str| source.join(name).display().to_string();
+        // What was read, for the digest and the database's record.
+        let files: BTreeMap<String, String> = Self::file_names()
+            .filter_map(|n| read(n).ok().map(|t| (n.to_owned(), t)))
+            .collect();
+        let digest = {
+            use sha2::{Digest, Sha256};
+            let mut h = Sha256::new();
+            for (name, text) in &files {
+                h.update(name.as_bytes());
+                h.update([0]);
+                h.update(text.as_bytes());
+                h.update([0]);
+            }
+            h.finalize()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        };
 
         let manifest: Option<RawManifest> =
             parse(&source, &read, "methodology.toml", &mut problems);
@@ -282,6 +353,9 @@ impl Methodology {
                 name,
                 version,
                 source,
+                digest,
+                files,
+                pinned: HashMap::new(),
                 scales,
                 vocabularies,
                 scoring,

@@ -33,6 +33,7 @@ type OpportunityRow = (
     Option<Date>,
     Option<String>,
     Option<Date>,
+    String,
 );
 
 /// People now at other accounts that the account's person–person ties (either
@@ -208,7 +209,7 @@ macro_rules! read_graph {
                     (select max(entered_on) from stage_change s where s.opportunity_id = o.opportunity_id),
                     (select count(*) from opportunity_competitor c where c.opportunity_id = o.opportunity_id),
                     o.budget_status, o.budget_amount_minor, o.budget_confirmed_on,
-                    o.compelling_event, o.compelling_event_by
+                    o.compelling_event, o.compelling_event_by, o.methodology_version
              from opportunity o where o.account_id = $1
              order by o.created_at, o.opportunity_id",
         )
@@ -392,6 +393,7 @@ fn assemble(account_id: Uuid, raw: RawGraph) -> GraphData {
                 budget_confirmed_on,
                 event,
                 event_by,
+                methodology_version,
             )| {
                 OpportunityNode {
                     id,
@@ -415,6 +417,7 @@ fn assemble(account_id: Uuid, raw: RawGraph) -> GraphData {
                     },
                     members: Vec::new(),
                     team: Vec::new(),
+                    methodology_version,
                 }
             },
         )

@@ -8,7 +8,9 @@ use super::{
     audit::{audit, Change},
     bump_account, must_exist, new_id, now, with_pool, write_tx, Store,
 };
-use crate::{domain::optional_text, Error, Result};
+use std::{collections::HashMap, sync::Arc};
+
+use crate::{domain::optional_text, methodology::Methodology, Error, Result};
 
 /// A recorded tick (or untick), with its provenance.
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
@@ -49,18 +51,22 @@ impl Store {
         note: Option<&str>,
     ) -> Result<Tick> {
         let note = optional_text("note", note, crate::domain::MAX_NOTE_CHARS)?;
-        let version = self.methodology.version.clone();
         let id = new_id();
         write_tx!(self, tx => {
-            let row: Option<(Uuid, String)> =
-                sqlx::query_as("select account_id, stage from opportunity where opportunity_id = $1")
+            let row: Option<(Uuid, String, String)> =
+                sqlx::query_as("select account_id, stage, methodology_version from opportunity where opportunity_id = $1")
                     .bind(opportunity)
                     .fetch_optional(&mut *tx)
                     .await?;
-            let (account, stage) = row
-                .filter(|(a, _)| self.scope().allows(*a))
+            let (account, stage, deal_version) = row
+                .filter(|(a, _, _)| self.scope().allows(*a))
                 .ok_or_else(|| Error::not_found("opportunity", opportunity))?;
-            let steps = self.methodology.process.get(&stage).map(|p| &p.win_steps);
+            // The deal's own version's steps: it may not have adopted the current one.
+            let steps = self
+                .methodology
+                .process_for(&deal_version)
+                .get(&stage)
+                .map(|p| &p.win_steps);
             if !steps.is_some_and(|s| s.iter().any(|w| w.id == step)) {
                 let known: Vec<&str> = steps.into_iter().flatten().map(|w| w.id.as_str()).collect();
                 return Err(Error::invalid(
@@ -85,7 +91,7 @@ impl Store {
             .bind(by)
             .bind(now())
             .bind(&note)
-            .bind(&version)
+            .bind(&deal_version)
             .execute(&mut *tx)
             .await?;
             bump_account!(self, tx, account);
@@ -257,25 +263,147 @@ impl Store {
         .await?))
     }
 
-    /// Records the methodology this server runs, once per version, so later versions
-    /// can say what changed for open deals.
+    /// Records the methodology this server runs, once per version, with its
+    /// digest and files, so later versions can say what changed for open deals and
+    /// deals can keep their version's steps. Files changed under a version the
+    /// database already holds with other content are refused
+    /// (`METHODOLOGY_CHANGED`, naming the files).
     pub async fn record_methodology(&self, content: &str) -> Result<()> {
-        let version = self.methodology.version.clone();
+        let m = Arc::clone(&self.methodology);
+        let files =
+            serde_json::to_string(&m.files).map_err(|e| Error::Internal(anyhow::Error::new(e)))?;
         write_tx!(self, tx => {
-            let known: i64 = sqlx::query_scalar("select count(*) from methodology_snapshot where version = $1")
-                .bind(&version)
-                .fetch_one(&mut *tx)
-                .await?;
-            if known == 0 {
-                sqlx::query("insert into methodology_snapshot (version, loaded_at, content) values ($1, $2, $3)")
-                    .bind(&version)
+            let known: Option<(Option<String>, Option<String>)> = sqlx::query_as(
+                "select digest, files from methodology_snapshot where version = $1",
+            )
+            .bind(&m.version)
+            .fetch_optional(&mut *tx)
+            .await?;
+            match known {
+                None => {
+                    sqlx::query(
+                        "insert into methodology_snapshot (version, loaded_at, content, digest, files)
+                         values ($1, $2, $3, $4, $5)",
+                    )
+                    .bind(&m.version)
                     .bind(now())
                     .bind(content)
+                    .bind(&m.digest)
+                    .bind(&files)
                     .execute(&mut *tx)
                     .await?;
+                }
+                // Recorded before content was: take this content as the version's.
+                Some((None, _)) => {
+                    sqlx::query("update methodology_snapshot set digest = $2, files = $3 where version = $1")
+                        .bind(&m.version)
+                        .bind(&m.digest)
+                        .bind(&files)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                Some((Some(digest), _)) if digest == m.digest => {}
+                Some((Some(digest), recorded)) => {
+                    let recorded: std::collections::BTreeMap<String, String> = recorded
+                        .and_then(|f| serde_json::from_str(&f).ok())
+                        .unwrap_or_default();
+                    return Err(Error::MethodologyChanged {
+                        version: m.version.clone(),
+                        recorded: digest.chars().take(12).collect(),
+                        files: Methodology::changed_files(&recorded, &m.files),
+                    });
+                }
             }
         });
         Ok(())
+    }
+
+    /// Earlier methodology versions open deals are still on, compiled from their
+    /// recorded files: their win steps and exit criteria, by version. A version
+    /// recorded without its files, or whose files no longer compile, is left out
+    /// (its deals take the current steps, and `methodologyChanges` lists them).
+    pub async fn pinned_processes(
+        &self,
+    ) -> Result<HashMap<String, Arc<HashMap<String, crate::methodology::StageProcess>>>> {
+        let current = self.methodology.version.clone();
+        let rows: Vec<(String, String)> = with_pool!(self, pool => sqlx::query_as(
+            "select version, files from methodology_snapshot
+             where files is not null and version <> $1
+               and version in (select methodology_version from opportunity where outcome = 'open')",
+        )
+        .bind(&current)
+        .fetch_all(pool)
+        .await?);
+        let mut out = HashMap::new();
+        for (version, files) in rows {
+            let Ok(files) =
+                serde_json::from_str::<std::collections::BTreeMap<String, String>>(&files)
+            else {
+                continue;
+            };
+            match Methodology::from_files(&format!("<recorded {version}>"), &files) {
+                Ok(m) => {
+                    out.insert(version, Arc::new(m.process));
+                }
+                Err(e) => {
+                    tracing::warn!(%version, error = %e, "a recorded methodology no longer compiles; its deals take the current steps");
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Records this server's methodology and pins every earlier version open
+    /// deals are still on, so each deal keeps its version's steps
+    /// (docs/methodology.md, "Versions"). Run once at start, after migrating.
+    pub async fn settle_methodology(&mut self) -> Result<()> {
+        self.record_methodology(&crate::advice::snapshot(&self.methodology))
+            .await?;
+        let pinned = self.pinned_processes().await?;
+        if !pinned.is_empty() {
+            let mut m = (*self.methodology).clone();
+            m.pinned = pinned;
+            self.methodology = Arc::new(m);
+        }
+        Ok(())
+    }
+
+    /// Whether the caller may move deals to another methodology: an
+    /// administrator's act (it changes every open deal's steps).
+    pub fn adoption_allowed(&self) -> Result<()> {
+        self.org_write("adopting a methodology")
+    }
+
+    /// Puts each listed open deal on this server's methodology version; each
+    /// move is audited with the version it left. Deals that closed or moved on
+    /// meanwhile are left as they are.
+    pub async fn adopt_methodology(&self, deals: &[(Uuid, String)]) -> Result<usize> {
+        self.adoption_allowed()?;
+        let version = self.methodology.version.clone();
+        let mut moved = 0;
+        write_tx!(self, tx => {
+            for (opportunity, from) in deals {
+                let account: Option<Uuid> = sqlx::query_scalar(
+                    "update opportunity set revision = revision + 1, methodology_version = $2, updated_at = $4
+                     where opportunity_id = $1 and outcome = 'open' and methodology_version = $3
+                     returning account_id",
+                )
+                .bind(opportunity)
+                .bind(&version)
+                .bind(from)
+                .bind(now())
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some(account) = account else { continue };
+                moved += 1;
+                bump_account!(self, tx, account);
+                audit!(self, tx, Change::new("adopt methodology", "opportunity", *opportunity)
+                    .account(account)
+                    .before(&serde_json::json!({ "methodologyVersion": from }))
+                    .after(&serde_json::json!({ "methodologyVersion": version, "digest": self.methodology.digest })));
+            }
+        });
+        Ok(moved)
     }
 
     /// A recorded methodology's snapshot by version.

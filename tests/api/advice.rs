@@ -442,9 +442,12 @@ async fn step_ids(app: &TestApp, deal: &str) -> Vec<String> {
 }
 
 /// A company edits its methodology: a copy with a new required win step, served by a
-/// second server on the same data, changes the answers without a rebuild and lists
-/// the deals set under the old version.
-async fn a_changed_methodology_takes_effect(backend: Backend) {
+/// second server on the same data, changes no open deal until it is adopted: the
+/// deal keeps its version's steps, `methodologyChanges` previews what adopting
+/// changes (steps, blockers, health, category), a dry run writes nothing, and
+/// `adoptMethodology` moves the deal, audited. Files edited under an unchanged
+/// version are refused at start, naming the file.
+async fn a_changed_methodology_waits_for_adoption(backend: Backend) {
     let Some((url, dir)) = fresh_database(backend).await else {
         return;
     };
@@ -460,9 +463,6 @@ async fn a_changed_methodology_takes_effect(backend: Backend) {
         let path = copy.path().join(file);
         std::fs::write(&path, f(std::fs::read_to_string(&path).unwrap())).unwrap();
     };
-    edit("methodology.toml", &|t| {
-        t.replace("version = \"2026.11\"", "version = \"2027.01\"")
-    });
     edit("stages.toml", &|t| {
         t.replacen(
             "[[stages.win_steps]]\nid = \"grade_opportunity\"",
@@ -470,22 +470,108 @@ async fn a_changed_methodology_takes_effect(backend: Backend) {
             1,
         )
     });
+    // The same version name over different files: refused, naming the file.
+    let same_name = Arc::new(guanxi::methodology::Methodology::load(copy.path()).unwrap());
+    let refused =
+        guanxi::startup::Application::build("127.0.0.1:0".parse().unwrap(), &url, same_name, false)
+            .await
+            .err()
+            .expect("edited files under an unchanged version are refused");
+    assert_eq!(refused.code().as_str(), "METHODOLOGY_CHANGED");
+    assert!(refused.to_string().contains("stages.toml"), "{refused}");
+    assert!(!refused.to_string().contains("support.toml"), "{refused}");
+
+    edit("methodology.toml", &|t| {
+        t.replace("version = \"2026.11\"", "version = \"2027.01\"")
+    });
     let methodology = Arc::new(guanxi::methodology::Methodology::load(copy.path()).unwrap());
     let after = spawn_with(&url, None, methodology).await;
-    assert!(!step_ids(&before, &ex.deal)
+    let info = after
+        .ok(
+            "{ methodology { version digest pinnedVersions } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(info["methodology"]["version"], "2027.01");
+    assert_eq!(info["methodology"]["digest"].as_str().unwrap().len(), 64);
+    assert_eq!(info["methodology"]["pinnedVersions"], json!(["2026.11"]));
+    // The open deal keeps its version's steps on the new server.
+    assert!(!step_ids(&after, &ex.deal)
         .await
         .contains(&"budget_confirmed".to_owned()));
+    let query = "{ methodologyChanges { opportunityId stage recordedVersion currentVersion addedRequiredSteps removedSteps
+                   blockersBefore blockersAfter healthBefore healthAfter categoryBefore categoryAfter } }";
+    let changes = after.ok(query, json!({})).await["methodologyChanges"].clone();
+    let change = &changes[0];
+    assert_eq!(changes.as_array().unwrap().len(), 1, "{changes}");
+    assert_eq!(change["opportunityId"], ex.deal.as_str());
+    assert_eq!(
+        (
+            change["recordedVersion"].as_str(),
+            change["currentVersion"].as_str()
+        ),
+        (Some("2026.11"), Some("2027.01"))
+    );
+    assert_eq!(change["addedRequiredSteps"], json!(["budget_confirmed"]));
+    assert_eq!(change["removedSteps"], json!([]));
+    let has = |k: &str| {
+        change[k]
+            .as_array()
+            .unwrap()
+            .contains(&json!("budget_confirmed"))
+    };
+    assert!(!has("blockersBefore") && has("blockersAfter"), "{change}");
+    assert!(change["healthAfter"].as_f64().unwrap() < change["healthBefore"].as_f64().unwrap());
+
+    // A dry run previews and writes nothing.
+    let counts = after.counts().await;
+    let dry = after
+        .ok(
+            "mutation { adoptMethodology(dryRun: true) { opportunityId addedRequiredSteps } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        dry["adoptMethodology"][0]["addedRequiredSteps"],
+        json!(["budget_confirmed"])
+    );
+    assert_eq!(after.counts().await, counts);
+    assert!(!step_ids(&after, &ex.deal)
+        .await
+        .contains(&"budget_confirmed".to_owned()));
+
+    // Adopted: the deal takes the new step, nothing is left to adopt, the move is
+    // audited, and the stage history is not rewritten.
+    after
+        .ok("mutation { adoptMethodology { opportunityId } }", json!({}))
+        .await;
     assert!(step_ids(&after, &ex.deal)
         .await
         .contains(&"budget_confirmed".to_owned()));
-    let changes = after
-        .ok("{ methodologyChanges { opportunityId stage recordedVersion currentVersion addedRequiredSteps removedSteps } }", json!({}))
-        .await["methodologyChanges"]
-        .clone();
     assert_eq!(
-        changes,
-        json!([{ "opportunityId": ex.deal, "stage": "qualify", "recordedVersion": "2026.11", "currentVersion": "2027.01",
-                 "addedRequiredSteps": ["budget_confirmed"], "removedSteps": [] }])
+        after.ok(query, json!({})).await["methodologyChanges"],
+        json!([])
+    );
+    let trail = after
+        .ok(
+            "query($a: ID!) { auditTrail(account: $a) { nodes { action entityId before after } } }",
+            json!({ "a": ex.account }),
+        )
+        .await;
+    let adopted = trail["auditTrail"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["action"] == "adopt methodology" && n["entityId"] == ex.deal.as_str())
+        .unwrap_or_else(|| panic!("no adoption in {trail}"))
+        .clone();
+    assert!(
+        adopted["before"].to_string().contains("2026.11"),
+        "{adopted}"
+    );
+    assert!(
+        adopted["after"].to_string().contains("2027.01"),
+        "{adopted}"
     );
     let history = after
         .ok(
@@ -499,4 +585,4 @@ async fn a_changed_methodology_takes_effect(backend: Backend) {
     );
 }
 
-crate::each_backend!(a_changed_methodology_takes_effect);
+crate::each_backend!(a_changed_methodology_waits_for_adoption);

@@ -170,6 +170,7 @@ impl Builder {
             qualifying: Default::default(),
             members,
             team: team.into_iter().map(|(e, r)| (e, r.to_owned())).collect(),
+            methodology_version: String::new(),
         });
         id(n)
     }
