@@ -110,6 +110,9 @@ pub enum ReportOf {
         /// The day of the last meeting (YYYY-MM-DD): changes from then on are listed.
         #[arg(long)]
         since: String,
+        /// The last day of the window (YYYY-MM-DD, inclusive); today if left out.
+        #[arg(long)]
+        until: Option<String>,
         #[command(flatten)]
         out: ReportArgs,
     },

@@ -195,9 +195,16 @@ async fn main() -> anyhow::Result<()> {
                     let m = meeting::gather::opportunity_meeting(&engine, *id, lang).await?;
                     meeting::render_opportunity(&m, format)
                 }
-                ReportOf::Account { id, since, .. } => {
+                ReportOf::Account {
+                    id, since, until, ..
+                } => {
                     let since = guanxi::domain::parse_date("since", since)?;
-                    let m = meeting::gather::planning_meeting(&engine, *id, since, lang).await?;
+                    let until = until
+                        .as_deref()
+                        .map(|u| guanxi::domain::parse_date("until", u))
+                        .transpose()?;
+                    let m =
+                        meeting::gather::planning_meeting(&engine, *id, since, until, lang).await?;
                     meeting::render_planning(&m, format)
                 }
             };

@@ -132,6 +132,24 @@ impl RelationshipChangesG {
     async fn people_left(&self) -> Vec<PersonMoveG> {
         moves(&self.0.people_left)
     }
+    /// The org chart's changes in the window, newest first: promotions, moves
+    /// down, new roles, new managers, dotted lines added and ended.
+    async fn org_changes(&self) -> Vec<OrgChangeG> {
+        self.0
+            .org
+            .iter()
+            .map(|o| OrgChangeG {
+                person_id: id(o.person_id),
+                person: o.person.clone(),
+                kind: o.kind.to_owned(),
+                before: o.before.clone(),
+                after: o.after.clone(),
+                before_level: o.before_level.clone(),
+                after_level: o.after_level.clone(),
+                on: o.on,
+            })
+            .collect()
+    }
     /// Our employees who left in the window with ties here.
     async fn employees_left(&self) -> Vec<EmployeeDepartureG> {
         self.0
@@ -182,14 +200,32 @@ fn moves(list: &[crate::engine::PersonMove]) -> Vec<PersonMoveG> {
         .collect()
 }
 
+/// One change to the org chart.
+#[derive(SimpleObject)]
+pub struct OrgChangeG {
+    pub person_id: ID,
+    pub person: String,
+    /// `promoted`, `moved_down`, `new_role`, `new_manager`,
+    /// `dotted_line_added`, `dotted_line_ended`.
+    pub kind: String,
+    /// The title (position changes) or the manager's name (lines) before.
+    pub before: Option<String>,
+    pub after: Option<String>,
+    /// Level ids before and after, for position changes.
+    pub before_level: Option<String>,
+    pub after_level: Option<String>,
+    pub on: Date,
+}
+
 pub(crate) async fn relationship_changes(
     ctx: &Context<'_>,
     account: Uuid,
     since: Date,
+    until: Option<Date>,
 ) -> Result<RelationshipChangesG> {
     Ok(RelationshipChangesG(
         engine(ctx)
-            .relationship_changes(account, since)
+            .relationship_changes(account, since, until)
             .await
             .coded()?,
     ))
@@ -211,10 +247,11 @@ pub(crate) async fn planning_report(
     ctx: &Context<'_>,
     account: Uuid,
     since: Date,
+    until: Option<Date>,
     format: ReportFormatG,
     lang: LangG,
 ) -> Result<String> {
-    let m = meeting::gather::planning_meeting(engine(ctx), account, since, lang.into())
+    let m = meeting::gather::planning_meeting(engine(ctx), account, since, until, lang.into())
         .await
         .coded()?;
     Ok(meeting::render_planning(&m, ReportFormat::from(format)))

@@ -167,15 +167,18 @@ impl Account {
             .await
             .coded()
     }
-    /// What changed in the account's relationships from `since` (inclusive) to
-    /// today: assessments up and down, ties first assessed, new people, ties gone
-    /// cold, departures on both sides.
+    /// What changed in the account's relationships from `since` to `until`
+    /// (both inclusive; today if left out): assessments up and down, ties first
+    /// assessed, new people, ties gone cold, departures on both sides, and the
+    /// org chart's changes (promotions, new roles, managers, dotted lines).
     async fn relationship_changes(
         &self,
         ctx: &Context<'_>,
         since: Date,
+        #[graphql(desc = "The window's last day (inclusive); today if left out, never after it.")]
+        until: Option<Date>,
     ) -> Result<super::meeting::RelationshipChangesG> {
-        super::meeting::relationship_changes(ctx, self.account_id, since).await
+        super::meeting::relationship_changes(ctx, self.account_id, since, until).await
     }
     /// The relationship planning meeting's material: the inventory by level,
     /// department, buying role and our owner; what changed since `since` (the last
@@ -184,11 +187,14 @@ impl Account {
         &self,
         ctx: &Context<'_>,
         since: Date,
+        #[graphql(desc = "The window's last day (inclusive); today if left out.")] until: Option<
+            Date,
+        >,
         #[graphql(default_with = "super::meeting::ReportFormatG::Markdown")]
         format: super::meeting::ReportFormatG,
         #[graphql(default_with = "LangG::En")] lang: LangG,
     ) -> Result<String> {
-        super::meeting::planning_report(ctx, self.account_id, since, format, lang).await
+        super::meeting::planning_report(ctx, self.account_id, since, until, format, lang).await
     }
     /// Key people (of open opportunities, and the top level) held by one thread or none.
     async fn single_threaded(&self, ctx: &Context<'_>) -> Result<Vec<Thread>> {

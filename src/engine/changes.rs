@@ -1,5 +1,6 @@
-//! What changed in an account's relationships since a day: the agenda of a
-//! relationship planning meeting ("since we last met").
+//! What changed in an account's relationships between two days (since a day,
+//! to today by default): the agenda of a relationship planning meeting ("since
+//! we last met"), or a review of any past window.
 //!
 //! Assessments are compared tie by tie (the latest before the day against the
 //! latest now), so a tie judged three times since counts once, by where it ended.
@@ -7,7 +8,10 @@
 //! and was not yet on the day. People are new when their position at the account
 //! began on or after the day (a person recorded without a start day starts the
 //! day they were recorded); departures are positions
-//! at the account that ended since, and our employees who left with ties here.
+//! at the account that ended in the window, and our employees who left with ties
+//! here. The org chart's changes are read from positions (a new position at the
+//! same account: promoted, moved down, or a new title or department) and
+//! reporting lines (a new manager, a dotted line added or ended).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -78,7 +82,25 @@ pub struct EmployeeDeparture {
     pub ties: Vec<String>,
 }
 
-/// Everything that changed since a day.
+/// One change to the org chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrgChange {
+    pub person_id: Uuid,
+    pub person: String,
+    /// `promoted`, `moved_down`, `new_role` (title or department at the same
+    /// level), `new_manager`, `dotted_line_added`, `dotted_line_ended`.
+    pub kind: &'static str,
+    /// What it was and what it became: the title (position changes) or the
+    /// manager's name (lines).
+    pub before: Option<String>,
+    pub after: Option<String>,
+    /// The levels before and after, for position changes (level ids).
+    pub before_level: Option<String>,
+    pub after_level: Option<String>,
+    pub on: Date,
+}
+
+/// Everything that changed in a window.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RelationshipChanges {
     pub account_id: Uuid,
@@ -89,6 +111,8 @@ pub struct RelationshipChanges {
     pub cooled: Vec<CooledTie>,
     pub people_left: Vec<PersonMove>,
     pub employees_left: Vec<EmployeeDeparture>,
+    /// Promotions, new roles, new managers and dotted lines, newest first.
+    pub org: Vec<OrgChange>,
 }
 
 impl RelationshipChanges {
@@ -98,15 +122,31 @@ impl RelationshipChanges {
 }
 
 impl Engine {
-    /// What changed in the account's relationships from `since` (inclusive) to today.
+    /// What changed in the account's relationships from `since` to `until`
+    /// (both inclusive; today when `None`). A window that ends before it starts,
+    /// or after today, is refused.
     pub async fn relationship_changes(
         &self,
         account: Uuid,
         since: Date,
+        until: Option<Date>,
     ) -> Result<RelationshipChanges> {
+        let today = today();
+        let until = until.unwrap_or(today);
+        if until < since {
+            return Err(crate::Error::invalid(
+                "until",
+                format!("{until} is before since ({since})"),
+            ));
+        }
+        if until > today {
+            return Err(crate::Error::invalid(
+                "until",
+                format!("{until} is after today ({today}): changes are known up to today"),
+            ));
+        }
         let cached = self.graph(account).await?;
         let (data, graph) = (&cached.data, &cached.graph);
-        let until = today();
         let store = self.store();
 
         // Assessments, tie by tie.
@@ -121,7 +161,7 @@ impl Engine {
             let on = a.assessed_at.date();
             if on < since {
                 before.insert(a.relationship_id, a.strength);
-            } else {
+            } else if on <= until {
                 after.insert(a.relationship_id, (a.strength, on, a.note));
             }
         }
@@ -169,7 +209,12 @@ impl Engine {
             last: &'p crate::domain::Position,
             open: bool,
         }
-        let positions = store.positions_of_account(account).await?;
+        let positions: Vec<crate::domain::Position> = store
+            .positions_of_account(account)
+            .await?
+            .into_iter()
+            .filter(|p| p.valid_from <= until)
+            .collect();
         let mut stays: BTreeMap<Uuid, Stay> = BTreeMap::new();
         for pos in &positions {
             let stay = stays.entry(pos.person_id).or_insert(Stay {
@@ -183,12 +228,13 @@ impl Engine {
             if pos.valid_to > stay.last.valid_to {
                 stay.last = pos;
             }
-            stay.open |= pos.valid_to.is_none();
+            // Still there on the window's last day.
+            stay.open |= pos.valid_to.is_none_or(|t| t > until);
         }
         let mut new_people: BTreeMap<Uuid, PersonMove> = BTreeMap::new();
         let mut people_left = Vec::new();
         for (person, stay) in &stays {
-            if stay.first.valid_from >= since {
+            if stay.first.valid_from >= since && stay.first.valid_from <= until {
                 if let Some(p) = graph.person(*person) {
                     new_people.insert(
                         p.id,
@@ -228,7 +274,7 @@ impl Engine {
         for (person, ties) in &graph.our_ties {
             for t in ties {
                 let last = t.effective.last_contact;
-                if graph.gone_cold(t, graph.as_of) && !graph.gone_cold(t, since) {
+                if graph.gone_cold(t, until) && !graph.gone_cold(t, since) {
                     cooled.push(CooledTie {
                         relationship_id: t.relationship_id,
                         employee_id: t.employee,
@@ -237,7 +283,7 @@ impl Engine {
                         person: graph.person_name(*person),
                         assessed: t.assessed,
                         last_contact: last,
-                        silent_days: (graph.as_of - last).whole_days(),
+                        silent_days: (until - last).whole_days(),
                     });
                 }
             }
@@ -262,7 +308,7 @@ impl Engine {
             let Some(e) = store.employee(employee).await? else {
                 continue;
             };
-            if let Some(on) = e.departed_on.filter(|d| *d >= since) {
+            if let Some(on) = e.departed_on.filter(|d| *d >= since && *d <= until) {
                 ties.sort();
                 employees_left.push(EmployeeDeparture {
                     employee_id: employee,
@@ -273,6 +319,13 @@ impl Engine {
             }
         }
 
+        let org = org_changes(
+            graph,
+            &positions,
+            &store.reporting_line_history_of_account(account).await?,
+            since,
+            until,
+        );
         Ok(RelationshipChanges {
             account_id: account,
             since,
@@ -282,6 +335,109 @@ impl Engine {
             cooled,
             people_left,
             employees_left,
+            org,
         })
     }
+}
+
+/// The org chart's changes in the window: each new position at the account
+/// after an earlier one there (promoted, moved down, a new role), each solid
+/// line that replaced another (a new manager), and dotted lines added or ended.
+fn org_changes(
+    graph: &crate::graph::AccountGraph,
+    positions: &[crate::domain::Position],
+    lines: &[crate::domain::ReportingLine],
+    since: Date,
+    until: Date,
+) -> Vec<OrgChange> {
+    let within = |d: Date| d >= since && d <= until;
+    let mut out = Vec::new();
+    let mut by_person: BTreeMap<Uuid, Vec<&crate::domain::Position>> = BTreeMap::new();
+    for p in positions {
+        by_person.entry(p.person_id).or_default().push(p);
+    }
+    for (person, mut held) in by_person {
+        held.sort_by_key(|p| (p.valid_from, p.position_id));
+        for pair in held.windows(2) {
+            let (was, now) = (pair[0], pair[1]);
+            if !within(now.valid_from) {
+                continue;
+            }
+            let (rank_was, rank_now) = (graph.level_rank(&was.level), graph.level_rank(&now.level));
+            let kind = if rank_now < rank_was {
+                "promoted"
+            } else if rank_now > rank_was {
+                "moved_down"
+            } else if was.title != now.title || was.department != now.department {
+                "new_role"
+            } else {
+                continue;
+            };
+            out.push(OrgChange {
+                person_id: person,
+                person: graph.person_name(person),
+                kind,
+                before: was.title.clone(),
+                after: now.title.clone(),
+                before_level: Some(was.level.clone()),
+                after_level: Some(now.level.clone()),
+                on: now.valid_from,
+            });
+        }
+    }
+    let mut solid: BTreeMap<Uuid, Vec<&crate::domain::ReportingLine>> = BTreeMap::new();
+    for l in lines {
+        if l.kind == "dotted" {
+            if within(l.valid_from) {
+                out.push(OrgChange {
+                    person_id: l.person_id,
+                    person: graph.person_name(l.person_id),
+                    kind: "dotted_line_added",
+                    before: None,
+                    after: Some(graph.person_name(l.manager_id)),
+                    before_level: None,
+                    after_level: None,
+                    on: l.valid_from,
+                });
+            }
+            if let Some(end) = l.valid_to.filter(|d| within(*d)) {
+                out.push(OrgChange {
+                    person_id: l.person_id,
+                    person: graph.person_name(l.person_id),
+                    kind: "dotted_line_ended",
+                    before: Some(graph.person_name(l.manager_id)),
+                    after: None,
+                    before_level: None,
+                    after_level: None,
+                    on: end,
+                });
+            }
+        } else {
+            solid.entry(l.person_id).or_default().push(l);
+        }
+    }
+    for (person, mut held) in solid {
+        held.sort_by_key(|l| (l.valid_from, l.reporting_line_id));
+        for pair in held.windows(2) {
+            let (was, now) = (pair[0], pair[1]);
+            if within(now.valid_from) && was.manager_id != now.manager_id {
+                out.push(OrgChange {
+                    person_id: person,
+                    person: graph.person_name(person),
+                    kind: "new_manager",
+                    before: Some(graph.person_name(was.manager_id)),
+                    after: Some(graph.person_name(now.manager_id)),
+                    before_level: None,
+                    after_level: None,
+                    on: now.valid_from,
+                });
+            }
+        }
+    }
+    out.sort_by(|a, b| {
+        b.on.cmp(&a.on)
+            .then(a.person.cmp(&b.person))
+            .then(a.kind.cmp(b.kind))
+    });
+    out
 }

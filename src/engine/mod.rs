@@ -87,7 +87,8 @@ mod planning;
 pub mod whatif;
 
 pub use changes::{
-    AssessmentChange, CooledTie, EmployeeDeparture, Movement, PersonMove, RelationshipChanges,
+    AssessmentChange, CooledTie, EmployeeDeparture, Movement, OrgChange, PersonMove,
+    RelationshipChanges,
 };
 
 pub use history::History;

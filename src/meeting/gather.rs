@@ -344,6 +344,7 @@ pub async fn planning_meeting(
     engine: &Engine,
     account: Uuid,
     since: Date,
+    until: Option<Date>,
     lang: Lang,
 ) -> Result<PlanningMeeting> {
     let cached = engine.graph(account).await?;
@@ -404,7 +405,15 @@ pub async fn planning_meeting(
         &[],
     );
 
-    let mut changes = engine.relationship_changes(account, since).await?;
+    let mut changes = engine.relationship_changes(account, since, until).await?;
+    for o in &mut changes.org {
+        for level in [&mut o.before_level, &mut o.after_level]
+            .into_iter()
+            .flatten()
+        {
+            *level = term(&v.levels, level, lang);
+        }
+    }
     for p in changes
         .new_people
         .iter_mut()

@@ -332,12 +332,23 @@ pub fn planning(r: &PlanningMeeting) -> String {
     groups(&mut out, l, l.say("Buying role", "采购角色"), &r.by_role);
     groups(&mut out, l, l.say("Our owner", "我方负责人"), &r.by_owner);
 
-    let _ = writeln!(
-        out,
-        "## {} {}\n",
-        l.say("What changed since", "变化自"),
-        c.since
-    );
+    if c.until == r.as_of {
+        let _ = writeln!(
+            out,
+            "## {} {}\n",
+            l.say("What changed since", "变化自"),
+            c.since
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "## {} {}{}{}\n",
+            l.say("What changed from", "变化："),
+            c.since,
+            l.say(" to ", "至"),
+            c.until
+        );
+    }
     for (m, heading) in [
         (Movement::Up, l.say("Assessments up", "评估上升")),
         (Movement::Down, l.say("Assessments down", "评估下降")),
@@ -399,6 +410,51 @@ pub fn planning(r: &PlanningMeeting) -> String {
             t.last_contact,
             t.silent_days,
             l.say("days silent", "天未联系")
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\n### {} ({})\n",
+        l.say("Org chart", "组织架构变化"),
+        c.org.len()
+    );
+    for o in &c.org {
+        let (open, close) = (l.say(" (", "（"), l.say(")", "）"));
+        let side = |text: &Option<String>, level: &Option<String>| match (text, level) {
+            (Some(t), Some(lv)) => format!("{}{open}{}{close}", md(t), md(lv)),
+            (Some(t), None) => md(t),
+            (None, Some(lv)) => md(lv),
+            (None, None) => "–".to_owned(),
+        };
+        let what = match o.kind {
+            "promoted" => l.say("promoted", "晋升"),
+            "moved_down" => l.say("moved to a lower level", "降级"),
+            "new_role" => l.say("new role", "调岗"),
+            "new_manager" => l.say("new manager", "更换直属上级"),
+            "dotted_line_added" => l.say("new dotted line to", "新增虚线汇报至"),
+            _ => l.say("dotted line ended to", "虚线汇报结束："),
+        };
+        let change = match o.kind {
+            "dotted_line_added" => side(&o.after, &None),
+            "dotted_line_ended" => side(&o.before, &None),
+            _ => format!(
+                "{} → {}",
+                side(&o.before, &o.before_level),
+                side(&o.after, &o.after_level)
+            ),
+        };
+        let _ = writeln!(
+            out,
+            "- **{}**{}{}{}{change}{open}{}{close}",
+            md(&o.person),
+            l.say(": ", "："),
+            what,
+            if o.kind.starts_with("dotted") {
+                l.say(" ", "")
+            } else {
+                l.say(" ", "，")
+            },
+            o.on
         );
     }
     let departures = c.people_left.len() + c.employees_left.len();

@@ -168,6 +168,24 @@ impl Store {
         .map(|found| self.in_scope(found))
     }
 
+    /// Every reporting line the account ever had, oldest first: what changed in
+    /// its org chart between two days.
+    pub async fn reporting_line_history_of_account(
+        &self,
+        account_id: Uuid,
+    ) -> Result<Vec<ReportingLine>> {
+        if !self.scope().allows(account_id) {
+            return Ok(Vec::new());
+        }
+        with_pool!(self, pool => Ok(sqlx::query_as::<_, ReportingLine>(
+            "select * from reporting_line where account_id = $1
+             order by person_id, kind, valid_from, reporting_line_id",
+        )
+        .bind(account_id)
+        .fetch_all(pool)
+        .await?))
+    }
+
     /// Every reporting line a person ever had, for history views.
     pub async fn reporting_line_history(&self, person_id: Uuid) -> Result<Vec<ReportingLine>> {
         with_pool!(self, pool => Ok(sqlx::query_as::<_, ReportingLine>(

@@ -249,6 +249,29 @@ async fn the_planning_report_lists_what_changed_since_the_last_meeting(backend: 
         json!({ "id": person("刘洋") }),
     )
     .await;
+    // 刘洋 gets a new manager, and the newcomer a dotted line to 赵立新.
+    app.ok(
+        "mutation($input: SetReportingLineInput!) { setReportingLine(input: $input) { id } }",
+        json!({ "input": { "personId": person("刘洋"), "managerId": person("赵立新") } }),
+    )
+    .await;
+    let newcomer = app
+        .ok(
+            "query($id: ID!) { account(id: $id) { people { id name } } }",
+            json!({ "id": account }),
+        )
+        .await["account"]["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "欧阳明")
+        .unwrap()["id"]
+        .clone();
+    app.ok(
+        "mutation($input: SetReportingLineInput!) { setReportingLine(input: $input) { id } }",
+        json!({ "input": { "personId": newcomer, "managerId": person("赵立新"), "kind": "DOTTED" } }),
+    )
+    .await;
     // 王磊 leaves us (with ties here), and 曹阳 moves to the other account.
     app.ok(
         "mutation($id: ID!, $on: Date!) { updateEmployee(id: $id, input: { status: DEPARTED, departedOn: $on }) { id } }",
@@ -276,7 +299,11 @@ async fn the_planning_report_lists_what_changed_since_the_last_meeting(backend: 
                 relationshipChanges(since: $since) {
                     since assessmentsUp { holder person before after movement note }
                     assessmentsDown { person } newPeople { name title on }
-                    peopleLeft { name on } employeesLeft { name on ties } }
+                    peopleLeft { name on } employeesLeft { name on ties }
+                    orgChanges { person kind before after beforeLevel afterLevel on } }
+                earlier: relationshipChanges(since: \"2020-01-01\", until: \"2020-12-31\") {
+                    until assessments { person } orgChanges { person } newPeople { name } }
+                zh: report(since: $since, lang: ZH)
                 md: report(since: $since) html: report(since: $since, format: HTML)
                 people { id }
                 improvementPoints { text status }
@@ -300,6 +327,57 @@ async fn the_planning_report_lists_what_changed_since_the_last_meeting(backend: 
     assert_eq!(new[0]["name"], "欧阳明");
     assert_eq!(new[0]["on"], today.as_str());
 
+    // The org chart: 刘洋's new title at the same level, his new manager, and
+    // the newcomer's dotted line.
+    let org = c["orgChanges"].as_array().unwrap();
+    let find = |kind: &str| {
+        org.iter()
+            .find(|o| o["kind"] == kind)
+            .unwrap_or_else(|| panic!("no {kind} in {c}"))
+            .clone()
+    };
+    let role = find("new_role");
+    assert_eq!(role["person"], "刘洋");
+    assert_eq!(role["after"], "Vice President, Network");
+    assert_eq!(role["beforeLevel"], role["afterLevel"]);
+    let manager = find("new_manager");
+    assert_eq!(manager["person"], "刘洋");
+    assert_eq!(manager["after"], "赵立新");
+    assert!(
+        manager["before"].is_string() && manager["before"] != "赵立新",
+        "{manager}"
+    );
+    let dotted = find("dotted_line_added");
+    assert_eq!(
+        (dotted["person"].as_str(), dotted["after"].as_str()),
+        (Some("欧阳明"), Some("赵立新"))
+    );
+    assert_eq!(org.len(), 3, "{c}");
+    // A window that ended long ago sees none of today's changes.
+    let earlier = &a["earlier"];
+    assert_eq!(earlier["until"], "2020-12-31");
+    for list in ["assessments", "orgChanges", "newPeople"] {
+        assert_eq!(earlier[list], json!([]), "{list}: {earlier}");
+    }
+    let zh = a["zh"].as_str().unwrap();
+    assert!(
+        zh.contains("### 组织架构变化（3）") || zh.contains("### 组织架构变化 (3)"),
+        "{zh}"
+    );
+    assert!(zh.contains("**刘洋**：更换直属上级，"), "{zh}");
+    assert!(zh.contains("**欧阳明**：新增虚线汇报至赵立新"), "{zh}");
+    // A window that ends before it starts, or after today, is refused.
+    for (since, until) in [("2026-06-01", "2026-05-01"), ("2026-06-01", "2999-01-01")] {
+        assert_eq!(
+            app.error_code(
+                "query($id: ID!, $s: Date!, $u: Date!) { account(id: $id) { relationshipChanges(since: $s, until: $u) { since } } }",
+                json!({ "id": account, "s": since, "u": until }),
+            )
+            .await,
+            "INVALID_INPUT"
+        );
+    }
+
     let left = c["peopleLeft"].as_array().unwrap();
     assert_eq!(left.len(), 1, "{c}");
     assert_eq!(left[0]["name"], "曹阳");
@@ -321,6 +399,7 @@ async fn the_planning_report_lists_what_changed_since_the_last_meeting(backend: 
         "### Assessments down (0)",
         "### New people (1)",
         "### Ties gone cold (",
+        "### Org chart (3)",
         "### Departures (2)",
         "## Improvement points",
     ] {
