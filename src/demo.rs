@@ -170,6 +170,8 @@ struct DemoSupportRequest {
     requested_by: Option<String>,
     note: Option<String>,
     lift: Option<f64>,
+    #[serde(default)]
+    skills: Vec<String>,
     /// Granted already: the resource given and the month booked.
     granted: Option<DemoGrant>,
 }
@@ -255,6 +257,10 @@ struct DemoSupport {
     capacity: i64,
     unit: Option<String>,
     employee: Option<String>,
+    #[serde(default)]
+    industries: Vec<String>,
+    #[serde(default)]
+    skills: Vec<String>,
 }
 
 /// What a load did.
@@ -390,6 +396,8 @@ async fn load_set(store: &Store, set: DemoSet) -> Result<DemoSummary> {
                     .as_deref()
                     .map(|e| lookup(&employees, "employee", e))
                     .transpose()?,
+                industries: r.industries.clone(),
+                skills: r.skills.clone(),
             })
             .await?;
         resources.insert(created.name, created.support_resource_id);
@@ -632,6 +640,7 @@ async fn load_account<'a>(
                         .map(|e| lookup(employees, "employee", e))
                         .transpose()?,
                     note: r.note.clone(),
+                    skills: r.skills.clone(),
                 })
                 .await?;
             if let Some(g) = &r.granted {

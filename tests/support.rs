@@ -36,6 +36,8 @@ fn resource(n: u128, kind: &str, capacity: i32) -> Resource {
         kind: kind.into(),
         capacity,
         person: None,
+        industries: Vec::new(),
+        skills: Vec::new(),
     }
 }
 
@@ -47,7 +49,72 @@ fn request(n: u128, kind: &str, units: i32, value: f64) -> Request {
         units,
         needed_by: date!(2026 - 11 - 30),
         value,
+        industry: "telecom".into(),
+        skills: Vec::new(),
     }
+}
+
+/// A core-network expert serves telecom deals with the skills they bring; a
+/// generalist serves every industry. A request needing a skill neither the
+/// kind's resources bring is left out with NoSkill; one from another industry is
+/// worth less with the specialist, so the generalist takes it.
+#[test]
+fn resources_serve_the_skills_and_industries_they_bring() {
+    let specialist = Resource {
+        industries: vec!["telecom".into()],
+        skills: vec!["5g core".into()],
+        ..resource(1, "solution_expert", 3)
+    };
+    let generalist = Resource {
+        skills: vec!["iot".into()],
+        ..resource(2, "solution_expert", 3)
+    };
+    let core = Request {
+        skills: vec!["5g core".into()],
+        ..request(10, "solution_expert", 3, 100.0)
+    };
+    let energy = Request {
+        industry: "energy".into(),
+        ..request(11, "solution_expert", 3, 90.0)
+    };
+    let scada = Request {
+        skills: vec!["grid scada".into()],
+        ..request(12, "solution_expert", 1, 500.0)
+    };
+    let p = Problem {
+        months: vec![nov()],
+        resources: vec![specialist, generalist],
+        requests: vec![core, energy, scada],
+        industry_mismatch_factor: 0.5,
+        ..Default::default()
+    };
+    assert!(p.can_serve(&p.requests[0], &p.resources[0]));
+    assert!(
+        !p.can_serve(&p.requests[0], &p.resources[1]),
+        "the generalist lacks 5g core"
+    );
+    assert_eq!(p.fit(&p.requests[1], &p.resources[0]), 0.5);
+    assert_eq!(p.fit(&p.requests[1], &p.resources[1]), 1.0);
+    let plan = allocate(&p, EXACT);
+    assert_eq!(served(&plan), {
+        let mut v = vec![(id(10), id(1)), (id(11), id(2))];
+        v.sort();
+        v
+    });
+    // Full value for both: each went where it fits.
+    assert!((plan.value - 190.0).abs() < 1e-9, "{}", plan.value);
+    assert!(plan
+        .left_out
+        .iter()
+        .any(|(r, why)| *r == id(12) && *why == LeftOut::NoSkill));
+    // Without the generalist, the energy deal takes the specialist at half value.
+    let p = Problem {
+        resources: vec![p.resources[0].clone()],
+        requests: vec![p.requests[1].clone()],
+        ..p
+    };
+    let plan = allocate(&p, EXACT);
+    assert!((plan.value - 45.0).abs() < 1e-9, "{}", plan.value);
 }
 
 fn served(plan: &guanxi::support::Plan) -> Vec<(Uuid, Uuid)> {

@@ -597,6 +597,11 @@ pub struct CreateSupportResourceInput {
     pub capacity: i64,
     pub unit: Option<String>,
     pub employee_id: Option<ID>,
+    /// Industry ids it serves; every industry if left out or empty. A deal of
+    /// another industry values it less (support.toml `industry_mismatch_factor`).
+    pub industries: Option<Vec<String>>,
+    /// Skill tags it brings; a request needing a skill it lacks is not served by it.
+    pub skills: Option<Vec<String>>,
 }
 
 impl CreateSupportResourceInput {
@@ -607,6 +612,8 @@ impl CreateSupportResourceInput {
             capacity: self.capacity,
             unit: self.unit,
             employee_id: parse_opt("employeeId", &self.employee_id)?,
+            industries: self.industries.unwrap_or_default(),
+            skills: self.skills.unwrap_or_default(),
         })
     }
 }
@@ -618,6 +625,10 @@ pub struct UpdateSupportResourceInput {
     pub capacity: Option<i64>,
     pub unit: Option<String>,
     pub employee_id: Option<ID>,
+    /// Replaces the industries it serves (empty: every industry).
+    pub industries: Option<Vec<String>>,
+    /// Replaces the skills it brings.
+    pub skills: Option<Vec<String>>,
 }
 
 impl UpdateSupportResourceInput {
@@ -628,6 +639,8 @@ impl UpdateSupportResourceInput {
             capacity: self.capacity,
             unit: self.unit,
             employee_id: parse_opt("employeeId", &self.employee_id)?,
+            industries: self.industries,
+            skills: self.skills,
         })
     }
 }

@@ -987,6 +987,14 @@ impl SupportResource {
     async fn employee(&self, ctx: &Context<'_>) -> Result<Option<Employee>> {
         employee_of(ctx, self.employee_id).await
     }
+    /// Industry ids it serves; empty: every industry.
+    async fn industries(&self) -> Vec<String> {
+        self.industry_list()
+    }
+    /// Skill tags it brings.
+    async fn skills(&self) -> Vec<String> {
+        self.skill_list()
+    }
 }
 
 /// Extra fields on the accounts connection.

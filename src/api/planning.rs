@@ -74,6 +74,10 @@ impl SupportRequest {
     async fn id(&self) -> ID {
         id(self.support_request_id)
     }
+    /// Skill tags the support must bring.
+    async fn skills(&self) -> Vec<String> {
+        self.skill_list()
+    }
     /// Raised by every change to the record; send it back as `expectedRevision`
     /// when you update it.
     async fn revision(&self) -> i64 {
@@ -158,6 +162,9 @@ pub struct RequestSupportInput {
     pub lift: Option<f64>,
     pub requested_by: Option<ID>,
     pub note: Option<String>,
+    /// Skills the support must bring ("5g core", "grid scada"): a resource
+    /// lacking one of them cannot serve the request.
+    pub skills: Option<Vec<String>>,
 }
 
 /// Changes to a request waiting for a decision; fields left out keep their value.
@@ -174,6 +181,8 @@ pub struct UpdateSupportRequestInput {
     /// Null falls back to the methodology's lift.
     pub lift: MaybeUndefined<f64>,
     pub note: Option<String>,
+    /// Replaces the skills the support must bring.
+    pub skills: Option<Vec<String>>,
 }
 
 pub(crate) async fn update_support_request(
@@ -199,6 +208,7 @@ pub(crate) async fn update_support_request(
         needed_by: input.needed_by,
         lift,
         note: input.note,
+        skills: input.skills,
     };
     store(ctx)
         .update_support_request(request, patch)
@@ -240,6 +250,7 @@ pub(crate) async fn request_support(
         lift: input.lift,
         requested_by: parse_opt("requestedBy", &input.requested_by).coded()?,
         note: input.note,
+        skills: input.skills.unwrap_or_default(),
     };
     store(ctx).request_support(&domain).await.coded()
 }
@@ -414,6 +425,11 @@ pub struct PlannedAssignment {
     /// `YYYY-MM`.
     pub month: String,
     pub value: RequestValueG,
+    /// How well the resource fits the deal: 1, or the industry-mismatch factor
+    /// when it serves other industries (docs/support.md).
+    pub fit: f64,
+    /// What serving it with this resource is worth: value × fit.
+    pub worth: f64,
     /// Why this deal got it, in a sentence.
     pub why: String,
     /// Requests that wanted the same resource that month and were left out, with
@@ -432,6 +448,8 @@ pub struct Displaced {
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
 pub enum LeftOutReason {
     NoResource,
+    /// Resources of the kind exist, but none brings every skill it needs.
+    NoSkill,
     DeadlinePassed,
     TooLarge,
     PeopleFullyBooked,
@@ -560,8 +578,19 @@ pub fn describe_plan(sp: &SupportPlan, m: &Methodology) -> SupportPlanG {
                 })
                 .collect();
             let v = &p.value;
+            let fit = if v.value > 0.0 { a.value / v.value } else { 1.0 };
+            let fit_words = if fit < 1.0 - 1e-9 {
+                format!(
+                    " × fit {fit:.1} ({} serves {}, not {})",
+                    resource.name,
+                    resource.industry_list().join(", "),
+                    p.industry
+                )
+            } else {
+                String::new()
+            };
             let why = format!(
-                "{} ({}, {}) gets {} in {month}: {} × win probability {:.0}% × lift {:.0}%{} × weight {:.1} × urgency {:.2} = {} expected{}{}",
+                "{} ({}, {}) gets {} in {month}: {} × win probability {:.0}% × lift {:.0}%{} × weight {:.1} × urgency {:.2}{fit_words} = {} expected{}{}",
                 p.opportunity_name,
                 p.account_name,
                 p.stage,
@@ -576,7 +605,7 @@ pub fn describe_plan(sp: &SupportPlan, m: &Methodology) -> SupportPlanG {
                 },
                 v.weight,
                 v.urgency,
-                money(v.value, &cur),
+                money(a.value, &cur),
                 if v.qualify_first {
                     "; qualify first: the deal fails qualification"
                 } else {
@@ -602,6 +631,8 @@ pub fn describe_plan(sp: &SupportPlan, m: &Methodology) -> SupportPlanG {
                 resource,
                 month,
                 value: (&p.value).into(),
+                fit,
+                worth: a.value,
                 why,
                 displaced,
             })
@@ -629,6 +660,19 @@ pub fn describe_plan(sp: &SupportPlan, m: &Methodology) -> SupportPlanG {
                 LeftOut::NoResource => (
                     LeftOutReason::NoResource,
                     format!("no {} resource exists{}", r.kind, if r.resource_id.is_some() { " of the one named" } else { "" }),
+                    None,
+                    None,
+                    None,
+                    Vec::new(),
+                ),
+                LeftOut::NoSkill => (
+                    LeftOutReason::NoSkill,
+                    format!(
+                        "no {} resource{} brings every skill it needs ({})",
+                        r.kind,
+                        if r.resource_id.is_some() { " of the one named" } else { "" },
+                        r.skill_list().join(", ")
+                    ),
                     None,
                     None,
                     None,

@@ -52,7 +52,7 @@ pub use person::{
 pub use relationship::{Assessment, AssessmentInput, Endpoints, Relationship, ValidAssessment};
 pub use scalar::{currency, optional_text, Amount, Attitude, Email, Influence, Phone, Strength};
 pub use support::{
-    SupportDecision, SupportDecisionInput, SupportRequest, SupportRequestInput,
+    skill_tags, tags, SupportDecision, SupportDecisionInput, SupportRequest, SupportRequestInput,
     SupportRequestPatch, SupportResource, SupportResourceInput, SupportResourcePatch,
     ValidSupportRequest, ValidSupportResource,
 };

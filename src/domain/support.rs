@@ -18,8 +18,66 @@ pub struct SupportResource {
     pub unit: Option<String>,
     /// The employee behind it, for experts and executives.
     pub employee_id: Option<Uuid>,
+    /// Industry ids it serves, comma-separated; empty: every industry.
+    pub industries: String,
+    /// Skill tags it brings, comma-separated.
+    pub skills: String,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
+}
+
+/// The tags of a comma-separated column.
+pub fn tags(joined: &str) -> Vec<String> {
+    joined
+        .split(',')
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Skill tags as stored: trimmed, lower case, each 1..40 characters of letters,
+/// digits, `_`, `-` or spaces, at most 20, without repeats, sorted.
+pub fn skill_tags(field: &str, given: &[String]) -> Result<String> {
+    let mut out: Vec<String> = Vec::new();
+    for g in given {
+        let t = g.trim().to_lowercase();
+        let ok = (1..=40).contains(&t.chars().count())
+            && t.chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '-' || c == ' ');
+        if !ok {
+            return Err(Error::invalid(
+                field,
+                format!("'{g}' is not a skill tag: 1 to 40 letters, digits, '_', '-' or spaces"),
+            ));
+        }
+        if !out.contains(&t) {
+            out.push(t);
+        }
+    }
+    if out.len() > 20 {
+        return Err(Error::invalid(
+            field,
+            format!("at most 20 skills, got {}", out.len()),
+        ));
+    }
+    out.sort();
+    Ok(out.join(","))
+}
+
+impl SupportRequest {
+    /// The skills the support must bring.
+    pub fn skill_list(&self) -> Vec<String> {
+        tags(&self.skills)
+    }
+}
+
+impl SupportResource {
+    pub fn industry_list(&self) -> Vec<String> {
+        tags(&self.industries)
+    }
+    pub fn skill_list(&self) -> Vec<String> {
+        tags(&self.skills)
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -29,6 +87,9 @@ pub struct SupportResourceInput {
     pub capacity: i64,
     pub unit: Option<String>,
     pub employee_id: Option<Uuid>,
+    /// Industry ids it serves; none: every industry.
+    pub industries: Vec<String>,
+    pub skills: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -38,6 +99,8 @@ pub struct SupportResourcePatch {
     pub capacity: Option<i64>,
     pub unit: Option<String>,
     pub employee_id: Option<Uuid>,
+    pub industries: Option<Vec<String>>,
+    pub skills: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone)]
@@ -47,6 +110,8 @@ pub struct ValidSupportResource {
     pub capacity: i32,
     pub unit: Option<String>,
     pub employee_id: Option<Uuid>,
+    pub industries: String,
+    pub skills: String,
 }
 
 impl SupportResourceInput {
@@ -69,6 +134,18 @@ impl SupportResourceInput {
             capacity: self.capacity as i32,
             unit: optional_text("unit", self.unit.as_deref(), MAX_SHORT_TEXT)?,
             employee_id: self.employee_id,
+            industries: {
+                let mut ids = Vec::new();
+                for i in &self.industries {
+                    let id = m.vocabularies.industries.check("industries", i)?;
+                    if !ids.contains(&id) {
+                        ids.push(id);
+                    }
+                }
+                ids.sort();
+                ids.join(",")
+            },
+            skills: skill_tags("skills", &self.skills)?,
         })
     }
 }
@@ -81,6 +158,8 @@ impl SupportResource {
             capacity: p.capacity.unwrap_or(i64::from(self.capacity)),
             unit: p.unit.or_else(|| self.unit.clone()),
             employee_id: p.employee_id.or(self.employee_id),
+            industries: p.industries.unwrap_or_else(|| self.industry_list()),
+            skills: p.skills.unwrap_or_else(|| self.skill_list()),
         }
     }
 }
@@ -113,6 +192,8 @@ pub struct SupportRequest {
     pub decided_on: Option<Date>,
     pub decision_note: Option<String>,
     pub methodology_version: String,
+    /// Skill tags the support must bring, comma-separated.
+    pub skills: String,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
 }
@@ -144,6 +225,8 @@ pub struct SupportRequestInput {
     pub lift: Option<f64>,
     pub requested_by: Option<Uuid>,
     pub note: Option<String>,
+    /// Skills the support must bring; a resource lacking one cannot serve it.
+    pub skills: Vec<String>,
 }
 
 /// Changes to a request still waiting for a decision; fields left out keep their
@@ -157,6 +240,7 @@ pub struct SupportRequestPatch {
     pub needed_by: Option<Date>,
     pub lift: Option<Option<f64>>,
     pub note: Option<String>,
+    pub skills: Option<Vec<String>>,
 }
 
 impl SupportRequest {
@@ -170,6 +254,7 @@ impl SupportRequest {
             lift: p.lift.unwrap_or(self.lift),
             requested_by: self.requested_by,
             note: p.note.or_else(|| self.note.clone()),
+            skills: p.skills.unwrap_or_else(|| tags(&self.skills)),
         }
     }
 }
@@ -184,6 +269,7 @@ pub struct ValidSupportRequest {
     pub lift: Option<f64>,
     pub requested_by: Option<Uuid>,
     pub note: Option<String>,
+    pub skills: String,
 }
 
 impl SupportRequestInput {
@@ -219,6 +305,7 @@ impl SupportRequestInput {
             lift: self.lift,
             requested_by: self.requested_by,
             note: optional_text("note", self.note.as_deref(), MAX_NOTE_CHARS)?,
+            skills: skill_tags("skills", &self.skills)?,
         })
     }
 }

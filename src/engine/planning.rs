@@ -25,6 +25,8 @@ pub struct PlannedRequest {
     pub account_id: Uuid,
     pub account_name: String,
     pub stage: String,
+    /// The account's industry, for the fit with each resource.
+    pub industry: String,
     pub value: RequestValue,
 }
 
@@ -103,6 +105,12 @@ impl Engine {
         for (account, requests) in by_account {
             let cached = self.graph(account).await?;
             let g = &cached.graph;
+            let industry = self
+                .store
+                .account(account)
+                .await?
+                .map(|a| a.industry)
+                .unwrap_or_default();
             for r in requests {
                 let Some(o) = g.opportunity(r.opportunity_id).filter(|o| o.open) else {
                     continue;
@@ -132,6 +140,7 @@ impl Engine {
                     account_id: account,
                     account_name: g.account_name.clone(),
                     stage: o.stage.clone(),
+                    industry: industry.clone(),
                     value,
                     request: r,
                 });
@@ -171,6 +180,8 @@ impl Engine {
                     kind: r.kind.clone(),
                     capacity: r.capacity,
                     person: r.employee_id,
+                    industries: r.industry_list(),
+                    skills: r.skill_list(),
                 })
                 .collect(),
             people,
@@ -183,9 +194,12 @@ impl Engine {
                     units: p.request.units,
                     needed_by: p.request.needed_by,
                     value: p.value.value,
+                    industry: p.industry.clone(),
+                    skills: p.request.skill_list(),
                 })
                 .collect(),
             bookings: bookings.clone(),
+            industry_mismatch_factor: m.support.value.industry_mismatch_factor,
         };
         let settings = support::Settings {
             exact_variable_limit: m.support.allocation.exact_variable_limit,

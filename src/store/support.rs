@@ -78,8 +78,8 @@ impl Store {
             }
             sqlx::query(
                 "insert into support_resource (support_resource_id, name, kind, capacity, unit, employee_id,
-                                               created_at, updated_at)
-                 values ($1, $2, $3, $4, $5, $6, $7, $7)",
+                                               created_at, updated_at, industries, skills)
+                 values ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9)",
             )
             .bind(id)
             .bind(r.name.as_ref())
@@ -88,6 +88,8 @@ impl Store {
             .bind(&r.unit)
             .bind(r.employee_id)
             .bind(at)
+            .bind(&r.industries)
+            .bind(&r.skills)
             .execute(&mut *tx)
             .await?;
             let after = current_row!(self, tx, SupportResource, "support_resource", "support resource", id);
@@ -111,7 +113,7 @@ impl Store {
             }
             sqlx::query(
                 "update support_resource set name = $2, kind = $3, capacity = $4, unit = $5,
-                        employee_id = $6, updated_at = $7
+                        employee_id = $6, updated_at = $7, industries = $8, skills = $9
                  where support_resource_id = $1",
             )
             .bind(id)
@@ -121,6 +123,8 @@ impl Store {
             .bind(&r.unit)
             .bind(r.employee_id)
             .bind(now())
+            .bind(&r.industries)
+            .bind(&r.skills)
             .execute(&mut *tx)
             .await?;
             let after = current_row!(self, tx, SupportResource, "support_resource", "support resource", id);
@@ -208,8 +212,8 @@ impl Store {
             sqlx::query(
                 "insert into support_request (support_request_id, opportunity_id, account_id, kind,
                      resource_id, units, needed_by, lift, requested_by, note, status,
-                     methodology_version, created_at, updated_at)
-                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'requested', $11, $12, $12)",
+                     methodology_version, created_at, updated_at, skills)
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'requested', $11, $12, $12, $13)",
             )
             .bind(id)
             .bind(r.opportunity_id)
@@ -223,6 +227,7 @@ impl Store {
             .bind(&r.note)
             .bind(&self.methodology.version)
             .bind(at)
+            .bind(&r.skills)
             .execute(&mut *tx)
             .await?;
             bump_account!(self, tx, account);
@@ -254,7 +259,7 @@ impl Store {
             named_resource_fits!(tx, r);
             let done = sqlx::query(
                 "update support_request set revision = revision + 1, resource_id = $2, units = $3, needed_by = $4, lift = $5,
-                        note = $6, updated_at = $7
+                        note = $6, updated_at = $7, skills = $9
                  where support_request_id = $1 and revision = $8",
             )
             .bind(id)
@@ -265,6 +270,7 @@ impl Store {
             .bind(&r.note)
             .bind(now())
             .bind(current.revision)
+            .bind(&r.skills)
             .execute(&mut *tx)
             .await?;
             revised!(self, tx, done, SupportRequest, "support_request", "support request", id, expected.unwrap_or(current.revision));
@@ -332,6 +338,22 @@ impl Store {
                             format!(
                                 "{} is a {}, the request asks for {}",
                                 resource.name, resource.kind, current.kind
+                            ),
+                        ));
+                    }
+                    let brings = resource.skill_list();
+                    let lacking: Vec<String> = current
+                        .skill_list()
+                        .into_iter()
+                        .filter(|s| !brings.contains(s))
+                        .collect();
+                    if !lacking.is_empty() {
+                        return Err(Error::invalid(
+                            "resourceId",
+                            format!(
+                                "{} does not bring {}, which the request needs",
+                                resource.name,
+                                lacking.join(", ")
                             ),
                         ));
                     }

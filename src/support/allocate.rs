@@ -41,6 +41,10 @@ pub struct Resource {
     pub capacity: i32,
     /// The employee behind it, whose `limit` may bind across resources.
     pub person: Option<Uuid>,
+    /// Industry ids it serves; empty: every industry.
+    pub industries: Vec<String>,
+    /// Skill tags it brings.
+    pub skills: Vec<String>,
 }
 
 /// An employee standing behind one or more resources, with their own monthly limit
@@ -61,8 +65,12 @@ pub struct Request {
     pub resource: Option<Uuid>,
     pub units: i32,
     pub needed_by: Date,
-    /// Expected value of serving it: amount × lift × strategic weight.
+    /// Expected value of serving it with a resource that fits (docs/support.md).
     pub value: f64,
+    /// The deal's account industry.
+    pub industry: String,
+    /// Skills the support must bring: a resource lacking one cannot serve it.
+    pub skills: Vec<String>,
 }
 
 /// Capacity already taken by a granted (or given) request.
@@ -74,13 +82,56 @@ pub struct Booking {
 }
 
 /// The allocation problem for one period.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Problem {
     pub months: Vec<YearMonth>,
     pub resources: Vec<Resource>,
     pub people: Vec<Person>,
     pub requests: Vec<Request>,
     pub bookings: Vec<Booking>,
+    /// The value's factor when a resource serves other industries than the
+    /// deal's (support.toml `industry_mismatch_factor`; 1 keeps full value).
+    pub industry_mismatch_factor: f64,
+}
+
+impl Default for Problem {
+    fn default() -> Self {
+        Problem {
+            months: Vec::new(),
+            resources: Vec::new(),
+            people: Vec::new(),
+            requests: Vec::new(),
+            bookings: Vec::new(),
+            // A problem that says nothing of fit values every resource fully.
+            industry_mismatch_factor: 1.0,
+        }
+    }
+}
+
+impl Problem {
+    /// Whether `resource` can serve `request`: the kind, the resource named (if
+    /// any), and every skill the request needs.
+    pub fn can_serve(&self, request: &Request, resource: &Resource) -> bool {
+        resource.kind == request.kind
+            && request.resource.is_none_or(|want| want == resource.id)
+            && request.skills.iter().all(|s| resource.skills.contains(s))
+    }
+
+    /// How well `resource` fits `request`'s deal: 1, or the mismatch factor when
+    /// it serves other industries.
+    pub fn fit(&self, request: &Request, resource: &Resource) -> f64 {
+        if resource.industries.is_empty() || resource.industries.contains(&request.industry) {
+            1.0
+        } else {
+            self.industry_mismatch_factor
+        }
+    }
+
+    /// What serving request `q` with resource `r` is worth.
+    fn worth(&self, q: usize, r: usize) -> f64 {
+        let req = &self.requests[q];
+        req.value * self.fit(req, &self.resources[r])
+    }
 }
 
 /// How hard to try.
@@ -137,6 +188,9 @@ pub struct Assignment {
 pub enum LeftOut {
     /// No resource of its kind exists (or the one it named is of another kind).
     NoResource,
+    /// Resources of the kind exist, but none brings every skill the request
+    /// needs.
+    NoSkill,
     /// Its deadline falls before the period starts.
     DeadlinePassed,
     /// It needs more units than any eligible resource has in any month.
@@ -313,6 +367,14 @@ pub fn allocate(p: &Problem, settings: Settings) -> Plan {
             left_out.push((req.id, LeftOut::NoResource));
             continue;
         }
+        let eligible: Vec<usize> = eligible
+            .into_iter()
+            .filter(|&r| p.can_serve(req, &p.resources[r]))
+            .collect();
+        if eligible.is_empty() {
+            left_out.push((req.id, LeftOut::NoSkill));
+            continue;
+        }
         if first_month.is_none_or(|f| req.needed_by < f) {
             left_out.push((req.id, LeftOut::DeadlinePassed));
             continue;
@@ -365,7 +427,7 @@ pub fn allocate(p: &Problem, settings: Settings) -> Plan {
                 request: p.requests[c.request].id,
                 resource: p.resources[c.resource].id,
                 month: p.months[c.month],
-                value: p.requests[c.request].value,
+                value: p.worth(c.request, c.resource),
             });
         }
         reports.push(report);
@@ -532,7 +594,7 @@ fn solve_part(
     let (chosen, method, bound) = if choices.len() <= settings.exact_variable_limit {
         match exact(p, choices, room, settings.time_limit_seconds) {
             Ok((chosen, true)) => {
-                let value = chosen.iter().map(|c| p.requests[c.request].value).sum();
+                let value = chosen.iter().map(|c| p.worth(c.request, c.resource)).sum();
                 (chosen, Method::Exact, value)
             }
             Ok((chosen, false)) => (
@@ -565,7 +627,7 @@ fn solve_part(
             pooled_bound(p, choices, room),
         )
     };
-    let value: f64 = chosen.iter().map(|c| p.requests[c.request].value).sum();
+    let value: f64 = chosen.iter().map(|c| p.worth(c.request, c.resource)).sum();
     (
         chosen,
         Part {
@@ -610,7 +672,7 @@ fn relaxation(
     let optimum = choices
         .iter()
         .zip(&values)
-        .map(|(c, v)| p.requests[c.request].value * v)
+        .map(|(c, v)| p.worth(c.request, c.resource) * v)
         .sum();
     Ok((values, optimum))
 }
@@ -628,9 +690,8 @@ fn round(p: &Problem, choices: &[Choice], values: &[f64], room: &Room) -> Vec<Ch
     ranked.sort_by(|(va, a), (vb, b)| {
         vb.total_cmp(va)
             .then(
-                p.requests[b.request]
-                    .value
-                    .total_cmp(&p.requests[a.request].value),
+                p.worth(b.request, b.resource)
+                    .total_cmp(&p.worth(a.request, a.resource)),
             )
             .then(a.request.cmp(&b.request))
     });
@@ -810,7 +871,7 @@ fn programme(
     let objective: Expression = choices
         .iter()
         .zip(x)
-        .map(|(c, v)| (p.requests[c.request].value + tie_break(c.request)) * *v)
+        .map(|(c, v)| (p.worth(c.request, c.resource) + tie_break(c.request)) * *v)
         .sum();
     let mut per_request: BTreeMap<usize, Expression> = BTreeMap::new();
     let mut per_slot: BTreeMap<(usize, usize), Expression> = BTreeMap::new();
@@ -870,9 +931,8 @@ fn model(
 /// keeping the more valuable ones first.
 fn repair(p: &Problem, mut chosen: Vec<Choice>, room: &Room) -> Vec<Choice> {
     chosen.sort_by(|a, b| {
-        p.requests[b.request]
-            .value
-            .total_cmp(&p.requests[a.request].value)
+        p.worth(b.request, b.resource)
+            .total_cmp(&p.worth(a.request, a.resource))
             .then(a.request.cmp(&b.request))
     });
     let mut left = room.clone();
@@ -901,9 +961,8 @@ fn fill(p: &Problem, chosen: Vec<Choice>, choices: &[Choice], room: &Room) -> Ve
         .filter(|c| !served.contains(&c.request))
         .collect();
     rest.sort_by(|a, b| {
-        p.requests[b.request]
-            .value
-            .total_cmp(&p.requests[a.request].value)
+        p.worth(b.request, b.resource)
+            .total_cmp(&p.worth(a.request, a.resource))
             .then(a.request.cmp(&b.request))
     });
     let mut out = chosen;

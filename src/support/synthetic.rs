@@ -39,6 +39,10 @@ pub fn problem(requests: usize, resources: usize, months: &[YearMonth], seed: u6
             capacity: rng.random_range(2..=20),
             person: (rng.random_bool(0.5) && !people.is_empty())
                 .then(|| people[rng.random_range(0..people.len())].id),
+            // Every industry, no particular skill: generated problems weigh
+            // capacity and value only.
+            industries: Vec::new(),
+            skills: Vec::new(),
         })
         .collect();
     let first = months
@@ -62,6 +66,8 @@ pub fn problem(requests: usize, resources: usize, months: &[YearMonth], seed: u6
                 units: rng.random_range(1..=5),
                 needed_by: first + Duration::days(rng.random_range(0..span.max(1))),
                 value: (rng.random_range(1.0..100.0_f64) * 10_000.0).round(),
+                industry: String::new(),
+                skills: Vec::new(),
             }
         })
         .collect();
@@ -71,5 +77,6 @@ pub fn problem(requests: usize, resources: usize, months: &[YearMonth], seed: u6
         people,
         requests,
         bookings: Vec::new(),
+        industry_mismatch_factor: 1.0,
     }
 }

@@ -360,6 +360,7 @@ table!(InteractionPersonRow = "interaction_person" key [interaction_id, person_i
 table!(SupportResourceRow = "support_resource" key [support_resource_id] stamps [created_at] touch [updated_at] order "support_resource_id" {
     support_resource_id: Uuid, name: String, kind: String, capacity: i32,
     unit: Option<String>, employee_id: Option<Uuid>,
+    #[serde(default)] industries: String, #[serde(default)] skills: String,
     #[serde(with = "time::serde::rfc3339")] created_at: OffsetDateTime, #[serde(with = "time::serde::rfc3339")] updated_at: OffsetDateTime,
 });
 table!(SupportRequestRow = "support_request" key [support_request_id] order "support_request_id" {
@@ -369,6 +370,7 @@ table!(SupportRequestRow = "support_request" key [support_request_id] order "sup
     granted_resource_id: Option<Uuid>, granted_month: Option<String>,
     decided_by: Option<Uuid>, decided_on: Option<Date>, decision_note: Option<String>,
     methodology_version: String, #[serde(with = "time::serde::rfc3339")] created_at: OffsetDateTime, #[serde(with = "time::serde::rfc3339")] updated_at: OffsetDateTime,
+    #[serde(default)] skills: String,
 });
 table!(WinStepTickRow = "win_step_tick" key [tick_id] order "tick_id" {
     tick_id: Uuid, opportunity_id: Uuid, account_id: Uuid, stage: String,

@@ -71,9 +71,125 @@ async fn request(app: &TestApp, input: Value) -> String {
 
 both_backends!(
     support_is_requested_planned_and_granted_within_capacity,
+    support_fits_the_skills_and_industries_resources_bring,
     forecast_rolls_up_the_period_and_records_for_calibration,
     demo_history_gives_patterns,
 );
+
+/// Resources say which industries they serve and which skills they bring;
+/// requests say which skills they need. A resource lacking a needed skill never
+/// serves the request (the plan says NO_SKILL, a grant is refused); one serving
+/// other industries is worth less to the deal (fit 0.5), and the plan says so.
+async fn support_fits_the_skills_and_industries_resources_bring(app: TestApp) {
+    let create = "mutation($input: CreateSupportResourceInput!) { createSupportResource(input: $input) { id industries skills } }";
+    let specialist = app
+        .ok(
+            create,
+            json!({ "input": { "name": "Core network expert days", "kind": "solution_expert", "capacity": 5,
+                               "industries": ["telecom"], "skills": [" 5G Core", "network", "network"] } }),
+        )
+        .await["createSupportResource"]
+        .clone();
+    assert_eq!(specialist["industries"], json!(["telecom"]));
+    assert_eq!(specialist["skills"], json!(["5g core", "network"]));
+    let specialist = specialist["id"].as_str().unwrap().to_owned();
+    let before = app.counts().await;
+    for (input, field) in [
+        (
+            json!({ "name": "X", "kind": "solution_expert", "capacity": 1, "industries": ["space"] }),
+            "industries",
+        ),
+        (
+            json!({ "name": "X", "kind": "solution_expert", "capacity": 1, "skills": ["a,b"] }),
+            "skills",
+        ),
+    ] {
+        let e = app.error(create, json!({ "input": input })).await;
+        assert_eq!(e["extensions"]["code"], "INVALID_INPUT", "{e}");
+        assert!(e["message"].as_str().unwrap().starts_with(field), "{e}");
+    }
+    assert_eq!(
+        app.counts().await,
+        before,
+        "refused resources write nothing"
+    );
+
+    let energy = app
+        .ok(
+            "mutation($input: CreateAccountInput!) { createAccount(input: $input) { id } }",
+            json!({ "input": { "name": "东方电网", "industry": "energy", "region": "east_china", "tier": "key" } }),
+        )
+        .await["createAccount"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let deal = opportunity(
+        &app,
+        &energy,
+        "Substation IoT",
+        json!({ "expectedSignDate": today() + Duration::days(20) }),
+    )
+    .await;
+    let soon = today() + Duration::days(5);
+    let scada = request(&app, json!({ "opportunityId": deal, "kind": "solution_expert", "units": 1, "neededBy": soon, "skills": ["grid scada"] })).await;
+    let any = request(
+        &app,
+        json!({ "opportunityId": deal, "kind": "solution_expert", "units": 2, "neededBy": soon }),
+    )
+    .await;
+
+    let plan = app.ok(PLAN, json!({ "period": this_month() })).await["supportPlan"].clone();
+    let left = plan["leftOut"].as_array().unwrap();
+    let why = left
+        .iter()
+        .find(|l| l["request"]["id"] == scada.as_str())
+        .unwrap_or_else(|| panic!("{plan}"));
+    assert_eq!(why["reason"], "NO_SKILL");
+    assert!(
+        why["explanation"].as_str().unwrap().contains("grid scada"),
+        "{why}"
+    );
+    let served = plan["assignments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["request"]["id"] == any.as_str())
+        .unwrap_or_else(|| panic!("{plan}"));
+    let fit = app
+        .ok(
+            "query($period: String!) { supportPlan(period: $period) { assignments { request { id } fit worth value { value } why } } }",
+            json!({ "period": this_month() }),
+        )
+        .await["supportPlan"]["assignments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["request"]["id"] == any.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(fit["fit"], 0.5, "{fit}");
+    assert!(
+        (fit["worth"].as_f64().unwrap() - 0.5 * fit["value"]["value"].as_f64().unwrap()).abs()
+            < 1e-6
+    );
+    assert!(
+        served["why"]
+            .as_str()
+            .unwrap()
+            .contains("serves telecom, not energy"),
+        "{served}"
+    );
+
+    // Granting the specialist to the request needing grid SCADA is refused.
+    let e = app
+        .error(
+            DECIDE,
+            json!({ "id": scada, "input": { "decision": "GRANT", "resourceId": specialist } }),
+        )
+        .await;
+    assert_eq!(e["extensions"]["code"], "INVALID_INPUT", "{e}");
+    assert!(e["message"].as_str().unwrap().contains("grid scada"), "{e}");
+}
 
 async fn support_is_requested_planned_and_granted_within_capacity(app: TestApp) {
     let account = create_account(&app, "Huaxin Mobile").await;
