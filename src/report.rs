@@ -40,8 +40,11 @@ pub fn support_plan(plan: &SupportPlanG) -> String {
             "Month",
             "Units",
             &format!("Amount ({cur})"),
+            "P(win)",
             "Lift",
             "Weight",
+            "Urgency",
+            "Fit",
             &format!("Value ({cur})"),
         ]);
     for a in &plan.assignments {
@@ -53,9 +56,20 @@ pub fn support_plan(plan: &SupportPlanG) -> String {
             Cell::new(&a.month),
             right(a.request.units.to_string()),
             right(money(a.value.amount)),
-            right(format!("{:.0}%", a.value.lift * 100.0)),
+            right(format!("{:.0}%", a.value.win_probability * 100.0)),
+            right(if a.value.qualify_first {
+                format!(
+                    "{:.0}% ×{:.1} (qualify first)",
+                    a.value.lift * 100.0,
+                    a.value.qualification
+                )
+            } else {
+                format!("{:.0}%", a.value.lift * 100.0)
+            }),
             right(format!("{:.1}", a.value.weight)),
-            right(money(a.value.value)),
+            right(format!("{:.2}", a.value.urgency)),
+            right(format!("{:.1}", a.fit)),
+            right(money(a.worth)),
         ]);
     }
     let mut left = Table::new();
