@@ -349,4 +349,9 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     pub public_hosts: Vec<String>,
+    /// The name local edits are recorded under on a server without tokens (every
+    /// judgement and audit entry), e.g. "王磊 (sales ops)"; "local administrator"
+    /// if left out.
+    #[arg(long = "local-author", env = "GUANXI_LOCAL_AUTHOR")]
+    pub local_author: Option<String>,
 }

@@ -52,6 +52,13 @@ async fn main() -> anyhow::Result<()> {
                 cors_origins: args.cors_origins,
                 introspection: !args.no_introspection,
                 public_hosts: args.public_hosts,
+                local_author: args
+                    .local_author
+                    .map(|a| {
+                        guanxi::domain::Name::parse("local-author", &a)
+                            .map(|n| n.as_ref().to_owned())
+                    })
+                    .transpose()?,
                 ..Default::default()
             });
             app.run_until_stopped().await?;

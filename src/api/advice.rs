@@ -303,6 +303,10 @@ impl RecordedAnswer {
     async fn id(&self) -> ID {
         id(self.answer_id)
     }
+    /// Who recorded it: a token's name, the local author or "command line".
+    async fn recorded_by(&self) -> Option<&str> {
+        self.recorded_by.as_deref()
+    }
     async fn question_id(&self) -> &str {
         &self.question_id
     }

@@ -74,6 +74,10 @@ pub struct HttpOptions {
     /// How often an open WebSocket re-checks its token (and on every new
     /// operation); a revoked token closes the socket with code 4403.
     pub token_recheck: Duration,
+    /// Who the local administrator of a server without tokens is, as every
+    /// judgement and audit entry they make records it (`--local-author`);
+    /// "local administrator" when not configured.
+    pub local_author: Option<String>,
 }
 
 impl Default for HttpOptions {
@@ -85,6 +89,7 @@ impl Default for HttpOptions {
             max_aliases: 50,
             public_hosts: Vec::new(),
             token_recheck: Duration::from_secs(5),
+            local_author: None,
         }
     }
 }
@@ -327,7 +332,11 @@ pub(super) async fn principal(
     secret: Option<&str>,
 ) -> Result<Principal, Refusal> {
     if state.access == Access::LocalAdmin {
-        return Ok(Principal::local_admin());
+        let mut local = Principal::local_admin();
+        if let Some(name) = &state.options.local_author {
+            local.name.clone_from(name);
+        }
+        return Ok(local);
     }
     let secret = secret.ok_or(Refusal::Missing)?;
     match state.store.principal_for(secret).await {

@@ -167,6 +167,35 @@ impl Account {
             .await
             .coded()
     }
+    /// Ties of ours derived from meetings: an employee and a customer person who
+    /// met `derived_tie_meetings` times or more in 180 days but whose tie nobody
+    /// assessed. Evidence only: no score counts them until someone assesses the
+    /// tie (docs/scoring.md, "Derived ties").
+    async fn derived_ties(&self, ctx: &Context<'_>) -> Result<Vec<DerivedTieG>> {
+        let cached = engine(ctx).graph(self.account_id).await.coded()?;
+        let mut out: Vec<DerivedTieG> = cached
+            .graph
+            .derived_ties
+            .values()
+            .flatten()
+            .map(|d| DerivedTieG {
+                employee_id: id(d.employee),
+                employee: cached.graph.employee_name(d.employee),
+                person_id: id(d.person),
+                person: cached.graph.person_name(d.person),
+                meetings: d.meetings as i32,
+                last_met: d.last_met,
+                interaction_ids: d.interactions.iter().map(|i| id(*i)).collect(),
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            b.meetings
+                .cmp(&a.meetings)
+                .then(a.person.cmp(&b.person))
+                .then(a.employee.cmp(&b.employee))
+        });
+        Ok(out)
+    }
     /// What changed in the account's relationships from `since` to `until`
     /// (both inclusive; today if left out): assessments up and down, ties first
     /// assessed, new people, ties gone cold, departures on both sides, and the
@@ -772,6 +801,20 @@ impl DecisionChainMember {
     async fn id(&self) -> ID {
         id(self.member_id)
     }
+    /// Who recorded this judgement (role, influence, attitude, favour): a
+    /// token's name, the local author or "command line"; null for records from
+    /// before it was kept.
+    async fn recorded_by(&self) -> Option<&str> {
+        self.recorded_by.as_deref()
+    }
+    /// When the judgement was last made (re-listing it unchanged keeps the day).
+    async fn judged_at(&self) -> time::OffsetDateTime {
+        self.updated_at
+    }
+    /// `judgement` or `import`.
+    async fn source(&self) -> &str {
+        &self.source
+    }
     async fn person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
         store(ctx).person(self.person_id).await.coded()
     }
@@ -884,6 +927,11 @@ fn tie_label(ctx: &Context<'_>, strength: i32, kind: &str, lang: Option<LangG>) 
 impl Assessment {
     async fn id(&self) -> ID {
         id(self.assessment_id)
+    }
+    /// Who recorded it: a token's name, the local author or "command line"
+    /// (beside `assessedBy`, the employee whose judgement it is).
+    async fn recorded_by(&self) -> Option<&str> {
+        self.recorded_by.as_deref()
     }
     async fn relationship(&self, ctx: &Context<'_>) -> Result<Option<Relationship>> {
         store(ctx).relationship(self.relationship_id).await.coded()
@@ -1002,6 +1050,20 @@ impl SupportResource {
 pub struct AccountConnectionFields {
     /// Accounts matching the query, across all pages.
     pub total_count: i64,
+}
+
+/// A tie derived from meetings, never assessed: evidence, not counted.
+#[derive(SimpleObject)]
+pub struct DerivedTieG {
+    pub employee_id: ID,
+    pub employee: String,
+    pub person_id: ID,
+    pub person: String,
+    /// Meetings both attended in the last 180 days.
+    pub meetings: i32,
+    pub last_met: Date,
+    /// The interactions behind it, newest first.
+    pub interaction_ids: Vec<ID>,
 }
 
 /// The methodology in force.

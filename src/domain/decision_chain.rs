@@ -19,7 +19,14 @@ pub struct DecisionChainMember {
     pub attitude: i32,
     pub favoured_competitor_id: Option<Uuid>,
     pub note: Option<String>,
+    /// When the judgement (role, influence, attitude, favour, note) was last
+    /// made: re-listing a member unchanged keeps it.
     pub updated_at: OffsetDateTime,
+    /// Who recorded the judgement: a token's name, the local author, or
+    /// "command line"; none for records from before it was kept.
+    pub recorded_by: Option<String>,
+    /// `judgement` (entered by someone) or `import`.
+    pub source: String,
 }
 
 #[derive(Debug, Clone, Default)]

@@ -38,6 +38,8 @@ pub struct Assessment {
     pub assessed_by: Option<Uuid>,
     pub assessed_at: OffsetDateTime,
     pub note: Option<String>,
+    /// Who recorded it: a token's name, the local author or "command line".
+    pub recorded_by: Option<String>,
 }
 
 /// The two ends of an edge, by kind. Exactly one shape is valid per kind.

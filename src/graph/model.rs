@@ -71,6 +71,20 @@ pub struct Hop {
     pub via: Via,
 }
 
+/// One of our employees and a customer person who met, but whose tie nobody
+/// assessed: evidence of a relationship, kept apart from judged ties and never
+/// counted by a score.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DerivedTie {
+    pub employee: Uuid,
+    pub person: Uuid,
+    /// Meetings both attended in the last 180 days.
+    pub meetings: usize,
+    pub last_met: Date,
+    /// The interactions behind it, newest first.
+    pub interactions: Vec<Uuid>,
+}
+
 /// The graph built from one account's snapshot. Immutable once built; cached by
 /// version.
 #[derive(Debug, Clone)]
@@ -85,6 +99,9 @@ pub struct AccountGraph {
     pub competitors: HashMap<Uuid, CompetitorNode>,
     /// Active employees' ties per person, strongest first.
     pub our_ties: HashMap<Uuid, Vec<OurTie>>,
+    /// Derived ties per customer person, most meetings first: met, never
+    /// assessed, counted by no score.
+    pub derived_ties: HashMap<Uuid, Vec<DerivedTie>>,
     /// Departed employees' ties per person: history, carrying nothing.
     pub departed_ties: HashMap<Uuid, Vec<OurTie>>,
     pub their_ties: HashMap<Uuid, Vec<TheirTie>>,
@@ -313,6 +330,44 @@ impl AccountGraph {
         let structure =
             influence::structural_rank(data, methodology.scoring.derived_influence.damping);
 
+        // Pairs that met but have no assessed tie of ours (active or not).
+        let assessed: std::collections::HashSet<(Uuid, Uuid)> = data
+            .ties
+            .iter()
+            .filter_map(|t| match t.ends {
+                TieEnds::EmployeePerson { employee, person } => Some((employee, person)),
+                _ => None,
+            })
+            .collect();
+        let mut derived_ties: HashMap<Uuid, Vec<DerivedTie>> = HashMap::new();
+        for ((employee, person), list) in &contacts {
+            if assessed.contains(&(*employee, *person)) || !active(employee) {
+                continue;
+            }
+            let recent: Vec<&(Uuid, Date)> = list
+                .iter()
+                .filter(|(_, d)| *d <= as_of && (as_of - *d).whole_days() <= 180)
+                .collect();
+            if recent.len() < methodology.scoring.derived_tie_meetings {
+                continue;
+            }
+            derived_ties.entry(*person).or_default().push(DerivedTie {
+                employee: *employee,
+                person: *person,
+                meetings: recent.len(),
+                last_met: recent[0].1,
+                interactions: recent.iter().map(|(i, _)| *i).collect(),
+            });
+        }
+        for list in derived_ties.values_mut() {
+            list.sort_by(|a, b| {
+                b.meetings
+                    .cmp(&a.meetings)
+                    .then(b.last_met.cmp(&a.last_met))
+                    .then(a.employee.cmp(&b.employee))
+            });
+        }
+
         AccountGraph {
             account_id: data.account_id,
             account_name: data.account_name.clone(),
@@ -323,6 +378,7 @@ impl AccountGraph {
             employees,
             competitors: data.competitors.iter().map(|c| (c.id, c.clone())).collect(),
             our_ties,
+            derived_ties,
             departed_ties,
             their_ties,
             structure,

@@ -88,6 +88,15 @@ pub struct Scoring {
     pub derived_influence: DerivedInfluence,
     pub company_roles: Vec<CompanyRole>,
     pub health: HealthWeights,
+    /// Meetings (in the last 180 days) that make one of our employees and a
+    /// customer person who were never assessed a *derived* tie: listed apart as
+    /// evidence, never counted by a score.
+    #[serde(default = "two")]
+    pub derived_tie_meetings: usize,
+}
+
+fn two() -> usize {
+    2
 }
 
 /// Weights that mix must sum to one; a little slack for decimal files.
@@ -111,6 +120,9 @@ impl Scoring {
     }
 
     pub(crate) fn validate(self, v: &Vocabularies, file: &str, problems: &mut Problems) -> Self {
+        if !(1..=100).contains(&self.derived_tie_meetings) {
+            problems.push(file, "derived_tie_meetings", "must be within 1..100");
+        }
         if !(1.0..=5.0).contains(&self.key_person_influence) {
             problems.push(file, "key_person_influence", "must be within 1..5");
         }

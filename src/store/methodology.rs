@@ -37,6 +37,8 @@ pub struct RecordedAnswer {
     pub answered_by: Option<Uuid>,
     pub answered_at: OffsetDateTime,
     pub methodology_version: String,
+    /// Who recorded it: a token's name, the local author or "command line".
+    pub recorded_by: Option<String>,
 }
 
 impl Store {
@@ -163,8 +165,8 @@ impl Store {
             }
             sqlx::query(
                 "insert into qualification_answer (answer_id, opportunity_id, account_id, question_id, answer, evidence,
-                                                   answered_by, answered_at, methodology_version)
-                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                                                   answered_by, answered_at, methodology_version, recorded_by)
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
             )
             .bind(id)
             .bind(opportunity)
@@ -175,6 +177,7 @@ impl Store {
             .bind(by)
             .bind(now())
             .bind(&version)
+            .bind(self.author().1)
             .execute(&mut *tx)
             .await?;
             bump_account!(self, tx, account);
@@ -183,7 +186,7 @@ impl Store {
                 .after(&serde_json::json!({ "questionId": question, "answer": answer, "evidence": evidence, "answeredBy": by })));
         });
         with_pool!(self, pool => Ok(sqlx::query_as::<_, RecordedAnswer>(
-            "select answer_id, question_id, answer, evidence, answered_by, answered_at, methodology_version
+            "select answer_id, question_id, answer, evidence, answered_by, answered_at, methodology_version, recorded_by
              from qualification_answer where answer_id = $1",
         )
         .bind(id)
@@ -194,7 +197,7 @@ impl Store {
     /// The latest recorded answer per question of an opportunity.
     pub async fn recorded_answers(&self, opportunity: Uuid) -> Result<Vec<RecordedAnswer>> {
         with_pool!(self, pool => Ok(sqlx::query_as::<_, RecordedAnswer>(
-            "select answer_id, question_id, answer, evidence, answered_by, answered_at, methodology_version
+            "select answer_id, question_id, answer, evidence, answered_by, answered_at, methodology_version, recorded_by
              from qualification_answer a where opportunity_id = $1 and answered_at = (
                  select max(b.answered_at) from qualification_answer b
                  where b.opportunity_id = a.opportunity_id and b.question_id = a.question_id)",

@@ -351,10 +351,24 @@ impl Store {
                 .bind(m.person_id)
                 .execute(&mut *tx)
                 .await?;
+                // A member listed again with the same judgement keeps when and by
+                // whom it was made; a changed one is recorded as judged now.
+                let kept = before.iter().find(|b| {
+                    b.person_id == m.person_id
+                        && b.buying_role == m.buying_role
+                        && b.influence == m.influence.map(|i| i.value())
+                        && b.attitude == m.attitude.value()
+                        && b.favoured_competitor_id == m.favoured_competitor_id
+                        && b.note == m.note
+                });
+                let (when, by, source) = match kept {
+                    Some(b) => (b.updated_at, b.recorded_by.clone(), b.source.clone()),
+                    None => (at, Some(self.author().1), "judgement".to_owned()),
+                };
                 sqlx::query(
                     "insert into decision_chain_member (member_id, opportunity_id, account_id, person_id, buying_role,
-                            influence, attitude, favoured_competitor_id, note, updated_at)
-                     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                            influence, attitude, favoured_competitor_id, note, updated_at, recorded_by, source)
+                     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
                 )
                 .bind(new_id())
                 .bind(opportunity_id)
@@ -365,7 +379,9 @@ impl Store {
                 .bind(m.attitude.value())
                 .bind(m.favoured_competitor_id)
                 .bind(&m.note)
-                .bind(at)
+                .bind(when)
+                .bind(by)
+                .bind(source)
                 .execute(&mut *tx)
                 .await?;
             }

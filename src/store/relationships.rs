@@ -256,8 +256,8 @@ impl Store {
             };
             sqlx::query(
                 "insert into assessment (assessment_id, relationship_id, account_id, strength, source, assessed_by,
-                        assessed_at, note, methodology_version)
-                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                        assessed_at, note, methodology_version, recorded_by)
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
             )
             .bind(assessment_id)
             .bind(relationship_id)
@@ -268,6 +268,7 @@ impl Store {
             .bind(a.assessed_at)
             .bind(&a.note)
             .bind(&version)
+            .bind(self.author().1)
             .execute(&mut *tx)
             .await?;
             if let Endpoints::EmployeePerson { person_id, .. } = a.endpoints {

@@ -875,6 +875,9 @@ impl Converter {
                     favoured_competitor_id,
                     note: r.text("note"),
                     updated_at: now,
+                    // The import's own audit entry says who ran it.
+                    recorded_by: None,
+                    source: "import".into(),
                 });
             }
             Entity::Relationships => self.relationship(r, chunk, ext)?,
@@ -1049,6 +1052,7 @@ impl Converter {
             assessed_at,
             note: r.text("note"),
             methodology_version: self.m.version.clone(),
+            recorded_by: None,
         });
         Ok(())
     }

@@ -338,6 +338,7 @@ fn account_rows(
             assessed_at: r.assessed_at,
             note: None,
             methodology_version: version.to_owned(),
+            recorded_by: Some(crate::store::COMMAND_LINE.to_owned()),
         });
         x.relationships.push(r);
     }
@@ -421,6 +422,8 @@ fn account_rows(
                 favoured_competitor_id: m.favoured_competitor.as_ref().map(competitor),
                 note: None,
                 updated_at: midnight(entered),
+                recorded_by: Some(crate::store::COMMAND_LINE.to_owned()),
+                source: "import".into(),
             });
         }
         let mut on_team = HashSet::new();

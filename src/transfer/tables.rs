@@ -266,6 +266,9 @@ table!(OpportunityRow = "opportunity" key [opportunity_id] stamps [created_at] t
 });
 
 /// The budget status of an opportunity exported before budgets were recorded.
+fn judgement() -> String {
+    "judgement".to_owned()
+}
 fn unknown_budget() -> String {
     crate::domain::BudgetStatus::Unknown.as_str().to_owned()
 }
@@ -284,6 +287,7 @@ table!(ChainMemberRow = "decision_chain_member" key [member_id] stamps [] touch 
     member_id: Uuid, opportunity_id: Uuid, account_id: Uuid, person_id: Uuid,
     buying_role: String, influence: Option<i32>, attitude: i32,
     favoured_competitor_id: Option<Uuid>, note: Option<String>, #[serde(with = "time::serde::rfc3339")] updated_at: OffsetDateTime,
+    #[serde(default)] recorded_by: Option<String>, #[serde(default = "judgement")] source: String,
 });
 table!(RelationshipRow = "relationship" key [relationship_id] derived [ends_key = |r: &RelationshipRow| super::import::ends(r).map(|e| ends_key(&e)).unwrap_or_default()] latest assessed_at order "relationship_id" {
     relationship_id: Uuid, account_id: Option<Uuid>, kind: String,
@@ -345,6 +349,7 @@ table!(AssessmentRow = "assessment" key [assessment_id] order "relationship_id, 
     assessment_id: Uuid, relationship_id: Uuid, account_id: Option<Uuid>, strength: i32,
     source: String, assessed_by: Option<Uuid>, #[serde(with = "time::serde::rfc3339")] assessed_at: OffsetDateTime,
     note: Option<String>, methodology_version: String,
+    #[serde(default)] recorded_by: Option<String>,
 });
 table!(InteractionRow = "interaction" key [interaction_id] stamps [created_at] order "interaction_id" {
     interaction_id: Uuid, account_id: Uuid, opportunity_id: Option<Uuid>, kind: String,
@@ -381,6 +386,7 @@ table!(AnswerRow = "qualification_answer" key [answer_id] order "answer_id" {
     answer_id: Uuid, opportunity_id: Uuid, account_id: Uuid, question_id: String,
     answer: String, evidence: Option<String>, answered_by: Option<Uuid>,
     #[serde(with = "time::serde::rfc3339")] answered_at: OffsetDateTime, methodology_version: String,
+    #[serde(default)] recorded_by: Option<String>,
 });
 table!(PlanItemTickRow = "plan_item_tick" key [tick_id] order "tick_id" {
     tick_id: Uuid, account_id: Uuid, item_id: String, done: bool,

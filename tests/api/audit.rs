@@ -259,3 +259,82 @@ async fn every_change_is_audited(backend: Backend) {
 }
 
 crate::each_backend!(every_change_is_audited);
+
+/// Every judgement says who recorded it: assessments, decision-chain roles,
+/// influence and attitude, and answers to the four questions carry the author
+/// (here the configured local author of a server without tokens), a chain member
+/// listed again unchanged keeps when and by whom it was judged, and the audit
+/// trail names the same author.
+#[tokio::test]
+async fn every_judgement_records_who_made_it() {
+    let app = crate::helpers::spawn_with_http(guanxi::api::HttpOptions {
+        local_author: Some("王磊 (sales ops)".into()),
+        ..Default::default()
+    })
+    .await;
+    let account = crate::helpers::create_account(&app, "Huaxin Mobile").await;
+    let person = crate::helpers::create_person(&app, &account, "赵立新", "executive").await;
+    let employee =
+        crate::helpers::create_employee(&app, "张伟", "zhang.wei@example.com", "ar").await;
+    let deal = crate::helpers::create_opportunity(&app, &account, "5G core").await;
+    let who = "王磊 (sales ops)";
+
+    let assessed = app
+        .ok(
+            "mutation($input: AssessRelationshipInput!) { assessRelationship(input: $input) { recordedBy } }",
+            json!({ "input": { "employeeId": employee, "personId": person, "strength": 4 } }),
+        )
+        .await;
+    assert_eq!(assessed["assessRelationship"]["recordedBy"], who);
+
+    let set = "mutation($o: ID!, $m: [DecisionChainMemberInput!]!) { setDecisionChain(opportunityId: $o, members: $m) {
+                 recordedBy judgedAt source attitude } }";
+    let first = app
+        .ok(set, json!({ "o": deal, "m": [{ "personId": person, "buyingRole": "decision_maker", "attitude": 1 }] }))
+        .await["setDecisionChain"][0]
+        .clone();
+    assert_eq!(
+        (first["recordedBy"].as_str(), first["source"].as_str()),
+        (Some(who), Some("judgement"))
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    let again = app
+        .ok(set, json!({ "o": deal, "m": [{ "personId": person, "buyingRole": "decision_maker", "attitude": 1 }] }))
+        .await["setDecisionChain"][0]
+        .clone();
+    assert_eq!(
+        again["judgedAt"], first["judgedAt"],
+        "an unchanged judgement keeps its day"
+    );
+    let changed = app
+        .ok(set, json!({ "o": deal, "m": [{ "personId": person, "buyingRole": "decision_maker", "attitude": -1 }] }))
+        .await["setDecisionChain"][0]
+        .clone();
+    assert_ne!(
+        changed["judgedAt"], first["judgedAt"],
+        "a changed attitude is judged anew"
+    );
+
+    let answered = app
+        .ok(
+            "mutation($input: AnswerQuestionInput!) { answerQuestion(input: $input) { recordedBy } }",
+            json!({ "input": { "opportunityId": deal, "questionId": "can_we_win", "answer": "UNKNOWN" } }),
+        )
+        .await;
+    assert_eq!(answered["answerQuestion"]["recordedBy"], who);
+
+    let trail = app
+        .ok(
+            "{ auditTrail(first: 20) { nodes { action author { name } } } }",
+            json!({}),
+        )
+        .await;
+    let nodes = trail["auditTrail"]["nodes"].as_array().unwrap();
+    assert!(
+        nodes
+            .iter()
+            .filter(|n| n["action"] == "set decision chain")
+            .all(|n| n["author"]["name"] == who),
+        "{trail}"
+    );
+}

@@ -125,6 +125,7 @@ both_backends!(
     introduction_paths_over_http,
     what_ifs_change_nothing_stored,
     a_what_if_tells_each_deals_whole_story,
+    ties_met_but_never_assessed_are_derived_and_not_counted,
     a_write_is_seen_by_the_next_score,
 );
 
@@ -560,6 +561,62 @@ async fn a_what_if_tells_each_deals_whole_story(app: TestApp) {
     );
     assert_eq!(app.counts().await, counts, "what-ifs write nothing");
     assert_eq!(account_version(&app, &ex.account).await, v);
+}
+
+/// Sam meets the engineer twice without anyone assessing the tie: the account
+/// lists it as derived with its evidence, the engineer's score explanation shows
+/// it as not counted, and the score stays 0 until someone assesses it.
+async fn ties_met_but_never_assessed_are_derived_and_not_counted(app: TestApp) {
+    let ex = example(&app).await;
+    for days in [3, 10] {
+        app.ok(
+            "mutation($input: RecordInteractionInput!) { recordInteraction(input: $input) { id } }",
+            json!({ "input": { "accountId": ex.account, "kind": "visit",
+                               "occurredOn": (guanxi::domain::today() - time::Duration::days(days)).to_string(),
+                               "employeeIds": [ex.sam], "personIds": [ex.eng] } }),
+        )
+        .await;
+    }
+    let query = format!(
+        "query($a: ID!, $p: ID!) {{ account(id: $a) {{ derivedTies {{ employee person meetings lastMet interactionIds }} }}
+            person(id: $p) {{ score {{ {SCORE} }} }} }}"
+    );
+    let data = app
+        .ok(&query, json!({ "a": ex.account, "p": ex.eng }))
+        .await;
+    let derived = data["account"]["derivedTies"].as_array().unwrap();
+    assert_eq!(derived.len(), 1, "{data}");
+    assert_eq!(
+        (
+            derived[0]["employee"].as_str(),
+            derived[0]["person"].as_str()
+        ),
+        (Some("Sam (SR)"), Some("Engineer"))
+    );
+    assert_eq!(derived[0]["meetings"], 2);
+    assert_eq!(derived[0]["interactionIds"].as_array().unwrap().len(), 2);
+    let score = &data["person"]["score"];
+    assert_eq!(score["value"], 0.0, "derived ties count nothing");
+    assert!(
+        score["explanation"]["evidence"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["kind"] == "derived_tie"
+                && e["description"].as_str().unwrap().contains("not counted")),
+        "{score}"
+    );
+    // Assessed, it is a tie like any other and no longer derived.
+    assess(
+        &app,
+        json!({ "employeeId": ex.sam, "personId": ex.eng, "strength": 3 }),
+    )
+    .await;
+    let data = app
+        .ok(&query, json!({ "a": ex.account, "p": ex.eng }))
+        .await;
+    assert_eq!(data["account"]["derivedTies"], json!([]));
+    assert!(data["person"]["score"]["value"].as_f64().unwrap() > 0.0);
 }
 
 async fn account_version(app: &TestApp, account: &str) -> i64 {

@@ -27,6 +27,27 @@ pub fn person_score(graph: &AccountGraph, person: Uuid) -> Score {
             tie.assessed
         ));
     }
+    // Met but never assessed: shown, never counted (docs/scoring.md).
+    for d in graph.derived_ties.get(&person).into_iter().flatten() {
+        x.evidence.push(Evidence {
+            kind: "derived_tie".into(),
+            description: format!(
+                "{} → {name}: met {} in 180 days (last {}), never assessed; not counted",
+                graph.employee_name(d.employee),
+                crate::domain::count(d.meetings as i64, "time", "times"),
+                d.last_met
+            ),
+            value: None,
+            person_id: Some(person),
+            employee_id: Some(d.employee),
+            ..Default::default()
+        });
+        x.note(format!(
+            "{} has met {name} {} without assessing the tie: assess it to count it",
+            graph.employee_name(d.employee),
+            crate::domain::count(d.meetings as i64, "time", "times")
+        ));
+    }
     let ties = graph.our_ties.get(&person).map_or(0, Vec::len);
     if ties == 0 {
         x.note(format!("none of our active employees has a tie to {name}"));
