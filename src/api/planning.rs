@@ -1153,6 +1153,12 @@ pub struct Calibration {
     pub forecasts: i32,
     /// Mean squared error of the recorded probabilities; null without history.
     pub brier: Option<f64>,
+    /// Whether there are enough closed forecasts (forecast.toml
+    /// `patterns.min_calibration`) for the Brier score to judge the forecast.
+    pub enough: bool,
+    pub min_forecasts: i32,
+    /// The Brier score in words, with how much history it rests on.
+    pub note: String,
     pub bins: Vec<CalibrationBinG>,
 }
 
@@ -1163,9 +1169,25 @@ pub(crate) async fn calibration(ctx: &Context<'_>) -> Result<Calibration> {
         .map(|(s, outcome)| (s.probability, outcome == "won"))
         .collect();
     let (bins, brier) = forecast::calibration(&points);
+    let min = store(ctx).methodology().forecast.patterns.min_calibration;
+    let enough = points.len() >= min;
+    let note = match brier {
+        None => "No recorded forecast of a deal since closed yet: record forecasts (recordForecast) to calibrate.".to_owned(),
+        Some(b) if enough => format!(
+            "Brier score {b:.3} over {} (0 is perfect, 0.25 a coin toss at 50%).",
+            crate::domain::count(points.len() as i64, "closed forecast", "closed forecasts")
+        ),
+        Some(b) => format!(
+            "Brier score {b:.3} over only {}; {min} are needed before it judges the forecast.",
+            crate::domain::count(points.len() as i64, "closed forecast", "closed forecasts")
+        ),
+    };
     Ok(Calibration {
         forecasts: i32::try_from(points.len()).unwrap_or(i32::MAX),
         brier,
+        enough,
+        min_forecasts: i32::try_from(min).unwrap_or(i32::MAX),
+        note,
         bins: bins
             .into_iter()
             .map(|b| CalibrationBinG {

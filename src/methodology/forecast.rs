@@ -99,6 +99,14 @@ pub struct ProbabilityModel {
 pub struct PatternSettings {
     pub min_history: usize,
     pub coverage_bands: Vec<f64>,
+    /// Recorded forecasts of closed deals the calibration needs before its
+    /// Brier score is a judgement of the forecast rather than noise.
+    #[serde(default = "ten")]
+    pub min_calibration: usize,
+}
+
+fn ten() -> usize {
+    10
 }
 
 /// A forecast category and when it applies.

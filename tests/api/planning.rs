@@ -614,7 +614,7 @@ async fn forecast_rolls_up_the_period_and_records_for_calibration(app: TestApp) 
     .await;
     let patterns = app
         .ok(
-            "{ patterns { deals won winRate calibration { forecasts brier } } }",
+            "{ patterns { deals won winRate calibration { forecasts brier enough minForecasts note } } }",
             json!({}),
         )
         .await;
@@ -626,6 +626,13 @@ async fn forecast_rolls_up_the_period_and_records_for_calibration(app: TestApp) 
     assert_eq!(pt["winRate"], 0.5);
     assert_eq!(pt["calibration"]["forecasts"], 1);
     assert!((pt["calibration"]["brier"].as_f64().unwrap() - p * p).abs() < 1e-9);
+    // One closed forecast is not enough history to judge the forecast by.
+    assert_eq!(pt["calibration"]["enough"], false);
+    assert_eq!(pt["calibration"]["minForecasts"], 10);
+    assert!(pt["calibration"]["note"]
+        .as_str()
+        .unwrap()
+        .contains("only 1 closed forecast;"));
 }
 
 async fn demo_history_gives_patterns(app: TestApp) {
