@@ -70,14 +70,14 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Schema => print!("{}", api::sdl()),
         Command::Demo(args) => {
-            let store = ready(open(&args).await?).await?;
+            let store = ready(open(&args).await?, true).await?;
             let summary = guanxi::demo::load(&store)
                 .await
                 .context("loading demo data")?;
             println!("{summary}");
         }
         Command::Allocate(args) => {
-            let store = ready(open(&args.data).await?).await?;
+            let store = ready(open(&args.data).await?, false).await?;
             let period = match args.period {
                 Some(p) => p,
                 None => {
@@ -92,7 +92,7 @@ async fn main() -> anyhow::Result<()> {
             print!("{}", guanxi::report::support_plan(&plan));
         }
         Command::Export(args) => {
-            let store = ready(open(&args.data).await?).await?;
+            let store = ready(open(&args.data).await?, false).await?;
             let export = guanxi::transfer::export(&store, args.account).await?;
             let mut json = serde_json::to_string_pretty(&export)?;
             json.push('\n');
@@ -107,11 +107,11 @@ async fn main() -> anyhow::Result<()> {
             }
         }
         Command::Import(args) => {
-            let store = ready(open_alone(&args.data).await?).await?;
+            let store = ready(open_alone(&args.data).await?, true).await?;
             import(&store, &args).await?;
         }
         Command::Gen(args) => {
-            let store = ready(open_alone(&args.data).await?).await?;
+            let store = ready(open_alone(&args.data).await?, true).await?;
             let spec = guanxi::transfer::PortfolioSpec {
                 accounts: args.accounts,
                 people_per_account: args.people_per_account,
@@ -138,11 +138,11 @@ async fn main() -> anyhow::Result<()> {
             );
         }
         Command::Token { data, command } => {
-            let store = ready(open(&data).await?).await?;
+            let store = ready(open(&data).await?, false).await?;
             token(&store, command).await?;
         }
         Command::Paths(args) => {
-            let store = ready(open(&args.data).await?).await?;
+            let store = ready(open(&args.data).await?, false).await?;
             let engine = guanxi::engine::Engine::new(store);
             let found = engine.account_paths(args.account, args.to, args.k).await?;
             if args.json {
@@ -169,7 +169,7 @@ async fn main() -> anyhow::Result<()> {
             }
         }
         Command::Map(args) => {
-            let store = ready(open(&args.data).await?).await?;
+            let store = ready(open(&args.data).await?, false).await?;
             let engine = guanxi::engine::Engine::new(store.clone()).for_one_read();
             let account = match (args.account, args.opportunity) {
                 (Some(a), _) => a,
@@ -188,7 +188,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Report { of } => {
             let (ReportOf::Opportunity { out, .. } | ReportOf::Account { out, .. }) = &of;
-            let store = ready(open(&out.data).await?).await?;
+            let store = ready(open(&out.data).await?, false).await?;
             // One read: each graph is looked up once however many parts of the
             // report need it.
             let engine = guanxi::engine::Engine::new(store).for_one_read();
@@ -218,7 +218,7 @@ async fn main() -> anyhow::Result<()> {
             write_out(out.output.as_deref(), &text)?;
         }
         Command::Audit(args) => {
-            let store = ready(open(&args.data).await?).await?;
+            let store = ready(open(&args.data).await?, false).await?;
             audit(&store, &args).await?;
         }
         Command::Methodology {
@@ -273,7 +273,8 @@ async fn main() -> anyhow::Result<()> {
             let store = Store::connect(&database_url, Arc::clone(&m))
                 .await
                 .with_context(|| format!("opening {database_url}"))?;
-            let store = ready(store).await?;
+            // A preview records nothing, not even the methodology it previews.
+            let store = ready(store, !dry_run).await?;
             let engine = guanxi::engine::Engine::new(store.clone());
             let changes = engine.adopt_methodology(dry_run).await?;
             print!(
@@ -480,11 +481,13 @@ async fn open_alone(args: &DataArgs) -> anyhow::Result<Store> {
         .with_context(|| format!("opening {}", args.database_url))
 }
 
-/// The store migrated and on its methodology: recorded, with every earlier
-/// version open deals are still on pinned (docs/methodology.md, "Versions").
-async fn ready(mut store: Store) -> anyhow::Result<Store> {
+/// The store migrated and on its methodology: checked against what the
+/// database recorded under its version, with every earlier version open deals
+/// are still on pinned (docs/methodology.md, "Versions"). Commands that write
+/// deals (`record`) also record it; read-only ones leave no trace.
+async fn ready(mut store: Store, record: bool) -> anyhow::Result<Store> {
     store.migrate().await.context("migrating")?;
-    store.settle_methodology().await?;
+    store.settle_methodology(record).await?;
     Ok(store)
 }
 

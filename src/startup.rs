@@ -27,7 +27,7 @@ impl Application {
     ) -> Result<Self> {
         let mut store = Store::connect(database_url, methodology).await?;
         store.migrate().await?;
-        store.settle_methodology().await?;
+        store.settle_methodology(true).await?;
         if demo {
             let summary = crate::demo::load(&store).await?;
             tracing::info!(%summary, "demo data");

@@ -202,6 +202,7 @@ fn moves(list: &[crate::engine::PersonMove]) -> Vec<PersonMoveG> {
 
 /// One change to the org chart.
 #[derive(SimpleObject)]
+#[graphql(name = "OrgChange")]
 pub struct OrgChangeG {
     pub person_id: ID,
     pub person: String,

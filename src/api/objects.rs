@@ -803,7 +803,8 @@ impl DecisionChainMember {
     }
     /// Who recorded this judgement (role, influence, attitude, favour): a
     /// token's name, the local author or "command line"; null for records from
-    /// before it was kept.
+    /// before it was kept and for imported ones (`source: import`; the import's
+    /// audit entry names who ran it).
     async fn recorded_by(&self) -> Option<&str> {
         self.recorded_by.as_deref()
     }
@@ -1054,6 +1055,7 @@ pub struct AccountConnectionFields {
 
 /// A tie derived from meetings, never assessed: evidence, not counted.
 #[derive(SimpleObject)]
+#[graphql(name = "DerivedTie")]
 pub struct DerivedTieG {
     pub employee_id: ID,
     pub employee: String,

@@ -578,7 +578,12 @@ pub fn describe_plan(sp: &SupportPlan, m: &Methodology) -> SupportPlanG {
                 })
                 .collect();
             let v = &p.value;
-            let fit = if v.value > 0.0 { a.value / v.value } else { 1.0 };
+            let serves = resource.industry_list();
+            let fit = if serves.is_empty() || serves.contains(&p.industry) {
+                1.0
+            } else {
+                m.support.value.industry_mismatch_factor
+            };
             let fit_words = if fit < 1.0 - 1e-9 {
                 format!(
                     " × fit {fit:.1} ({} serves {}, not {})",

@@ -273,8 +273,15 @@ impl Engine {
         let mut cooled = Vec::new();
         for (person, ties) in &graph.our_ties {
             for t in ties {
-                let last = t.effective.last_contact;
-                if graph.gone_cold(t, until) && !graph.gone_cold(t, since) {
+                // As the evidence stood on each end of the window, so a past
+                // window is not judged by meetings that came after it.
+                let last = t
+                    .interactions
+                    .iter()
+                    .map(|(_, d)| *d)
+                    .filter(|d| *d <= until)
+                    .fold(t.assessed_on.min(until), Date::max);
+                if graph.was_cold_on(t, until) && !graph.was_cold_on(t, since) {
                     cooled.push(CooledTie {
                         relationship_id: t.relationship_id,
                         employee_id: t.employee,

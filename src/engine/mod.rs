@@ -542,18 +542,23 @@ impl Engine {
 
     /// Moves every open deal on another version to this server's methodology,
     /// after the same preview `methodology_impact` gives; with `dry_run`, only
-    /// the preview. An administrator's act, audited per deal.
+    /// the preview. An administrator's act, audited per deal. Answers the deals
+    /// moved (a deal that closed or moved stage meanwhile is not).
     pub async fn adopt_methodology(&self, dry_run: bool) -> Result<Vec<MethodologyImpact>> {
         self.store.adoption_allowed()?;
         let preview = self.methodology_impact().await?;
-        if !dry_run && !preview.is_empty() {
-            let moves: Vec<(Uuid, String)> = preview
-                .iter()
-                .map(|i| (i.opportunity, i.recorded_version.clone()))
-                .collect();
-            self.store.adopt_methodology(&moves).await?;
+        if dry_run || preview.is_empty() {
+            return Ok(preview);
         }
-        Ok(preview)
+        let moves: Vec<(Uuid, String)> = preview
+            .iter()
+            .map(|i| (i.opportunity, i.recorded_version.clone()))
+            .collect();
+        let moved = self.store.adopt_methodology(&moves).await?;
+        Ok(preview
+            .into_iter()
+            .filter(|i| moved.contains(&i.opportunity))
+            .collect())
     }
 
     /// Moves an opportunity to another stage (the next one by default). Going

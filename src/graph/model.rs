@@ -544,6 +544,23 @@ impl AccountGraph {
             && (day - last).whole_days() as f64 >= self.scales.decay.half_life_days
     }
 
+    /// Whether the tie was cold on an earlier `day`, judged by the evidence
+    /// there was then: its assessment (if made by then) and the meetings up to
+    /// that day. A tie assessed only after the day was not a tie then.
+    pub fn was_cold_on(&self, tie: &OurTie, day: Date) -> bool {
+        if tie.assessed_on > day {
+            return false;
+        }
+        let last = tie
+            .interactions
+            .iter()
+            .map(|(_, d)| *d)
+            .filter(|d| *d <= day)
+            .fold(tie.assessed_on, Date::max);
+        tie.assessed >= COLD_FROM_ASSESSED
+            && (day - last).whole_days() as f64 >= self.scales.decay.half_life_days
+    }
+
     /// Rank of a level from the top (0 = executive); unknown levels rank last.
     pub fn level_rank(&self, level: &str) -> usize {
         self.levels

@@ -306,19 +306,28 @@ impl Store {
                         .await?;
                 }
                 Some((Some(digest), _)) if digest == m.digest => {}
-                Some((Some(digest), recorded)) => {
-                    let recorded: std::collections::BTreeMap<String, String> = recorded
-                        .and_then(|f| serde_json::from_str(&f).ok())
-                        .unwrap_or_default();
-                    return Err(Error::MethodologyChanged {
-                        version: m.version.clone(),
-                        recorded: digest.chars().take(12).collect(),
-                        files: Methodology::changed_files(&recorded, &m.files),
-                    });
-                }
+                Some((Some(digest), recorded)) => return Err(changed(&m, &digest, recorded)),
             }
         });
         Ok(())
+    }
+
+    /// Refuses, as [`Self::record_methodology`] would, files changed under a
+    /// version the database holds with other content; writes nothing.
+    pub async fn check_methodology(&self) -> Result<()> {
+        let m = Arc::clone(&self.methodology);
+        let known: Option<(Option<String>, Option<String>)> = with_pool!(self, pool => sqlx::query_as(
+            "select digest, files from methodology_snapshot where version = $1",
+        )
+        .bind(&m.version)
+        .fetch_optional(pool)
+        .await?);
+        match known {
+            Some((Some(digest), recorded)) if digest != m.digest => {
+                Err(changed(&m, &digest, recorded))
+            }
+            _ => Ok(()),
+        }
     }
 
     /// Earlier methodology versions open deals are still on, compiled from their
@@ -359,9 +368,13 @@ impl Store {
     /// Records this server's methodology and pins every earlier version open
     /// deals are still on, so each deal keeps its version's steps
     /// (docs/methodology.md, "Versions"). Run once at start, after migrating.
-    pub async fn settle_methodology(&mut self) -> Result<()> {
-        self.record_methodology(&crate::advice::snapshot(&self.methodology))
-            .await?;
+    pub async fn settle_methodology(&mut self, record: bool) -> Result<()> {
+        if record {
+            self.record_methodology(&crate::advice::snapshot(&self.methodology))
+                .await?;
+        } else {
+            self.check_methodology().await?;
+        }
         let pinned = self.pinned_processes().await?;
         if !pinned.is_empty() {
             let mut m = (*self.methodology).clone();
@@ -380,10 +393,10 @@ impl Store {
     /// Puts each listed open deal on this server's methodology version; each
     /// move is audited with the version it left. Deals that closed or moved on
     /// meanwhile are left as they are.
-    pub async fn adopt_methodology(&self, deals: &[(Uuid, String)]) -> Result<usize> {
+    pub async fn adopt_methodology(&self, deals: &[(Uuid, String)]) -> Result<Vec<Uuid>> {
         self.adoption_allowed()?;
         let version = self.methodology.version.clone();
-        let mut moved = 0;
+        let mut moved = Vec::new();
         write_tx!(self, tx => {
             for (opportunity, from) in deals {
                 let account: Option<Uuid> = sqlx::query_scalar(
@@ -398,7 +411,7 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?;
                 let Some(account) = account else { continue };
-                moved += 1;
+                moved.push(*opportunity);
                 bump_account!(self, tx, account);
                 audit!(self, tx, Change::new("adopt methodology", "opportunity", *opportunity)
                     .account(account)
@@ -430,5 +443,17 @@ impl Store {
             open.retain(|(_, account, _, _)| self.scope().allows(*account));
             open
         })
+    }
+}
+
+/// The refusal of files changed under a recorded version, naming the files.
+fn changed(m: &Methodology, digest: &str, recorded: Option<String>) -> Error {
+    let recorded: std::collections::BTreeMap<String, String> = recorded
+        .and_then(|f| serde_json::from_str(&f).ok())
+        .unwrap_or_default();
+    Error::MethodologyChanged {
+        version: m.version.clone(),
+        recorded: digest.chars().take(12).collect(),
+        files: Methodology::changed_files(&recorded, &m.files),
     }
 }
