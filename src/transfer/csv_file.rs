@@ -185,31 +185,31 @@ impl Record<'_> {
 
 /// ISO dates and timestamps (the date part), `YYYY/MM/DD`, `YYYY.MM.DD`, or the
 /// mapping's own format.
+/// Full-width digits and separators are folded first (a Chinese input method's
+/// "２０２１－01－01").
 pub(crate) fn parse_date(raw: &str, format: Option<&str>) -> Option<Date> {
+    let raw = super::values::fold_full_width(raw.trim());
     if let Some(f) = format {
         let description = time::format_description::parse_borrowed::<2>(f).ok()?;
-        return Date::parse(raw, &description).ok();
+        return Date::parse(&raw, &description).ok();
     }
     let iso = time::macros::format_description!("[year]-[month]-[day]");
-    let head: String = raw.chars().take(10).collect();
+    let chars: Vec<char> = raw.chars().collect();
+    let head: String = chars.iter().take(10).collect();
     let head = head.replace(['/', '.'], "-");
-    if raw.len() > 10 && !raw[10..].starts_with(['T', ' ', 't']) {
+    // A date, or a timestamp whose date part it is; nothing else after it.
+    if chars.len() > 10 && !matches!(chars[10], 'T' | ' ' | 't') {
         return None;
     }
     Date::parse(&head, &iso).ok()
 }
 
-/// A written amount in major units: digits with separators and an optional
-/// currency sign ("¥1,200,000.50", "1 200 000").
-fn parse_amount(raw: &str) -> Option<f64> {
-    let cleaned: String = raw
-        .chars()
-        .filter(|c| c.is_ascii_digit() || *c == '.' || *c == '-')
-        .collect();
-    if cleaned.is_empty() || raw.chars().any(|c| c.is_ascii_alphabetic() && c != 'e') {
-        return None;
-    }
-    cleaned.parse().ok()
+/// An amount in hundredths, read exactly (`values::amount_minor`) and held to the
+/// API's limits, or refused naming the column and the value.
+fn amount_in(field: &'static str, raw: &str) -> Conv<i64> {
+    let minor = super::values::amount_minor(raw).map_err(|why| err(field, why))?;
+    Amount::from_major(field, minor as f64 / 100.0).map_err(|e| err(field, e.to_string()))?;
+    Ok(minor)
 }
 
 /// A person's full name from its parts: Chinese, Japanese and Korean names family
@@ -702,13 +702,7 @@ impl Converter {
                 self.resolver.opportunity_account.insert(id, account_id);
                 let amount_minor = match (r.text("amount"), r.int("amount_minor")?) {
                     (_, Some(minor)) => minor,
-                    (Some(raw), None) => {
-                        let major = parse_amount(&raw)
-                            .ok_or_else(|| err("amount", format!("'{raw}' is not an amount")))?;
-                        Amount::from_major("amount", major)
-                            .map_err(|e| err("amount", e.to_string()))?
-                            .minor()
-                    }
+                    (Some(raw), None) => amount_in("amount", &raw)?,
                     (None, None) => 0,
                 };
                 let (stage, outcome) = stage_and_outcome(r)?;
@@ -727,16 +721,7 @@ impl Converter {
                     None => stored.0,
                 };
                 let budget_amount_minor = match r.text("budget_amount") {
-                    Some(raw) => {
-                        let major = parse_amount(&raw).ok_or_else(|| {
-                            err("budget_amount", format!("'{raw}' is not an amount"))
-                        })?;
-                        Some(
-                            Amount::from_major("budget_amount", major)
-                                .map_err(|e| err("budget_amount", e.to_string()))?
-                                .minor(),
-                        )
-                    }
+                    Some(raw) => Some(amount_in("budget_amount", &raw)?),
                     None => stored.1,
                 };
                 let budget_confirmed_on = match r.date("budget_confirmed_on")? {
@@ -1571,10 +1556,31 @@ mod tests {
     }
 
     #[test]
+    fn full_width_dates_are_read_and_nothing_panics() {
+        let d = |s| parse_date(s, None);
+        assert_eq!(
+            d("２０２１-01-01"),
+            Some(time::macros::date!(2021 - 01 - 01))
+        );
+        assert_eq!(
+            d("２０２１－０１－０１"),
+            Some(time::macros::date!(2021 - 01 - 01))
+        );
+        // Multi-byte characters where the date ends: refused, never a panic.
+        assert_eq!(d("2021-01-01号"), None);
+        assert_eq!(d("二〇二一年一月一日"), None);
+        assert_eq!(
+            d("２０２１-01-01T08:00:00+08:00"),
+            Some(time::macros::date!(2021 - 01 - 01))
+        );
+    }
+
+    #[test]
     fn amounts_and_names() {
-        assert_eq!(parse_amount("¥1,200,000.50"), Some(1_200_000.5));
-        assert_eq!(parse_amount("1 200 000"), Some(1_200_000.0));
-        assert_eq!(parse_amount("twelve"), None);
+        assert_eq!(amount_in("amount", "¥1,200,000.50").ok(), Some(120_000_050));
+        assert_eq!(amount_in("amount", "120万").ok(), Some(120_000_000));
+        assert!(amount_in("amount", "1,5").is_err());
+        assert!(amount_in("amount", "twelve").is_err());
         assert_eq!(
             full_name(Some("建国".into()), Some("王".into())).as_deref(),
             Some("王建国")

@@ -9,6 +9,7 @@ pub mod generate;
 pub mod import;
 pub mod mapping;
 pub mod tables;
+pub mod values;
 
 pub use calendar::{import_calendars, CalendarSummary, PersonToAdd};
 pub use csv_file::{import_csv, CsvFile};

@@ -483,3 +483,81 @@ fn the_import_command_reads_csv_and_calendars() {
         "{err}"
     );
 }
+
+both_backends!(amounts_and_dates_are_read_exactly_or_refused_naming_the_value);
+
+/// Amounts as Chinese exports write them (万, 亿, full-width digits, currency
+/// codes) are read exactly; a full-width date is read, not a panic; an amount
+/// whose decimal mark is in doubt is refused naming file, line, column and value,
+/// and nothing is written.
+async fn amounts_and_dates_are_read_exactly_or_refused_naming_the_value(app: TestApp) {
+    import_salesforce(&app, WRITE).await;
+    let mapping = Mapping::load("salesforce").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let header = "Id,AccountId,Name,Amount,CurrencyIsoCode,StageName,CloseDate,OwnerId,Competitors__c,Description,CreatedDate";
+    let good = dir.path().join("Opportunity.csv");
+    std::fs::write(
+        &good,
+        format!(
+            "{header}\n\
+             006X1,001A,万元 deal,120万,CNY,Needs Analysis,２０２７-03-31,,,,2026-06-01T08:00:00.000+0000\n\
+             006X2,001A,亿元 deal,1.2亿元,CNY,Needs Analysis,2027-04-30,,,,2026-06-01T08:00:00.000+0000\n\
+             006X3,001A,Full-width deal,\"１,２００,０００.５０\",CNY,Needs Analysis,2027-05-31,,,,2026-06-01T08:00:00.000+0000\n"
+        ),
+    )
+    .unwrap();
+    transfer::import_csv(
+        &app.store,
+        &mapping,
+        &[CsvFile {
+            path: good,
+            entity: None,
+        }],
+        WRITE,
+        None,
+    )
+    .await
+    .expect("exact amounts and full-width dates import");
+    let data = transfer::export(&app.store, None).await.unwrap();
+    let deal = |name: &str| {
+        data.opportunities
+            .iter()
+            .find(|o| o.name == name)
+            .unwrap_or_else(|| panic!("{name}"))
+    };
+    assert_eq!(deal("万元 deal").amount_minor, 120_000_000);
+    assert_eq!(
+        deal("万元 deal").expected_sign_date,
+        Some(date!(2027 - 03 - 31))
+    );
+    assert_eq!(deal("亿元 deal").amount_minor, 12_000_000_000);
+    assert_eq!(deal("Full-width deal").amount_minor, 120_000_050);
+
+    let bad = dir.path().join("Opportunity.csv");
+    std::fs::write(
+        &bad,
+        format!("{header}\n006Y1,001A,Comma deal,\"1,5\",CNY,Needs Analysis,2027-03-31,,,,2026-06-01T08:00:00.000+0000\n"),
+    )
+    .unwrap();
+    let before = app.counts().await;
+    let error = transfer::import_csv(
+        &app.store,
+        &mapping,
+        &[CsvFile {
+            path: bad,
+            entity: None,
+        }],
+        WRITE,
+        None,
+    )
+    .await
+    .unwrap_err();
+    let message = error.to_string();
+    assert_eq!(error.code(), guanxi::ErrorCode::InvalidInput);
+    assert!(
+        message.contains("Opportunity.csv:2 Amount: '1,5'"),
+        "{message}"
+    );
+    assert!(message.contains("decimal comma"), "{message}");
+    assert_eq!(app.counts().await, before, "a refused file writes nothing");
+}
