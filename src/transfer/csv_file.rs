@@ -741,6 +741,13 @@ impl Converter {
                     .map(|o| self.resolver.employee_ref("owner", &o))
                     .transpose()?;
                 let entered_on = r.date("created_on")?.unwrap_or(self.today);
+                let expected_sign_date = r.date("expected_sign_date")?;
+                // A closed deal closed on its close date (CloseDate), not on the
+                // day it was imported: a 2025 win is no 2026-Q4 win.
+                let closed_on = (outcome != "open")
+                    .then_some(expected_sign_date)
+                    .flatten()
+                    .filter(|d| *d <= self.today);
                 let rivals: Vec<Uuid> = r
                     .list("competitors")
                     .iter()
@@ -753,7 +760,7 @@ impl Converter {
                     amount_minor,
                     currency: r.id("currency").unwrap_or_default().to_uppercase(),
                     stage: stage.clone(),
-                    expected_sign_date: r.date("expected_sign_date")?,
+                    expected_sign_date,
                     outcome: outcome.clone(),
                     owner_id,
                     note: r.text("note"),
@@ -768,12 +775,35 @@ impl Converter {
                 });
                 // Where no stage history comes along, the file's stage is recorded
                 // as entered when the deal was created (a new deal) or today (a
-                // stored deal the file moves).
+                // stored deal the file moves); a closed deal closes on its close
+                // date, after an open spell in its stage from its creation.
+                let is_new = !self.resolver.opportunity_stage.contains_key(&id);
                 let moved = match self.resolver.opportunity_stage.get(&id) {
-                    None => Some(entered_on),
-                    Some((s, o)) if *s != stage || *o != outcome => Some(self.today),
+                    None => Some(closed_on.unwrap_or(entered_on)),
+                    Some((s, o)) if *s != stage || *o != outcome => {
+                        Some(closed_on.unwrap_or(self.today))
+                    }
                     Some(_) => None,
                 };
+                if let (true, Some(closed), false) = (is_new, closed_on, self.history_in_run) {
+                    if closed > entered_on {
+                        chunk.push_stage(StageChangeRow {
+                            stage_change_id: self
+                                .resolver
+                                .id("stage_change", &format!("{id}/{stage}/open/{entered_on}")),
+                            opportunity_id: id,
+                            account_id,
+                            stage: stage.clone(),
+                            outcome: "open".into(),
+                            entered_on,
+                            changed_by: None,
+                            note: None,
+                            methodology_version: version.clone(),
+                            recorded_at: now,
+                            override_reason: None,
+                        });
+                    }
+                }
                 if let (Some(entered_on), false) = (moved, self.history_in_run) {
                     chunk.push_stage(StageChangeRow {
                         stage_change_id: self.resolver.id(

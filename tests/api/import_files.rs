@@ -533,6 +533,25 @@ async fn amounts_and_dates_are_read_exactly_or_refused_naming_the_value(app: Tes
     assert_eq!(deal("亿元 deal").amount_minor, 12_000_000_000);
     assert_eq!(deal("Full-width deal").amount_minor, 120_000_050);
 
+    // A deal exported closed closes on its CloseDate, after an open spell from
+    // its creation: "Edge Cloud Pilot" (created 2026-03-15, Closed Won
+    // 2026-09-30) is a Q3 win, not a win of the import day.
+    let pilot = deal("Edge Cloud Pilot");
+    let mut history: Vec<(String, time::Date)> = data
+        .stage_changes
+        .iter()
+        .filter(|c| c.opportunity_id == pilot.opportunity_id)
+        .map(|c| (c.outcome.clone(), c.entered_on))
+        .collect();
+    history.sort_by_key(|(_, d)| *d);
+    assert_eq!(
+        history,
+        vec![
+            ("open".to_owned(), date!(2026 - 03 - 15)),
+            ("won".to_owned(), date!(2026 - 09 - 30))
+        ]
+    );
+
     let bad = dir.path().join("Opportunity.csv");
     std::fs::write(
         &bad,
