@@ -1089,6 +1089,28 @@ fn stage_and_outcome(r: &Record) -> Conv<(String, String)> {
     Ok((stage, outcome))
 }
 
+/// Why a cell cannot be imported as text, if it cannot: a control character
+/// (other than tab and line breaks), which no API input accepts and which would
+/// reach reports raw, or more characters than a note may have.
+fn cell_problem(cell: &str) -> Option<String> {
+    if let Some(c) = cell
+        .chars()
+        .find(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Some(format!(
+            "holds the control character U+{:04X}, which no text may contain",
+            c as u32
+        ));
+    }
+    let n = cell.chars().count();
+    (n > crate::domain::MAX_NOTE_CHARS).then(|| {
+        format!(
+            "is {n} characters long; a cell holds at most {} (a note's limit)",
+            crate::domain::MAX_NOTE_CHARS
+        )
+    })
+}
+
 /// Physical line numbers for byte offsets, read alongside the CSV reader (which
 /// counts records, not the blank lines and quoted line breaks between them).
 struct LineCounter {
@@ -1228,6 +1250,16 @@ impl Converter {
                         headers.len()
                     ),
                 ));
+                continue;
+            }
+            // The API's rules for text hold for every cell: no control
+            // characters (NUL, escape sequences), and nothing longer than a note.
+            if let Some((i, why)) = cells
+                .iter()
+                .enumerate()
+                .find_map(|(i, c)| cell_problem(c).map(|w| (i, w)))
+            {
+                rejected.push(refuse(line, headers.get(i).cloned(), why));
                 continue;
             }
             chunk.line = line;
@@ -1603,6 +1635,20 @@ mod tests {
             d("２０２１-01-01T08:00:00+08:00"),
             Some(time::macros::date!(2021 - 01 - 01))
         );
+    }
+
+    #[test]
+    fn cells_hold_the_api_rules_for_text() {
+        assert!(cell_problem("王建国").is_none());
+        assert!(cell_problem("line one\nline two\tand a tab").is_none());
+        assert!(cell_problem("nul\u{0}").unwrap().contains("U+0000"));
+        assert!(cell_problem("\u{1b}[31mred\u{1b}[0m")
+            .unwrap()
+            .contains("U+001B"));
+        assert!(cell_problem(&"x".repeat(4001))
+            .unwrap()
+            .contains("4001 characters"));
+        assert!(cell_problem(&"x".repeat(4000)).is_none());
     }
 
     #[test]

@@ -579,4 +579,39 @@ async fn amounts_and_dates_are_read_exactly_or_refused_naming_the_value(app: Tes
     );
     assert!(message.contains("decimal comma"), "{message}");
     assert_eq!(app.counts().await, before, "a refused file writes nothing");
+
+    // The API's rules for text hold in a file too: an escape sequence in a name
+    // or a note longer than 4,000 characters is refused, naming the column.
+    let escaped = dir.path().join("Opportunity.csv");
+    std::fs::write(
+        &escaped,
+        format!(
+            "{header}\n006Z1,001A,\u{1b}[31mRed deal\u{1b}[0m,1000,CNY,Needs Analysis,2027-03-31,,,,2026-06-01T08:00:00.000+0000\n\
+             006Z2,001A,Long deal,1000,CNY,Needs Analysis,2027-03-31,,,{},2026-06-01T08:00:00.000+0000\n",
+            "x".repeat(5000)
+        ),
+    )
+    .unwrap();
+    let message = transfer::import_csv(
+        &app.store,
+        &mapping,
+        &[CsvFile {
+            path: escaped,
+            entity: None,
+        }],
+        WRITE,
+        None,
+    )
+    .await
+    .unwrap_err()
+    .to_string();
+    assert!(
+        message.contains("Opportunity.csv:2 Name: holds the control character U+001B"),
+        "{message}"
+    );
+    assert!(
+        message.contains("Opportunity.csv:3 Description: is 5000 characters long"),
+        "{message}"
+    );
+    assert_eq!(app.counts().await, before);
 }
