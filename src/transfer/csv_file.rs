@@ -1170,7 +1170,16 @@ fn headers(reader: &mut csv::Reader<impl Read>) -> std::result::Result<Vec<Strin
         if i == 0 {
             text = text.trim_start_matches('\u{feff}').to_owned();
         }
-        out.push(text.trim().to_owned());
+        let text = text.trim().to_owned();
+        // A column named twice would let one of them win unseen.
+        if !text.is_empty() && out.iter().any(|o: &String| o.eq_ignore_ascii_case(&text)) {
+            return Err(format!(
+                "line 1: the header names column '{text}' twice (columns {} and {}); rename or drop one",
+                out.iter().position(|o| o.eq_ignore_ascii_case(&text)).map_or(0, |p| p + 1),
+                i + 1
+            ));
+        }
+        out.push(text);
     }
     Ok(out)
 }
@@ -1635,6 +1644,15 @@ mod tests {
             d("２０２１-01-01T08:00:00+08:00"),
             Some(time::macros::date!(2021 - 01 - 01))
         );
+    }
+
+    #[test]
+    fn a_header_naming_a_column_twice_is_refused() {
+        let mut twice = csv::Reader::from_reader("Id,Name,name\n1,a,b\n".as_bytes());
+        let why = headers(&mut twice).unwrap_err();
+        assert!(why.contains("'name' twice (columns 2 and 3)"), "{why}");
+        let mut once = csv::Reader::from_reader("\u{feff}Id,Name\n1,a\n".as_bytes());
+        assert_eq!(headers(&mut once).unwrap(), vec!["Id", "Name"]);
     }
 
     #[test]
