@@ -658,22 +658,14 @@ impl Engine {
             let methodology = self.methodology().clone();
             let c = Arc::clone(&cached);
             let (impact, stories) = tokio::task::spawn_blocking(move || {
-                let impact = risk::departure(&c.data, &methodology, employee, c.graph.as_of);
-                let after = AccountGraph::build(
+                whatif::run(
+                    &c.graph,
                     &risk::without_employee(&c.data, employee),
                     &methodology,
-                    c.graph.as_of,
-                );
-                let stories = whatif::told(
-                    &c.graph,
-                    &after,
-                    &methodology,
-                    c.graph.as_of,
                     &c.norms,
                     lang,
                     &whatif::Cause::EmployeeLeaves(employee),
-                );
-                (impact, stories)
+                )
             })
             .await
             .map_err(|e| Error::Internal(anyhow::Error::new(e)))?;
@@ -740,22 +732,15 @@ impl Engine {
         let methodology = m.clone();
         let c = Arc::clone(&cached);
         let (impact, stories) = tokio::task::spawn_blocking(move || {
-            let impact = risk::person_change(&c.data, &methodology, person, &change, c.graph.as_of);
-            let after = AccountGraph::build(
-                &risk::with_person_change(&c.data, person, &change),
-                &methodology,
-                c.graph.as_of,
-            );
-            let stories = whatif::told(
+            let changed = risk::with_person_change(&c.data, person, &change);
+            whatif::run(
                 &c.graph,
-                &after,
+                &changed,
                 &methodology,
-                c.graph.as_of,
                 &c.norms,
                 lang,
                 &whatif::Cause::PersonChanges(person, change),
-            );
-            (impact, stories)
+            )
         })
         .await
         .map_err(|e| Error::Internal(anyhow::Error::new(e)))?;

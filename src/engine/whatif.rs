@@ -164,6 +164,27 @@ pub fn stories(
     out
 }
 
+/// A what-if on one account: the snapshot changed as `cause` says
+/// (`changed`), its graph built once, and both the score impact and every
+/// open deal's story read from the cached `before` graph and that one.
+pub fn run(
+    before: &AccountGraph,
+    changed: &crate::graph::data::GraphData,
+    m: &Methodology,
+    norms: &StageNorms,
+    lang: Lang,
+    cause: &Cause,
+) -> (crate::graph::risk::Impact, Vec<Story>) {
+    use crate::graph::risk;
+    let after = AccountGraph::build(changed, m, before.as_of);
+    let impact = match cause {
+        Cause::EmployeeLeaves(e) => risk::departure_between(before, &after, *e),
+        Cause::PersonChanges(..) => risk::compare(before, &after),
+    };
+    let stories = told(before, &after, m, before.as_of, norms, lang, cause);
+    (impact, stories)
+}
+
 /// How a person who left is named in the after side's prompts.
 pub fn successor(name: &str, lang: Lang) -> String {
     match lang {

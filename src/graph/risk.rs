@@ -280,8 +280,14 @@ pub fn departure(
 ) -> Impact {
     let before = AccountGraph::build(data, methodology, as_of);
     let after = AccountGraph::build(&without_employee(data, employee), methodology, as_of);
-    let mut impact = compare(&before, &after);
-    let key = key_people_of_open(&before);
+    departure_between(&before, &after, employee)
+}
+
+/// What the departure of `employee` costs between the graph with them
+/// (`before`) and without them (`after`), for callers that hold both.
+pub fn departure_between(before: &AccountGraph, after: &AccountGraph, employee: Uuid) -> Impact {
+    let mut impact = compare(before, after);
+    let key = key_people_of_open(before);
     impact.sole_people = key
         .into_iter()
         .filter(|p| {
@@ -327,7 +333,9 @@ fn best_path(graph: &AccountGraph, person: Uuid) -> f64 {
         .unwrap_or(0.0)
 }
 
-fn compare(before: &AccountGraph, after: &AccountGraph) -> Impact {
+/// What changes between two graphs of one account: scores of open deals, the
+/// account score and key people's best paths.
+pub fn compare(before: &AccountGraph, after: &AccountGraph) -> Impact {
     let mut opportunities = Vec::new();
     for o in before.opportunities.iter().filter(|o| o.open) {
         let b = opportunity_scores(before, o);
