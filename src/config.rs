@@ -275,9 +275,11 @@ pub struct DataArgs {
 pub struct ImportArgs {
     #[command(flatten)]
     pub data: DataArgs,
-    /// Files to import: `.json` (guanxi's format, one transaction each), `.csv`
-    /// (all together in one transaction, through --mapping; `KIND=FILE` names a
-    /// file's kind where its headers would not), `.ics` calendars.
+    /// Files to import: `.json` in guanxi's format (one transaction each);
+    /// files of records read through --mapping, all together in one transaction:
+    /// `.csv`/`.txt`/`.tsv`, workbooks (`.xlsx`, `.xls`, `.ods`, a table per
+    /// sheet) and Salesforce tree `.json` (record files and plans); `KIND=FILE`
+    /// names a file's kind where its headers would not; `.ics` calendars.
     #[arg(required = true)]
     pub files: Vec<String>,
     /// Check everything and report what would change, writing nothing.
@@ -286,10 +288,15 @@ pub struct ImportArgs {
     /// Import the good rows and list the rest, instead of refusing the whole file.
     #[arg(long)]
     pub partial: bool,
-    /// Column mapping for CSV files: a TOML file, or a shipped one by name
-    /// (`salesforce`, `guanxi`).
+    /// Column mapping for files of records: a TOML file, or a shipped one by
+    /// name (`guanxi`, `salesforce`, `zh` for Chinese CRM exports).
     #[arg(long, default_value = "guanxi")]
     pub mapping: String,
+    /// The encoding of CSV files (utf-8, gb18030, gbk, utf-16le, windows-1252,
+    /// …); without it, a byte-order mark says, or a file that is UTF-8 throughout
+    /// is read as UTF-8, or the encoding is detected and the report says which.
+    #[arg(long)]
+    pub encoding: Option<String>,
     /// Time zone that places UTC meeting times on a calendar day when a calendar
     /// names none of its own.
     #[arg(long, default_value = "Asia/Shanghai")]

@@ -318,14 +318,31 @@ async fn import(store: &Store, args: &guanxi::config::ImportArgs) -> anyhow::Res
     let (mut json, mut csv, mut ics) = (Vec::new(), Vec::new(), Vec::new());
     for f in &args.files {
         match extension(f).as_str() {
-            "json" => json.push(f.as_str()),
-            "csv" | "txt" => csv.push(CsvFile::parse(f)?),
+            // guanxi's own format, or a Salesforce tree file read through the mapping.
+            "json" => {
+                let text = std::fs::read_to_string(f).with_context(|| format!("reading {f}"))?;
+                if transfer::read::is_tree(&text) {
+                    csv.push(CsvFile::parse(f)?);
+                } else {
+                    json.push(f.as_str());
+                }
+            }
+            "csv" | "txt" | "tsv" | "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => {
+                csv.push(CsvFile::parse(f)?)
+            }
             "ics" | "ical" => ics.push(std::path::Path::new(f.as_str())),
             other => anyhow::bail!(
-                "{f}: cannot tell what '.{other}' holds; guanxi imports .json, .csv and .ics files"
+                "{f}: cannot tell what '.{other}' holds; guanxi imports .json, .csv, .txt, .tsv, .xlsx, .xls, .ods and .ics files"
             ),
         }
     }
+    let reading = transfer::read::ReadOptions {
+        encoding: args
+            .encoding
+            .as_deref()
+            .map(transfer::read::Encoding::parse)
+            .transpose()?,
+    };
     for file in json {
         let bar = guanxi::report::spinner(&format!("reading {file}"));
         let text = std::fs::read_to_string(file).with_context(|| format!("reading {file}"))?;
@@ -348,9 +365,16 @@ async fn import(store: &Store, args: &guanxi::config::ImportArgs) -> anyhow::Res
             shown.set_length(total);
             shown.set_position(done);
         };
-        let report = transfer::import_csv(store, &mapping, &csv, options, Some(&progress))
-            .await
-            .with_context(|| format!("importing {}", names.join(", ")))?;
+        let report = transfer::csv_file::import_files(
+            store,
+            &mapping,
+            &csv,
+            options,
+            reading,
+            Some(&progress),
+        )
+        .await
+        .with_context(|| format!("importing {}", names.join(", ")))?;
         bar.finish_and_clear();
         print!("{}", guanxi::report::import(&names.join(", "), &report));
     }

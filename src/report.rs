@@ -191,8 +191,41 @@ pub fn import(what: &str, report: &crate::transfer::ImportReport) -> String {
             ""
         }
     );
+    for f in &report.files {
+        let summary = match f.summary_lines.len() {
+            0 => String::new(),
+            n => format!(
+                "; passed over {} (lines {})",
+                crate::domain::count(n as i64, "total or footer line", "total or footer lines"),
+                f.summary_lines
+                    .iter()
+                    .map(u64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        if f.skipped {
+            let _ = writeln!(
+                out,
+                "  skipped {} ({}): it holds {}",
+                f.name, f.read_as, f.holds
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "  read {} as {}: {} ({}){summary}",
+                f.name,
+                f.read_as,
+                f.holds,
+                crate::domain::count(f.records as i64, "record", "records")
+            );
+        }
+    }
     for t in report.tables.iter().filter(|t| t.new + t.changed > 0) {
         let _ = writeln!(out, "  {}: {} new, {} changed", t.table, t.new, t.changed);
+    }
+    for d in &report.defaulted {
+        let _ = writeln!(out, "  defaulted: {d}");
     }
     for r in &report.rejected {
         let _ = writeln!(out, "  left out: {r}");

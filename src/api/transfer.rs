@@ -10,7 +10,7 @@ use async_graphql::{Context, Enum, ErrorExtensions, Json, Result, SimpleObject, 
 use super::{context::store, error::Coded};
 use crate::{
     transfer::{
-        csv_file::import_records,
+        csv_file::{import_records, DefaultWhy},
         mapping::{Entity, SHIPPED},
         ImportOptions, ImportReport, Mapping,
     },
@@ -82,6 +82,25 @@ pub struct NearDuplicateG {
     pub why: String,
 }
 
+/// A value the mapping's declared default gave instead of the file, counted.
+#[derive(SimpleObject)]
+#[graphql(name = "DefaultedValue")]
+pub struct DefaultedG {
+    /// `accounts.industry`.
+    pub field: String,
+    /// The column the value was looked for in.
+    pub column: Option<String>,
+    /// The default given.
+    pub value: String,
+    /// NO_COLUMN, EMPTY, UNLISTED (a value the mapping's table lacks) or NO_RULE.
+    pub why: String,
+    pub count: i32,
+    /// The first few places (`rows:3`).
+    pub places: Vec<String>,
+    /// For unlisted values, the first few the rows held.
+    pub row_values: Vec<String>,
+}
+
 #[derive(SimpleObject)]
 #[graphql(name = "ImportReport")]
 pub struct ImportReportG {
@@ -95,6 +114,8 @@ pub struct ImportReportG {
     pub rejected: Vec<RejectedRowG>,
     /// Names that look like another organisation's; reported, never merged.
     pub near_duplicates: Vec<NearDuplicateG>,
+    /// Every value a declared default of the mapping gave, counted per field.
+    pub defaulted: Vec<DefaultedG>,
 }
 
 fn count(n: usize) -> i32 {
@@ -144,6 +165,25 @@ impl From<ImportReport> for ImportReportG {
                     looks_like: d.looks_like.clone(),
                     looks_like_id: ID(d.looks_like_id.to_string()),
                     why: d.why.to_owned(),
+                })
+                .collect(),
+            defaulted: r
+                .defaulted
+                .iter()
+                .map(|d| DefaultedG {
+                    field: d.field.clone(),
+                    column: d.column.clone(),
+                    value: d.value.clone(),
+                    why: match d.why {
+                        DefaultWhy::NoColumn => "NO_COLUMN",
+                        DefaultWhy::Empty => "EMPTY",
+                        DefaultWhy::Unlisted => "UNLISTED",
+                        DefaultWhy::NoRule => "NO_RULE",
+                    }
+                    .to_owned(),
+                    count: count(d.count as usize),
+                    places: d.places.clone(),
+                    row_values: d.file_values.clone(),
                 })
                 .collect(),
         }

@@ -492,6 +492,8 @@ pub async fn import_calendars(
             dry_run: options.dry_run,
             rejected,
             near_duplicates: Vec::new(),
+            files: Vec::new(),
+            defaulted: Vec::new(),
         },
         summary,
     ))

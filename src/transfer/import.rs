@@ -244,6 +244,10 @@ pub struct ImportReport {
     pub rejected: Vec<Rejected>,
     /// Reported, never merged: a person decides.
     pub near_duplicates: Vec<NearDuplicate>,
+    /// How each file was read and what it held (files of records only).
+    pub files: Vec<super::csv_file::FileRead>,
+    /// Values the mapping's defaults gave, counted (files of records only).
+    pub defaulted: Vec<super::csv_file::Defaulted>,
 }
 
 /// A row left out of an import, named where the person will look for it.
@@ -508,5 +512,7 @@ pub async fn import(
         dry_run: options.dry_run,
         rejected,
         near_duplicates,
+        files: Vec::new(),
+        defaulted: Vec::new(),
     })
 }

@@ -203,8 +203,10 @@ impl Entity {
 /// Where a field's value comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Source {
-    /// A column, by its header.
-    Column(String),
+    /// A column, by its header; with several, the first the file has with a
+    /// value in it (`["StageName", "Stage"]`: an API export or a report's label;
+    /// `["BillingState", "BillingCountry"]`: the state, else the country).
+    Column(Vec<String>),
     /// The same value on every row.
     Value(String),
 }
@@ -222,15 +224,56 @@ pub struct FieldSpec {
     pub format: Option<String>,
     /// Separates several values in one cell (lists such as attendees); `;` unless set.
     pub separator: char,
+    /// Values derived from words in the cell, the first rule that matches
+    /// winning (a level from a title: "VP" or 总经理 → executive); tried when the
+    /// value is not in `values`.
+    pub rules: Vec<Rule>,
+}
+
+/// `{ value = "executive", words = ["CEO", "Chief", "总裁"] }`: a cell holding any
+/// of the words (whole words in Latin script, anywhere in Chinese) gives `value`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rule {
+    pub value: String,
+    pub words: Vec<String>,
+}
+
+impl Rule {
+    pub fn matches(&self, cell: &str) -> bool {
+        let cell = cell.to_lowercase();
+        self.words.iter().any(|w| {
+            let w = w.to_lowercase();
+            if !w.is_ascii() {
+                return cell.contains(&w);
+            }
+            cell.match_indices(&w).any(|(at, _)| {
+                let before = cell[..at].chars().next_back();
+                let after = cell[at + w.len()..].chars().next();
+                !before.is_some_and(char::is_alphanumeric)
+                    && !after.is_some_and(char::is_alphanumeric)
+            })
+        })
+    }
 }
 
 impl FieldSpec {
-    /// The column this field reads, if any (for naming a cell in an error).
+    /// The column this field reads, if any (for naming a cell in an error): the
+    /// first of its columns.
     pub fn column(&self) -> Option<&str> {
         match &self.source {
-            Source::Column(c) => Some(c),
+            Source::Column(c) => c.first().map(String::as_str),
             Source::Value(_) => None,
         }
+    }
+
+    /// True when `value` (lower-cased) is one this field's table gives: a file
+    /// may already hold guanxi's own ids.
+    pub fn gives(&self, value: &str) -> bool {
+        self.values.values().any(|v| v.eq_ignore_ascii_case(value))
+            || self
+                .rules
+                .iter()
+                .any(|r| r.value.eq_ignore_ascii_case(value))
     }
 }
 
@@ -238,8 +281,15 @@ impl FieldSpec {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Section {
     pub entity: Entity,
-    /// Headers whose presence identifies a file of this kind.
+    /// Headers whose presence identifies a file of this kind; `A|B` is either.
     pub detect: Vec<String>,
+    /// Objects a file may say it holds (a Salesforce tree file's record type, a
+    /// file named `Account.csv`, a sheet named 客户), matched case-insensitively.
+    pub objects: Vec<String>,
+    /// Fields a record already stored, but not by this mapping's system (matched
+    /// by name or e-mail), takes from the file; any other field keeps its stored
+    /// value.
+    pub update_matched: Vec<String>,
     pub fields: BTreeMap<&'static str, FieldSpec>,
 }
 
@@ -256,12 +306,28 @@ pub struct Mapping {
     /// Names the system external ids come from, so two systems' ids never collide.
     pub system: String,
     pub sections: Vec<Section>,
+    /// Objects the system exports that guanxi does not import (Product2, Lead, …):
+    /// a file holding one is listed as skipped. Each with the headers that
+    /// identify such a file.
+    pub skip: Vec<(String, Vec<String>)>,
+    /// The decimal mark amounts are written with: `.` unless the mapping's
+    /// `decimal_mark` says `,` (then `.` and spaces group thousands).
+    pub decimal_mark: char,
+}
+
+/// What a file holds, as a mapping reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recognised<'m> {
+    Section(&'m Section),
+    /// An object the mapping names as not imported.
+    Skipped(&'m str),
 }
 
 /// The mappings shipped with guanxi, usable by name (`--mapping salesforce`).
 pub const SHIPPED: &[(&str, &str)] = &[
     ("salesforce", include_str!("../../mappings/salesforce.toml")),
     ("guanxi", include_str!("../../mappings/guanxi.toml")),
+    ("zh", include_str!("../../mappings/zh.toml")),
 ];
 
 impl Mapping {
@@ -303,9 +369,39 @@ impl Mapping {
         };
         let name = string("name")?;
         let system = string("system")?;
+        let decimal_mark = match table.get("decimal_mark") {
+            None => '.',
+            Some(toml::Value::String(s)) if s == "." || s == "," => s.chars().next().unwrap_or('.'),
+            Some(_) => return Err(bad("decimal_mark".into(), "must be \".\" or \",\"".into())),
+        };
+        let mut skip = Vec::new();
+        if let Some(value) = table.get("skip") {
+            let t = value.as_table().ok_or_else(|| {
+                bad(
+                    "[skip]".into(),
+                    "must be a table of object = [headers that identify it]".into(),
+                )
+            })?;
+            for (object, headers) in t {
+                let list = headers
+                    .as_array()
+                    .and_then(|a| {
+                        a.iter()
+                            .map(|v| v.as_str().map(str::to_owned))
+                            .collect::<Option<Vec<_>>>()
+                    })
+                    .ok_or_else(|| {
+                        bad(
+                            format!("[skip] {object}"),
+                            "must be a list of header names".into(),
+                        )
+                    })?;
+                skip.push((object.clone(), list));
+            }
+        }
         let mut sections = Vec::new();
         for (key, value) in &table {
-            if key == "name" || key == "system" {
+            if matches!(key.as_str(), "name" | "system" | "decimal_mark" | "skip") {
                 continue;
             }
             let Some(entity) = Entity::from_section(key) else {
@@ -334,13 +430,50 @@ impl Mapping {
             name,
             system,
             sections,
+            skip,
+            decimal_mark,
         })
+    }
+
+    /// What a file holds: the section its object names (a tree file's type, the
+    /// file's or sheet's name), an object the mapping skips, or the section its
+    /// headers fit.
+    pub fn recognise(
+        &self,
+        object: Option<&str>,
+        headers: &[String],
+    ) -> std::result::Result<Recognised<'_>, String> {
+        if let Some(object) = object {
+            if let Some(s) = self
+                .sections
+                .iter()
+                .find(|s| s.objects.iter().any(|o| o.eq_ignore_ascii_case(object)))
+            {
+                return Ok(Recognised::Section(s));
+            }
+            if let Some((o, _)) = self
+                .skip
+                .iter()
+                .find(|(o, _)| o.eq_ignore_ascii_case(object))
+            {
+                return Ok(Recognised::Skipped(o));
+            }
+        }
+        let has = |h: &String| has_header(headers, h);
+        if let Some((o, _)) = self
+            .skip
+            .iter()
+            .find(|(_, detect)| !detect.is_empty() && detect.iter().all(has))
+        {
+            return Ok(Recognised::Skipped(o));
+        }
+        self.section_for(headers).map(Recognised::Section)
     }
 
     /// The section a file with these headers holds: every `detect` header present,
     /// the most specific such section winning. `None` when no section fits.
     pub fn section_for(&self, headers: &[String]) -> std::result::Result<&Section, String> {
-        let has = |h: &String| headers.iter().any(|x| x.eq_ignore_ascii_case(h));
+        let has = |h: &String| has_header(headers, h);
         let mut fits: Vec<&Section> = self
             .sections
             .iter()
@@ -373,13 +506,64 @@ impl Mapping {
     }
 }
 
+/// A report's header `Account: Account Name` also answers to `Account Name`.
+pub fn header_names(header: &str) -> impl Iterator<Item = String> + '_ {
+    let lower = header.trim().to_lowercase();
+    let short = lower
+        .split_once(": ")
+        .map(|(_, rest)| rest.trim().to_owned())
+        .filter(|r| !r.is_empty());
+    std::iter::once(lower).chain(short)
+}
+
+/// True when a file with `headers` has the column `wanted` (`A|B`: either).
+fn has_header(headers: &[String], wanted: &str) -> bool {
+    wanted.split('|').any(|w| {
+        let w = w.trim().to_lowercase();
+        headers.iter().any(|h| header_names(h).any(|n| n == w))
+    })
+}
+
 type ItemError = (String, String);
 
 fn section(entity: Entity, t: &toml::Table) -> std::result::Result<Section, ItemError> {
     let known = entity.fields();
     let mut fields = BTreeMap::new();
     let mut detect = None;
+    let mut objects = Vec::new();
+    let mut update_matched = Vec::new();
+    let strings = |key: &str, value: &toml::Value| -> std::result::Result<Vec<String>, ItemError> {
+        match value {
+            toml::Value::String(s) => Ok(vec![s.clone()]),
+            toml::Value::Array(a) => a
+                .iter()
+                .map(|v| v.as_str().map(str::to_owned))
+                .collect::<Option<Vec<_>>>()
+                .ok_or_else(|| (key.to_owned(), "must be a list of strings".to_owned())),
+            _ => Err((
+                key.to_owned(),
+                "must be a string or a list of strings".to_owned(),
+            )),
+        }
+    };
     for (key, value) in t {
+        if key == "object" {
+            objects = strings(key, value)?;
+            continue;
+        }
+        if key == "update_matched" {
+            update_matched = strings(key, value)?;
+            if let Some(f) = update_matched
+                .iter()
+                .find(|f| !known.iter().any(|(k, _)| k == f))
+            {
+                return Err((
+                    key.clone(),
+                    format!("'{f}' is not a field of {}", entity.section()),
+                ));
+            }
+            continue;
+        }
         if key == "detect" {
             let list = value
                 .as_array()
@@ -438,7 +622,10 @@ fn section(entity: Entity, t: &toml::Table) -> std::result::Result<Section, Item
         let mut d: Vec<String> = fields
             .iter()
             .filter(|(f, _)| **f == "external_id" || known.iter().any(|(k, r)| k == *f && *r))
-            .filter_map(|(_, s)| s.column().map(str::to_owned))
+            .filter_map(|(_, s)| match &s.source {
+                Source::Column(c) => Some(c.join("|")),
+                Source::Value(_) => None,
+            })
             .collect();
         d.dedup();
         d
@@ -446,6 +633,8 @@ fn section(entity: Entity, t: &toml::Table) -> std::result::Result<Section, Item
     Ok(Section {
         entity,
         detect,
+        objects,
+        update_matched,
         fields,
     })
 }
@@ -457,10 +646,26 @@ fn field_spec(value: &toml::Value) -> std::result::Result<FieldSpec, String> {
         default: None,
         format: None,
         separator: ';',
+        rules: Vec::new(),
+    };
+    let columns = |v: &toml::Value| -> std::result::Result<Vec<String>, String> {
+        let list = match v {
+            toml::Value::String(c) => vec![c.trim().to_owned()],
+            toml::Value::Array(a) => a
+                .iter()
+                .map(|c| c.as_str().map(|c| c.trim().to_owned()))
+                .collect::<Option<Vec<_>>>()
+                .ok_or("a column list must hold column names")?,
+            _ => return Err("`column` must be a column name or a list of them".into()),
+        };
+        if list.is_empty() || list.iter().any(String::is_empty) {
+            return Err("a column name must not be empty".into());
+        }
+        Ok(list)
     };
     match value {
-        toml::Value::String(column) if !column.trim().is_empty() => {
-            spec.source = Source::Column(column.trim().to_owned());
+        toml::Value::String(_) | toml::Value::Array(_) => {
+            spec.source = Source::Column(columns(value)?);
         }
         toml::Value::Table(t) => {
             let mut source = None;
@@ -471,7 +676,27 @@ fn field_spec(value: &toml::Value) -> std::result::Result<FieldSpec, String> {
                         .ok_or_else(|| format!("`{k}` must be a string"))
                 };
                 match k.as_str() {
-                    "column" => source = Some(Source::Column(text()?)),
+                    "column" => source = Some(Source::Column(columns(v)?)),
+                    "rules" => {
+                        let list = v.as_array().ok_or("`rules` must be a list of { value = ..., words = [...] }")?;
+                        for (i, rule) in list.iter().enumerate() {
+                            let value = rule.get("value").and_then(|v| v.as_str());
+                            let words = rule.get("words").and_then(|w| w.as_array()).and_then(|a| {
+                                a.iter().map(|w| w.as_str().map(str::to_owned)).collect::<Option<Vec<_>>>()
+                            });
+                            match (value, words) {
+                                (Some(value), Some(words)) if !words.is_empty() => spec.rules.push(Rule {
+                                    value: value.to_owned(),
+                                    words,
+                                }),
+                                _ => {
+                                    return Err(format!(
+                                        "rules[{i}] must be {{ value = \"...\", words = [\"...\"] }}"
+                                    ))
+                                }
+                            }
+                        }
+                    }
                     "value" => source = Some(Source::Value(text()?)),
                     "default" => spec.default = Some(text()?),
                     "format" => {
@@ -501,7 +726,7 @@ fn field_spec(value: &toml::Value) -> std::result::Result<FieldSpec, String> {
                     }
                     other => {
                         return Err(format!(
-                            "`{other}` is not a field option (column, value, default, values, format, separator)"
+                            "`{other}` is not a field option (column, value, default, values, rules, format, separator)"
                         ))
                     }
                 }

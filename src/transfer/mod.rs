@@ -8,6 +8,7 @@ pub mod csv_file;
 pub mod generate;
 pub mod import;
 pub mod mapping;
+pub mod read;
 pub mod tables;
 pub mod values;
 

@@ -34,7 +34,26 @@ const CURRENCY: &[&str] = &[
 /// brackets or a sign, letters, more than two decimals of a fen, and anything
 /// larger than ten trillion.
 pub fn amount_minor(raw: &str) -> Result<i64, String> {
+    amount_minor_with(raw, '.')
+}
+
+/// [`amount_minor`] with the decimal mark a mapping declares: with `,`, the
+/// comma is the decimal mark and points and spaces group thousands
+/// ("1.234,56", "1 000,50"); a point alone ("1.5") is then refused as doubtful.
+pub fn amount_minor_with(raw: &str, decimal_mark: char) -> Result<i64, String> {
     let folded = fold_full_width(raw);
+    let folded = if decimal_mark == ',' {
+        folded
+            .chars()
+            .map(|c| match c {
+                '.' => ',',
+                ',' => '.',
+                other => other,
+            })
+            .collect()
+    } else {
+        folded
+    };
     let mut s = folded.trim().to_owned();
     if s.is_empty() {
         return Err("is empty".into());
@@ -161,6 +180,28 @@ fn grouped_digits(s: &str) -> Result<(String, usize), &'static str> {
     Ok((digits, decimals))
 }
 
+/// A Salesforce record id in its 15-character form: an 18-character id (as the
+/// API and Data Loader write it) whose last three characters are the case
+/// checksum of the first fifteen (as reports write it) names the same record.
+pub fn salesforce_id(raw: &str) -> &str {
+    const CHECK: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ012345";
+    let b = raw.as_bytes();
+    if b.len() != 18 || !b.iter().all(u8::is_ascii_alphanumeric) {
+        return raw;
+    }
+    let ok = (0..3).all(|chunk| {
+        let n = (0..5).fold(0usize, |n, i| {
+            n | (usize::from(b[chunk * 5 + i].is_ascii_uppercase()) << i)
+        });
+        CHECK[n] == b[15 + chunk].to_ascii_uppercase()
+    });
+    if ok {
+        &raw[..15]
+    } else {
+        raw
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -213,6 +254,25 @@ mod tests {
         assert!(amount_minor("(1,000)")
             .unwrap_err()
             .contains("never negative"));
+    }
+
+    #[test]
+    fn a_declared_decimal_comma_reads_european_amounts() {
+        assert_eq!(amount_minor_with("1.234,56", ','), Ok(123_456));
+        assert_eq!(amount_minor_with("1 000,50", ','), Ok(100_050));
+        assert_eq!(amount_minor_with("1,5", ','), Ok(150));
+        assert!(amount_minor_with("1.5", ',').is_err());
+        assert!(amount_minor_with("1,234.56", ',').is_err());
+    }
+
+    #[test]
+    fn salesforce_ids_of_18_characters_name_the_15_character_record() {
+        // Salesforce's own example pair.
+        assert_eq!(salesforce_id("001A000000KNZCZIA5"), "001A000000KNZCZ");
+        assert_eq!(salesforce_id("0015000000Tw2KLAAZ"), "0015000000Tw2KL");
+        assert_eq!(salesforce_id("0015000000Tw2KL"), "0015000000Tw2KL");
+        // A wrong checksum is another id, kept whole.
+        assert_eq!(salesforce_id("0015000000Tw2KLAAA"), "0015000000Tw2KLAAA");
     }
 
     #[test]

@@ -93,7 +93,8 @@ async fn a_salesforce_style_export_imports_cleanly_and_idempotently(app: TestApp
     );
     let grace = data.people.iter().find(|p| p.name == "Grace Lim").unwrap();
     assert_eq!(grace.title.as_deref(), Some("Head of Infrastructure, APAC"));
-    assert_eq!(grace.level, "executive");
+    // Level from the title by the mapping's rules: "Head of" is management.
+    assert_eq!(grace.level, "management");
     let wang = data.people.iter().find(|p| p.name == "王建国").unwrap();
     assert_eq!(
         (wang.department.as_str(), wang.level.as_str()),
@@ -212,14 +213,13 @@ async fn a_messy_file_names_every_bad_row_and_partial_keeps_the_good_ones(app: T
     let message = error.to_string();
     // BOM, CRLF and blank lines do not shift the line numbers.
     for expected in [
-        "Contact.csv:5 Level__c: 'emperor' is not in the methodology's levels",
         "Contact.csv:6 AccountId: no account '001Z'",
-        "Contact.csv:8 Department: 'alchemy' is not in the methodology's departments",
-        "Contact.csv:9 name: is empty",
+        "Contact.csv:9 LastName: is empty",
+        "Contact.csv:10: has 5 cells but the header has 10 columns: the row is cut short",
     ] {
         assert!(message.contains(expected), "{expected} in {message}");
     }
-    assert!(message.starts_with("file: 4 rows refused"), "{message}");
+    assert!(message.starts_with("file: 3 rows refused"), "{message}");
     assert_eq!(app.counts().await, before, "a refused file writes nothing");
 
     let report = transfer::import_csv(
@@ -238,13 +238,33 @@ async fn a_messy_file_names_every_bad_row_and_partial_keeps_the_good_ones(app: T
     let places: Vec<&str> = report.rejected.iter().map(|r| r.place.as_str()).collect();
     assert_eq!(
         places,
-        vec![
-            "Contact.csv:5",
-            "Contact.csv:6",
-            "Contact.csv:8",
-            "Contact.csv:9"
-        ]
+        vec!["Contact.csv:6", "Contact.csv:9", "Contact.csv:10"]
     );
+    // A department the mapping does not list, and titles no level rule matches,
+    // take the declared defaults, counted with their lines.
+    let defaulted: Vec<String> = report.defaulted.iter().map(ToString::to_string).collect();
+    let department = report
+        .defaulted
+        .iter()
+        .find(|d| d.field == "people.department")
+        .unwrap_or_else(|| panic!("{defaulted:?}"));
+    assert_eq!(
+        (department.count, department.value.as_str()),
+        (1, "operations")
+    );
+    assert_eq!(department.places, ["Contact.csv:8"]);
+    assert_eq!(department.file_values, ["Alchemy"]);
+    let level = report
+        .defaulted
+        .iter()
+        .find(|d| d.field == "people.level")
+        .unwrap();
+    assert!(
+        level.places.contains(&"Contact.csv:5".to_owned()),
+        "{defaulted:?}"
+    );
+    assert_eq!(level.why, transfer::csv_file::DefaultWhy::NoRule);
+    assert_eq!(report.files[0].records, 7, "{:?}", report.files);
     let data = transfer::export(&app.store, None).await.unwrap();
     let li = data
         .people
@@ -263,7 +283,13 @@ async fn a_messy_file_names_every_bad_row_and_partial_keeps_the_good_ones(app: T
         .reporting_lines
         .iter()
         .any(|l| l.person_id == may.person_id && l.manager_id == li.person_id));
-    assert!(!data.people.iter().any(|p| p.name == "Bo Xu"));
+    // A title no rule knows makes an operational level, not a refusal.
+    let bo = data.people.iter().find(|p| p.name == "Bo Xu").unwrap();
+    assert_eq!(bo.level, "operational");
+    assert!(!data
+        .people
+        .iter()
+        .any(|p| p.name == "Lei Ma" || p.name == "Hui Gao"));
 }
 
 both_backends!(a_calendar_becomes_interactions_as_documented);
@@ -363,6 +389,7 @@ async fn import_rows_takes_small_batches_with_the_same_report(app: TestApp) {
             tables { table new changed unchanged }
             rejected { place row field code message }
             nearDuplicates { place name looksLike why }
+            defaulted { field column value why count places rowValues }
         }
     }";
     // Variables for one written (not dry-run) batch.
@@ -394,6 +421,13 @@ async fn import_rows_takes_small_batches_with_the_same_report(app: TestApp) {
         "{report}"
     );
     assert_eq!(report["nearDuplicates"][0]["place"], "rows:2");
+    // A2 and A3 have no tier: the guanxi mapping's declared default, counted.
+    assert_eq!(
+        report["defaulted"],
+        json!([{ "field": "accounts.tier", "column": "tier", "value": "normal", "why": "EMPTY",
+                 "count": 2, "places": ["rows:2", "rows:3"], "rowValues": [] }]),
+        "{report}"
+    );
 
     // Numbers may come as numbers; the same batch twice changes nothing.
     let ties = json!([
@@ -461,12 +495,22 @@ fn the_import_command_reads_csv_and_calendars() {
     let messy = fixture("messy/Contact.csv").display().to_string();
     let (ok, _, err) = run(&["import", "--mapping", "salesforce", &messy]);
     assert!(!ok);
-    assert!(err.contains("Contact.csv:5 Level__c"), "{err}");
+    assert!(err.contains("Contact.csv:6 AccountId"), "{err}");
     let (ok, out, err) = run(&["import", "--mapping", "salesforce", "--partial", &messy]);
     assert!(ok, "{err}");
-    assert!(out.contains("4 rows left out"), "{out}");
+    assert!(out.contains("3 rows left out"), "{out}");
     assert!(
-        out.contains("left out: Contact.csv:9 name: is empty"),
+        out.contains("left out: Contact.csv:9 LastName: is empty"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "read Contact.csv as CSV, UTF-8 with BOM, comma-separated: people (7 records)"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("defaulted: Contact.csv: people.department set to the mapping's default 'operations' on 1 record (Department holds a value the mapping does not list ('Alchemy'); Contact.csv:8)"),
         "{out}"
     );
     let ics = fixture("calendar.ics").display().to_string();
@@ -479,7 +523,7 @@ fn the_import_command_reads_csv_and_calendars() {
     let (ok, _, err) = run(&["import", "notes.docx"]);
     assert!(!ok);
     assert!(
-        err.contains("guanxi imports .json, .csv and .ics files"),
+        err.contains("guanxi imports .json, .csv, .txt, .tsv, .xlsx, .xls, .ods and .ics files"),
         "{err}"
     );
 }

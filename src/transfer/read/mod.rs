@@ -1,0 +1,232 @@
+//! Files as tables of text cells, before any mapping: CSV in the encodings and
+//! with the separators spreadsheets write, Excel and OpenDocument workbooks, and
+//! Salesforce's sObject tree JSON. Each reader says how it read the file, so a dry
+//! run can show it, and refuses what it cannot read exactly (a malformed byte, an
+//! unclosed quote, a row cut short), naming the line.
+
+mod delimited;
+mod tree;
+mod workbook;
+
+use std::{
+    path::{Path, PathBuf},
+    sync::{atomic::AtomicU64, Arc},
+};
+
+pub use delimited::Encoding;
+pub use tree::is_tree;
+
+use crate::{Error, Result};
+
+/// One record as read: where it is (its line in a CSV file, its row in a sheet,
+/// its number in a tree file), and what it holds.
+pub type RawRecord = (u64, Row);
+
+/// What one record of a file holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Row {
+    /// The cells, one per header.
+    Cells(Vec<String>),
+    /// Why the record cannot be read (a broken quote, a malformed byte, a row
+    /// cut short).
+    Unreadable(String),
+    /// A report's total, subtotal or footer line: not a record, and counted.
+    Summary,
+}
+
+/// A file, or one sheet of a workbook, or the records of one object in a tree
+/// file, ready to be read record by record.
+#[derive(Debug, Clone)]
+pub struct Table {
+    /// How places name it: `Contact.csv`, `Book.xlsx[联系人]`, `Account.json`.
+    pub name: String,
+    pub path: PathBuf,
+    /// The header's columns, trimmed, a byte-order mark removed.
+    pub headers: Vec<String>,
+    /// How the file was read, for the dry run: its encoding and separator, its
+    /// sheet, or its format.
+    pub read_as: String,
+    /// The object the file says it holds, where it does: a tree file's record
+    /// type, a sheet's name, a file named after a Salesforce object (`Account.csv`).
+    pub object: Option<String>,
+    /// What a place's number counts: "line", "row" or "record".
+    pub unit: &'static str,
+    /// The file's size, for progress.
+    pub bytes: u64,
+    body: Body,
+}
+
+#[derive(Debug, Clone)]
+enum Body {
+    /// A UTF-8 CSV file, read again from disk.
+    File { delimiter: u8 },
+    /// A CSV file decoded into UTF-8 in memory (UTF-16, GB18030, …).
+    Decoded { text: Arc<Vec<u8>>, delimiter: u8 },
+    /// Records already read (workbooks, tree files).
+    Rows(Arc<Vec<RawRecord>>),
+}
+
+/// Reading options that come from the command line.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReadOptions {
+    /// The encoding of CSV files; detected when not given.
+    pub encoding: Option<Encoding>,
+}
+
+impl Table {
+    /// The records after the header, in order. `read` counts the bytes read so
+    /// far, for progress.
+    pub fn records(
+        &self,
+        read: Arc<AtomicU64>,
+    ) -> Result<Box<dyn Iterator<Item = RawRecord> + Send>> {
+        match &self.body {
+            Body::File { delimiter } => {
+                let file =
+                    std::fs::File::open(&self.path).map_err(|e| cannot_read(&self.path, e))?;
+                let again =
+                    std::fs::File::open(&self.path).map_err(|e| cannot_read(&self.path, e))?;
+                Ok(Box::new(delimited::records(file, again, *delimiter, read)))
+            }
+            Body::Decoded { text, delimiter } => {
+                let bytes = || std::io::Cursor::new(ArcBytes(text.clone()));
+                Ok(Box::new(delimited::records(
+                    bytes(),
+                    bytes(),
+                    *delimiter,
+                    read,
+                )))
+            }
+            Body::Rows(rows) => {
+                let rows = rows.clone();
+                read.store(self.bytes, std::sync::atomic::Ordering::Relaxed);
+                Ok(Box::new((0..rows.len()).map(move |i| rows[i].clone())))
+            }
+        }
+    }
+
+    /// `name:N`, the place of the record numbered `n`.
+    pub fn place(&self, n: u64) -> String {
+        format!("{}:{n}", self.name)
+    }
+}
+
+/// Shared bytes that a `Cursor` can read.
+#[derive(Debug, Clone)]
+struct ArcBytes(Arc<Vec<u8>>);
+
+impl AsRef<[u8]> for ArcBytes {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+fn cannot_read(path: &Path, e: impl std::fmt::Display) -> Error {
+    Error::invalid("file", format!("cannot read {}: {e}", path.display()))
+}
+
+/// The file's name without its folders, as places show it.
+fn short_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+/// The Salesforce object a file is named after (`Account.csv`, `Contact-2.csv`,
+/// `OpportunityContactRole_export.csv` → its first word), for recognising it.
+fn object_of(path: &Path) -> Option<String> {
+    let stem = path.file_stem()?.to_string_lossy().into_owned();
+    let word: String = stem
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect();
+    let word = word.trim_end_matches(|c: char| c == '_' || c.is_ascii_digit());
+    (!word.is_empty()).then(|| word.to_owned())
+}
+
+/// Reads every file: CSV (`.csv`, `.txt`, `.tsv`), workbooks (`.xlsx`, `.xlsm`,
+/// `.xls`, `.ods`: one table per sheet with data) and tree JSON (`.json`: record
+/// files and plans, read together so references resolve across them).
+pub fn read(paths: &[PathBuf], options: ReadOptions) -> Result<Vec<Table>> {
+    let mut tables = Vec::new();
+    let mut trees = Vec::new();
+    for path in paths {
+        let extension = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        match extension.as_str() {
+            "csv" | "txt" | "tsv" => tables.push(delimited::open(path, options.encoding)?),
+            "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => tables.extend(workbook::open(path)?),
+            "json" => trees.push(path.clone()),
+            other => {
+                return Err(Error::invalid(
+                    short_name(path),
+                    format!(
+                        "cannot tell what '.{other}' holds; records come in .csv, .xlsx, .xls, .ods and Salesforce tree .json files"
+                    ),
+                ))
+            }
+        }
+    }
+    if !trees.is_empty() {
+        tables.extend(tree::open(&trees)?);
+    }
+    Ok(tables)
+}
+
+/// True for a report's total or subtotal line (its first cell says so), or a
+/// footer line of one cell (Salesforce ends report exports with a copyright
+/// and "Confidential Information" lines). A row of one ordinary cell is not.
+pub(crate) fn summary_line(cells: &[String], columns: usize) -> bool {
+    let Some(first) = cells.iter().map(|c| c.trim()).find(|c| !c.is_empty()) else {
+        return false;
+    };
+    let lower = first.to_lowercase();
+    let total = lower == "total"
+        || lower == "totals"
+        || lower.starts_with("grand total")
+        || lower.starts_with("subtotal")
+        || lower.starts_with("total (")
+        || lower.starts_with("count (")
+        || ["小计", "合计", "总计", "汇总"]
+            .iter()
+            .any(|t| lower.starts_with(t));
+    let filled = cells.iter().filter(|c| !c.trim().is_empty()).count();
+    let footer = filled == 1
+        && cells.len() < columns.max(2)
+        && [
+            "confidential information",
+            "copyright",
+            "generated by",
+            "filtered by",
+            "salesforce.com",
+            "©",
+        ]
+        .iter()
+        .any(|t| lower.starts_with(t));
+    total || footer
+}
+
+/// Headers as a reader hands them over: trimmed, a byte-order mark dropped, and
+/// refused when a column is named twice (one would win unseen).
+pub(crate) fn checked_headers(cells: Vec<String>) -> std::result::Result<Vec<String>, String> {
+    let mut out: Vec<String> = Vec::with_capacity(cells.len());
+    for (i, cell) in cells.into_iter().enumerate() {
+        let text = cell.trim_start_matches('\u{feff}').trim().to_owned();
+        if !text.is_empty() {
+            if let Some(p) = out.iter().position(|o| o.eq_ignore_ascii_case(&text)) {
+                return Err(format!(
+                    "the header names column '{text}' twice (columns {} and {}); rename or drop one",
+                    p + 1,
+                    i + 1
+                ));
+            }
+        }
+        out.push(text);
+    }
+    if out.iter().all(String::is_empty) {
+        return Err("has no header (its first line is empty)".into());
+    }
+    Ok(out)
+}
