@@ -227,6 +227,9 @@ pub fn import(what: &str, report: &crate::transfer::ImportReport) -> String {
     for d in &report.defaulted {
         let _ = writeln!(out, "  defaulted: {d}");
     }
+    for m in &report.merged {
+        let _ = writeln!(out, "  merged: {m}");
+    }
     for r in &report.rejected {
         let _ = writeln!(out, "  left out: {r}");
     }

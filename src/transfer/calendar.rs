@@ -494,6 +494,7 @@ pub async fn import_calendars(
             near_duplicates: Vec::new(),
             files: Vec::new(),
             defaulted: Vec::new(),
+            merged: Vec::new(),
         },
         summary,
     ))

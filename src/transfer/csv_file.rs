@@ -330,6 +330,17 @@ impl Record<'_> {
         })
     }
 
+    /// True when the mapping's default, not the file, gave the field its value
+    /// in this record.
+    fn defaulted(&self, field: &str) -> bool {
+        self.tally.borrow().counted.contains(&field)
+    }
+
+    /// The place of this record, `file:line`.
+    fn place(&self) -> String {
+        format!("{}:{}", self.file, self.tally.borrow().line)
+    }
+
     /// The column the field's value came from in this record, to name it.
     fn column(&self, field: &str) -> Option<String> {
         let spec = self.section.field(field)?;
@@ -514,6 +525,18 @@ struct Resolver {
     leaving_on: HashMap<Uuid, Date>,
     relationship_by_ends: HashMap<String, Uuid>,
     member_by_pair: HashMap<(Uuid, Uuid), Uuid>,
+    /// Accounts and employees as stored before the import: a record matched by
+    /// name or e-mail keeps them, and a defaulted field never overwrites them.
+    stored_accounts: HashMap<Uuid, AccountRow>,
+    stored_employees: HashMap<Uuid, EmployeeRow>,
+    /// Stored people's department and level, and deals' currency: a defaulted
+    /// field keeps them.
+    stored_people: HashMap<Uuid, (String, String)>,
+    stored_currency: HashMap<Uuid, String>,
+    /// Accounts and employees this import has written, with the place and
+    /// external id that first named them: a second, different record of the
+    /// files that is the same one is reported as merged.
+    seen: HashMap<Uuid, (String, Option<String>)>,
 }
 
 /// An opportunity's stored budget status, amount (minor units), confirmation
@@ -535,11 +558,25 @@ impl Resolver {
         let flip = |v: Vec<(Uuid, String)>| v.into_iter().map(|(id, k)| (k, id)).collect();
         let accounts: HashMap<String, Uuid> =
             flip(rows(store, "select account_id, name_key from account", true).await?);
+        // This system's ids for records matched to stored ones by earlier imports.
+        let mut external: HashMap<String, HashMap<String, Uuid>> = HashMap::new();
+        for (kind, key, id) in rows::<(String, String, Uuid)>(
+            store,
+            &format!(
+                "select kind, external_key, record_id from external_id where system = '{}'",
+                system.replace('\'', "''")
+            ),
+            true,
+        )
+        .await?
+        {
+            external.entry(kind).or_default().insert(key, id);
+        }
         Ok(Resolver {
             system: system.to_owned(),
             known_accounts: accounts.values().copied().collect(),
             accounts_by_key: accounts,
-            account_ext: HashMap::new(),
+            account_ext: external.remove("account").unwrap_or_default(),
             competitors_by_key: flip(
                 rows(
                     store,
@@ -551,7 +588,7 @@ impl Resolver {
             employees_by_email: flip(
                 rows(store, "select employee_id, email from employee", true).await?,
             ),
-            employee_ext: HashMap::new(),
+            employee_ext: external.remove("employee").unwrap_or_default(),
             employees_by_name: {
                 let mut by: HashMap<String, Vec<Uuid>> = HashMap::new();
                 for (id, name) in
@@ -628,6 +665,38 @@ impl Resolver {
                 )
                 .await?,
             ),
+            stored_accounts: rows::<AccountRow>(store, "select * from account", needs(&[Accounts]))
+                .await?
+                .into_iter()
+                .map(|a| (a.account_id, a))
+                .collect(),
+            stored_employees: rows::<EmployeeRow>(
+                store,
+                "select * from employee",
+                needs(&[Employees]),
+            )
+            .await?
+            .into_iter()
+            .map(|e| (e.employee_id, e))
+            .collect(),
+            stored_people: rows::<(Uuid, String, String)>(
+                store,
+                "select person_id, department, level from person",
+                needs(&[People]),
+            )
+            .await?
+            .into_iter()
+            .map(|(id, d, l)| (id, (d, l)))
+            .collect(),
+            stored_currency: rows::<(Uuid, String)>(
+                store,
+                "select opportunity_id, currency from opportunity",
+                needs(&[Opportunities]),
+            )
+            .await?
+            .into_iter()
+            .collect(),
+            seen: HashMap::new(),
             member_by_pair: rows::<(Uuid, Uuid, Uuid)>(
                 store,
                 "select member_id, opportunity_id, person_id from decision_chain_member",
@@ -797,6 +866,7 @@ pushers! {
     push_interaction: interactions InteractionRow = "interactions",
     push_attendee: interaction_employees InteractionEmployeeRow = "interactionEmployees",
     push_guest: interaction_people InteractionPersonRow = "interactionPeople",
+    push_external: external_ids ExternalIdRow = "externalIds",
 }
 
 /// camelCase row field → snake_case mapping field.
@@ -824,11 +894,57 @@ struct Converter {
     today: Date,
     /// The mapping's decimal mark for amounts.
     decimal_mark: char,
+    /// Records matched to stored ones or merged within the files, for the report.
+    merged: Vec<Merged>,
+}
+
+/// A record of the files that became a record already there: matched to a
+/// stored one by name or e-mail (which keeps its stored values), or the same as
+/// an earlier, different record of the files (whose values stand).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Merged {
+    /// `Account.csv:7`.
+    pub place: String,
+    /// `accounts`, `employees`.
+    pub kind: &'static str,
+    pub message: String,
+}
+
+impl std::fmt::Display for Merged {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.place, self.message)
+    }
 }
 
 impl Converter {
     fn midnight(date: Date) -> OffsetDateTime {
         date.with_time(Time::MIDNIGHT).assume_utc()
+    }
+
+    /// Keeps which record this system's id names, when the record was matched
+    /// to one stored under another id (by name or e-mail): a later file of the
+    /// system that refers to the id finds it.
+    fn remember_external(
+        &self,
+        kind: &str,
+        ext: Option<&str>,
+        record_id: Uuid,
+        account_id: Option<Uuid>,
+        chunk: &mut Chunk,
+    ) {
+        let Some(ext) = ext else { return };
+        let key = self.resolver.external(ext).to_owned();
+        chunk.push_external(ExternalIdRow {
+            external_id_id: Uuid::new_v5(
+                &NAMESPACE,
+                format!("external_id:{}:{kind}:{key}", self.resolver.system).as_bytes(),
+            ),
+            system: self.resolver.system.clone(),
+            kind: kind.to_owned(),
+            external_key: key,
+            record_id,
+            account_id,
+        });
     }
 
     /// Converts one record into rows in `chunk` (reporting lines into `later`, as
@@ -841,17 +957,20 @@ impl Converter {
             Entity::Accounts => {
                 let name = r.required("name")?;
                 let key = normalise_organisation(&name);
-                let id = match self.resolver.accounts_by_key.get(&key) {
-                    Some(id) => *id,
-                    None => self.resolver.id("account", ext.as_deref().unwrap_or(&key)),
-                };
+                let own = self.resolver.id("account", ext.as_deref().unwrap_or(&key));
+                let id = self
+                    .resolver
+                    .accounts_by_key
+                    .get(&key)
+                    .copied()
+                    .unwrap_or(own);
                 self.resolver.accounts_by_key.insert(key, id);
                 self.resolver.known_accounts.insert(id);
                 if let Some(e) = &ext {
                     let e = self.resolver.external(e).to_owned();
                     self.resolver.account_ext.insert(e, id);
                 }
-                chunk.push_account(AccountRow {
+                let mut row = AccountRow {
                     account_id: id,
                     name,
                     industry: r.id("industry").unwrap_or_default(),
@@ -860,7 +979,63 @@ impl Converter {
                     owner_team: r.text("owner_team"),
                     created_at: now,
                     updated_at: now,
-                });
+                };
+                // An earlier, different record of the files is this account:
+                // its values stand, and the merge is reported.
+                if let Some((first, first_ext)) = self.resolver.seen.get(&id) {
+                    if *first_ext != ext || ext.is_none() {
+                        self.merged.push(Merged {
+                            place: r.place(),
+                            kind: "accounts",
+                            message: format!(
+                                "'{}' has the same name as the account at {first}: one account, that record's values kept",
+                                row.name
+                            ),
+                        });
+                        if id != own {
+                            self.remember_external("account", ext.as_deref(), id, Some(id), chunk);
+                        }
+                        return Ok(());
+                    }
+                }
+                self.resolver
+                    .seen
+                    .entry(id)
+                    .or_insert_with(|| (r.place(), ext.clone()));
+                if id != own {
+                    self.remember_external("account", ext.as_deref(), id, Some(id), chunk);
+                }
+                if let Some(stored) = self.resolver.stored_accounts.get(&id) {
+                    if id != own {
+                        // Matched by name to an account this system did not
+                        // create: it keeps its name and values.
+                        let kept = keep_stored_account(&mut row, stored, &r.section.update_matched);
+                        if !kept.is_empty() {
+                            self.merged.push(Merged {
+                                place: r.place(),
+                                kind: "accounts",
+                                message: format!(
+                                    "'{}' is the stored account '{}' (same name); kept its stored {}",
+                                    r.text("name").unwrap_or_default(),
+                                    stored.name,
+                                    kept.join(", ")
+                                ),
+                            });
+                        }
+                    } else {
+                        // A default never overwrites what is stored.
+                        for field in ["industry", "region", "tier"] {
+                            if r.defaulted(field) {
+                                match field {
+                                    "industry" => row.industry = stored.industry.clone(),
+                                    "region" => row.region = stored.region.clone(),
+                                    _ => row.tier = stored.tier.clone(),
+                                }
+                            }
+                        }
+                    }
+                }
+                chunk.push_account(row);
             }
             Entity::Employees => {
                 let name = r.required("name")?;
@@ -907,7 +1082,7 @@ impl Converter {
                     Some(d) => Some(d),
                     None => self.resolver.leaving_on.get(&id).copied(),
                 };
-                chunk.push_employee(EmployeeRow {
+                let mut row = EmployeeRow {
                     employee_id: id,
                     name,
                     email,
@@ -919,7 +1094,37 @@ impl Converter {
                     created_at: now,
                     updated_at: now,
                     leaving_on,
-                });
+                };
+                if id != self.resolver.id("employee", &row.email) {
+                    self.remember_external("employee", ext.as_deref(), id, None, chunk);
+                }
+                if let Some(stored) = self.resolver.stored_employees.get(&id) {
+                    if id != self.resolver.id("employee", &row.email) {
+                        let kept =
+                            keep_stored_employee(&mut row, stored, &r.section.update_matched);
+                        if !kept.is_empty() {
+                            self.merged.push(Merged {
+                                place: r.place(),
+                                kind: "employees",
+                                message: format!(
+                                    "'{}' is the stored employee '{}' (same e-mail); kept its stored {}",
+                                    r.text("name").unwrap_or_default(),
+                                    stored.name,
+                                    kept.join(", ")
+                                ),
+                            });
+                        }
+                    } else {
+                        if r.defaulted("role") {
+                            row.role = stored.role.clone();
+                        }
+                        if r.defaulted("status") {
+                            row.status = stored.status.clone();
+                            row.departed_on = stored.departed_on;
+                        }
+                    }
+                }
+                chunk.push_employee(row);
             }
             Entity::Competitors => {
                 let name = r.required("name")?;
@@ -957,8 +1162,17 @@ impl Converter {
                 let id = self.resolver.id("person", &key);
                 self.resolver.person_account.insert(id, account_id);
                 let since = r.date("since")?.unwrap_or(self.today);
-                let department = r.id("department").unwrap_or_default();
-                let level = r.id("level").unwrap_or_default();
+                let mut department = r.id("department").unwrap_or_default();
+                let mut level = r.id("level").unwrap_or_default();
+                // A default never overwrites what is stored.
+                if let Some((d, l)) = self.resolver.stored_people.get(&id) {
+                    if r.defaulted("department") {
+                        department = d.clone();
+                    }
+                    if r.defaulted("level") {
+                        level = l.clone();
+                    }
+                }
                 let title = r.text("title");
                 chunk.push_person(PersonRow {
                     person_id: id,
@@ -1072,7 +1286,10 @@ impl Converter {
                     account_id,
                     name,
                     amount_minor,
-                    currency: r.id("currency").unwrap_or_default().to_uppercase(),
+                    currency: match self.resolver.stored_currency.get(&id) {
+                        Some(c) if r.defaulted("currency") => c.clone(),
+                        _ => r.id("currency").unwrap_or_default().to_uppercase(),
+                    },
                     stage: stage.clone(),
                     expected_sign_date,
                     outcome: outcome.clone(),
@@ -1393,6 +1610,52 @@ impl Converter {
     }
 }
 
+/// Keeps a stored account's values on a row matched to it by name, except the
+/// fields the mapping's `update_matched` lists; names the fields kept that differ.
+fn keep_stored_account(
+    row: &mut AccountRow,
+    stored: &AccountRow,
+    update: &[String],
+) -> Vec<&'static str> {
+    let mut kept = Vec::new();
+    let takes = |f: &str| update.iter().any(|u| u == f);
+    macro_rules! keep {
+        ($($field:ident: $name:literal),+) => {$(
+            if !takes($name) && row.$field != stored.$field {
+                row.$field = stored.$field.clone();
+                kept.push($name);
+            }
+        )+};
+    }
+    keep!(name: "name", industry: "industry", region: "region", tier: "tier", owner_team: "owner_team");
+    kept
+}
+
+/// As [`keep_stored_account`], for an employee matched by e-mail.
+fn keep_stored_employee(
+    row: &mut EmployeeRow,
+    stored: &EmployeeRow,
+    update: &[String],
+) -> Vec<&'static str> {
+    let mut kept = Vec::new();
+    let takes = |f: &str| update.iter().any(|u| u == f);
+    macro_rules! keep {
+        ($($field:ident: $name:literal),+) => {$(
+            if !takes($name) && row.$field != stored.$field {
+                row.$field = stored.$field.clone();
+                kept.push($name);
+            }
+        )+};
+    }
+    keep!(name: "name", role: "role", team: "team", support_limit: "support_limit", leaving_on: "leaving_on");
+    if !takes("status") && (row.status != stored.status || row.departed_on != stored.departed_on) {
+        row.status = stored.status.clone();
+        row.departed_on = stored.departed_on;
+        kept.push("status");
+    }
+    kept
+}
+
 /// A stage, with the outcome a mapping may attach to it (`"Closed Won" =
 /// "sign/won"`); an `outcome` field, when given, wins.
 fn stage_and_outcome(r: &Record) -> Conv<(String, String)> {
@@ -1444,6 +1707,7 @@ struct FileEnd {
     records: u64,
     summary: Vec<u64>,
     defaulted: Vec<Defaulted>,
+    merged: Vec<Merged>,
 }
 
 /// How one file (or sheet, or object of a tree file) was read and what it held.
@@ -1595,6 +1859,7 @@ impl Converter {
                     records: count,
                     summary,
                     defaulted,
+                    merged: std::mem::take(&mut self.merged),
                 }),
             },
         ];
@@ -1618,6 +1883,7 @@ struct Run<'s> {
     places: Vec<String>,
     files: Vec<FileRead>,
     defaulted: Vec<Defaulted>,
+    merged: Vec<Merged>,
     /// Names stored before the import, for the duplicate report.
     stored: StoredNames,
     m: Arc<Methodology>,
@@ -1641,6 +1907,7 @@ impl<'s> Run<'s> {
                     .unwrap_or(OffsetDateTime::UNIX_EPOCH),
                 today: crate::domain::today(),
                 decimal_mark: mapping.decimal_mark,
+                merged: Vec::new(),
             }),
             stored: stored_names(store).await?,
             m: store.methodology.clone(),
@@ -1650,6 +1917,7 @@ impl<'s> Run<'s> {
             places: Vec::new(),
             files: Vec::new(),
             defaulted: Vec::new(),
+            merged: Vec::new(),
         })
     }
 
@@ -1689,6 +1957,7 @@ impl<'s> Run<'s> {
                     f.summary_lines = end.summary;
                 }
                 self.defaulted.extend(end.defaulted);
+                self.merged.extend(end.merged);
             }
             if let Err(e) = self.flush(piece.chunk, name, &column_of).await {
                 failed = Some(e);
@@ -1785,6 +2054,7 @@ impl<'s> Run<'s> {
             near_duplicates,
             files: self.files,
             defaulted: self.defaulted,
+            merged: self.merged,
         })
     }
 }

@@ -248,6 +248,9 @@ pub struct ImportReport {
     pub files: Vec<super::csv_file::FileRead>,
     /// Values the mapping's defaults gave, counted (files of records only).
     pub defaulted: Vec<super::csv_file::Defaulted>,
+    /// Records matched to stored ones by name or e-mail, or merged within the
+    /// files (files of records only).
+    pub merged: Vec<super::csv_file::Merged>,
 }
 
 /// A row left out of an import, named where the person will look for it.
@@ -514,5 +517,6 @@ pub async fn import(
         near_duplicates,
         files: Vec::new(),
         defaulted: Vec::new(),
+        merged: Vec::new(),
     })
 }

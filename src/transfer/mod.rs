@@ -63,6 +63,9 @@ pub struct Export {
     pub forecast_snapshots: Vec<ForecastSnapshotRow>,
     #[serde(default)]
     pub improvement_points: Vec<ImprovementPointRow>,
+    /// External systems' ids for records an import matched by name or e-mail.
+    #[serde(default)]
+    pub external_ids: Vec<ExternalIdRow>,
 }
 
 /// Calls `$m! { field: Row = "listName", ... }` with every list of an [`Export`], in
@@ -93,6 +96,7 @@ macro_rules! each_list {
             plan_item_ticks: PlanItemTickRow = "planItemTicks",
             forecast_snapshots: ForecastSnapshotRow = "forecastSnapshots",
             improvement_points: ImprovementPointRow = "improvementPoints",
+            external_ids: ExternalIdRow = "externalIds",
         }
     };
 }
@@ -208,5 +212,6 @@ pub async fn export(store: &Store, account: Option<Uuid>) -> Result<Export> {
         improvement_points: store
             .dump(&ImprovementPointRow::select(scoped), account)
             .await?,
+        external_ids: store.dump(&ExternalIdRow::select(scoped), account).await?,
     })
 }

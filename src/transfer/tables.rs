@@ -405,3 +405,9 @@ table!(ForecastSnapshotRow = "forecast_snapshot" key [forecast_snapshot_id] orde
     amount_minor: i64, currency: String, methodology_version: String,
     #[serde(with = "time::serde::rfc3339")] recorded_at: OffsetDateTime,
 });
+table!(
+    /// An external system's id for a record an import matched to a stored one.
+    ExternalIdRow = "external_id" key [external_id_id] order "external_id_id" {
+    external_id_id: Uuid, system: String, kind: String, external_key: String,
+    record_id: Uuid, account_id: Option<Uuid>,
+});

@@ -538,3 +538,95 @@ async fn broken_files_are_refused_naming_the_line_and_change_nothing(app: TestAp
         assert_eq!(transfer::export(&app.store, None).await.unwrap(), before, "{name}: nothing changed");
     }
 }
+
+both_backends!(matched_records_keep_their_stored_values_and_merges_are_reported);
+
+async fn matched_records_keep_their_stored_values_and_merges_are_reported(app: TestApp) {
+    let dir = tempfile::tempdir().unwrap();
+    // Stored through guanxi's own layout first.
+    let ours = write(
+        dir.path(),
+        "accounts.csv",
+        "account_ref,account_name,industry,region,tier\nA1,\"Huaxin Mobile Communications Co., Ltd.\",telecom,north_china,strategic\n",
+    );
+    import(&app, "guanxi", &[ours]).await.unwrap();
+    let before = transfer::export(&app.store, None).await.unwrap();
+    // A Salesforce export spells it its own way, twice, with other values.
+    let theirs = write(
+        dir.path(),
+        "Account.csv",
+        "Id,Name,Industry,BillingState\n\
+         001A,\"HUAXIN MOBILE COMMUNICATIONS CO., LTD\",Banking,Shanghai\n\
+         001B,Huaxin Mobile Communications Co Ltd,Retail,Guangdong\n\
+         001C,Alpha Dynamics,Telecommunications,Beijing\n",
+    );
+    let report = import(&app, "salesforce", std::slice::from_ref(&theirs))
+        .await
+        .unwrap();
+    let merged: Vec<String> = report.merged.iter().map(ToString::to_string).collect();
+    assert_eq!(merged.len(), 2, "{merged:?}");
+    assert!(
+        merged[0].starts_with("Account.csv:2 'HUAXIN MOBILE COMMUNICATIONS CO., LTD' is the stored account 'Huaxin Mobile Communications Co., Ltd.' (same name); kept its stored name, industry, region"),
+        "{merged:?}"
+    );
+    assert!(merged[1].starts_with("Account.csv:3 'Huaxin Mobile Communications Co Ltd' has the same name as the account at Account.csv:2"), "{merged:?}");
+    let data = transfer::export(&app.store, None).await.unwrap();
+    assert_eq!(data.accounts.len(), 2);
+    let huaxin = data
+        .accounts
+        .iter()
+        .find(|a| a.name.starts_with("Huaxin"))
+        .unwrap();
+    assert_eq!(
+        huaxin, &before.accounts[0],
+        "the stored account is as it was"
+    );
+    // References to either Salesforce id find it.
+    let contacts = write(
+        dir.path(),
+        "Contact.csv",
+        "Id,AccountId,FirstName,LastName,Title\n003A,001A,建国,王,CTO\n003B,001B,立新,赵,Engineer\n",
+    );
+    import(&app, "salesforce", &[contacts]).await.unwrap();
+    let data = transfer::export(&app.store, None).await.unwrap();
+    assert!(data
+        .people
+        .iter()
+        .all(|p| p.account_id == huaxin.account_id));
+
+    // The same system again without an Industry column: the default does not
+    // overwrite what it stored.
+    let alpha_before = data
+        .accounts
+        .iter()
+        .find(|a| a.name == "Alpha Dynamics")
+        .unwrap()
+        .clone();
+    assert_eq!(alpha_before.region, "north_china");
+    let thinner = write(
+        dir.path(),
+        "Account.csv",
+        "Id,Name,Type\n001C,Alpha Dynamics,Customer\n",
+    );
+    let again = import(&app, "salesforce", &[thinner]).await.unwrap();
+    assert!(
+        again
+            .defaulted
+            .iter()
+            .any(|d| d.field == "accounts.industry"),
+        "{:?}",
+        again.defaulted
+    );
+    let data = transfer::export(&app.store, None).await.unwrap();
+    let alpha = data
+        .accounts
+        .iter()
+        .find(|a| a.name == "Alpha Dynamics")
+        .unwrap();
+    assert_eq!(alpha, &alpha_before);
+    assert_eq!(
+        (again.new_rows(), again.changed_rows()),
+        (0, 0),
+        "{again:?}"
+    );
+}
