@@ -230,3 +230,126 @@ pub(crate) fn checked_headers(cells: Vec<String>) -> std::result::Result<Vec<Str
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod fuzz {
+    //! No bytes make a reader panic, and what a writer puts in a cell is what the
+    //! reader reads back. Bounded budgets: they run in CI with everything else.
+
+    use super::*;
+    use proptest::prelude::*;
+
+    fn all_records(t: &Table) -> Vec<RawRecord> {
+        t.records(Arc::new(AtomicU64::new(0))).unwrap().collect()
+    }
+
+    /// A cell as people type them: letters, digits, Chinese, separators, quotes,
+    /// line breaks, spaces.
+    fn cell() -> impl Strategy<Value = String> {
+        proptest::string::string_regex("[a-zA-Z0-9 ,;\"'\\t\\n.:()万元华信-]{0,14}").unwrap()
+    }
+
+    fn grid() -> impl Strategy<Value = Vec<Vec<String>>> {
+        (1usize..5).prop_flat_map(|width| {
+            proptest::collection::vec(proptest::collection::vec(cell(), width), 1..8)
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        #[test]
+        fn random_bytes_never_panic_the_csv_reader(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("random.csv");
+            std::fs::write(&path, &bytes).unwrap();
+            if let Ok(tables) = read(&[path], ReadOptions::default()) {
+                for t in &tables {
+                    let _ = all_records(t);
+                }
+            }
+        }
+
+        #[test]
+        fn csv_cells_read_back_as_written(rows in grid()) {
+            let width = rows[0].len();
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("cells.csv");
+            let mut w = csv::Writer::from_path(&path).unwrap();
+            // An id first, so no row is blank or a report's total.
+            let header: Vec<String> = std::iter::once("id".to_owned()).chain((0..width).map(|i| format!("c{i}"))).collect();
+            w.write_record(&header).unwrap();
+            for (i, r) in rows.iter().enumerate() {
+                w.write_record(std::iter::once(format!("r{i}")).chain(r.iter().cloned())).unwrap();
+            }
+            w.flush().unwrap();
+            drop(w);
+            let tables = read(&[path], ReadOptions::default()).unwrap();
+            let got: Vec<Vec<String>> = all_records(&tables[0])
+                .into_iter()
+                .map(|(_, row)| match row {
+                    Row::Cells(c) => c[1..].to_vec(),
+                    other => panic!("{other:?}"),
+                })
+                .collect();
+            prop_assert_eq!(got, rows);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+        #[test]
+        fn damaged_workbooks_never_panic_the_reader(hits in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..12)) {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("book.xlsx");
+            let mut book = rust_xlsxwriter::Workbook::new();
+            let sheet = book.add_worksheet();
+            sheet.write_string(0, 0, "客户名称").unwrap();
+            sheet.write_string(1, 0, "华信").unwrap();
+            sheet.write_number(1, 1, 1234.5).unwrap();
+            let mut bytes = book.save_to_buffer().unwrap();
+            for (at, b) in hits {
+                let i = at.index(bytes.len());
+                bytes[i] = b;
+            }
+            std::fs::write(&path, &bytes).unwrap();
+            if let Ok(tables) = read(&[path], ReadOptions::default()) {
+                for t in &tables {
+                    let _ = all_records(t);
+                }
+            }
+        }
+
+        #[test]
+        fn workbook_cells_read_back_as_written(rows in grid()) {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("cells.xlsx");
+            let mut book = rust_xlsxwriter::Workbook::new();
+            let sheet = book.add_worksheet();
+            let width = rows[0].len();
+            sheet.write_string(0, 0, "id").unwrap();
+            for c in 0..width {
+                sheet.write_string(0, c as u16 + 1, format!("c{c}")).unwrap();
+            }
+            for (r, row) in rows.iter().enumerate() {
+                sheet.write_string(r as u32 + 1, 0, format!("r{r}")).unwrap();
+                for (c, v) in row.iter().enumerate() {
+                    if !v.is_empty() {
+                        sheet.write_string(r as u32 + 1, c as u16 + 1, v).unwrap();
+                    }
+                }
+            }
+            book.save(&path).unwrap();
+            let tables = read(&[path], ReadOptions::default()).unwrap();
+            let got: Vec<Vec<String>> = all_records(&tables[0])
+                .into_iter()
+                .map(|(_, row)| match row {
+                    Row::Cells(c) => c[1..].to_vec(),
+                    other => panic!("{other:?}"),
+                })
+                .collect();
+            prop_assert_eq!(got, rows);
+        }
+    }
+}
