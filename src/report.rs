@@ -182,7 +182,11 @@ pub fn import(what: &str, report: &crate::transfer::ImportReport) -> String {
         } else {
             format!(
                 ", {} left out",
-                crate::domain::count(report.rejected.len() as i64, "row", "rows")
+                crate::domain::count(
+                    crate::transfer::import::records_refused(&report.rejected) as i64,
+                    "row",
+                    "rows"
+                )
             )
         },
         if report.dry_run {

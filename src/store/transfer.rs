@@ -33,7 +33,8 @@ pub struct Rejection {
     pub message: String,
 }
 
-/// A database refusal of one row, as a reason a person can act on.
+/// A database refusal of one row, as a reason a person can act on: the kind of
+/// rule, and which column and value or limit, as far as the database says.
 fn refusal(e: &sqlx::Error) -> Option<(&'static str, &'static str)> {
     let sqlx::Error::Database(d) = e else {
         return None;
@@ -47,12 +48,51 @@ fn refusal(e: &sqlx::Error) -> Option<(&'static str, &'static str)> {
             "CONFLICT",
             "clashes with a different record already stored (same name, e-mail or ends)",
         ),
-        sqlx::error::ErrorKind::CheckViolation | sqlx::error::ErrorKind::NotNullViolation => (
-            "INVALID_INPUT",
-            "breaks a rule of the data model (a range or a required value)",
-        ),
+        sqlx::error::ErrorKind::CheckViolation | sqlx::error::ErrorKind::NotNullViolation => {
+            ("INVALID_INPUT", "breaks a rule of the data model")
+        }
         _ => return None,
     })
+}
+
+/// What the database said about a refused row, in a person's terms: PostgreSQL
+/// names the key and value (`Key (owner_id)=(…) is not present in table
+/// "employee"`) or the constraint; SQLite names the rule (`CHECK constraint
+/// failed: strength between 0 and 5`, `NOT NULL constraint failed: person.name`).
+/// Where the database names no column (a SQLite foreign key), the row's
+/// references are listed.
+fn refusal_detail<R: Table>(e: &sqlx::Error, row: &R) -> String {
+    let sqlx::Error::Database(d) = e else {
+        return String::new();
+    };
+    if let Some(pg) = d.try_downcast_ref::<sqlx::postgres::PgDatabaseError>() {
+        if let Some(detail) = pg.detail() {
+            return detail.trim_end_matches('.').to_owned();
+        }
+        if let Some(c) = pg.column().or(pg.constraint()) {
+            return format!("rule {c}");
+        }
+        return pg.message().to_owned();
+    }
+    let message = d.message();
+    if d.kind() == sqlx::error::ErrorKind::ForeignKeyViolation {
+        // SQLite says only "FOREIGN KEY constraint failed": name the references.
+        let own: Vec<String> = row.key().iter().map(Uuid::to_string).collect();
+        let refs: Vec<String> = serde_json::to_value(row)
+            .ok()
+            .and_then(|v| v.as_object().cloned())
+            .map(|o| {
+                o.into_iter()
+                    .filter(|(k, v)| {
+                        k.ends_with("Id") && v.as_str().is_some_and(|s| !own.iter().any(|o| o == s))
+                    })
+                    .map(|(k, v)| format!("{k} {}", v.as_str().unwrap_or_default()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        return format!("one of {}", refs.join(", "));
+    }
+    message.to_owned()
 }
 
 enum Tx {
@@ -300,11 +340,16 @@ macro_rules! put_rows {
                                 let Some((code, message)) = refusal(&e) else {
                                     return Err(Error::Storage(e));
                                 };
+                                let detail = refusal_detail(&e, &rows[i]);
                                 let rejection = Rejection {
                                     list: $list,
                                     index: i,
                                     code,
-                                    message: message.to_owned(),
+                                    message: if detail.is_empty() {
+                                        message.to_owned()
+                                    } else {
+                                        format!("{message} ({detail})")
+                                    },
                                 };
                                 if stored.contains_key(&rows[i].key()) {
                                     change.changed -= 1;

@@ -418,13 +418,23 @@ pub(crate) async fn import_chunk(
 }
 
 /// The error that refuses a whole import, naming its first twenty bad rows.
+/// How many records the refusals concern: a record refused for two reasons
+/// (a person and the position made from the same line) counts once.
+pub fn records_refused(rejected: &[Rejected]) -> usize {
+    let mut places: Vec<&str> = rejected.iter().map(|r| r.place.as_str()).collect();
+    places.sort_unstable();
+    places.dedup();
+    places.len()
+}
+
 pub(crate) fn refusal(rejected: &[Rejected]) -> Error {
     let shown: Vec<String> = rejected.iter().take(20).map(ToString::to_string).collect();
     let more = rejected.len().saturating_sub(shown.len());
+    let records = records_refused(rejected);
     let message = format!(
         "{} row{} refused, nothing imported: {}{}",
-        rejected.len(),
-        if rejected.len() == 1 { "" } else { "s" },
+        records,
+        if records == 1 { "" } else { "s" },
         shown.join("; "),
         if more > 0 {
             format!("; and {more} more")

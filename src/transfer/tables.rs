@@ -17,6 +17,7 @@ use crate::{
 pub trait Table:
     Clone
     + PartialEq
+    + Serialize
     + Send
     + Sync
     + Unpin

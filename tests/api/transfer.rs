@@ -232,6 +232,17 @@ async fn export_import_export_gives_identical_json(app: TestApp) {
         ),
         "{error}"
     );
+    // Which reference: PostgreSQL names the column and value, SQLite the row's references.
+    let account = dangling.people[0].account_id.to_string();
+    assert!(
+        error
+            .to_string()
+            .contains(&format!("Key (account_id)=({account})"))
+            || error
+                .to_string()
+                .contains(&format!("one of accountId {account}")),
+        "{error}"
+    );
     assert!(empty.counts().await.iter().all(|(_, n)| *n == 0));
 }
 
