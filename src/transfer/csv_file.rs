@@ -1802,6 +1802,18 @@ impl Converter {
                 ));
                 continue;
             }
+            // A line break written CRLF (Windows) is the same line break: kept as
+            // the API keeps it, LF.
+            let cells: Vec<String> = cells
+                .into_iter()
+                .map(|c| {
+                    if c.contains('\r') {
+                        c.replace("\r\n", "\n").replace('\r', "\n")
+                    } else {
+                        c
+                    }
+                })
+                .collect();
             // The API's rules for text hold for every cell: no control
             // characters (NUL, escape sequences), and nothing longer than a note.
             if let Some((i, why)) = cells

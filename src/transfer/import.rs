@@ -125,14 +125,41 @@ pub fn check(m: &Methodology, data: &Export) -> Vec<Problem> {
         };
     }
     let fixed = |r: crate::Result<()>| r.err().map(|e| e.to_string());
+    // Free text as the API takes it: a short text (titles, teams, subjects) or a note.
+    let short = |t: &Option<String>| {
+        crate::domain::optional_text("", t.as_deref(), crate::domain::MAX_SHORT_TEXT)
+            .err()
+            .map(|e| message(&e))
+    };
+    let note = |t: &Option<String>| {
+        crate::domain::optional_text("", t.as_deref(), crate::domain::MAX_NOTE_CHARS)
+            .err()
+            .map(|e| message(&e))
+    };
+    let email = |t: &Option<String>| {
+        t.as_deref().and_then(|e| {
+            crate::domain::Email::parse("", e)
+                .err()
+                .map(|e| message(&e))
+        })
+    };
+    let phone = |t: &Option<String>| {
+        t.as_deref().and_then(|p| {
+            crate::domain::Phone::parse("", p)
+                .err()
+                .map(|e| message(&e))
+        })
+    };
     each!(data.employees, "employees", |e| [
         "name" => name(&e.name),
+        "email" => email(&Some(e.email.clone())),
+        "team" => short(&e.team),
         "role" => vocab(&v.employee_roles, &e.role),
         "status" => fixed(EmployeeStatus::parse("status", &e.status).map(|_| ())),
         "departedOn" => some_day(e.departed_on),
         "leavingOn" => some_day(e.leaving_on),
     ]);
-    each!(data.competitors, "competitors", |c| ["name" => organisation(&c.name)]);
+    each!(data.competitors, "competitors", |c| ["name" => organisation(&c.name), "note" => note(&c.note)]);
     each!(data.support_resources, "supportResources", |r| [
         "name" => name(&r.name),
         "kind" => vocab(&v.support_resource_kinds, &r.kind),
@@ -142,9 +169,13 @@ pub fn check(m: &Methodology, data: &Export) -> Vec<Problem> {
         "industry" => vocab(&v.industries, &a.industry),
         "region" => vocab(&v.regions, &a.region),
         "tier" => vocab(&v.tiers, &a.tier),
+        "ownerTeam" => short(&a.owner_team),
     ]);
     each!(data.people, "people", |x| [
         "name" => name(&x.name),
+        "title" => short(&x.title),
+        "email" => email(&x.email),
+        "phone" => phone(&x.phone),
         "department" => vocab(&v.departments, &x.department),
         "level" => vocab(&v.levels, &x.level),
     ]);
@@ -161,6 +192,8 @@ pub fn check(m: &Methodology, data: &Export) -> Vec<Problem> {
     ]);
     each!(data.opportunities, "opportunities", |o| [
         "name" => name(&o.name),
+        "note" => note(&o.note),
+        "amountMinor" => (o.amount_minor < 0).then(|| format!("must not be negative, got {}", o.amount_minor)),
         "expectedSignDate" => some_day(o.expected_sign_date),
         "currency" => vocab(&v.currencies, &o.currency.to_lowercase()),
         "stage" => vocab(&v.stage_terms, &o.stage),
@@ -187,6 +220,7 @@ pub fn check(m: &Methodology, data: &Export) -> Vec<Problem> {
         "buyingRole" => vocab(&v.buying_roles, &x.buying_role),
         "influence" => x.influence.filter(|i| !(1..=5).contains(i)).map(|i| format!("must be within 1..5, got {i}")),
         "attitude" => (!(-2..=2).contains(&x.attitude)).then(|| format!("must be within -2..2, got {}", x.attitude)),
+        "note" => note(&x.note),
     ]);
     each!(data.relationships, "relationships", |x| [
         "assessedAt" => past(x.assessed_at),
@@ -197,10 +231,13 @@ pub fn check(m: &Methodology, data: &Export) -> Vec<Problem> {
         "strength" => (!(0..=5).contains(&x.strength)).then(|| format!("must be within 0..5, got {}", x.strength)),
         "source" => fixed(crate::domain::AssessmentSource::parse("source", &x.source).map(|_| ())),
         "assessedAt" => crate::domain::dates::past_moment("", x.assessed_at, now).err().map(|e| message(&e)),
+        "note" => note(&x.note),
     ]);
     each!(data.interactions, "interactions", |x| [
         "kind" => vocab(&v.interaction_kinds, &x.kind),
         "occurredOn" => crate::domain::dates::past_day("", x.occurred_on, today).err().map(|e| message(&e)),
+        "subject" => short(&x.subject),
+        "note" => note(&x.note),
     ]);
     each!(data.support_requests, "supportRequests", |x| [
         "neededBy" => day(x.needed_by),

@@ -511,6 +511,10 @@ async fn broken_files_are_refused_naming_the_line_and_change_nothing(app: TestAp
     .unwrap();
     let before = transfer::export(&app.store, None).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
+    let long_title = format!(
+        "Id,AccountId,LastName,Title\n003X,001A,Wu,{}\n",
+        "x".repeat(201)
+    );
     for (name, text, expected) in [
         (
             "Account.csv",
@@ -529,6 +533,17 @@ async fn broken_files_are_refused_naming_the_line_and_change_nothing(app: TestAp
             "Opportunity.csv",
             "Id,AccountId,Name,StageName,CloseDate\n006X,001A,Deal,Prospecting,2027-01-01\n",
             "Opportunity.csv:2 Amount: is empty",
+        ),
+        // The API's rules: a title's limit, an e-mail address.
+        (
+            "Contact.csv",
+            long_title.as_str(),
+            "Contact.csv:2 Title: is longer than 200 characters",
+        ),
+        (
+            "Contact.csv",
+            "Id,AccountId,LastName,Email\n003X,001A,Wu,wu-at-example\n",
+            "Contact.csv:2 Email:",
         ),
     ] {
         let path = write(dir.path(), name, text);
