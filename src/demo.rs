@@ -206,6 +206,8 @@ struct DemoMember {
     influence: Option<i64>,
     attitude: Option<i64>,
     favours: Option<String>,
+    #[serde(default)]
+    primary: bool,
 }
 
 #[derive(Deserialize)]
@@ -615,6 +617,7 @@ async fn load_account<'a>(
                         .map(|c| lookup(competitors, "competitor", c))
                         .transpose()?,
                     note: None,
+                    primary: Some(m.primary),
                 })
             })
             .collect::<Result<Vec<_>>>()?;

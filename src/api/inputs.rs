@@ -464,6 +464,8 @@ pub struct DecisionChainMemberInput {
     pub attitude: Option<i64>,
     pub favoured_competitor_id: Option<ID>,
     pub note: Option<String>,
+    /// The deal's primary contact (at most one member); not if left out.
+    pub primary: Option<bool>,
 }
 
 impl DecisionChainMemberInput {
@@ -478,6 +480,7 @@ impl DecisionChainMemberInput {
                 &self.favoured_competitor_id,
             )?,
             note: self.note,
+            primary: self.primary,
         })
     }
 }

@@ -835,6 +835,11 @@ impl DecisionChainMember {
     async fn favoured_competitor(&self, ctx: &Context<'_>) -> Result<Option<Competitor>> {
         competitor_of(ctx, self.favoured_competitor_id).await
     }
+    /// The deal's primary contact (a CRM's primary contact role, e.g.
+    /// Salesforce's IsPrimary); at most one member of a deal.
+    async fn primary(&self) -> bool {
+        self.is_primary
+    }
     async fn note(&self) -> Option<&str> {
         self.note.as_deref()
     }

@@ -27,6 +27,8 @@ pub struct DecisionChainMember {
     pub recorded_by: Option<String>,
     /// `judgement` (entered by someone) or `import`.
     pub source: String,
+    /// The deal's primary contact (a CRM's primary contact role); at most one per deal.
+    pub is_primary: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -38,6 +40,8 @@ pub struct MemberInput {
     pub attitude: Option<i64>,
     pub favoured_competitor_id: Option<Uuid>,
     pub note: Option<String>,
+    /// Not the primary contact if not given.
+    pub primary: Option<bool>,
 }
 
 #[derive(Debug, Clone)]
@@ -48,6 +52,7 @@ pub struct ValidMember {
     pub attitude: Attitude,
     pub favoured_competitor_id: Option<Uuid>,
     pub note: Option<String>,
+    pub primary: bool,
 }
 
 impl MemberInput {
@@ -65,6 +70,7 @@ impl MemberInput {
             attitude: Attitude::parse("attitude", self.attitude.unwrap_or(0))?,
             favoured_competitor_id: self.favoured_competitor_id,
             note: optional_text("note", self.note.as_deref(), MAX_NOTE_CHARS)?,
+            primary: self.primary.unwrap_or(false),
         })
     }
 }

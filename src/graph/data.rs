@@ -105,6 +105,8 @@ pub struct MemberNode {
     pub influence: Option<i32>,
     pub attitude: i32,
     pub favoured_competitor: Option<Uuid>,
+    /// The deal's primary contact (a CRM's primary contact role).
+    pub primary: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

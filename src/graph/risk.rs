@@ -245,6 +245,7 @@ pub fn with_person_change(data: &GraphData, person: Uuid, change: &PersonChange)
                     influence: change.influence.map(|i| i.clamp(1, 5)),
                     attitude: change.attitude.unwrap_or(0).clamp(-2, 2),
                     favoured_competitor: None,
+                    primary: false,
                 });
             }
         }

@@ -300,6 +300,7 @@ pub fn generate(spec: &Spec) -> GraphData {
                     } else {
                         None
                     },
+                    primary: k == 0,
                 });
             }
             OpportunityNode {

@@ -13,7 +13,7 @@ use crate::{
 };
 
 /// A decision-chain row: opportunity, person, role, influence, attitude, favoured competitor.
-type MemberRow = (Uuid, Uuid, String, Option<i32>, i32, Option<Uuid>);
+type MemberRow = (Uuid, Uuid, String, Option<i32>, i32, Option<Uuid>, bool);
 
 /// An opportunity row: id, name, stage, outcome, amount, currency, expected sign
 /// date, owner, stage entered, competitors in play.
@@ -245,7 +245,7 @@ macro_rules! read_graph {
         .fetch_all(&mut *$tx)
         .await?;
         let members: Vec<MemberRow> = sqlx::query_as(
-            "select opportunity_id, person_id, buying_role, influence, attitude, favoured_competitor_id
+            "select opportunity_id, person_id, buying_role, influence, attitude, favoured_competitor_id, is_primary
              from decision_chain_member where account_id = $1 order by person_id",
         )
         .bind($account_id)
@@ -427,7 +427,7 @@ fn assemble(account_id: Uuid, raw: RawGraph) -> GraphData {
         .enumerate()
         .map(|(i, o)| (o.id, i))
         .collect();
-    for (opportunity, person, buying_role, influence, attitude, favoured) in raw.members {
+    for (opportunity, person, buying_role, influence, attitude, favoured, primary) in raw.members {
         if let Some(&i) = position.get(&opportunity) {
             opportunities[i].members.push(MemberNode {
                 person,
@@ -435,6 +435,7 @@ fn assemble(account_id: Uuid, raw: RawGraph) -> GraphData {
                 influence,
                 attitude,
                 favoured_competitor: favoured,
+                primary,
             });
         }
     }

@@ -323,10 +323,24 @@ impl Store {
                 ));
             }
         }
+        if let Some(second) = valid.iter().enumerate().filter(|(_, m)| m.primary).nth(1) {
+            return Err(Error::invalid(
+                format!("members[{}].primary", second.0),
+                "a deal has one primary contact; another member is marked primary",
+            ));
+        }
         let at = now();
         write_tx!(self, tx => {
             let account_id = account_of!(self, tx, "opportunity", "opportunity", opportunity_id, "opportunityId");
             let before = chain_in!(tx, opportunity_id);
+            // A new primary contact takes over from the one before.
+            if valid.iter().any(|m| m.primary) {
+                sqlx::query("update decision_chain_member set is_primary = $1 where opportunity_id = $2")
+                    .bind(false)
+                    .bind(opportunity_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             if replace {
                 sqlx::query("delete from decision_chain_member where opportunity_id = $1")
                     .bind(opportunity_id)
@@ -355,6 +369,7 @@ impl Store {
                 // whom it was made; a changed one is recorded as judged now.
                 let kept = before.iter().find(|b| {
                     b.person_id == m.person_id
+                        && b.is_primary == m.primary
                         && b.buying_role == m.buying_role
                         && b.influence == m.influence.map(|i| i.value())
                         && b.attitude == m.attitude.value()
@@ -367,8 +382,8 @@ impl Store {
                 };
                 sqlx::query(
                     "insert into decision_chain_member (member_id, opportunity_id, account_id, person_id, buying_role,
-                            influence, attitude, favoured_competitor_id, note, updated_at, recorded_by, source)
-                     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                            influence, attitude, favoured_competitor_id, note, updated_at, recorded_by, source, is_primary)
+                     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
                 )
                 .bind(new_id())
                 .bind(opportunity_id)
@@ -382,6 +397,7 @@ impl Store {
                 .bind(when)
                 .bind(by)
                 .bind(source)
+                .bind(m.primary)
                 .execute(&mut *tx)
                 .await?;
             }

@@ -1410,7 +1410,18 @@ impl Converter {
                 let favoured_competitor_id = r
                     .text("favoured_competitor")
                     .map(|c| self.resolver.competitor(&c, chunk, now));
+                let is_primary = match r.text("primary") {
+                    None => false,
+                    Some(v) => match v.to_lowercase().as_str() {
+                        "true" | "1" | "yes" | "y" | "是" | "x" => true,
+                        "false" | "0" | "no" | "n" | "否" => false,
+                        _ => {
+                            return Err(err("primary", format!("'{v}' is neither true nor false")))
+                        }
+                    },
+                };
                 chunk.push_member(ChainMemberRow {
+                    is_primary,
                     member_id,
                     opportunity_id,
                     account_id,

@@ -412,6 +412,7 @@ fn account_rows(
         });
         for m in &o.members {
             x.decision_chain_members.push(ChainMemberRow {
+                is_primary: false,
                 member_id: derived(o.id, &m.person.to_string()),
                 opportunity_id: o.id,
                 account_id: account,

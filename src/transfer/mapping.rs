@@ -128,6 +128,7 @@ const FIELDS: &[(Entity, &str, &[Field])] = &[
             ("attitude", false),
             ("favoured_competitor", false),
             ("note", false),
+            ("primary", false),
         ],
     ),
     (

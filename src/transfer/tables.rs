@@ -289,6 +289,7 @@ table!(ChainMemberRow = "decision_chain_member" key [member_id] stamps [] touch 
     buying_role: String, influence: Option<i32>, attitude: i32,
     favoured_competitor_id: Option<Uuid>, note: Option<String>, #[serde(with = "time::serde::rfc3339")] updated_at: OffsetDateTime,
     #[serde(default)] recorded_by: Option<String>, #[serde(default = "judgement")] source: String,
+    #[serde(default)] is_primary: bool,
 });
 table!(RelationshipRow = "relationship" key [relationship_id] derived [ends_key = |r: &RelationshipRow| super::import::ends(r).map(|e| ends_key(&e)).unwrap_or_default()] latest assessed_at order "relationship_id" {
     relationship_id: Uuid, account_id: Option<Uuid>, kind: String,

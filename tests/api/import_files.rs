@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use guanxi::transfer::{self, CsvFile, ImportOptions, Mapping};
 use serde_json::json;
 use time::macros::date;
+use uuid::Uuid;
 
 use crate::{both_backends, helpers::TestApp};
 
@@ -127,6 +128,15 @@ async fn a_salesforce_style_export_imports_cleanly_and_idempotently(app: TestApp
         .map(|m| m.buying_role.as_str())
         .collect();
     assert!(roles.contains(&"decision_maker") && roles.contains(&"technical_evaluator"));
+    // OpportunityContactRole.IsPrimary is kept: one primary contact per deal.
+    let primaries: Vec<Uuid> = data
+        .decision_chain_members
+        .iter()
+        .filter(|m| m.is_primary)
+        .map(|m| m.person_id)
+        .collect();
+    assert_eq!(primaries.len(), 2, "00K1 and 00K4 are primary");
+    assert!(primaries.contains(&wang.person_id));
     let departed = data.employees.iter().find(|e| e.name == "张伟").unwrap();
     assert_eq!(departed.status, "departed");
     assert!(departed.departed_on.is_some());

@@ -145,7 +145,7 @@ async fn opportunity_round_trip_with_stage_history(app: TestApp) {
 
 const SET_CHAIN: &str = "mutation($o: ID!, $m: [DecisionChainMemberInput!]!, $r: Boolean) {
     setDecisionChain(opportunityId: $o, members: $m, replace: $r) {
-        person { name } buyingRole influence attitude favouredCompetitor { name } } }";
+        person { name } buyingRole influence attitude favouredCompetitor { name } primary } }";
 
 async fn decision_chain_round_trip(app: TestApp) {
     let account = create_account(&app, "Huaxin Mobile").await;
@@ -215,6 +215,40 @@ async fn decision_chain_round_trip(app: TestApp) {
         1,
         "replace drops people not listed"
     );
+
+    // One primary contact per deal: a new one takes over, two at once are refused.
+    let primary = |chain: &serde_json::Value| -> Vec<String> {
+        chain["setDecisionChain"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["primary"] == true)
+            .map(|m| m["person"]["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let chain = app
+        .ok(SET_CHAIN, json!({ "o": opportunity, "m": [{ "personId": dm, "buyingRole": "decision_maker", "primary": true }] }))
+        .await;
+    assert_eq!(primary(&chain), ["李明华"]);
+    let chain = app
+        .ok(SET_CHAIN, json!({ "o": opportunity, "m": [{ "personId": cfo, "buyingRole": "approver", "primary": true }] }))
+        .await;
+    assert_eq!(
+        primary(&chain),
+        ["赵立新"],
+        "the new primary contact takes over"
+    );
+    let error = app
+        .error(
+            SET_CHAIN,
+            json!({ "o": opportunity, "m": [
+                { "personId": dm, "buyingRole": "decision_maker", "primary": true },
+                { "personId": cfo, "buyingRole": "approver", "primary": true },
+            ] }),
+        )
+        .await;
+    assert_eq!(error["extensions"]["code"], "INVALID_INPUT");
+    assert_eq!(error["extensions"]["field"], "members[1].primary");
 }
 
 async fn decision_chain_with_one_bad_row_changes_nothing(app: TestApp) {

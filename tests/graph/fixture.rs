@@ -191,6 +191,7 @@ pub fn member(person: Uuid, role: &str, influence: Option<i32>) -> MemberNode {
         influence,
         attitude: 0,
         favoured_competitor: None,
+        primary: false,
     }
 }
 
