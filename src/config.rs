@@ -297,8 +297,10 @@ pub struct ImportArgs {
     /// is read as UTF-8, or the encoding is detected and the report says which.
     #[arg(long)]
     pub encoding: Option<String>,
-    /// Time zone that places UTC meeting times on a calendar day when a calendar
-    /// names none of its own.
+    /// Time zone that places times on a calendar day: UTC meeting times of a
+    /// calendar that names no zone of its own, and timestamps with an offset in
+    /// files of records (Salesforce's `2026-10-12T18:30:00.000+0000` is 13 October
+    /// in Asia/Shanghai).
     #[arg(long, default_value = "Asia/Shanghai")]
     pub time_zone: String,
 }

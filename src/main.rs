@@ -336,12 +336,19 @@ async fn import(store: &Store, args: &guanxi::config::ImportArgs) -> anyhow::Res
             ),
         }
     }
+    let zone: chrono_tz::Tz = args.time_zone.parse().map_err(|_| {
+        anyhow::anyhow!(
+            "--time-zone: '{}' is not a time zone (e.g. Asia/Shanghai)",
+            args.time_zone
+        )
+    })?;
     let reading = transfer::read::ReadOptions {
         encoding: args
             .encoding
             .as_deref()
             .map(transfer::read::Encoding::parse)
             .transpose()?,
+        time_zone: Some(zone),
     };
     for file in json {
         let bar = guanxi::report::spinner(&format!("reading {file}"));
@@ -379,12 +386,6 @@ async fn import(store: &Store, args: &guanxi::config::ImportArgs) -> anyhow::Res
         print!("{}", guanxi::report::import(&names.join(", "), &report));
     }
     if !ics.is_empty() {
-        let zone: chrono_tz::Tz = args.time_zone.parse().map_err(|_| {
-            anyhow::anyhow!(
-                "--time-zone: '{}' is not a time zone (e.g. Asia/Shanghai)",
-                args.time_zone
-            )
-        })?;
         let (report, summary) =
             transfer::import_calendars(store, &ics, zone, guanxi::domain::today(), options)
                 .await

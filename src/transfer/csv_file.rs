@@ -224,6 +224,7 @@ struct Record<'a> {
     file: &'a str,
     tally: &'a RefCell<Tally>,
     decimal_mark: char,
+    zone: Option<chrono_tz::Tz>,
 }
 
 impl Record<'_> {
@@ -414,7 +415,12 @@ impl Record<'_> {
             return Ok(None);
         };
         let format = self.spec(field).and_then(|s| s.format.as_deref());
-        parse_date(&raw, format)
+        let zoned = match (format, self.zone) {
+            (None, Some(zone)) => day_in_zone(&raw, zone),
+            _ => None,
+        };
+        zoned
+            .or_else(|| parse_date(&raw, format))
             .map(Some)
             .ok_or_else(|| err(field, format!("'{raw}' is not a date (YYYY-MM-DD)")))
     }
@@ -461,6 +467,24 @@ pub(crate) fn parse_date(raw: &str, format: Option<&str>) -> Option<Date> {
         return None;
     }
     Date::parse(&head, &iso).ok()
+}
+
+/// The calendar day in `zone` of a timestamp written with an offset or `Z`
+/// (`2026-10-12T18:30:00.000+0000`, `2026-10-12T18:30:00Z`); `None` for anything
+/// else (a plain date keeps its day).
+pub(crate) fn day_in_zone(raw: &str, zone: chrono_tz::Tz) -> Option<Date> {
+    use chrono::Datelike;
+    let raw = super::values::fold_full_width(raw.trim());
+    if raw.len() <= 10 {
+        return None;
+    }
+    let at = chrono::DateTime::parse_from_rfc3339(&raw)
+        .or_else(|_| chrono::DateTime::parse_from_str(&raw, "%Y-%m-%dT%H:%M:%S%.f%z"))
+        .or_else(|_| chrono::DateTime::parse_from_str(&raw, "%Y-%m-%d %H:%M:%S%.f%z"))
+        .ok()?;
+    let day = at.with_timezone(&zone).date_naive();
+    let month = time::Month::try_from(u8::try_from(day.month()).ok()?).ok()?;
+    Date::from_calendar_date(day.year(), month, u8::try_from(day.day()).ok()?).ok()
 }
 
 /// An amount in hundredths, read exactly (`values::amount_minor`) and held to the
@@ -894,6 +918,8 @@ struct Converter {
     today: Date,
     /// The mapping's decimal mark for amounts.
     decimal_mark: char,
+    /// The zone timestamps with an offset are taken in.
+    zone: Option<chrono_tz::Tz>,
     /// Records matched to stored ones or merged within the files, for the report.
     merged: Vec<Merged>,
 }
@@ -1095,9 +1121,9 @@ impl Converter {
                     updated_at: now,
                     leaving_on,
                 };
-                if id != self.resolver.id("employee", &row.email) {
-                    self.remember_external("employee", ext.as_deref(), id, None, chunk);
-                }
+                // Employees are known by e-mail: the system's own id for them is
+                // kept, for its later files that name an owner by that id.
+                self.remember_external("employee", ext.as_deref(), id, None, chunk);
                 if let Some(stored) = self.resolver.stored_employees.get(&id) {
                     if id != self.resolver.id("employee", &row.email) {
                         let kept =
@@ -1848,6 +1874,7 @@ impl Converter {
                 file: name,
                 tally: &tally,
                 decimal_mark: self.decimal_mark,
+                zone: self.zone,
             };
             if let Err(e) = self.convert(&r, &mut chunk, &mut later) {
                 let column = r
@@ -1918,6 +1945,7 @@ impl<'s> Run<'s> {
         mapping: &Mapping,
         options: ImportOptions,
         entities: &[Entity],
+        zone: Option<chrono_tz::Tz>,
     ) -> Result<Run<'s>> {
         let history_in_run = entities.contains(&Entity::StageHistory);
         Ok(Run {
@@ -1930,6 +1958,7 @@ impl<'s> Run<'s> {
                     .unwrap_or(OffsetDateTime::UNIX_EPOCH),
                 today: crate::domain::today(),
                 decimal_mark: mapping.decimal_mark,
+                zone,
                 merged: Vec::new(),
             }),
             stored: stored_names(store).await?,
@@ -2152,7 +2181,7 @@ pub async fn import_files(
     plan.sort_by_key(|(_, s)| s.entity);
 
     let entities: Vec<Entity> = plan.iter().map(|(_, s)| s.entity).collect();
-    let mut run = Run::start(store, mapping, options, &entities).await?;
+    let mut run = Run::start(store, mapping, options, &entities, reading.time_zone).await?;
     run.files.extend(skipped);
     let mut bytes_before = 0;
     for (table, section) in &plan {
@@ -2220,7 +2249,7 @@ pub async fn import_records(
             (i as u64 + 1, Row::Cells(cells))
         })
         .collect();
-    let mut run = Run::start(store, mapping, options, &[entity]).await?;
+    let mut run = Run::start(store, mapping, options, &[entity], None).await?;
     run.files.push(FileRead {
         name: name.to_owned(),
         read_as: "records handed over".into(),
@@ -2237,6 +2266,21 @@ pub async fn import_records(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_timestamp_with_an_offset_falls_on_its_day_in_the_import_zone() {
+        let shanghai: chrono_tz::Tz = "Asia/Shanghai".parse().unwrap();
+        assert_eq!(
+            day_in_zone("2026-10-12T18:30:00.000+0000", shanghai),
+            Some(time::macros::date!(2026 - 10 - 13))
+        );
+        assert_eq!(
+            day_in_zone("2026-10-12T08:30:00Z", shanghai),
+            Some(time::macros::date!(2026 - 10 - 12))
+        );
+        assert_eq!(day_in_zone("2026-10-12", shanghai), None);
+        assert_eq!(day_in_zone("2026-10-12T18:30:00", shanghai), None);
+    }
 
     #[test]
     fn dates_in_the_shapes_exports_use() {

@@ -645,3 +645,60 @@ async fn matched_records_keep_their_stored_values_and_merges_are_reported(app: T
         "{again:?}"
     );
 }
+
+both_backends!(salesforce_tasks_become_interactions_with_the_people_involved);
+
+async fn salesforce_tasks_become_interactions_with_the_people_involved(app: TestApp) {
+    let fixtures =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/salesforce");
+    let base: Vec<PathBuf> = ["User.csv", "Account.csv", "Contact.csv", "Opportunity.csv"]
+        .iter()
+        .map(|f| fixtures.join(f))
+        .collect();
+    import(&app, "salesforce", &base).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    // As the Bulk API writes it: 18-character ids, WhatId naming a deal or an account.
+    let tasks = write(
+        dir.path(),
+        "Task.csv",
+        "Id,WhoId,WhatId,AccountId,OwnerId,Subject,ActivityDate,Status,TaskSubtype,Description\n\
+         00T1,003A1,006A1,001A,005A,Pricing call,2026-11-20,Completed,Call,\"Discussed phase III pricing\r\nNext: CFO\"\n\
+         00T2,003B1,001B,001B,005A,Follow-up e-mail,2026-11-21,Completed,Email,\n",
+    );
+    let report = import(&app, "salesforce", &[tasks]).await.unwrap();
+    assert!(report.rejected.is_empty(), "{:?}", report.rejected);
+    let data = transfer::export(&app.store, None).await.unwrap();
+    let call = data
+        .interactions
+        .iter()
+        .find(|i| i.subject.as_deref() == Some("Pricing call"))
+        .unwrap();
+    let deal = data
+        .opportunities
+        .iter()
+        .find(|o| o.name == "5G Core Expansion Phase III")
+        .unwrap();
+    assert_eq!(call.opportunity_id, Some(deal.opportunity_id));
+    assert_eq!(call.kind, "call");
+    assert_eq!(
+        call.note.as_deref(),
+        Some("Discussed phase III pricing\nNext: CFO")
+    );
+    let chen = data.employees.iter().find(|e| e.name == "陈刚").unwrap();
+    let wang = data.people.iter().find(|p| p.name == "王建国").unwrap();
+    assert!(data
+        .interaction_employees
+        .iter()
+        .any(|x| x.interaction_id == call.interaction_id && x.employee_id == chen.employee_id));
+    assert!(data
+        .interaction_people
+        .iter()
+        .any(|x| x.interaction_id == call.interaction_id && x.person_id == wang.person_id));
+    // WhatId naming the account: an interaction of the account, no deal.
+    let mail = data
+        .interactions
+        .iter()
+        .find(|i| i.subject.as_deref() == Some("Follow-up e-mail"))
+        .unwrap();
+    assert_eq!((mail.opportunity_id, mail.kind.as_str()), (None, "email"));
+}

@@ -71,6 +71,10 @@ enum Body {
 pub struct ReadOptions {
     /// The encoding of CSV files; detected when not given.
     pub encoding: Option<Encoding>,
+    /// The zone whose calendar day a timestamp with an offset falls on
+    /// (`2026-10-12T18:30:00.000+0000` is 13 October in Asia/Shanghai); without
+    /// one, a timestamp's day is the one it is written with.
+    pub time_zone: Option<chrono_tz::Tz>,
 }
 
 impl Table {
