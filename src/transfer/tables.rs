@@ -26,6 +26,8 @@ pub trait Table:
     + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
 {
     const TABLE: &'static str;
+    /// The primary key's columns.
+    const KEY_COLUMNS: &'static [&'static str];
     /// Columns per row in a write, derived ones included (bounds the batch size).
     const WIDTH: usize;
     /// The row's primary key, column by column.
@@ -51,6 +53,108 @@ pub trait Table:
     /// change moves too), for sources that do not carry them (CSV, calendars):
     /// otherwise every import of the same file would look like a change.
     fn keep_stamps(&mut self, _stored: &Self, _touched: bool) {}
+    /// `copy <table> (<columns>) from stdin`: PostgreSQL's bulk load, for rows
+    /// no statement has written yet.
+    fn copy_statement() -> String;
+    /// The id in a column (a reference), by the column's name; `None` for a
+    /// null, another type or no such column.
+    fn column_id(&self, column: &str) -> Option<Uuid>;
+    /// The row as one line of COPY's text format, derived columns last.
+    fn copy_line(&self, out: &mut String);
+}
+
+/// A column's value as an id, where it holds one (see [`Table::column_id`]).
+pub trait AsId {
+    fn as_id(&self) -> Option<Uuid> {
+        None
+    }
+}
+
+impl AsId for Uuid {
+    fn as_id(&self) -> Option<Uuid> {
+        Some(*self)
+    }
+}
+
+impl AsId for Option<Uuid> {
+    fn as_id(&self) -> Option<Uuid> {
+        *self
+    }
+}
+
+macro_rules! no_id {
+    ($($t:ty),+) => {$(impl AsId for $t {})+};
+}
+no_id!(
+    String,
+    Option<String>,
+    i32,
+    Option<i32>,
+    i64,
+    Option<i64>,
+    f64,
+    Option<f64>,
+    bool,
+    Date,
+    Option<Date>,
+    OffsetDateTime,
+    Option<OffsetDateTime>
+);
+
+/// A value as COPY's text format writes it: `\N` for null, tabs, line breaks
+/// and backslashes escaped.
+pub trait CopyValue {
+    fn copy(&self, out: &mut String);
+}
+
+impl CopyValue for String {
+    fn copy(&self, out: &mut String) {
+        for c in self.chars() {
+            match c {
+                '\\' => out.push_str("\\\\"),
+                '\t' => out.push_str("\\t"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                other => out.push(other),
+            }
+        }
+    }
+}
+
+macro_rules! copy_display {
+    ($($t:ty),+) => {$(
+        impl CopyValue for $t {
+            fn copy(&self, out: &mut String) {
+                use std::fmt::Write;
+                let _ = write!(out, "{self}");
+            }
+        }
+    )+};
+}
+copy_display!(Uuid, i32, i64, f64, Date);
+
+impl CopyValue for bool {
+    fn copy(&self, out: &mut String) {
+        out.push(if *self { 't' } else { 'f' });
+    }
+}
+
+impl CopyValue for OffsetDateTime {
+    fn copy(&self, out: &mut String) {
+        match self.format(&time::format_description::well_known::Rfc3339) {
+            Ok(s) => out.push_str(&s),
+            Err(_) => out.push_str("\\N"),
+        }
+    }
+}
+
+impl<T: CopyValue> CopyValue for Option<T> {
+    fn copy(&self, out: &mut String) {
+        match self {
+            Some(v) => v.copy(out),
+            None => out.push_str("\\N"),
+        }
+    }
 }
 
 /// Declares a row type for `$table`: its columns, derived columns an import
@@ -106,6 +210,7 @@ macro_rules! table {
 
         impl Table for $name {
             const TABLE: &'static str = $table;
+            const KEY_COLUMNS: &'static [&'static str] = Self::KEYS;
             const WIDTH: usize = Self::COLUMNS.len() + Self::DERIVED.len();
 
             fn key(&self) -> Vec<Uuid> {
@@ -150,6 +255,35 @@ macro_rules! table {
                 stored.$latest > self.$latest
             }
             )?
+
+            fn column_id(&self, column: &str) -> Option<Uuid> {
+                match column {
+                    $(stringify!($field) => AsId::as_id(&self.$field),)+
+                    _ => None,
+                }
+            }
+
+            fn copy_statement() -> String {
+                let all: Vec<&str> = Self::COLUMNS.iter().chain(Self::DERIVED).copied().collect();
+                format!("copy {} ({}) from stdin", $table, all.join(", "))
+            }
+
+            fn copy_line(&self, out: &mut String) {
+                let mut first = true;
+                $(
+                    if !first {
+                        out.push('\t');
+                    }
+                    first = false;
+                    CopyValue::copy(&self.$field, out);
+                )+
+                let _ = first;
+                for d in self.derived() {
+                    out.push('\t');
+                    CopyValue::copy(&d, out);
+                }
+                out.push('\n');
+            }
         }
     };
 }
