@@ -372,7 +372,8 @@ macro_rules! put_rows {
             }
         }
         let mut order: Vec<usize> = last.values().copied().collect();
-        order.sort_unstable();
+        // In key order: neighbouring inserts land on neighbouring index pages.
+        order.sort_unstable_by_key(|&i| rows[i].key());
         change.unchanged += rows.len() - order.len();
         let batch = batch_rows(R::WIDTH);
         // A table empty when the import began holds only what this import wrote:
