@@ -279,8 +279,31 @@ impl Record<'_> {
     /// value neither lists takes the declared default (counted), or else passes
     /// as it is. `None` when there is no value at all.
     fn translated(&self, field: &'static str) -> Option<(String, bool)> {
-        let raw = self.raw(field)?;
         let spec = self.spec(field)?;
+        // Of several columns, the first whose value the table lists or a rule
+        // matches (a state the table knows, else the country).
+        if let Source::Column(names) = &spec.source {
+            if names.len() > 1 && (!spec.values.is_empty() || !spec.rules.is_empty()) {
+                for name in names {
+                    let Some(v) = self
+                        .columns
+                        .get(&name.to_lowercase())
+                        .and_then(|&i| self.cells.get(i))
+                        .map(|c| c.trim())
+                        .filter(|c| !c.is_empty())
+                    else {
+                        continue;
+                    };
+                    if let Some(t) = spec.values.get(&v.to_lowercase()) {
+                        return Some((t.clone(), true));
+                    }
+                    if let Some(rule) = spec.rules.iter().find(|r| r.matches(v)) {
+                        return Some((rule.value.clone(), true));
+                    }
+                }
+            }
+        }
+        let raw = self.raw(field)?;
         if let Some(v) = spec.values.get(&raw.to_lowercase()) {
             return Some((v.clone(), true));
         }
@@ -984,11 +1007,17 @@ impl Converter {
                 let name = r.required("name")?;
                 let key = normalise_organisation(&name);
                 let own = self.resolver.id("account", ext.as_deref().unwrap_or(&key));
-                let id = self
-                    .resolver
-                    .accounts_by_key
-                    .get(&key)
-                    .copied()
+                // By the system's id first (an account renamed there is the same
+                // account), then by name, else a new one.
+                let by_ext = ext.as_deref().and_then(|e| {
+                    self.resolver
+                        .account_ext
+                        .get(self.resolver.external(e))
+                        .copied()
+                        .or_else(|| self.resolver.known_accounts.contains(&own).then_some(own))
+                });
+                let id = by_ext
+                    .or_else(|| self.resolver.accounts_by_key.get(&key).copied())
                     .unwrap_or(own);
                 self.resolver.accounts_by_key.insert(key, id);
                 self.resolver.known_accounts.insert(id);
@@ -1252,10 +1281,16 @@ impl Converter {
                     (_, Some(minor)) => minor,
                     (Some(raw), None) => amount_in("amount", &raw, r.decimal_mark)?,
                     // Never a guessed 0, which would make the deal "not worth winning".
-                    (None, None) => {
+                    (None, None) if r.has_column("amount") => {
                         return Err(err(
                             "amount",
                             "is empty: give the deal's amount (or declare a default for `amount` in the mapping)",
+                        ))
+                    }
+                    (None, None) => {
+                        return Err(err(
+                            "amount",
+                            "the file has no amount column: give the deals' amounts (or declare a default for `amount` in the mapping)",
                         ))
                     }
                 };
@@ -1312,9 +1347,13 @@ impl Converter {
                     account_id,
                     name,
                     amount_minor,
-                    currency: match self.resolver.stored_currency.get(&id) {
-                        Some(c) if r.defaulted("currency") => c.clone(),
-                        _ => r.id("currency").unwrap_or_default().to_uppercase(),
+                    currency: {
+                        // Read first: whether the default gave it is known after.
+                        let read = r.id("currency").unwrap_or_default().to_uppercase();
+                        match self.resolver.stored_currency.get(&id) {
+                            Some(c) if r.defaulted("currency") => c.clone(),
+                            _ => read,
+                        }
                     },
                     stage: stage.clone(),
                     expected_sign_date,
@@ -1798,6 +1837,16 @@ impl Converter {
                 columns.entry(n).or_insert(i);
             }
         }
+        let read_columns: std::collections::HashSet<usize> = section
+            .fields
+            .values()
+            .filter_map(|spec| match &spec.source {
+                Source::Column(names) => Some(names),
+                Source::Value(_) => None,
+            })
+            .flatten()
+            .filter_map(|name| columns.get(&name.to_lowercase()).copied())
+            .collect();
         let tally = RefCell::new(Tally::default());
         let mut chunk = Chunk::default();
         let mut later = Chunk::default();
@@ -1851,11 +1900,13 @@ impl Converter {
                     }
                 })
                 .collect();
-            // The API's rules for text hold for every cell: no control
-            // characters (NUL, escape sequences), and nothing longer than a note.
+            // The API's rules for text hold for every cell the mapping reads: no
+            // control characters (NUL, escape sequences), and nothing longer than
+            // a note. Columns it does not read land nowhere.
             if let Some((i, why)) = cells
                 .iter()
                 .enumerate()
+                .filter(|(i, _)| read_columns.contains(i))
                 .find_map(|(i, c)| cell_problem(c).map(|w| (i, w)))
             {
                 rejected.push(refuse(line, headers.get(i).cloned(), why));
@@ -2144,8 +2195,40 @@ pub async fn import_files(
     let mut plan: Vec<(Table, &Section)> = Vec::new();
     let mut skipped: Vec<FileRead> = Vec::new();
     let mut total_bytes = 0;
-    for f in files {
-        for table in super::read::read(std::slice::from_ref(&f.path), reading)? {
+    // Tree files are read together, so a plan's files and its references are
+    // read once, whatever order they are named in; every other file alone.
+    let is_tree = |f: &CsvFile| {
+        f.entity.is_none()
+            && f.path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+    };
+    let trees: Vec<PathBuf> = files
+        .iter()
+        .filter(|f| is_tree(f))
+        .map(|f| f.path.clone())
+        .collect();
+    let mut read_tables: Vec<(Option<Entity>, Table)> = Vec::new();
+    if !trees.is_empty() {
+        read_tables.extend(
+            super::read::read(&trees, reading)?
+                .into_iter()
+                .map(|t| (None, t)),
+        );
+    }
+    for f in files.iter().filter(|f| !is_tree(f)) {
+        read_tables.extend(
+            super::read::read(std::slice::from_ref(&f.path), reading)?
+                .into_iter()
+                .map(|t| (f.entity, t)),
+        );
+    }
+    for (entity, table) in read_tables {
+        {
+            let f = CsvFile {
+                path: table.path.clone(),
+                entity,
+            };
             let recognised = match f.entity {
                 Some(entity) => Recognised::Section(mapping.section(entity).ok_or_else(|| {
                     Error::invalid(

@@ -370,6 +370,17 @@ impl Mapping {
         };
         let name = string("name")?;
         let system = string("system")?;
+        if !system
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            return Err(bad(
+                "system".into(),
+                format!(
+                    "'{system}' must be letters, digits, '-' and '_' (it names the system's ids)"
+                ),
+            ));
+        }
         let decimal_mark = match table.get("decimal_mark") {
             None => '.',
             Some(toml::Value::String(s)) if s == "." || s == "," => s.chars().next().unwrap_or('.'),

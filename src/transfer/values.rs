@@ -107,6 +107,11 @@ pub fn amount_minor_with(raw: &str, decimal_mark: char) -> Result<i64, String> {
                 .unwrap_or(p)
                 .parse()
                 .map_err(|_| format!("'{raw}' is not an amount"))?;
+            // No amount needs an exponent past 30; a larger one is a mistake
+            // (and would overflow the arithmetic below).
+            if !(-30..=30).contains(&p) {
+                return Err(format!("'{raw}' is implausibly large or small"));
+            }
             (m.to_owned(), p)
         }
         None => (s, 0),
@@ -158,6 +163,16 @@ fn grouped_digits(s: &str) -> Result<(String, usize), &'static str> {
         Some((w, f)) => (w, Some(f)),
         None => (s, None),
     };
+    // "1.500" or "250.000": a decimal point, or a thousands point as German
+    // and Russian write them? Never guessed.
+    if let Some(f) = fraction {
+        if f.len() == 3
+            && (1..=3).contains(&whole.len())
+            && whole.chars().all(|c| c.is_ascii_digit())
+        {
+            return Err("has three digits after a point: decimals or thousands? Declare the mapping's decimal_mark, or write 1500 or 1.5");
+        }
+    }
     if let Some(f) = fraction {
         if f.is_empty() || !f.chars().all(|c| c.is_ascii_digit()) {
             return Err("has a comma or a gap after its point: is the comma the decimal mark?");
@@ -242,7 +257,11 @@ mod tests {
             "1.005",
             "",
             "1e400",
+            "1e2147483647",
+            "0e2000000000",
             "99999999999999999999",
+            "250.000",
+            "1.500",
         ] {
             assert!(
                 amount_minor(raw).is_err(),

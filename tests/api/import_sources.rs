@@ -532,7 +532,7 @@ async fn broken_files_are_refused_naming_the_line_and_change_nothing(app: TestAp
         (
             "Opportunity.csv",
             "Id,AccountId,Name,StageName,CloseDate\n006X,001A,Deal,Prospecting,2027-01-01\n",
-            "Opportunity.csv:2 Amount: is empty",
+            "Opportunity.csv:2 Amount: the file has no amount column",
         ),
         // The API's rules: a title's limit, an e-mail address.
         (
@@ -643,6 +643,26 @@ async fn matched_records_keep_their_stored_values_and_merges_are_reported(app: T
         (again.new_rows(), again.changed_rows()),
         (0, 0),
         "{again:?}"
+    );
+
+    // Renamed in Salesforce: the same account by its id, not a new one; a state
+    // the mapping does not know gives way to the country it does.
+    let renamed = write(
+        dir.path(),
+        "Account.csv",
+        "Id,Name,Industry,BillingState,BillingCountry\n001C,Alpha Dynamics Group,Telecommunications,California,United States\n",
+    );
+    import(&app, "salesforce", &[renamed]).await.unwrap();
+    let data = transfer::export(&app.store, None).await.unwrap();
+    assert_eq!(data.accounts.len(), 2);
+    let group = data
+        .accounts
+        .iter()
+        .find(|a| a.account_id == alpha.account_id)
+        .unwrap();
+    assert_eq!(
+        (group.name.as_str(), group.region.as_str()),
+        ("Alpha Dynamics Group", "americas")
     );
 }
 

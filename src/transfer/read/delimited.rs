@@ -59,8 +59,20 @@ pub(super) fn open(path: &Path, encoding: Option<Encoding>) -> Result<Table> {
         (Some((e, _)), _) if e == encoding_rs::UTF_8 => utf8(path, &name, "UTF-8 with BOM")?,
         (None, None) => match utf8(path, &name, "UTF-8") {
             Ok(read) => read,
-            Err(_) => {
+            Err(not_utf8) => {
                 let all = std::fs::read(path).map_err(|e| cannot_read(path, e))?;
+                // UTF-8 text with a stray byte is a damaged UTF-8 file, not a
+                // legacy encoding: decoding it as one would garble every Chinese
+                // name in it.
+                let valid = match std::str::from_utf8(&all) {
+                    Ok(_) => all.len(),
+                    Err(e) => e.valid_up_to(),
+                };
+                let utf8_before = std::str::from_utf8(&all[..valid])
+                    .map_or(0, |t| t.chars().filter(|c| !c.is_ascii()).count());
+                if utf8_before > 0 {
+                    return Err(not_utf8);
+                }
                 let mut detector =
                     chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
                 detector.feed(&all, true);
@@ -540,6 +552,19 @@ mod tests {
         // A header naming a column twice.
         let (_d, t) = table(b"Id,Name,name\n1,a,b\n", "twice.csv");
         assert!(t.unwrap_err().to_string().contains("twice"));
+        // A UTF-8 file with one stray byte is damaged, not another encoding.
+        let (_d, t) = table(
+            "Name\n华信\nM\u{fc}ller\n"
+                .replace('\u{fc}', "\u{1}")
+                .as_bytes(),
+            "stray.csv",
+        );
+        assert!(t.is_ok());
+        let mut bytes = "Name\n华信移动\n".as_bytes().to_vec();
+        bytes.extend_from_slice(b"M\xfcller\n");
+        let (_d, t) = table(&bytes, "stray.csv");
+        let why = t.unwrap_err().to_string();
+        assert!(why.contains("line 3") && why.contains("not UTF-8"), "{why}");
         // Windows-1252 bytes are not taken for UTF-8.
         let (_d, t) = table(b"Name\nM\xfcller GmbH\n", "latin.csv");
         let t = t.unwrap();
