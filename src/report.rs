@@ -208,6 +208,19 @@ pub fn import(what: &str, report: &crate::transfer::ImportReport) -> String {
                     .join(", ")
             ),
         };
+        let summary = match f.planned.len() {
+            0 => summary,
+            n => format!(
+                "{summary}; passed over {} dated after today ({})",
+                crate::domain::count(n as i64, "activity", "activities"),
+                f.planned
+                    .iter()
+                    .take(5)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
         if f.skipped {
             let _ = writeln!(
                 out,

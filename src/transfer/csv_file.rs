@@ -945,6 +945,8 @@ struct Converter {
     zone: Option<chrono_tz::Tz>,
     /// Records matched to stored ones or merged within the files, for the report.
     merged: Vec<Merged>,
+    /// Activities dated after today, passed over.
+    planned: Vec<String>,
 }
 
 /// A record of the files that became a record already there: matched to a
@@ -1510,6 +1512,12 @@ impl Converter {
                 let occurred_on = r
                     .date("occurred_on")?
                     .ok_or_else(|| err("occurred_on", "is empty"))?;
+                // A meeting or task still to come has not happened: passed over
+                // and counted, as a calendar's upcoming meetings are.
+                if occurred_on > self.today {
+                    self.planned.push(r.place());
+                    return Ok(());
+                }
                 let subject = r.text("subject");
                 // Salesforce's WhatId names a deal or any other record (the
                 // account, a case): only a deal is the interaction's deal.
@@ -1784,6 +1792,7 @@ struct FileEnd {
     summary: Vec<u64>,
     defaulted: Vec<Defaulted>,
     merged: Vec<Merged>,
+    planned: Vec<String>,
 }
 
 /// How one file (or sheet, or object of a tree file) was read and what it held.
@@ -1799,6 +1808,9 @@ pub struct FileRead {
     pub records: u64,
     /// A report's total, subtotal and footer lines, passed over.
     pub summary_lines: Vec<u64>,
+    /// Activities dated after today (a meeting still to come, an open task),
+    /// passed over: they have not happened.
+    pub planned: Vec<String>,
 }
 
 /// The column a field is read from, to name it in a rejection.
@@ -1961,6 +1973,7 @@ impl Converter {
                     summary,
                     defaulted,
                     merged: std::mem::take(&mut self.merged),
+                    planned: std::mem::take(&mut self.planned),
                 }),
             },
         ];
@@ -2011,6 +2024,7 @@ impl<'s> Run<'s> {
                 decimal_mark: mapping.decimal_mark,
                 zone,
                 merged: Vec::new(),
+                planned: Vec::new(),
             }),
             stored: stored_names(store).await?,
             m: store.methodology.clone(),
@@ -2058,6 +2072,7 @@ impl<'s> Run<'s> {
                 if let Some(f) = self.files.iter_mut().rev().find(|f| f.name == name) {
                     f.records = end.records;
                     f.summary_lines = end.summary;
+                    f.planned = end.planned;
                 }
                 self.defaulted.extend(end.defaulted);
                 self.merged.extend(end.merged);
@@ -2256,6 +2271,7 @@ pub async fn import_files(
                     skipped: true,
                     records: 0,
                     summary_lines: Vec::new(),
+                    planned: Vec::new(),
                 }),
             }
         }
@@ -2277,6 +2293,7 @@ pub async fn import_files(
             skipped: false,
             records: 0,
             summary_lines: Vec::new(),
+            planned: Vec::new(),
         });
         run.records(&table.name, section, &table.headers, records, || {
             if let Some(p) = progress {
@@ -2340,6 +2357,7 @@ pub async fn import_records(
         skipped: false,
         records: 0,
         summary_lines: Vec::new(),
+        planned: Vec::new(),
     });
     run.records(name, section, &headers, rows.into_iter(), || {})
         .await?;

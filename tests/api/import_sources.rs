@@ -683,10 +683,13 @@ async fn salesforce_tasks_become_interactions_with_the_people_involved(app: Test
         "Task.csv",
         "Id,WhoId,WhatId,AccountId,OwnerId,Subject,ActivityDate,Status,TaskSubtype,Description\n\
          00T1,003A1,006A1,001A,005A,Pricing call,2026-11-20,Completed,Call,\"Discussed phase III pricing\r\nNext: CFO\"\n\
-         00T2,003B1,001B,001B,005A,Follow-up e-mail,2026-11-21,Completed,Email,\n",
+         00T2,003B1,001B,001B,005A,Follow-up e-mail,2026-11-21,Completed,Email,\n\
+         00T3,003A1,006A1,001A,005A,Quarterly review,2099-01-15,Not Started,Task,\n",
     );
     let report = import(&app, "salesforce", &[tasks]).await.unwrap();
     assert!(report.rejected.is_empty(), "{:?}", report.rejected);
+    // A task still to come has not happened: passed over, with its place.
+    assert_eq!(report.files[0].planned, ["Task.csv:5"]);
     let data = transfer::export(&app.store, None).await.unwrap();
     let call = data
         .interactions
