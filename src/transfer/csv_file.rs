@@ -578,13 +578,29 @@ struct Resolver {
     stored_employees: HashMap<Uuid, EmployeeRow>,
     /// Stored people's department and level, and deals' currency: a defaulted
     /// field keeps them.
-    stored_people: HashMap<Uuid, (String, String)>,
+    stored_people: HashMap<Uuid, StoredPerson>,
+    /// Stored deals' note, owner and expected signing date: a file without
+    /// those columns keeps them.
+    stored_deals: HashMap<Uuid, StoredDeal>,
     stored_currency: HashMap<Uuid, String>,
     /// Accounts and employees this import has written, with the place and
     /// external id that first named them: a second, different record of the
     /// files that is the same one is reported as merged.
     seen: HashMap<Uuid, (String, Option<String>)>,
 }
+
+/// A stored deal's note, owner and expected signing date.
+type StoredDeal = (Option<String>, Option<Uuid>, Option<Date>);
+
+/// A stored person's department, level, title, e-mail and phone.
+type StoredPerson = (
+    Uuid,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
 
 /// An opportunity's stored budget status, amount (minor units), confirmation
 /// date, compelling event and its date.
@@ -726,14 +742,23 @@ impl Resolver {
             .into_iter()
             .map(|e| (e.employee_id, e))
             .collect(),
-            stored_people: rows::<(Uuid, String, String)>(
+            stored_people: rows::<StoredPerson>(
                 store,
-                "select person_id, department, level from person",
+                "select person_id, department, level, title, email, phone from person",
                 needs(&[People]),
             )
             .await?
             .into_iter()
-            .map(|(id, d, l)| (id, (d, l)))
+            .map(|p| (p.0, p))
+            .collect(),
+            stored_deals: rows::<(Uuid, Option<String>, Option<Uuid>, Option<Date>)>(
+                store,
+                "select opportunity_id, note, owner_id, expected_sign_date from opportunity",
+                needs(&[Opportunities]),
+            )
+            .await?
+            .into_iter()
+            .map(|(id, note, owner, sign)| (id, (note, owner, sign)))
             .collect(),
             stored_currency: rows::<(Uuid, String)>(
                 store,
@@ -1222,7 +1247,8 @@ impl Converter {
                 let mut department = r.id("department").unwrap_or_default();
                 let mut level = r.id("level").unwrap_or_default();
                 // A default never overwrites what is stored.
-                if let Some((d, l)) = self.resolver.stored_people.get(&id) {
+                let stored = self.resolver.stored_people.get(&id);
+                if let Some((_, d, l, ..)) = stored {
                     if r.defaulted("department") {
                         department = d.clone();
                     }
@@ -1230,7 +1256,20 @@ impl Converter {
                         level = l.clone();
                     }
                 }
-                let title = r.text("title");
+                // A column the file does not have keeps what is stored.
+                let kept = |field: &str, read: Option<String>, stored: Option<&Option<String>>| {
+                    match stored {
+                        Some(s) if !r.has_column(field) => s.clone(),
+                        _ => read,
+                    }
+                };
+                let title = kept("title", r.text("title"), stored.map(|p| &p.3));
+                let email = kept(
+                    "email",
+                    r.text("email").map(|e| e.to_lowercase()),
+                    stored.map(|p| &p.4),
+                );
+                let phone = kept("phone", r.text("phone"), stored.map(|p| &p.5));
                 chunk.push_person(PersonRow {
                     person_id: id,
                     account_id,
@@ -1238,8 +1277,8 @@ impl Converter {
                     title: title.clone(),
                     department: department.clone(),
                     level: level.clone(),
-                    email: r.text("email").map(|e| e.to_lowercase()),
-                    phone: r.text("phone"),
+                    email,
+                    phone,
                     created_at: now,
                     updated_at: now,
                 });
@@ -1327,12 +1366,25 @@ impl Converter {
                 }
                 let compelling_event = r.text("compelling_event").or(stored.3);
                 let compelling_event_by = r.date("compelling_event_by")?.or(stored.4);
-                let owner_id = r
-                    .raw("owner")
-                    .map(|o| self.resolver.employee_ref("owner", &o))
-                    .transpose()?;
+                // A column the file does not have keeps what is stored (a report
+                // without Description does not wipe descriptions).
+                let deal = self.resolver.stored_deals.get(&id).cloned();
+                let owner_id = match (&deal, r.has_column("owner")) {
+                    (Some((_, owner, _)), false) => *owner,
+                    _ => r
+                        .raw("owner")
+                        .map(|o| self.resolver.employee_ref("owner", &o))
+                        .transpose()?,
+                };
                 let entered_on = r.date("created_on")?.unwrap_or(self.today);
-                let expected_sign_date = r.date("expected_sign_date")?;
+                let expected_sign_date = match (&deal, r.has_column("expected_sign_date")) {
+                    (Some((_, _, sign)), false) => *sign,
+                    _ => r.date("expected_sign_date")?,
+                };
+                let deal_note = match (&deal, r.has_column("note")) {
+                    (Some((note, _, _)), false) => note.clone(),
+                    _ => r.text("note"),
+                };
                 // A closed deal closed on its close date (CloseDate), not on the
                 // day it was imported: a 2025 win is no 2026-Q4 win.
                 let closed_on = (outcome != "open")
@@ -1361,7 +1413,7 @@ impl Converter {
                     expected_sign_date,
                     outcome: outcome.clone(),
                     owner_id,
-                    note: r.text("note"),
+                    note: deal_note,
                     methodology_version: version.clone(),
                     created_at: now,
                     updated_at: now,

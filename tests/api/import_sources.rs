@@ -608,6 +608,16 @@ async fn matched_records_keep_their_stored_values_and_merges_are_reported(app: T
         .people
         .iter()
         .all(|p| p.account_id == huaxin.account_id));
+    // A later file without the Title column keeps the stored titles.
+    let thin = write(
+        dir.path(),
+        "Contact.csv",
+        "Id,AccountId,FirstName,LastName\n003A,001A,建国,王\n",
+    );
+    import(&app, "salesforce", &[thin]).await.unwrap();
+    let after = transfer::export(&app.store, None).await.unwrap();
+    let wang = after.people.iter().find(|p| p.name == "王建国").unwrap();
+    assert_eq!(wang.title.as_deref(), Some("CTO"));
 
     // The same system again without an Industry column: the default does not
     // overwrite what it stored.
