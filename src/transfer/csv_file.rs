@@ -1746,6 +1746,18 @@ impl Converter {
     }
 }
 
+/// Puts a stored record's values back on a row matched to it, field by field,
+/// except the fields the mapping's `update_matched` lists; adds the names of
+/// the fields kept that differ to `kept`.
+macro_rules! keep_stored {
+    ($row:ident, $stored:ident, $update:ident, $kept:ident; $($field:ident: $name:literal),+) => {$(
+        if !$update.iter().any(|u| u == $name) && $row.$field != $stored.$field {
+            $row.$field = $stored.$field.clone();
+            $kept.push($name);
+        }
+    )+};
+}
+
 /// Keeps a stored account's values on a row matched to it by name, except the
 /// fields the mapping's `update_matched` lists; names the fields kept that differ.
 fn keep_stored_account(
@@ -1754,37 +1766,22 @@ fn keep_stored_account(
     update: &[String],
 ) -> Vec<&'static str> {
     let mut kept = Vec::new();
-    let takes = |f: &str| update.iter().any(|u| u == f);
-    macro_rules! keep {
-        ($($field:ident: $name:literal),+) => {$(
-            if !takes($name) && row.$field != stored.$field {
-                row.$field = stored.$field.clone();
-                kept.push($name);
-            }
-        )+};
-    }
-    keep!(name: "name", industry: "industry", region: "region", tier: "tier", owner_team: "owner_team");
+    keep_stored!(row, stored, update, kept; name: "name", industry: "industry", region: "region", tier: "tier", owner_team: "owner_team");
     kept
 }
 
-/// As [`keep_stored_account`], for an employee matched by e-mail.
+/// As [`keep_stored_account`], for an employee matched by e-mail; status and
+/// departure date go together.
 fn keep_stored_employee(
     row: &mut EmployeeRow,
     stored: &EmployeeRow,
     update: &[String],
 ) -> Vec<&'static str> {
     let mut kept = Vec::new();
-    let takes = |f: &str| update.iter().any(|u| u == f);
-    macro_rules! keep {
-        ($($field:ident: $name:literal),+) => {$(
-            if !takes($name) && row.$field != stored.$field {
-                row.$field = stored.$field.clone();
-                kept.push($name);
-            }
-        )+};
-    }
-    keep!(name: "name", role: "role", team: "team", support_limit: "support_limit", leaving_on: "leaving_on");
-    if !takes("status") && (row.status != stored.status || row.departed_on != stored.departed_on) {
+    keep_stored!(row, stored, update, kept; name: "name", role: "role", team: "team", support_limit: "support_limit", leaving_on: "leaving_on");
+    if !update.iter().any(|u| u == "status")
+        && (row.status != stored.status || row.departed_on != stored.departed_on)
+    {
         row.status = stored.status.clone();
         row.departed_on = stored.departed_on;
         kept.push("status");
