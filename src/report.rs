@@ -196,31 +196,31 @@ pub fn import(what: &str, report: &crate::transfer::ImportReport) -> String {
         }
     );
     for f in &report.files {
-        let summary = match f.summary_lines.len() {
-            0 => String::new(),
-            n => format!(
-                "; passed over {} (lines {})",
-                crate::domain::count(n as i64, "total or footer line", "total or footer lines"),
-                f.summary_lines
-                    .iter()
-                    .map(u64::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", ")
+        let lines: Vec<String> = f.summary_lines.iter().map(u64::to_string).collect();
+        let mut summary = String::new();
+        for (places, one, many, why) in [
+            (
+                &lines,
+                "total or footer line",
+                "total or footer lines",
+                "lines ",
             ),
-        };
-        let summary = match f.planned.len() {
-            0 => summary,
-            n => format!(
-                "{summary}; passed over {} dated after today ({})",
-                crate::domain::count(n as i64, "activity", "activities"),
-                f.planned
-                    .iter()
-                    .take(5)
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(", ")
+            (&f.planned, "activity", "activities", "dated after today: "),
+            (
+                &f.unchanged_stage,
+                "history entry",
+                "history entries",
+                "in the stage the deal was already in: ",
             ),
-        };
+            (
+                &f.not_parties,
+                "relation",
+                "relations",
+                "to no person (an account, a deal, a lead) or declined: ",
+            ),
+        ] {
+            summary.push_str(&passed_over(places, one, many, why));
+        }
         if f.skipped {
             let _ = writeln!(
                 out,
@@ -376,4 +376,23 @@ mod tests {
         assert_eq!(super::money(999.0), "999");
         assert_eq!(super::money(-1000.0), "-1,000");
     }
+}
+
+/// "; passed over 3 activities (dated after today: a.csv:4, a.csv:9, …)": what a
+/// file held that the import left out on purpose, with its first places.
+fn passed_over(places: &[String], one: &str, many: &str, why: &str) -> String {
+    if places.is_empty() {
+        return String::new();
+    }
+    let shown: Vec<&str> = places.iter().take(8).map(String::as_str).collect();
+    format!(
+        "; passed over {} ({why}{}{})",
+        crate::domain::count(places.len() as i64, one, many),
+        shown.join(", "),
+        if places.len() > shown.len() {
+            ", …"
+        } else {
+            ""
+        }
+    )
 }

@@ -99,6 +99,9 @@ pub struct DefaultedG {
     pub places: Vec<String>,
     /// For unlisted values, the first few the rows held.
     pub row_values: Vec<String>,
+    /// Of `count`, the records matched to stored ones that kept their stored
+    /// value instead of the default.
+    pub kept_stored: i32,
 }
 
 #[derive(SimpleObject)]
@@ -184,6 +187,7 @@ impl From<ImportReport> for ImportReportG {
                     count: count(d.count as usize),
                     places: d.places.clone(),
                     row_values: d.file_values.clone(),
+                    kept_stored: count(d.kept as usize),
                 })
                 .collect(),
         }

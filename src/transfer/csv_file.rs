@@ -124,6 +124,9 @@ pub struct Defaulted {
     pub places: Vec<String>,
     /// For unlisted values: the first few values the file had.
     pub file_values: Vec<String>,
+    /// Of `count`, the records matched to stored ones that kept their stored
+    /// value: a default never overwrites what is stored.
+    pub kept: u64,
 }
 
 impl Defaulted {
@@ -151,9 +154,18 @@ impl std::fmt::Display for Defaulted {
                 self.shown_values()
             ),
         };
+        let kept = if self.kept == 0 {
+            String::new()
+        } else {
+            format!(
+                ", of which {} stored before kept {} stored value",
+                crate::domain::count(self.kept as i64, "record", "records"),
+                if self.kept == 1 { "its" } else { "their" }
+            )
+        };
         write!(
             f,
-            "{}: {} set to the mapping's default '{}' on {} ({why}; {}{})",
+            "{}: {} set to the mapping's default '{}' on {}{kept} ({why}; {}{})",
             self.file,
             self.field,
             self.value,
@@ -172,7 +184,7 @@ impl std::fmt::Display for Defaulted {
 #[derive(Default)]
 struct Tally {
     line: u64,
-    counted: Vec<&'static str>,
+    counted: Vec<(&'static str, DefaultWhy)>,
     uses: BTreeMap<(&'static str, DefaultWhy), Defaulted>,
 }
 
@@ -186,10 +198,10 @@ impl Tally {
         value: &str,
         file_value: Option<&str>,
     ) {
-        if self.counted.contains(&field) {
+        if self.counted.iter().any(|(f, _)| *f == field) {
             return;
         }
-        self.counted.push(field);
+        self.counted.push((field, why));
         let line = self.line;
         let entry = self.uses.entry((field, why)).or_insert_with(|| Defaulted {
             file: file.to_owned(),
@@ -203,6 +215,7 @@ impl Tally {
             count: 0,
             places: Vec::new(),
             file_values: Vec::new(),
+            kept: 0,
         });
         entry.count += 1;
         if entry.places.len() < 5 {
@@ -224,6 +237,9 @@ struct Record<'a> {
     file: &'a str,
     tally: &'a RefCell<Tally>,
     decimal_mark: char,
+    /// The file is semicolon-separated and the mapping declares no decimal
+    /// mark: a lone comma in an amount may be one.
+    comma_in_doubt: bool,
     zone: Option<chrono_tz::Tz>,
 }
 
@@ -357,7 +373,31 @@ impl Record<'_> {
     /// True when the mapping's default, not the file, gave the field its value
     /// in this record.
     fn defaulted(&self, field: &str) -> bool {
-        self.tally.borrow().counted.contains(&field)
+        self.tally.borrow().counted.iter().any(|(f, _)| *f == field)
+    }
+
+    /// Says that this record, matched to a stored one, kept the stored value of
+    /// a field its default would have set: counted beside the default.
+    fn kept_stored(&self, field: &str) {
+        let mut t = self.tally.borrow_mut();
+        if let Some(&(f, why)) = t.counted.iter().find(|(f, _)| *f == field) {
+            if let Some(e) = t.uses.get_mut(&(f, why)) {
+                e.kept += 1;
+            }
+        }
+    }
+
+    /// A yes/no field (`true`/`false`, `1`/`0`, `yes`/`no`, `是`/`否`), none when
+    /// empty or unmapped; anything else is refused.
+    fn flag(&self, field: &'static str) -> Conv<Option<bool>> {
+        let Some(v) = self.text(field) else {
+            return Ok(None);
+        };
+        match v.to_lowercase().as_str() {
+            "true" | "1" | "yes" | "y" | "是" | "x" => Ok(Some(true)),
+            "false" | "0" | "no" | "n" | "否" => Ok(Some(false)),
+            _ => Err(err(field, format!("'{v}' is neither true nor false"))),
+        }
     }
 
     /// The place of this record, `file:line`.
@@ -512,7 +552,20 @@ pub(crate) fn day_in_zone(raw: &str, zone: chrono_tz::Tz) -> Option<Date> {
 
 /// An amount in hundredths, read exactly (`values::amount_minor`) and held to the
 /// API's limits, or refused naming the column and the value.
-fn amount_in(field: &'static str, raw: &str, decimal_mark: char) -> Conv<i64> {
+fn amount_in(
+    field: &'static str,
+    raw: &str,
+    decimal_mark: char,
+    comma_in_doubt: bool,
+) -> Conv<i64> {
+    // Spreadsheets that separate cells with semicolons are those of locales
+    // writing a decimal comma: there, "1,500" may be 1.5.
+    if comma_in_doubt && raw.matches(',').count() == 1 && !raw.contains('.') {
+        return Err(err(
+            field,
+            format!("'{raw}' is in a semicolon-separated file, where the comma may be the decimal mark: 1500 or 1.5? Declare the mapping's decimal_mark, or write 1500 or 1.5"),
+        ));
+    }
     let minor =
         super::values::amount_minor_with(raw, decimal_mark).map_err(|why| err(field, why))?;
     Amount::from_major(field, minor as f64 / 100.0).map_err(|e| err(field, e.to_string()))?;
@@ -563,6 +616,8 @@ struct Resolver {
     departed_on: HashMap<Uuid, Date>,
     person_account: HashMap<Uuid, Uuid>,
     opportunity_account: HashMap<Uuid, Uuid>,
+    /// Interactions' accounts, for the parties a later file adds to them.
+    interaction_account: HashMap<Uuid, Uuid>,
     /// Stored opportunities' stage and outcome, to record a stage change only
     /// when a file moves a deal.
     opportunity_stage: HashMap<Uuid, (String, String)>,
@@ -673,7 +728,12 @@ impl Resolver {
             person_account: rows::<(Uuid, Uuid)>(
                 store,
                 "select person_id, account_id from person",
-                needs(&[DecisionChain, Relationships, Interactions]),
+                needs(&[
+                    DecisionChain,
+                    Relationships,
+                    Interactions,
+                    InteractionParties,
+                ]),
             )
             .await?
             .into_iter()
@@ -682,6 +742,14 @@ impl Resolver {
                 store,
                 "select opportunity_id, account_id from opportunity",
                 needs(&[StageHistory, DecisionChain, Interactions]),
+            )
+            .await?
+            .into_iter()
+            .collect(),
+            interaction_account: rows::<(Uuid, Uuid)>(
+                store,
+                "select interaction_id, account_id from interaction",
+                needs(&[InteractionParties]),
             )
             .await?
             .into_iter()
@@ -964,14 +1032,23 @@ struct Converter {
     history_in_run: bool,
     now: OffsetDateTime,
     today: Date,
-    /// The mapping's decimal mark for amounts.
-    decimal_mark: char,
+    /// The mapping's decimal mark for amounts, when it declares one.
+    decimal_mark: Option<char>,
     /// The zone timestamps with an offset are taken in.
     zone: Option<chrono_tz::Tz>,
     /// Records matched to stored ones or merged within the files, for the report.
     merged: Vec<Merged>,
     /// Activities dated after today, passed over.
     planned: Vec<String>,
+    /// Stage-history entries that change no stage, passed over.
+    unchanged_stage: Vec<String>,
+    /// Interaction parties that are no person or declined, passed over.
+    not_parties: Vec<String>,
+    /// The stage-history entries read so far, per deal by day.
+    history: HashMap<Uuid, BTreeMap<Date, (String, String)>>,
+    /// People read without an id, by the id their account and name give: where
+    /// first seen, with their e-mail and phone.
+    people_seen: HashMap<Uuid, (String, Option<String>, Option<String>)>,
 }
 
 /// A record of the files that became a record already there: matched to a
@@ -1105,15 +1182,20 @@ impl Converter {
                             });
                         }
                     } else {
-                        // A default never overwrites what is stored.
+                        // A default never overwrites what is stored, nor does a
+                        // column the file does not have.
                         for field in ["industry", "region", "tier"] {
                             if r.defaulted(field) {
+                                r.kept_stored(field);
                                 match field {
                                     "industry" => row.industry = stored.industry.clone(),
                                     "region" => row.region = stored.region.clone(),
                                     _ => row.tier = stored.tier.clone(),
                                 }
                             }
+                        }
+                        if !r.has_column("owner_team") {
+                            row.owner_team = stored.owner_team.clone();
                         }
                     }
                 }
@@ -1197,12 +1279,20 @@ impl Converter {
                             });
                         }
                     } else {
-                        if r.defaulted("role") {
+                        // A default, or a column the file does not have, never
+                        // overwrites what is stored: a departed colleague does
+                        // not come back through a file without a status.
+                        if r.defaulted("role") || !r.has_column("role") {
+                            r.kept_stored("role");
                             row.role = stored.role.clone();
                         }
-                        if r.defaulted("status") {
+                        if r.defaulted("status") || !r.has_column("status") {
+                            r.kept_stored("status");
                             row.status = stored.status.clone();
                             row.departed_on = stored.departed_on;
+                        }
+                        if !r.has_column("team") {
+                            row.team = stored.team.clone();
                         }
                     }
                 }
@@ -1242,6 +1332,33 @@ impl Converter {
                     .clone()
                     .unwrap_or_else(|| format!("{account_id}/{name}"));
                 let id = self.resolver.id("person", &key);
+                // Two records of one name at one account, neither with an id:
+                // one person when nothing tells them apart (that record's
+                // values stand, reported); refused when their e-mails or phones
+                // differ, as two people the files cannot tell apart.
+                if ext.is_none() {
+                    let email = r.text("email").map(|e| e.to_lowercase());
+                    let phone = r.text("phone");
+                    if let Some((first, e, p)) = self.people_seen.get(&id) {
+                        let differ = |a: &Option<String>, b: &Option<String>| matches!((a, b), (Some(a), Some(b)) if a != b);
+                        if differ(e, &email) || differ(p, &phone) {
+                            let field = if differ(e, &email) { "email" } else { "phone" };
+                            return Err(err(
+                                field,
+                                format!("'{name}' has the same name as the person at {first} at this account but another {}, and neither has an id: give the file an id column to tell them apart", if field == "email" { "e-mail" } else { "phone" }),
+                            ));
+                        }
+                        self.merged.push(Merged {
+                            place: r.place(),
+                            kind: "people",
+                            message: format!(
+                                "'{name}' has the same name as the person at {first} at this account, and neither has an id: one person, that record's values kept"
+                            ),
+                        });
+                        return Ok(());
+                    }
+                    self.people_seen.insert(id, (r.place(), email, phone));
+                }
                 self.resolver.person_account.insert(id, account_id);
                 let since = r.date("since")?.unwrap_or(self.today);
                 let mut department = r.id("department").unwrap_or_default();
@@ -1250,9 +1367,11 @@ impl Converter {
                 let stored = self.resolver.stored_people.get(&id);
                 if let Some((_, d, l, ..)) = stored {
                     if r.defaulted("department") {
+                        r.kept_stored("department");
                         department = d.clone();
                     }
                     if r.defaulted("level") {
+                        r.kept_stored("level");
                         level = l.clone();
                     }
                 }
@@ -1320,7 +1439,7 @@ impl Converter {
                 self.resolver.opportunity_account.insert(id, account_id);
                 let amount_minor = match (r.text("amount"), r.int("amount_minor")?) {
                     (_, Some(minor)) => minor,
-                    (Some(raw), None) => amount_in("amount", &raw, r.decimal_mark)?,
+                    (Some(raw), None) => amount_in("amount", &raw, r.decimal_mark, r.comma_in_doubt)?,
                     // Never a guessed 0, which would make the deal "not worth winning".
                     (None, None) if r.has_column("amount") => {
                         return Err(err(
@@ -1335,7 +1454,48 @@ impl Converter {
                         ))
                     }
                 };
-                let (stage, outcome) = stage_and_outcome(r)?;
+                let (mut stage, mut outcome) = stage_and_outcome(r)?;
+                // Salesforce's IsClosed and IsWon say how a deal ended whatever
+                // its stage is called ("Closed - Signed" in a customised org).
+                let ended = match r.flag("closed")? {
+                    None => None,
+                    Some(false) => Some("open"),
+                    Some(true) => match r.flag("won")? {
+                        Some(true) => Some("won"),
+                        Some(false) => Some("lost"),
+                        None if outcome != "open" => None,
+                        None => {
+                            return Err(err(
+                                "won",
+                                "is not given for a closed deal: was it won or lost?",
+                            ))
+                        }
+                    },
+                };
+                if let Some(o) = ended {
+                    outcome = o.to_owned();
+                }
+                // A stage the mapping does not list takes its default, but never
+                // moves a stored deal: it keeps its stage (and, unless the file
+                // says how it ended, its outcome). A new deal won in such a
+                // stage was won in the last one.
+                if r.defaulted("stage") {
+                    match self.resolver.opportunity_stage.get(&id) {
+                        Some((s, o)) => {
+                            r.kept_stored("stage");
+                            stage = s.clone();
+                            if ended.is_none() {
+                                outcome = o.clone();
+                            }
+                        }
+                        None if outcome == "won" => {
+                            if let Some(last) = self.m.vocabularies.stages.last() {
+                                stage = last.id.clone();
+                            }
+                        }
+                        None => {}
+                    }
+                }
                 // Budget columns the file does not have keep what is stored.
                 let stored = self
                     .resolver
@@ -1351,7 +1511,12 @@ impl Converter {
                     None => stored.0,
                 };
                 let budget_amount_minor = match r.text("budget_amount") {
-                    Some(raw) => Some(amount_in("budget_amount", &raw, r.decimal_mark)?),
+                    Some(raw) => Some(amount_in(
+                        "budget_amount",
+                        &raw,
+                        r.decimal_mark,
+                        r.comma_in_doubt,
+                    )?),
                     None => stored.1,
                 };
                 let budget_confirmed_on = match r.date("budget_confirmed_on")? {
@@ -1405,7 +1570,10 @@ impl Converter {
                         // Read first: whether the default gave it is known after.
                         let read = r.id("currency").unwrap_or_default().to_uppercase();
                         match self.resolver.stored_currency.get(&id) {
-                            Some(c) if r.defaulted("currency") => c.clone(),
+                            Some(c) if r.defaulted("currency") => {
+                                r.kept_stored("currency");
+                                c.clone()
+                            }
                             _ => read,
                         }
                     },
@@ -1489,6 +1657,17 @@ impl Converter {
                     .date("entered_on")?
                     .ok_or_else(|| err("entered_on", "is empty"))?;
                 let (stage, outcome) = stage_and_outcome(r)?;
+                // Salesforce writes a history entry for every change of amount,
+                // close date or probability, each with the stage of the day: an
+                // entry in the stage the deal was already in is no stage change
+                // (it would restart the deal's days in its stage).
+                let entries = self.history.entry(opportunity_id).or_default();
+                let current = entries.range(..=entered_on).next_back().map(|(_, v)| v);
+                if current == Some(&(stage.clone(), outcome.clone())) {
+                    self.unchanged_stage.push(r.place());
+                    return Ok(());
+                }
+                entries.insert(entered_on, (stage.clone(), outcome.clone()));
                 let key = ext
                     .clone()
                     .unwrap_or_else(|| format!("{opportunity_id}/{stage}/{outcome}/{entered_on}"));
@@ -1529,16 +1708,7 @@ impl Converter {
                 let favoured_competitor_id = r
                     .text("favoured_competitor")
                     .map(|c| self.resolver.competitor(&c, chunk, now));
-                let is_primary = match r.text("primary") {
-                    None => false,
-                    Some(v) => match v.to_lowercase().as_str() {
-                        "true" | "1" | "yes" | "y" | "是" | "x" => true,
-                        "false" | "0" | "no" | "n" | "否" => false,
-                        _ => {
-                            return Err(err("primary", format!("'{v}' is neither true nor false")))
-                        }
-                    },
-                };
+                let is_primary = r.flag("primary")?.unwrap_or(false);
                 chunk.push_member(ChainMemberRow {
                     is_primary,
                     member_id,
@@ -1588,6 +1758,7 @@ impl Converter {
                     )
                 });
                 let id = self.resolver.id("interaction", &key);
+                self.resolver.interaction_account.insert(id, account_id);
                 let employees = r
                     .list("employees")
                     .iter()
@@ -1623,6 +1794,53 @@ impl Converter {
                     });
                 }
             }
+            Entity::InteractionParties => self.party(r, chunk)?,
+        }
+        Ok(())
+    }
+
+    /// One more party to an interaction: a contact becomes a guest, a user an
+    /// attendee. A relation to a record that is no person (`IsWhat`: the
+    /// account, a deal; a lead) or an invitation declined is passed over and
+    /// listed; a party that is in neither the files nor the database is refused.
+    fn party(&mut self, r: &Record, chunk: &mut Chunk) -> Conv<()> {
+        let interaction = r.required("interaction")?;
+        let interaction_id = self.resolver.id("interaction", &interaction);
+        let Some(&account_id) = self.resolver.interaction_account.get(&interaction_id) else {
+            return Err(err(
+                "interaction",
+                format!("no interaction '{interaction}' in the files or the database"),
+            ));
+        };
+        let party = r.required("party")?;
+        let declined = r.text("response").is_some_and(|s| {
+            matches!(
+                s.to_lowercase().as_str(),
+                "declined" | "uninvited" | "拒绝" | "已拒绝"
+            )
+        });
+        let lead = self.resolver.system == "salesforce" && party.starts_with("00Q");
+        if r.flag("is_what")? == Some(true) || declined || lead {
+            self.not_parties.push(r.place());
+            return Ok(());
+        }
+        if let Ok((person_id, _)) = self.resolver.person_ref("party", &party) {
+            chunk.push_guest(InteractionPersonRow {
+                interaction_id,
+                person_id,
+                account_id,
+            });
+        } else if let Ok(employee_id) = self.resolver.employee_ref("party", &party) {
+            chunk.push_attendee(InteractionEmployeeRow {
+                interaction_id,
+                employee_id,
+                account_id,
+            });
+        } else {
+            return Err(err(
+                "party",
+                format!("'{party}' is neither a contact nor a user in the files or the database"),
+            ));
         }
         Ok(())
     }
@@ -1842,6 +2060,8 @@ struct FileEnd {
     defaulted: Vec<Defaulted>,
     merged: Vec<Merged>,
     planned: Vec<String>,
+    unchanged_stage: Vec<String>,
+    not_parties: Vec<String>,
 }
 
 /// How one file (or sheet, or object of a tree file) was read and what it held.
@@ -1860,6 +2080,12 @@ pub struct FileRead {
     /// Activities dated after today (a meeting still to come, an open task),
     /// passed over: they have not happened.
     pub planned: Vec<String>,
+    /// Stage-history entries in the stage the deal was already in (Salesforce
+    /// writes one for each change of amount or close date), passed over.
+    pub unchanged_stage: Vec<String>,
+    /// Relations of an activity to a record that is no person (the account, a
+    /// deal, a lead), or invitations declined, passed over.
+    pub not_parties: Vec<String>,
 }
 
 /// The column a field is read from, to name it in a rejection.
@@ -1884,6 +2110,7 @@ impl Converter {
         name: &str,
         section: &Section,
         headers: &[String],
+        separator: Option<u8>,
         records: impl Iterator<Item = RawRecord>,
         out: &tokio::sync::mpsc::Sender<Converted>,
     ) {
@@ -1985,7 +2212,8 @@ impl Converter {
                 cells: &cells,
                 file: name,
                 tally: &tally,
-                decimal_mark: self.decimal_mark,
+                decimal_mark: self.decimal_mark.unwrap_or('.'),
+                comma_in_doubt: self.decimal_mark.is_none() && separator == Some(b';'),
                 zone: self.zone,
             };
             if let Err(e) = self.convert(&r, &mut chunk, &mut later) {
@@ -2023,6 +2251,8 @@ impl Converter {
                     defaulted,
                     merged: std::mem::take(&mut self.merged),
                     planned: std::mem::take(&mut self.planned),
+                    unchanged_stage: std::mem::take(&mut self.unchanged_stage),
+                    not_parties: std::mem::take(&mut self.not_parties),
                 }),
             },
         ];
@@ -2074,6 +2304,10 @@ impl<'s> Run<'s> {
                 zone,
                 merged: Vec::new(),
                 planned: Vec::new(),
+                unchanged_stage: Vec::new(),
+                not_parties: Vec::new(),
+                history: HashMap::new(),
+                people_seen: HashMap::new(),
             }),
             stored: stored_names(store).await?,
             m: store.methodology.clone(),
@@ -2095,6 +2329,7 @@ impl<'s> Run<'s> {
         name: &str,
         section: &Section,
         headers: &[String],
+        separator: Option<u8>,
         records: I,
         mut after_chunk: impl FnMut(),
     ) -> Result<()>
@@ -2110,7 +2345,7 @@ impl<'s> Run<'s> {
         let file = (name.to_owned(), section.clone(), headers.to_vec());
         let converting = tokio::task::spawn_blocking(move || {
             let (name, section, headers) = file;
-            conv.file(&name, &section, &headers, records, &tx);
+            conv.file(&name, &section, &headers, separator, records, &tx);
             conv
         });
         let column_of = |field: Option<&'static str>| column_of(section, field);
@@ -2122,6 +2357,8 @@ impl<'s> Run<'s> {
                     f.records = end.records;
                     f.summary_lines = end.summary;
                     f.planned = end.planned;
+                    f.unchanged_stage = end.unchanged_stage;
+                    f.not_parties = end.not_parties;
                 }
                 self.defaulted.extend(end.defaulted);
                 self.merged.extend(end.merged);
@@ -2321,6 +2558,8 @@ pub async fn import_files(
                     records: 0,
                     summary_lines: Vec::new(),
                     planned: Vec::new(),
+                    unchanged_stage: Vec::new(),
+                    not_parties: Vec::new(),
                 }),
             }
         }
@@ -2343,15 +2582,24 @@ pub async fn import_files(
             records: 0,
             summary_lines: Vec::new(),
             planned: Vec::new(),
+            unchanged_stage: Vec::new(),
+            not_parties: Vec::new(),
         });
-        run.records(&table.name, section, &table.headers, records, || {
-            if let Some(p) = progress {
-                p(
-                    bytes_before + read.load(std::sync::atomic::Ordering::Relaxed),
-                    total_bytes,
-                );
-            }
-        })
+        run.records(
+            &table.name,
+            section,
+            &table.headers,
+            table.delimiter(),
+            records,
+            || {
+                if let Some(p) = progress {
+                    p(
+                        bytes_before + read.load(std::sync::atomic::Ordering::Relaxed),
+                        total_bytes,
+                    );
+                }
+            },
+        )
         .await?;
         bytes_before += table.bytes;
     }
@@ -2407,8 +2655,10 @@ pub async fn import_records(
         records: 0,
         summary_lines: Vec::new(),
         planned: Vec::new(),
+        unchanged_stage: Vec::new(),
+        not_parties: Vec::new(),
     });
-    run.records(name, section, &headers, rows.into_iter(), || {})
+    run.records(name, section, &headers, None, rows.into_iter(), || {})
         .await?;
     run.finish(options).await
 }
@@ -2497,12 +2747,26 @@ mod tests {
     #[test]
     fn amounts_and_names() {
         assert_eq!(
-            amount_in("amount", "¥1,200,000.50", '.').ok(),
+            amount_in("amount", "¥1,200,000.50", '.', false).ok(),
             Some(120_000_050)
         );
-        assert_eq!(amount_in("amount", "120万", '.').ok(), Some(120_000_000));
-        assert!(amount_in("amount", "1,5", '.').is_err());
-        assert!(amount_in("amount", "twelve", '.').is_err());
+        assert_eq!(
+            amount_in("amount", "120万", '.', false).ok(),
+            Some(120_000_000)
+        );
+        assert!(amount_in("amount", "1,5", '.', false).is_err());
+        assert!(amount_in("amount", "twelve", '.', false).is_err());
+        // In a semicolon-separated file a lone comma may be a decimal one.
+        assert_eq!(amount_in("amount", "1,500", '.', false).ok(), Some(150_000));
+        assert!(amount_in("amount", "1,500", '.', true).is_err());
+        assert_eq!(
+            amount_in("amount", "1,500,000", '.', true).ok(),
+            Some(150_000_000)
+        );
+        assert_eq!(
+            amount_in("amount", "1,500.00", '.', true).ok(),
+            Some(150_000)
+        );
         assert_eq!(
             full_name(Some("建国".into()), Some("王".into())).as_deref(),
             Some("王建国")

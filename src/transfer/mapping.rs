@@ -21,6 +21,9 @@ pub enum Entity {
     DecisionChain,
     Relationships,
     Interactions,
+    /// More people and colleagues at an interaction (Salesforce's TaskRelation
+    /// and EventRelation): one row per party.
+    InteractionParties,
 }
 
 /// A field of a kind of record, and whether a mapping must map it.
@@ -92,6 +95,8 @@ const FIELDS: &[(Entity, &str, &[Field])] = &[
             ("currency", false),
             ("stage", true),
             ("outcome", false),
+            ("closed", false),
+            ("won", false),
             ("expected_sign_date", false),
             ("owner", false),
             ("competitors", false),
@@ -163,6 +168,17 @@ const FIELDS: &[(Entity, &str, &[Field])] = &[
             ("note", false),
             ("employees", false),
             ("people", false),
+        ],
+    ),
+    (
+        Entity::InteractionParties,
+        "interaction_parties",
+        &[
+            ("external_id", false),
+            ("interaction", true),
+            ("party", true),
+            ("is_what", false),
+            ("response", false),
         ],
     ),
 ];
@@ -311,9 +327,11 @@ pub struct Mapping {
     /// a file holding one is listed as skipped. Each with the headers that
     /// identify such a file.
     pub skip: Vec<(String, Vec<String>)>,
-    /// The decimal mark amounts are written with: `.` unless the mapping's
-    /// `decimal_mark` says `,` (then `.` and spaces group thousands).
-    pub decimal_mark: char,
+    /// The decimal mark amounts are written with, when the mapping's
+    /// `decimal_mark` declares it (`,`: then `.` and spaces group thousands);
+    /// undeclared, `.` is read, and a lone comma in a semicolon-separated file
+    /// (as European spreadsheets write `1,5`) is refused as doubtful.
+    pub decimal_mark: Option<char>,
 }
 
 /// What a file holds, as a mapping reads it.
@@ -382,8 +400,8 @@ impl Mapping {
             ));
         }
         let decimal_mark = match table.get("decimal_mark") {
-            None => '.',
-            Some(toml::Value::String(s)) if s == "." || s == "," => s.chars().next().unwrap_or('.'),
+            None => None,
+            Some(toml::Value::String(s)) if s == "." || s == "," => s.chars().next(),
             Some(_) => return Err(bad("decimal_mark".into(), "must be \".\" or \",\"".into())),
         };
         let mut skip = Vec::new();

@@ -18,6 +18,7 @@ mod edge;
 mod generate;
 mod http;
 mod import_files;
+mod import_history;
 mod import_sources;
 mod live;
 mod map;

@@ -78,6 +78,15 @@ pub struct ReadOptions {
 }
 
 impl Table {
+    /// The separator of a delimited file (`b';'` for a semicolon-separated one);
+    /// none for workbooks and tree files.
+    pub fn delimiter(&self) -> Option<u8> {
+        match &self.body {
+            Body::File { delimiter } | Body::Decoded { delimiter, .. } => Some(*delimiter),
+            Body::Rows(_) => None,
+        }
+    }
+
     /// The records after the header, in order. `read` counts the bytes read so
     /// far, for progress.
     pub fn records(
