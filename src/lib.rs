@@ -19,6 +19,7 @@ pub mod graph;
 pub mod map;
 pub mod meeting;
 pub mod methodology;
+pub mod metrics;
 pub mod report;
 pub mod startup;
 pub mod store;

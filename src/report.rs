@@ -368,16 +368,6 @@ pub fn methodology_adoption(
     }
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn money_groups_thousands() {
-        assert_eq!(super::money(1_234_567.4), "1,234,567");
-        assert_eq!(super::money(999.0), "999");
-        assert_eq!(super::money(-1000.0), "-1,000");
-    }
-}
-
 /// "; passed over 3 activities (dated after today: a.csv:4, a.csv:9, …)": what a
 /// file held that the import left out on purpose, with its first places.
 fn passed_over(places: &[String], one: &str, many: &str, why: &str) -> String {
@@ -395,4 +385,14 @@ fn passed_over(places: &[String], one: &str, many: &str, why: &str) -> String {
             ""
         }
     )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn money_groups_thousands() {
+        assert_eq!(super::money(1_234_567.4), "1,234,567");
+        assert_eq!(super::money(999.0), "999");
+        assert_eq!(super::money(-1000.0), "-1,000");
+    }
 }

@@ -1,5 +1,6 @@
 //! HTTP routes: `POST /graphql`, GraphiQL at `GET /graphql`, subscriptions over
-//! WebSocket at `GET /graphql/ws`, the planning-session page at `/`, `GET /healthz`.
+//! WebSocket at `GET /graphql/ws`, the planning-session page at `/`, `GET /healthz`,
+//! and `GET /metrics` (Prometheus text format).
 
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 
@@ -147,6 +148,7 @@ pub fn router(
         .route("/", get(super::page::index))
         .route("/assets/{file}", get(super::page::asset))
         .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
         .fallback(not_found)
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
             MAX_BODY_BYTES,
@@ -534,7 +536,9 @@ async fn run(
         return wire::request_error(want, refusal.code, refusal.message);
     }
     let mut reads_only = false;
+    let mut operation = request.operation_name.clone();
     if let Ok(doc) = parse_query(&request.query) {
+        operation = operation_name(request.operation_name.as_deref(), &doc);
         let chosen: Vec<OperationType> = doc
             .operations
             .iter()
@@ -571,14 +575,64 @@ async fn run(
         engine
     };
     let executed = wire::Executed::default();
+    let operation = crate::metrics::operation_label(operation.as_deref());
+    let started = std::time::Instant::now();
     let request = request
         .data(state.store.acting_as(principal.clone()))
         .data(engine)
         .data(principal)
         .data(executed.clone());
     let mut response = state.schema.execute(request).await;
+    metrics::histogram!("guanxi_http_request_duration_seconds", "operation" => operation)
+        .record(started.elapsed().as_secs_f64());
     ensure_codes(&mut response);
     wire::answer(want, response, executed.happened())
+}
+
+/// The operation a request runs: the one it names, else the document's only
+/// operation's name; `None` for an anonymous one.
+fn operation_name(
+    named: Option<&str>,
+    doc: &async_graphql::parser::types::ExecutableDocument,
+) -> Option<String> {
+    if let Some(name) = named {
+        return Some(name.to_owned());
+    }
+    match &doc.operations {
+        async_graphql::parser::types::DocumentOperations::Single(_) => None,
+        async_graphql::parser::types::DocumentOperations::Multiple(ops) if ops.len() == 1 => {
+            ops.keys().next().map(|n| n.to_string())
+        }
+        async_graphql::parser::types::DocumentOperations::Multiple(_) => None,
+    }
+}
+
+/// `GET /metrics`: open to callers on loopback of a server without tokens (who
+/// are its local administrator); with tokens in force, an admin's token only.
+async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if !origin_allowed(&state, &headers) {
+        return foreign_origin(Want::Json);
+    }
+    let principal = match caller(&state, &headers).await {
+        Ok(p) => p,
+        Err(refusal) => return refusal,
+    };
+    if principal.role != crate::domain::Role::Admin {
+        return wire::refusal(
+            StatusCode::FORBIDDEN,
+            ErrorCode::Forbidden,
+            "the metrics are for administrators: use an admin's token",
+        );
+    }
+    let (open, idle) = state.store.pool_connections();
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+        )],
+        crate::metrics::render(open, idle),
+    )
+        .into_response()
 }
 
 fn graphiql(state: &AppState) -> Response {

@@ -29,10 +29,11 @@ impl Engine {
     pub async fn history(&self) -> Result<Arc<History>> {
         let org = self.store.org_version().await?;
         let day = today();
-        if let Ok(h) = self.history.lock() {
-            if let Some(h) = h.as_ref().filter(|h| h.org == org && h.day == day) {
-                return Ok(Arc::clone(h));
-            }
+        // Held while building: requests that arrive meanwhile wait for this
+        // build instead of each reading every closed deal again.
+        let mut slot = self.history.lock().await;
+        if let Some(h) = slot.as_ref().filter(|h| h.org == org && h.day == day) {
+            return Ok(Arc::clone(h));
         }
         let m = self.methodology();
         let closed = self.store.closed_opportunities().await?;
@@ -77,9 +78,7 @@ impl Engine {
             opportunities: closed.into_iter().map(|o| (o.opportunity_id, o)).collect(),
             norms,
         });
-        if let Ok(mut h) = self.history.lock() {
-            *h = Some(Arc::clone(&built));
-        }
+        *slot = Some(Arc::clone(&built));
         Ok(built)
     }
 

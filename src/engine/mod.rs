@@ -31,8 +31,9 @@ use crate::{
     Error, Result,
 };
 
-/// Accounts kept in memory before the cache starts over.
-const CACHE_CAPACITY: usize = 512;
+/// What the built graphs kept in memory may weigh, by default (see
+/// [`Cached::weight`]); the least recently used go first past it.
+pub const DEFAULT_CACHE_BYTES: u64 = 256 << 20;
 /// The most introduction paths one call returns.
 pub const MAX_PATHS: usize = 20;
 
@@ -77,8 +78,65 @@ fn once<K: std::hash::Hash + Eq + Copy, V>(
     value
 }
 
-/// A cached graph with the versions and day it was built for.
-type CacheEntry = (GraphVersion, Date, Arc<Cached>);
+/// A build's failure, as each request that waited on it sees it: the error
+/// itself where this was the last holder, else the same kind rebuilt (a gone
+/// account stays NOT_FOUND); storage detail stays in the log.
+fn shared_error(e: Arc<Error>) -> Error {
+    match Arc::try_unwrap(e) {
+        Ok(e) => e,
+        Err(e) => match &*e {
+            Error::NotFound { entity, id } => Error::NotFound {
+                entity,
+                id: id.clone(),
+            },
+            other => Error::Internal(anyhow::anyhow!("building a graph failed: {other}")),
+        },
+    }
+}
+
+/// A built graph is known by its account, the versions it was read at and the
+/// day it was scored for: a write or a new day makes a new key.
+type CacheKey = (Uuid, GraphVersion, Date);
+
+/// How often graphs were built and found built, since the engine started: what
+/// `/metrics` reports, and what shows that concurrent readers share one build.
+#[derive(Debug, Default)]
+pub struct CacheStats {
+    pub builds: std::sync::atomic::AtomicU64,
+    pub hits: std::sync::atomic::AtomicU64,
+}
+
+impl CacheStats {
+    pub fn builds(&self) -> u64 {
+        self.builds.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    pub fn hits(&self) -> u64 {
+        self.hits.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+impl Cached {
+    /// About how many bytes the graph and its snapshot hold, for the cache's
+    /// bound: the snapshot's records by their size, twice over for the built
+    /// graph's nodes, edges and indexes.
+    pub fn weight(&self) -> u32 {
+        use std::mem::size_of_val;
+        let d = &self.data;
+        let records = size_of_val(d.people.as_slice())
+            + size_of_val(d.lines.as_slice())
+            + size_of_val(d.employees.as_slice())
+            + size_of_val(d.competitors.as_slice())
+            + size_of_val(d.ties.as_slice())
+            + size_of_val(d.contacts.as_slice())
+            + size_of_val(d.opportunities.as_slice())
+            + size_of_val(d.win_steps.as_slice())
+            + size_of_val(d.answers.as_slice())
+            + size_of_val(d.outsiders.as_slice());
+        let names: usize = d.people.iter().map(|p| p.name.len() + 64).sum();
+        u32::try_from((records + names) * 3 + 4096).unwrap_or(u32::MAX)
+    }
+}
 
 mod changes;
 mod history;
@@ -98,9 +156,17 @@ pub use planning::{ForecastView, PlannedRequest, SupportPlan};
 #[derive(Clone)]
 pub struct Engine {
     store: Store,
-    cache: Arc<Mutex<HashMap<Uuid, CacheEntry>>>,
-    /// Closed deals and the stall norms they give, per org version and day.
-    history: Arc<Mutex<Option<Arc<History>>>>,
+    /// Built graphs, bounded by weight, least recently used out first. A graph
+    /// being built is an entry too: every request that wants it meanwhile waits
+    /// for that one build (moka's single flight) instead of starting its own.
+    cache: moka::future::Cache<CacheKey, Arc<Cached>>,
+    /// The key each account was last built under, so a newer build drops the
+    /// stale one at once instead of leaving it to age out.
+    latest: Arc<Mutex<HashMap<Uuid, CacheKey>>>,
+    stats: Arc<CacheStats>,
+    /// Closed deals and the stall norms they give, per org version and day;
+    /// locked while being rebuilt, so concurrent requests share one build.
+    history: Arc<tokio::sync::Mutex<Option<Arc<History>>>>,
     /// Graphs already looked up by this request (see [`Engine::for_one_read`]).
     memo: Option<Arc<Mutex<Memo>>>,
 }
@@ -120,12 +186,37 @@ impl std::fmt::Debug for Engine {
 
 impl Engine {
     pub fn new(store: Store) -> Self {
+        Self::with_cache_bytes(store, DEFAULT_CACHE_BYTES)
+    }
+
+    /// An engine whose built graphs may weigh up to `bytes` in memory.
+    pub fn with_cache_bytes(store: Store, bytes: u64) -> Self {
         Engine {
             store,
-            cache: Arc::new(Mutex::new(HashMap::new())),
-            history: Arc::new(Mutex::new(None)),
+            cache: moka::future::Cache::builder()
+                .max_capacity(bytes)
+                .weigher(|_, v: &Arc<Cached>| v.weight())
+                // Plain LRU: the default admission policy may turn away a graph
+                // just built in favour of one used more often before a write.
+                .eviction_policy(moka::policy::EvictionPolicy::lru())
+                .build(),
+            latest: Arc::new(Mutex::new(HashMap::new())),
+            stats: Arc::new(CacheStats::default()),
+            history: Arc::new(tokio::sync::Mutex::new(None)),
             memo: None,
         }
+    }
+
+    /// How often graphs were built and found built.
+    pub fn cache_stats(&self) -> &CacheStats {
+        &self.stats
+    }
+
+    /// Applies the cache's pending evictions now (moka applies them lazily, on
+    /// later reads and writes): for tests and benchmarks that look at what
+    /// stayed cached.
+    pub async fn settle_cache(&self) {
+        self.cache.run_pending_tasks().await;
     }
 
     /// The engine for one request that only reads: the fields of one query see one
@@ -171,14 +262,6 @@ impl Engine {
         }
     }
 
-    fn lookup(&self, account: Uuid, version: GraphVersion, day: Date) -> Option<Arc<Cached>> {
-        let cache = self.cache.lock().ok()?;
-        cache
-            .get(&account)
-            .filter(|(v, d, _)| *v == version && *d == day)
-            .map(|(_, _, c)| Arc::clone(c))
-    }
-
     /// The account's graph, rebuilt when any write changed it since it was cached.
     #[tracing::instrument(skip(self))]
     pub async fn graph(&self, account: Uuid) -> Result<Arc<Cached>> {
@@ -205,11 +288,31 @@ impl Engine {
         Ok(found)
     }
 
+    /// The graph at this version and today: cached, or being built by another
+    /// request (then awaited), or built here.
     async fn cached_or_built(&self, account: Uuid, version: GraphVersion) -> Result<Arc<Cached>> {
-        let day = today();
-        if let Some(hit) = self.lookup(account, version, day) {
-            return Ok(hit);
+        let key = (account, version, today());
+        let entry = self
+            .cache
+            .entry(key)
+            .or_try_insert_with(self.build(key))
+            .await
+            .map_err(shared_error)?;
+        // `is_fresh` only for the request whose build ran; the others waited
+        // for it or found it built.
+        if !entry.is_fresh() {
+            self.stats
+                .hits
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            metrics::counter!("guanxi_graph_cache_hits_total").increment(1);
         }
+        Ok(entry.into_value())
+    }
+
+    /// Builds the graph for `key` (its snapshot read, scored on a blocking
+    /// thread) and retires the account's previous entry.
+    async fn build(&self, key: CacheKey) -> Result<Arc<Cached>> {
+        let (account, _, day) = key;
         let data = self.store.graph_data(account, day).await?;
         let norms = Arc::clone(&self.history().await?.norms);
         let methodology = Arc::new(self.methodology().clone());
@@ -226,14 +329,20 @@ impl Engine {
         })
         .await
         .map_err(|e| Error::Internal(anyhow::Error::new(e).context("building a graph")))?;
-        let built = Arc::new(built);
-        if let Ok(mut cache) = self.cache.lock() {
-            if cache.len() >= CACHE_CAPACITY {
-                cache.clear();
-            }
-            cache.insert(account, (built.data.version, day, Arc::clone(&built)));
+        self.stats
+            .builds
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        metrics::counter!("guanxi_graph_builds_total").increment(1);
+        let previous = self
+            .latest
+            .lock()
+            .ok()
+            .and_then(|mut l| l.insert(account, key))
+            .filter(|k| *k != key);
+        if let Some(old) = previous {
+            self.cache.invalidate(&old).await;
         }
-        Ok(built)
+        Ok(Arc::new(built))
     }
 
     /// The graph of the opportunity's account.

@@ -421,6 +421,11 @@ impl Store {
         Ok(())
     }
 
+    /// The pool's open connections and how many of them are idle (`/metrics`).
+    pub fn pool_connections(&self) -> (u32, u32) {
+        with_pool!(self, pool => (pool.size(), u32::try_from(pool.num_idle()).unwrap_or(u32::MAX)))
+    }
+
     pub async fn close(&self) {
         with_pool!(self, pool => pool.close().await);
     }

@@ -236,7 +236,7 @@ async fn task_and_event_relations_add_the_other_people_involved(app: TestApp) {
          0RE4,00UE1,003A3,false,true,Declined\n\
          0RE5,00UE1,00QX1,false,true,Accepted\n",
     );
-    let report = import(&app, "salesforce", &[relations.clone()])
+    let report = import(&app, "salesforce", std::slice::from_ref(&relations))
         .await
         .unwrap();
     assert!(report.rejected.is_empty(), "{:?}", report.rejected);

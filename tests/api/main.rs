@@ -22,6 +22,7 @@ mod import_history;
 mod import_sources;
 mod live;
 mod map;
+mod metrics;
 mod opportunities;
 mod people;
 mod planning;
