@@ -161,6 +161,23 @@ impl fmt::Display for ErrorCode {
 }
 
 impl Error {
+    /// A failure several waiters shared (one graph build, one batched read), as
+    /// each of them reports it: the error itself where this was the last holder,
+    /// else the same kind rebuilt (a gone record stays NOT_FOUND); storage
+    /// detail stays in the log.
+    pub fn shared(e: std::sync::Arc<Error>) -> Error {
+        match std::sync::Arc::try_unwrap(e) {
+            Ok(e) => e,
+            Err(e) => match &*e {
+                Error::NotFound { entity, id } => Error::NotFound {
+                    entity,
+                    id: id.clone(),
+                },
+                other => Error::Internal(anyhow::anyhow!("{other}")),
+            },
+        }
+    }
+
     pub fn code(&self) -> ErrorCode {
         match self {
             Error::NotFound { .. } => ErrorCode::NotFound,

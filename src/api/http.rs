@@ -577,8 +577,10 @@ async fn run(
     let executed = wire::Executed::default();
     let operation = crate::metrics::operation_label(operation.as_deref());
     let started = std::time::Instant::now();
+    let store = state.store.acting_as(principal.clone());
     let request = request
-        .data(state.store.acting_as(principal.clone()))
+        .data(super::loaders::for_request(store.clone()))
+        .data(store)
         .data(engine)
         .data(principal)
         .data(executed.clone());

@@ -16,6 +16,7 @@ mod inputs;
 pub mod limits;
 mod literals;
 mod live;
+mod loaders;
 mod meeting;
 mod mutation;
 mod objects;

@@ -108,10 +108,7 @@ impl Account {
             .coded()
     }
     async fn opportunities(&self, ctx: &Context<'_>) -> Result<Vec<Opportunity>> {
-        store(ctx)
-            .opportunities_of_account(self.account_id)
-            .await
-            .coded()
+        super::context::opportunities_of(ctx, self.account_id).await
     }
     /// Every relationship edge inside the account.
     async fn relationships(&self, ctx: &Context<'_>) -> Result<Vec<Relationship>> {
@@ -743,7 +740,7 @@ impl Opportunity {
     }
     /// Who decides, evaluates, approves and uses, with their influence and attitude.
     async fn decision_chain(&self, ctx: &Context<'_>) -> Result<Vec<DecisionChainMember>> {
-        store(ctx).decision_chain(self.opportunity_id).await.coded()
+        super::context::chain_of(ctx, self.opportunity_id).await
     }
     async fn created_at(&self) -> OffsetDateTime {
         self.created_at
@@ -757,7 +754,7 @@ impl Opportunity {
 #[Object]
 impl TeamMember {
     async fn employee(&self, ctx: &Context<'_>) -> Result<Option<Employee>> {
-        store(ctx).employee(self.employee_id).await.coded()
+        employee_of(ctx, Some(self.employee_id)).await
     }
     /// Their part on the deal: an id from `employee_roles`.
     async fn role(&self) -> &str {
@@ -817,7 +814,7 @@ impl DecisionChainMember {
         &self.source
     }
     async fn person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
-        store(ctx).person(self.person_id).await.coded()
+        person_of(ctx, Some(self.person_id)).await
     }
     /// An id from the methodology's `buying_roles`.
     async fn buying_role(&self) -> &str {
@@ -846,10 +843,7 @@ impl DecisionChainMember {
     /// Relationship edges touching this person: our ties, competitors' ties, their
     /// influence on others.
     async fn relationships(&self, ctx: &Context<'_>) -> Result<Vec<Relationship>> {
-        store(ctx)
-            .relationships_of_person(self.person_id)
-            .await
-            .coded()
+        super::context::ties_of(ctx, self.person_id).await
     }
     async fn updated_at(&self) -> OffsetDateTime {
         self.updated_at

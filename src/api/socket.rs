@@ -132,7 +132,9 @@ async fn serve(state: AppState, socket: WebSocket, protocol: GraphQLProtocol) {
                     *s = presented;
                 }
                 let mut data = async_graphql::Data::default();
-                data.insert(state.store.acting_as(principal.clone()));
+                let store = state.store.acting_as(principal.clone());
+                data.insert(super::loaders::for_request(store.clone()));
+                data.insert(store);
                 data.insert(state.engine.acting_as(principal.clone()));
                 data.insert(principal);
                 Ok(data)

@@ -78,22 +78,6 @@ fn once<K: std::hash::Hash + Eq + Copy, V>(
     value
 }
 
-/// A build's failure, as each request that waited on it sees it: the error
-/// itself where this was the last holder, else the same kind rebuilt (a gone
-/// account stays NOT_FOUND); storage detail stays in the log.
-fn shared_error(e: Arc<Error>) -> Error {
-    match Arc::try_unwrap(e) {
-        Ok(e) => e,
-        Err(e) => match &*e {
-            Error::NotFound { entity, id } => Error::NotFound {
-                entity,
-                id: id.clone(),
-            },
-            other => Error::Internal(anyhow::anyhow!("building a graph failed: {other}")),
-        },
-    }
-}
-
 /// A built graph is known by its account, the versions it was read at and the
 /// day it was scored for: a write or a new day makes a new key.
 type CacheKey = (Uuid, GraphVersion, Date);
@@ -297,7 +281,7 @@ impl Engine {
             .entry(key)
             .or_try_insert_with(self.build(key))
             .await
-            .map_err(shared_error)?;
+            .map_err(Error::shared)?;
         // `is_fresh` only for the request whose build ran; the others waited
         // for it or found it built.
         if !entry.is_fresh() {

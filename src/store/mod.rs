@@ -29,6 +29,7 @@ use crate::{
 
 mod accounts;
 pub(crate) mod audit;
+mod batch;
 mod competitors;
 mod employees;
 mod graph;

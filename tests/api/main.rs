@@ -8,6 +8,7 @@ mod advice;
 mod attack;
 mod audit;
 mod auth;
+mod batched;
 mod browser;
 mod coaching;
 mod concurrency;
