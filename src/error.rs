@@ -232,6 +232,28 @@ impl Error {
     }
 }
 
+/// A write of an organisation's name that the database refused as taken: a
+/// race with another writer past the store's own check (two servers creating
+/// the same account at once). DUPLICATE_NAME like the check's answer; the other
+/// record, written meanwhile, is not named.
+pub(crate) fn name_taken(e: sqlx::Error, entity: &'static str, name: &str) -> Error {
+    if let sqlx::Error::Database(db) = &e {
+        let constraint = format!("{entity}_name_key_unique");
+        let column = format!("{entity}.name_key");
+        if db.kind() == sqlx::error::ErrorKind::UniqueViolation
+            && (db.constraint() == Some(constraint.as_str()) || db.message().contains(&column))
+        {
+            return Error::DuplicateName {
+                entity,
+                name: name.to_owned(),
+                existing: name.to_owned(),
+                existing_id: String::new(),
+            };
+        }
+    }
+    Error::from(e)
+}
+
 impl From<sqlx::Error> for Error {
     fn from(e: sqlx::Error) -> Self {
         // Constraint violations are a backstop: the store checks references and
@@ -263,5 +285,58 @@ impl From<sqlx::Error> for Error {
 impl From<anyhow::Error> for Error {
     fn from(e: anyhow::Error) -> Self {
         Error::Internal(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sqlx::Connection;
+
+    /// A second insert of the same name key on `$conn`, as a racing writer's
+    /// would fail, in a temporary table named as the migrations name it.
+    macro_rules! clash_on {
+        ($conn:expr, $table:literal) => {{
+            sqlx::query(concat!(
+                "create temporary table ",
+                $table,
+                " (name_key text not null, constraint ",
+                $table,
+                "_name_key_unique unique (name_key))"
+            ))
+            .execute(&mut $conn)
+            .await
+            .unwrap();
+            let insert = concat!("insert into ", $table, " (name_key) values ('huaxin')");
+            sqlx::query(insert).execute(&mut $conn).await.unwrap();
+            sqlx::query(insert).execute(&mut $conn).await.unwrap_err()
+        }};
+    }
+
+    /// On real databases: SQLite always, PostgreSQL where the tests have one.
+    #[tokio::test]
+    async fn a_name_race_is_a_duplicate_name_on_both_backends() {
+        let mut sqlite = sqlx::SqliteConnection::connect("sqlite::memory:")
+            .await
+            .unwrap();
+        let e = name_taken(clash_on!(sqlite, "account"), "account", "Huaxin Mobile");
+        assert_eq!(e.code(), ErrorCode::DuplicateName, "{e}");
+        assert!(e.to_string().contains("Huaxin Mobile"), "{e}");
+        if let Ok(url) = std::env::var("GUANXI_TEST_POSTGRES_URL") {
+            let mut pg = sqlx::PgConnection::connect(&url).await.unwrap();
+            let e = name_taken(clash_on!(pg, "competitor"), "competitor", "Nordwave");
+            assert_eq!(e.code(), ErrorCode::DuplicateName, "{e}");
+        }
+        // Another constraint, or another failure, keeps its own code.
+        let e = name_taken(clash_on!(sqlite, "competitor"), "account", "x");
+        assert_eq!(e.code(), ErrorCode::Conflict, "{e}");
+        let other = sqlx::query("insert into nowhere values (1)")
+            .execute(&mut sqlite)
+            .await
+            .unwrap_err();
+        assert_ne!(
+            name_taken(other, "account", "x").code(),
+            ErrorCode::DuplicateName
+        );
     }
 }

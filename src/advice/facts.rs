@@ -181,7 +181,11 @@ impl Facts {
             FactValue::Flag(x) => Value::Boolean(*x),
             FactValue::Text(x) => Value::String(x.clone()),
         };
-        let _ = self.context.set_value(name.to_owned(), v);
+        // Only a value of another type than the fact had before is refused; a
+        // rule would then read the old value, so it is said.
+        if let Err(e) = self.context.set_value(name.to_owned(), v) {
+            tracing::warn!(fact = name, error = %e, "a fact could not be given to the coaching rules");
+        }
         self.values.insert(name.to_owned(), value);
     }
 

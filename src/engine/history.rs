@@ -106,7 +106,7 @@ impl Engine {
                 by_account.entry(o.account_id).or_default().push(i);
             }
         }
-        let methodology = Arc::new(self.methodology().clone());
+        let methodology = Arc::clone(&self.store.methodology);
         for (account, indices) in by_account {
             let cached = self.graph(account).await?;
             let methodology = Arc::clone(&methodology);

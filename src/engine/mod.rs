@@ -68,13 +68,18 @@ fn once<K: std::hash::Hash + Eq + Copy, V>(
     key: K,
     compute: impl FnOnce() -> V,
 ) -> Arc<V> {
-    if let Some(hit) = map.lock().ok().and_then(|m| m.get(&key).cloned()) {
+    // The lock is held only to read or insert, never while computing, so a
+    // panic elsewhere cannot leave the map half-written: a poisoned lock's map
+    // is used as it is.
+    let lock = || {
+        map.lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    };
+    if let Some(hit) = lock().get(&key).cloned() {
         return hit;
     }
     let value = Arc::new(compute());
-    if let Ok(mut m) = map.lock() {
-        m.insert(key, Arc::clone(&value));
-    }
+    lock().insert(key, Arc::clone(&value));
     value
 }
 
@@ -224,7 +229,10 @@ impl Engine {
     }
 
     fn remembered<T>(&self, f: impl FnOnce(&mut Memo) -> Option<T>) -> Option<T> {
-        self.memo.as_ref()?.lock().ok().and_then(|mut m| f(&mut m))
+        let memo = self.memo.as_ref()?;
+        f(&mut memo
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner))
     }
 
     fn methodology(&self) -> &Methodology {
@@ -299,7 +307,7 @@ impl Engine {
         let (account, _, day) = key;
         let data = self.store.graph_data(account, day).await?;
         let norms = Arc::clone(&self.history().await?.norms);
-        let methodology = Arc::new(self.methodology().clone());
+        let methodology = Arc::clone(&self.store.methodology);
         let built = tokio::task::spawn_blocking(move || {
             let graph = AccountGraph::build(&data, &methodology, day);
             Cached {
@@ -522,7 +530,7 @@ impl Engine {
                 .collect();
             work.push((cached, opportunities));
         }
-        let methodology = Arc::new(self.methodology().clone());
+        let methodology = Arc::clone(&self.store.methodology);
         let rows = tokio::task::spawn_blocking(move || {
             // Rows computed earlier for the same graph version are reused; the rest are
             // computed across the cores and kept.
@@ -748,7 +756,7 @@ impl Engine {
         let mut out = Vec::with_capacity(accounts.len());
         for account in accounts {
             let cached = self.graph(account).await?;
-            let methodology = self.methodology().clone();
+            let methodology = Arc::clone(&self.store.methodology);
             let c = Arc::clone(&cached);
             let (impact, stories) = tokio::task::spawn_blocking(move || {
                 whatif::run(
@@ -822,7 +830,7 @@ impl Engine {
                 ));
             }
         }
-        let methodology = m.clone();
+        let methodology = Arc::clone(&self.store.methodology);
         let c = Arc::clone(&cached);
         let (impact, stories) = tokio::task::spawn_blocking(move || {
             let changed = risk::with_person_change(&c.data, person, &change);
@@ -888,26 +896,14 @@ pub fn pipeline_rows(
     today: Date,
     lang: Lang,
 ) -> Vec<PipelineRow> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(8);
-    let chunk = items.len().div_ceil(threads).max(64);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|(g, n, o)| pipeline_row(g, n, m, o, today, lang))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
-    })
+    use rayon::prelude::*;
+    // A panic in one row reaches the caller (and, through the blocking task it
+    // runs in, becomes an INTERNAL error that is logged): never a pipeline with
+    // rows silently missing.
+    items
+        .par_iter()
+        .map(|(g, n, o)| pipeline_row(g, n, m, o, today, lang))
+        .collect()
 }
 
 /// A pipeline row, computed without introduction paths (they are for the deal page).

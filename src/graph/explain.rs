@@ -3,8 +3,9 @@
 
 use uuid::Uuid;
 
-/// A number in [0, 1]. Construction clamps, and NaN becomes 0, so no formula can
-/// leak a value outside the documented range.
+/// A number in [0, 1]. Construction clamps, and NaN becomes 0 (with a warning in
+/// the log: a formula that gives NaN is a bug to find), so no formula can leak a
+/// value outside the documented range.
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
 pub struct Unit(f64);
 
@@ -14,6 +15,7 @@ impl Unit {
 
     pub fn new(v: f64) -> Self {
         if v.is_nan() {
+            tracing::warn!("a score's formula gave NaN; it counts as 0");
             Unit(0.0)
         } else {
             Unit(v.clamp(0.0, 1.0))
@@ -99,6 +101,10 @@ impl Explanation {
 pub struct Score {
     pub value: Unit,
     pub explanation: Explanation,
+    /// What the formula gave, before the unit interval's clamp: equal to `value`
+    /// for every formula that keeps its documented range, which the property
+    /// tests check (a clamp that ever bites hides a formula's mistake).
+    pub formula_value: f64,
 }
 
 impl Score {
@@ -106,6 +112,7 @@ impl Score {
         Score {
             value: Unit::new(value),
             explanation,
+            formula_value: value,
         }
     }
 }

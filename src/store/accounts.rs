@@ -123,7 +123,8 @@ impl Store {
             .bind(&a.owner_team)
             .bind(at)
             .execute(&mut *tx)
-            .await?;
+            .await
+            .map_err(|e| crate::error::name_taken(e, "account", a.name.display()))?;
             let after = current_row!(self, tx, Account, "account", "account", id);
             audit!(self, tx, Change::new("create account", "account", id).account(id).after(&after));
         });
@@ -160,7 +161,8 @@ impl Store {
             .bind(now())
             .bind(current.revision)
             .execute(&mut *tx)
-            .await?;
+            .await
+            .map_err(|e| crate::error::name_taken(e, "account", a.name.display()))?;
             revised!(self, tx, done, Account, "account", "account", id, expected.unwrap_or(current.revision));
             let after = current_row!(self, tx, Account, "account", "account", id);
             audit!(self, tx, Change::new("update account", "account", id).account(id).before(&current).after(&after));

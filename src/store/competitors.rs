@@ -86,7 +86,8 @@ impl Store {
             .bind(&c.note)
             .bind(at)
             .execute(&mut *tx)
-            .await?;
+            .await
+            .map_err(|e| crate::error::name_taken(e, "competitor", c.name.display()))?;
             let after = current_row!(self, tx, Competitor, "competitor", "competitor", id);
             audit!(self, tx, Change::new("create competitor", "competitor", id).after(&after));
         });
@@ -119,7 +120,8 @@ impl Store {
             .bind(now())
             .bind(current.revision)
             .execute(&mut *tx)
-            .await?;
+            .await
+            .map_err(|e| crate::error::name_taken(e, "competitor", c.name.display()))?;
             revised!(self, tx, done, Competitor, "competitor", "competitor", id, expected.unwrap_or(current.revision));
             let after = current_row!(self, tx, Competitor, "competitor", "competitor", id);
             audit!(self, tx, Change::new("update competitor", "competitor", id).before(&current).after(&after));

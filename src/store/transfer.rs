@@ -616,37 +616,46 @@ impl Store {
         let dry_run = options.dry_run;
         let guard = self.write_guard().await;
         let mut rollback_journal = None;
-        let tx = match &self.backend {
-            Backend::Sqlite(pool) => {
-                let mut conn = pool.acquire().await?;
-                if options.bulk && !dry_run && leave_wal(&mut conn).await {
-                    rollback_journal = Some(pool.clone());
-                }
-                // A large import touches index pages all over the file (ids are
-                // random): a page cache of 256 MB instead of 2 MB keeps them in
-                // memory. Set back when the import ends.
-                let mib = std::env::var("GUANXI_IMPORT_CACHE_MIB")
-                    .ok()
-                    .and_then(|v| v.parse::<u32>().ok())
-                    .unwrap_or(IMPORT_CACHE_MIB);
-                sqlx::query(&format!(
-                    "pragma cache_size = -{}",
-                    mib.saturating_mul(1024)
-                ))
-                .execute(&mut *conn)
-                .await?;
-                // Statement journals in memory. SQLite decides where they go when
-                // the transaction begins, so this comes first: set inside it, every
-                // thousand-row statement journalled its pages through a temporary
-                // file, one write per page (six million writes for a million rows).
-                sqlx::query("pragma temp_store = memory")
+        let tx =
+            match &self.backend {
+                Backend::Sqlite(pool) => {
+                    let mut conn = pool.acquire().await?;
+                    if options.bulk && !dry_run && leave_wal(&mut conn).await {
+                        rollback_journal = Some(pool.clone());
+                    }
+                    // A large import touches index pages all over the file (ids are
+                    // random): a page cache of 256 MB instead of 2 MB keeps them in
+                    // memory. Set back when the import ends.
+                    let mib =
+                        match std::env::var("GUANXI_IMPORT_CACHE_MIB") {
+                            Err(_) => IMPORT_CACHE_MIB,
+                            Ok(v) => v.trim().parse::<u32>().ok().filter(|m| *m > 0).ok_or_else(
+                                || {
+                                    Error::invalid(
+                            "GUANXI_IMPORT_CACHE_MIB",
+                            format!("'{v}' is not a page cache size: give whole MiB, e.g. 256"),
+                        )
+                                },
+                            )?,
+                        };
+                    sqlx::query(&format!(
+                        "pragma cache_size = -{}",
+                        mib.saturating_mul(1024)
+                    ))
                     .execute(&mut *conn)
                     .await?;
-                let tx = sqlx::Transaction::begin(conn, Some("begin immediate".into())).await?;
-                Tx::Sqlite(tx)
-            }
-            Backend::Postgres(pool) => Tx::Postgres(pool.begin().await?),
-        };
+                    // Statement journals in memory. SQLite decides where they go when
+                    // the transaction begins, so this comes first: set inside it, every
+                    // thousand-row statement journalled its pages through a temporary
+                    // file, one write per page (six million writes for a million rows).
+                    sqlx::query("pragma temp_store = memory")
+                        .execute(&mut *conn)
+                        .await?;
+                    let tx = sqlx::Transaction::begin(conn, Some("begin immediate".into())).await?;
+                    Tx::Sqlite(tx)
+                }
+                Backend::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+            };
         Ok(ImportSession {
             _guard: guard,
             tx,

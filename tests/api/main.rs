@@ -24,6 +24,7 @@ mod import_sources;
 mod live;
 mod map;
 mod metrics;
+mod migrations;
 mod opportunities;
 mod people;
 mod planning;

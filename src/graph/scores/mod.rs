@@ -89,6 +89,18 @@ pub struct OpportunityScores {
 
 impl OpportunityScores {
     /// The six values by name, in a fixed order.
+    /// The six formulas' values before the unit interval's clamp.
+    pub fn formula_values(&self) -> [(&'static str, f64); 6] {
+        [
+            ("keyPerson", self.key_person.formula_value),
+            ("decisionChain", self.decision_chain.formula_value),
+            ("account", self.account.formula_value),
+            ("employee", self.employee.formula_value),
+            ("ourCompany", self.our_company.formula_value),
+            ("competitor", self.competitor.formula_value),
+        ]
+    }
+
     pub fn values(&self) -> [(&'static str, f64); 6] {
         [
             ("keyPerson", self.key_person.value.get()),
