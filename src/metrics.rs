@@ -50,6 +50,19 @@ pub fn install() -> Option<&'static PrometheusHandle> {
             match built {
                 Ok(handle) => {
                     describe();
+                    // Installed this way the recorder keeps every histogram
+                    // sample until upkeep drains it: without a scrape, memory
+                    // would grow with every request.
+                    let upkeep = handle.clone();
+                    let started = std::thread::Builder::new()
+                        .name("metrics-upkeep".into())
+                        .spawn(move || loop {
+                            std::thread::sleep(std::time::Duration::from_secs(5));
+                            upkeep.run_upkeep();
+                        });
+                    if let Err(e) = started {
+                        tracing::warn!(error = %e, "metrics upkeep not started");
+                    }
                     Some(handle)
                 }
                 Err(e) => {

@@ -93,7 +93,6 @@ impl Application {
         self,
         stop: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        crate::telemetry::count_statements();
         crate::metrics::install();
         let engine = crate::engine::Engine::new(self.store.clone());
         let schema = api::schema(&engine, &self.options);

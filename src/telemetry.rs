@@ -3,15 +3,10 @@
 
 use tracing_subscriber::{fmt, layer::SubscriberExt, util::SubscriberInitExt, EnvFilter, Layer};
 
-/// Installs the global subscriber once; later calls (tests) are ignored.
+/// Installs the global subscriber once, with the statement counter; later calls
+/// (tests) are ignored.
 pub fn init() {
-    init_with("info,sqlx=warn,tower_http=info");
-}
-
-/// As [`init`], with another default for when `RUST_LOG` is not set (a bulk
-/// import's long statements are expected, not worth a warning each).
-pub fn init_with(default: &str) {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    let filter = env_filter("info,sqlx=warn,tower_http=info");
     let _ = tracing_subscriber::registry()
         .with(fmt::layer().with_target(false).with_filter(filter))
         .with(crate::metrics::statement_layer())
@@ -19,9 +14,24 @@ pub fn init_with(default: &str) {
     crate::metrics::install();
 }
 
-/// For a server started without [`init`] (tests, a program embedding guanxi):
-/// statements are counted for `/metrics` and nothing is logged. Ignored when a
-/// subscriber is already installed.
+/// As [`init`], with another default for when `RUST_LOG` is not set, and no
+/// statement counter: a bulk import's statements are long, expected, and not
+/// worth formatting each for a counter nobody scrapes.
+pub fn init_with(default: &str) {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(env_filter(default))
+        .with_target(false)
+        .try_init();
+}
+
+fn env_filter(default: &str) -> EnvFilter {
+    EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default))
+}
+
+/// Counts statements for `/metrics` and logs nothing: for tests, which start
+/// servers without [`init`]. A program embedding guanxi installs its own
+/// subscriber with [`crate::metrics::statement_layer`] in it instead. Ignored
+/// when a subscriber is already installed.
 pub fn count_statements() {
     let _ = tracing_subscriber::registry()
         .with(crate::metrics::statement_layer())

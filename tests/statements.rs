@@ -24,6 +24,7 @@ fn statements(scrape: &str) -> u64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_readme_query_sends_a_bounded_number_of_statements() {
+    guanxi::telemetry::count_statements();
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("guanxi.db").display());
     let methodology = Arc::new(

@@ -598,7 +598,15 @@ fn operation_name(
     doc: &async_graphql::parser::types::ExecutableDocument,
 ) -> Option<String> {
     if let Some(name) = named {
-        return Some(name.to_owned());
+        // A name the document does not hold is refused by the executor; it
+        // is counted apart, never as a label of its own.
+        let held = match &doc.operations {
+            async_graphql::parser::types::DocumentOperations::Single(_) => false,
+            async_graphql::parser::types::DocumentOperations::Multiple(ops) => {
+                ops.keys().any(|k| k.as_str() == name)
+            }
+        };
+        return Some(if held { name } else { "?" }.to_owned());
     }
     match &doc.operations {
         async_graphql::parser::types::DocumentOperations::Single(_) => None,

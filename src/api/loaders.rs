@@ -1,9 +1,9 @@
 //! Batched reads for the links a nested query follows (async-graphql's
 //! DataLoader): the fields of a level that ask for the same kind of record are
 //! answered by one statement per few hundred keys instead of one each. A loader
-//! lives for one request, over that request's store, so it sees the caller's
-//! scope and nothing is cached past the request (a mutation's later fields read
-//! what it wrote).
+//! lives for one HTTP request (or one WebSocket connection), over that caller's
+//! store, so it sees the caller's scope; it caches nothing, so a mutation's
+//! later fields, and a subscription's next event, read what is stored then.
 
 use std::{collections::HashMap, sync::Arc};
 

@@ -325,13 +325,24 @@ impl Engine {
             .builds
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         metrics::counter!("guanxi_graph_builds_total").increment(1);
-        let previous = self
-            .latest
-            .lock()
-            .ok()
-            .and_then(|mut l| l.insert(account, key))
-            .filter(|k| *k != key);
-        if let Some(old) = previous {
+        // Only a newer build retires the older: a request that read the
+        // version just before a write may finish its build after the newer one.
+        let newer =
+            |a: &CacheKey, b: &CacheKey| (a.2, a.1.account, a.1.org) > (b.2, b.1.account, b.1.org);
+        let retired = {
+            let mut latest = self
+                .latest
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            match latest.get(&account).copied() {
+                Some(old) if !newer(&key, &old) => None,
+                old => {
+                    latest.insert(account, key);
+                    old
+                }
+            }
+        };
+        if let Some(old) = retired {
             self.cache.invalidate(&old).await;
         }
         Ok(Arc::new(built))

@@ -131,6 +131,8 @@ async fn spawn_configured(
 ) -> TestApp {
     if std::env::var("TEST_LOG").is_ok() {
         guanxi::telemetry::init();
+    } else {
+        guanxi::telemetry::count_statements();
     }
     let app = Application::build(
         "127.0.0.1:0".parse().unwrap(),

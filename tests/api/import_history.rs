@@ -212,6 +212,43 @@ async fn opportunity_history_records_only_changes_of_stage(app: TestApp) {
         ]
     );
     // The deal has been in its stage since July, not since the last amount change.
+
+    // Out of order, a change back is never taken for a repeat: A on the 1st, A
+    // on the 3rd, B on the 2nd read in that order keeps the 3rd's move back.
+    let deals = write(
+        dir.path(),
+        "Opportunity.csv",
+        "Id,AccountId,Name,Amount,StageName,CloseDate,CreatedDate\n\
+         006K,001A,Back Deal,500000,Prospecting,2027-03-31,2026-02-01\n",
+    );
+    let history = write(
+        dir.path(),
+        "OpportunityHistory.csv",
+        "Id,OpportunityId,StageName,CreatedDate\n\
+         008K1,006K,Prospecting,2026-03-01\n\
+         008K3,006K,Prospecting,2026-03-03\n\
+         008K2,006K,Qualification,2026-03-02\n",
+    );
+    let report = import(&app, "salesforce", &[deals, history]).await.unwrap();
+    assert!(report.rejected.is_empty(), "{:?}", report.rejected);
+    let data = transfer::export(&app.store, None).await.unwrap();
+    let back = data
+        .opportunities
+        .iter()
+        .find(|o| o.name == "Back Deal")
+        .unwrap();
+    let mut entered: Vec<(String, time::Date)> = data
+        .stage_changes
+        .iter()
+        .filter(|c| c.opportunity_id == back.opportunity_id)
+        .map(|c| (c.stage.clone(), c.entered_on))
+        .collect();
+    entered.sort_by_key(|(_, d)| *d);
+    assert_eq!(
+        entered.last().map(|(s, _)| s.as_str()),
+        Some("validate_lead"),
+        "{entered:?}"
+    );
 }
 
 both_backends!(task_and_event_relations_add_the_other_people_involved);
@@ -293,6 +330,15 @@ async fn task_and_event_relations_add_the_other_people_involved(app: TestApp) {
     );
     let e = import(&app, "salesforce", &[unknown]).await.unwrap_err();
     assert!(e.to_string().contains("'003ZZ'"), "{e}");
+
+    // A contact of another account is no guest at this account's meeting.
+    let other = write(
+        dir.path(),
+        "EventRelation.csv",
+        "Id,EventId,RelationId,IsWhat,Status\n0RE9,00UE1,003B1,false,Accepted\n",
+    );
+    let e = import(&app, "salesforce", &[other]).await.unwrap_err();
+    assert!(e.to_string().contains("another account"), "{e}");
 }
 
 both_backends!(a_lone_comma_in_a_semicolon_file_is_refused_unless_the_mapping_says);
@@ -389,6 +435,23 @@ async fn namesakes_without_ids_are_merged_reported_or_refused(app: TestApp) {
     );
     let after = transfer::export(&app.store, None).await.unwrap();
     assert_eq!(after.people.len(), data.people.len());
+
+    // A, then B with an e-mail, then C with another: B tells C apart from A.
+    let three = write(
+        dir.path(),
+        "联系人.csv",
+        "联系人姓名,客户名称,职务,部门,邮箱\n\
+         王芳,华信移动通信有限公司,采购经理,采购部,\n\
+         王芳,华信移动通信有限公司,采购经理,采购部,wang.fang@huaxin.cn\n\
+         王芳,华信移动通信有限公司,财务经理,财务部,wang.fang2@huaxin.cn\n",
+    );
+    let accounts = write(
+        dir.path(),
+        "客户.csv",
+        "客户名称,所属行业,省份\n华信移动通信有限公司,通信,北京\n",
+    );
+    let e = import(&app, "zh", &[accounts, three]).await.unwrap_err();
+    assert!(e.to_string().contains("联系人.csv:4"), "{e}");
 }
 
 both_backends!(columns_a_file_lacks_keep_what_is_stored);
@@ -456,6 +519,33 @@ async fn columns_a_file_lacks_keep_what_is_stored(app: TestApp) {
         .find(|e| e.name == "Zhou Min")
         .unwrap();
     assert_eq!(zhou.status, "departed");
+
+    // A departure day without a status column: they left, on that day.
+    let users = write(
+        dir.path(),
+        "User.csv",
+        "Id,Name,Email,IsActive\n005R,Lin Tao,lin.tao@ourco.example,true\n",
+    );
+    import(&app, "salesforce", &[users]).await.unwrap();
+    std::fs::write(
+        &mapping,
+        "name = \"thin\"\nsystem = \"salesforce\"\n[employees]\ndetect = [\"Email\"]\nexternal_id = \"Id\"\nname = \"Name\"\nemail = \"Email\"\ndeparted_on = \"Left\"\n",
+    )
+    .unwrap();
+    let left = write(
+        dir.path(),
+        "Staff.csv",
+        "Id,Name,Email,Left\n005R,Lin Tao,lin.tao@ourco.example,2026-11-30\n",
+    );
+    import(&app, mapping.to_str().unwrap(), &[left])
+        .await
+        .unwrap();
+    let data = transfer::export(&app.store, None).await.unwrap();
+    let lin = data.employees.iter().find(|e| e.name == "Lin Tao").unwrap();
+    assert_eq!(
+        (lin.status.as_str(), lin.departed_on),
+        ("departed", Some(date!(2026 - 11 - 30)))
+    );
 }
 
 both_backends!(the_zh_mapping_skips_other_objects_and_tells_accounts_from_the_rest);

@@ -25,6 +25,9 @@ pub(super) struct Converter {
     pub(super) not_parties: Vec<String>,
     /// The stage-history entries read so far, per deal by day.
     pub(super) history: HashMap<Uuid, BTreeMap<Date, (String, String)>>,
+    /// Stage-history entries passed over as repeats, per deal by day, with
+    /// their places: written after all if an earlier change turns up.
+    pub(super) set_aside: HashMap<Uuid, BTreeMap<Date, (String, StageChangeRow)>>,
     /// People read without an id, by the id their account and name give: where
     /// first seen, with their e-mail and phone.
     pub(super) people_seen: HashMap<Uuid, (String, Option<String>, Option<String>)>,

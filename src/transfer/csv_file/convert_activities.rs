@@ -50,7 +50,17 @@ impl Converter {
         let people = r
             .list("people")
             .iter()
-            .map(|p| self.resolver.person_ref("people", p).map(|(id, _)| id))
+            .map(|p| {
+                let (id, at) = self.resolver.person_ref("people", p)?;
+                // As the API: the people at a meeting of an account are its own.
+                if at != account_id {
+                    return Err(err(
+                        "people",
+                        format!("'{p}' is a contact of another account than the interaction's"),
+                    ));
+                }
+                Ok(id)
+            })
             .collect::<Conv<Vec<_>>>()?;
         chunk.push_interaction(InteractionRow {
             interaction_id: id,
@@ -104,7 +114,13 @@ impl Converter {
             self.not_parties.push(r.place());
             return Ok(());
         }
-        if let Ok((person_id, _)) = self.resolver.person_ref("party", &party) {
+        if let Ok((person_id, at)) = self.resolver.person_ref("party", &party) {
+            if at != account_id {
+                return Err(err(
+                    "party",
+                    format!("'{party}' is a contact of another account than the interaction's"),
+                ));
+            }
             chunk.push_guest(InteractionPersonRow {
                 interaction_id,
                 person_id,

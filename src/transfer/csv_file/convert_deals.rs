@@ -248,33 +248,59 @@ impl Converter {
             .date("entered_on")?
             .ok_or_else(|| err("entered_on", "is empty"))?;
         let (stage, outcome) = stage_and_outcome(r)?;
-        // Salesforce writes a history entry for every change of amount,
-        // close date or probability, each with the stage of the day: an
-        // entry in the stage the deal was already in is no stage change
-        // (it would restart the deal's days in its stage).
-        let entries = self.history.entry(opportunity_id).or_default();
-        let current = entries.range(..=entered_on).next_back().map(|(_, v)| v);
-        if current == Some(&(stage.clone(), outcome.clone())) {
-            self.unchanged_stage.push(r.place());
-            return Ok(());
-        }
-        entries.insert(entered_on, (stage.clone(), outcome.clone()));
         let key = ext
             .clone()
             .unwrap_or_else(|| format!("{opportunity_id}/{stage}/{outcome}/{entered_on}"));
-        chunk.push_stage(StageChangeRow {
+        let row = StageChangeRow {
             stage_change_id: self.resolver.id("stage_change", &key),
             opportunity_id,
             account_id,
-            stage,
-            outcome,
+            stage: stage.clone(),
+            outcome: outcome.clone(),
             entered_on,
             changed_by: None,
             note: r.text("note"),
             methodology_version: version,
             recorded_at: now,
             override_reason: None,
-        });
+        };
+        // Salesforce writes a history entry for every change of amount, close
+        // date or probability, each with the stage of the day: an entry in the
+        // stage the deal was in that day is no stage change (it would restart
+        // the deal's days in its stage). It is set aside, not dropped: should an
+        // earlier change turn up further down the file, the entry after it is a
+        // change again and is written.
+        let value = (stage, outcome);
+        let entries = self.history.entry(opportunity_id).or_default();
+        let in_force = entries.range(..=entered_on).next_back().map(|(_, v)| v);
+        if in_force == Some(&value) {
+            self.unchanged_stage.push(r.place());
+            self.set_aside
+                .entry(opportunity_id)
+                .or_default()
+                .insert(entered_on, (r.place(), row));
+            return Ok(());
+        }
+        entries.insert(entered_on, value.clone());
+        chunk.push_stage(row);
+        use std::ops::Bound::{Excluded, Unbounded};
+        let next_change = entries
+            .range((Excluded(entered_on), Unbounded))
+            .next()
+            .map(|(d, _)| *d);
+        let aside = self.set_aside.entry(opportunity_id).or_default();
+        let follows = aside
+            .range((Excluded(entered_on), Unbounded))
+            .next()
+            .map(|(d, (_, row))| (*d, (row.stage.clone(), row.outcome.clone())))
+            .filter(|(d, v)| next_change.is_none_or(|n| *d < n) && *v != value);
+        if let Some((day, v)) = follows {
+            if let Some((place, row)) = aside.remove(&day) {
+                entries.insert(day, v);
+                self.unchanged_stage.retain(|p| *p != place);
+                chunk.push_stage(row);
+            }
+        }
         Ok(())
     }
 

@@ -198,7 +198,10 @@ impl Converter {
                     r.kept_stored("role");
                     row.role = stored.role.clone();
                 }
-                if r.defaulted("status") || !r.has_column("status") {
+                if r.date("departed_on")?.is_some() && !r.has_column("status") {
+                    // A departure day without a status column: they left.
+                    row.status = "departed".into();
+                } else if r.defaulted("status") || !r.has_column("status") {
                     r.kept_stored("status");
                     row.status = stored.status.clone();
                     row.departed_on = stored.departed_on;
@@ -266,7 +269,7 @@ impl Converter {
         if ext.is_none() {
             let email = r.text("email").map(|e| e.to_lowercase());
             let phone = r.text("phone");
-            if let Some((first, e, p)) = self.people_seen.get(&id) {
+            if let Some((first, e, p)) = self.people_seen.get_mut(&id) {
                 let differ = |a: &Option<String>, b: &Option<String>| matches!((a, b), (Some(a), Some(b)) if a != b);
                 if differ(e, &email) || differ(p, &phone) {
                     let field = if differ(e, &email) { "email" } else { "phone" };
@@ -275,12 +278,20 @@ impl Converter {
                         format!("'{name}' has the same name as the person at {first} at this account but another {}, and neither has an id: give the file an id column to tell them apart", if field == "email" { "e-mail" } else { "phone" }),
                     ));
                 }
+                let message = format!(
+                    "'{name}' has the same name as the person at {first} at this account, and neither has an id: one person, that record's values kept"
+                );
+                // What this record adds tells the next namesake apart.
+                if e.is_none() {
+                    *e = email;
+                }
+                if p.is_none() {
+                    *p = phone;
+                }
                 self.merged.push(Merged {
                     place: r.place(),
                     kind: "people",
-                    message: format!(
-                        "'{name}' has the same name as the person at {first} at this account, and neither has an id: one person, that record's values kept"
-                    ),
+                    message,
                 });
                 return Ok(());
             }

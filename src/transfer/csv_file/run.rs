@@ -46,6 +46,7 @@ impl<'s> Run<'s> {
                 unchanged_stage: Vec::new(),
                 not_parties: Vec::new(),
                 history: HashMap::new(),
+                set_aside: HashMap::new(),
                 people_seen: HashMap::new(),
             }),
             stored: stored_names(store).await?,
