@@ -84,7 +84,12 @@ fn starts_operation(text: &str) -> bool {
 /// Whether the token presented at `connection_init` no longer lets its holder in.
 /// A store that cannot be read does not close the socket: the next check decides.
 async fn revoked(state: &AppState, secret: &Mutex<Option<String>>) -> bool {
-    let Some(secret) = secret.lock().ok().and_then(|s| s.clone()) else {
+    // A poisoned lock still holds the secret: the check must not fail open.
+    let held = secret
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone();
+    let Some(secret) = held else {
         return false;
     };
     matches!(
@@ -128,9 +133,9 @@ async fn serve(state: AppState, socket: WebSocket, protocol: GraphQLProtocol) {
         GraphQLWebSocket::new_with_pair(Box::pin(out), checked, state.schema.clone(), protocol)
             .on_connection_init(move |payload| async move {
                 let (principal, presented) = socket_caller(&state, &payload).await?;
-                if let Ok(mut s) = secret.lock() {
-                    *s = presented;
-                }
+                *secret
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner) = presented;
                 let mut data = async_graphql::Data::default();
                 let store = state.store.acting_as(principal.clone());
                 data.insert(super::loaders::for_request(store.clone()));

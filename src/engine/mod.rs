@@ -548,9 +548,13 @@ impl Engine {
             let mut rows = Vec::new();
             let mut missing: Vec<(&Cached, &crate::graph::data::OpportunityNode)> = Vec::new();
             for (c, ids) in &work {
-                let known = c.rows.lock().ok();
+                // Held only to read or insert: a poisoned lock's map is whole.
+                let known = c
+                    .rows
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
                 for id in ids {
-                    match known.as_ref().and_then(|k| k.get(&(*id, lang))) {
+                    match known.get(&(*id, lang)) {
                         Some(row) => rows.push(row.clone()),
                         None => {
                             if let Some(o) = c.graph.opportunity(*id) {
@@ -570,9 +574,10 @@ impl Engine {
                 .collect();
             let fresh = pipeline_rows(&items, &methodology, today, lang);
             for ((c, _), row) in missing.iter().zip(fresh.iter()) {
-                if let Ok(mut known) = c.rows.lock() {
-                    known.insert((row.opportunity, lang), row.clone());
-                }
+                c.rows
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .insert((row.opportunity, lang), row.clone());
             }
             rows.extend(fresh);
             rows
