@@ -73,18 +73,14 @@ impl Converter {
                 // Matched by name to an account this system did not
                 // create: it keeps its name and values.
                 let kept = keep_stored_account(&mut row, stored, &r.section.update_matched);
-                if !kept.is_empty() {
-                    self.merged.push(Merged {
-                        place: r.place(),
-                        kind: "accounts",
-                        message: format!(
-                            "'{}' is the stored account '{}' (same name); kept its stored {}",
-                            r.text("name").unwrap_or_default(),
-                            stored.name,
-                            kept.join(", ")
-                        ),
-                    });
-                }
+                self.merged.extend(Merged::kept_on_match(
+                    r,
+                    "accounts",
+                    "account",
+                    "same name",
+                    &stored.name,
+                    &kept,
+                ));
             } else {
                 // A default never overwrites what is stored, nor does a
                 // column the file does not have.
@@ -178,18 +174,14 @@ impl Converter {
         if let Some(stored) = self.resolver.stored_employees.get(&id) {
             if id != self.resolver.id("employee", &row.email) {
                 let kept = keep_stored_employee(&mut row, stored, &r.section.update_matched);
-                if !kept.is_empty() {
-                    self.merged.push(Merged {
-                        place: r.place(),
-                        kind: "employees",
-                        message: format!(
-                            "'{}' is the stored employee '{}' (same e-mail); kept its stored {}",
-                            r.text("name").unwrap_or_default(),
-                            stored.name,
-                            kept.join(", ")
-                        ),
-                    });
-                }
+                self.merged.extend(Merged::kept_on_match(
+                    r,
+                    "employees",
+                    "employee",
+                    "same e-mail",
+                    &stored.name,
+                    &kept,
+                ));
             } else {
                 // A default, or a column the file does not have, never
                 // overwrites what is stored: a departed colleague does
@@ -365,5 +357,28 @@ impl Converter {
             }
         }
         Ok(())
+    }
+}
+
+impl Merged {
+    /// A record matched to a stored one another system created, with the
+    /// stored values it kept; none when it kept none that differ.
+    fn kept_on_match(
+        r: &Record,
+        kind: &'static str,
+        noun: &str,
+        by: &str,
+        stored_name: &str,
+        kept: &[&str],
+    ) -> Option<Merged> {
+        (!kept.is_empty()).then(|| Merged {
+            place: r.place(),
+            kind,
+            message: format!(
+                "'{}' is the stored {noun} '{stored_name}' ({by}); kept its stored {}",
+                r.text("name").unwrap_or_default(),
+                kept.join(", ")
+            ),
+        })
     }
 }

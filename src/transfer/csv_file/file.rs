@@ -23,7 +23,8 @@ pub(super) struct FileEnd {
 }
 
 /// How one file (or sheet, or object of a tree file) was read and what it held.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Opened with its lists empty (`..Default::default()`); converting fills them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct FileRead {
     pub name: String,
     /// Its encoding and separator, its sheet or its format.

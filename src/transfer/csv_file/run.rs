@@ -295,11 +295,7 @@ pub async fn import_files(
                     read_as: table.read_as.clone(),
                     holds: format!("{object} records, which guanxi does not import"),
                     skipped: true,
-                    records: 0,
-                    summary_lines: Vec::new(),
-                    planned: Vec::new(),
-                    unchanged_stage: Vec::new(),
-                    not_parties: Vec::new(),
+                    ..Default::default()
                 }),
             }
         }
@@ -319,11 +315,7 @@ pub async fn import_files(
             read_as: table.read_as.clone(),
             holds: section.entity.section().to_owned(),
             skipped: false,
-            records: 0,
-            summary_lines: Vec::new(),
-            planned: Vec::new(),
-            unchanged_stage: Vec::new(),
-            not_parties: Vec::new(),
+            ..Default::default()
         });
         run.records(
             &table.name,
@@ -392,11 +384,7 @@ pub async fn import_records(
         read_as: "records handed over".into(),
         holds: entity.section().to_owned(),
         skipped: false,
-        records: 0,
-        summary_lines: Vec::new(),
-        planned: Vec::new(),
-        unchanged_stage: Vec::new(),
-        not_parties: Vec::new(),
+        ..Default::default()
     });
     run.records(name, section, &headers, None, rows.into_iter(), || {})
         .await?;
