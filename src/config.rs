@@ -189,11 +189,27 @@ pub enum TokenCommand {
         /// Who or what the token is for, shown in lists and the audit trail.
         #[arg(long, default_value = "api token")]
         name: String,
+        /// Expire the token this long from now (90d, 12h, 30s, 1h 30m); requests
+        /// presenting it later are refused with TOKEN_EXPIRED. Never, if left out.
+        #[arg(long)]
+        expires_in: Option<String>,
     },
-    /// List every token (never their secrets).
+    /// List every token (never their secrets): role, reach, state, expiry and
+    /// last use.
     List,
     /// Revoke a token; requests presenting it are refused from then on.
     Revoke { id: uuid::Uuid },
+    /// Give a token a new secret (printed once); the old one keeps working for
+    /// the grace period, then is refused with TOKEN_EXPIRED.
+    Rotate {
+        id: uuid::Uuid,
+        /// How long the old secret still works (24h by default; 0s: not at all).
+        #[arg(long, default_value = "24h")]
+        grace: String,
+        /// Also move the token's expiry to this long from now (90d, 12h, …).
+        #[arg(long)]
+        expires_in: Option<String>,
+    },
 }
 
 #[derive(Debug, clap::Args)]

@@ -103,6 +103,10 @@ pub enum ErrorCode {
     MethodologyInvalid,
     MethodologyChanged,
     Unauthenticated,
+    /// The token presented has expired, or is a rotated-out secret past its grace.
+    TokenExpired,
+    /// Too many requests from this token or address (`--rate-limit`).
+    RateLimited,
     Forbidden,
     AddressUnavailable,
     /// HTTP-level refusals, before a request runs (see `docs/errors.md`).
@@ -135,6 +139,8 @@ impl ErrorCode {
             ErrorCode::MethodologyInvalid => "METHODOLOGY_INVALID",
             ErrorCode::MethodologyChanged => "METHODOLOGY_CHANGED",
             ErrorCode::Unauthenticated => "UNAUTHENTICATED",
+            ErrorCode::TokenExpired => "TOKEN_EXPIRED",
+            ErrorCode::RateLimited => "RATE_LIMITED",
             ErrorCode::Forbidden => "FORBIDDEN",
             ErrorCode::AddressUnavailable => "ADDRESS_UNAVAILABLE",
             ErrorCode::BadRequest => "BAD_REQUEST",

@@ -29,7 +29,12 @@ use super::{
     wire::{self, Want},
     GuanxiSchema,
 };
-use crate::{domain::Principal, engine::Engine, store::Store, ErrorCode};
+use crate::{
+    domain::Principal,
+    engine::Engine,
+    store::{Store, TokenCheck},
+    ErrorCode,
+};
 
 #[derive(Clone)]
 pub(super) struct AppState {
@@ -323,6 +328,8 @@ pub(super) enum Refusal {
     Missing,
     /// Unknown or revoked.
     Unknown,
+    /// Expired (or a rotated-out secret past its grace), at this moment.
+    Expired(time::OffsetDateTime),
     /// The token store could not be read.
     Unavailable,
 }
@@ -341,9 +348,10 @@ pub(super) async fn principal(
         return Ok(local);
     }
     let secret = secret.ok_or(Refusal::Missing)?;
-    match state.store.principal_for(secret).await {
-        Ok(Some(p)) => Ok(p),
-        Ok(None) => Err(Refusal::Unknown),
+    match state.store.check_token(secret).await {
+        Ok(TokenCheck::Valid(p)) => Ok(p),
+        Ok(TokenCheck::Unknown) => Err(Refusal::Unknown),
+        Ok(TokenCheck::Expired(at)) => Err(Refusal::Expired(at)),
         Err(e) => {
             tracing::error!(error = ?e, "looking up an API token");
             Err(Refusal::Unavailable)
@@ -352,6 +360,16 @@ pub(super) async fn principal(
 }
 
 const UNKNOWN_TOKEN: &str = "the API token is unknown or has been revoked";
+
+/// Why an expired token is refused, and what to do.
+pub(super) fn expired_token(at: time::OffsetDateTime) -> String {
+    let when = at
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+    format!(
+        "the API token expired at {when}; ask an administrator for a new secret (`guanxi token rotate ID` or `guanxi token create`)"
+    )
+}
 
 /// The secret of an `Authorization: Bearer ...` value.
 fn bearer(value: &str) -> Option<&str> {
@@ -366,24 +384,30 @@ async fn caller(
     state: &AppState,
     headers: &axum::http::HeaderMap,
 ) -> std::result::Result<Principal, axum::response::Response> {
-    let refuse = |message: &str| {
-        let body = json!({ "errors": [{ "message": message, "extensions": { "code": crate::ErrorCode::Unauthenticated.as_str() } }] });
+    // RFC 6750: a presented token that is no good is `invalid_token`.
+    let refuse = |code: ErrorCode, message: &str, challenge: &'static str| {
+        let body =
+            json!({ "errors": [{ "message": message, "extensions": { "code": code.as_str() } }] });
         (
             StatusCode::UNAUTHORIZED,
-            [(header::WWW_AUTHENTICATE, "Bearer")],
+            [(header::WWW_AUTHENTICATE, challenge)],
             Json(body),
         )
             .into_response()
     };
+    const INVALID: &str = "Bearer error=\"invalid_token\"";
     let presented = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(bearer);
     principal(state, presented).await.map_err(|r| match r {
-        Refusal::Missing => {
-            refuse("this server needs an API token: send it as 'Authorization: Bearer gx_...'")
-        }
-        Refusal::Unknown => refuse(UNKNOWN_TOKEN),
+        Refusal::Missing => refuse(
+            ErrorCode::Unauthenticated,
+            "this server needs an API token: send it as 'Authorization: Bearer gx_...'",
+            "Bearer",
+        ),
+        Refusal::Unknown => refuse(ErrorCode::Unauthenticated, UNKNOWN_TOKEN, INVALID),
+        Refusal::Expired(at) => refuse(ErrorCode::TokenExpired, &expired_token(at), INVALID),
         Refusal::Unavailable => wire::refusal(
             StatusCode::SERVICE_UNAVAILABLE,
             ErrorCode::Internal,
@@ -404,6 +428,12 @@ pub(super) async fn socket_caller(
             e.set("code", crate::ErrorCode::Unauthenticated.as_str())
         })
     };
+    let expired = |at| {
+        async_graphql::ErrorExtensions::extend_with(
+            async_graphql::Error::new(expired_token(at)),
+            |_, e| e.set("code", crate::ErrorCode::TokenExpired.as_str()),
+        )
+    };
     let presented = ["authorization", "Authorization"]
         .iter()
         .find_map(|k| payload.get(k).and_then(|v| v.as_str()))
@@ -415,6 +445,7 @@ pub(super) async fn socket_caller(
             "this server needs an API token: send it in connection_init as {\"authorization\": \"Bearer gx_...\"}",
         )),
         Err(Refusal::Unknown) => Err(refuse(UNKNOWN_TOKEN)),
+        Err(Refusal::Expired(at)) => Err(expired(at)),
         Err(Refusal::Unavailable) => Err(async_graphql::Error::new("the token could not be checked")),
     }
 }

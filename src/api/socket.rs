@@ -94,7 +94,7 @@ async fn revoked(state: &AppState, secret: &Mutex<Option<String>>) -> bool {
     };
     matches!(
         principal(state, Some(&secret)).await,
-        Err(Refusal::Unknown | Refusal::Missing)
+        Err(Refusal::Unknown | Refusal::Missing | Refusal::Expired(_))
     )
 }
 
@@ -171,7 +171,7 @@ async fn serve(state: AppState, socket: WebSocket, protocol: GraphQLProtocol) {
         let _ = sink
             .send(Message::Close(Some(CloseFrame {
                 code: CLOSE_FORBIDDEN,
-                reason: "the API token has been revoked".into(),
+                reason: "the API token has been revoked or has expired".into(),
             })))
             .await;
     }

@@ -87,6 +87,21 @@ pub struct ApiToken {
     pub accounts: Vec<Uuid>,
     pub created_at: time::OffsetDateTime,
     pub revoked_at: Option<time::OffsetDateTime>,
+    /// After this moment the token lets nobody in (`--expires-in`); none: never.
+    pub expires_at: Option<time::OffsetDateTime>,
+    /// When a server last let a request in with it, to the minute; none: never used.
+    pub last_used_at: Option<time::OffsetDateTime>,
+    /// When its secret was last replaced (`guanxi token rotate`).
+    pub rotated_at: Option<time::OffsetDateTime>,
+    /// Until when the secret a rotation replaced still lets its holder in.
+    pub previous_valid_until: Option<time::OffsetDateTime>,
+}
+
+impl ApiToken {
+    /// Whether the token lets anyone in at `at`: neither revoked nor expired.
+    pub fn in_force(&self, at: time::OffsetDateTime) -> bool {
+        self.revoked_at.is_none() && self.expires_at.is_none_or(|e| e > at)
+    }
 }
 
 /// Which accounts' records a store handle reaches. Every record belongs to one

@@ -54,6 +54,7 @@ pub use live::{Announced, LiveEvent, LiveKind};
 pub use methodology::{RecordedAnswer, Tick};
 pub(crate) use relationships::ends_key;
 pub use sizes::ListSizes;
+pub use tokens::{parse_lifetime, TokenCheck};
 pub use transfer::{ImportSession, Rejection, TableChange};
 
 /// The default database: a SQLite file in the working directory, created on first use.
@@ -84,6 +85,8 @@ pub struct Store {
     actor: Option<Arc<Principal>>,
     /// Where committed assessments and interactions are announced (see [`live`]).
     live: tokio::sync::broadcast::Sender<Arc<live::Announced>>,
+    /// When this process last noted each token's use (see [`Store::check_token`]).
+    token_uses: Arc<std::sync::Mutex<std::collections::HashMap<uuid::Uuid, std::time::Instant>>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -390,6 +393,7 @@ impl Store {
             scope: Scope::All,
             actor: None,
             live: live::channel(),
+            token_uses: Arc::default(),
         })
     }
 

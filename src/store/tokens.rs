@@ -1,5 +1,6 @@
 //! API tokens: created with a random secret that is shown once and kept only as a
-//! SHA-256 hash, listed, revoked, and looked up by the secret a request presents.
+//! SHA-256 hash, listed, revoked, rotated, expiring, and looked up by the secret a
+//! request presents.
 
 use rand::{rngs::StdRng, RngCore, SeedableRng};
 use sha2::{Digest, Sha256};
@@ -27,7 +28,8 @@ fn hash(secret: &str) -> String {
 }
 
 /// A token's row; the secret's hash is never read back.
-const SELECT_TOKEN: &str = "select api_token_id, name, role, created_at, revoked_at from api_token";
+const TOKEN_COLUMNS: &str = "api_token_id, name, role, created_at, revoked_at, expires_at, \
+     last_used_at, rotated_at, previous_valid_until";
 
 #[derive(sqlx::FromRow)]
 struct TokenRow {
@@ -36,7 +38,73 @@ struct TokenRow {
     role: String,
     created_at: OffsetDateTime,
     revoked_at: Option<OffsetDateTime>,
+    expires_at: Option<OffsetDateTime>,
+    last_used_at: Option<OffsetDateTime>,
+    rotated_at: Option<OffsetDateTime>,
+    previous_valid_until: Option<OffsetDateTime>,
+    /// Whether the presented secret is the current one (lookups by secret only).
+    #[sqlx(default)]
+    current: bool,
 }
+
+/// A moment as the audit trail writes it.
+fn stamp(t: OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+/// What a presented secret stands for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenCheck {
+    /// A token in force: its caller.
+    Valid(Principal),
+    /// No token has this secret, or its token was revoked.
+    Unknown,
+    /// The token expired, or this is a secret a rotation replaced and its grace
+    /// period is over: when.
+    Expired(OffsetDateTime),
+}
+
+/// The longest lifetime and grace period a token may be given: ten years.
+const LONGEST: std::time::Duration = std::time::Duration::from_secs(10 * 366 * 24 * 3600);
+
+/// A lifetime as `--expires-in` and `--grace` take it (`90d`, `12h`, `30s`,
+/// `1h 30m`), checked: positive (a grace may be zero) and at most ten years.
+pub fn parse_lifetime(field: &str, text: &str, zero_allowed: bool) -> Result<time::Duration> {
+    let d = humantime::parse_duration(text.trim()).map_err(|e| {
+        Error::invalid(
+            field,
+            format!("'{text}' is not a duration ({e}): give e.g. 90d, 12h or 30s"),
+        )
+    })?;
+    if d.is_zero() && !zero_allowed {
+        return Err(Error::invalid(field, "give a duration longer than zero"));
+    }
+    if d > LONGEST {
+        return Err(Error::invalid(
+            field,
+            format!("'{text}' is longer than ten years"),
+        ));
+    }
+    time::Duration::try_from(d)
+        .map_err(|_| Error::invalid(field, format!("'{text}' is longer than ten years")))
+}
+
+/// A new random secret and its hash.
+fn new_secret() -> (String, String) {
+    let mut bytes = [0u8; 32];
+    StdRng::from_os_rng().fill_bytes(&mut bytes);
+    let secret = format!(
+        "{PREFIX}{}",
+        bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    );
+    let hashed = hash(&secret);
+    (secret, hashed)
+}
+
+/// Last use is written at most this often per token and server: a request must
+/// not cost a write.
+const USE_RESOLUTION: std::time::Duration = std::time::Duration::from_secs(60);
 
 impl Store {
     /// Creates a token and returns it with its secret, which is not stored and
@@ -46,6 +114,17 @@ impl Store {
         name: &str,
         role: Role,
         accounts: &[Uuid],
+    ) -> Result<(ApiToken, String)> {
+        self.create_token_expiring(name, role, accounts, None).await
+    }
+
+    /// As [`Store::create_token`], expiring `lifetime` from now when given.
+    pub async fn create_token_expiring(
+        &self,
+        name: &str,
+        role: Role,
+        accounts: &[Uuid],
+        lifetime: Option<time::Duration>,
     ) -> Result<(ApiToken, String)> {
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 200 {
@@ -69,27 +148,30 @@ impl Store {
                 ),
             ));
         }
-        let mut bytes = [0u8; 32];
-        StdRng::from_os_rng().fill_bytes(&mut bytes);
-        let secret = format!(
-            "{PREFIX}{}",
-            bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
-        );
+        if lifetime.is_some_and(|l| !l.is_positive()) {
+            return Err(Error::invalid(
+                "expiresIn",
+                "give a lifetime longer than zero",
+            ));
+        }
+        let (secret, hashed) = new_secret();
         let id = new_id();
         let created_at = now();
+        let expires_at = lifetime.map(|l| created_at + l);
         write_tx!(self, tx => {
             for a in accounts {
                 must_exist!(tx, "account", "account", *a, "account");
             }
             sqlx::query(
-                "insert into api_token (api_token_id, name, role, secret_hash, created_at)
-                 values ($1, $2, $3, $4, $5)",
+                "insert into api_token (api_token_id, name, role, secret_hash, created_at, expires_at)
+                 values ($1, $2, $3, $4, $5, $6)",
             )
             .bind(id)
             .bind(name)
             .bind(role.as_str())
-            .bind(hash(&secret))
+            .bind(hashed)
             .bind(created_at)
+            .bind(expires_at)
             .execute(&mut *tx)
             .await?;
             for a in accounts {
@@ -103,7 +185,7 @@ impl Store {
                 .await?;
             }
             audit!(self, tx, Change::new("create token", "API token", id)
-                .after(&serde_json::json!({ "name": name, "role": role.as_str(), "accounts": accounts })));
+                .after(&serde_json::json!({ "name": name, "role": role.as_str(), "accounts": accounts, "expiresAt": expires_at.map(stamp) })));
         });
         let mut accounts = accounts.to_vec();
         accounts.sort();
@@ -116,15 +198,100 @@ impl Store {
                 accounts,
                 created_at,
                 revoked_at: None,
+                expires_at,
+                last_used_at: None,
+                rotated_at: None,
+                previous_valid_until: None,
             },
             secret,
         ))
     }
 
+    /// Gives a token a new secret, returned once. The old secret keeps letting
+    /// its holder in for `grace` (zero: not at all), so the machines using it can
+    /// be moved over; a second rotation within the grace period retires the first
+    /// secret at once. With `lifetime`, the token expires that long from now;
+    /// without, its expiry stays. A revoked token cannot be rotated.
+    pub async fn rotate_token(
+        &self,
+        id: Uuid,
+        grace: time::Duration,
+        lifetime: Option<time::Duration>,
+    ) -> Result<(ApiToken, String)> {
+        if grace.is_negative() {
+            return Err(Error::invalid(
+                "grace",
+                "give a grace period of zero or more",
+            ));
+        }
+        if lifetime.is_some_and(|l| !l.is_positive()) {
+            return Err(Error::invalid(
+                "expiresIn",
+                "give a lifetime longer than zero",
+            ));
+        }
+        let (secret, hashed) = new_secret();
+        let at = now();
+        let until = at + grace;
+        write_tx!(self, tx => {
+            let revoked: Option<Option<OffsetDateTime>> = sqlx::query_scalar(
+                "select revoked_at from api_token where api_token_id = $1",
+            )
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            match revoked {
+                None => return Err(Error::NotFound { entity: "API token", id: id.to_string() }),
+                Some(Some(when)) => {
+                    return Err(Error::invalid(
+                        "id",
+                        format!("the token was revoked on {}; create a new one instead", when.date()),
+                    ))
+                }
+                Some(None) => {}
+            }
+            sqlx::query(
+                "update api_token set previous_secret_hash = secret_hash, previous_valid_until = $2,
+                     secret_hash = $3, rotated_at = $4, expires_at = coalesce($5, expires_at)
+                 where api_token_id = $1",
+            )
+            .bind(id)
+            .bind(until)
+            .bind(hashed)
+            .bind(at)
+            .bind(lifetime.map(|l| at + l))
+            .execute(&mut *tx)
+            .await?;
+            audit!(self, tx, Change::new("rotate token", "API token", id)
+                .after(&serde_json::json!({
+                    "previousValidUntil": stamp(until),
+                    "expiresAt": lifetime.map(|l| stamp(at + l)),
+                })));
+        });
+        Ok((self.token(id).await?, secret))
+    }
+
+    /// One token, as listed.
+    pub async fn token(&self, id: Uuid) -> Result<ApiToken> {
+        let row: Option<TokenRow> = with_pool!(self, pool => sqlx::query_as(
+            &format!("select {TOKEN_COLUMNS} from api_token where api_token_id = $1"),
+        )
+        .bind(id)
+        .fetch_optional(pool)
+        .await?);
+        match row {
+            Some(row) => self.token_from(row).await,
+            None => Err(Error::NotFound {
+                entity: "API token",
+                id: id.to_string(),
+            }),
+        }
+    }
+
     /// Every token, revoked ones included, oldest first.
     pub async fn tokens(&self) -> Result<Vec<ApiToken>> {
         let rows: Vec<TokenRow> = with_pool!(self, pool => sqlx::query_as(
-            &format!("{SELECT_TOKEN} order by created_at, api_token_id"),
+            &format!("select {TOKEN_COLUMNS} from api_token order by created_at, api_token_id"),
         )
         .fetch_all(pool)
         .await?);
@@ -151,13 +318,7 @@ impl Store {
                 audit!(self, tx, Change::new("revoke token", "API token", id));
             }
         });
-        let row: TokenRow = with_pool!(self, pool => sqlx::query_as(
-            &format!("{SELECT_TOKEN} where api_token_id = $1"),
-        )
-        .bind(id)
-        .fetch_one(pool)
-        .await?);
-        self.token_from(row).await
+        self.token(id).await
     }
 
     /// Whether any token is in force: without one, only a loopback server may run.
@@ -169,27 +330,95 @@ impl Store {
         .await?))
     }
 
-    /// The caller a presented secret stands for, or None when it is unknown or revoked.
-    pub async fn principal_for(&self, secret: &str) -> Result<Option<Principal>> {
+    /// What a presented secret stands for: its caller, or why nobody. A secret a
+    /// rotation replaced stands for its token until the grace period ends. Each
+    /// use is noted (at most once a minute per token and process, in the
+    /// background: letting a request in never waits on a write).
+    pub async fn check_token(&self, secret: &str) -> Result<TokenCheck> {
         if !secret.starts_with(PREFIX) {
-            return Ok(None);
+            return Ok(TokenCheck::Unknown);
         }
-        let row: Option<TokenRow> = with_pool!(self, pool => sqlx::query_as(
-            &format!("{SELECT_TOKEN} where secret_hash = $1 and revoked_at is null"),
-        )
-        .bind(hash(secret))
+        let hashed = hash(secret);
+        let row: Option<TokenRow> = with_pool!(self, pool => sqlx::query_as(&format!(
+            "select {TOKEN_COLUMNS}, secret_hash = $1 as current from api_token
+             where (secret_hash = $1 or previous_secret_hash = $1) and revoked_at is null"
+        ))
+        .bind(&hashed)
         .fetch_optional(pool)
         .await?);
         let Some(row) = row else {
-            return Ok(None);
+            return Ok(TokenCheck::Unknown);
         };
+        let at = now();
+        if let Some(expired) = row.expires_at.filter(|e| *e <= at) {
+            return Ok(TokenCheck::Expired(expired));
+        }
+        if !row.current {
+            match row.previous_valid_until {
+                Some(until) if until > at => {}
+                Some(until) => return Ok(TokenCheck::Expired(until)),
+                None => return Ok(TokenCheck::Unknown),
+            }
+        }
         let token = self.token_from(row).await?;
-        Ok(Some(Principal {
+        self.note_use(token.id);
+        Ok(TokenCheck::Valid(Principal {
             token_id: Some(token.id),
             name: token.name,
             role: token.role,
             accounts: token.accounts,
         }))
+    }
+
+    /// The caller a presented secret stands for, or None when it is unknown,
+    /// revoked or expired.
+    pub async fn principal_for(&self, secret: &str) -> Result<Option<Principal>> {
+        Ok(match self.check_token(secret).await? {
+            TokenCheck::Valid(p) => Some(p),
+            TokenCheck::Unknown | TokenCheck::Expired(_) => None,
+        })
+    }
+
+    /// Notes that a token let a request in, unless this process noted it less
+    /// than a minute ago. Best effort: a failed write is logged, not answered.
+    fn note_use(&self, id: Uuid) {
+        let due = {
+            let mut noted = self
+                .token_uses
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let now = std::time::Instant::now();
+            match noted.get(&id) {
+                Some(last) if now.duration_since(*last) < USE_RESOLUTION => false,
+                _ => {
+                    noted.insert(id, now);
+                    true
+                }
+            }
+        };
+        if !due {
+            return;
+        }
+        let store = self.clone();
+        let at = now();
+        let minute = at
+            .replace_second(0)
+            .unwrap_or(at)
+            .replace_nanosecond(0)
+            .unwrap_or(at);
+        tokio::spawn(async move {
+            let done = with_pool!(store, pool => sqlx::query(
+                "update api_token set last_used_at = $2 where api_token_id = $1",
+            )
+            .bind(id)
+            .bind(minute)
+            .execute(pool)
+            .await
+            .map(|_| ()));
+            if let Err(e) = done {
+                tracing::warn!(error = %e, token = %id, "noting a token's last use");
+            }
+        });
     }
 
     async fn token_from(&self, r: TokenRow) -> Result<ApiToken> {
@@ -206,6 +435,10 @@ impl Store {
             accounts,
             created_at: r.created_at,
             revoked_at: r.revoked_at,
+            expires_at: r.expires_at,
+            last_used_at: r.last_used_at,
+            rotated_at: r.rotated_at,
+            previous_valid_until: r.previous_valid_until,
         })
     }
 }

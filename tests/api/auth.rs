@@ -133,6 +133,162 @@ fn the_token_command_creates_lists_and_revokes() {
     assert!(ok, "{err}");
     let (_, out, _) = run(&["token", "list"]);
     assert!(out.contains("revoked"), "{out}");
+
+    // Lifetimes and rotation.
+    let (ok, _, err) = run(&["token", "create", "--role", "admin", "--expires-in", "soon"]);
+    assert!(!ok);
+    assert!(err.contains("'soon' is not a duration"), "{err}");
+    let (ok, _, err) = run(&["token", "create", "--role", "admin", "--expires-in", "20y"]);
+    assert!(!ok);
+    assert!(err.contains("longer than ten years"), "{err}");
+    let (ok, out, err) = run(&[
+        "token",
+        "create",
+        "--role",
+        "admin",
+        "--name",
+        "ci",
+        "--expires-in",
+        "90d",
+    ]);
+    assert!(ok, "{err}");
+    let expiring = out.split_whitespace().next().unwrap().to_owned();
+    let in_90_days = (time::OffsetDateTime::now_utc() + time::Duration::days(90)).date();
+    assert!(
+        out.contains(&format!("expires {in_90_days}")),
+        "{out} (expected {in_90_days})"
+    );
+    let (ok, out, err) = run(&["token", "rotate", &expiring, "--grace", "1h"]);
+    assert!(ok, "{err}");
+    let rotated = out.lines().last().unwrap();
+    assert!(rotated.starts_with("gx_") && rotated != secret, "{out}");
+    assert!(err.contains("keeps working until"), "{err}");
+    let (_, out, _) = run(&["token", "list"]);
+    assert!(out.contains("old secret works until"), "{out}");
+    assert!(out.contains("never used"), "{out}");
+    let (ok, _, err) = run(&["token", "rotate", &id]);
+    assert!(!ok, "a revoked token is not rotated");
+    assert!(err.contains("revoked"), "{err}");
+}
+
+/// A token lives as long as it was given; a rotated token's old secret works
+/// through its grace period and no longer; each use is noted.
+async fn tokens_expire_and_rotate(backend: Backend) {
+    use guanxi::domain::Role;
+    let Some((url, dir)) = fresh_database(backend).await else {
+        return;
+    };
+    let open = spawn_on(&url, dir).await;
+    let second = time::Duration::seconds(1);
+    let (short, short_secret) = open
+        .store
+        .create_token_expiring("one-second script", Role::Admin, &[], Some(second))
+        .await
+        .unwrap();
+    assert!(short.expires_at.is_some());
+    let (admin, first_secret) = open
+        .store
+        .create_token("nightly sync", Role::Admin, &[])
+        .await
+        .unwrap();
+    assert_eq!(admin.last_used_at, None);
+    // No lifetime of zero or less, no grace below zero, no rotating what is revoked.
+    let refused = open
+        .store
+        .create_token_expiring("x", Role::Admin, &[], Some(time::Duration::ZERO))
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), guanxi::ErrorCode::InvalidInput);
+    let guarded = spawn_on(&url, None).await;
+    let (status, body) = post(&guarded, Some(&short_secret), READ).await;
+    assert_eq!(status, 200, "in force until it expires: {body}");
+
+    // Rotated with a one-second grace: both secrets work, then only the new one.
+    let (rotated, new_secret) = open
+        .store
+        .rotate_token(admin.id, second, None)
+        .await
+        .unwrap();
+    assert_ne!(new_secret, first_secret);
+    assert!(rotated.rotated_at.is_some() && rotated.previous_valid_until.is_some());
+    for secret in [&first_secret, &new_secret] {
+        let (status, body) = post(&guarded, Some(secret), READ).await;
+        assert_eq!(status, 200, "within the grace period: {body}");
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
+    let response = guarded
+        .client
+        .post(format!("{}/graphql", guarded.address))
+        .bearer_auth(&short_secret)
+        .json(&serde_json::json!({ "query": READ }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 401);
+    assert_eq!(
+        response.headers()["www-authenticate"],
+        "Bearer error=\"invalid_token\""
+    );
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "TOKEN_EXPIRED",
+        "{body}"
+    );
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("expired at"),
+        "{body}"
+    );
+    let (status, body) = post(&guarded, Some(&first_secret), READ).await;
+    assert_eq!(status, 401, "the old secret after its grace: {body}");
+    assert_eq!(body["errors"][0]["extensions"]["code"], "TOKEN_EXPIRED");
+    let (status, body) = post(&guarded, Some(&new_secret), READ).await;
+    assert_eq!(status, 200, "the new secret stays: {body}");
+
+    // A rotation without grace retires the old secret at once.
+    let (_, third_secret) = open
+        .store
+        .rotate_token(admin.id, time::Duration::ZERO, None)
+        .await
+        .unwrap();
+    let (status, _) = post(&guarded, Some(&new_secret), READ).await;
+    assert_eq!(status, 401);
+    let (status, _) = post(&guarded, Some(&third_secret), READ).await;
+    assert_eq!(status, 200);
+
+    // Each use is noted, in the background.
+    let mut used = None;
+    for _ in 0..50 {
+        used = open.store.token(admin.id).await.unwrap().last_used_at;
+        if used.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(used.is_some(), "the token's last use is noted");
+
+    open.store.revoke_token(admin.id).await.unwrap();
+    let refused = open
+        .store
+        .rotate_token(admin.id, second, None)
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), guanxi::ErrorCode::InvalidInput);
+    assert!(refused.to_string().contains("revoked"), "{refused}");
+    let audit = open
+        .store
+        .audit_trail(&guanxi::store::AuditFilter::default(), 0, 50)
+        .await
+        .unwrap()
+        .0;
+    assert_eq!(
+        audit.iter().filter(|e| e.action == "rotate token").count(),
+        2,
+        "every rotation is audited"
+    );
 }
 
 crate::each_backend!(tokens_gate_every_request);
+crate::each_backend!(tokens_expire_and_rotate);
