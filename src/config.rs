@@ -379,4 +379,34 @@ pub struct ServeArgs {
     /// if left out.
     #[arg(long = "local-author", env = "GUANXI_LOCAL_AUTHOR")]
     pub local_author: Option<String>,
+    /// Requests each token, and each calling address, may make: `10/s`,
+    /// `600/min`, `20000/h`. Past it the answer is 429 RATE_LIMITED with
+    /// Retry-After. Off if left out; loopback callers and /healthz are never
+    /// limited.
+    #[arg(long = "rate-limit", env = "GUANXI_RATE_LIMIT")]
+    pub rate_limit: Option<String>,
+    /// Proxies (load balancers) whose X-Forwarded-For names the real caller for
+    /// the per-address limit, comma-separated addresses.
+    #[arg(
+        long = "trusted-proxy",
+        env = "GUANXI_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// How the log is written: `text` for people, `json` (one object per line)
+    /// for a log collector. Each request's lines carry its id.
+    #[arg(
+        long = "log-format",
+        env = "GUANXI_LOG_FORMAT",
+        value_enum,
+        default_value = "text"
+    )]
+    pub log_format: LogFormat,
+}
+
+/// How the server writes its log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }

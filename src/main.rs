@@ -23,9 +23,12 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 async fn main() -> anyhow::Result<()> {
     let _ = dotenvy::dotenv();
     let cli = Cli::parse();
-    match cli.command {
+    match &cli.command {
         // Bulk writers rebuild indexes, which sqlx would report as slow statements.
         Command::Import(_) | Command::Gen(_) => telemetry::init_with("info,sqlx=error"),
+        Command::Serve(args) if args.log_format == guanxi::config::LogFormat::Json => {
+            telemetry::init_json()
+        }
         _ => telemetry::init(),
     }
     match cli.command {
@@ -59,6 +62,13 @@ async fn main() -> anyhow::Result<()> {
                             .map(|n| n.as_ref().to_owned())
                     })
                     .transpose()?,
+                rate_limit: args
+                    .rate_limit
+                    .as_deref()
+                    .map(api::RateLimit::parse)
+                    .transpose()
+                    .map_err(|e| anyhow::anyhow!("--rate-limit: {e}"))?,
+                trusted_proxies: args.trusted_proxies,
                 ..Default::default()
             });
             app.run_until_stopped().await?;

@@ -106,6 +106,13 @@ impl Application {
             Ok(true) => api::Access::Tokens,
             Err(e) => return Err(std::io::Error::other(e.to_string())),
         };
+        let followed = match follow_other_servers(&engine).await {
+            Ok(f) => f,
+            Err(e) => {
+                tracing::warn!(error = %e, "not listening to other servers: their writes reach screens here on the next read");
+                None
+            }
+        };
         let app = api::router(schema, engine, self.options.clone(), access, self.addr);
         tracing::info!(
             addr = %self.addr,
@@ -115,12 +122,56 @@ impl Application {
             self.addr,
             self.database
         );
-        let result = axum::serve(self.listener, app)
-            .with_graceful_shutdown(stop)
-            .await;
+        let result = axum::serve(
+            self.listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(stop)
+        .await;
+        if let Some(f) = followed {
+            f.stop().await;
+        }
         self.store.close().await;
         result
     }
+}
+
+/// Listening to the other servers over the same PostgreSQL database.
+pub struct Followed {
+    listener: tokio::task::JoinHandle<()>,
+    forgetting: tokio::task::JoinHandle<()>,
+}
+
+impl Followed {
+    /// Stops listening (before the store closes: the listener holds a connection).
+    pub async fn stop(self) {
+        self.listener.abort();
+        let _ = self.listener.await;
+        let _ = self.forgetting.await;
+    }
+}
+
+/// Over PostgreSQL, hears the other servers sharing the database: their live
+/// notices reach this server's subscribers, and the engine drops the graphs their
+/// writes made stale. `None` on SQLite.
+pub async fn follow_other_servers(engine: &crate::engine::Engine) -> Result<Option<Followed>> {
+    let Some(following) = engine.store().follow_other_servers().await? else {
+        return Ok(None);
+    };
+    let crate::store::Following {
+        mut changes,
+        task: listener,
+    } = following;
+    let engine = engine.clone();
+    let forgetting = tokio::spawn(async move {
+        while let Some(changed) = changes.recv().await {
+            engine.forget(changed).await;
+        }
+    });
+    Ok(Some(Followed {
+        listener,
+        forgetting,
+    }))
 }
 
 /// The database as a person would name it: a SQLite file's path, or a server URL

@@ -14,6 +14,23 @@ pub fn init() {
     crate::metrics::install();
 }
 
+/// As [`init`], writing one JSON object per line (`--log-format json`), with
+/// the fields of the request's span (its id, method and path) in each.
+pub fn init_json() {
+    let filter = env_filter("info,sqlx=warn,tower_http=info");
+    let _ = tracing_subscriber::registry()
+        .with(
+            fmt::layer()
+                .json()
+                .with_current_span(true)
+                .with_span_list(false)
+                .with_filter(filter),
+        )
+        .with(crate::metrics::statement_layer())
+        .try_init();
+    crate::metrics::install();
+}
+
 /// As [`init`], with another default for when `RUST_LOG` is not set, and no
 /// statement counter: a bulk import's statements are long, expected, and not
 /// worth formatting each for a counter nobody scrapes.

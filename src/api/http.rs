@@ -43,6 +43,8 @@ pub(super) struct AppState {
     pub(super) store: Store,
     pub(super) options: HttpOptions,
     pub(super) access: Access,
+    /// Request allowances (`--rate-limit`); none: unlimited.
+    pub(super) limiter: Option<Arc<super::rate::Limiter>>,
     /// The origins of our own page: the address we listen on by every loopback
     /// name, and the `--public-host` names. Never taken from a request.
     own_origins: Arc<Vec<String>>,
@@ -84,6 +86,11 @@ pub struct HttpOptions {
     /// judgement and audit entry they make records it (`--local-author`);
     /// "local administrator" when not configured.
     pub local_author: Option<String>,
+    /// Requests a token, and an address, may make (`--rate-limit`); none: no limit.
+    pub rate_limit: Option<super::RateLimit>,
+    /// Proxies whose `X-Forwarded-For` names the caller, for the per-address
+    /// limit (`--trusted-proxy`).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for HttpOptions {
@@ -96,6 +103,8 @@ impl Default for HttpOptions {
             public_hosts: Vec::new(),
             token_recheck: Duration::from_secs(5),
             local_author: None,
+            rate_limit: None,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -139,12 +148,16 @@ pub fn router(
             .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION])
     });
     let timeout = options.request_timeout;
+    let limiter = options
+        .rate_limit
+        .map(|l| super::rate::Limiter::new(l, options.trusted_proxies.clone()));
     let state = AppState {
         schema,
         engine,
         store,
         options,
         access,
+        limiter,
         own_origins,
     };
     let router = Router::new()
@@ -167,12 +180,29 @@ pub fn router(
             state.clone(),
             only_our_hosts,
         ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            super::rate::limit,
+        ))
         .with_state(state);
     let router = match cors {
         Some(c) => router.layer(c),
         None => router,
     };
-    router.layer(tower_http::trace::TraceLayer::new_for_http())
+    // Outermost, the request id: the trace span (and so every log line of the
+    // request) and every answer carry it.
+    router
+        .layer(
+            tower_http::trace::TraceLayer::new_for_http().make_span_with(|r: &Request<_>| {
+                let id = r
+                    .headers()
+                    .get(&super::request_id::HEADER)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("-");
+                tracing::info_span!("request", id = %id, method = %r.method(), path = %r.uri().path())
+            }),
+        )
+        .layer(middleware::from_fn(super::request_id::assign))
 }
 
 async fn not_found() -> Response {

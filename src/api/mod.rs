@@ -27,6 +27,8 @@ mod wire;
 
 pub use planning::{describe_plan, SupportPlanG};
 mod query;
+mod rate;
+pub mod request_id;
 mod scores;
 mod transfer;
 
@@ -34,6 +36,7 @@ use async_graphql::Schema;
 
 pub use http::{router, Access, HttpOptions, MAX_BODY_BYTES};
 pub use query::MAX_PAGE_SIZE;
+pub use rate::RateLimit;
 
 use crate::engine::Engine;
 

@@ -110,7 +110,11 @@ pub fn refusal_as(
     code: ErrorCode,
     message: impl Into<String>,
 ) -> Response {
-    let body = json!({ "errors": [{ "message": message.into(), "extensions": { "code": code.as_str() } }] });
+    let mut extensions = json!({ "code": code.as_str() });
+    if let Some(id) = super::request_id::current() {
+        extensions["requestId"] = Value::from(id.as_ref());
+    }
+    let body = json!({ "errors": [{ "message": message.into(), "extensions": extensions }] });
     (
         status,
         [(
@@ -307,7 +311,8 @@ impl Extension for MarkExecution {
 
 /// The answer to a request that was run: 200 with `data` once execution began,
 /// a request error (no `data`) otherwise; capped at [`MAX_RESPONSE_BYTES`].
-pub fn answer(want: Want, response: async_graphql::Response, executed: bool) -> Response {
+pub fn answer(want: Want, mut response: async_graphql::Response, executed: bool) -> Response {
+    super::request_id::stamp_errors(&mut response.errors);
     let request_failed = !executed && response.is_err();
     let body = if request_failed {
         json!({ "errors": response.errors })

@@ -93,9 +93,15 @@ type CacheKey = (Uuid, GraphVersion, Date);
 pub struct CacheStats {
     pub builds: std::sync::atomic::AtomicU64,
     pub hits: std::sync::atomic::AtomicU64,
+    /// Notices of other servers' writes acted on ([`Engine::forget`]).
+    pub forgotten: std::sync::atomic::AtomicU64,
 }
 
 impl CacheStats {
+    pub fn forgotten(&self) -> u64 {
+        self.forgotten.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     pub fn builds(&self) -> u64 {
         self.builds.load(std::sync::atomic::Ordering::Relaxed)
     }
@@ -206,6 +212,43 @@ impl Engine {
     /// stayed cached.
     pub async fn settle_cache(&self) {
         self.cache.run_pending_tasks().await;
+    }
+
+    /// Drops what another server's write made stale (see
+    /// [`Store::follow_other_servers`]): the account's graph, or for a change to
+    /// the organisation's records (or notices that may have been missed) every
+    /// graph and the history. Reads would rebuild them anyway, since each checks
+    /// the version; dropping them now frees the memory at once.
+    pub async fn forget(&self, changed: crate::store::Changed) {
+        use crate::store::Changed;
+        match changed {
+            Changed::Account(account) => {
+                let key = self
+                    .latest
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .remove(&account);
+                if let Some(key) = key {
+                    self.cache.invalidate(&key).await;
+                }
+            }
+            Changed::Organisation | Changed::Anything => {
+                self.latest
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .clear();
+                self.cache.invalidate_all();
+                *self.history.lock().await = None;
+            }
+        }
+        self.stats
+            .forgotten
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Graphs cached now (after [`Engine::settle_cache`] for an exact count).
+    pub fn cached_graphs(&self) -> u64 {
+        self.cache.entry_count()
     }
 
     /// The engine for one request that only reads: the fields of one query see one

@@ -194,7 +194,7 @@ impl Store {
                 .people(i.person_ids.iter().copied())
                 .after(&with_participants(&after, &i.employee_ids, &i.person_ids)));
         });
-        self.announce_interaction(id, &i);
+        self.announce_interaction(id, &i).await;
         self.interaction(id)
             .await?
             .ok_or_else(|| Error::not_found("interaction", id))
@@ -252,7 +252,7 @@ impl Store {
                 .after(&with_participants(&after, &i.employee_ids, &i.person_ids)));
             i
         });
-        self.announce_interaction(id, &i);
+        self.announce_interaction(id, &i).await;
         self.interaction(id)
             .await?
             .ok_or_else(|| Error::not_found("interaction", id))
@@ -267,7 +267,7 @@ fn with_participants(i: &Interaction, employees: &[Uuid], people: &[Uuid]) -> se
 impl Store {
     /// Tells the screens watching the account that an interaction was recorded or
     /// corrected.
-    fn announce_interaction(&self, id: Uuid, i: &crate::domain::ValidInteraction) {
+    async fn announce_interaction(&self, id: Uuid, i: &crate::domain::ValidInteraction) {
         self.announce(LiveEvent {
             kind: LiveKind::Interaction,
             account_id: i.account_id,
@@ -276,6 +276,7 @@ impl Store {
             person_ids: i.person_ids.clone(),
             employee_ids: i.employee_ids.clone(),
             author: self.author_name(),
-        });
+        })
+        .await;
     }
 }

@@ -3,30 +3,44 @@
 //! A committed assessment or interaction is announced on an in-process broadcast
 //! channel that subscriptions listen to. The notice names the record and who and
 //! what it touches, not its content: a screen re-reads what it shows through the
-//! API, under its own caller's scope. Announcements reach the server that took the
-//! write; screens watching another server over the same database see the change on
-//! their next read.
+//! API, under its own caller's scope.
+//!
+//! Over PostgreSQL, servers sharing the database hear each other: each notice is
+//! also sent with `NOTIFY` on the channel `guanxi_live`, and every committed change
+//! to an account's or the organisation's version on `guanxi_changes` (a trigger,
+//! migration 0019), and every server listens to both ([`Store::follow_other_servers`]):
+//! another server's notices go to its own screens, and its caches drop what the
+//! changes made stale. A SQLite file is served by one process.
 
-use std::sync::Arc;
+use std::{sync::Arc, time::Duration};
 
+use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, mpsc};
 use uuid::Uuid;
 
-use super::Store;
+use super::{Backend, Store};
+
+/// The channel live notices travel on between servers.
+const LIVE_CHANNEL: &str = "guanxi_live";
+/// The channel committed version changes travel on (sent by the database).
+const CHANGE_CHANNEL: &str = "guanxi_changes";
+/// `NOTIFY` takes payloads under 8,000 bytes.
+const PAYLOAD_LIMIT: usize = 7_900;
 
 /// Notices a slow subscriber may fall behind by before it skips ahead.
 pub(crate) const BACKLOG: usize = 256;
 
 /// What was recorded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum LiveKind {
     Assessment,
     Interaction,
 }
 
 /// One recorded change.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LiveEvent {
     pub kind: LiveKind,
     pub account_id: Uuid,
@@ -50,9 +64,153 @@ pub(crate) fn channel() -> broadcast::Sender<Arc<Announced>> {
     broadcast::channel(BACKLOG).0
 }
 
+/// A live notice as it travels between servers.
+#[derive(Serialize, Deserialize)]
+struct Travelling {
+    /// The server that took the write, which has told its own screens.
+    origin: Uuid,
+    event: LiveEvent,
+    /// The people and employees were left out to fit the payload; the server
+    /// hearing it reads them.
+    #[serde(default)]
+    cut: bool,
+}
+
+/// What another server's write changed, for caches to drop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Changed {
+    /// One account's records.
+    Account(Uuid),
+    /// Organisation-wide records (employees, their ties), which every account's
+    /// graph reads.
+    Organisation,
+    /// Notices may have been missed (the connection was lost): anything.
+    Anything,
+}
+
+/// Listening to the other servers (see [`Store::follow_other_servers`]).
+pub struct Following {
+    /// What their writes changed.
+    pub changes: mpsc::UnboundedReceiver<Changed>,
+    /// The listener; abort it before closing the store.
+    pub task: tokio::task::JoinHandle<()>,
+}
+
+#[derive(Deserialize)]
+struct ChangeNotice {
+    account: Option<Uuid>,
+    #[serde(default)]
+    org: bool,
+}
+
 impl Store {
-    /// Tells every subscriber; nobody listening is fine.
-    pub(crate) fn announce(&self, event: LiveEvent) {
+    /// Tells every subscriber of this server, and over PostgreSQL the other
+    /// servers'; nobody listening is fine. A notice that cannot be sent to the
+    /// others is logged: their screens see the change on their next read.
+    pub(crate) async fn announce(&self, event: LiveEvent) {
+        if let Backend::Postgres(pool) = &self.backend {
+            let mut travelling = Travelling {
+                origin: self.origin,
+                event: event.clone(),
+                cut: false,
+            };
+            let mut payload = serde_json::to_string(&travelling).unwrap_or_default();
+            if payload.len() > PAYLOAD_LIMIT {
+                travelling.event.person_ids.clear();
+                travelling.event.employee_ids.clear();
+                travelling.cut = true;
+                payload = serde_json::to_string(&travelling).unwrap_or_default();
+            }
+            if let Err(e) = sqlx::query("select pg_notify($1, $2)")
+                .bind(LIVE_CHANNEL)
+                .bind(&payload)
+                .execute(pool)
+                .await
+            {
+                tracing::warn!(error = %e, "telling the other servers of a change");
+            }
+        }
+        let _ = self.live.send(Arc::new(Announced {
+            event,
+            at: OffsetDateTime::now_utc(),
+        }));
+    }
+
+    /// Over PostgreSQL, listens to the other servers until the returned task is
+    /// stopped (before the store closes: the listener holds one of the pool's
+    /// connections): their live notices go to this server's subscribers, and
+    /// what their writes changed comes out of the returned channel (for caches
+    /// to drop). `None` on SQLite. A lost connection is retried every second;
+    /// once back, `Changed::Anything` says notices may have been missed.
+    pub async fn follow_other_servers(&self) -> super::Result<Option<Following>> {
+        let Backend::Postgres(pool) = &self.backend else {
+            return Ok(None);
+        };
+        let mut listener = sqlx::postgres::PgListener::connect_with(pool).await?;
+        listener.listen_all([LIVE_CHANNEL, CHANGE_CHANNEL]).await?;
+        let (tx, rx) = mpsc::unbounded_channel();
+        let store = self.clone();
+        let task = tokio::spawn(async move {
+            loop {
+                let notice = match listener.try_recv().await {
+                    Ok(Some(n)) => n,
+                    Ok(None) => {
+                        // The connection was lost and is reopened by the next
+                        // call; whatever was sent meanwhile is gone.
+                        if tx.send(Changed::Anything).is_err() {
+                            return;
+                        }
+                        continue;
+                    }
+                    Err(e) => {
+                        if tx.is_closed() {
+                            return;
+                        }
+                        tracing::warn!(error = %e, "listening to the other servers; retrying in 1 s");
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                        continue;
+                    }
+                };
+                match notice.channel() {
+                    CHANGE_CHANNEL => {
+                        let Ok(c) = serde_json::from_str::<ChangeNotice>(notice.payload()) else {
+                            continue;
+                        };
+                        let changed = match (c.account, c.org) {
+                            (Some(a), _) => Changed::Account(a),
+                            (None, true) => Changed::Organisation,
+                            (None, false) => continue,
+                        };
+                        if tx.send(changed).is_err() {
+                            return;
+                        }
+                    }
+                    LIVE_CHANNEL => store.hear(notice.payload()).await,
+                    _ => {}
+                }
+            }
+        });
+        Ok(Some(Following { changes: rx, task }))
+    }
+
+    /// Passes another server's live notice to this server's subscribers.
+    async fn hear(&self, payload: &str) {
+        let Ok(t) = serde_json::from_str::<Travelling>(payload) else {
+            tracing::warn!("a live notice from another server could not be read");
+            return;
+        };
+        if t.origin == self.origin {
+            return;
+        }
+        let mut event = t.event;
+        if t.cut && event.kind == LiveKind::Interaction {
+            if let Ok(people) = self.interaction_people(event.record_id).await {
+                event.person_ids = people.iter().map(|p| p.person_id).collect();
+            }
+            if let Ok(employees) = self.interaction_employees(event.record_id).await {
+                event.employee_ids = employees.iter().map(|e| e.employee_id).collect();
+            }
+        }
         let _ = self.live.send(Arc::new(Announced {
             event,
             at: OffsetDateTime::now_utc(),

@@ -50,7 +50,7 @@ pub use accounts::AccountPage;
 pub use audit::{AuditEntry, AuditFilter, COMMAND_LINE};
 pub use history::{ForecastSnapshot, SnapshotLine};
 pub use improvement::ImprovementFilter;
-pub use live::{Announced, LiveEvent, LiveKind};
+pub use live::{Announced, Changed, Following, LiveEvent, LiveKind};
 pub use methodology::{RecordedAnswer, Tick};
 pub(crate) use relationships::ends_key;
 pub use sizes::ListSizes;
@@ -85,6 +85,8 @@ pub struct Store {
     actor: Option<Arc<Principal>>,
     /// Where committed assessments and interactions are announced (see [`live`]).
     live: tokio::sync::broadcast::Sender<Arc<live::Announced>>,
+    /// This server among those over one database, to tell its own notices apart.
+    origin: uuid::Uuid,
     /// When this process last noted each token's use (see [`Store::check_token`]).
     token_uses: Arc<std::sync::Mutex<std::collections::HashMap<uuid::Uuid, std::time::Instant>>>,
 }
@@ -393,6 +395,7 @@ impl Store {
             scope: Scope::All,
             actor: None,
             live: live::channel(),
+            origin: uuid::Uuid::new_v4(),
             token_uses: Arc::default(),
         })
     }

@@ -328,7 +328,8 @@ impl Store {
                 person_ids: people,
                 employee_ids: employee.into_iter().collect(),
                 author: self.author_name(),
-            });
+            })
+            .await;
         }
         self.assessment(assessment_id)
             .await?

@@ -194,3 +194,167 @@ async fn other_origins_cannot_listen() {
         assert_eq!(opened.is_ok(), allowed, "{origin}");
     }
 }
+
+/// Over PostgreSQL, a screen on one server hears what another server recorded
+/// (LISTEN/NOTIFY), people and author included, also for an interaction whose
+/// participants do not fit in one notice; and nothing twice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn screens_on_another_server_hear_the_write() {
+    let Some((url, demo)) = demo_server(Backend::Postgres).await else {
+        return;
+    };
+    let data = demo
+        .ok(
+            "{ accounts(first: 1) { nodes { id opportunities { id } people { id } } } employees { id } }",
+            json!({}),
+        )
+        .await;
+    let account = &data["accounts"]["nodes"][0];
+    let account_id: uuid::Uuid = account["id"].as_str().unwrap().parse().unwrap();
+    let deal = account["opportunities"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (_, team) = demo
+        .store
+        .create_token("team a", Role::Member, &[account_id])
+        .await
+        .unwrap();
+    let writer = spawn_on(&url, None).await;
+    let watcher = spawn_on(&url, None).await;
+    let (mut screen, ack) = open(&watcher, &team).await;
+    assert_eq!(ack["type"], "connection_ack", "{ack}");
+    subscribe(&mut screen, Some(&deal)).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    let person = account["people"][0]["id"].clone();
+    let employee = data["employees"][0]["id"].clone();
+    let asked = std::time::Instant::now();
+    let assessed = answer_as(
+        &writer,
+        &team,
+        "mutation($input: AssessRelationshipInput!) { assessRelationship(input: $input) { id } }",
+        json!({ "input": { "employeeId": employee, "personId": person, "strength": 4 } }),
+    )
+    .await;
+    assert!(assessed["errors"].is_null(), "{assessed}");
+    let heard = next(&mut screen)
+        .await
+        .expect("the other server's write is heard");
+    eprintln!(
+        "recorded on one server, heard on the other in {:.1} ms",
+        asked.elapsed().as_secs_f64() * 1000.0
+    );
+    let event = &heard["payload"]["data"]["relationshipEvents"];
+    assert_eq!(event["kind"], "ASSESSMENT", "{heard}");
+    assert_eq!(
+        event["recordId"],
+        assessed["data"]["assessRelationship"]["id"]
+    );
+    assert_eq!(event["personIds"], json!([person]));
+    assert_eq!(event["author"], "team a");
+
+    // 230 participants: more than a notice holds; the listening server reads them.
+    let inputs: Vec<Value> = (0..230)
+        .map(|i| json!({ "accountId": account["id"], "name": format!("参会者{i}"), "department": "it", "level": "operational" }))
+        .collect();
+    let made = answer_as(
+        &writer,
+        &team,
+        "mutation($inputs: [CreatePersonInput!]!) { createPeople(inputs: $inputs) { id } }",
+        json!({ "inputs": inputs }),
+    )
+    .await;
+    assert!(made["errors"].is_null(), "{made}");
+    let mut people: Vec<String> = made["data"]["createPeople"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap().to_owned())
+        .collect();
+    let recorded = answer_as(
+        &writer,
+        &team,
+        "mutation($input: RecordInteractionInput!) { recordInteraction(input: $input) { id } }",
+        json!({ "input": { "accountId": account["id"], "opportunityId": deal, "kind": "workshop",
+                           "employeeIds": [employee], "personIds": people } }),
+    )
+    .await;
+    assert!(recorded["errors"].is_null(), "{recorded}");
+    let heard = next(&mut screen)
+        .await
+        .expect("the large interaction is heard");
+    let event = &heard["payload"]["data"]["relationshipEvents"];
+    assert_eq!(event["kind"], "INTERACTION", "{heard}");
+    let mut got: Vec<String> = event["personIds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap().to_owned())
+        .collect();
+    got.sort();
+    people.sort();
+    assert_eq!(
+        got, people,
+        "every participant, read by the listening server"
+    );
+    assert_eq!(next(&mut screen).await, None, "each change heard once");
+}
+
+/// Over PostgreSQL, a write on one server makes every other server drop the
+/// graph it cached for that account on the same notice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn other_servers_drop_the_stale_graph() {
+    let Some((url, demo)) = demo_server(Backend::Postgres).await else {
+        return;
+    };
+    let methodology = crate::helpers::methodology();
+    let store = guanxi::store::Store::connect(&url, methodology.clone())
+        .await
+        .unwrap();
+    let engine = guanxi::engine::Engine::new(store);
+    let followed = guanxi::startup::follow_other_servers(&engine)
+        .await
+        .unwrap()
+        .expect("PostgreSQL is followed");
+    let accounts = demo
+        .ok("{ accounts(first: 2) { nodes { id } } }", json!({}))
+        .await;
+    let ids: Vec<uuid::Uuid> = accounts["accounts"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap().parse().unwrap())
+        .collect();
+    for id in &ids {
+        engine.graph(*id).await.unwrap();
+    }
+    engine.settle_cache().await;
+    assert_eq!(engine.cached_graphs(), 2);
+
+    // Another server (the demo's) changes the first account.
+    crate::helpers::create_person(&demo, &ids[0].to_string(), "赵磊", "management").await;
+    let mut dropped = false;
+    for _ in 0..100 {
+        engine.settle_cache().await;
+        if engine.cached_graphs() == 1 {
+            dropped = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(
+        dropped,
+        "the first account's graph is dropped on the notice"
+    );
+    assert!(engine.cache_stats().forgotten() >= 1);
+    let builds = engine.cache_stats().builds();
+    engine.graph(ids[1]).await.unwrap();
+    assert_eq!(
+        engine.cache_stats().builds(),
+        builds,
+        "the other account's graph stays"
+    );
+    followed.stop().await;
+    engine.store().close().await;
+}

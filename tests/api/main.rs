@@ -34,5 +34,6 @@ mod report;
 mod scope;
 mod scores;
 mod servers;
+mod shared_deployment;
 mod transfer;
 mod validation;
