@@ -402,6 +402,41 @@ pub struct ServeArgs {
         default_value = "text"
     )]
     pub log_format: LogFormat,
+    /// Sign people in through this OpenID Connect provider (https://, or http://
+    /// on a loopback address): its JWT bearer tokens are let in beside API
+    /// tokens, and every request needs one.
+    #[arg(
+        long = "oidc-issuer",
+        env = "GUANXI_OIDC_ISSUER",
+        requires = "oidc_audience"
+    )]
+    pub oidc_issuer: Option<String>,
+    /// The audience (`aud`) the provider puts in guanxi's tokens.
+    #[arg(
+        long = "oidc-audience",
+        env = "GUANXI_OIDC_AUDIENCE",
+        requires = "oidc_issuer"
+    )]
+    pub oidc_audience: Option<String>,
+    /// The claim that holds the caller's role (admin, coach, member, viewer).
+    #[arg(
+        long = "oidc-role-claim",
+        env = "GUANXI_OIDC_ROLE_CLAIM",
+        default_value = "guanxi_role"
+    )]
+    pub oidc_role_claim: String,
+    /// The claim that holds the accounts a member or viewer reaches (a JSON
+    /// array of account ids).
+    #[arg(
+        long = "oidc-accounts-claim",
+        env = "GUANXI_OIDC_ACCOUNTS_CLAIM",
+        default_value = "guanxi_accounts"
+    )]
+    pub oidc_accounts_claim: String,
+    /// A TOML file mapping the provider's group names to roles and accounts, for
+    /// callers whose token carries no role claim (docs/security.md).
+    #[arg(long = "oidc-groups", env = "GUANXI_OIDC_GROUPS")]
+    pub oidc_groups: Option<PathBuf>,
 }
 
 /// How the server writes its log.

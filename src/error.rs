@@ -107,6 +107,19 @@ pub enum ErrorCode {
     TokenExpired,
     /// Too many requests from this token or address (`--rate-limit`).
     RateLimited,
+    /// Sign-on tokens (`--oidc-issuer`): not a JWT, an algorithm other than
+    /// RS256/ES256, a claim missing or malformed.
+    TokenInvalid,
+    /// Its `nbf` is still ahead (past the clock skew).
+    TokenNotYetValid,
+    /// Its `aud` is not this server's audience.
+    WrongAudience,
+    /// Its `iss` is not the configured provider.
+    WrongIssuer,
+    /// Its signature does not match the provider's key.
+    BadSignature,
+    /// Signed with a key the provider does not publish.
+    UnknownSigningKey,
     Forbidden,
     AddressUnavailable,
     /// HTTP-level refusals, before a request runs (see `docs/errors.md`).
@@ -141,6 +154,12 @@ impl ErrorCode {
             ErrorCode::Unauthenticated => "UNAUTHENTICATED",
             ErrorCode::TokenExpired => "TOKEN_EXPIRED",
             ErrorCode::RateLimited => "RATE_LIMITED",
+            ErrorCode::TokenInvalid => "TOKEN_INVALID",
+            ErrorCode::TokenNotYetValid => "TOKEN_NOT_YET_VALID",
+            ErrorCode::WrongAudience => "WRONG_AUDIENCE",
+            ErrorCode::WrongIssuer => "WRONG_ISSUER",
+            ErrorCode::BadSignature => "BAD_SIGNATURE",
+            ErrorCode::UnknownSigningKey => "UNKNOWN_SIGNING_KEY",
             ErrorCode::Forbidden => "FORBIDDEN",
             ErrorCode::AddressUnavailable => "ADDRESS_UNAVAILABLE",
             ErrorCode::BadRequest => "BAD_REQUEST",

@@ -34,11 +34,27 @@ async fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => {
             let methodology = load_methodology(&args.data)?;
-            let app = match Application::build(
+            let oidc = match (&args.oidc_issuer, &args.oidc_audience) {
+                (Some(issuer), Some(audience)) => {
+                    let mut o = api::oidc::OidcOptions::new(issuer, audience);
+                    o.role_claim.clone_from(&args.oidc_role_claim);
+                    o.accounts_claim.clone_from(&args.oidc_accounts_claim);
+                    o.groups = args
+                        .oidc_groups
+                        .as_deref()
+                        .map(api::oidc::GroupMapping::load)
+                        .transpose()?;
+                    o.check()?;
+                    Some(o)
+                }
+                _ => None,
+            };
+            let app = match Application::build_signing_on(
                 args.addr,
                 &args.data.database_url,
                 methodology,
                 args.demo,
+                oidc.is_some(),
             )
             .await
             {
@@ -69,6 +85,7 @@ async fn main() -> anyhow::Result<()> {
                     .transpose()
                     .map_err(|e| anyhow::anyhow!("--rate-limit: {e}"))?,
                 trusted_proxies: args.trusted_proxies,
+                oidc,
                 ..Default::default()
             });
             app.run_until_stopped().await?;

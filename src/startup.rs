@@ -25,6 +25,18 @@ impl Application {
         methodology: Arc<Methodology>,
         demo: bool,
     ) -> Result<Self> {
+        Self::build_signing_on(addr, database_url, methodology, demo, false).await
+    }
+
+    /// As [`Application::build`]; with `sign_on` (OpenID Connect configured)
+    /// every request needs a token, so a public address needs no API token first.
+    pub async fn build_signing_on(
+        addr: SocketAddr,
+        database_url: &str,
+        methodology: Arc<Methodology>,
+        demo: bool,
+        sign_on: bool,
+    ) -> Result<Self> {
         let mut store = Store::connect(database_url, methodology).await?;
         store.migrate().await?;
         store.settle_methodology(true).await?;
@@ -34,7 +46,7 @@ impl Application {
         }
         // Without tokens the server acts as a local administrator for everyone who
         // reaches it: only acceptable when nobody else can.
-        if !addr.ip().is_loopback() && !store.has_active_tokens().await? {
+        if !sign_on && !addr.ip().is_loopback() && !store.has_active_tokens().await? {
             return Err(Error::invalid(
                 "address",
                 format!(
@@ -97,6 +109,7 @@ impl Application {
         let engine = crate::engine::Engine::new(self.store.clone());
         let schema = api::schema(&engine, &self.options);
         let access = match self.store.has_active_tokens().await {
+            _ if self.options.oidc.is_some() => api::Access::Tokens,
             Ok(false) => {
                 tracing::warn!(
                     "no API tokens: every request acts as a local administrator (loopback only); create tokens with `guanxi token create` before sharing this server"

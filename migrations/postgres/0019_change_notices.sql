@@ -1,12 +1,14 @@
 -- Servers over one database tell each other what changed: every bump of an
 -- account's version (every write to it) and of the organisation's is announced
 -- on the channel `guanxi_changes` when its transaction commits, so each server
--- drops the graph it cached for that account at once. Ids only. A notice lost
+-- drops the graph it cached for that account at once (unless already built at
+-- that version or later, as the writer's own may be). Ids and versions only. A notice lost
 -- (a server reconnecting) costs nothing but memory: every read still checks
 -- the version.
 create function guanxi_account_changed() returns trigger language plpgsql as $$
 begin
-    perform pg_notify('guanxi_changes', json_build_object('account', new.account_id)::text);
+    perform pg_notify('guanxi_changes',
+        json_build_object('account', new.account_id, 'version', new.version)::text);
     return null;
 end $$;
 

@@ -45,6 +45,8 @@ pub(super) struct AppState {
     pub(super) access: Access,
     /// Request allowances (`--rate-limit`); none: unlimited.
     pub(super) limiter: Option<Arc<super::rate::Limiter>>,
+    /// Sign-on tokens' checker (`--oidc-issuer`); none: API tokens only.
+    pub(super) oidc: Option<Arc<super::oidc::OidcVerifier>>,
     /// The origins of our own page: the address we listen on by every loopback
     /// name, and the `--public-host` names. Never taken from a request.
     own_origins: Arc<Vec<String>>,
@@ -91,6 +93,9 @@ pub struct HttpOptions {
     /// Proxies whose `X-Forwarded-For` names the caller, for the per-address
     /// limit (`--trusted-proxy`).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// OpenID Connect sign-on (`--oidc-issuer`): JWT bearer tokens from that
+    /// provider are let in beside API tokens, and every request needs one.
+    pub oidc: Option<super::oidc::OidcOptions>,
 }
 
 impl Default for HttpOptions {
@@ -105,6 +110,7 @@ impl Default for HttpOptions {
             local_author: None,
             rate_limit: None,
             trusted_proxies: Vec::new(),
+            oidc: None,
         }
     }
 }
@@ -151,6 +157,13 @@ pub fn router(
     let limiter = options
         .rate_limit
         .map(|l| super::rate::Limiter::new(l, options.trusted_proxies.clone()));
+    // A sign-on that cannot be set up lets nobody in by it (fail closed); the
+    // options were checked at start, so this is only logged.
+    let oidc = options.oidc.clone().and_then(|o| {
+        super::oidc::OidcVerifier::new(o)
+            .map_err(|e| tracing::error!(error = %e, "OpenID Connect sign-on is off"))
+            .ok()
+    });
     let state = AppState {
         schema,
         engine,
@@ -158,6 +171,7 @@ pub fn router(
         options,
         access,
         limiter,
+        oidc,
         own_origins,
     };
     let router = Router::new()
@@ -362,6 +376,8 @@ pub(super) enum Refusal {
     Expired(time::OffsetDateTime),
     /// The token store could not be read.
     Unavailable,
+    /// A sign-on token refused, with its code.
+    SignOn(super::oidc::Refused),
 }
 
 /// The caller presenting `secret` (none presented: `None`), whatever the
@@ -378,6 +394,11 @@ pub(super) async fn principal(
         return Ok(local);
     }
     let secret = secret.ok_or(Refusal::Missing)?;
+    if !secret.starts_with("gx_") {
+        if let Some(oidc) = &state.oidc {
+            return oidc.verify(secret).await.map_err(Refusal::SignOn);
+        }
+    }
     match state.store.check_token(secret).await {
         Ok(TokenCheck::Valid(p)) => Ok(p),
         Ok(TokenCheck::Unknown) => Err(Refusal::Unknown),
@@ -402,7 +423,7 @@ pub(super) fn expired_token(at: time::OffsetDateTime) -> String {
 }
 
 /// The secret of an `Authorization: Bearer ...` value.
-fn bearer(value: &str) -> Option<&str> {
+pub(super) fn bearer(value: &str) -> Option<&str> {
     value
         .strip_prefix("Bearer ")
         .or_else(|| value.strip_prefix("bearer "))
@@ -431,11 +452,23 @@ async fn caller(
         .and_then(|v| v.to_str().ok())
         .and_then(bearer);
     principal(state, presented).await.map_err(|r| match r {
+        Refusal::Missing if state.oidc.is_some() => refuse(
+            ErrorCode::Unauthenticated,
+            "sign in: send the sign-on provider's token, or an API token, as 'Authorization: Bearer ...'",
+            "Bearer",
+        ),
         Refusal::Missing => refuse(
             ErrorCode::Unauthenticated,
             "this server needs an API token: send it as 'Authorization: Bearer gx_...'",
             "Bearer",
         ),
+        Refusal::SignOn(r) if r.code == ErrorCode::Internal => {
+            wire::refusal(StatusCode::SERVICE_UNAVAILABLE, r.code, r.message)
+        }
+        Refusal::SignOn(r) if r.forbidden => {
+            wire::refusal(StatusCode::FORBIDDEN, r.code, r.message)
+        }
+        Refusal::SignOn(r) => refuse(r.code, &r.message, INVALID),
         Refusal::Unknown => refuse(ErrorCode::Unauthenticated, UNKNOWN_TOKEN, INVALID),
         Refusal::Expired(at) => refuse(ErrorCode::TokenExpired, &expired_token(at), INVALID),
         Refusal::Unavailable => wire::refusal(
@@ -476,6 +509,10 @@ pub(super) async fn socket_caller(
         )),
         Err(Refusal::Unknown) => Err(refuse(UNKNOWN_TOKEN)),
         Err(Refusal::Expired(at)) => Err(expired(at)),
+        Err(Refusal::SignOn(r)) => Err(async_graphql::ErrorExtensions::extend_with(
+            async_graphql::Error::new(r.message),
+            |_, e| e.set("code", r.code.as_str()),
+        )),
         Err(Refusal::Unavailable) => Err(async_graphql::Error::new("the token could not be checked")),
     }
 }

@@ -20,6 +20,7 @@ mod loaders;
 mod meeting;
 mod mutation;
 mod objects;
+pub mod oidc;
 mod page;
 mod planning;
 mod socket;

@@ -69,6 +69,11 @@ impl RateLimit {
     }
 }
 
+/// Marks a request from a caller the limits apply to (for sockets, whose
+/// operations are counted one by one).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct LimitedCaller;
+
 /// The allowances of one server.
 pub(super) struct Limiter {
     limit: RateLimit,
@@ -106,11 +111,15 @@ impl Limiter {
         limiter
     }
 
-    /// The caller's address: the peer's, or behind a trusted proxy the last
-    /// address of `X-Forwarded-For` that is not itself a trusted proxy.
-    fn caller(&self, peer: IpAddr, request: &Request) -> IpAddr {
+    /// Who is calling: `None` for a loopback caller (never limited), else the
+    /// peer's address, or behind a trusted proxy the nearest address of
+    /// `X-Forwarded-For` that is not itself a trusted proxy. An entry that is not
+    /// an address stops the walk there: what lies beyond it was written by the
+    /// caller, so the last proxy's peer stands for them.
+    fn caller(&self, peer: IpAddr, request: &Request) -> Option<IpAddr> {
+        let peer = peer.to_canonical();
         if !self.trusted_proxies.contains(&peer) {
-            return peer;
+            return (!peer.is_loopback()).then_some(peer);
         }
         let forwarded = request
             .headers()
@@ -120,26 +129,63 @@ impl Limiter {
             .flat_map(|v| v.split(','))
             .map(str::trim)
             .collect::<Vec<_>>();
-        forwarded
-            .iter()
-            .rev()
-            .filter_map(|a| a.parse::<IpAddr>().ok())
-            .find(|a| !self.trusted_proxies.contains(a))
-            .unwrap_or(peer)
+        let mut caller = None;
+        for entry in forwarded.iter().rev() {
+            match entry.parse::<IpAddr>() {
+                Ok(a) => {
+                    let a = a.to_canonical();
+                    caller = Some(a);
+                    if !self.trusted_proxies.contains(&a) {
+                        break;
+                    }
+                }
+                Err(_) => break,
+            }
+        }
+        // Behind a proxy, a forwarded loopback address is the caller's word, not
+        // a loopback caller: limited like any other. Without one, the proxy
+        // itself is calling.
+        match caller {
+            Some(c) => Some(c),
+            None => (!peer.is_loopback()).then_some(peer),
+        }
+    }
+
+    /// Takes one request from a token's allowance: `Err` with the wait when it
+    /// is used up. For sockets, whose operations do not pass the HTTP layer.
+    pub(super) fn take_token(&self, secret: &str) -> Result<(), Duration> {
+        let clock = governor::clock::DefaultClock::default();
+        self.by_token
+            .check_key(&token_key(secret))
+            .map_err(|n| n.wait_time_from(clock.now()))
     }
 }
 
-/// The secret of an `Authorization` header, hashed to a key.
-fn token_key(request: &Request) -> Option<[u8; 16]> {
-    let value = request.headers().get(header::AUTHORIZATION)?.as_bytes();
-    let digest = Sha256::digest(value);
+/// A presented secret, hashed to a key: however the header spells `Bearer`, one
+/// secret is one allowance, and secrets are not kept.
+fn token_key(secret: &str) -> [u8; 16] {
+    let digest = Sha256::digest(secret.trim().as_bytes());
     let mut key = [0u8; 16];
     key.copy_from_slice(&digest[..16]);
-    Some(key)
+    key
+}
+
+/// The secret an `Authorization` header presents, as the API reads it.
+fn presented(request: &Request) -> Option<&str> {
+    let value = request
+        .headers()
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?;
+    Some(super::http::bearer(value).unwrap_or(value.trim()))
 }
 
 /// The layer: lets the request through, or answers 429.
-pub(super) async fn limit(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub(super) async fn limit(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let Some(limiter) = state.limiter.as_ref() else {
         return next.run(request).await;
     };
@@ -153,10 +199,9 @@ pub(super) async fn limit(State(state): State<AppState>, request: Request, next:
     let Some(peer) = peer else {
         return next.run(request).await;
     };
-    let caller = limiter.caller(peer, &request);
-    if caller.is_loopback() {
+    let Some(caller) = limiter.caller(peer, &request) else {
         return next.run(request).await;
-    }
+    };
     let clock = governor::clock::DefaultClock::default();
     let by_address = limiter
         .by_address
@@ -164,11 +209,12 @@ pub(super) async fn limit(State(state): State<AppState>, request: Request, next:
         .err()
         .map(|n| ("address", n));
     let refused = by_address.or_else(|| {
-        token_key(&request)
-            .and_then(|k| limiter.by_token.check_key(&k).err())
+        presented(&request)
+            .and_then(|secret| limiter.by_token.check_key(&token_key(secret)).err())
             .map(|n| ("token", n))
     });
     let Some((by, not_until)) = refused else {
+        request.extensions_mut().insert(LimitedCaller);
         return next.run(request).await;
     };
     let wait = not_until.wait_time_from(clock.now());

@@ -39,6 +39,7 @@ pub(super) async fn graphql_ws(
     headers: HeaderMap,
     protocol: Result<GraphQLProtocol, axum::http::StatusCode>,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+    limited: Option<axum::Extension<super::rate::LimitedCaller>>,
 ) -> Response {
     // Browsers let any page open a WebSocket anywhere; only our own page and the
     // configured front-end origins may listen (non-browser clients send no Origin).
@@ -69,7 +70,7 @@ pub(super) async fn graphql_ws(
         .max_message_size(MAX_BODY_BYTES)
         .max_frame_size(MAX_BODY_BYTES)
         .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |socket| serve(state, socket, protocol))
+        .on_upgrade(move |socket| serve(state, socket, protocol, limited.is_some()))
 }
 
 /// Whether a client message starts an operation (graphql-transport-ws
@@ -92,22 +93,38 @@ async fn revoked(state: &AppState, secret: &Mutex<Option<String>>) -> bool {
     let Some(secret) = held else {
         return false;
     };
-    matches!(
-        principal(state, Some(&secret)).await,
-        Err(Refusal::Unknown | Refusal::Missing | Refusal::Expired(_))
-    )
+    match principal(state, Some(&secret)).await {
+        Err(Refusal::Unknown | Refusal::Missing | Refusal::Expired(_)) => true,
+        // A provider that cannot be reached does not close the socket.
+        Err(Refusal::SignOn(r)) => r.code != crate::ErrorCode::Internal,
+        Ok(_) | Err(Refusal::Unavailable) => false,
+    }
 }
 
-async fn serve(state: AppState, socket: WebSocket, protocol: GraphQLProtocol) {
+/// Closes a socket whose token used up its `--rate-limit` allowance.
+pub const CLOSE_RATE_LIMITED: u16 = 4429;
+
+async fn serve(state: AppState, socket: WebSocket, protocol: GraphQLProtocol, limited: bool) {
     let (mut sink, incoming) = socket.split();
     let secret: Arc<Mutex<Option<String>>> = Arc::default();
     let refused = Arc::new(AtomicBool::new(false));
+    let throttled = Arc::new(AtomicBool::new(false));
 
     // Every new operation first re-checks the token; a revoked one ends the input.
     let checked = {
-        let (state, secret, refused) = (state.clone(), secret.clone(), refused.clone());
+        let (state, secret, refused, throttled) = (
+            state.clone(),
+            secret.clone(),
+            refused.clone(),
+            throttled.clone(),
+        );
         incoming.then(move |item| {
-            let (state, secret, refused) = (state.clone(), secret.clone(), refused.clone());
+            let (state, secret, refused, throttled) = (
+                state.clone(),
+                secret.clone(),
+                refused.clone(),
+                throttled.clone(),
+            );
             async move {
                 let text = match &item {
                     Ok(Message::Text(text)) => Some(text.as_str()),
@@ -115,9 +132,24 @@ async fn serve(state: AppState, socket: WebSocket, protocol: GraphQLProtocol) {
                     Ok(Message::Binary(bytes)) => std::str::from_utf8(bytes).ok(),
                     _ => None,
                 };
-                if text.is_some_and(starts_operation) && revoked(&state, &secret).await {
+                let starts = text.is_some_and(starts_operation);
+                if starts && revoked(&state, &secret).await {
                     refused.store(true, Ordering::Relaxed);
                     return Err(axum::Error::new("the token has been revoked"));
+                }
+                // Each operation on a socket counts as a request against the
+                // token's allowance, as it would over HTTP.
+                if starts && limited {
+                    let held = secret
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .clone();
+                    if let (Some(l), Some(s)) = (state.limiter.as_ref(), held) {
+                        if l.take_token(&s).is_err() {
+                            throttled.store(true, Ordering::Relaxed);
+                            return Err(axum::Error::new("too many requests"));
+                        }
+                    }
                 }
                 item
             }
@@ -167,7 +199,15 @@ async fn serve(state: AppState, socket: WebSocket, protocol: GraphQLProtocol) {
         _ = futures_util::future::join(graphql, forward) => false,
         () = watch => true,
     };
-    if timed_out || refused.load(Ordering::Relaxed) {
+    if throttled.load(Ordering::Relaxed) {
+        let _ = sink
+            .send(Message::Close(Some(CloseFrame {
+                code: CLOSE_RATE_LIMITED,
+                reason: "too many requests from this token (--rate-limit); open a new socket later"
+                    .into(),
+            })))
+            .await;
+    } else if timed_out || refused.load(Ordering::Relaxed) {
         let _ = sink
             .send(Message::Close(Some(CloseFrame {
                 code: CLOSE_FORBIDDEN,

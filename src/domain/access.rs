@@ -97,13 +97,6 @@ pub struct ApiToken {
     pub previous_valid_until: Option<time::OffsetDateTime>,
 }
 
-impl ApiToken {
-    /// Whether the token lets anyone in at `at`: neither revoked nor expired.
-    pub fn in_force(&self, at: time::OffsetDateTime) -> bool {
-        self.revoked_at.is_none() && self.expires_at.is_none_or(|e| e > at)
-    }
-}
-
 /// Which accounts' records a store handle reaches. Every record belongs to one
 /// account (people by where they work now, relationships, interactions and deals by
 /// where they happened); our employees, competitors and support resources belong to

@@ -222,14 +222,22 @@ impl Engine {
     pub async fn forget(&self, changed: crate::store::Changed) {
         use crate::store::Changed;
         match changed {
-            Changed::Account(account) => {
-                let key = self
-                    .latest
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner)
-                    .remove(&account);
-                if let Some(key) = key {
-                    self.cache.invalidate(&key).await;
+            Changed::Account(account, version) => {
+                // A graph built at this version or later (the writer's own,
+                // rebuilt before its notice came back) stays.
+                let key = {
+                    let mut latest = self
+                        .latest
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner);
+                    match latest.get(&account) {
+                        Some(k) if k.1.account < version => latest.remove(&account),
+                        _ => None,
+                    }
+                };
+                match key {
+                    Some(key) => self.cache.invalidate(&key).await,
+                    None => return,
                 }
             }
             Changed::Organisation | Changed::Anything => {

@@ -76,11 +76,11 @@ struct Travelling {
     cut: bool,
 }
 
-/// What another server's write changed, for caches to drop.
+/// What a committed write changed, for caches to drop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Changed {
-    /// One account's records.
-    Account(Uuid),
+    /// One account's records, now at this version.
+    Account(Uuid, i64),
     /// Organisation-wide records (employees, their ties), which every account's
     /// graph reads.
     Organisation,
@@ -100,6 +100,8 @@ pub struct Following {
 struct ChangeNotice {
     account: Option<Uuid>,
     #[serde(default)]
+    version: i64,
+    #[serde(default)]
     org: bool,
 }
 
@@ -108,32 +110,39 @@ impl Store {
     /// servers'; nobody listening is fine. A notice that cannot be sent to the
     /// others is logged: their screens see the change on their next read.
     pub(crate) async fn announce(&self, event: LiveEvent) {
-        if let Backend::Postgres(pool) = &self.backend {
-            let mut travelling = Travelling {
-                origin: self.origin,
-                event: event.clone(),
-                cut: false,
-            };
-            let mut payload = serde_json::to_string(&travelling).unwrap_or_default();
-            if payload.len() > PAYLOAD_LIMIT {
-                travelling.event.person_ids.clear();
-                travelling.event.employee_ids.clear();
-                travelling.cut = true;
-                payload = serde_json::to_string(&travelling).unwrap_or_default();
-            }
+        // This server's screens first, at once: nothing below may lose it.
+        let _ = self.live.send(Arc::new(Announced {
+            event: event.clone(),
+            at: OffsetDateTime::now_utc(),
+        }));
+        let Backend::Postgres(pool) = &self.backend else {
+            return;
+        };
+        let mut travelling = Travelling {
+            origin: self.origin,
+            event,
+            cut: false,
+        };
+        let mut payload = serde_json::to_string(&travelling).unwrap_or_default();
+        if payload.len() > PAYLOAD_LIMIT {
+            travelling.event.person_ids.clear();
+            travelling.event.employee_ids.clear();
+            travelling.cut = true;
+            payload = serde_json::to_string(&travelling).unwrap_or_default();
+        }
+        // On its own task: the write has committed, and a caller who hangs up
+        // (or a request timeout) must not cancel the other servers' notice.
+        let pool = pool.clone();
+        tokio::spawn(async move {
             if let Err(e) = sqlx::query("select pg_notify($1, $2)")
                 .bind(LIVE_CHANNEL)
                 .bind(&payload)
-                .execute(pool)
+                .execute(&pool)
                 .await
             {
                 tracing::warn!(error = %e, "telling the other servers of a change");
             }
-        }
-        let _ = self.live.send(Arc::new(Announced {
-            event,
-            at: OffsetDateTime::now_utc(),
-        }));
+        });
     }
 
     /// Over PostgreSQL, listens to the other servers until the returned task is
@@ -177,7 +186,7 @@ impl Store {
                             continue;
                         };
                         let changed = match (c.account, c.org) {
-                            (Some(a), _) => Changed::Account(a),
+                            (Some(a), _) => Changed::Account(a, c.version),
                             (None, true) => Changed::Organisation,
                             (None, false) => continue,
                         };

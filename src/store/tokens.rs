@@ -234,22 +234,35 @@ impl Store {
         let at = now();
         let until = at + grace;
         write_tx!(self, tx => {
-            let revoked: Option<Option<OffsetDateTime>> = sqlx::query_scalar(
-                "select revoked_at from api_token where api_token_id = $1",
+            let found: Option<(Option<OffsetDateTime>, Option<OffsetDateTime>)> = sqlx::query_as(
+                "select revoked_at, expires_at from api_token where api_token_id = $1",
             )
             .bind(id)
             .fetch_optional(&mut *tx)
             .await?;
-            match revoked {
+            let expires_at = match found {
                 None => return Err(Error::NotFound { entity: "API token", id: id.to_string() }),
-                Some(Some(when)) => {
+                Some((Some(when), _)) => {
                     return Err(Error::invalid(
                         "id",
                         format!("the token was revoked on {}; create a new one instead", when.date()),
                     ))
                 }
-                Some(None) => {}
+                Some((None, expires_at)) => expires_at,
+            };
+            if let (Some(e), None) = (expires_at, lifetime) {
+                if e <= at {
+                    return Err(Error::invalid(
+                        "expiresIn",
+                        format!("the token expired on {}: give it a new lifetime with --expires-in, or create a new one", e.date()),
+                    ));
+                }
             }
+            // The old secret never outlives the token's expiry as it was.
+            let until = match expires_at {
+                Some(e) => until.min(e.max(at)),
+                None => until,
+            };
             sqlx::query(
                 "update api_token set previous_secret_hash = secret_hash, previous_valid_until = $2,
                      secret_hash = $3, rotated_at = $4, expires_at = coalesce($5, expires_at)

@@ -158,10 +158,14 @@ fn the_token_command_creates_lists_and_revokes() {
         out.contains(&format!("expires {in_90_days}")),
         "{out} (expected {in_90_days})"
     );
+    let created_secret = out.lines().last().unwrap().to_owned();
     let (ok, out, err) = run(&["token", "rotate", &expiring, "--grace", "1h"]);
     assert!(ok, "{err}");
     let rotated = out.lines().last().unwrap();
-    assert!(rotated.starts_with("gx_") && rotated != secret, "{out}");
+    assert!(
+        rotated.starts_with("gx_") && rotated != created_secret,
+        "{out}"
+    );
     assert!(err.contains("keeps working until"), "{err}");
     let (_, out, _) = run(&["token", "list"]);
     assert!(out.contains("old secret works until"), "{out}");
@@ -179,7 +183,7 @@ async fn tokens_expire_and_rotate(backend: Backend) {
         return;
     };
     let open = spawn_on(&url, dir).await;
-    let second = time::Duration::seconds(1);
+    let second = time::Duration::seconds(2);
     let (short, short_secret) = open
         .store
         .create_token_expiring("one-second script", Role::Admin, &[], Some(second))
@@ -203,7 +207,7 @@ async fn tokens_expire_and_rotate(backend: Backend) {
     let (status, body) = post(&guarded, Some(&short_secret), READ).await;
     assert_eq!(status, 200, "in force until it expires: {body}");
 
-    // Rotated with a one-second grace: both secrets work, then only the new one.
+    // Rotated with a two-second grace: both secrets work, then only the new one.
     let (rotated, new_secret) = open
         .store
         .rotate_token(admin.id, second, None)
@@ -215,7 +219,7 @@ async fn tokens_expire_and_rotate(backend: Backend) {
         let (status, body) = post(&guarded, Some(secret), READ).await;
         assert_eq!(status, 200, "within the grace period: {body}");
     }
-    tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
+    tokio::time::sleep(std::time::Duration::from_millis(2300)).await;
     let response = guarded
         .client
         .post(format!("{}/graphql", guarded.address))
@@ -269,6 +273,29 @@ async fn tokens_expire_and_rotate(backend: Backend) {
     }
     assert!(used.is_some(), "the token's last use is noted");
 
+    // An expired token is rotated only with a new lifetime, and its old secret
+    // gets no grace past the expiry.
+    let refused = open
+        .store
+        .rotate_token(short.id, second, None)
+        .await
+        .unwrap_err();
+    assert!(refused.to_string().contains("--expires-in"), "{refused}");
+    let (revived, revived_secret) = open
+        .store
+        .rotate_token(
+            short.id,
+            time::Duration::hours(1),
+            Some(time::Duration::hours(1)),
+        )
+        .await
+        .unwrap();
+    assert!(revived.previous_valid_until.unwrap() <= time::OffsetDateTime::now_utc());
+    let (status, _) = post(&guarded, Some(&short_secret), READ).await;
+    assert_eq!(status, 401, "the expired secret stays refused");
+    let (status, _) = post(&guarded, Some(&revived_secret), READ).await;
+    assert_eq!(status, 200);
+
     open.store.revoke_token(admin.id).await.unwrap();
     let refused = open
         .store
@@ -285,7 +312,7 @@ async fn tokens_expire_and_rotate(backend: Backend) {
         .0;
     assert_eq!(
         audit.iter().filter(|e| e.action == "rotate token").count(),
-        2,
+        3,
         "every rotation is audited"
     );
 }

@@ -25,6 +25,7 @@ mod live;
 mod map;
 mod metrics;
 mod migrations;
+mod oidc;
 mod opportunities;
 mod people;
 mod planning;

@@ -1,0 +1,379 @@
+//! OpenID Connect sign-on against a real provider: oidc-provider (a certified
+//! implementation) run with Node.js by tests/oidc/provider.mjs. Tokens it issues
+//! let their holders in with the role and accounts their claims give; every
+//! refusal says why with a code; a rotated signing key is fetched when a token
+//! names it.
+//!
+//! `.ci/run` installs oidc-provider under `target/oidc-provider`; elsewhere
+//! `npm install --prefix target/oidc-provider oidc-provider@9.13.3`. Without it the
+//! test says SKIPPED, and fails under `GUANXI_REQUIRE_OIDC=1` (as in CI).
+
+use std::{
+    io::BufRead,
+    path::{Path, PathBuf},
+    process::{Child, Command, Stdio},
+    time::Duration,
+};
+
+use serde_json::{json, Value};
+
+use crate::helpers::{create_account, fresh_database, spawn_on, spawn_on_with, Backend, TestApp};
+
+struct Provider {
+    child: Child,
+    issuer: String,
+    port: u16,
+}
+
+impl Drop for Provider {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn modules() -> Option<PathBuf> {
+    let dir = std::env::var("GUANXI_OIDC_PROVIDER_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/oidc-provider"));
+    let node = Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    (node && dir.join("node_modules/oidc-provider").exists()).then_some(dir)
+}
+
+/// Starts the provider (on `port`, or a free one) with these clients.
+fn start(dir: &Path, callers: &Value, keys: &Path, port: Option<u16>, rotate: bool) -> Provider {
+    // Its imports resolve from the directory holding node_modules.
+    let script = dir.join("provider.mjs");
+    std::fs::copy(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/oidc/provider.mjs"),
+        &script,
+    )
+    .unwrap();
+    let mut command = Command::new("node");
+    command
+        .arg(&script)
+        .current_dir(dir)
+        .env("CALLERS", callers.to_string())
+        .env("KEYS", keys)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    if let Some(p) = port {
+        command.env("PORT", p.to_string());
+    }
+    if rotate {
+        command.env("ROTATE", "1");
+    }
+    let mut child = command.spawn().expect("node starts");
+    let stdout = child.stdout.take().unwrap();
+    let line = std::io::BufReader::new(stdout)
+        .lines()
+        .next()
+        .expect("the provider says where it listens")
+        .unwrap();
+    let issuer = serde_json::from_str::<Value>(&line).unwrap()["issuer"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let port = issuer.rsplit(':').next().unwrap().parse().unwrap();
+    Provider {
+        child,
+        issuer,
+        port,
+    }
+}
+
+async fn token_for(client: &reqwest::Client, issuer: &str, id: &str, resource: &str) -> String {
+    let answer: Value = client
+        .post(format!("{issuer}/token"))
+        .basic_auth(id, Some(format!("{id}-secret")))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("resource", resource),
+            ("scope", "api"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    answer["access_token"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{answer}"))
+        .to_owned()
+}
+
+async fn signed(
+    client: &reqwest::Client,
+    issuer: &str,
+    claims: Value,
+    alg: &str,
+    kid: Option<&str>,
+) -> String {
+    let answer: Value = client
+        .post(format!("{issuer}/test/sign"))
+        .body(json!({ "claims": claims, "alg": alg, "kid": kid }).to_string())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    answer["token"].as_str().unwrap().to_owned()
+}
+
+async fn ask(app: &TestApp, token: &str, query: &str) -> (u16, Value) {
+    app.post_as(Some(token), query).await
+}
+
+const COUNT: &str = "{ accounts(first: 10) { totalCount } }";
+
+fn code(body: &Value) -> &str {
+    body["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or("")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tokens_from_the_provider_sign_people_in() {
+    let Some(dir) = modules() else {
+        assert!(
+            !std::env::var("GUANXI_REQUIRE_OIDC").is_ok_and(|v| v == "1"),
+            "GUANXI_REQUIRE_OIDC=1 but node or oidc-provider is missing"
+        );
+        crate::helpers::skipped(
+            "no OpenID provider: npm install --prefix target/oidc-provider oidc-provider@9.13.3",
+        );
+        return;
+    };
+    let (url, db) = fresh_database(Backend::Sqlite).await.unwrap();
+    let setup = spawn_on(&url, db).await;
+    let huaxin = create_account(&setup, "Huaxin Mobile").await;
+    create_account(&setup, "Jiangnan Power Grid").await;
+    let callers = json!({
+        "planning-lead": { "guanxi_role": "admin", "preferred_username": "王磊" },
+        "wall-es": { "guanxi_role": "viewer", "guanxi_accounts": [huaxin] },
+        "nobody": {},
+        "muddled": { "guanxi_role": "viewer", "guanxi_accounts": "all of them" },
+        "owner": { "guanxi_role": "owner" },
+    });
+    let scratch = tempfile::tempdir().unwrap();
+    let keys = scratch.path().join("keys.json");
+    let provider = start(&dir, &callers, &keys, None, false);
+    let issuer = provider.issuer.clone();
+    let mut options = guanxi::api::oidc::OidcOptions::new(&issuer, "urn:guanxi");
+    options.refetch_keys_after = Duration::ZERO;
+    let app = spawn_on_with(
+        &url,
+        None,
+        guanxi::api::HttpOptions {
+            oidc: Some(options),
+            ..Default::default()
+        },
+    )
+    .await;
+    let http = reqwest::Client::new();
+
+    // With sign-on, a request without a token is refused.
+    let (status, body) = app.post_as(None, COUNT).await;
+    assert_eq!(status, 401, "{body}");
+    assert_eq!(code(&body), "UNAUTHENTICATED");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("sign in"),
+        "{body}"
+    );
+
+    // An admin's RS256 token reads everything and writes under their name.
+    let lead = token_for(&http, &issuer, "planning-lead", "urn:guanxi").await;
+    let (status, body) = ask(&app, &lead, COUNT).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["data"]["accounts"]["totalCount"], 2, "{body}");
+    let (_, body) = ask(
+        &app,
+        &lead,
+        "mutation { createCompetitor(input: { name: \"Rival Networks\" }) { id } }",
+    )
+    .await;
+    assert!(body["errors"].is_null(), "{body}");
+    let audit = setup
+        .store
+        .audit_trail(&guanxi::store::AuditFilter::default(), 0, 5)
+        .await
+        .unwrap()
+        .0;
+    assert_eq!(
+        audit[0].author_name, "王磊",
+        "the audit names who signed in"
+    );
+
+    // A viewer's ES256 token reaches its account only and cannot write.
+    let wall = token_for(&http, &issuer, "wall-es", "urn:guanxi").await;
+    let (status, body) = ask(&app, &wall, COUNT).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["data"]["accounts"]["totalCount"], 1, "{body}");
+    let (_, body) = ask(
+        &app,
+        &wall,
+        "mutation { createCompetitor(input: { name: \"Other Rival\" }) { id } }",
+    )
+    .await;
+    assert_eq!(code(&body), "FORBIDDEN", "{body}");
+
+    // Refusals, each with its code.
+    let other = token_for(&http, &issuer, "planning-lead", "urn:other-app").await;
+    let (status, body) = ask(&app, &other, COUNT).await;
+    assert_eq!((status, code(&body)), (401, "WRONG_AUDIENCE"), "{body}");
+    let nobody = token_for(&http, &issuer, "nobody", "urn:guanxi").await;
+    let (status, body) = ask(&app, &nobody, COUNT).await;
+    assert_eq!((status, code(&body)), (403, "FORBIDDEN"), "{body}");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("guanxi_role"),
+        "{body}"
+    );
+    let muddled = token_for(&http, &issuer, "muddled", "urn:guanxi").await;
+    let (status, body) = ask(&app, &muddled, COUNT).await;
+    assert_eq!((status, code(&body)), (401, "TOKEN_INVALID"), "{body}");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("guanxi_accounts"),
+        "{body}"
+    );
+    let owner = token_for(&http, &issuer, "owner", "urn:guanxi").await;
+    let (_, body) = ask(&app, &owner, COUNT).await;
+    assert_eq!(code(&body), "TOKEN_INVALID", "{body}");
+
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let claims = |exp: i64, nbf: i64, iss: &str| json!({ "iss": iss, "aud": "urn:guanxi", "sub": "ops", "exp": exp, "nbf": nbf, "guanxi_role": "admin" });
+    let expired = signed(
+        &http,
+        &issuer,
+        claims(now - 120, now - 700, &issuer),
+        "RS256",
+        None,
+    )
+    .await;
+    let (status, body) = ask(&app, &expired, COUNT).await;
+    assert_eq!((status, code(&body)), (401, "TOKEN_EXPIRED"), "{body}");
+    let within_skew = signed(
+        &http,
+        &issuer,
+        claims(now - 20, now - 700, &issuer),
+        "ES256",
+        None,
+    )
+    .await;
+    let (status, body) = ask(&app, &within_skew, COUNT).await;
+    assert_eq!(
+        status, 200,
+        "20 s past exp is within the clock skew: {body}"
+    );
+    let early = signed(
+        &http,
+        &issuer,
+        claims(now + 600, now + 300, &issuer),
+        "RS256",
+        None,
+    )
+    .await;
+    let (_, body) = ask(&app, &early, COUNT).await;
+    assert_eq!(code(&body), "TOKEN_NOT_YET_VALID", "{body}");
+    let elsewhere = signed(
+        &http,
+        &issuer,
+        claims(now + 600, now, "http://127.0.0.1:1"),
+        "RS256",
+        None,
+    )
+    .await;
+    let (_, body) = ask(&app, &elsewhere, COUNT).await;
+    assert_eq!(code(&body), "WRONG_ISSUER", "{body}");
+    let unknown_key = signed(
+        &http,
+        &issuer,
+        claims(now + 600, now, &issuer),
+        "RS256",
+        Some("no-such-key"),
+    )
+    .await;
+    let (_, body) = ask(&app, &unknown_key, COUNT).await;
+    assert_eq!(code(&body), "UNKNOWN_SIGNING_KEY", "{body}");
+    let mut tampered = lead.clone();
+    tampered.pop();
+    tampered.push(if lead.ends_with('A') { 'B' } else { 'A' });
+    let (_, body) = ask(&app, &tampered, COUNT).await;
+    assert!(
+        matches!(code(&body), "BAD_SIGNATURE" | "TOKEN_INVALID"),
+        "{body}"
+    );
+    let (_, body) = ask(&app, "not.a.jwt", COUNT).await;
+    assert_eq!(code(&body), "TOKEN_INVALID", "{body}");
+    // API tokens keep working beside sign-on.
+    let (_, machine) = setup
+        .store
+        .create_token("nightly sync", guanxi::domain::Role::Admin, &[])
+        .await
+        .unwrap();
+    let (status, _) = ask(&app, &machine, COUNT).await;
+    assert_eq!(status, 200);
+
+    // The provider rotates its keys (same issuer, new signing keys): a token
+    // signed with the new key is let in once the keys are fetched again.
+    let port = provider.port;
+    drop(provider);
+    let rotated = start(&dir, &callers, &keys, Some(port), true);
+    assert_eq!(rotated.issuer, issuer);
+    let fresh = token_for(&http, &issuer, "planning-lead", "urn:guanxi").await;
+    let (status, body) = ask(&app, &fresh, COUNT).await;
+    assert_eq!(status, 200, "a token signed with the new key: {body}");
+    let (status, body) = ask(&app, &lead, COUNT).await;
+    assert_eq!(status, 200, "the old key is still published: {body}");
+}
+
+/// `--oidc-issuer` takes https://, or http:// on loopback only.
+#[test]
+fn the_serve_command_checks_the_issuer() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("sso.db").display());
+    let out = crate::helpers::guanxi_command(
+        &url,
+        &[
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--oidc-issuer",
+            "http://login.corp.example",
+            "--oidc-audience",
+            "guanxi",
+        ],
+    )
+    .output()
+    .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("must be https://"), "{err}");
+    let out = crate::helpers::guanxi_command(
+        &url,
+        &[
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--oidc-issuer",
+            "https://login.corp.example",
+        ],
+    )
+    .output()
+    .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--oidc-audience"));
+}
