@@ -263,9 +263,22 @@ impl OidcVerifier {
     async fn key_for(&self, kid: Option<&str>, alg: Algorithm) -> Result<DecodingKey, Refused> {
         let mut keys = self.keys.lock().await;
         for attempt in 0..2 {
+            // By its id; a token naming none takes the first key of its kind.
+            let kind_fits = |k: &jsonwebtoken::jwk::Jwk| {
+                matches!(
+                    (&k.algorithm, alg),
+                    (
+                        jsonwebtoken::jwk::AlgorithmParameters::RSA(_),
+                        Algorithm::RS256
+                    ) | (
+                        jsonwebtoken::jwk::AlgorithmParameters::EllipticCurve(_),
+                        Algorithm::ES256
+                    )
+                )
+            };
             let found = keys.set.keys.iter().find(|k| match kid {
                 Some(kid) => k.common.key_id.as_deref() == Some(kid),
-                None => true,
+                None => kind_fits(k),
             });
             if let Some(jwk) = found {
                 return DecodingKey::from_jwk(jwk).map_err(|e| {

@@ -159,6 +159,7 @@ async fn tokens_from_the_provider_sign_people_in() {
         "nobody": {},
         "muddled": { "guanxi_role": "viewer", "guanxi_accounts": "all of them" },
         "owner": { "guanxi_role": "owner" },
+        "team-tablet": { "groups": ["staff", "huaxin-account-team"], "email": "li.na@corp.example" },
     });
     let scratch = tempfile::tempdir().unwrap();
     let keys = scratch.path().join("keys.json");
@@ -166,6 +167,21 @@ async fn tokens_from_the_provider_sign_people_in() {
     let issuer = provider.issuer.clone();
     let mut options = guanxi::api::oidc::OidcOptions::new(&issuer, "urn:guanxi");
     options.refetch_keys_after = Duration::ZERO;
+    let groups = scratch.path().join("groups.toml");
+    std::fs::write(
+        &groups,
+        format!("claim = \"groups\"\n[[group]]\nname = \"huaxin-account-team\"\nrole = \"member\"\naccounts = [\"{huaxin}\"]\n[[group]]\nname = \"auditors\"\nrole = \"viewer\"\naccounts = [\"{huaxin}\"]\n"),
+    )
+    .unwrap();
+    options.groups = Some(guanxi::api::oidc::GroupMapping::load(&groups).unwrap());
+    std::fs::write(&groups, "[[group]]\nname = \"x\"\nrole = \"owner\"\n").unwrap();
+    let bad = guanxi::api::oidc::GroupMapping::load(&groups)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        bad.contains("groups.toml") && bad.contains("group 1 (x)"),
+        "{bad}"
+    );
     let app = spawn_on_with(
         &url,
         None,
@@ -224,6 +240,23 @@ async fn tokens_from_the_provider_sign_people_in() {
     )
     .await;
     assert_eq!(code(&body), "FORBIDDEN", "{body}");
+
+    // A token with groups instead of a role: the mapped group's role and accounts.
+    let tablet = token_for(&http, &issuer, "team-tablet", "urn:guanxi").await;
+    let (status, body) = ask(&app, &tablet, COUNT).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["data"]["accounts"]["totalCount"], 1, "{body}");
+    let (_, body) = ask(
+        &app,
+        &tablet,
+        "mutation { createCompetitor(input: { name: \"Third Rival\" }) { id } }",
+    )
+    .await;
+    assert_eq!(
+        code(&body),
+        "FORBIDDEN",
+        "a member changes only its accounts: {body}"
+    );
 
     // Refusals, each with its code.
     let other = token_for(&http, &issuer, "planning-lead", "urn:other-app").await;

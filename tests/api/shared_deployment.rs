@@ -286,3 +286,67 @@ fn the_serve_command_checks_its_rate_and_writes_json_logs() {
         "{line}"
     );
 }
+
+/// Operations on a WebSocket count against its token's allowance: past it the
+/// socket is closed with 4429.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn socket_operations_count_against_the_token() {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::{client::IntoClientRequest, Message};
+
+    let (url, dir) = fresh_database(Backend::Sqlite).await.unwrap();
+    let setup = crate::helpers::spawn_on(&url, dir).await;
+    let (_, secret) = setup
+        .store
+        .create_token("wall screen", guanxi::domain::Role::Admin, &[])
+        .await
+        .unwrap();
+    let app = spawn_on_with(&url, None, limited("3/min")).await;
+    let address = format!("{}/graphql/ws", app.address.replace("http://", "ws://"));
+    let mut request = address.into_client_request().unwrap();
+    request.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        "graphql-transport-ws".parse().unwrap(),
+    );
+    request
+        .headers_mut()
+        .insert("x-forwarded-for", "203.0.113.50".parse().unwrap());
+    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+    socket
+        .send(Message::text(
+            json!({ "type": "connection_init", "payload": { "authorization": format!("Bearer {secret}") } }).to_string(),
+        ))
+        .await
+        .unwrap();
+    // The upgrade carries no token (browsers send it in connection_init): three
+    // operations take the token's allowance, the fourth is refused.
+    let mut closed = None;
+    for i in 1..=4 {
+        let subscribe = json!({ "id": i.to_string(), "type": "subscribe",
+            "payload": { "query": "subscription { relationshipEvents { recordId } }" } });
+        if socket
+            .send(Message::text(subscribe.to_string()))
+            .await
+            .is_err()
+        {
+            break;
+        }
+    }
+    while let Ok(Some(message)) =
+        tokio::time::timeout(std::time::Duration::from_secs(5), socket.next()).await
+    {
+        match message {
+            Ok(Message::Close(frame)) => {
+                closed = frame.map(|f| u16::from(f.code));
+                break;
+            }
+            Ok(_) => continue,
+            Err(_) => break,
+        }
+    }
+    assert_eq!(
+        closed,
+        Some(4429),
+        "the socket past its allowance is closed with 4429"
+    );
+}
