@@ -486,16 +486,10 @@ pub(super) async fn socket_caller(
     state: &AppState,
     payload: &serde_json::Value,
 ) -> async_graphql::Result<(Principal, Option<String>)> {
-    let refuse = |message: &str| {
+    let coded = |code: ErrorCode, message: &str| {
         async_graphql::ErrorExtensions::extend_with(async_graphql::Error::new(message), |_, e| {
-            e.set("code", crate::ErrorCode::Unauthenticated.as_str())
+            e.set("code", code.as_str())
         })
-    };
-    let expired = |at| {
-        async_graphql::ErrorExtensions::extend_with(
-            async_graphql::Error::new(expired_token(at)),
-            |_, e| e.set("code", crate::ErrorCode::TokenExpired.as_str()),
-        )
     };
     let presented = ["authorization", "Authorization"]
         .iter()
@@ -504,15 +498,13 @@ pub(super) async fn socket_caller(
         .or_else(|| payload.get("token").and_then(|v| v.as_str()).map(str::trim));
     match principal(state, presented).await {
         Ok(p) => Ok((p, presented.map(str::to_owned))),
-        Err(Refusal::Missing) => Err(refuse(
+        Err(Refusal::Missing) => Err(coded(
+            ErrorCode::Unauthenticated,
             "this server needs an API token: send it in connection_init as {\"authorization\": \"Bearer gx_...\"}",
         )),
-        Err(Refusal::Unknown) => Err(refuse(UNKNOWN_TOKEN)),
-        Err(Refusal::Expired(at)) => Err(expired(at)),
-        Err(Refusal::SignOn(r)) => Err(async_graphql::ErrorExtensions::extend_with(
-            async_graphql::Error::new(r.message),
-            |_, e| e.set("code", r.code.as_str()),
-        )),
+        Err(Refusal::Unknown) => Err(coded(ErrorCode::Unauthenticated, UNKNOWN_TOKEN)),
+        Err(Refusal::Expired(at)) => Err(coded(ErrorCode::TokenExpired, &expired_token(at))),
+        Err(Refusal::SignOn(r)) => Err(coded(r.code, &r.message)),
         Err(Refusal::Unavailable) => Err(async_graphql::Error::new("the token could not be checked")),
     }
 }
