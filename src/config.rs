@@ -437,6 +437,23 @@ pub struct ServeArgs {
     /// callers whose token carries no role claim (docs/security.md).
     #[arg(long = "oidc-groups", env = "GUANXI_OIDC_GROUPS")]
     pub oidc_groups: Option<PathBuf>,
+    /// The planning page's client id at the provider: a public client (no
+    /// secret) allowed the authorization code flow with PKCE, whose redirect URI
+    /// is this server's page (`https://HOST/`). Without it the page asks for an
+    /// API token.
+    #[arg(
+        long = "oidc-client-id",
+        env = "GUANXI_OIDC_CLIENT_ID",
+        requires = "oidc_issuer"
+    )]
+    pub oidc_client_id: Option<String>,
+    /// The scopes the page asks the provider for.
+    #[arg(
+        long = "oidc-scope",
+        env = "GUANXI_OIDC_SCOPE",
+        default_value = "openid profile"
+    )]
+    pub oidc_scope: String,
 }
 
 /// How the server writes its log.

@@ -39,6 +39,8 @@ async fn main() -> anyhow::Result<()> {
                     let mut o = api::oidc::OidcOptions::new(issuer, audience);
                     o.role_claim.clone_from(&args.oidc_role_claim);
                     o.accounts_claim.clone_from(&args.oidc_accounts_claim);
+                    o.page_client_id.clone_from(&args.oidc_client_id);
+                    o.page_scope.clone_from(&args.oidc_scope);
                     o.groups = args
                         .oidc_groups
                         .as_deref()

@@ -180,6 +180,7 @@ pub fn router(
         .route("/", get(super::page::index))
         .route("/assets/{file}", get(super::page::asset))
         .route("/healthz", get(healthz))
+        .route("/sign-on", get(sign_on))
         .route("/metrics", get(metrics))
         .fallback(not_found)
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
@@ -748,6 +749,31 @@ fn not_found_graphiql() -> Response {
         ErrorCode::NotFound,
         "GraphiQL is turned off on this server",
     )
+}
+
+/// How the page signs people in: `{"enabled": false}` (ask for an API token),
+/// or the provider's endpoints and our public client there. Open to all: the
+/// page needs it before anyone is signed in, and it holds nothing secret.
+async fn sign_on(State(state): State<AppState>) -> Response {
+    let Some(oidc) = &state.oidc else {
+        return Json(json!({ "enabled": false })).into_response();
+    };
+    match oidc.page_sign_on().await {
+        None => Json(json!({ "enabled": false })).into_response(),
+        Some(Ok(page)) => {
+            let mut body = serde_json::to_value(page).unwrap_or_default();
+            body["enabled"] = json!(true);
+            Json(body).into_response()
+        }
+        Some(Err(e)) => {
+            tracing::warn!(error = %e, "the page's sign-on");
+            wire::refusal(
+                StatusCode::SERVICE_UNAVAILABLE,
+                ErrorCode::Internal,
+                format!("sign-on is not available: {e}"),
+            )
+        }
+    }
 }
 
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {

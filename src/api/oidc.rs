@@ -31,6 +31,9 @@ pub const REFETCH_EVERY: Duration = Duration::from_secs(30);
 /// How long a fetch of the discovery document or the keys may take.
 const FETCH_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// The page's scopes unless `--oidc-scope` says otherwise.
+pub const DEFAULT_PAGE_SCOPE: &str = "openid profile";
+
 /// How a deployment signs people in.
 #[derive(Debug, Clone)]
 pub struct OidcOptions {
@@ -47,6 +50,12 @@ pub struct OidcOptions {
     /// Keys are fetched again for a key id not seen yet at most this often
     /// ([`REFETCH_EVERY`] by default).
     pub refetch_keys_after: Duration,
+    /// The planning page's client at the provider (a public client: the
+    /// authorization code flow with PKCE, no secret); none: the page asks for an
+    /// API token.
+    pub page_client_id: Option<String>,
+    /// What the page asks the provider for.
+    pub page_scope: String,
 }
 
 impl OidcOptions {
@@ -59,6 +68,8 @@ impl OidcOptions {
             accounts_claim: "guanxi_accounts".into(),
             groups: None,
             refetch_keys_after: REFETCH_EVERY,
+            page_client_id: None,
+            page_scope: DEFAULT_PAGE_SCOPE.into(),
         }
     }
 }
@@ -187,11 +198,33 @@ fn refused(code: ErrorCode, message: impl Into<String>) -> Refused {
 struct Discovery {
     issuer: String,
     jwks_uri: String,
+    authorization_endpoint: Option<String>,
+    token_endpoint: Option<String>,
+    end_session_endpoint: Option<String>,
+    code_challenge_methods_supported: Option<Vec<String>>,
 }
 
 struct Keys {
     set: JwkSet,
     fetched: Option<Instant>,
+    /// How the page signs in, from the last discovery document read.
+    page: Option<Result<PageSignOn, String>>,
+}
+
+/// What the planning page needs to sign people in (`GET /sign-on`): the
+/// provider's endpoints and our client there. Nothing secret: a public client
+/// proves itself with PKCE.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PageSignOn {
+    pub issuer: String,
+    pub client_id: String,
+    /// Asked for as the token's resource (RFC 8707), so its `aud` is ours.
+    pub audience: String,
+    pub scope: String,
+    pub authorization_endpoint: String,
+    pub token_endpoint: String,
+    pub end_session_endpoint: Option<String>,
 }
 
 /// Checks the provider's tokens.
@@ -214,6 +247,7 @@ impl OidcVerifier {
             keys: tokio::sync::Mutex::new(Keys {
                 set: JwkSet { keys: Vec::new() },
                 fetched: None,
+                page: None,
             }),
         }))
     }
@@ -245,6 +279,11 @@ impl OidcVerifier {
             ));
         }
         check_url("jwks_uri", &discovery.jwks_uri).map_err(|e| e.to_string())?;
+        keys.page = self
+            .options
+            .page_client_id
+            .as_ref()
+            .map(|client| self.page_sign_on_from(&discovery, client));
         let set: JwkSet = self
             .client
             .get(&discovery.jwks_uri)
@@ -257,6 +296,52 @@ impl OidcVerifier {
             .map_err(|e| format!("{}: not a key set ({e})", discovery.jwks_uri))?;
         keys.set = set;
         Ok(())
+    }
+
+    /// How the page signs in: `None` when no page client is configured; an error
+    /// when the provider cannot be reached or cannot sign a browser in.
+    pub async fn page_sign_on(&self) -> Option<Result<PageSignOn, String>> {
+        self.options.page_client_id.as_ref()?;
+        let mut keys = self.keys.lock().await;
+        let due = keys
+            .fetched
+            .is_none_or(|at| at.elapsed() >= self.options.refetch_keys_after);
+        if due && !matches!(keys.page, Some(Ok(_))) {
+            if let Err(e) = self.refresh(&mut keys).await {
+                keys.page = Some(Err(e));
+            }
+        }
+        Some(keys.page.clone().unwrap_or_else(|| {
+            Err("the sign-on provider has not been reached yet; try again".into())
+        }))
+    }
+
+    fn page_sign_on_from(&self, d: &Discovery, client: &str) -> Result<PageSignOn, String> {
+        let endpoint = |name: &str, url: &Option<String>| -> Result<String, String> {
+            let url = url
+                .clone()
+                .ok_or_else(|| format!("the provider's discovery document has no {name}"))?;
+            check_url(name, &url).map_err(|e| e.to_string())?;
+            Ok(url)
+        };
+        if let Some(methods) = &d.code_challenge_methods_supported {
+            if !methods.iter().any(|m| m == "S256") {
+                return Err("the provider does not offer PKCE with S256".into());
+            }
+        }
+        let end_session_endpoint = match &d.end_session_endpoint {
+            Some(_) => Some(endpoint("end_session_endpoint", &d.end_session_endpoint)?),
+            None => None,
+        };
+        Ok(PageSignOn {
+            issuer: self.options.issuer.clone(),
+            client_id: client.to_owned(),
+            audience: self.options.audience.clone(),
+            scope: self.options.page_scope.clone(),
+            authorization_endpoint: endpoint("authorization_endpoint", &d.authorization_endpoint)?,
+            token_endpoint: endpoint("token_endpoint", &d.token_endpoint)?,
+            end_session_endpoint,
+        })
     }
 
     /// The key a token names, fetching the keys again if it is new to us.

@@ -22,7 +22,7 @@ use crate::helpers::{demo_server, spawn_on, Backend, TestApp};
 const DEAL: &str = "5G Core Network Expansion Phase II";
 
 /// Chromedriver, killed when the test ends however it ends.
-struct Driver(Child);
+pub(crate) struct Driver(Child);
 
 impl Drop for Driver {
     fn drop(&mut self) {
@@ -36,7 +36,7 @@ fn find(env: &str, default: &str) -> Option<PathBuf> {
     path.exists().then_some(path)
 }
 
-async fn start_driver() -> Option<(Driver, String)> {
+pub(crate) async fn start_driver() -> Option<(Driver, String)> {
     start_driver_with(None).await
 }
 
@@ -86,7 +86,7 @@ async fn start_driver_with(fontconfig: Option<&std::path::Path>) -> Option<(Driv
 }
 
 /// A browser of its own (a fresh profile), as a second person in the room would have.
-async fn browser(driver: &str, profile: &std::path::Path) -> Client {
+pub(crate) async fn browser(driver: &str, profile: &std::path::Path) -> Client {
     let chromium = find("GUANXI_CHROMIUM", "/usr/bin/chromium").unwrap();
     let args = [
         "--headless",
@@ -123,7 +123,7 @@ fn screenshots() -> PathBuf {
     dir
 }
 
-async fn shoot(client: &Client, name: &str) {
+pub(crate) async fn shoot(client: &Client, name: &str) {
     let png = client.screenshot().await.expect("a screenshot");
     assert!(png.starts_with(b"\x89PNG"), "a PNG");
     std::fs::write(screenshots().join(name), png).unwrap();
@@ -132,7 +132,7 @@ async fn shoot(client: &Client, name: &str) {
 /// The text of the first element `css` finds, read in one script run: the page
 /// re-renders on live events, and an element found in one call may be gone by
 /// the next.
-async fn text(client: &Client, css: &str) -> String {
+pub(crate) async fn text(client: &Client, css: &str) -> String {
     let found = client
         .execute(
             "const e = document.querySelector(arguments[0]); return e ? e.textContent.trim() : null;",
@@ -147,7 +147,7 @@ async fn text(client: &Client, css: &str) -> String {
 }
 
 /// Polls `check` for up to 15 s.
-async fn eventually<F, Fut>(what: &str, mut check: F)
+pub(crate) async fn eventually<F, Fut>(what: &str, mut check: F)
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = bool>,

@@ -44,7 +44,14 @@ fn modules() -> Option<PathBuf> {
 }
 
 /// Starts the provider (on `port`, or a free one) with these clients.
-fn start(dir: &Path, callers: &Value, keys: &Path, port: Option<u16>, rotate: bool) -> Provider {
+fn start(
+    dir: &Path,
+    callers: &Value,
+    keys: &Path,
+    port: Option<u16>,
+    rotate: bool,
+    extra: &[(&str, String)],
+) -> Provider {
     // Its imports resolve from the directory holding node_modules.
     let script = dir.join("provider.mjs");
     std::fs::copy(
@@ -66,13 +73,16 @@ fn start(dir: &Path, callers: &Value, keys: &Path, port: Option<u16>, rotate: bo
     if rotate {
         command.env("ROTATE", "1");
     }
+    command.envs(extra.iter().map(|(k, v)| (*k, v)));
     let mut child = command.spawn().expect("node starts");
     let stdout = child.stdout.take().unwrap();
-    let line = std::io::BufReader::new(stdout)
-        .lines()
+    let mut lines = std::io::BufReader::new(stdout).lines();
+    let line = lines
         .next()
         .expect("the provider says where it listens")
         .unwrap();
+    // Whatever it says later is read and dropped: a closed pipe would kill it.
+    std::thread::spawn(move || lines.for_each(drop));
     let issuer = serde_json::from_str::<Value>(&line).unwrap()["issuer"]
         .as_str()
         .unwrap()
@@ -137,9 +147,11 @@ fn code(body: &Value) -> &str {
         .unwrap_or("")
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn tokens_from_the_provider_sign_people_in() {
-    let Some(dir) = modules() else {
+/// The provider's modules, or `None` after saying the test is skipped (a
+/// failure under `GUANXI_REQUIRE_OIDC=1`).
+fn provider_modules() -> Option<PathBuf> {
+    let found = modules();
+    if found.is_none() {
         assert!(
             !std::env::var("GUANXI_REQUIRE_OIDC").is_ok_and(|v| v == "1"),
             "GUANXI_REQUIRE_OIDC=1 but node or oidc-provider is missing"
@@ -147,6 +159,13 @@ async fn tokens_from_the_provider_sign_people_in() {
         crate::helpers::skipped(
             "no OpenID provider: npm install --prefix target/oidc-provider oidc-provider@9.13.3",
         );
+    }
+    found
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tokens_from_the_provider_sign_people_in() {
+    let Some(dir) = provider_modules() else {
         return;
     };
     let (url, db) = fresh_database(Backend::Sqlite).await.unwrap();
@@ -163,7 +182,7 @@ async fn tokens_from_the_provider_sign_people_in() {
     });
     let scratch = tempfile::tempdir().unwrap();
     let keys = scratch.path().join("keys.json");
-    let provider = start(&dir, &callers, &keys, None, false);
+    let provider = start(&dir, &callers, &keys, None, false, &[]);
     let issuer = provider.issuer.clone();
     let mut options = guanxi::api::oidc::OidcOptions::new(&issuer, "urn:guanxi");
     options.refetch_keys_after = Duration::ZERO;
@@ -192,6 +211,17 @@ async fn tokens_from_the_provider_sign_people_in() {
     )
     .await;
     let http = reqwest::Client::new();
+
+    // No page client given: the page asks for an API token.
+    let how: Value = http
+        .get(format!("{}/sign-on", app.address))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(how, json!({ "enabled": false }));
 
     // With sign-on, a request without a token is refused.
     let (status, body) = app.post_as(None, COUNT).await;
@@ -364,7 +394,7 @@ async fn tokens_from_the_provider_sign_people_in() {
     // signed with the new key is let in once the keys are fetched again.
     let port = provider.port;
     drop(provider);
-    let rotated = start(&dir, &callers, &keys, Some(port), true);
+    let rotated = start(&dir, &callers, &keys, Some(port), true, &[]);
     assert_eq!(rotated.issuer, issuer);
     let fresh = token_for(&http, &issuer, "planning-lead", "urn:guanxi").await;
     let (status, body) = ask(&app, &fresh, COUNT).await;
@@ -409,4 +439,233 @@ fn the_serve_command_checks_the_issuer() {
     .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--oidc-audience"));
+}
+
+/// Submits the provider's own forms (sign-in, consent, sign-out) until the
+/// browser is back on guanxi's page, typing `login` where a login is asked.
+async fn through_the_provider(c: &fantoccini::Client, issuer: &str, login: &str) {
+    use fantoccini::Locator;
+    let started = std::time::Instant::now();
+    loop {
+        if started.elapsed() > Duration::from_secs(20) {
+            panic!(
+                "stuck at the provider: {}\n{}",
+                c.current_url().await.unwrap(),
+                c.source().await.unwrap_or_default()
+            );
+        }
+        let here = c.current_url().await.unwrap().to_string();
+        if !here.starts_with(issuer) {
+            return;
+        }
+        if let Ok(input) = c.find(Locator::Css("input[name=login]")).await {
+            input.send_keys(login).await.unwrap();
+            c.find(Locator::Css("input[name=password]"))
+                .await
+                .unwrap()
+                .send_keys("any password")
+                .await
+                .unwrap();
+        }
+        if let Ok(button) = c.find(Locator::Css("button[type=submit]")).await {
+            let _ = button.click().await;
+            // The next page, or the same one while it submits.
+            let clicked = std::time::Instant::now();
+            while clicked.elapsed() < Duration::from_secs(5)
+                && c.current_url().await.is_ok_and(|u| u.as_str() == here)
+            {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        } else {
+            tokio::time::sleep(Duration::from_millis(150)).await;
+        }
+    }
+}
+
+/// The page signs people in at the provider (authorization code with PKCE):
+/// back with a token, it shows the accounts the token's claims give, hears live
+/// updates, names who is signed in, and signs out at the provider; someone the
+/// provider knows but guanxi gives no role is told why on the page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_page_signs_in_through_the_provider() {
+    use fantoccini::Locator;
+    let Some(dir) = provider_modules() else {
+        return;
+    };
+    let Some((_driver, driver)) = crate::browser::start_driver().await else {
+        return;
+    };
+    let (_url, demo) = crate::helpers::demo_server(Backend::Sqlite)
+        .await
+        .expect("SQLite");
+    let accounts = demo
+        .ok("{ accounts(first: 10) { nodes { id name } } }", json!({}))
+        .await;
+    let first = &accounts["accounts"]["nodes"][0];
+    let account = first["id"].as_str().unwrap().to_owned();
+    // The provider's port first: guanxi needs its issuer, it needs guanxi's page.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let issuer = format!("http://127.0.0.1:{port}");
+    let mut options = guanxi::api::oidc::OidcOptions::new(&issuer, "urn:guanxi");
+    options.page_client_id = Some("guanxi-page".into());
+    let server = spawn_on_with(
+        &_url,
+        None,
+        guanxi::api::HttpOptions {
+            oidc: Some(options),
+            ..Default::default()
+        },
+    )
+    .await;
+    let page = format!("{}/", server.address);
+    let scratch = tempfile::tempdir().unwrap();
+    let users = json!({
+        "li.na": { "guanxi_role": "member", "guanxi_accounts": [account], "name": "李娜" },
+        "zhao.min": {},
+    });
+    let _provider = start(
+        &dir,
+        &json!({}),
+        &scratch.path().join("keys.json"),
+        Some(port),
+        false,
+        &[
+            (
+                "PAGE",
+                json!({ "client_id": "guanxi-page", "redirect_uri": page }).to_string(),
+            ),
+            ("USERS", users.to_string()),
+        ],
+    );
+
+    // The page learns how to sign in from the server.
+    let how: Value = reqwest::get(format!("{}/sign-on", server.address))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(how["enabled"], true, "{how}");
+    assert_eq!(how["clientId"], "guanxi-page");
+    assert_eq!(how["audience"], "urn:guanxi");
+    assert_eq!(how["authorizationEndpoint"], format!("{issuer}/auth"));
+    assert_eq!(how["tokenEndpoint"], format!("{issuer}/token"));
+
+    let profile = tempfile::tempdir().unwrap();
+    let c = crate::browser::browser(&driver, profile.path()).await;
+    c.goto(&page).await.unwrap();
+    let sign_in = c
+        .wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css("#sign-in:not([hidden])"))
+        .await
+        .expect("a sign-in button, as nobody is signed in");
+    crate::browser::shoot(&c, "sign-in.png").await;
+    sign_in.click().await.unwrap();
+    through_the_provider(&c, &issuer, "li.na").await;
+    c.wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css("#map svg g.person"))
+        .await
+        .expect("the map, once signed in");
+    assert_eq!(
+        c.current_url().await.unwrap().query(),
+        None,
+        "the code is gone from the address"
+    );
+    let options = c.find_all(Locator::Css("#account option")).await.unwrap();
+    assert_eq!(options.len(), 1, "only the account li.na's token gives");
+    assert_eq!(
+        options[0].text().await.unwrap(),
+        first["name"].as_str().unwrap()
+    );
+    assert_eq!(crate::browser::text(&c, "#signed-in-name").await, "li.na");
+    crate::browser::eventually("live updates with the sign-on token", || async {
+        c.find(Locator::Css("#live.on")).await.is_ok()
+    })
+    .await;
+    // The token is this tab's, not kept for the next person at this browser.
+    let kept = c
+        .execute(
+            "return [sessionStorage.getItem('guanxi.signon'), localStorage.getItem('guanxi.token')]",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let held: Value = serde_json::from_str(kept[0].as_str().unwrap()).unwrap();
+    assert_eq!(
+        held["token"].as_str().unwrap().split('.').count(),
+        3,
+        "a JWT"
+    );
+    assert!(kept[1].is_null(), "no API token stored: {kept}");
+    crate::browser::shoot(&c, "signed-in.png").await;
+
+    // Signing out ends the provider's session too, and back on the page it asks again.
+    c.find(Locator::Id("sign-out"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    through_the_provider(&c, &issuer, "").await;
+    let sign_in = c
+        .wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css("#sign-in:not([hidden])"))
+        .await
+        .expect("the sign-in button after signing out");
+    assert!(c.find(Locator::Css("#signed-in[hidden]")).await.is_ok());
+
+    // Someone the provider knows but guanxi gives no role: told why, let in nowhere.
+    sign_in.click().await.unwrap();
+    through_the_provider(&c, &issuer, "zhao.min").await;
+    crate::browser::eventually("the refusal on the page", || async {
+        crate::browser::text(&c, "#token-error")
+            .await
+            .contains("guanxi_role")
+    })
+    .await;
+    assert!(c
+        .find_all(Locator::Css("#account option"))
+        .await
+        .unwrap()
+        .is_empty());
+
+    // A sign-in that has run out is forgotten, and the page says so.
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let stale = signed(
+        &reqwest::Client::new(),
+        &issuer,
+        json!({ "iss": issuer, "aud": "urn:guanxi", "sub": "li.na", "exp": now - 600,
+                "guanxi_role": "member", "guanxi_accounts": [account] }),
+        "RS256",
+        None,
+    )
+    .await;
+    c.execute(
+        "sessionStorage.setItem('guanxi.signon', JSON.stringify({ token: arguments[0] })); location.reload();",
+        vec![json!(stale)],
+    )
+    .await
+    .unwrap();
+    crate::browser::eventually("the page says the sign-in expired", || async {
+        crate::browser::text(&c, "#token-error")
+            .await
+            .contains("expired")
+    })
+    .await;
+    let forgotten = c
+        .execute("return sessionStorage.getItem('guanxi.signon')", vec![])
+        .await
+        .unwrap();
+    assert!(
+        forgotten.is_null(),
+        "the stale token is dropped: {forgotten}"
+    );
+    c.close().await.unwrap();
 }

@@ -6,6 +6,10 @@
 // tokens carry); `resource` is the audience; a client whose id ends in `-es`
 // gets ES256 tokens, the others RS256.
 //
+// PAGE={"client_id", "redirect_uri"} adds the planning page's public client
+// (authorization code with PKCE) and the provider's own sign-in form, where any
+// password goes and USERS (login -> claims) says what each person's tokens carry.
+//
 // POST /test/sign {claims, alg, kid?} signs any claims with the provider's own
 // current key, for the checks a live provider will not produce on demand
 // (expired, not yet valid, another issuer).
@@ -34,6 +38,8 @@ if (keyFile) fs.writeFileSync(keyFile, JSON.stringify(keys));
 
 // Who each client is for guanxi: the claims its tokens carry.
 const callers = JSON.parse(process.env.CALLERS || '{}');
+const page = process.env.PAGE ? JSON.parse(process.env.PAGE) : null;
+const users = JSON.parse(process.env.USERS || '{}');
 
 const server = http.createServer();
 server.listen(Number(process.env.PORT || 0), '127.0.0.1', () => {
@@ -45,11 +51,21 @@ server.listen(Number(process.env.PORT || 0), '127.0.0.1', () => {
     redirect_uris: [],
     response_types: [],
   }));
+  if (page) {
+    clients.push({
+      client_id: page.client_id,
+      token_endpoint_auth_method: 'none',
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      redirect_uris: [page.redirect_uri],
+      post_logout_redirect_uris: [page.redirect_uri],
+    });
+  }
   const provider = new Provider(issuer, {
     clients,
     jwks: { keys },
     features: {
-      devInteractions: { enabled: false },
+      devInteractions: { enabled: Boolean(page) },
       clientCredentials: { enabled: true },
       resourceIndicators: {
         enabled: true,
@@ -64,7 +80,12 @@ server.listen(Number(process.env.PORT || 0), '127.0.0.1', () => {
         }),
       },
     },
-    extraTokenClaims: (_ctx, token) => callers[token.clientId] ?? undefined,
+    findAccount: (_ctx, sub) => ({
+      accountId: sub,
+      claims: () => ({ sub, preferred_username: sub, ...(users[sub] ?? {}) }),
+    }),
+    extraTokenClaims: (_ctx, token) => callers[token.clientId]
+      ?? (token.accountId ? { preferred_username: token.accountId, ...(users[token.accountId] ?? {}) } : undefined),
   });
   const handle = provider.callback();
   server.on('request', (req, res) => {

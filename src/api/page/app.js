@@ -7,6 +7,9 @@
 const WORDS = {
   en: {
     account: "Account", opportunity: "Opportunity", live: "live", token: "This server needs an API token",
+    "sign-in": "Sign in with your company account", "token-or": "or use an API token", "sign-out": "Sign out",
+    "signed-out": "Sign in to see the accounts you work on.", expired: "Your sign-in has expired: sign in again.",
+    "needs-https": "Signing in needs this page over https.",
     use: "Use", click: "Click a person on the map for their ties, introduction paths and to record what happened.",
     health: "Health", prompts: "Coaching prompts", scores: "Relationship scores", steps: "Win steps",
     questions: "The four questions", ties: "Ties", paths: "Introduction paths",
@@ -32,6 +35,9 @@ const WORDS = {
   },
   zh: {
     account: "客户", opportunity: "商机", live: "实时", token: "此服务器需要 API 令牌",
+    "sign-in": "用公司账号登录", "token-or": "或使用 API 令牌", "sign-out": "退出登录",
+    "signed-out": "登录后查看您负责的客户。", expired: "登录已过期，请重新登录。",
+    "needs-https": "登录需要通过 https 打开本页。",
     use: "使用", click: "点击图中的人物，查看关系、引荐路径并记录发生的事情。",
     health: "健康度", prompts: "辅导提示", scores: "关系量化", steps: "赢单步骤",
     questions: "四个问题", ties: "关系", paths: "引荐路径",
@@ -57,9 +63,16 @@ const WORDS = {
   },
 };
 
+// A sign-on token lives in this tab's session storage (gone when the tab
+// closes); an API token typed in stays in local storage, as before.
+const SIGNED_ON = "guanxi.signon";
+const PENDING = "guanxi.signon.pending";
+const signedOn = () => { try { return JSON.parse(sessionStorage.getItem(SIGNED_ON)); } catch { return null; } };
+
 const state = {
   lang: localStorage.getItem("guanxi.lang") || "en",
-  token: localStorage.getItem("guanxi.token") || "",
+  token: (signedOn() || {}).token || localStorage.getItem("guanxi.token") || "",
+  signOn: null,
   accounts: [], employees: [], kinds: [], stages: [], strengths: [],
   account: null, opportunity: null, person: null, view: "deal", socket: null, retry: 1000, reload: null,
 };
@@ -83,7 +96,16 @@ async function gql(query, variables = {}) {
   const headers = { "content-type": "application/json" };
   if (state.token) headers.authorization = `Bearer ${state.token}`;
   const response = await fetch("/graphql", { method: "POST", headers, body: JSON.stringify({ query, variables }) });
-  if (response.status === 401) { $("token-form").hidden = false; throw new ApiError([{ message: "an API token is needed" }]); }
+  if (response.status === 401 || response.status === 403) {
+    const refused = await response.json().catch(() => ({}));
+    const first = (refused.errors || [])[0] || {};
+    const code = (first.extensions || {}).code;
+    if (code === "TOKEN_EXPIRED" && signedOn()) { forgetSignOn(); await askToSignIn(t("expired")); }
+    else await askToSignIn(response.status === 403 ? first.message : "");
+    const err = new ApiError([{ message: first.message || "an API token is needed" }]);
+    err.shown = true; // on the sign-in bar, in the reader's words
+    throw err;
+  }
   const body = await response.json();
   if (body.errors && body.errors.length) throw new ApiError(body.errors);
   return body.data;
@@ -376,6 +398,103 @@ async function submitInteraction(event) {
   } catch (e) { showErrors(form, e); }
 }
 
+// Sign-on: the authorization code flow with PKCE (RFC 7636), the page a public
+// client of the company's OpenID provider. The server says how (GET /sign-on);
+// the token it gets is sent as the bearer, like an API token.
+async function signOnConfig() {
+  if (!state.signOn) {
+    try {
+      const r = await fetch("/sign-on");
+      state.signOn = r.ok ? await r.json() : { enabled: false };
+    } catch { state.signOn = { enabled: false }; }
+  }
+  return state.signOn;
+}
+
+const redirectUri = () => `${location.origin}/`;
+const b64url = (bytes) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+const random = (n) => b64url(crypto.getRandomValues(new Uint8Array(n)));
+
+async function askToSignIn(message) {
+  const c = await signOnConfig();
+  $("token-form").hidden = false;
+  $("sign-in").hidden = !c.enabled;
+  $("token-label").dataset.t = c.enabled ? "token-or" : "token";
+  $("token-label").textContent = t($("token-label").dataset.t);
+  $("token-error").textContent = message || (c.enabled ? t("signed-out") : "");
+}
+
+async function signIn() {
+  const c = await signOnConfig();
+  if (!window.crypto || !crypto.subtle) { $("token-error").textContent = t("needs-https"); return; }
+  const verifier = random(32);
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier));
+  const pending = { verifier, state: random(16), back: location.hash };
+  sessionStorage.setItem(PENDING, JSON.stringify(pending));
+  const url = new URL(c.authorizationEndpoint);
+  const ask = {
+    response_type: "code", client_id: c.clientId, redirect_uri: redirectUri(), scope: c.scope,
+    state: pending.state, code_challenge: b64url(new Uint8Array(digest)), code_challenge_method: "S256",
+    resource: c.audience, ui_locales: state.lang === "zh" ? "zh-CN" : "en",
+  };
+  for (const [k, v] of Object.entries(ask)) url.searchParams.set(k, v);
+  location.assign(url.toString());
+}
+
+// Back from the provider with a code (or a refusal): trade the code for a token.
+async function finishSignIn() {
+  const answer = new URLSearchParams(location.search);
+  if (!answer.has("code") && !answer.has("error")) return;
+  const pending = JSON.parse(sessionStorage.getItem(PENDING) || "null");
+  sessionStorage.removeItem(PENDING);
+  history.replaceState(null, "", `/${(pending && pending.back) || ""}`);
+  const c = await signOnConfig();
+  if (answer.has("error")) throw new Error(`${answer.get("error_description") || answer.get("error")}`);
+  if (!pending || pending.state !== answer.get("state")) throw new Error("this sign-in was not started on this page: sign in again");
+  if (answer.has("iss") && answer.get("iss") !== c.issuer) throw new Error("the sign-in answer came from another provider: sign in again");
+  const r = await fetch(c.tokenEndpoint, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({
+      grant_type: "authorization_code", code: answer.get("code"), redirect_uri: redirectUri(),
+      client_id: c.clientId, code_verifier: pending.verifier, resource: c.audience,
+    }),
+  });
+  const body = await r.json().catch(() => ({}));
+  if (!r.ok || !body.access_token) throw new Error(body.error_description || body.error || `the provider answered ${r.status}`);
+  sessionStorage.setItem(SIGNED_ON, JSON.stringify({ token: body.access_token, idToken: body.id_token || null }));
+  state.token = body.access_token;
+}
+
+function forgetSignOn() {
+  sessionStorage.removeItem(SIGNED_ON);
+  state.token = localStorage.getItem("guanxi.token") || "";
+}
+
+async function signOut() {
+  const held = signedOn();
+  forgetSignOn();
+  const c = await signOnConfig();
+  if (c.endSessionEndpoint && held) {
+    const url = new URL(c.endSessionEndpoint);
+    url.searchParams.set("client_id", c.clientId);
+    url.searchParams.set("post_logout_redirect_uri", redirectUri());
+    if (held.idToken) url.searchParams.set("id_token_hint", held.idToken);
+    location.assign(url.toString());
+  } else location.reload();
+}
+
+// Who is signed in, from the token's own claims (shown, not trusted: the server
+// checks the token on every request).
+function showSignedIn() {
+  const held = signedOn();
+  $("signed-in").hidden = !held;
+  if (!held) return;
+  let claims = {};
+  try { claims = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(held.token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/")), (ch) => ch.charCodeAt(0)))); } catch { /* not a JWT */ }
+  $("signed-in-name").textContent = claims.preferred_username || claims.name || claims.email || claims.sub || "";
+}
+
 // Live: one socket per screen, subscribed to the deal on show; every event
 // re-reads the deal (and the open person) once, however many arrive together.
 function listen() {
@@ -427,6 +546,8 @@ function start() {
   $("since").addEventListener("change", () => { if (state.view === "account") loadAccountView(); });
   $("assess-form").addEventListener("submit", submitAssessment);
   $("interaction-form").addEventListener("submit", submitInteraction);
+  $("sign-in").addEventListener("click", () => signIn().catch((err) => { $("token-error").textContent = err.message; }));
+  $("sign-out").addEventListener("click", () => signOut());
   $("token-form").addEventListener("submit", (e) => {
     e.preventDefault();
     state.token = $("token").value.trim();
@@ -434,7 +555,10 @@ function start() {
     $("token-form").hidden = true;
     loadStart().catch((err) => { $("token-error").textContent = err.message; });
   });
-  loadStart().catch((err) => toast(err.message));
+  finishSignIn()
+    .catch(async (err) => { await askToSignIn(err.message); err.shown = true; throw err; })
+    .then(() => { showSignedIn(); return loadStart(); })
+    .catch((err) => { if (!err.shown) toast(err.message); });
 }
 
 function setLang(lang) {
