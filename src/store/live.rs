@@ -155,11 +155,36 @@ impl Store {
         let Backend::Postgres(pool) = &self.backend else {
             return Ok(None);
         };
-        let mut listener = sqlx::postgres::PgListener::connect_with(pool).await?;
-        listener.listen_all([LIVE_CHANNEL, CHANGE_CHANNEL]).await?;
+        let pool = pool.clone();
         let (tx, rx) = mpsc::unbounded_channel();
         let store = self.clone();
         let task = tokio::spawn(async move {
+            // Listening is retried until it works (the database may be starting
+            // too); graphs cached meanwhile may be stale, so all are dropped then.
+            let mut wait = Duration::from_secs(1);
+            let mut failed = false;
+            let mut listener = loop {
+                let opened = async {
+                    let mut l = sqlx::postgres::PgListener::connect_with(&pool).await?;
+                    l.listen_all([LIVE_CHANNEL, CHANGE_CHANNEL]).await?;
+                    Ok::<_, sqlx::Error>(l)
+                };
+                match opened.await {
+                    Ok(l) => break l,
+                    Err(e) => {
+                        if tx.is_closed() {
+                            return;
+                        }
+                        tracing::warn!(error = %e, retry_in = ?wait, "not listening to other servers yet: their writes reach screens here on the next read");
+                        failed = true;
+                        tokio::time::sleep(wait).await;
+                        wait = (wait * 2).min(Duration::from_secs(30));
+                    }
+                }
+            };
+            if failed && tx.send(Changed::Anything).is_err() {
+                return;
+            }
             loop {
                 let notice = match listener.try_recv().await {
                     Ok(Some(n)) => n,
@@ -194,7 +219,7 @@ impl Store {
                             return;
                         }
                     }
-                    LIVE_CHANNEL => store.hear(notice.payload()).await,
+                    LIVE_CHANNEL => store.hear(notice.payload()),
                     _ => {}
                 }
             }
@@ -202,8 +227,10 @@ impl Store {
         Ok(Some(Following { changes: rx, task }))
     }
 
-    /// Passes another server's live notice to this server's subscribers.
-    async fn hear(&self, payload: &str) {
+    /// Passes another server's live notice to this server's subscribers. A notice
+    /// cut for size is completed from the database off the listening loop, so
+    /// the notices behind it are not held up.
+    fn hear(&self, payload: &str) {
         let Ok(t) = serde_json::from_str::<Travelling>(payload) else {
             tracing::warn!("a live notice from another server could not be read");
             return;
@@ -212,18 +239,26 @@ impl Store {
             return;
         }
         let mut event = t.event;
-        if t.cut && event.kind == LiveKind::Interaction {
-            if let Ok(people) = self.interaction_people(event.record_id).await {
+        if !(t.cut && event.kind == LiveKind::Interaction) {
+            let _ = self.live.send(Arc::new(Announced {
+                event,
+                at: OffsetDateTime::now_utc(),
+            }));
+            return;
+        }
+        let store = self.clone();
+        tokio::spawn(async move {
+            if let Ok(people) = store.interaction_people(event.record_id).await {
                 event.person_ids = people.iter().map(|p| p.person_id).collect();
             }
-            if let Ok(employees) = self.interaction_employees(event.record_id).await {
+            if let Ok(employees) = store.interaction_employees(event.record_id).await {
                 event.employee_ids = employees.iter().map(|e| e.employee_id).collect();
             }
-        }
-        let _ = self.live.send(Arc::new(Announced {
-            event,
-            at: OffsetDateTime::now_utc(),
-        }));
+            let _ = store.live.send(Arc::new(Announced {
+                event,
+                at: OffsetDateTime::now_utc(),
+            }));
+        });
     }
 
     /// Every change announced from now on.

@@ -421,7 +421,8 @@ impl Store {
             .unwrap_or(at);
         tokio::spawn(async move {
             let done = with_pool!(store, pool => sqlx::query(
-                "update api_token set last_used_at = $2 where api_token_id = $1",
+                // Never backwards: another server may have noted a later use.
+                "update api_token set last_used_at = $2 where api_token_id = $1 and (last_used_at is null or last_used_at < $2)",
             )
             .bind(id)
             .bind(minute)
