@@ -24,7 +24,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the GraphQL server (GraphiQL at /graphql).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Apply pending database migrations and exit.
     Migrate(DataArgs),
     /// Print the GraphQL schema (SDL) on stdout.
@@ -447,6 +447,14 @@ pub struct ServeArgs {
         requires = "oidc_issuer"
     )]
     pub oidc_client_id: Option<String>,
+    /// How long deleted people, ties, interactions, improvement points and deals
+    /// stay restorable before they are purged for good (a duration: 30d, 12h).
+    #[arg(
+        long = "keep-deleted",
+        env = "GUANXI_KEEP_DELETED",
+        default_value = "30d"
+    )]
+    pub keep_deleted: String,
     /// The scopes the page asks the provider for.
     #[arg(
         long = "oidc-scope",

@@ -67,8 +67,13 @@ async fn main() -> anyhow::Result<()> {
                 }
                 other => other,
             }
-            .with_context(|| format!("starting on {}", args.data.database_url))?
-            .with_options(api::HttpOptions {
+            .with_context(|| format!("starting on {}", args.data.database_url))?;
+            let window = guanxi::store::parse_lifetime("keep-deleted", &args.keep_deleted, true)?;
+            app.store()
+                .set_deletion_window(std::time::Duration::from_secs(
+                    window.whole_seconds().max(0) as u64,
+                ));
+            let app = app.with_options(api::HttpOptions {
                 request_timeout: std::time::Duration::from_secs(args.request_timeout.max(1)),
                 cors_origins: args.cors_origins,
                 introspection: !args.no_introspection,

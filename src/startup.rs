@@ -126,6 +126,19 @@ impl Application {
                 None
             }
         };
+        // Deleted records past their window are purged at start and hourly.
+        let purging = {
+            let store = self.store.clone();
+            tokio::spawn(async move {
+                let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+                loop {
+                    every.tick().await;
+                    if let Err(e) = store.purge_deleted().await {
+                        tracing::warn!(error = %e, "purging deleted records");
+                    }
+                }
+            })
+        };
         let app = api::router(schema, engine, self.options.clone(), access, self.addr);
         tracing::info!(
             addr = %self.addr,
@@ -144,6 +157,8 @@ impl Application {
         if let Some(f) = followed {
             f.stop().await;
         }
+        purging.abort();
+        let _ = purging.await;
         self.store.close().await;
         result
     }

@@ -13,6 +13,7 @@ mod http;
 mod ids;
 mod improvement;
 mod inputs;
+mod lifecycle;
 pub mod limits;
 mod literals;
 mod live;

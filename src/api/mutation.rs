@@ -436,4 +436,79 @@ impl MutationRoot {
     ) -> Result<super::transfer::ImportReportG> {
         super::transfer::import_rows(ctx, kind, rows, &mapping, dry_run, partial).await
     }
+
+    /// Deletes a customer person with their ties (and the ties' assessments),
+    /// positions, reporting lines, decision-chain places and presence at
+    /// interactions. Restorable with `restorePerson` for the server's deletion
+    /// window (30 days by default), then purged. Returns the person as it was.
+    async fn delete_person(&self, ctx: &Context<'_>, id: ID) -> Result<Person> {
+        super::lifecycle::delete_person(ctx, id).await
+    }
+
+    /// Puts a deleted person back with everything deleted with them.
+    async fn restore_person(&self, ctx: &Context<'_>, id: ID) -> Result<Person> {
+        super::lifecycle::restore_person(ctx, id).await
+    }
+
+    /// Deletes a tie with its assessments; restorable with `restoreRelationship`.
+    async fn delete_relationship(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> Result<crate::domain::Relationship> {
+        super::lifecycle::delete_relationship(ctx, id).await
+    }
+
+    /// Puts a deleted tie back with its assessments.
+    async fn restore_relationship(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> Result<crate::domain::Relationship> {
+        super::lifecycle::restore_relationship(ctx, id).await
+    }
+
+    /// Deletes an interaction with its participants; restorable with
+    /// `restoreInteraction`.
+    async fn delete_interaction(&self, ctx: &Context<'_>, id: ID) -> Result<Interaction> {
+        super::lifecycle::delete_interaction(ctx, id).await
+    }
+
+    /// Puts a deleted interaction back.
+    async fn restore_interaction(&self, ctx: &Context<'_>, id: ID) -> Result<Interaction> {
+        super::lifecycle::restore_interaction(ctx, id).await
+    }
+
+    /// Deletes an improvement point (coaches may); restorable with
+    /// `restoreImprovementPoint`.
+    async fn delete_improvement_point(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> Result<crate::domain::ImprovementPoint> {
+        super::lifecycle::delete_improvement_point(ctx, id).await
+    }
+
+    /// Puts a deleted improvement point back.
+    async fn restore_improvement_point(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> Result<crate::domain::ImprovementPoint> {
+        super::lifecycle::restore_improvement_point(ctx, id).await
+    }
+
+    /// Deletes a deal with its stage history, competitors, team, decision chain,
+    /// ticks, answers, support requests, forecast snapshots and improvement
+    /// points; its interactions stay at the account. Restorable with
+    /// `restoreOpportunity`.
+    async fn delete_opportunity(&self, ctx: &Context<'_>, id: ID) -> Result<Opportunity> {
+        super::lifecycle::delete_opportunity(ctx, id).await
+    }
+
+    /// Puts a deleted deal back with everything deleted with it, and links its
+    /// interactions to it again.
+    async fn restore_opportunity(&self, ctx: &Context<'_>, id: ID) -> Result<Opportunity> {
+        super::lifecycle::restore_opportunity(ctx, id).await
+    }
 }

@@ -395,6 +395,16 @@ impl QueryRoot {
         super::improvement::improvement_points(ctx, filter).await
     }
 
+    /// Deleted records still restorable, newest first: of one account, or all the
+    /// caller reaches.
+    async fn deleted_records(
+        &self,
+        ctx: &Context<'_>,
+        account: Option<ID>,
+    ) -> Result<Vec<crate::store::DeletedRecord>> {
+        super::lifecycle::deleted_records(ctx, account).await
+    }
+
     /// The audit trail, newest first: who changed what and when, with the record
     /// before and after. Filters combine: changes to one account's records, ones
     /// concerning a customer person (their record, ties, meetings, decision-chain

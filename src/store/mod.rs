@@ -30,6 +30,7 @@ use crate::{
 mod accounts;
 pub(crate) mod audit;
 mod batch;
+mod bin;
 mod competitors;
 mod employees;
 mod graph;
@@ -48,6 +49,7 @@ mod transfer;
 
 pub use accounts::AccountPage;
 pub use audit::{AuditEntry, AuditFilter, COMMAND_LINE};
+pub use bin::{Deletable, DeletedRecord, DEFAULT_DELETION_WINDOW};
 pub use history::{ForecastSnapshot, SnapshotLine};
 pub use improvement::ImprovementFilter;
 pub use live::{Announced, Changed, Following, LiveEvent, LiveKind};
@@ -89,6 +91,8 @@ pub struct Store {
     origin: uuid::Uuid,
     /// When this process last noted each token's use (see [`Store::check_token`]).
     token_uses: Arc<std::sync::Mutex<std::collections::HashMap<uuid::Uuid, std::time::Instant>>>,
+    /// How long deleted records stay restorable, in seconds (see [`bin`]).
+    deletion_window: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl std::fmt::Debug for Store {
@@ -397,6 +401,9 @@ impl Store {
             live: live::channel(),
             origin: uuid::Uuid::new_v4(),
             token_uses: Arc::default(),
+            deletion_window: Arc::new(std::sync::atomic::AtomicU64::new(
+                bin::DEFAULT_DELETION_WINDOW.as_secs(),
+            )),
         })
     }
 

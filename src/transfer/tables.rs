@@ -195,7 +195,7 @@ macro_rules! table {
             }
 
             /// Binds the row's columns in order, then its derived ones.
-            fn bind_all<'q, DB: sqlx::Database>(
+            pub(crate) fn bind_all<'q, DB: sqlx::Database>(
                 &self,
                 q: sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>,
             ) -> sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>

@@ -21,6 +21,7 @@ mod http;
 mod import_files;
 mod import_history;
 mod import_sources;
+mod lifecycle;
 mod live;
 mod map;
 mod metrics;

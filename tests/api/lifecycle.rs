@@ -1,0 +1,385 @@
+//! Deleting and restoring records (SQLite and PostgreSQL): a deleted person,
+//! tie, interaction, improvement point or deal is gone from every read (scores,
+//! chains, exports), listed among deleted records with what went with it, and a
+//! restore brings everything back as it was; roles and account scope hold;
+//! both are audited; past the window nothing can be restored.
+
+use guanxi::domain::Role;
+use serde_json::{json, Value};
+
+use crate::helpers::{answer_as, demo_server, spawn_on, Backend, TestApp};
+
+const DEAL: &str = "query($id: ID!) { opportunity(id: $id) {
+    id name
+    decisionChain { person { id name } }
+    scores { keyPerson { value } decisionChain { value } account { value } competitor { value } }
+    health { score }
+    stageHistory { stage }
+    interactions { id }
+} }";
+
+async fn deal(app: &TestApp, id: &str) -> Value {
+    app.ok(DEAL, json!({ "id": id })).await["opportunity"].clone()
+}
+
+/// How many rows of each exported list mention `id`.
+async fn mentions(app: &TestApp, id: &str) -> usize {
+    let export = guanxi::transfer::export(&app.store, None).await.unwrap();
+    let text = serde_json::to_string(&export).unwrap();
+    text.matches(id).count()
+}
+
+async fn deleted(app: &TestApp) -> Vec<Value> {
+    app.ok(
+        "{ deletedRecords { entity recordId accountId label deletedBy restorableUntil rows { list count } } }",
+        json!({}),
+    )
+    .await["deletedRecords"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+fn rows_of(record: &Value, list: &str) -> i64 {
+    record["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["list"] == list)
+        .map_or(0, |r| r["count"].as_i64().unwrap())
+}
+
+async fn delete_and_restore(backend: Backend) {
+    let Some((url, app)) = demo_server(backend).await else {
+        return;
+    };
+    let ids = app
+        .ok(
+            "{ accounts(first: 5) { nodes { id opportunities { id name outcome } } } }",
+            json!({}),
+        )
+        .await;
+    let accounts = ids["accounts"]["nodes"].as_array().unwrap().clone();
+    let account = accounts[0]["id"].as_str().unwrap().to_owned();
+    let other_account = accounts[1]["id"].as_str().unwrap().to_owned();
+    let deal_id = accounts[0]["opportunities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["outcome"] == "OPEN")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let before = deal(&app, &deal_id).await;
+    // The chain member with the most ties: deleting them moves the numbers.
+    let mut chain: Vec<(String, String, usize)> = Vec::new();
+    for m in before["decisionChain"].as_array().unwrap() {
+        let id = m["person"]["id"].as_str().unwrap().to_owned();
+        let ties = app
+            .ok(
+                "query($id: ID!) { person(id: $id) { relationships { id } } }",
+                json!({ "id": id }),
+            )
+            .await["person"]["relationships"]
+            .as_array()
+            .unwrap()
+            .len();
+        chain.push((id, m["person"]["name"].as_str().unwrap().to_owned(), ties));
+    }
+    chain.sort_by_key(|c| std::cmp::Reverse(c.2));
+    let (person, name, ties) = chain[0].clone();
+    assert!(ties >= 2, "a well-tied chain member: {chain:?}");
+    let counts_before = app.counts().await;
+    assert!(
+        mentions(&app, &person).await > ties,
+        "the person is in the export"
+    );
+
+    // Who may not: a viewer, and a member of another account (for whom it does not exist).
+    let (_, viewer) = app
+        .store
+        .create_token("wall screen", Role::Viewer, &[account.parse().unwrap()])
+        .await
+        .unwrap();
+    let (_, member_elsewhere) = app
+        .store
+        .create_token(
+            "other team",
+            Role::Member,
+            &[other_account.parse().unwrap()],
+        )
+        .await
+        .unwrap();
+    let (_, coach) = app
+        .store
+        .create_token("coach", Role::Coach, &[])
+        .await
+        .unwrap();
+    // Tokens exist now: a server started after them asks for one.
+    let guarded = spawn_on(&url, None).await;
+    let delete = "mutation($id: ID!) { deletePerson(id: $id) { id name } }";
+    for (token, code) in [
+        (&viewer, "FORBIDDEN"),
+        (&member_elsewhere, "NOT_FOUND"),
+        (&coach, "FORBIDDEN"),
+    ] {
+        let (status, body) = guarded
+            .call_as(Some(token.as_str()), delete, json!({ "id": person }))
+            .await;
+        assert_eq!(status, 200);
+        assert_eq!(body["errors"][0]["extensions"]["code"], code, "{body}");
+    }
+    assert_eq!(
+        app.counts().await,
+        counts_before,
+        "a refused delete changes nothing"
+    );
+
+    // Deleted: gone from the deal, the scores move, the export has nothing of them.
+    let gone = app.ok(delete, json!({ "id": person })).await;
+    assert_eq!(gone["deletePerson"]["name"], name.as_str());
+    assert!(app
+        .ok(
+            "query($id: ID!) { person(id: $id) { id } }",
+            json!({ "id": person })
+        )
+        .await["person"]
+        .is_null());
+    let after = deal(&app, &deal_id).await;
+    assert_eq!(
+        after["decisionChain"].as_array().unwrap().len() + 1,
+        before["decisionChain"].as_array().unwrap().len()
+    );
+    assert_ne!(after["scores"], before["scores"], "the scores without them");
+    assert_eq!(mentions(&app, &person).await, 0, "nothing of them exported");
+    let bin = deleted(&app).await;
+    assert_eq!(bin.len(), 1);
+    assert_eq!(bin[0]["entity"], "PERSON");
+    assert_eq!(bin[0]["recordId"], person.as_str());
+    assert_eq!(bin[0]["label"], name.as_str());
+    assert_eq!(bin[0]["accountId"], account.as_str());
+    assert_eq!(rows_of(&bin[0], "relationships"), ties as i64);
+    assert!(rows_of(&bin[0], "assessments") >= ties as i64);
+    assert!(
+        rows_of(&bin[0], "decisionChainMembers") >= 1,
+        "in this deal's chain and perhaps others"
+    );
+    // Another account's member does not see it among deleted records.
+    let theirs = answer_as(
+        &guarded,
+        &member_elsewhere,
+        "{ deletedRecords { recordId } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(theirs["data"]["deletedRecords"], json!([]));
+
+    // Restored: everything back, the numbers as they were.
+    let back = app
+        .ok(
+            "mutation($id: ID!) { restorePerson(id: $id) { id name } }",
+            json!({ "id": person }),
+        )
+        .await;
+    assert_eq!(back["restorePerson"]["name"], name.as_str());
+    assert_eq!(app.counts().await, counts_before, "every row back");
+    let again = deal(&app, &deal_id).await;
+    assert_eq!(again["scores"], before["scores"]);
+    assert_eq!(again["health"], before["health"]);
+    assert!(deleted(&app).await.is_empty());
+    assert_eq!(
+        app.error_code(
+            "mutation($id: ID!) { restorePerson(id: $id) { id } }",
+            json!({ "id": person })
+        )
+        .await,
+        "NOT_FOUND",
+        "restored once"
+    );
+
+    // A tie of theirs deleted, then the person: the tie cannot come back before them.
+    let tie = app
+        .ok(
+            "query($id: ID!) { person(id: $id) { relationships { id strength } } }",
+            json!({ "id": person }),
+        )
+        .await["person"]["relationships"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.ok(
+        "mutation($id: ID!) { deleteRelationship(id: $id) { id } }",
+        json!({ "id": tie }),
+    )
+    .await;
+    app.ok(delete, json!({ "id": person })).await;
+    let refused = app
+        .error(
+            "mutation($id: ID!) { restoreRelationship(id: $id) { id } }",
+            json!({ "id": tie }),
+        )
+        .await;
+    assert_eq!(refused["extensions"]["code"], "CONFLICT", "{refused}");
+    assert!(
+        refused["message"]
+            .as_str()
+            .unwrap()
+            .contains("restore that first"),
+        "{refused}"
+    );
+    app.ok(
+        "mutation($id: ID!) { restorePerson(id: $id) { id } }",
+        json!({ "id": person }),
+    )
+    .await;
+    let tie_back = app
+        .ok(
+            "mutation($id: ID!) { restoreRelationship(id: $id) { id person { id } } }",
+            json!({ "id": tie }),
+        )
+        .await;
+    assert_eq!(tie_back["restoreRelationship"]["id"], tie.as_str());
+    assert_eq!(app.counts().await, counts_before);
+
+    // A deal: its history goes with it, its interactions stay at the account.
+    let deal_interactions = before["interactions"].as_array().unwrap().len();
+    let gone = app
+        .ok(
+            "mutation($id: ID!) { deleteOpportunity(id: $id) { name } }",
+            json!({ "id": deal_id }),
+        )
+        .await;
+    assert_eq!(gone["deleteOpportunity"]["name"], before["name"]);
+    assert!(app
+        .ok(
+            "query($id: ID!) { opportunity(id: $id) { id } }",
+            json!({ "id": deal_id })
+        )
+        .await["opportunity"]
+        .is_null());
+    let bin = deleted(&app).await;
+    assert_eq!(
+        rows_of(&bin[0], "stageChanges") as usize,
+        before["stageHistory"].as_array().unwrap().len()
+    );
+    assert_eq!(
+        rows_of(&bin[0], "unlinkedInteractions") as usize,
+        deal_interactions
+    );
+    app.ok(
+        "mutation($id: ID!) { restoreOpportunity(id: $id) { id } }",
+        json!({ "id": deal_id }),
+    )
+    .await;
+    let again = deal(&app, &deal_id).await;
+    assert_eq!(
+        again["interactions"], before["interactions"],
+        "linked again"
+    );
+    assert_eq!(again["stageHistory"], before["stageHistory"]);
+    assert_eq!(again["scores"], before["scores"]);
+    assert_eq!(app.counts().await, counts_before);
+
+    // An interaction, and an improvement point (which a coach may delete).
+    let interaction = before["interactions"][0]["id"].as_str().unwrap().to_owned();
+    app.ok(
+        "mutation($id: ID!) { deleteInteraction(id: $id) { id } }",
+        json!({ "id": interaction }),
+    )
+    .await;
+    assert_eq!(
+        deal(&app, &deal_id).await["interactions"]
+            .as_array()
+            .unwrap()
+            .len()
+            + 1,
+        deal_interactions
+    );
+    app.ok(
+        "mutation($id: ID!) { restoreInteraction(id: $id) { id } }",
+        json!({ "id": interaction }),
+    )
+    .await;
+    let point = app
+        .ok(
+            "mutation($a: ID!) { setImprovementPoint(input: { accountId: $a, text: \"Meet the CFO before the tender\" }) { id } }",
+            json!({ "a": account }),
+        )
+        .await["setImprovementPoint"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let by_coach = answer_as(
+        &guarded,
+        &coach,
+        "mutation($id: ID!) { deleteImprovementPoint(id: $id) { text } }",
+        json!({ "id": point }),
+    )
+    .await;
+    assert_eq!(
+        by_coach["data"]["deleteImprovementPoint"]["text"], "Meet the CFO before the tender",
+        "{by_coach}"
+    );
+    let back = answer_as(
+        &guarded,
+        &coach,
+        "mutation($id: ID!) { restoreImprovementPoint(id: $id) { id } }",
+        json!({ "id": point }),
+    )
+    .await;
+    assert_eq!(
+        back["data"]["restoreImprovementPoint"]["id"],
+        point.as_str(),
+        "{back}"
+    );
+
+    // Every deletion and restore is in the audit trail.
+    let trail = app
+        .ok(
+            "{ auditTrail(first: 100) { nodes { action entityId } } }",
+            json!({}),
+        )
+        .await;
+    let actions: Vec<&str> = trail["auditTrail"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["action"].as_str().unwrap())
+        .collect();
+    for a in [
+        "delete person",
+        "restore person",
+        "delete relationship",
+        "restore relationship",
+        "delete opportunity",
+        "restore opportunity",
+        "delete interaction",
+        "restore interaction",
+        "delete improvement point",
+        "restore improvement point",
+    ] {
+        assert!(actions.contains(&a), "{a} audited: {actions:?}");
+    }
+
+    // Past the window (this handle's: none): purged for good, nothing to restore.
+    app.store.set_deletion_window(std::time::Duration::ZERO);
+    app.store
+        .delete_interaction(interaction.parse().unwrap())
+        .await
+        .unwrap();
+    // Windows are counted in whole seconds.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    assert_eq!(app.store.purge_deleted().await.unwrap(), 1);
+    assert!(deleted(&app).await.is_empty());
+    assert_eq!(
+        app.error_code(
+            "mutation($id: ID!) { restoreInteraction(id: $id) { id } }",
+            json!({ "id": interaction })
+        )
+        .await,
+        "NOT_FOUND"
+    );
+}
+
+crate::each_backend!(delete_and_restore);
