@@ -52,6 +52,10 @@ pub enum Command {
     },
     /// Read the audit trail, newest first: who changed what, when, before and after.
     Audit(AuditArgs),
+    /// Erase a customer person's personal data for good, on their request (PIPL,
+    /// GDPR): name, contact details, notes and every mention of them; their ties
+    /// and scores stay under a pseudonym. Prints what was cleared (docs/privacy.md).
+    Erase(EraseArgs),
     /// Our best tie to each person of an account and the k best introduction
     /// paths to them, with the time taken (the benchmarks under bench/ check their
     /// peers against this).
@@ -74,6 +78,17 @@ pub enum Command {
         #[command(subcommand)]
         command: CoachCommand,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct EraseArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// The person's id.
+    pub person: uuid::Uuid,
+    /// Why (the request's reference, say): kept in the audit trail.
+    #[arg(long)]
+    pub reason: String,
 }
 
 #[derive(Debug, Subcommand)]
@@ -326,8 +341,13 @@ pub struct ExportArgs {
     #[command(flatten)]
     pub data: DataArgs,
     /// Only this account's records (plus the organisation-wide ones).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "person")]
     pub account: Option<uuid::Uuid>,
+    /// Only what is stored about this customer person (their access request:
+    /// record, positions, reporting lines, chain places, ties, assessments,
+    /// the interactions they attended).
+    #[arg(long)]
+    pub person: Option<uuid::Uuid>,
     /// Write here instead of stdout (replaced whole, never half-written).
     #[arg(long)]
     pub output: Option<PathBuf>,

@@ -127,7 +127,10 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Export(args) => {
             let store = ready(open(&args.data).await?, false).await?;
-            let export = guanxi::transfer::export(&store, args.account).await?;
+            let export = match args.person {
+                Some(p) => store.personal_data(p).await?,
+                None => guanxi::transfer::export(&store, args.account).await?,
+            };
             let mut json = serde_json::to_string_pretty(&export)?;
             json.push('\n');
             write_out(args.output.as_deref(), &json)?;
@@ -170,6 +173,22 @@ async fn main() -> anyhow::Result<()> {
                 made.opportunities,
                 started.elapsed().as_secs_f64()
             );
+        }
+        Command::Erase(args) => {
+            let store = ready(open(&args.data).await?, false).await?;
+            let erasure = store.erase_person(args.person, &args.reason).await?;
+            println!(
+                "erased {} ({}): {}",
+                erasure.person_id,
+                erasure
+                    .pseudonym
+                    .as_deref()
+                    .unwrap_or("held only in deleted records"),
+                erasure.reason
+            );
+            for (place, n) in &erasure.cleared {
+                println!("  {place}: {n}");
+            }
         }
         Command::Token { data, command } => {
             let store = ready(open(&data).await?, false).await?;

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::{context::store, error::Coded, ids::parse};
 use crate::{
     domain::{ImprovementPoint, Interaction, Opportunity, Person, Relationship},
-    store::{Deletable, DeletedRecord},
+    store::{Deletable, DeletedRecord, Erasure},
     Error,
 };
 
@@ -80,6 +80,49 @@ impl DeletedRecord {
             })
             .collect()
     }
+}
+
+/// One place an erasure cleared, and how many rows.
+#[derive(SimpleObject)]
+pub struct ErasedPart {
+    /// `table.column`, or `auditEntries`, `deletedRecords`.
+    pub place: String,
+    pub count: i32,
+}
+
+#[Object]
+impl Erasure {
+    async fn person_id(&self) -> ID {
+        ID(self.person_id.to_string())
+    }
+    async fn account_id(&self) -> Option<ID> {
+        self.account_id.map(|a| ID(a.to_string()))
+    }
+    /// The name the person now goes by; null when only deleted records held them.
+    async fn pseudonym(&self) -> Option<&str> {
+        self.pseudonym.as_deref()
+    }
+    async fn reason(&self) -> &str {
+        &self.reason
+    }
+    async fn erased_at(&self) -> OffsetDateTime {
+        self.erased_at
+    }
+    /// Where their data was, and how many rows were cleared there (never the values).
+    async fn cleared(&self) -> Vec<ErasedPart> {
+        self.cleared
+            .iter()
+            .map(|(place, n)| ErasedPart {
+                place: place.clone(),
+                count: i32::try_from(*n).unwrap_or(i32::MAX),
+            })
+            .collect()
+    }
+}
+
+pub(crate) async fn erase_person(ctx: &Context<'_>, id: ID, reason: String) -> Result<Erasure> {
+    let id = parse("id", &id).coded()?;
+    store(ctx).erase_person(id, &reason).await.coded()
 }
 
 /// The record as it is once restored, read back through the caller's scope.
@@ -171,4 +214,12 @@ pub(crate) async fn deleted_records(
 ) -> Result<Vec<DeletedRecord>> {
     let account = super::ids::parse_opt("account", &account).coded()?;
     store(ctx).deleted_records(account).await.coded()
+}
+
+pub(crate) async fn personal_data(ctx: &Context<'_>, person: ID) -> Result<String> {
+    let id = parse("personId", &person).coded()?;
+    let export = store(ctx).personal_data(id).await.coded()?;
+    serde_json::to_string_pretty(&export)
+        .map_err(|e| Error::Internal(e.into()))
+        .coded()
 }

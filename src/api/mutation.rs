@@ -511,4 +511,20 @@ impl MutationRoot {
     async fn restore_opportunity(&self, ctx: &Context<'_>, id: ID) -> Result<Opportunity> {
         super::lifecycle::restore_opportunity(ctx, id).await
     }
+
+    /// Erases a customer person's personal data for good, on their request
+    /// (PIPL art. 47, GDPR art. 17): name, title, e-mail, phone, the notes on
+    /// their ties and chain places, every mention of them in the account's free
+    /// text, the before and after of audit entries about them, and deleted
+    /// records holding them. Their ties and scores stay under a pseudonym, so
+    /// the account's numbers stay right; the trail records that an erasure
+    /// happened, why and by whom. Administrators only. See docs/privacy.md.
+    async fn erase_person(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        reason: String,
+    ) -> Result<crate::store::Erasure> {
+        super::lifecycle::erase_person(ctx, id, reason).await
+    }
 }

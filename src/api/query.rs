@@ -395,6 +395,13 @@ impl QueryRoot {
         super::improvement::improvement_points(ctx, filter).await
     }
 
+    /// Everything stored about one customer person, as guanxi's export JSON, for
+    /// their access request (PIPL art. 45, GDPR art. 15 and 20). Administrators
+    /// only.
+    async fn personal_data(&self, ctx: &Context<'_>, person_id: ID) -> Result<String> {
+        super::lifecycle::personal_data(ctx, person_id).await
+    }
+
     /// Deleted records still restorable, newest first: of one account, or all the
     /// caller reaches.
     async fn deleted_records(

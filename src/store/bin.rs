@@ -550,6 +550,47 @@ impl Store {
         Ok(n)
     }
 
+    /// Everything stored about one customer person, in guanxi's export format,
+    /// for an access request (PIPL art. 45, GDPR art. 15 and 20): their record,
+    /// positions, reporting lines, decision-chain places, ties with every
+    /// assessment, the interactions they attended, their external ids.
+    /// Administrators and the command line only.
+    pub async fn personal_data(&self, id: Uuid) -> Result<Export> {
+        if self
+            .actor()
+            .is_some_and(|p| p.role != crate::domain::Role::Admin)
+        {
+            return Err(Error::Forbidden(
+                "a person's data is handed out by administrators".into(),
+            ));
+        }
+        let person = self
+            .person(id)
+            .await?
+            .ok_or_else(|| Error::not_found("person", id))?;
+        let ties_sql = format!("relationship_id in ({PERSON_TIES})");
+        let mut e = Export::empty(&self.methodology.version);
+        e.account = Some(person.account_id);
+        with_pool!(self, pool => {
+            let tx = pool;
+            macro_rules! read {
+                ($row:ty, $sql:expr) => {
+                    sqlx::query_as::<_, $row>($sql).bind(id).fetch_all(tx).await?
+                };
+            }
+            e.people = read!(PersonRow, "select * from person where person_id = $1");
+            e.positions = read!(PositionRow, "select * from position where person_id = $1");
+            e.reporting_lines = read!(ReportingLineRow, "select * from reporting_line where person_id = $1 or manager_id = $1");
+            e.decision_chain_members = read!(ChainMemberRow, "select * from decision_chain_member where person_id = $1");
+            e.relationships = read!(RelationshipRow, &format!("select * from relationship where {ties_sql}"));
+            e.assessments = read!(AssessmentRow, &format!("select * from assessment where {ties_sql}"));
+            e.interaction_people = read!(InteractionPersonRow, "select * from interaction_person where person_id = $1");
+            e.interactions = read!(InteractionRow, "select * from interaction where interaction_id in (select interaction_id from interaction_person where person_id = $1)");
+            e.external_ids = read!(ExternalIdRow, "select * from external_id where record_id = $1");
+        });
+        Ok(e)
+    }
+
     /// A tie as people name it: its two ends.
     async fn tie_label(&self, id: Uuid) -> Result<String> {
         let label: Option<String> = with_pool!(self, pool => sqlx::query_scalar(

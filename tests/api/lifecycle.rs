@@ -383,3 +383,278 @@ async fn delete_and_restore(backend: Backend) {
 }
 
 crate::each_backend!(delete_and_restore);
+
+/// Erasure on request: the person's name, contact details, notes and every
+/// mention of them are gone from reads, exports, reports and the trail; their
+/// ties and the deal's numbers stay; only administrators may; a deleted person
+/// is erased from the deleted records; the command line does the same.
+async fn erase_a_person(backend: Backend) {
+    let Some((url, app)) = demo_server(backend).await else {
+        return;
+    };
+    let ids = app
+        .ok(
+            "{ accounts(first: 5) { nodes { id opportunities { id outcome decisionChain { person { id name } } } } }
+               employees { id } }",
+            json!({}),
+        )
+        .await;
+    let account = ids["accounts"]["nodes"][0].clone();
+    let account_id = account["id"].as_str().unwrap().to_owned();
+    let deal = account["opportunities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["outcome"] == "OPEN" && o["decisionChain"].as_array().unwrap().len() >= 3)
+        .unwrap()
+        .clone();
+    let deal_id = deal["id"].as_str().unwrap().to_owned();
+    let person = deal["decisionChain"][0]["person"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let name = deal["decisionChain"][0]["person"]["name"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let other = deal["decisionChain"][1]["person"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let employee = ids["employees"][0]["id"].as_str().unwrap().to_owned();
+    let email = "li.minghua@huaxin.example";
+    let phone = "+86 138 0013 8000";
+    app.ok(
+        "mutation($id: ID!, $e: String, $p: String) { updatePerson(id: $id, input: { email: $e, phone: $p, title: \"VP, Network\" }) { id } }",
+        json!({ "id": person, "e": email, "p": phone }),
+    )
+    .await;
+    app.ok(
+        "mutation($a: ID!, $o: ID, $e: ID!, $p: ID!, $n: String) { recordInteraction(input: {
+            accountId: $a, opportunityId: $o, kind: \"meal\", subject: $n, note: $n,
+            employeeIds: [$e], personIds: [$p] }) { id } }",
+        json!({ "a": account_id, "o": deal_id, "e": employee, "p": person,
+                "n": format!("Dinner with {name} ({email}, {phone}): {name} backs the upgrade") }),
+    )
+    .await;
+    app.ok(
+        "mutation($e: ID!, $p: ID!, $n: String) { assessRelationship(input: { employeeId: $e, personId: $p, strength: 4, note: $n }) { id } }",
+        json!({ "e": employee, "p": person, "n": format!("{name} trusts us") }),
+    )
+    .await;
+    let scores = "query($id: ID!) { opportunity(id: $id) { scores { keyPerson { value } decisionChain { value } account { value } competitor { value } } health { score } } }";
+    let before = app.ok(scores, json!({ "id": deal_id })).await;
+    let ties = "query($id: ID!) { person(id: $id) { name title email phone department level relationships { id strength } } }";
+    let tied = app.ok(ties, json!({ "id": person })).await["person"].clone();
+    let export =
+        serde_json::to_string(&guanxi::transfer::export(&app.store, None).await.unwrap()).unwrap();
+    assert!(
+        export.contains(&name) && export.contains(email),
+        "there before"
+    );
+
+    // Their access request: everything about them, in the export format.
+    let theirs = app
+        .ok(
+            "query($id: ID!) { personalData(personId: $id) }",
+            json!({ "id": person }),
+        )
+        .await["personalData"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let theirs: Value = serde_json::from_str(&theirs).unwrap();
+    assert_eq!(theirs["people"][0]["name"], name.as_str());
+    assert_eq!(
+        theirs["relationships"].as_array().unwrap().len(),
+        tied["relationships"].as_array().unwrap().len()
+    );
+    assert!(theirs["interactions"]
+        .to_string()
+        .contains("backs the upgrade"));
+    assert_eq!(
+        theirs["accounts"],
+        json!([]),
+        "nothing of anyone else's record"
+    );
+    let out = crate::helpers::guanxi_command(&url, &["export", "--person", &person])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let cli: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(cli["people"], theirs["people"]);
+
+    // Only administrators erase; a reason is needed.
+    let (_, member) = app
+        .store
+        .create_token("team", Role::Member, &[account_id.parse().unwrap()])
+        .await
+        .unwrap();
+    let guarded = spawn_on(&url, None).await;
+    let erase = "mutation($id: ID!, $r: String!) { erasePerson(id: $id, reason: $r) {
+        personId pseudonym reason erasedAt cleared { place count } } }";
+    let refused = answer_as(
+        &guarded,
+        &member,
+        erase,
+        json!({ "id": person, "r": "DSR-2026-114" }),
+    )
+    .await;
+    assert_eq!(
+        refused["errors"][0]["extensions"]["code"], "FORBIDDEN",
+        "{refused}"
+    );
+    assert_eq!(
+        app.error_code(erase, json!({ "id": person, "r": "  " }))
+            .await,
+        "INVALID_INPUT"
+    );
+    assert_eq!(
+        app.error_code(
+            erase,
+            json!({ "id": uuid::Uuid::now_v7().to_string(), "r": "DSR" })
+        )
+        .await,
+        "NOT_FOUND"
+    );
+    assert_eq!(
+        app.ok(ties, json!({ "id": person })).await["person"]["name"],
+        name.as_str(),
+        "a refused erasure changes nothing"
+    );
+
+    let done = app
+        .ok(erase, json!({ "id": person, "r": "DSR-2026-114" }))
+        .await["erasePerson"]
+        .clone();
+    let pseudonym = done["pseudonym"].as_str().unwrap().to_owned();
+    assert!(pseudonym.starts_with("Erased person "), "{done}");
+    assert_eq!(done["reason"], "DSR-2026-114");
+    let places: Vec<&str> = done["cleared"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["place"].as_str().unwrap())
+        .collect();
+    for p in [
+        "person.name, title, email, phone",
+        "interaction.note (mentions)",
+        "interaction.subject (mentions)",
+        "assessment.note (their ties)",
+        "auditEntries (before and after)",
+    ] {
+        assert!(places.contains(&p), "{p} in {places:?}");
+    }
+
+    // Gone from reads, exports, reports and the trail; ties and numbers stay.
+    let now = app.ok(ties, json!({ "id": person })).await["person"].clone();
+    assert_eq!(now["name"], pseudonym.as_str());
+    assert!(now["email"].is_null() && now["phone"].is_null() && now["title"].is_null());
+    assert_eq!(now["department"], tied["department"]);
+    assert_eq!(now["relationships"], tied["relationships"], "ties kept");
+    assert_eq!(
+        app.ok(scores, json!({ "id": deal_id })).await,
+        before,
+        "the deal's numbers stay"
+    );
+    let export =
+        serde_json::to_string(&guanxi::transfer::export(&app.store, None).await.unwrap()).unwrap();
+    for secret in [name.as_str(), email, phone] {
+        assert!(!export.contains(secret), "{secret} exported after erasure");
+    }
+    let report = app
+        .ok("query($id: ID!) { opportunity(id: $id) { report map } zh: opportunity(id: $id) { report(lang: ZH) map(lang: ZH) } }", json!({ "id": deal_id }))
+        .await;
+    assert!(
+        !report.to_string().contains(&name),
+        "no report or map names them"
+    );
+    assert!(
+        report["opportunity"]["map"]
+            .as_str()
+            .unwrap()
+            .contains(&pseudonym),
+        "the map shows the pseudonym"
+    );
+    let (entries, _) = app
+        .store
+        .audit_trail(&Default::default(), 0, 100_000)
+        .await
+        .unwrap();
+    let trail = format!("{entries:?}");
+    assert!(
+        !trail.contains(&name) && !trail.contains(email),
+        "the trail keeps nothing of them"
+    );
+    assert!(trail.contains("erase person") && trail.contains("DSR-2026-114"));
+
+    let theirs = app
+        .ok(
+            "query($id: ID!) { personalData(personId: $id) }",
+            json!({ "id": person }),
+        )
+        .await["personalData"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        !theirs.contains(&name) && !theirs.contains(email),
+        "{theirs}"
+    );
+
+    // A deleted person is erased from the deleted records.
+    app.ok(
+        "mutation($id: ID!) { deletePerson(id: $id) { id } }",
+        json!({ "id": other }),
+    )
+    .await;
+    let done = app
+        .ok(erase, json!({ "id": other, "r": "DSR-2026-115" }))
+        .await["erasePerson"]
+        .clone();
+    assert!(done["pseudonym"].is_null(), "{done}");
+    assert_eq!(
+        done["cleared"],
+        json!([{ "place": "deletedRecords", "count": 1 }])
+    );
+    assert_eq!(
+        app.error_code(
+            "mutation($id: ID!) { restorePerson(id: $id) { id } }",
+            json!({ "id": other })
+        )
+        .await,
+        "NOT_FOUND"
+    );
+
+    // The command line: `guanxi erase ID --reason ...`.
+    let third = deal["decisionChain"][2]["person"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let out = crate::helpers::guanxi_command(&url, &["erase", &third, "--reason", "DSR-2026-116"])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        said.contains("erased") && said.contains("person.name"),
+        "{said}"
+    );
+    let out = crate::helpers::guanxi_command(
+        &url,
+        &["erase", &uuid::Uuid::now_v7().to_string(), "--reason", "x"],
+    )
+    .output()
+    .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("person"),
+        "names what was not found"
+    );
+}
+
+crate::each_backend!(erase_a_person);

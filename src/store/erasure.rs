@@ -1,0 +1,248 @@
+//! Erasure on request (PIPL art. 47, GDPR art. 17): a customer person's personal
+//! data removed for good, their ties and scores kept under a pseudonym so the
+//! account's numbers stay right. What is removed: name, title (also in past
+//! positions), e-mail, phone; the notes on their ties and decision-chain places;
+//! every mention of their name, e-mail or phone in the account's free text
+//! (interaction subjects and notes, deal notes, answers' evidence, …); their
+//! external ids; the before and after of audit entries about them; any deleted
+//! record holding them. What stays: department and level (the organisation's,
+//! which the scores weigh), ties with their strengths and dates, and one audit
+//! entry saying that an erasure happened, why and by whom, not what was erased.
+
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::{
+    audit::{audit, Change},
+    bump_account, now, write_tx, Store,
+};
+use crate::{domain::Role, Error, Result};
+
+/// What an erasure removed, per place, with counts (never the values).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Erasure {
+    pub person_id: Uuid,
+    pub account_id: Option<Uuid>,
+    /// The name the person now goes by on maps and in reports.
+    pub pseudonym: Option<String>,
+    pub reason: String,
+    pub erased_at: time::OffsetDateTime,
+    /// `table.column` (or `auditEntries`, `deletedRecords`) and how many rows.
+    pub cleared: Vec<(String, u64)>,
+}
+
+/// Free-text columns of account-scoped tables: any mention of an erased person
+/// is replaced there.
+const FREE_TEXT: &[(&str, &str)] = &[
+    ("interaction", "subject"),
+    ("interaction", "note"),
+    ("assessment", "note"),
+    ("decision_chain_member", "note"),
+    ("improvement_point", "text"),
+    ("improvement_point", "note"),
+    ("opportunity", "note"),
+    ("opportunity", "compelling_event"),
+    ("stage_change", "note"),
+    ("stage_change", "override_reason"),
+    ("win_step_tick", "note"),
+    ("qualification_answer", "evidence"),
+    ("support_request", "note"),
+    ("support_request", "decision_note"),
+    ("plan_item_tick", "note"),
+    ("person", "title"),
+];
+
+/// Tables whose records carry a revision (docs/concurrency.md).
+const REVISED: &[&str] = &[
+    "opportunity",
+    "improvement_point",
+    "support_request",
+    "person",
+];
+
+/// What replaces a mention.
+pub const ERASED: &str = "[erased]";
+
+/// The pseudonym of an erased person: not their name, and distinct from other
+/// erased people of the account on the same map.
+pub fn pseudonym(id: Uuid) -> String {
+    let short: String = id.simple().to_string().chars().take(6).collect();
+    format!("Erased person {short}")
+}
+
+#[derive(sqlx::FromRow)]
+struct Identity {
+    account_id: Uuid,
+    name: String,
+    email: Option<String>,
+    phone: Option<String>,
+}
+
+impl Store {
+    /// Erases a customer person's personal data for good (administrators and
+    /// the command line only). A person who was deleted is erased from the
+    /// deleted records. `reason` (the request's reference, say) is kept.
+    #[tracing::instrument(skip(self, reason))]
+    pub async fn erase_person(&self, id: Uuid, reason: &str) -> Result<Erasure> {
+        if self.actor().is_some_and(|p| p.role != Role::Admin) {
+            return Err(Error::Forbidden(
+                "erasing a person's data is for administrators".into(),
+            ));
+        }
+        let reason = reason.trim();
+        if reason.is_empty() || reason.chars().count() > 500 {
+            return Err(Error::invalid(
+                "reason",
+                "say why (the request's reference, say), in at most 500 characters",
+            ));
+        }
+        if reason.chars().any(char::is_control) {
+            return Err(Error::invalid("reason", "no control characters"));
+        }
+        let id_text = id.hyphenated().to_string();
+        let erased_at = now();
+        write_tx!(self, tx => {
+            let live = sqlx::query_as::<_, Identity>(
+                "select account_id, name, email, phone from person where person_id = $1",
+            )
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            // Kept deleted: found through the deleted records only.
+            let binned: Vec<(Option<Uuid>, String)> = sqlx::query_as(
+                "select account_id, rows_json from deleted_record where record_id = $1 or rows_json like $2",
+            )
+            .bind(id)
+            .bind(format!("%{id_text}%"))
+            .fetch_all(&mut *tx)
+            .await?;
+            if live.is_none() && binned.is_empty() {
+                return Err(Error::not_found("person", id));
+            }
+            let account = live.as_ref().map(|p| p.account_id).or_else(|| binned.iter().find_map(|b| b.0));
+            if let Some(a) = account {
+                bump_account!(self, tx, a);
+            }
+            let mut cleared: Vec<(String, u64)> = Vec::new();
+            let mut note = |what: &str, n: u64| {
+                if n > 0 {
+                    cleared.push((what.to_owned(), n));
+                }
+            };
+            let pseudonym = live.as_ref().map(|_| pseudonym(id));
+            if let Some(p) = &live {
+                // Mentions first, while the name is still known.
+                let needles: Vec<&str> = [Some(p.name.as_str()), p.email.as_deref(), p.phone.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .map(str::trim)
+                    .filter(|n| n.chars().count() >= 2)
+                    .collect();
+                for (table, column) in FREE_TEXT {
+                        // An editor holding the old revision must not write the mention back.
+                    let revised = if REVISED.contains(table) { ", revision = revision + 1" } else { "" };
+                    let sql = format!(
+                        "update {table} set {column} = replace({column}, $1, $2){revised}
+                         where account_id = $3 and {column} is not null and {column} <> replace({column}, $1, $2)"
+                    );
+                    let mut n = 0;
+                    for needle in &needles {
+                        n += sqlx::query(&sql)
+                            .bind(*needle)
+                            .bind(ERASED)
+                            .bind(p.account_id)
+                            .execute(&mut *tx)
+                            .await?
+                            .rows_affected();
+                    }
+                    note(&format!("{table}.{column} (mentions)"), n);
+                }
+                let n = sqlx::query(
+                    "update person set name = $2, title = null, email = null, phone = null, updated_at = $3,
+                            revision = revision + 1
+                     where person_id = $1",
+                )
+                .bind(id)
+                .bind(pseudonym.as_deref())
+                .bind(erased_at)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                note("person.name, title, email, phone", n);
+                let n = sqlx::query("update position set title = null where person_id = $1 and title is not null")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                note("position.title", n);
+                let n = sqlx::query(
+                    "update assessment set note = null where note is not null and relationship_id in
+                        (select relationship_id from relationship where person_id = $1 or other_person_id = $1)",
+                )
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                note("assessment.note (their ties)", n);
+                let n = sqlx::query("update decision_chain_member set note = null where person_id = $1 and note is not null")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                note("decision_chain_member.note", n);
+                let n = sqlx::query("delete from external_id where record_id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                note("external_id", n);
+                // The trail keeps that things happened, not what they said.
+                let n = sqlx::query(
+                    "update audit_entry set before_json = null, after_json = null
+                     where (entity_id = $1 or audit_entry_id in (select audit_entry_id from audit_entry_person where person_id = $1))
+                       and (before_json is not null or after_json is not null)",
+                )
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                note("auditEntries (before and after)", n);
+                // Other entries of the account that mention them.
+                let mut n = 0;
+                for needle in &needles {
+                    for column in ["before_json", "after_json"] {
+                        n += sqlx::query(&format!(
+                            "update audit_entry set {column} = replace({column}, $1, $2)
+                             where account_id = $3 and {column} is not null and {column} <> replace({column}, $1, $2)"
+                        ))
+                        .bind(*needle)
+                        .bind(ERASED)
+                        .bind(p.account_id)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+                    }
+                }
+                note("auditEntries (mentions)", n);
+            }
+            let n = sqlx::query("delete from deleted_record where record_id = $1 or rows_json like $2")
+                .bind(id)
+                .bind(format!("%{id_text}%"))
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            note("deletedRecords", n);
+            audit!(self, tx, Change::new("erase person", "person", id)
+                .account(account)
+                .after(&serde_json::json!({ "reason": reason })));
+            Ok::<_, Error>(Erasure {
+                person_id: id,
+                account_id: account,
+                pseudonym,
+                reason: reason.to_owned(),
+                erased_at,
+                cleared,
+            })
+        })
+    }
+}
