@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::{context::store, error::Coded, ids::parse};
 use crate::{
     domain::{ImprovementPoint, Interaction, Opportunity, Person, Relationship},
-    store::{Deletable, DeletedRecord, Erasure},
+    store::{Deletable, DeletedRecord, Erasure, LikelyDuplicate},
     Error,
 };
 
@@ -221,5 +221,53 @@ pub(crate) async fn personal_data(ctx: &Context<'_>, person: ID) -> Result<Strin
     let export = store(ctx).personal_data(id).await.coded()?;
     serde_json::to_string_pretty(&export)
         .map_err(|e| Error::Internal(e.into()))
+        .coded()
+}
+
+#[Object]
+impl LikelyDuplicate {
+    /// The older record: the one to keep, as a rule.
+    async fn person(&self) -> &Person {
+        &self.person
+    }
+    async fn same_as(&self) -> &Person {
+        &self.same_as
+    }
+    /// Why they look like one person: the same name, the same name in pinyin,
+    /// the same e-mail, the same phone.
+    async fn why(&self) -> Vec<&str> {
+        self.why.clone()
+    }
+}
+
+pub(crate) async fn likely_duplicate_people(
+    ctx: &Context<'_>,
+    account: ID,
+) -> Result<Vec<LikelyDuplicate>> {
+    let account = parse("account", &account).coded()?;
+    store(ctx).likely_duplicate_people(account).await.coded()
+}
+
+pub(crate) async fn merge_people(ctx: &Context<'_>, keep: ID, drop: ID) -> Result<Person> {
+    let keep = parse("keep", &keep).coded()?;
+    let drop = parse("drop", &drop).coded()?;
+    store(ctx)
+        .merge_people(keep, drop)
+        .await
+        .map(|(person, _)| person)
+        .coded()
+}
+
+pub(crate) async fn merge_accounts(
+    ctx: &Context<'_>,
+    keep: ID,
+    drop: ID,
+) -> Result<crate::domain::Account> {
+    let keep = parse("keep", &keep).coded()?;
+    let drop = parse("drop", &drop).coded()?;
+    store(ctx)
+        .merge_accounts(keep, drop)
+        .await
+        .map(|(account, _)| account)
         .coded()
 }

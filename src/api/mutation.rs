@@ -527,4 +527,25 @@ impl MutationRoot {
     ) -> Result<crate::store::Erasure> {
         super::lifecycle::erase_person(ctx, id, reason).await
     }
+
+    /// Merges two records of one customer person (at one account): `drop`'s
+    /// assessments, interactions, positions, reporting lines, chain places and
+    /// external ids move to `keep`, and `drop` is gone. Clashes follow one rule
+    /// (docs/privacy.md, "Merge"): `keep`'s values win and its empty fields are
+    /// filled; in a chain both are in, `keep`'s place stays; two ties to the same
+    /// other end become one with every assessment of both. The audit entry
+    /// (`merge people`) reports each clash and holds `drop` as it was, to undo it.
+    /// Returns the kept person.
+    async fn merge_people(&self, ctx: &Context<'_>, keep: ID, drop: ID) -> Result<Person> {
+        super::lifecycle::merge_people(ctx, keep, drop).await
+    }
+
+    /// Merges two records of one customer organisation (administrators): all
+    /// of `drop` moves to `keep`, tokens reaching `drop` reach `keep`, and
+    /// `drop` is gone; `keep`'s fields win. Its people who are one person then
+    /// show in `likelyDuplicatePeople`. Audited (`merge accounts`) with both as
+    /// they were.
+    async fn merge_accounts(&self, ctx: &Context<'_>, keep: ID, drop: ID) -> Result<Account> {
+        super::lifecycle::merge_accounts(ctx, keep, drop).await
+    }
 }

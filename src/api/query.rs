@@ -402,6 +402,17 @@ impl QueryRoot {
         super::lifecycle::personal_data(ctx, person_id).await
     }
 
+    /// Pairs of an account's people who are likely one person (the same name,
+    /// the same name in pinyin, the same e-mail or phone), the older first: to
+    /// merge with `mergePeople`.
+    async fn likely_duplicate_people(
+        &self,
+        ctx: &Context<'_>,
+        account: ID,
+    ) -> Result<Vec<crate::store::LikelyDuplicate>> {
+        super::lifecycle::likely_duplicate_people(ctx, account).await
+    }
+
     /// Deleted records still restorable, newest first: of one account, or all the
     /// caller reaches.
     async fn deleted_records(

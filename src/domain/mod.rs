@@ -37,8 +37,8 @@ pub use kinds::{
     RelationshipKind, SupportStatus, TieKind,
 };
 pub use name::{
-    is_invisible, likely_same_organisation, look_alike_key, normalise_organisation, tidy, Name,
-    OrganisationName,
+    is_invisible, likely_same_organisation, look_alike_key, normalise_organisation, person_keys,
+    tidy, Name, OrganisationName,
 };
 pub use opportunity::{
     BudgetInput, CompellingEventInput, Opportunity, OpportunityInput, OpportunityPatch,

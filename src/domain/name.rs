@@ -240,6 +240,75 @@ pub fn likely_same_organisation(a: &str, b: &str) -> Option<&'static str> {
     None
 }
 
+/// Keys under which two records of one person meet, each with why: the name
+/// folded (case, spaces, full-width letters), the name in pinyin for a name in
+/// Chinese characters (李明华: `liminghua`) and both word orders for a name in
+/// letters ("Minghua Li": `minghuali`, `liminghua`), the e-mail folded, the
+/// phone's digits (at least seven, without a leading 86 or 0).
+pub fn person_keys(
+    name: &str,
+    email: Option<&str>,
+    phone: Option<&str>,
+) -> Vec<(String, &'static str)> {
+    use pinyin::ToPinyin;
+    use unicode_normalization::UnicodeNormalization;
+    let folded: String = name
+        .nfkc()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    let mut keys = Vec::new();
+    if folded.chars().count() >= 2 {
+        keys.push((format!("name:{folded}"), "the same name"));
+    }
+    if name.chars().any(|c| c.to_pinyin().is_some()) {
+        let spelt: String = name
+            .chars()
+            .filter_map(|c| c.to_pinyin().map(|p| p.plain().to_owned()))
+            .collect();
+        if spelt.len() >= 4 {
+            keys.push((format!("pinyin:{spelt}"), "the same name in pinyin"));
+        }
+    } else {
+        let words: Vec<String> = name
+            .nfkc()
+            .collect::<String>()
+            .split(|c: char| c.is_whitespace() || c == '-' || c == '.' || c == ',')
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect();
+        if words.len() >= 2
+            && words
+                .iter()
+                .all(|w| w.chars().all(|c| c.is_ascii_alphabetic()))
+        {
+            let forward = words.concat();
+            let mut turned = words.clone();
+            turned.rotate_right(1);
+            for spelt in [forward, turned.concat()] {
+                keys.push((format!("pinyin:{spelt}"), "the same name in pinyin"));
+            }
+        }
+    }
+    if let Some(e) = email.map(str::trim).filter(|e| e.contains('@')) {
+        keys.push((format!("email:{}", e.to_lowercase()), "the same e-mail"));
+    }
+    if let Some(p) = phone {
+        let digits: String = p.chars().filter(char::is_ascii_digit).collect();
+        let digits = digits
+            .strip_prefix("86")
+            .filter(|_| digits.len() > 11)
+            .unwrap_or(&digits)
+            .trim_start_matches('0')
+            .to_owned();
+        if digits.len() >= 7 {
+            keys.push((format!("phone:{digits}"), "the same phone"));
+        }
+    }
+    keys.dedup();
+    keys
+}
+
 /// `han` written in Chinese characters and `latin` in letters name the same
 /// organisation in pinyin: spelt the same (within two letters, spaces aside), or
 /// the pinyin beginning with the latin name's first word (a brand: 华信移动通信 and
@@ -271,6 +340,52 @@ fn same_in_pinyin(han: &str, latin: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_person_written_two_ways_meets_under_a_key() {
+        let meet = |a: Vec<(String, &'static str)>, b: Vec<(String, &'static str)>| {
+            a.iter().find(|k| b.iter().any(|o| o.0 == k.0)).map(|k| k.1)
+        };
+        let han = person_keys("李明华", None, None);
+        assert_eq!(
+            meet(han.clone(), person_keys("Li Minghua", None, None)),
+            Some("the same name in pinyin")
+        );
+        assert_eq!(
+            meet(han.clone(), person_keys("Minghua Li", None, None)),
+            Some("the same name in pinyin")
+        );
+        assert_eq!(meet(han.clone(), person_keys("李明", None, None)), None);
+        assert_eq!(
+            meet(
+                person_keys("ＬＩ Ming", None, None),
+                person_keys("li ming", None, None)
+            ),
+            Some("the same name")
+        );
+        assert_eq!(
+            meet(
+                person_keys("张伟", Some(" Zhang.Wei@Huaxin.example "), None),
+                person_keys(
+                    "Wei Zhang (procurement)",
+                    Some("zhang.wei@huaxin.example"),
+                    None
+                )
+            ),
+            Some("the same e-mail")
+        );
+        assert_eq!(
+            meet(
+                person_keys("A", None, Some("+86 138-0013-8000")),
+                person_keys("B", None, Some("13800138000"))
+            ),
+            Some("the same phone")
+        );
+        assert!(
+            person_keys("A", None, Some("12345")).is_empty(),
+            "too short to tell"
+        );
+    }
 
     #[test]
     fn invisible_and_direction_changing_characters_are_refused_in_names() {

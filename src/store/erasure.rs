@@ -99,9 +99,21 @@ impl Store {
         if reason.chars().any(char::is_control) {
             return Err(Error::invalid("reason", "no control characters"));
         }
-        let id_text = id.hyphenated().to_string();
         let erased_at = now();
         write_tx!(self, tx => {
+            // A record merged into another is erased as the one it became.
+            let kept: Option<Uuid> = sqlx::query_scalar("select kept_id from person_merge where dropped_id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let id = kept.unwrap_or(id);
+            let id_text = id.hyphenated().to_string();
+            let merged: Vec<(Uuid, String, Option<String>, Option<String>)> = sqlx::query_as(
+                "select dropped_id, dropped_name, dropped_email, dropped_phone from person_merge where kept_id = $1",
+            )
+            .bind(id)
+            .fetch_all(&mut *tx)
+            .await?;
             let live = sqlx::query_as::<_, Identity>(
                 "select account_id, name, email, phone from person where person_id = $1",
             )
@@ -134,6 +146,7 @@ impl Store {
                 // Mentions first, while the name is still known.
                 let needles: Vec<&str> = [Some(p.name.as_str()), p.email.as_deref(), p.phone.as_deref()]
                     .into_iter()
+                    .chain(merged.iter().flat_map(|m| [Some(m.1.as_str()), m.2.as_deref(), m.3.as_deref()]))
                     .flatten()
                     .map(str::trim)
                     .filter(|n| n.chars().count() >= 2)
@@ -197,16 +210,25 @@ impl Store {
                     .rows_affected();
                 note("external_id", n);
                 // The trail keeps that things happened, not what they said.
-                let n = sqlx::query(
-                    "update audit_entry set before_json = null, after_json = null
-                     where (entity_id = $1 or audit_entry_id in (select audit_entry_id from audit_entry_person where person_id = $1))
-                       and (before_json is not null or after_json is not null)",
-                )
-                .bind(id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
+                let mut n = 0;
+                for who in std::iter::once(id).chain(merged.iter().map(|m| m.0)) {
+                    n += sqlx::query(
+                        "update audit_entry set before_json = null, after_json = null
+                         where (entity_id = $1 or audit_entry_id in (select audit_entry_id from audit_entry_person where person_id = $1))
+                           and (before_json is not null or after_json is not null)",
+                    )
+                    .bind(who)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                }
                 note("auditEntries (before and after)", n);
+                let n = sqlx::query("delete from person_merge where kept_id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                note("mergedRecords", n);
                 // Other entries of the account that mention them.
                 let mut n = 0;
                 for needle in &needles {

@@ -658,3 +658,270 @@ async fn erase_a_person(backend: Backend) {
 }
 
 crate::each_backend!(erase_a_person);
+
+/// Merging two records of one person, and of one organisation: everything of
+/// both is kept on one, clashes follow the rule and are reported in the trail,
+/// the likely duplicates are offered first, and an erasure after a merge covers
+/// the dropped record's name too.
+async fn merge_duplicates(backend: Backend) {
+    use crate::helpers::{
+        create_account, create_employee, create_opportunity, create_person, fresh_database,
+    };
+    let Some((url, dir)) = fresh_database(backend).await else {
+        return;
+    };
+    let app = spawn_on(&url, dir).await;
+    let a = create_account(&app, "Huaxin Mobile").await;
+    let keep = create_person(&app, &a, "李明华", "executive").await;
+    let drop = create_person(&app, &a, "Li Minghua", "executive").await;
+    let boss = create_person(&app, &a, "王建国", "executive").await;
+    let e1 = create_employee(&app, "张伟", "zhang.wei@example.com", "ar").await;
+    let e2 = create_employee(&app, "刘芳", "liu.fang@example.com", "expert").await;
+    let person =
+        "mutation($id: ID!, $i: UpdatePersonInput!) { updatePerson(id: $id, input: $i) { id } }";
+    app.ok(
+        person,
+        json!({ "id": keep, "i": { "email": "li.mh@huaxin.example", "title": "VP Network" } }),
+    )
+    .await;
+    app.ok(person, json!({ "id": drop, "i": { "email": "minghua.li@huaxin.example", "phone": "+86 138 0013 8000", "title": "Vice President" } })).await;
+    let assess = "mutation($i: AssessRelationshipInput!) { assessRelationship(input: $i) { id } }";
+    app.ok(assess, json!({ "i": { "employeeId": e1, "personId": keep, "strength": 2, "assessedAt": "2026-01-05T00:00:00Z", "note": "met once" } })).await;
+    app.ok(assess, json!({ "i": { "employeeId": e1, "personId": drop, "strength": 4, "assessedAt": "2026-06-05T00:00:00Z" } })).await;
+    app.ok(
+        assess,
+        json!({ "i": { "employeeId": e2, "personId": drop, "strength": 3 } }),
+    )
+    .await;
+    app.ok(assess, json!({ "i": { "personId": drop, "otherPersonId": keep, "tie": "INFORMAL", "strength": 3 } })).await;
+    app.ok(assess, json!({ "i": { "personId": boss, "otherPersonId": drop, "tie": "INFLUENCES", "strength": 4 } })).await;
+    app.ok(
+        "mutation($p: ID!, $m: ID!) { setReportingLine(input: { personId: $p, managerId: $m }) { id } }",
+        json!({ "p": drop, "m": boss }),
+    )
+    .await;
+    let both = create_opportunity(&app, &a, "Core network").await;
+    let only_drop = create_opportunity(&app, &a, "Billing").await;
+    let chain = "mutation($d: ID!, $m: [DecisionChainMemberInput!]!) { setDecisionChain(opportunityId: $d, members: $m) { person { id } } }";
+    app.ok(
+        chain,
+        json!({ "d": both, "m": [
+        { "personId": keep, "buyingRole": "decision_maker", "influence": 5 },
+        { "personId": drop, "buyingRole": "user", "influence": 2 } ] }),
+    )
+    .await;
+    app.ok(chain, json!({ "d": only_drop, "m": [{ "personId": drop, "buyingRole": "decision_maker", "influence": 4 }] })).await;
+    let meet = "mutation($a: ID!, $e: ID!, $p: [ID!]!) { recordInteraction(input: { accountId: $a, kind: \"visit\", employeeIds: [$e], personIds: $p }) { id } }";
+    app.ok(meet, json!({ "a": a, "e": e1, "p": [keep, drop] }))
+        .await;
+    app.ok(meet, json!({ "a": a, "e": e1, "p": [drop] })).await;
+
+    // Offered first: the two records look like one person.
+    let offered = app
+        .ok("query($a: ID!) { likelyDuplicatePeople(account: $a) { person { id } sameAs { id } why } }", json!({ "a": a }))
+        .await["likelyDuplicatePeople"]
+        .clone();
+    assert_eq!(
+        offered,
+        json!([{ "person": { "id": keep }, "sameAs": { "id": drop }, "why": ["the same name in pinyin"] }])
+    );
+    assert_eq!(
+        app.error_code(
+            "mutation($k: ID!) { mergePeople(keep: $k, drop: $k) { id } }",
+            json!({ "k": keep })
+        )
+        .await,
+        "INVALID_INPUT"
+    );
+
+    let merged = app
+        .ok(
+            "mutation($k: ID!, $d: ID!) { mergePeople(keep: $k, drop: $d) {
+                id name email phone title
+                relationships { kind strength employee { name } person { id } otherPerson { id } assessments { strength } }
+                managers { manager { id } }
+                interactions { id }
+            } }",
+            json!({ "k": keep, "d": drop }),
+        )
+        .await["mergePeople"]
+        .clone();
+    assert_eq!(merged["name"], "李明华");
+    assert_eq!(
+        merged["email"], "li.mh@huaxin.example",
+        "the kept value wins"
+    );
+    assert_eq!(
+        merged["phone"], "+86 138 0013 8000",
+        "an empty field is filled"
+    );
+    assert_eq!(merged["title"], "VP Network");
+    let ties = merged["relationships"].as_array().unwrap();
+    assert_eq!(
+        ties.len(),
+        3,
+        "张伟's, 刘芳's and 王建国's; the tie between the two is gone: {ties:?}"
+    );
+    let zhang = ties
+        .iter()
+        .find(|t| t["employee"]["name"] == "张伟")
+        .unwrap();
+    assert_eq!(zhang["strength"], 4, "the latest assessment's");
+    assert_eq!(
+        zhang["assessments"].as_array().unwrap().len(),
+        2,
+        "both kept"
+    );
+    let influence = ties.iter().find(|t| t["kind"] == "PERSON_PERSON").unwrap();
+    assert_eq!(influence["person"]["id"], boss.as_str());
+    assert_eq!(
+        influence["otherPerson"]["id"],
+        keep.as_str(),
+        "王建国 influences the kept record now"
+    );
+    assert_eq!(merged["managers"][0]["manager"]["id"], boss.as_str());
+    assert_eq!(
+        merged["interactions"].as_array().unwrap().len(),
+        2,
+        "each attended once"
+    );
+    assert!(app
+        .ok(
+            "query($id: ID!) { person(id: $id) { id } }",
+            json!({ "id": drop })
+        )
+        .await["person"]
+        .is_null());
+    let chain_of = |d: &str| {
+        let d = d.to_owned();
+        let app = &app;
+        async move {
+            app.ok("query($d: ID!) { opportunity(id: $d) { decisionChain { person { id } buyingRole } } }", json!({ "d": d }))
+                .await["opportunity"]["decisionChain"]
+                .clone()
+        }
+    };
+    assert_eq!(
+        chain_of(&both).await,
+        json!([{ "person": { "id": keep }, "buyingRole": "decision_maker" }]),
+        "the kept place stays"
+    );
+    assert_eq!(chain_of(&only_drop).await[0]["person"]["id"], keep.as_str());
+    assert!(app
+        .ok(
+            "query($a: ID!) { likelyDuplicatePeople(account: $a) { why } }",
+            json!({ "a": a })
+        )
+        .await["likelyDuplicatePeople"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    let (entries, _) = app
+        .store
+        .audit_trail(&Default::default(), 0, 1)
+        .await
+        .unwrap();
+    assert_eq!(entries[0].action, "merge people");
+    let report: Value = serde_json::from_str(entries[0].after_json.as_deref().unwrap()).unwrap();
+    let clashes: Vec<&str> = report["clashes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["what"].as_str().unwrap())
+        .collect();
+    for what in ["email", "title", "decisionChain", "relationship", "name"] {
+        assert!(clashes.contains(&what), "{what} clash reported: {report}");
+    }
+    assert!(
+        entries[0]
+            .before_json
+            .as_deref()
+            .unwrap()
+            .contains("Li Minghua"),
+        "the dropped record kept for an undo"
+    );
+
+    // Organisations: the second record's people, deals and tokens move over.
+    let b = create_account(&app, "Huaxin Mobile Communications").await;
+    let twin = create_person(&app, &b, "Minghua Li", "executive").await;
+    create_opportunity(&app, &b, "Data centre").await;
+    let (_, scoped) = app
+        .store
+        .create_token("b team", Role::Member, &[b.parse().unwrap()])
+        .await
+        .unwrap();
+    let (_, member) = app
+        .store
+        .create_token("a team", Role::Member, &[a.parse().unwrap()])
+        .await
+        .unwrap();
+    let guarded = spawn_on(&url, None).await;
+    let merge = "mutation($k: ID!, $d: ID!) { mergeAccounts(keep: $k, drop: $d) { id name people { id } opportunities { name } } }";
+    let refused = answer_as(&guarded, &member, merge, json!({ "k": a, "d": b })).await;
+    assert_eq!(
+        refused["errors"][0]["extensions"]["code"], "FORBIDDEN",
+        "{refused}"
+    );
+    let one = app.ok(merge, json!({ "k": a, "d": b })).await["mergeAccounts"].clone();
+    assert_eq!(one["name"], "Huaxin Mobile");
+    assert_eq!(one["people"].as_array().unwrap().len(), 3);
+    assert_eq!(one["opportunities"].as_array().unwrap().len(), 3);
+    assert!(app
+        .ok(
+            "query($b: ID!) { account(id: $b) { id } }",
+            json!({ "b": b })
+        )
+        .await["account"]
+        .is_null());
+    let reach = answer_as(
+        &guarded,
+        &scoped,
+        "{ accounts(first: 5) { nodes { id } } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        reach["data"]["accounts"]["nodes"],
+        json!([{ "id": a }]),
+        "b's team reaches the merged account"
+    );
+    let offered = app
+        .ok(
+            "query($a: ID!) { likelyDuplicatePeople(account: $a) { person { id } sameAs { id } } }",
+            json!({ "a": a }),
+        )
+        .await["likelyDuplicatePeople"]
+        .clone();
+    assert_eq!(
+        offered,
+        json!([{ "person": { "id": keep }, "sameAs": { "id": twin } }])
+    );
+
+    // An erasure of the kept person covers the name the dropped record had.
+    app.ok(
+        "mutation($id: ID!) { erasePerson(id: $id, reason: \"DSR-7\") { personId } }",
+        json!({ "id": drop }),
+    )
+    .await;
+    let export =
+        serde_json::to_string(&guanxi::transfer::export(&app.store, None).await.unwrap()).unwrap();
+    for gone in [
+        "李明华",
+        "Li Minghua",
+        "minghua.li@huaxin.example",
+        "li.mh@huaxin.example",
+    ] {
+        assert!(!export.contains(gone), "{gone} exported after erasure");
+    }
+    let (entries, _) = app
+        .store
+        .audit_trail(&Default::default(), 0, 100_000)
+        .await
+        .unwrap();
+    assert!(
+        !format!("{entries:?}").contains("Li Minghua"),
+        "nor kept in the trail"
+    );
+}
+
+crate::each_backend!(merge_duplicates);

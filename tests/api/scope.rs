@@ -487,6 +487,42 @@ async fn every_query_root_respects_scope(backend: Backend) {
             p.check(code == "FORBIDDEN", "the audit trail is for administrators");
         }
 
+        // Deleted records: none of another account's, whatever the role.
+        let q = format!("{{ deletedRecords(account: \"{}\") {{ recordId }} }}", d.b);
+        let v = p.data("deletedRecords", &q).await;
+        p.check(
+            v["deletedRecords"]
+                .as_array()
+                .is_some_and(|l| full || l.is_empty()),
+            "another account's deleted records",
+        );
+        // One person's data is handed out by administrators.
+        let q = format!("{{ personalData(personId: \"{}\") }}", d.person_a);
+        if role == Role::Admin {
+            let v = p.data("personalData", &q).await;
+            p.check(
+                v["personalData"]
+                    .as_str()
+                    .is_some_and(|j| j.contains(&d.person_a)),
+                "a person's data",
+            );
+        } else {
+            let code = p.code("personalData", &q).await;
+            p.check(code == "FORBIDDEN", "a person's data is for administrators");
+        }
+        // Likely duplicates only among people the caller reaches.
+        let q = format!(
+            "{{ likelyDuplicatePeople(account: \"{}\") {{ person {{ id }} }} }}",
+            d.b
+        );
+        let v = p.data("likelyDuplicatePeople", &q).await;
+        p.check(
+            v["likelyDuplicatePeople"]
+                .as_array()
+                .is_some_and(|l| full || l.is_empty()),
+            "another account's likely duplicates",
+        );
+
         let v = p.data("methodology", "{ methodology { version } }").await;
         p.check(v["methodology"]["version"].is_string(), "methodology");
 
