@@ -52,6 +52,11 @@ pub enum Command {
     },
     /// Read the audit trail, newest first: who changed what, when, before and after.
     Audit(AuditArgs),
+    /// Send today's digests: what needs each account team member and coach
+    /// (overdue improvement points, ties gone cold, stalled deals, deals past
+    /// their sign date, a colleague leaving with sole ties), by e-mail and to the
+    /// teams' chat webhooks as the configuration says, each item once.
+    Digest(DigestArgs),
     /// Erase a customer person's personal data for good, on their request (PIPL,
     /// GDPR): name, contact details, notes and every mention of them; their ties
     /// and scores stay under a pseudonym. Prints what was cleared (docs/privacy.md).
@@ -78,6 +83,19 @@ pub enum Command {
         #[command(subcommand)]
         command: CoachCommand,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct DigestArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Who gets what through which channel (docs/operations.md, "Digests").
+    #[arg(long = "config", env = "GUANXI_DIGEST_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Print, per reader, what would be sent, and send nothing (works with no
+    /// configuration at all).
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]
@@ -467,6 +485,10 @@ pub struct ServeArgs {
         requires = "oidc_issuer"
     )]
     pub oidc_client_id: Option<String>,
+    /// Send the daily digest at the configuration's `at` time (docs/operations.md,
+    /// "Digests").
+    #[arg(long = "digest-config", env = "GUANXI_DIGEST_CONFIG")]
+    pub digest_config: Option<PathBuf>,
     /// How long deleted people, ties, interactions, improvement points and deals
     /// stay restorable before they are purged for good (a duration: 30d, 12h).
     #[arg(

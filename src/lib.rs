@@ -11,6 +11,7 @@ pub mod api;
 pub mod casebook;
 pub mod config;
 pub mod demo;
+pub mod digest;
 pub mod domain;
 pub mod engine;
 pub mod error;

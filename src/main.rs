@@ -69,11 +69,16 @@ async fn main() -> anyhow::Result<()> {
             }
             .with_context(|| format!("starting on {}", args.data.database_url))?;
             let window = guanxi::store::parse_lifetime("keep-deleted", &args.keep_deleted, true)?;
+            let digests = args
+                .digest_config
+                .as_deref()
+                .map(guanxi::digest::DigestConfig::load)
+                .transpose()?;
             app.store()
                 .set_deletion_window(std::time::Duration::from_secs(
                     window.whole_seconds().max(0) as u64,
                 ));
-            let app = app.with_options(api::HttpOptions {
+            let app = app.with_digests(digests).with_options(api::HttpOptions {
                 request_timeout: std::time::Duration::from_secs(args.request_timeout.max(1)),
                 cors_origins: args.cors_origins,
                 introspection: !args.no_introspection,
@@ -173,6 +178,26 @@ async fn main() -> anyhow::Result<()> {
                 made.opportunities,
                 started.elapsed().as_secs_f64()
             );
+        }
+        Command::Digest(args) => {
+            let store = ready(open(&args.data).await?, false).await?;
+            let config = args
+                .config
+                .as_deref()
+                .map(guanxi::digest::DigestConfig::load)
+                .transpose()?;
+            let engine = guanxi::engine::Engine::new(store);
+            let sent = guanxi::digest::run(
+                &engine,
+                config.as_ref(),
+                guanxi::domain::today(),
+                args.dry_run,
+            )
+            .await?;
+            print!("{}", guanxi::digest::deliver::describe(&sent, args.dry_run));
+            if sent.iter().any(|d| !d.failed.is_empty()) {
+                std::process::exit(1);
+            }
         }
         Command::Erase(args) => {
             let store = ready(open(&args.data).await?, false).await?;

@@ -15,6 +15,8 @@ pub struct Application {
     database: String,
     store: Store,
     options: api::HttpOptions,
+    /// The daily digest's configuration (`--digest-config`), if any.
+    digests: Option<crate::digest::DigestConfig>,
 }
 
 impl Application {
@@ -78,7 +80,14 @@ impl Application {
             database: describe_database(database_url),
             store,
             options: api::HttpOptions::default(),
+            digests: None,
         })
+    }
+
+    /// Sends the daily digest as this configuration says.
+    pub fn with_digests(mut self, digests: Option<crate::digest::DigestConfig>) -> Self {
+        self.digests = digests;
+        self
     }
 
     /// Sets the HTTP options (timeout, CORS, introspection, alias limit).
@@ -139,6 +148,28 @@ impl Application {
                 }
             })
         };
+        let digesting = self.digests.clone().map(|config| {
+            let engine = engine.clone();
+            tokio::spawn(async move {
+                loop {
+                    let now = time::OffsetDateTime::now_utc();
+                    let Some(next) = crate::digest::deliver::next_run(&config, now) else {
+                        return;
+                    };
+                    let wait = (next - now).whole_milliseconds().max(0) as u64;
+                    tracing::info!(at = %next, "the next daily digest");
+                    tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
+                    let day = next.date();
+                    match crate::digest::run(&engine, Some(&config), day, false).await {
+                        Ok(sent) => {
+                            let failed = sent.iter().filter(|d| !d.failed.is_empty()).count();
+                            tracing::info!(readers = sent.len(), failed, "daily digest sent");
+                        }
+                        Err(e) => tracing::warn!(error = %e, "the daily digest"),
+                    }
+                }
+            })
+        });
         let app = api::router(schema, engine, self.options.clone(), access, self.addr);
         tracing::info!(
             addr = %self.addr,
@@ -159,6 +190,10 @@ impl Application {
         }
         purging.abort();
         let _ = purging.await;
+        if let Some(d) = digesting {
+            d.abort();
+            let _ = d.await;
+        }
         self.store.close().await;
         result
     }

@@ -32,6 +32,7 @@ pub(crate) mod audit;
 mod batch;
 mod bin;
 mod competitors;
+mod digests;
 mod employees;
 mod erasure;
 mod graph;

@@ -649,3 +649,154 @@ async fn the_page_asks_for_a_token_and_shows_only_its_accounts() {
     .await;
     c.close().await.unwrap();
 }
+
+/// The room tidies its records on the page: deletes a person and takes it back
+/// with the toast's undo, merges a likely duplicate into the older record, and
+/// restores a deleted person from the whole-account view's list.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_page_deletes_restores_and_merges_people() {
+    let Some((_driver, driver)) = start_driver().await else {
+        return;
+    };
+    let (_, app) = demo_server(Backend::Sqlite).await.expect("SQLite");
+    let deal = ids(&app).await;
+    let person = |name: &str| {
+        deal["decisionChain"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["person"]["name"] == name)
+            .unwrap_or_else(|| panic!("{name} in the chain"))["person"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let cfo = person("赵立新");
+    let account = app
+        .ok(
+            "query($id: ID!) { person(id: $id) { account { id } } }",
+            json!({ "id": cfo }),
+        )
+        .await["person"]["account"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // The same person typed again from an English-language CRM.
+    let twin = crate::helpers::create_person(&app, &account, "Zhao Lixin", "executive").await;
+    let profile = tempfile::tempdir().unwrap();
+    let c = browser(&driver, profile.path()).await;
+    c.goto(&format!(
+        "{}/#opportunity={}",
+        app.address,
+        deal["id"].as_str().unwrap()
+    ))
+    .await
+    .unwrap();
+    let box_of = format!("#map g.person[data-person=\"{cfo}\"]");
+    c.wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css(&box_of))
+        .await
+        .expect("the CFO on the map")
+        .click()
+        .await
+        .unwrap();
+    eventually("the CFO's panel", || async {
+        text(&c, "#person-name").await == "赵立新"
+    })
+    .await;
+
+    // Delete, confirm, and the toast offers the undo.
+    c.find(Locator::Id("delete-person"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.accept_alert().await.expect("a confirmation is asked");
+    eventually("the CFO off the map", || async {
+        c.find(Locator::Css(&box_of)).await.is_err()
+    })
+    .await;
+    assert!(text(&c, "#toast").await.contains("赵立新 deleted."));
+    shoot(&c, "deleted-with-undo.png").await;
+    c.find(Locator::Css("#toast .toast-action"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    eventually("the CFO back on the map", || async {
+        c.find(Locator::Css(&box_of)).await.is_ok()
+    })
+    .await;
+
+    // The whole account: the likely duplicate, merged into the older record.
+    c.find(Locator::Id("view-account"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    eventually("the likely duplicate listed", || async {
+        text(&c, "#duplicates").await.contains("Zhao Lixin")
+    })
+    .await;
+    assert!(text(&c, "#duplicates")
+        .await
+        .contains("the same name in pinyin"));
+    c.find(Locator::Css("#duplicates button.merge"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.accept_alert().await.expect("a confirmation is asked");
+    eventually("no duplicate left", || async {
+        !text(&c, "#duplicates").await.contains("Zhao Lixin")
+    })
+    .await;
+    let gone = app
+        .ok(
+            "query($id: ID!) { person(id: $id) { id } }",
+            json!({ "id": twin }),
+        )
+        .await;
+    assert!(gone["person"].is_null(), "the twin merged away");
+
+    // Deleted from the API, restored from the list on the page (in Chinese).
+    app.ok(
+        "mutation($id: ID!) { deletePerson(id: $id) { id } }",
+        json!({ "id": cfo }),
+    )
+    .await;
+    c.find(Locator::Id("lang-zh"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    eventually("the deleted CFO listed", || async {
+        text(&c, "#deleted").await.contains("赵立新")
+    })
+    .await;
+    shoot(&c, "recently-deleted.png").await;
+    c.find(Locator::Css("#deleted button.restore"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    eventually("restored", || async {
+        text(&c, "#toast").await.contains("已恢复赵立新")
+    })
+    .await;
+    let back = app
+        .ok(
+            "query($id: ID!) { person(id: $id) { name } }",
+            json!({ "id": cfo }),
+        )
+        .await;
+    assert_eq!(back["person"]["name"], "赵立新");
+    c.close().await.unwrap();
+}

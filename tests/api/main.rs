@@ -14,6 +14,7 @@ mod coaching;
 mod concurrency;
 mod conformance;
 mod crash;
+mod digests;
 mod docs;
 mod edge;
 mod generate;

@@ -10,6 +10,13 @@ const WORDS = {
     "sign-in": "Sign in with your company account", "token-or": "or use an API token", "sign-out": "Sign out",
     "signed-out": "Sign in to see the accounts you work on.", expired: "Your sign-in has expired: sign in again.",
     "needs-https": "Signing in needs this page over https.",
+    "delete-person": "Delete this person", "confirm-delete": (n) => `Delete ${n} with their ties, positions and chain places? You can restore them for 30 days.`,
+    deleted: (n) => `${n} deleted.`, undo: "Undo", restored: (n) => `${n} restored.`, restore: "Restore",
+    duplicates: "Likely duplicates", "merge-into": (n) => `Merge into ${n}`,
+    "confirm-merge": (keep, drop) => `Merge ${drop} into ${keep}? Every tie, assessment, chain place and interaction of both is kept on ${keep}.`,
+    merged: (n) => `Merged into ${n}.`, "recently-deleted": "Recently deleted",
+    why: { "the same name": "the same name", "the same name in pinyin": "the same name in pinyin",
+           "the same e-mail": "the same e-mail", "the same phone": "the same phone" },
     use: "Use", click: "Click a person on the map for their ties, introduction paths and to record what happened.",
     health: "Health", prompts: "Coaching prompts", scores: "Relationship scores", steps: "Win steps",
     questions: "The four questions", ties: "Ties", paths: "Introduction paths",
@@ -38,6 +45,13 @@ const WORDS = {
     "sign-in": "用公司账号登录", "token-or": "或使用 API 令牌", "sign-out": "退出登录",
     "signed-out": "登录后查看您负责的客户。", expired: "登录已过期，请重新登录。",
     "needs-https": "登录需要通过 https 打开本页。",
+    "delete-person": "删除此人", "confirm-delete": (n) => `删除${n}及其关系、职位和决策链位置？30 天内可以恢复。`,
+    deleted: (n) => `已删除${n}。`, undo: "撤销", restored: (n) => `已恢复${n}。`, restore: "恢复",
+    duplicates: "疑似重复", "merge-into": (n) => `合并到${n}`,
+    "confirm-merge": (keep, drop) => `把${drop}合并到${keep}？两人的关系、评估、决策链位置和互动都保留在${keep}名下。`,
+    merged: (n) => `已合并到${n}。`, "recently-deleted": "最近删除",
+    why: { "the same name": "同名", "the same name in pinyin": "拼音相同",
+           "the same e-mail": "邮箱相同", "the same phone": "电话相同" },
     use: "使用", click: "点击图中的人物，查看关系、引荐路径并记录发生的事情。",
     health: "健康度", prompts: "辅导提示", scores: "关系量化", steps: "赢单步骤",
     questions: "四个问题", ties: "关系", paths: "引荐路径",
@@ -111,11 +125,52 @@ async function gql(query, variables = {}) {
   return body.data;
 }
 
-function toast(text) {
+function toast(text, action) {
   const box = $("toast");
-  box.textContent = text; box.hidden = false;
+  box.replaceChildren(text);
+  if (action) {
+    const b = el("button", { type: "button", class: "toast-action", text: action.label });
+    b.addEventListener("click", () => { box.hidden = true; action.run(); });
+    box.append(" ", b);
+  }
+  box.hidden = false;
   clearTimeout(box.timer);
-  box.timer = setTimeout(() => { box.hidden = true; }, 3500);
+  box.timer = setTimeout(() => { box.hidden = true; }, action ? 10000 : 3500);
+}
+
+// Deleting keeps the record restorable (the server's window, 30 days by
+// default): the toast offers the undo at once, the account view lists the rest.
+async function deletePerson() {
+  const id = state.person;
+  const name = $("person-name").textContent;
+  if (!id || !window.confirm(t("confirm-delete")(name))) return;
+  try {
+    await gql("mutation($id: ID!) { deletePerson(id: $id) { id } }", { id });
+    closePerson();
+    toast(t("deleted")(name), { label: t("undo"), run: () => restore("restorePerson", id, name) });
+    await refreshView();
+  } catch (e) { toast(e.message); }
+}
+
+async function restore(mutation, id, name) {
+  try {
+    await gql(`mutation($id: ID!) { ${mutation}(id: $id) { id } }`, { id });
+    toast(t("restored")(name));
+    await refreshView();
+  } catch (e) { toast(e.message); }
+}
+
+async function mergePeople(keep, drop) {
+  if (!window.confirm(t("confirm-merge")(keep.name, drop.name))) return;
+  try {
+    await gql("mutation($k: ID!, $d: ID!) { mergePeople(keep: $k, drop: $d) { id } }", { k: keep.id, d: drop.id });
+    toast(t("merged")(keep.name));
+    await refreshView();
+  } catch (e) { toast(e.message); }
+}
+
+function refreshView() {
+  return state.view === "account" ? loadAccountView() : loadOpportunity();
 }
 
 function translate() {
@@ -222,7 +277,10 @@ async function loadAccountView() {
         newPeople { name title on } tiesGoneCold { employee person silentDays }
         peopleLeft { name on } employeesLeft { name on ties } }
       improvementPoints { text status dueOn overdue owner { name } }
-  } }`, { id: state.account.id, lang: state.lang.toUpperCase(), since });
+    }
+    likelyDuplicatePeople(account: $id) { person { id name title } sameAs { id name title } why }
+    deletedRecords(account: $id) { entity recordId label deletedAt deletedBy }
+  }`, { id: state.account.id, lang: state.lang.toUpperCase(), since });
   const a = data.account;
   if (!a || state.view !== "account") return;
   $("map").innerHTML = a.map;
@@ -240,6 +298,23 @@ async function loadAccountView() {
     ...list(t("cold"), c.tiesGoneCold.map((x) => el("li", { text: `${x.employee} – ${x.person}: ${x.silentDays} ${t("silent")}` }))),
     ...list(t("left"), [...c.peopleLeft.map((p) => el("li", { text: `${p.name} ${t("leftOn")} ${p.on}` })),
       ...c.employeesLeft.map((e) => el("li", { text: `${e.name} ${t("leftOn")} ${e.on}: ${e.ties.join(", ")}` }))]));
+  const who = (p) => `${p.name}${p.title ? `, ${p.title}` : ""}`;
+  $("duplicates").replaceChildren(...(data.likelyDuplicatePeople.length
+    ? data.likelyDuplicatePeople.map((d) => {
+      const b = el("button", { type: "button", class: "merge", text: t("merge-into")(d.person.name) });
+      b.addEventListener("click", () => mergePeople(d.person, d.sameAs));
+      return el("li", {}, `${who(d.person)} · ${who(d.sameAs)}: ${d.why.map((w) => t("why")[w] || w).join(state.lang === "zh" ? "，" : ", ")} `, b);
+    })
+    : [el("li", { text: t("none") })]));
+  const restorers = { PERSON: "restorePerson", RELATIONSHIP: "restoreRelationship", INTERACTION: "restoreInteraction",
+    IMPROVEMENT_POINT: "restoreImprovementPoint", OPPORTUNITY: "restoreOpportunity" };
+  $("deleted").replaceChildren(...(data.deletedRecords.length
+    ? data.deletedRecords.map((r) => {
+      const b = el("button", { type: "button", class: "restore", text: t("restore") });
+      b.addEventListener("click", () => restore(restorers[r.entity], r.recordId, r.label));
+      return el("li", {}, `${r.label} · ${r.deletedBy} · ${r.deletedAt.slice(0, 10)} `, b);
+    })
+    : [el("li", { text: t("none") })]));
   $("points").replaceChildren(...(a.improvementPoints.length ? a.improvementPoints.map((p) => el("li", {},
     el("span", { class: `status ${p.status.toLowerCase()}`, text: p.status.toLowerCase() }), " ", p.text,
     p.owner ? ` · ${p.owner.name}` : "", p.dueOn ? ` · ${t("due")} ${p.dueOn}` : "",
@@ -541,6 +616,7 @@ function start() {
     if (g) openPerson(g.dataset.person);
   });
   $("person-close").addEventListener("click", closePerson);
+  $("delete-person").addEventListener("click", deletePerson);
   $("view-deal").addEventListener("click", () => setView("deal"));
   $("view-account").addEventListener("click", () => setView("account"));
   $("since").addEventListener("change", () => { if (state.view === "account") loadAccountView(); });
