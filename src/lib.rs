@@ -27,5 +27,6 @@ pub mod store;
 pub mod support;
 pub mod telemetry;
 pub mod transfer;
+pub mod webhooks;
 
 pub use error::{Error, ErrorCode, Result};

@@ -170,6 +170,14 @@ impl Application {
                 }
             })
         });
+        let dispatching = tokio::spawn(crate::webhooks::run(
+            self.store.clone(),
+            crate::webhooks::Retry {
+                first_wait: self.options.webhook_retry,
+                attempts: self.options.webhook_attempts,
+            },
+            self.options.webhook_every,
+        ));
         let app = api::router(schema, engine, self.options.clone(), access, self.addr);
         tracing::info!(
             addr = %self.addr,
@@ -190,6 +198,8 @@ impl Application {
         }
         purging.abort();
         let _ = purging.await;
+        dispatching.abort();
+        let _ = dispatching.await;
         if let Some(d) = digesting {
             d.abort();
             let _ = d.await;

@@ -96,6 +96,13 @@ pub struct HttpOptions {
     /// OpenID Connect sign-on (`--oidc-issuer`): JWT bearer tokens from that
     /// provider are let in beside API tokens, and every request needs one.
     pub oidc: Option<super::oidc::OidcOptions>,
+    /// The first wait before a failed webhook delivery is tried again (doubled
+    /// each time, at most an hour).
+    pub webhook_retry: Duration,
+    /// How often the webhook dispatcher looks for events to send.
+    pub webhook_every: Duration,
+    /// Attempts before a webhook delivery is given up as failed.
+    pub webhook_attempts: i32,
 }
 
 impl Default for HttpOptions {
@@ -111,6 +118,9 @@ impl Default for HttpOptions {
             rate_limit: None,
             trusted_proxies: Vec::new(),
             oidc: None,
+            webhook_retry: Duration::from_secs(10),
+            webhook_every: Duration::from_secs(2),
+            webhook_attempts: crate::webhooks::MAX_ATTEMPTS,
         }
     }
 }

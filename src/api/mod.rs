@@ -25,6 +25,7 @@ pub mod oidc;
 mod page;
 mod planning;
 mod socket;
+mod webhooks;
 mod wire;
 
 pub use planning::{describe_plan, SupportPlanG};

@@ -548,4 +548,31 @@ impl MutationRoot {
     async fn merge_accounts(&self, ctx: &Context<'_>, keep: ID, drop: ID) -> Result<Account> {
         super::lifecycle::merge_accounts(ctx, keep, drop).await
     }
+
+    /// Subscribes a URL to events (administrators): each is posted as signed
+    /// JSON, retried with backoff until answered 2xx (docs/operations.md, "Event
+    /// webhooks"). The signing secret is in the answer, this once.
+    async fn subscribe_webhook(
+        &self,
+        ctx: &Context<'_>,
+        url: String,
+        events: Vec<super::webhooks::WebhookEvent>,
+    ) -> Result<super::webhooks::WebhookCreated> {
+        super::webhooks::subscribe_webhook(ctx, url, events).await
+    }
+
+    /// Ends a subscription with its deliveries (administrators).
+    async fn unsubscribe_webhook(&self, ctx: &Context<'_>, id: ID) -> Result<bool> {
+        super::webhooks::unsubscribe_webhook(ctx, id).await
+    }
+
+    /// Sends a delivery again from the start: a failed one, or one the
+    /// receiver lost (administrators).
+    async fn resend_webhook_delivery(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> Result<crate::store::WebhookDelivery> {
+        super::webhooks::resend_webhook_delivery(ctx, id).await
+    }
 }

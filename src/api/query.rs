@@ -413,6 +413,22 @@ impl QueryRoot {
         super::lifecycle::likely_duplicate_people(ctx, account).await
     }
 
+    /// Event webhook subscriptions (administrators).
+    async fn webhooks(&self, ctx: &Context<'_>) -> Result<Vec<crate::store::WebhookSubscription>> {
+        super::webhooks::webhooks(ctx).await
+    }
+
+    /// Webhook deliveries, newest first, of one status (FAILED: those to look
+    /// at and resend) (administrators).
+    async fn webhook_deliveries(
+        &self,
+        ctx: &Context<'_>,
+        status: Option<super::webhooks::DeliveryStatus>,
+        #[graphql(default = 50)] first: i32,
+    ) -> Result<Vec<crate::store::WebhookDelivery>> {
+        super::webhooks::webhook_deliveries(ctx, status, first).await
+    }
+
     /// Deleted records still restorable, newest first: of one account, or all the
     /// caller reaches.
     async fn deleted_records(

@@ -56,6 +56,10 @@ impl Change {
     }
 }
 
+/// The actions whose entries event webhooks read: an assessment recorded, a
+/// deal's stage or outcome changed, a person's account changed (they left).
+pub(crate) const TOLD: &[&str] = &["assess relationship", "update opportunity", "update person"];
+
 /// Writes `$change` (a [`Change`]) to the trail inside the transaction `$tx`, with
 /// the store's caller as author.
 macro_rules! audit {
@@ -63,6 +67,23 @@ macro_rules! audit {
         let change: $crate::store::audit::Change = $change;
         let (token, name, role): (Option<uuid::Uuid>, String, &'static str) = $author;
         let entry = $crate::store::new_id();
+        // Changes that event webhooks tell, kept for the dispatcher in the same
+        // transaction (see `crate::webhooks`).
+        if $crate::store::audit::TOLD.contains(&change.action) {
+            sqlx::query(
+                "insert into webhook_outbox (outbox_id, audit_entry_id, action, entity_id, account_id, before_json, after_json)
+                 values ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind($crate::store::new_id())
+            .bind(entry)
+            .bind(change.action)
+            .bind(change.id)
+            .bind(change.account)
+            .bind(change.before.as_deref())
+            .bind(change.after.as_deref())
+            .execute(&mut *$tx)
+            .await?;
+        }
         sqlx::query(
             "insert into audit_entry (audit_entry_id, at, author_token_id, author_name, author_role,
                     action, entity, entity_id, account_id, before_json, after_json)

@@ -49,6 +49,7 @@ mod sizes;
 mod support;
 mod tokens;
 mod transfer;
+mod webhooks;
 
 pub use accounts::AccountPage;
 pub use audit::{AuditEntry, AuditFilter, COMMAND_LINE};
@@ -63,6 +64,7 @@ pub(crate) use relationships::ends_key;
 pub use sizes::ListSizes;
 pub use tokens::{parse_lifetime, TokenCheck};
 pub use transfer::{ImportSession, Rejection, TableChange};
+pub use webhooks::{OutboxEntry, WebhookDelivery, WebhookSubscription};
 
 /// The default database: a SQLite file in the working directory, created on first use.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://guanxi.db";

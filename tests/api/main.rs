@@ -40,3 +40,4 @@ mod servers;
 mod shared_deployment;
 mod transfer;
 mod validation;
+mod webhooks;

@@ -510,6 +510,18 @@ async fn every_query_root_respects_scope(backend: Backend) {
             let code = p.code("personalData", &q).await;
             p.check(code == "FORBIDDEN", "a person's data is for administrators");
         }
+        // Webhooks are managed by administrators.
+        for (root, q) in [
+            ("webhooks", "{ webhooks { id } }"),
+            ("webhookDeliveries", "{ webhookDeliveries { id } }"),
+        ] {
+            if role == Role::Admin {
+                p.data(root, q).await;
+            } else {
+                let code = p.code(root, q).await;
+                p.check(code == "FORBIDDEN", "webhooks are for administrators");
+            }
+        }
         // Likely duplicates only among people the caller reaches.
         let q = format!(
             "{{ likelyDuplicatePeople(account: \"{}\") {{ person {{ id }} }} }}",
