@@ -304,11 +304,16 @@ async fn team_readers(
     let mut out = Vec::new();
     let mut readers: Vec<(String, Option<&Webhook>)> =
         team.coaches.iter().map(|c| (c.clone(), None)).collect();
-    readers.extend(
-        team.webhooks
-            .iter()
-            .map(|w| (format!("webhook {} {}", team.name, w.url), Some(w))),
-    );
+    // A webhook is named by its team and a digest of its address: the address
+    // itself is the chat room's secret.
+    readers.extend(team.webhooks.iter().map(|w| {
+        use sha2::Digest as _;
+        let digest = sha2::Sha256::digest(w.url.as_bytes());
+        (
+            format!("webhook {} {} #{}", team.name, w.format, hex(&digest[..4])),
+            Some(w),
+        )
+    }));
     for (reader, hook) in readers {
         let lang = if hook.is_none() {
             config.language_of(&reader, Some(team))
@@ -397,7 +402,9 @@ pub fn describe(deliveries: &[Delivery], dry_run: bool) -> String {
         } else {
             d.channels.join(", ")
         };
-        let verb = if dry_run {
+        let verb = if d.channels.is_empty() {
+            "not sent"
+        } else if dry_run {
             "would send"
         } else if d.failed.is_empty() {
             "sent"

@@ -68,11 +68,11 @@ macro_rules! audit {
         let (token, name, role): (Option<uuid::Uuid>, String, &'static str) = $author;
         let entry = $crate::store::new_id();
         // Changes that event webhooks tell, kept for the dispatcher in the same
-        // transaction (see `crate::webhooks`).
+        // transaction (see `crate::webhooks`), while anyone is subscribed.
         if $crate::store::audit::TOLD.contains(&change.action) {
             sqlx::query(
                 "insert into webhook_outbox (outbox_id, audit_entry_id, action, entity_id, account_id, before_json, after_json)
-                 values ($1, $2, $3, $4, $5, $6, $7)",
+                 select $1, $2, $3, $4, $5, $6, $7 where exists (select 1 from webhook_subscription)",
             )
             .bind($crate::store::new_id())
             .bind(entry)

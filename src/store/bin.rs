@@ -451,6 +451,22 @@ impl Store {
                         bump_org!(tx);
                     }
                 }
+                // A record entered again under the same id since (a re-import)
+                // is not overwritten with the old one.
+                let table = match entity {
+                    Deletable::Person => "person",
+                    Deletable::Relationship => "relationship",
+                    Deletable::Interaction => "interaction",
+                    Deletable::ImprovementPoint => "improvement_point",
+                    Deletable::Opportunity => "opportunity",
+                };
+                let again: i64 = sqlx::query_scalar(&format!("select count(*) from {table} where {table}_id = $1"))
+                    .bind(id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                if again > 0 {
+                    return Err(Error::Conflict(format!("a {noun} with this id was entered again since it was deleted")));
+                }
                 let taken: Taken = serde_json::from_str(&found.rows_json)
                     .map_err(|e| Error::Internal(anyhow::anyhow!("deleted record {}: {e}", found.deleted_record_id)))?;
                 put_back!(tx, taken.rows, [

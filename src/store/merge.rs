@@ -271,6 +271,8 @@ impl Store {
                     Some(same) if same != tie.relationship_id => {
                         sqlx::query("update assessment set relationship_id = $2 where relationship_id = $1")
                             .bind(tie.relationship_id).bind(same).execute(&mut *tx).await?;
+                        sqlx::query("update external_id set record_id = $2 where record_id = $1")
+                            .bind(tie.relationship_id).bind(same).execute(&mut *tx).await?;
                         sqlx::query("delete from relationship where relationship_id = $1")
                             .bind(tie.relationship_id).execute(&mut *tx).await?;
                         // The edge's strength is its latest assessment's.
@@ -305,6 +307,16 @@ impl Store {
                          select audit_entry_id, $2 from audit_entry_person where person_id = $1
                          and audit_entry_id not in (select audit_entry_id from audit_entry_person where person_id = $2)")
                 .bind(drop).bind(keep).execute(&mut *tx).await?;
+            // Records merged into the dropped one now belong to the kept one.
+            sqlx::query("update person_merge set kept_id = $2 where kept_id = $1")
+                .bind(drop).bind(keep).execute(&mut *tx).await?;
+            // Deleted records naming the dropped person name the kept one, so
+            // they can still be restored.
+            sqlx::query("update deleted_record set rows_json = replace(rows_json, $1, $2) where rows_json like $3")
+                .bind(drop.hyphenated().to_string())
+                .bind(keep.hyphenated().to_string())
+                .bind(format!("%{}%", drop.hyphenated()))
+                .execute(&mut *tx).await?;
             sqlx::query("insert into person_merge (kept_id, dropped_id, account_id, dropped_name, dropped_email, dropped_phone, merged_at)
                          values ($1, $2, $3, $4, $5, $6, $7)")
                 .bind(keep).bind(drop).bind(account)
@@ -397,6 +409,11 @@ impl Store {
             if n > 0 {
                 report.moved.push(("externalIds".to_owned(), n));
             }
+            sqlx::query("update deleted_record set rows_json = replace(rows_json, $1, $2) where rows_json like $3")
+                .bind(drop.hyphenated().to_string())
+                .bind(keep.hyphenated().to_string())
+                .bind(format!("%{}%", drop.hyphenated()))
+                .execute(&mut *tx).await?;
             sqlx::query("delete from account where account_id = $1").bind(drop).execute(&mut *tx).await?;
             audit!(self, tx, Change::new("merge accounts", "account", keep)
                 .account(keep)
@@ -437,4 +454,5 @@ const ACCOUNT_TABLES: &[&str] = &[
     "deleted_record",
     "person_merge",
     "audit_entry",
+    "webhook_outbox",
 ];

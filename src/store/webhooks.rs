@@ -199,27 +199,35 @@ impl Store {
         )
     }
 
-    /// Takes up to `limit` unread changes off the outbox; each is taken by one
-    /// server only (the one whose delete removed it).
-    pub(crate) async fn take_outbox(&self, limit: i64) -> Result<Vec<OutboxEntry>> {
-        let rows = with_pool!(self, pool => sqlx::query_as::<_, OutboxEntry>(
+    /// Up to `limit` changes not yet read off the outbox, oldest first.
+    pub(crate) async fn outbox(&self, limit: i64) -> Result<Vec<OutboxEntry>> {
+        Ok(with_pool!(self, pool => sqlx::query_as::<_, OutboxEntry>(
             "select * from webhook_outbox order by outbox_id limit $1",
         )
         .bind(limit)
         .fetch_all(pool)
-        .await?);
-        let mut taken = Vec::with_capacity(rows.len());
-        for r in rows {
-            let n = with_pool!(self, pool => sqlx::query("delete from webhook_outbox where outbox_id = $1")
-                .bind(r.outbox_id)
-                .execute(pool)
-                .await?
-                .rows_affected());
-            if n == 1 {
-                taken.push(r);
-            }
+        .await?))
+    }
+
+    /// Removes changes read off the outbox (after their deliveries are queued:
+    /// queueing is once per event, so two servers reading one row queue it once).
+    pub(crate) async fn forget_outbox(&self, ids: &[Uuid]) -> Result<()> {
+        if ids.is_empty() {
+            return Ok(());
         }
-        Ok(taken)
+        let params: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "delete from webhook_outbox where outbox_id in ({})",
+            params.join(", ")
+        );
+        with_pool!(self, pool => {
+            let mut q = sqlx::query(&sql);
+            for id in ids {
+                q = q.bind(*id);
+            }
+            q.execute(pool).await.map(|_| ())
+        })?;
+        Ok(())
     }
 
     /// Queues an event for a subscription, once per `event_key`.

@@ -613,10 +613,29 @@ async fn erase_a_person(backend: Backend) {
         .await["erasePerson"]
         .clone();
     assert!(done["pseudonym"].is_null(), "{done}");
-    assert_eq!(
-        done["cleared"],
-        json!([{ "place": "deletedRecords", "count": 1 }])
+    let places: Vec<&str> = done["cleared"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["place"].as_str().unwrap())
+        .collect();
+    assert!(
+        places.contains(&"deletedRecords") && places.contains(&"auditEntries (before and after)"),
+        "the deleted record and the trail's copies of them: {done}"
     );
+    let other_name = deal["decisionChain"][1]["person"]["name"].as_str().unwrap();
+    let (entries, _) = app
+        .store
+        .audit_trail(&Default::default(), 0, 100_000)
+        .await
+        .unwrap();
+    assert!(
+        !format!("{entries:?}").contains(other_name),
+        "a deleted person's erasure clears the trail too"
+    );
+    let export =
+        serde_json::to_string(&guanxi::transfer::export(&app.store, None).await.unwrap()).unwrap();
+    assert!(!export.contains(other_name));
     assert_eq!(
         app.error_code(
             "mutation($id: ID!) { restorePerson(id: $id) { id } }",
