@@ -271,3 +271,75 @@ pub(crate) async fn merge_accounts(
         .map(|(account, _)| account)
         .coded()
 }
+
+#[derive(SimpleObject)]
+#[graphql(name = "MergeMoved")]
+struct MergeMovedG {
+    /// The list as guanxi's export names it (`positions`, `relationships`, …).
+    list: String,
+    count: i32,
+}
+
+#[Object]
+impl crate::store::MergeClash {
+    /// What clashed: `name`, `title`, `email`, `phone`, `decisionChain`,
+    /// `relationship`, `reportingLine`.
+    async fn what(&self) -> &str {
+        &self.what
+    }
+    /// The deal or tie it concerns, when not the person itself.
+    async fn record_id(&self) -> Option<ID> {
+        self.record_id.map(|r| ID(r.to_string()))
+    }
+    /// What stays.
+    async fn kept(&self) -> &str {
+        &self.kept
+    }
+    /// What the dropped record had.
+    async fn dropped(&self) -> &str {
+        &self.dropped
+    }
+}
+
+#[Object]
+impl crate::store::MergeReport {
+    async fn kept_id(&self) -> ID {
+        ID(self.kept.to_string())
+    }
+    async fn dropped_id(&self) -> ID {
+        ID(self.dropped.to_string())
+    }
+    async fn moved(&self) -> Vec<MergeMovedG> {
+        self.moved
+            .iter()
+            .map(|(list, n)| MergeMovedG {
+                list: list.clone(),
+                count: i32::try_from(*n).unwrap_or(i32::MAX),
+            })
+            .collect()
+    }
+    async fn clashes(&self) -> &[crate::store::MergeClash] {
+        &self.clashes
+    }
+}
+
+#[Object]
+impl crate::store::LikelyDuplicateAccount {
+    /// The older record: the one to keep, as a rule.
+    async fn account(&self) -> &crate::domain::Account {
+        &self.account
+    }
+    async fn same_as(&self) -> &crate::domain::Account {
+        &self.same_as
+    }
+    /// Why they look like one organisation.
+    async fn why(&self) -> &str {
+        self.why
+    }
+}
+
+pub(crate) async fn likely_duplicate_accounts(
+    ctx: &Context<'_>,
+) -> Result<Vec<crate::store::LikelyDuplicateAccount>> {
+    store(ctx).likely_duplicate_accounts().await.coded()
+}

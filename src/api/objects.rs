@@ -330,6 +330,11 @@ impl Person {
             .await
             .coded()
     }
+    /// The records merged into this one, newest first, each with what moved
+    /// and every clash and how the rule resolved it (docs/privacy.md, "Merge").
+    async fn merges(&self, ctx: &Context<'_>) -> Result<Vec<crate::store::MergeReport>> {
+        store(ctx).merge_reports(self.person_id).await.coded()
+    }
     async fn created_at(&self) -> OffsetDateTime {
         self.created_at
     }

@@ -402,6 +402,17 @@ impl QueryRoot {
         super::lifecycle::personal_data(ctx, person_id).await
     }
 
+    /// Pairs of the accounts the caller reaches that are likely one
+    /// organisation (the import's warnings: a typo, a near spelling, pinyin,
+    /// initials, look-alike letters), the older first: to merge with
+    /// `mergeAccounts`.
+    async fn likely_duplicate_accounts(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::store::LikelyDuplicateAccount>> {
+        super::lifecycle::likely_duplicate_accounts(ctx).await
+    }
+
     /// Pairs of an account's people who are likely one person (the same name,
     /// the same name in pinyin, the same e-mail or phone), the older first: to
     /// merge with `mergePeople`.

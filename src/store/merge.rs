@@ -30,7 +30,7 @@ use crate::{
 };
 
 /// One clash a merge resolved, and how.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub struct MergeClash {
     /// What clashed: `title`, `decisionChain`, `relationship`, `reportingLine`, …
@@ -42,7 +42,7 @@ pub struct MergeClash {
 }
 
 /// What a merge did.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub struct MergeReport {
     pub kept: Uuid,
@@ -76,7 +76,81 @@ pub struct LikelyDuplicate {
     pub why: Vec<&'static str>,
 }
 
+/// Two accounts that are likely one organisation, and why.
+#[derive(Debug, Clone)]
+pub struct LikelyDuplicateAccount {
+    pub account: crate::domain::Account,
+    pub same_as: crate::domain::Account,
+    pub why: &'static str,
+}
+
 impl Store {
+    /// Pairs of the accounts the caller reaches that are likely one
+    /// organisation, by the rules the import warns with (a typo, a near
+    /// spelling, the same name in pinyin, initials, look-alike letters), the
+    /// older first.
+    pub async fn likely_duplicate_accounts(&self) -> Result<Vec<LikelyDuplicateAccount>> {
+        let mut all = Vec::new();
+        let mut offset = 0;
+        loop {
+            let page = self.accounts(None, offset, 100).await?;
+            if page.accounts.is_empty() {
+                break;
+            }
+            offset += page.accounts.len() as i64;
+            all.extend(page.accounts);
+        }
+        all.sort_by_key(|a| (a.created_at, a.account_id));
+        let keys: Vec<(String, String)> = all
+            .iter()
+            .map(|a| {
+                (
+                    crate::domain::normalise_organisation(&a.name),
+                    crate::domain::look_alike_key(&a.name),
+                )
+            })
+            .collect();
+        let mut out = Vec::new();
+        for i in 0..all.len() {
+            for j in i + 1..all.len() {
+                let why = if keys[i].0 != keys[j].0 && keys[i].1 == keys[j].1 {
+                    Some("looks the same: look-alike letters, invisible characters or brackets")
+                } else {
+                    crate::domain::likely_same_organisation(&keys[i].0, &keys[j].0)
+                };
+                if let Some(why) = why {
+                    out.push(LikelyDuplicateAccount {
+                        account: all[i].clone(),
+                        same_as: all[j].clone(),
+                        why,
+                    });
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The merges into a person, newest first, as their audit entries report
+    /// them: readable by whoever reaches the person (the trail itself is for
+    /// administrators).
+    pub async fn merge_reports(&self, person: Uuid) -> Result<Vec<MergeReport>> {
+        if self.person(person).await?.is_none() {
+            return Ok(Vec::new());
+        }
+        let rows: Vec<Option<String>> = super::with_pool!(self, pool => sqlx::query_scalar(
+            "select after_json from audit_entry where action = 'merge people' and entity_id = $1
+             order by at desc, audit_entry_id desc",
+        )
+        .bind(person)
+        .fetch_all(pool)
+        .await?);
+        Ok(rows
+            .into_iter()
+            .flatten()
+            .filter_map(|j| serde_json::from_str(&j).ok())
+            .collect())
+    }
+
     /// Pairs of the account's people that are likely one person: the same name
     /// (folded), the same name in pinyin (李明华 and "Li Minghua"), the same
     /// e-mail or phone. The older record first: the one to keep, as a rule.

@@ -58,7 +58,7 @@ pub use erasure::{pseudonym, Erasure, ERASED};
 pub use history::{ForecastSnapshot, SnapshotLine};
 pub use improvement::ImprovementFilter;
 pub use live::{Announced, Changed, Following, LiveEvent, LiveKind};
-pub use merge::{LikelyDuplicate, MergeClash, MergeReport};
+pub use merge::{LikelyDuplicate, LikelyDuplicateAccount, MergeClash, MergeReport};
 pub use methodology::{RecordedAnswer, Tick};
 pub(crate) use relationships::ends_key;
 pub use sizes::ListSizes;

@@ -5,7 +5,7 @@
 //! and says what would go; a bad configuration is refused naming file and team.
 //!
 //! Without aiosmtpd the test says SKIPPED, and fails under
-//! `GUANXI_REQUIRE_SMTP=1` (as in CI).
+//! `GUANXI_REQUIRE_SMTP=1` (as in CI). SQLite and PostgreSQL.
 
 use std::{
     path::Path,
@@ -127,14 +127,15 @@ async fn receiver() -> (String, Seen) {
     (url, seen)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn digests_reach_people_by_mail_and_webhook_once() {
+async fn digests_reach_people_by_mail_and_webhook_once(backend: Backend) {
     let maildir = tempfile::tempdir().unwrap();
     let Some((_smtp, port)) = smtp_server(&maildir.path().join("mail")) else {
         return;
     };
     let (hooks, seen) = receiver().await;
-    let (url, dir) = fresh_database(Backend::Sqlite).await.unwrap();
+    let Some((url, dir)) = fresh_database(backend).await else {
+        return;
+    };
     let app = spawn_on(&url, dir).await;
     let account = create_account(&app, "Huaxin Mobile").await;
     let cfo = create_person(&app, &account, "赵立新", "executive").await;
@@ -391,3 +392,5 @@ secret_env = "GUANXI_TEST_HOOK_SECRET"
         "{said}"
     );
 }
+
+crate::each_backend!(digests_reach_people_by_mail_and_webhook_once);

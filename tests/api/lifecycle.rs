@@ -859,9 +859,26 @@ async fn merge_duplicates(backend: Backend) {
             .contains("Li Minghua"),
         "the dropped record kept for an undo"
     );
+    // The team reads the report on the person (the trail is for administrators).
+    let merges = app
+        .ok(
+            "query($id: ID!) { person(id: $id) { merges { droppedId moved { list count } clashes { what kept dropped } } } }",
+            json!({ "id": keep }),
+        )
+        .await["person"]["merges"]
+        .clone();
+    assert_eq!(merges[0]["droppedId"], drop.as_str());
+    assert!(
+        merges[0]["clashes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["what"] == "email" && c["dropped"] == "minghua.li@huaxin.example"),
+        "{merges}"
+    );
 
     // Organisations: the second record's people, deals and tokens move over.
-    let b = create_account(&app, "Huaxin Mobile Communications").await;
+    let b = create_account(&app, "Huaxin Mobil").await;
     let twin = create_person(&app, &b, "Minghua Li", "executive").await;
     create_opportunity(&app, &b, "Data centre").await;
     let (_, scoped) = app
@@ -874,6 +891,18 @@ async fn merge_duplicates(backend: Backend) {
         .create_token("a team", Role::Member, &[a.parse().unwrap()])
         .await
         .unwrap();
+    let offered = app
+        .ok(
+            "{ likelyDuplicateAccounts { account { id } sameAs { id } why } }",
+            json!({}),
+        )
+        .await["likelyDuplicateAccounts"]
+        .clone();
+    assert_eq!(
+        offered,
+        json!([{ "account": { "id": a }, "sameAs": { "id": b }, "why": "differs by one or two characters" }]),
+        "the two records of one organisation offered first"
+    );
     let guarded = spawn_on(&url, None).await;
     let merge = "mutation($k: ID!, $d: ID!) { mergeAccounts(keep: $k, drop: $d) { id name people { id } opportunities { name } } }";
     let refused = answer_as(&guarded, &member, merge, json!({ "k": a, "d": b })).await;

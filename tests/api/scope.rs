@@ -522,6 +522,18 @@ async fn every_query_root_respects_scope(backend: Backend) {
                 p.check(code == "FORBIDDEN", "webhooks are for administrators");
             }
         }
+        // Likely duplicate accounts only among those the caller reaches.
+        let v = p
+            .data(
+                "likelyDuplicateAccounts",
+                "{ likelyDuplicateAccounts { account { id } sameAs { id } } }",
+            )
+            .await;
+        let ids = strings(&v, &["likelyDuplicateAccounts", "*", "sameAs", "id"]);
+        p.check(
+            full || !ids.contains(&d.b),
+            "another account as a likely duplicate",
+        );
         // Likely duplicates only among people the caller reaches.
         let q = format!(
             "{{ likelyDuplicatePeople(account: \"{}\") {{ person {{ id }} }} }}",
