@@ -293,6 +293,26 @@ impl Store {
                         kept: "none".into(), dropped: format!("a {} line between the two", line.kind) });
                 }
             }
+            // One current solid manager: when the kept person has one, the dropped
+            // one's current solid line ends today (a dotted line may stay).
+            let kept_has_manager: i64 = sqlx::query_scalar(
+                "select count(*) from reporting_line where person_id = $1 and kind = 'solid' and valid_to is null")
+                .bind(keep).fetch_one(&mut *tx).await?;
+            if kept_has_manager > 0 {
+                let day = crate::domain::today();
+                for line in before.reporting_lines.iter().filter(|l| {
+                    l.person_id == drop && l.manager_id != keep && l.kind == "solid" && l.valid_to.is_none()
+                }) {
+                    sqlx::query("update reporting_line set valid_to = $2 where reporting_line_id = $1")
+                        .bind(line.reporting_line_id)
+                        .bind(day.max(line.valid_from))
+                        .execute(&mut *tx)
+                        .await?;
+                    clash.push(MergeClash { what: "reportingLine".into(), record_id: Some(line.reporting_line_id),
+                        kept: "the kept person's solid manager".into(),
+                        dropped: format!("a second solid line (to {}), ended", line.manager_id) });
+                }
+            }
             let n = sqlx::query("update reporting_line set person_id = $2 where person_id = $1")
                 .bind(drop).bind(keep).execute(&mut *tx).await?.rows_affected()
                 + sqlx::query("update reporting_line set manager_id = $2 where manager_id = $1")
@@ -465,6 +485,25 @@ impl Store {
                                 revision = revision + 1, updated_at = $3
                          where account_id = $1")
                 .bind(keep).bind(drop).bind(now()).execute(&mut *tx).await?;
+            // Which rows were the dropped account's, by key, before they move:
+            // with the two account records, what an undo needs.
+            let mut rows: std::collections::BTreeMap<&str, Vec<Uuid>> = std::collections::BTreeMap::new();
+            for (table, key) in ACCOUNT_KEYS {
+                let ids: Vec<Uuid> = sqlx::query_scalar(&format!("select {key} from {table} where account_id = $1"))
+                    .bind(drop)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                if !ids.is_empty() {
+                    rows.insert(table, ids);
+                }
+            }
+            let tokens: Vec<Uuid> = sqlx::query_scalar("select api_token_id from api_token_account where account_id = $1")
+                .bind(drop)
+                .fetch_all(&mut *tx)
+                .await?;
+            if !tokens.is_empty() {
+                rows.insert("api_token_account", tokens);
+            }
             for table in ACCOUNT_TABLES {
                 let n = sqlx::query(&format!("update {table} set account_id = $2 where account_id = $1"))
                     .bind(drop).bind(keep).execute(&mut *tx).await?.rows_affected();
@@ -491,7 +530,7 @@ impl Store {
             sqlx::query("delete from account where account_id = $1").bind(drop).execute(&mut *tx).await?;
             audit!(self, tx, Change::new("merge accounts", "account", keep)
                 .account(keep)
-                .before(&serde_json::json!({ "kept": kept, "dropped": dropped }))
+                .before(&serde_json::json!({ "kept": kept, "dropped": dropped, "rows": rows }))
                 .after(&report));
         });
         let account = self
@@ -501,6 +540,32 @@ impl Store {
         Ok((account, report))
     }
 }
+
+/// The key of each account table whose rows a merge of accounts records (the
+/// others' rows follow their deal or interaction: competitors, team,
+/// participants).
+const ACCOUNT_KEYS: &[(&str, &str)] = &[
+    ("person", "person_id"),
+    ("position", "position_id"),
+    ("reporting_line", "reporting_line_id"),
+    ("opportunity", "opportunity_id"),
+    ("stage_change", "stage_change_id"),
+    ("decision_chain_member", "member_id"),
+    ("relationship", "relationship_id"),
+    ("assessment", "assessment_id"),
+    ("interaction", "interaction_id"),
+    ("win_step_tick", "tick_id"),
+    ("qualification_answer", "answer_id"),
+    ("plan_item_tick", "tick_id"),
+    ("support_request", "support_request_id"),
+    ("forecast_snapshot", "forecast_snapshot_id"),
+    ("improvement_point", "improvement_point_id"),
+    ("external_id", "external_id_id"),
+    ("deleted_record", "deleted_record_id"),
+    ("person_merge", "dropped_id"),
+    ("audit_entry", "audit_entry_id"),
+    ("webhook_outbox", "outbox_id"),
+];
 
 /// Every table whose rows belong to an account (`account_id`), but tokens'
 /// reach, which is merged apart (a token may reach both).

@@ -719,6 +719,13 @@ async fn merge_duplicates(backend: Backend) {
         json!({ "p": drop, "m": boss }),
     )
     .await;
+    // The kept record has its own solid manager: one stays.
+    let cto = create_person(&app, &a, "陈刚", "executive").await;
+    app.ok(
+        "mutation($p: ID!, $m: ID!) { setReportingLine(input: { personId: $p, managerId: $m }) { id } }",
+        json!({ "p": keep, "m": cto }),
+    )
+    .await;
     let both = create_opportunity(&app, &a, "Core network").await;
     let only_drop = create_opportunity(&app, &a, "Billing").await;
     let chain = "mutation($d: ID!, $m: [DecisionChainMemberInput!]!) { setDecisionChain(opportunityId: $d, members: $m) { person { id } } }";
@@ -798,7 +805,17 @@ async fn merge_duplicates(backend: Backend) {
         keep.as_str(),
         "王建国 influences the kept record now"
     );
-    assert_eq!(merged["managers"][0]["manager"]["id"], boss.as_str());
+    let managers: Vec<&str> = merged["managers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["manager"]["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        managers,
+        [cto.as_str()],
+        "one solid manager: the kept record's"
+    );
     assert_eq!(
         merged["interactions"].as_array().unwrap().len(),
         2,
@@ -848,7 +865,14 @@ async fn merge_duplicates(backend: Backend) {
         .iter()
         .map(|c| c["what"].as_str().unwrap())
         .collect();
-    for what in ["email", "title", "decisionChain", "relationship", "name"] {
+    for what in [
+        "email",
+        "title",
+        "decisionChain",
+        "relationship",
+        "name",
+        "reportingLine",
+    ] {
         assert!(clashes.contains(&what), "{what} clash reported: {report}");
     }
     assert!(
@@ -912,8 +936,19 @@ async fn merge_duplicates(backend: Backend) {
     );
     let one = app.ok(merge, json!({ "k": a, "d": b })).await["mergeAccounts"].clone();
     assert_eq!(one["name"], "Huaxin Mobile");
-    assert_eq!(one["people"].as_array().unwrap().len(), 3);
+    assert_eq!(one["people"].as_array().unwrap().len(), 4);
     assert_eq!(one["opportunities"].as_array().unwrap().len(), 3);
+    // The trail holds which rows were the dropped account's: an undo's list.
+    let (entries, _) = app
+        .store
+        .audit_trail(&Default::default(), 0, 1)
+        .await
+        .unwrap();
+    assert_eq!(entries[0].action, "merge accounts");
+    let before: Value = serde_json::from_str(entries[0].before_json.as_deref().unwrap()).unwrap();
+    assert_eq!(before["rows"]["person"], json!([twin]));
+    assert_eq!(before["rows"]["opportunity"].as_array().unwrap().len(), 1);
+    assert_eq!(before["dropped"]["name"], "Huaxin Mobil");
     assert!(app
         .ok(
             "query($b: ID!) { account(id: $b) { id } }",
