@@ -705,6 +705,48 @@ async fn the_page_deletes_restores_and_merges_people() {
         text(&c, "#person-name").await == "赵立新"
     })
     .await;
+    // The note boxes take what the server takes, and Escape closes the panel.
+    let max = c
+        .execute(
+            "return document.getElementById('assess-note').maxLength",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(max, json!(4000));
+    c.execute(
+        "document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape' }))",
+        vec![],
+    )
+    .await
+    .unwrap();
+    eventually("Escape closes the panel", || async {
+        c.execute(
+            "return document.getElementById('person-panel').hidden",
+            vec![],
+        )
+        .await
+        .unwrap()
+            == json!(true)
+    })
+    .await;
+    c.find(Locator::Css(&box_of))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    eventually("the CFO's panel again", || async {
+        text(&c, "#person-name").await == "赵立新"
+            && c.execute(
+                "return document.getElementById('person-panel').hidden",
+                vec![],
+            )
+            .await
+            .unwrap()
+                == json!(false)
+    })
+    .await;
 
     // Delete, confirm, and the toast offers the undo.
     c.find(Locator::Id("delete-person"))

@@ -616,6 +616,10 @@ function start() {
     if (g) openPerson(g.dataset.person);
   });
   $("person-close").addEventListener("click", closePerson);
+  // Escape closes the person's panel, as the close button does.
+  document.addEventListener("keydown", (e) => {
+    if (e.key === "Escape" && !$("person-panel").hidden) closePerson();
+  });
   $("delete-person").addEventListener("click", deletePerson);
   $("view-deal").addEventListener("click", () => setView("deal"));
   $("view-account").addEventListener("click", () => setView("account"));
