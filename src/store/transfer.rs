@@ -116,9 +116,14 @@ pub struct ImportSession<'s> {
     written: HashMap<&'static str, Option<std::collections::HashSet<u128>>>,
     /// Secondary indexes dropped for a bulk load (SQLite), rebuilt at the end.
     deferred_indexes: Vec<String>,
-    /// Foreign keys dropped for a bulk load (PostgreSQL), checked and added
-    /// back at the end.
+    /// Foreign keys dropped for a bulk load (PostgreSQL), checked per chunk and
+    /// added back at the end; or, on SQLite with the checks off, checked per chunk.
     deferred_keys: Vec<DeferredKey>,
+    /// SQLite's foreign-key checks are off on this import's connection.
+    foreign_keys_off: bool,
+    /// Per table with a single-column key, while references are checked here:
+    /// the key column and every key this import stored (refused rows left out).
+    present: HashMap<&'static str, (&'static str, std::collections::HashSet<Uuid>)>,
 
     changes: Vec<TableChange>,
     rejected: Vec<Rejection>,
@@ -234,14 +239,42 @@ struct DeferredKey {
     parent_column: String,
 }
 
-/// SQLite checks foreign keys as rows go in (its check is an index lookup, and it
-/// cannot be switched off inside a transaction).
-async fn keep_foreign_keys<C>(
-    _: &mut C,
-    _: &'static str,
-    _: &'static str,
+/// SQLite checks foreign keys as rows go in: an index lookup per reference, a
+/// third of a bulk load's time. A bulk import turns the checks off for its own
+/// connection (they cannot be switched inside a transaction, so this is decided
+/// before it begins) and checks each chunk's references itself, a query per key
+/// for the whole chunk, exactly as PostgreSQL's deferred keys are checked. Every
+/// table's keys are listed, not only those of tables empty at the start: with the
+/// checks off, nothing else would look.
+async fn unchecked_foreign_keys(
+    conn: &mut sqlx::SqliteConnection,
+    table: &'static str,
+    key: &'static str,
+    _empty: bool,
+    checks_off: bool,
 ) -> std::result::Result<Vec<DeferredKey>, sqlx::Error> {
-    Ok(Vec::new())
+    if !checks_off {
+        return Ok(Vec::new());
+    }
+    let keys: Vec<(String, String, String)> = sqlx::query_as(
+        "select max(\"table\"), max(\"from\"), max(\"to\") from pragma_foreign_key_list(?1)
+         group by id having count(*) = 1",
+    )
+    .bind(table)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(keys
+        .into_iter()
+        .map(|(parent, column, parent_column)| DeferredKey {
+            table,
+            key,
+            name: String::new(),
+            definition: String::new(),
+            column,
+            parent,
+            parent_column,
+        })
+        .collect())
 }
 
 /// PostgreSQL checks a foreign key with a trigger per row, which made the
@@ -251,7 +284,12 @@ async fn defer_foreign_keys(
     conn: &mut sqlx::PgConnection,
     table: &'static str,
     key: &'static str,
+    empty: bool,
+    _checks_off: bool,
 ) -> std::result::Result<Vec<DeferredKey>, sqlx::Error> {
+    if !empty {
+        return Ok(Vec::new());
+    }
     let keys: Vec<(String, String, String, String, String)> = sqlx::query_as(
         "select c.conname::text, pg_get_constraintdef(c.oid), a.attname::text,
                 c.confrelid::regclass::text, fa.attname::text
@@ -281,13 +319,28 @@ async fn defer_foreign_keys(
     Ok(out)
 }
 
-/// SQLite defers no foreign key, so nothing is ever asked.
-async fn no_deferred_keys<C>(
-    _: &mut C,
-    _: &DeferredKey,
-    _: &[Uuid],
+/// Which of `ids` the parent table of an unchecked key holds (SQLite), in
+/// statements of a few thousand ids.
+async fn present_in_sqlite_parent(
+    conn: &mut sqlx::SqliteConnection,
+    key: &DeferredKey,
+    ids: &[Uuid],
 ) -> std::result::Result<std::collections::HashSet<Uuid>, sqlx::Error> {
-    Ok(std::collections::HashSet::new())
+    let mut found = std::collections::HashSet::with_capacity(ids.len());
+    for part in ids.chunks(4_000) {
+        let marks = vec!["?"; part.len()].join(", ");
+        let sql = format!(
+            "select {col} from {parent} where {col} in ({marks})",
+            col = key.parent_column,
+            parent = key.parent
+        );
+        let mut q = sqlx::query_scalar::<_, Uuid>(&sql);
+        for id in part {
+            q = q.bind(*id);
+        }
+        found.extend(q.fetch_all(&mut *conn).await?);
+    }
+    Ok(found)
 }
 
 /// Which of `ids` the parent table of a deferred key holds.
@@ -352,6 +405,30 @@ async fn copy_in<R: Table>(
     Some(run(conn, rows).await)
 }
 
+/// Where a unique index dropped for a bulk load cannot be built again
+/// (`create unique index NAME on TABLE (COLUMNS)`): the table and columns, and a
+/// query for the values that repeat with how often, to name them.
+fn repeats_query(index_sql: &str) -> Option<(String, String, String)> {
+    // SQLite keeps the statement as written; PostgreSQL gives
+    // `... ON public.t USING btree (c)`.
+    let lower = index_sql.to_ascii_lowercase();
+    let (_, rest) = lower.split_once(" on ")?;
+    let table = rest.split_whitespace().next()?.split('(').next()?;
+    let table = table.rsplit('.').next()?.to_owned();
+    let (_, rest) = rest.split_once('(')?;
+    let (columns, _) = rest.split_once(')')?;
+    let columns = columns.trim().to_owned();
+    let shown = columns
+        .split(',')
+        .map(|c| format!("coalesce(cast({} as text), '')", c.trim()))
+        .collect::<Vec<_>>()
+        .join(" || ' / ' || ");
+    let sql = format!(
+        "select {shown}, count(*) from {table} group by {columns} having count(*) > 1 limit 5"
+    );
+    Some((table, columns, sql))
+}
+
 /// Writes one table's rows from one chunk on one backend; see [`ImportSession::put`].
 macro_rules! put_rows {
     ($conn:expr, $session:ident, $rows:expr, $list:expr, $bind:ident, $sql:expr, $guarded:expr, $indexes:expr, $copy:ident, $defer_keys:ident, $present:ident) => {{
@@ -386,6 +463,9 @@ macro_rules! put_rows {
             $session
                 .written
                 .insert(R::TABLE, empty.then(std::collections::HashSet::new));
+            let keys =
+                $defer_keys(&mut *$conn, R::TABLE, R::KEY_COLUMNS[0], empty, $session.foreign_keys_off).await?;
+            $session.deferred_keys.extend(keys);
             if empty {
                 // Bulk load: a secondary index built once at the end from sorted
                 // keys costs a fraction of a million random insertions. Dropped
@@ -401,14 +481,13 @@ macro_rules! put_rows {
                         .await?;
                     $session.deferred_indexes.push(sql);
                 }
-                let keys = $defer_keys(&mut *$conn, R::TABLE, R::KEY_COLUMNS[0]).await?;
-                $session.deferred_keys.extend(keys);
             }
         }
         // Rows to bulk-load, statements to run, and which rows are new.
         let mut to_copy: Vec<usize> = Vec::new();
         let mut to_write: Vec<Vec<usize>> = Vec::new();
         let mut is_new: std::collections::HashSet<usize> = std::collections::HashSet::new();
+        let mut refused_rows: std::collections::HashSet<usize> = std::collections::HashSet::new();
         let bulk = matches!($session.written.get(R::TABLE), Some(Some(_)));
         for part in order.chunks(batch) {
             let keys: Vec<Vec<Uuid>> = part
@@ -488,7 +567,17 @@ macro_rules! put_rows {
             let candidates: Vec<usize> = to_copy.iter().chain(to_write.iter().flatten()).copied().collect();
             let mut refused: std::collections::HashSet<usize> = std::collections::HashSet::new();
             for k in &deferred {
-                let mut wanted: Vec<Uuid> = candidates.iter().filter_map(|&i| rows[i].column_id(&k.column)).collect();
+                // Ids this import stored itself are known to be there.
+                let empty = std::collections::HashSet::new();
+                let known = match $session.present.get(k.parent.as_str()) {
+                    Some((column, ids)) if *column == k.parent_column => ids,
+                    _ => &empty,
+                };
+                let mut wanted: Vec<Uuid> = candidates
+                    .iter()
+                    .filter_map(|&i| rows[i].column_id(&k.column))
+                    .filter(|v| !known.contains(v))
+                    .collect();
                 wanted.sort_unstable();
                 wanted.dedup();
                 if wanted.is_empty() {
@@ -496,13 +585,14 @@ macro_rules! put_rows {
                 }
                 let found: std::collections::HashSet<Uuid> = $present(&mut *$conn, k, &wanted).await?;
                 for &i in &candidates {
-                    if let Some(v) = rows[i].column_id(&k.column).filter(|v| !found.contains(v)) {
+                    if let Some(v) = rows[i].column_id(&k.column).filter(|v| !found.contains(v) && !known.contains(v)) {
                         if refused.insert(i) {
                             if is_new.contains(&i) {
                                 change.new -= 1;
                             } else {
                                 change.changed -= 1;
                             }
+                            refused_rows.insert(i);
                             $session.rejected.push(Rejection {
                                 list: $list,
                                 index: i,
@@ -570,12 +660,27 @@ macro_rules! put_rows {
                                 } else {
                                     change.changed -= 1;
                                 }
+                                refused_rows.insert(i);
                                 $session.rejected.push(rejection);
                             }
                         }
                     }
                 }
             }
+        }
+        // The single-column keys now stored, for the references of later tables
+        // to be checked without asking the database.
+        if R::KEY_COLUMNS.len() == 1 {
+            let (_, present) = $session
+                .present
+                .entry(R::TABLE)
+                .or_insert_with(|| (R::KEY_COLUMNS[0], std::collections::HashSet::new()));
+            present.extend(
+                order
+                    .iter()
+                    .filter(|i| !refused_rows.contains(*i))
+                    .filter_map(|&i| rows[i].key().first().copied()),
+            );
         }
         change
     }};
@@ -616,6 +721,7 @@ impl Store {
         let dry_run = options.dry_run;
         let guard = self.write_guard().await;
         let mut rollback_journal = None;
+        let mut foreign_keys_off = false;
         let tx =
             match &self.backend {
                 Backend::Sqlite(pool) => {
@@ -651,6 +757,16 @@ impl Store {
                     sqlx::query("pragma temp_store = memory")
                         .execute(&mut *conn)
                         .await?;
+                    if options.bulk {
+                        // Checked per chunk instead (see `unchecked_foreign_keys`).
+                        // The connection is closed when the import ends, so no
+                        // later use of the pool ever finds the checks off.
+                        conn.close_on_drop();
+                        sqlx::query("pragma foreign_keys = off")
+                            .execute(&mut *conn)
+                            .await?;
+                        foreign_keys_off = true;
+                    }
                     let tx = sqlx::Transaction::begin(conn, Some("begin immediate".into())).await?;
                     Tx::Sqlite(tx)
                 }
@@ -665,6 +781,8 @@ impl Store {
             written: HashMap::new(),
             deferred_indexes: Vec::new(),
             deferred_keys: Vec::new(),
+            foreign_keys_off,
+            present: HashMap::new(),
             changes: Vec::new(),
             rejected: Vec::new(),
             rows_done: 0,
@@ -693,8 +811,8 @@ impl ImportSession<'_> {
                     false,
                     SQLITE_INDEXES,
                     no_bulk_load,
-                    keep_foreign_keys,
-                    no_deferred_keys
+                    unchecked_foreign_keys,
+                    present_in_sqlite_parent
                 )
             }
             Tx::Postgres(tx) => {
@@ -758,12 +876,56 @@ impl ImportSession<'_> {
         // Indexes back, versions bumped, then commit (or roll back a dry run).
         macro_rules! end {
             ($tx:ident, $resets:expr) => {{
-                for sql in self
-                    .deferred_indexes
-                    .iter()
-                    .map(String::as_str)
-                    .chain($resets)
-                {
+                for sql in &self.deferred_indexes {
+                    // In a savepoint, so that a refused unique index leaves the
+                    // transaction able to say which values repeat (PostgreSQL
+                    // refuses every statement after an error otherwise).
+                    sqlx::query("savepoint deferred_index").execute(&mut *$tx).await?;
+                    let built = sqlx::query(sql).execute(&mut *$tx).await;
+                    if built.is_ok() {
+                        sqlx::query("release savepoint deferred_index").execute(&mut *$tx).await?;
+                    } else {
+                        sqlx::query("rollback to savepoint deferred_index").execute(&mut *$tx).await?;
+                    }
+                    if let Err(e) = built {
+                        let repeat = match &e {
+                            sqlx::Error::Database(d)
+                                if d.kind() == sqlx::error::ErrorKind::UniqueViolation =>
+                            {
+                                let mut named = sql.clone();
+                                if let Some((table, columns, query)) = repeats_query(sql) {
+                                    named = format!("{table} ({columns})");
+                                    // Only to name the values: without them the
+                                    // table and columns still say what repeats.
+                                    let found: Vec<(String, i64)> = sqlx::query_as(&query)
+                                        .fetch_all(&mut *$tx)
+                                        .await
+                                        .unwrap_or_default();
+                                    if !found.is_empty() {
+                                        named = found
+                                            .iter()
+                                            .map(|(v, n)| format!("{table} ({columns}) '{v}' on {n} rows"))
+                                            .collect::<Vec<_>>()
+                                            .join("; ");
+                                    }
+                                }
+                                Some(named)
+                            }
+                            _ => None,
+                        };
+                        $tx.rollback().await?;
+                        return Err(match repeat {
+                            Some(values) => Error::invalid(
+                                "file",
+                                format!(
+                                    "rows that must differ repeat a value, nothing imported: {values}"
+                                ),
+                            ),
+                            None => Error::Storage(e),
+                        });
+                    }
+                }
+                for sql in $resets {
                     sqlx::query(sql).execute(&mut *$tx).await?;
                 }
                 if self.dry_run {
@@ -857,5 +1019,32 @@ impl ImportSession<'_> {
             }
         }
         Ok(self.changes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::repeats_query;
+
+    #[test]
+    fn a_unique_index_names_its_table_and_columns_as_either_database_writes_it() {
+        let (t, c, q) = repeats_query(
+            "CREATE UNIQUE INDEX relationship_ends_key_unique on relationship (ends_key)",
+        )
+        .unwrap();
+        assert_eq!((t.as_str(), c.as_str()), ("relationship", "ends_key"));
+        assert!(
+            q.contains("from relationship group by ends_key having count(*) > 1"),
+            "{q}"
+        );
+        let (t, c, _) = repeats_query(
+            "CREATE UNIQUE INDEX x ON public.external_id USING btree (system, kind, external_key)",
+        )
+        .unwrap();
+        assert_eq!(
+            (t.as_str(), c.as_str()),
+            ("external_id", "system, kind, external_key")
+        );
+        assert!(repeats_query("create index broken").is_none());
     }
 }

@@ -244,6 +244,60 @@ async fn export_import_export_gives_identical_json(app: TestApp) {
         "{error}"
     );
     assert!(empty.counts().await.iter().all(|(_, n)| *n == 0));
+
+    // The same through the bulk load (`guanxi import`), which checks references
+    // itself a chunk at a time (SQLite's own checks are off for it): the same
+    // refusal, naming the key and value, and nothing written.
+    const BULK: ImportOptions = ImportOptions {
+        dry_run: false,
+        partial: false,
+        bulk: true,
+    };
+    let mut dangling_tie = first.clone();
+    let ghost = Uuid::new_v4();
+    dangling_tie.relationships[0].person_id = Some(ghost);
+    let error = transfer::import(&empty.store, dangling_tie, BULK)
+        .await
+        .unwrap_err();
+    assert_eq!(error.code(), guanxi::ErrorCode::InvalidInput);
+    assert!(
+        error.to_string().contains(&format!(
+            "relationships[0]: refers to a record that is neither in the file nor in the database (Key (person_id)=({ghost})"
+        )),
+        "{error}"
+    );
+    assert!(empty.counts().await.iter().all(|(_, n)| *n == 0));
+
+    // Two ties between the same two people under different ids: the unique rule
+    // on a tie's ends, built at the end of a load into an empty table, refuses
+    // the import naming the pair's key, and nothing is written.
+    let mut twice = first.clone();
+    let mut copy = twice.relationships[0].clone();
+    copy.relationship_id = Uuid::new_v4();
+    twice.relationships.push(copy);
+    for options in [WRITE, BULK] {
+        let error = transfer::import(&empty.store, twice.clone(), options)
+            .await
+            .unwrap_err();
+        assert_eq!(error.code(), guanxi::ErrorCode::InvalidInput, "{error}");
+        assert!(
+            error.to_string().contains(
+                "rows that must differ repeat a value, nothing imported: relationship (ends_key)"
+            ),
+            "{error}"
+        );
+        assert!(empty.counts().await.iter().all(|(_, n)| *n == 0));
+    }
+    // And the file without the dangling row goes in whole through the bulk load,
+    // every reference intact.
+    let report = transfer::import(&empty.store, first.clone(), BULK)
+        .await
+        .unwrap();
+    assert!(report.rejected.is_empty(), "{report:?}");
+    assert_eq!(
+        transfer::export(&empty.store, None).await.unwrap().counts(),
+        first.counts()
+    );
 }
 
 /// Loads the demo into the database at `url` and writes it, with 200,000 more
