@@ -907,6 +907,34 @@ impl Relationship {
     async fn assessed_at(&self) -> OffsetDateTime {
         self.assessed_at
     }
+    /// The day of the latest assessment, as the scores date it.
+    async fn assessed_on(&self) -> Date {
+        self.assessed_at.date()
+    }
+    /// The strength the scores use today, 0..5: for our active employees' ties
+    /// the latest assessment fading with its age and warmed by shared
+    /// interactions (docs/scoring.md, "Effective strength"), so a 4 from two years
+    /// ago may count as 2.0; other ties as assessed; null when no score counts
+    /// the tie (a departed employee's, or one to someone no longer at the account).
+    async fn effective_strength(&self, ctx: &Context<'_>) -> Result<Option<f64>> {
+        let weight = engine(ctx).tie_weight(self).await.coded()?;
+        Ok(weight
+            .value(self.strength)
+            .map(|v| (v * 100.0).round() / 100.0))
+    }
+    /// The newest evidence behind our employee's tie (the latest assessment or a
+    /// shared interaction, up to today); null for other ties.
+    async fn last_contact(&self, ctx: &Context<'_>) -> Result<Option<Date>> {
+        Ok(match engine(ctx).tie_weight(self).await.coded()? {
+            crate::engine::TieWeight::Decayed(e) => Some(e.last_contact),
+            _ => None,
+        })
+    }
+    /// Whether any score counts this tie today: false for a departed employee's
+    /// tie (kept as history) or one to someone no longer at the account.
+    async fn counted(&self, ctx: &Context<'_>) -> Result<bool> {
+        Ok(engine(ctx).tie_weight(self).await.coded()? != crate::engine::TieWeight::NotCounted)
+    }
     /// Every assessment, newest first, with who made it and from what.
     async fn assessments(&self, ctx: &Context<'_>) -> Result<Vec<Assessment>> {
         store(ctx).assessments(self.relationship_id).await.coded()

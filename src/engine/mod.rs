@@ -137,6 +137,7 @@ mod changes;
 mod history;
 mod paths;
 mod planning;
+mod ties;
 pub mod whatif;
 
 pub use changes::{
@@ -147,6 +148,7 @@ pub use changes::{
 pub use history::History;
 pub use paths::{AccountPaths, PathAnswer, PersonPaths};
 pub use planning::{ForecastView, PlannedRequest, SupportPlan};
+pub use ties::TieWeight;
 
 #[derive(Clone)]
 pub struct Engine {

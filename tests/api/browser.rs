@@ -475,6 +475,52 @@ async fn two_browsers_plan_one_deal_and_see_each_others_edits() {
         .await
         .unwrap()
         .is_empty());
+    // The panel says what the scores use: 张伟's assessed level and day beside the
+    // effective strength the server computes, the departed 吴倩's tie as history,
+    // the competitor's as theirs.
+    let served = app
+        .ok(
+            "query($p: ID!) { person(id: $p) { relationships { strength assessedOn effectiveStrength employee { name } } } }",
+            json!({ "p": target }),
+        )
+        .await;
+    let zhang = served["person"]["relationships"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["employee"]["name"] == "张伟")
+        .expect("张伟's tie with the CFO")
+        .clone();
+    let ours = text(&a, "#person-ties li.ours").await;
+    let said = format!(
+        "assessed {} on {}, now {:.1}",
+        zhang["strength"],
+        zhang["assessedOn"].as_str().unwrap(),
+        zhang["effectiveStrength"].as_f64().unwrap()
+    );
+    assert!(ours.contains(&said), "{said:?} in {ours:?}");
+    let departed = text(&a, "#person-ties li.departed").await;
+    assert!(
+        departed.contains("吴倩 (left on 2026-08-31)") && departed.contains("not counted"),
+        "{departed:?}"
+    );
+    let theirs = text(&a, "#person-ties li.theirs").await;
+    assert!(
+        theirs.contains("Zhongtian")
+            && theirs.contains("Supports them")
+            && !theirs.contains("Supports us"),
+        "{theirs:?}"
+    );
+    // The CFO is in the deal's chain: what is recorded with them goes to the deal.
+    let filed = a
+        .execute(
+            "return document.getElementById('interaction-deal').checked;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(filed, json!(true));
+    shoot(&a, "person-panel.png").await;
 
     // An interaction without any of our people is refused, and the error sits at that field.
     a.find(Locator::Css("#interaction-form button[type=submit]"))
@@ -584,6 +630,114 @@ async fn two_browsers_plan_one_deal_and_see_each_others_edits() {
     .await
     .unwrap();
     shoot(&a, "account-view.png").await;
+
+    // Someone outside the deal's chain, opened from the whole-account view: the
+    // interaction is the account's, not filed under the deal on screen.
+    let in_chain: Vec<&str> = chain
+        .iter()
+        .filter_map(|m| m["person"]["id"].as_str())
+        .collect();
+    let everyone = app
+        .ok(
+            "{ accounts(first: 1) { nodes { people { id name } } } employees(includeDeparted: false) { id name } }",
+            json!({}),
+        )
+        .await;
+    let outsider = everyone["accounts"]["nodes"][0]["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| !in_chain.contains(&p["id"].as_str().unwrap()))
+        .expect("someone outside the chain")
+        .clone();
+    let zhang_id = everyone["employees"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["name"] == "张伟")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    a.execute(
+        "document.querySelector(`#map g.person[data-person=\"${arguments[0]}\"]`).dispatchEvent(new MouseEvent('click', { bubbles: true }));",
+        vec![outsider["id"].clone()],
+    )
+    .await
+    .unwrap();
+    eventually("the outsider's panel", || async {
+        text(&a, "#person-name").await == outsider["name"].as_str().unwrap()
+    })
+    .await;
+    let filed = a
+        .execute(
+            "return document.getElementById('interaction-deal').checked;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(filed, json!(false), "not filed under the deal by default");
+    a.find(Locator::Css(&format!(
+        "#interaction-employees input[value=\"{zhang_id}\"]"
+    )))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    // The form keeps what was chosen across a language switch.
+    a.find(Locator::Id("lang-zh"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    eventually("the panel in Chinese", || async {
+        text(&a, "[data-t=record-interaction]").await == "记录互动"
+    })
+    .await;
+    let kept = a
+        .execute(
+            "return document.querySelector(`#interaction-employees input[value=\"${arguments[0]}\"]`).checked;",
+            vec![json!(zhang_id)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(kept, json!(true), "the ticked colleague stays ticked");
+    a.find(Locator::Id("interaction-note"))
+        .await
+        .unwrap()
+        .send_keys("Met at the canteen")
+        .await
+        .unwrap();
+    a.find(Locator::Css("#interaction-form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let outsider_id = outsider["id"].clone();
+    eventually("the interaction recorded for the account", || async {
+        let got = app
+            .ok(
+                "query($p: ID!) { person(id: $p) { interactions { note opportunity { id } } } }",
+                json!({ "p": outsider_id }),
+            )
+            .await;
+        let list = got["person"]["interactions"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        list.iter()
+            .any(|i| i["note"] == "Met at the canteen" && i["opportunity"].is_null())
+    })
+    .await;
+    a.find(Locator::Id("lang-en"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
 
     a.close().await.unwrap();
     b.close().await.unwrap();

@@ -8,7 +8,8 @@ use crate::{
 both_backends!(
     assess_every_kind_of_relationship,
     assessments_keep_history,
-    bad_assessments_change_nothing
+    bad_assessments_change_nothing,
+    a_tie_says_what_the_scores_use
 );
 
 const ASSESS: &str =
@@ -253,4 +254,111 @@ async fn bad_assessments_change_nothing(app: TestApp) {
         )
         .await;
     assert_eq!(across["assessRelationship"]["strength"], 3, "{across}");
+}
+
+/// A tie shows the assessed level with its day beside the strength the scores
+/// use today (docs/scoring.md, "Effective strength"): an old 4 counts for less, a
+/// fresh one in full, a departed colleague's tie not at all, a competitor's as
+/// assessed.
+async fn a_tie_says_what_the_scores_use(app: TestApp) {
+    let account = create_account(&app, "Huaxin Mobile").await;
+    let cfo = create_person(&app, &account, "赵立新", "executive").await;
+    let ar = create_employee(&app, "张伟", "zhang.wei@example.com", "ar").await;
+    let am = create_employee(&app, "李娜", "li.na@example.com", "ar").await;
+    let left = create_employee(&app, "吴倩", "wu.qian@example.com", "ar").await;
+    let rival = create_competitor(&app, "Zhongtian Networks").await;
+    let today = time::OffsetDateTime::now_utc().date();
+    let old = today - time::Duration::days(180);
+    for (input, at) in [
+        (
+            json!({ "employeeId": ar, "personId": cfo, "strength": 4 }),
+            old,
+        ),
+        (
+            json!({ "employeeId": am, "personId": cfo, "strength": 4 }),
+            today,
+        ),
+        (
+            json!({ "employeeId": left, "personId": cfo, "strength": 5 }),
+            old,
+        ),
+        (
+            json!({ "competitorId": rival, "personId": cfo, "strength": 4 }),
+            old,
+        ),
+    ] {
+        let mut input = input;
+        input["assessedAt"] = json!(format!("{at}T02:00:00Z"));
+        app.ok(ASSESS, json!({ "input": input })).await;
+    }
+    app.ok(
+        "mutation($id: ID!) { updateEmployee(id: $id, input: { status: DEPARTED }) { id } }",
+        json!({ "id": left }),
+    )
+    .await;
+    let read = app
+        .ok(
+            "query($p: ID!) { person(id: $p) { relationships {
+                strength assessedOn effectiveStrength lastContact counted
+                employee { name } competitor { name } strengthLabel } } }",
+            json!({ "p": cfo }),
+        )
+        .await;
+    let ties = read["person"]["relationships"].as_array().unwrap();
+    let tie = |name: &str| {
+        ties.iter()
+            .find(|t| t["employee"]["name"] == name || t["competitor"]["name"] == name)
+            .unwrap_or_else(|| panic!("{name}'s tie in {ties:?}"))
+    };
+    // 180 days without contact at a half-life of 90: a quarter of the evidence
+    // weight left, 4 × (0.5 + 0.5 × 0.25) = 2.5 (methodology/scales.toml [decay]).
+    let faded = tie("张伟");
+    assert_eq!(faded["strength"], 4);
+    assert_eq!(faded["assessedOn"], old.to_string());
+    assert_eq!(faded["effectiveStrength"], 2.5);
+    assert_eq!(faded["lastContact"], old.to_string());
+    assert_eq!(faded["counted"], true);
+    let fresh = tie("李娜");
+    assert_eq!(fresh["effectiveStrength"], 4.0);
+    let departed = tie("吴倩");
+    assert_eq!(departed["counted"], false);
+    assert_eq!(departed["effectiveStrength"], json!(null));
+    assert_eq!(departed["strength"], 5, "kept as history");
+    let theirs = tie("Zhongtian Networks");
+    assert_eq!(
+        theirs["effectiveStrength"], 4.0,
+        "a competitor's tie counts as assessed"
+    );
+    assert_eq!(theirs["lastContact"], json!(null));
+    assert_eq!(theirs["strengthLabel"], "Supports them");
+
+    // What the panel says is what the key-person score took: the faded tie and
+    // the fresh one, not the departed colleague's 5.
+    let score = app
+        .ok(
+            "query($p: ID!) { person(id: $p) { score { value explanation { inputs { name value } } } } }",
+            json!({ "p": cfo }),
+        )
+        .await;
+    let inputs = &score["person"]["score"]["explanation"]["inputs"];
+    let input = |name: &str| {
+        inputs
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["name"] == name)
+            .unwrap_or_else(|| panic!("{name} in {inputs}"))["value"]
+            .as_f64()
+            .unwrap()
+    };
+    let ours: Vec<f64> = ties
+        .iter()
+        .filter(|t| t["employee"].is_object() && t["counted"] == true)
+        .map(|t| t["effectiveStrength"].as_f64().unwrap())
+        .collect();
+    assert_eq!(input("active ties"), ours.len() as f64);
+    assert_eq!(
+        input("best effective strength"),
+        ours.iter().copied().fold(0.0, f64::max)
+    );
 }

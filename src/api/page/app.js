@@ -39,6 +39,12 @@ const WORDS = {
     silent: "days silent", overdue: "overdue", due: "due", leftOn: "left on",
     budget: "Budget", budgets: { CONFIRMED: "confirmed", UNCONFIRMED: "not confirmed", UNKNOWN: "unknown" },
     event: "Compelling event", priority: "Priority (severity × person weight × stake × urgency)",
+    assessedNow: (v, on, now) => `assessed ${v} on ${on}, now ${now}`,
+    lastContact: (on) => `last contact ${on}`, notCounted: "not counted", leftWork: (on) => `left${on ? ` on ${on}` : ""}`,
+    theirTie: (c) => `${c}'s tie`,
+    currentTie: (v, on, now) => `In the scores now: ${now} (assessed ${v} on ${on}). Saving sets today's value.`,
+    fileUnder: (n) => `File under the deal ${n}`,
+    choose: "Choose…", chooseWho: "Choose which of our people holds this tie.",
   },
   zh: {
     account: "客户", opportunity: "商机", live: "实时", token: "此服务器需要 API 令牌",
@@ -74,6 +80,12 @@ const WORDS = {
     silent: "天未联系", overdue: "已逾期", due: "截止", leftOn: "离开于",
     budget: "预算", budgets: { CONFIRMED: "已确认", UNCONFIRMED: "未确认", UNKNOWN: "不清楚" },
     event: "关键事件", priority: "优先级（严重度×人员权重×项目分量×紧迫度）",
+    assessedNow: (v, on, now) => `${on}评估为${v}，现为${now}`,
+    lastContact: (on) => `最近接触${on}`, notCounted: "不计入评分", leftWork: (on) => (on ? `${on}离职` : "已离职"),
+    theirTie: (c) => `${c}的关系`,
+    currentTie: (v, on, now) => `评分中现为${now}（${on}评估为${v}）。保存后按今天的评估计。`,
+    fileUnder: (n) => `记入商机“${n}”`,
+    choose: "请选择…", chooseWho: "请选择与此人有关系的我方员工。",
   },
 };
 
@@ -87,7 +99,7 @@ const state = {
   lang: localStorage.getItem("guanxi.lang") || "en",
   token: (signedOn() || {}).token || localStorage.getItem("guanxi.token") || "",
   signOn: null,
-  accounts: [], employees: [], kinds: [], stages: [], strengths: [],
+  accounts: [], employees: [], kinds: [], stages: [], strengths: [], chain: new Set(), ties: [],
   account: null, opportunity: null, person: null, view: "deal", socket: null, retry: 1000, reload: null,
 };
 const $ = (id) => document.getElementById(id);
@@ -236,11 +248,14 @@ async function loadOpportunity() {
       scores { ${SCORE_KEYS.map((k) => `${k} { ${SCORE_FIELDS} }`).join(" ")} }
       winSteps { id label labelZh status required }
       qualification { questionId question questionZh answer evidence { name value } }
+      decisionChain { person { id } }
       coachingPrompts(lang: $lang, first: 8) { severity text action introductionPath { description }
         priority { value severity personWeight stake urgency } }
   } }`, { id: state.opportunity, lang });
   const o = data.opportunity;
   if (!o) return;
+  state.chain = new Set(o.decisionChain.map((m) => m.person && m.person.id).filter(Boolean));
+  state.opportunityName = o.name;
   $("deal-title").textContent = o.name;
   const stage = state.stages.find((x) => x.id === o.stage);
   $("deal-meta").textContent = `${t("stage")}: ${stage ? label(stage) : o.stage} · ${t("amount")}: ${Math.round(o.amount).toLocaleString()} ${o.currency.toUpperCase()}`
@@ -374,45 +389,104 @@ function markSelected(id) {
   for (const g of document.querySelectorAll("#map g.person")) g.classList.toggle("selected", g.dataset.person === id);
 }
 
+// What the panel says of one tie is what the scores use: the assessed level
+// with its day and the effective strength today, a departed colleague's tie as
+// history, a competitor's as theirs.
+function describeTie(r, personId) {
+  const when = (v, on) => t("assessedNow")(v, on, r.effectiveStrength.toFixed(1));
+  if (r.competitor) {
+    return { cls: "theirs", who: `⚑ ${t("theirTie")(r.competitor.name)}`,
+      what: [`${r.strength}/5`, r.strengthLabel].filter(Boolean).join(" ") };
+  }
+  if (r.employee) {
+    const left = r.employee.status === "DEPARTED";
+    const parts = [];
+    if (r.effectiveStrength != null && r.counted) {
+      parts.push(when(r.strength, r.assessedOn));
+      if (r.lastContact && r.lastContact > r.assessedOn) parts.push(t("lastContact")(r.lastContact));
+      if (r.strengthLabel) parts.push(r.strengthLabel);
+    } else {
+      parts.push(`${[`${r.strength}/5`, r.strengthLabel].filter(Boolean).join(" ")} (${r.assessedOn})`, t("notCounted"));
+    }
+    return { cls: left ? "departed" : r.counted ? "ours" : "departed",
+      who: left ? (state.lang === "zh" ? `${r.employee.name}（${t("leftWork")(r.employee.departedOn)}）`
+        : `${r.employee.name} (${t("leftWork")(r.employee.departedOn)})`) : r.employee.name,
+      what: parts.join(state.lang === "zh" ? "，" : ", ") };
+  }
+  const other = r.person && r.person.id !== personId ? r.person.name : r.otherPerson ? r.otherPerson.name : "";
+  return { cls: "peer", who: other, what: [`${r.strength}/5`, r.strengthLabel].filter(Boolean).join(" ") };
+}
+
+const TIE_ORDER = { ours: 0, peer: 1, theirs: 2, departed: 3 };
+
 // `refresh` re-reads ties and paths but leaves the forms as the user left them.
 async function openPerson(id, refresh = false) {
   state.person = id;
   markSelected(id);
   const data = await gql(`query($id: ID!, $lang: Lang!) {
       person(id: $id) { id name title department level
-        relationships { id kind strength strengthLabel(lang: $lang) employee { id name } competitor { name }
+        relationships { id kind strength strengthLabel(lang: $lang) assessedOn effectiveStrength lastContact counted
+                        employee { id name status departedOn } competitor { name }
                         person { id name } otherPerson { id name } } }
       introductionPaths(to: $id, k: 3) { description strength }
   }`, { id, lang: state.lang.toUpperCase() });
   const p = data.person;
   if (!p) return;
+  state.ties = p.relationships;
   $("person-panel").hidden = false;
   $("person-name").textContent = p.name;
   $("person-meta").textContent = [p.title, p.department, p.level].filter(Boolean).join(" · ");
-  const ties = p.relationships.map((r) => {
-    const other = r.employee ? r.employee.name : r.competitor ? `${r.competitor.name} ⚑`
-      : (r.person && r.person.id !== id ? r.person.name : r.otherPerson ? r.otherPerson.name : "");
-    return el("li", { "data-relationship": r.id }, `${other}: `, el("strong", { text: `${r.strength}/5` }),
-      r.strengthLabel ? ` ${r.strengthLabel}` : "");
-  });
+  const ties = p.relationships.map((r) => ({ r, d: describeTie(r, id) }))
+    .sort((a, b) => TIE_ORDER[a.d.cls] - TIE_ORDER[b.d.cls] || (b.r.effectiveStrength ?? -1) - (a.r.effectiveStrength ?? -1))
+    .map(({ r, d }) => el("li", { "data-relationship": r.id, class: d.cls },
+      `${d.who}${state.lang === "zh" ? "：" : ": "}`, el("strong", { text: d.what })));
   $("person-ties").replaceChildren(...(ties.length ? ties : [el("li", { text: t("noTies") })]));
   $("person-paths").replaceChildren(...(data.introductionPaths.length
     ? data.introductionPaths.map((x) => el("li", { class: "path", text: x.description }))
     : [el("li", { text: t("noPaths") })]));
-  if (!refresh) fillForms();
+  if (!refresh) fillForms(true);
+  showCurrentTie();
+  showDealChoice(refresh);
 }
 
-function fillForms() {
+// Beside the strength picker: what the chosen colleague's tie counts for now,
+// so that re-assessing a faded 4 as 3 reads as the rise it is in the scores.
+function showCurrentTie() {
+  const employee = $("assess-employee").value;
+  const tie = state.ties.find((r) => r.kind === "EMPLOYEE_PERSON" && r.employee && r.employee.id === employee);
+  $("assess-current").textContent = tie && tie.counted && tie.effectiveStrength != null
+    ? t("currentTie")(tie.strength, tie.assessedOn, tie.effectiveStrength.toFixed(1)) : "";
+}
+
+// An interaction is filed under the deal on screen only when the person is in
+// its decision chain, or when the user ticks it.
+function showDealChoice(keep) {
+  const box = $("interaction-deal");
+  $("interaction-deal-row").hidden = !state.opportunity;
+  $("interaction-deal-label").textContent = t("fileUnder")(state.opportunityName || "");
+  if (!keep) box.checked = state.chain.has(state.person);
+}
+
+// The assessment names no colleague by default unless one of ours already
+// holds a tie with the person (then the strongest holder): nobody's judgement is
+// recorded under whoever happens to come first in the list.
+function fillForms(person = false) {
   const employees = state.employees.map((e) => el("option", { value: e.id, text: e.name }));
-  const keep = $("assess-employee").value;
-  $("assess-employee").replaceChildren(...employees);
-  if (keep) $("assess-employee").value = keep;
+  const keep = person ? "" : $("assess-employee").value;
+  $("assess-employee").replaceChildren(el("option", { value: "", text: t("choose") }), ...employees);
+  const holder = state.ties.filter((r) => r.kind === "EMPLOYEE_PERSON" && r.counted && r.employee)
+    .sort((a, b) => (b.effectiveStrength ?? 0) - (a.effectiveStrength ?? 0))[0];
+  $("assess-employee").value = keep || (holder ? holder.employee.id : "");
   const strength = $("assess-strength").value;
   $("assess-strength").replaceChildren(...state.strengths.map((s) => el("option", { value: String(s.value), text: `${s.value} · ${label(s)}` })));
   $("assess-strength").value = strength || "3";
+  // Refilled in the other language with what was chosen kept.
+  const kind = $("interaction-kind").value;
+  const ticked = new Set([...document.querySelectorAll('#interaction-employees input:checked')].map((c) => c.value));
   $("interaction-kind").replaceChildren(...state.kinds.map((k) => el("option", { value: k.id, text: label(k) })));
+  if (kind) $("interaction-kind").value = kind;
   $("interaction-employees").replaceChildren(...state.employees.map((e) =>
-    el("label", {}, el("input", { type: "checkbox", value: e.id, name: "employeeIds" }), e.name)));
+    el("label", {}, el("input", { type: "checkbox", value: e.id, name: "employeeIds", ...(ticked.has(e.id) ? { checked: "" } : {}) }), e.name)));
   if (!$("interaction-date").value) $("interaction-date").value = new Date().toISOString().slice(0, 10);
 }
 
@@ -443,6 +517,10 @@ async function submitAssessment(event) {
   event.preventDefault();
   const form = event.target;
   clearErrors(form);
+  if (!$("assess-employee").value) {
+    showErrors(form, { errors: [{ message: t("chooseWho"), extensions: { field: "employeeId" } }] });
+    return;
+  }
   const input = {
     employeeId: $("assess-employee").value, personId: state.person,
     strength: Number($("assess-strength").value), note: $("assess-note").value || null,
@@ -460,7 +538,8 @@ async function submitInteraction(event) {
   const form = event.target;
   clearErrors(form);
   const input = {
-    accountId: state.account.id, opportunityId: state.opportunity, kind: $("interaction-kind").value,
+    accountId: state.account.id, opportunityId: $("interaction-deal").checked ? state.opportunity : null,
+    kind: $("interaction-kind").value,
     occurredOn: $("interaction-date").value || null, note: $("interaction-note").value || null,
     employeeIds: [...form.querySelectorAll('input[name="employeeIds"]:checked')].map((c) => c.value),
     personIds: [state.person],
@@ -625,6 +704,7 @@ function start() {
   $("view-account").addEventListener("click", () => setView("account"));
   $("since").addEventListener("change", () => { if (state.view === "account") loadAccountView(); });
   $("assess-form").addEventListener("submit", submitAssessment);
+  $("assess-employee").addEventListener("change", showCurrentTie);
   $("interaction-form").addEventListener("submit", submitInteraction);
   $("sign-in").addEventListener("click", () => signIn().catch((err) => { $("token-error").textContent = err.message; }));
   $("sign-out").addEventListener("click", () => signOut());
@@ -645,7 +725,7 @@ function setLang(lang) {
   state.lang = lang;
   localStorage.setItem("guanxi.lang", lang);
   translate();
-  if (state.person) fillForms();
+  if (state.person) { fillForms(); openPerson(state.person, true); }
   if (state.opportunity) loadOpportunity();
 }
 
