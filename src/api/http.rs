@@ -4,16 +4,13 @@
 
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 
-use async_graphql::{
-    http::GraphiQLSource,
-    parser::{parse_query, types::OperationType},
-};
+use async_graphql::parser::{parse_query, types::OperationType};
 use axum::{
     body::Body,
     extract::{OriginalUri, Request, State},
     http::{header, HeaderMap, HeaderValue, Method, StatusCode},
     middleware::{self, Next},
-    response::{Html, IntoResponse, Response},
+    response::{IntoResponse, Response},
     routing::get,
     Json, Router,
 };
@@ -189,6 +186,7 @@ pub fn router(
         .route("/graphql/ws", get(super::socket::graphql_ws))
         .route("/", get(super::page::index))
         .route("/assets/{file}", get(super::page::asset))
+        .route("/assets/graphiql/{file}", get(graphiql_asset))
         .route("/healthz", get(healthz))
         .route("/sign-on", get(sign_on))
         .route("/metrics", get(metrics))
@@ -750,7 +748,19 @@ fn graphiql(state: &AppState) -> Response {
     if !state.options.introspection {
         return not_found_graphiql();
     }
-    Html(GraphiQLSource::build().endpoint("/graphql").finish()).into_response()
+    super::graphiql::page()
+}
+
+/// GraphiQL's scripts and stylesheet, served by guanxi itself (off with it).
+async fn graphiql_asset(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    file: axum::extract::Path<String>,
+) -> Response {
+    if !state.options.introspection {
+        return not_found_graphiql();
+    }
+    super::graphiql::asset(file, &headers)
 }
 
 fn not_found_graphiql() -> Response {

@@ -9,6 +9,7 @@ mod context;
 pub mod cost;
 mod enums;
 mod error;
+mod graphiql;
 mod http;
 mod ids;
 mod improvement;

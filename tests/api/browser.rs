@@ -743,6 +743,48 @@ async fn two_browsers_plan_one_deal_and_see_each_others_edits() {
     b.close().await.unwrap();
 }
 
+/// GraphiQL works with no internet: its files come from guanxi, nothing is
+/// loaded from another site, and a query runs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn graphiql_works_offline() {
+    let Some((_driver, driver)) = start_driver().await else {
+        return;
+    };
+    let (_, app) = demo_server(Backend::Sqlite).await.expect("SQLite");
+    let profile = tempfile::tempdir().unwrap();
+    let c = browser(&driver, profile.path()).await;
+    c.goto(&format!("{}/graphql", app.address)).await.unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css(".graphiql-container .execute-button"))
+        .await
+        .expect("GraphiQL is drawn");
+    c.find(Locator::Css(".execute-button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    eventually("the answer in the result pane", || async {
+        text(&c, ".result-window").await.contains("Huaxin Mobile")
+    })
+    .await;
+    let loaded = c
+        .execute(
+            "return performance.getEntriesByType('resource').map(e => e.name);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let loaded: Vec<String> = serde_json::from_value(loaded).unwrap();
+    assert!(loaded.len() >= 4, "{loaded:?}");
+    for url in &loaded {
+        assert!(url.starts_with(&app.address), "{url} is not guanxi's");
+    }
+    shoot(&c, "graphiql.png").await;
+    c.close().await.unwrap();
+}
+
 /// On a server with tokens the page asks for one, and a member's page offers only
 /// their account.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -38,7 +38,52 @@ async fn health_and_graphiql_answer() {
         .await
         .unwrap();
     assert!(page.status().is_success());
-    assert!(page.text().await.unwrap().contains("graphiql"));
+    let html = page.text().await.unwrap();
+    assert!(html.contains("graphiql"));
+    // Everything the console loads comes from this server (an intranet has no
+    // unpkg.com): no address of another site, and every file it names is served.
+    assert!(
+        !html.contains("://"),
+        "GraphiQL loads nothing from another site"
+    );
+    let files: Vec<&str> = html
+        .split(['"', '\''])
+        .filter(|s| s.starts_with("/assets/graphiql/"))
+        .collect();
+    assert_eq!(files.len(), 4, "{files:?}");
+    for file in files {
+        let url = format!("{}{file}", app.address);
+        let packed = app
+            .client
+            .get(&url)
+            .header("accept-encoding", "gzip, deflate, br")
+            .send()
+            .await
+            .unwrap();
+        assert!(packed.status().is_success(), "{file}");
+        assert_eq!(packed.headers()["content-encoding"], "gzip", "{file}");
+        let packed = packed.bytes().await.unwrap();
+        let mut unpacked = Vec::new();
+        std::io::Read::read_to_end(
+            &mut flate2::read::GzDecoder::new(&packed[..]),
+            &mut unpacked,
+        )
+        .unwrap();
+        // A client that takes no gzip gets the same file unpacked.
+        let plain = app.client.get(&url).send().await.unwrap();
+        assert!(plain.headers().get("content-encoding").is_none(), "{file}");
+        let plain = plain.bytes().await.unwrap();
+        assert_eq!(plain.len(), unpacked.len(), "{file}");
+        assert!(plain[..] == unpacked[..], "{file}");
+        assert!(plain.len() > 1000, "{file}: {} bytes", plain.len());
+    }
+    let missing = app
+        .client
+        .get(format!("{}/assets/graphiql/nothing.js", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
 }
 
 both_backends!(demo_data_loads_once_and_reads_like_an_account_map);
@@ -289,6 +334,13 @@ mod hardening {
             .await
             .unwrap();
         assert_eq!(page.status(), 404);
+        let script = app
+            .client
+            .get(format!("{}/assets/graphiql/graphiql.min.js", app.address))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(script.status(), 404, "GraphiQL's files go with it");
 
         let open = spawn_with_http(HttpOptions::default()).await;
         let shown = open
