@@ -11,7 +11,7 @@ use crate::{
     engine::{Engine, RelationshipChanges},
     graph::AccountGraph,
     map::MapFormat,
-    methodology::{Methodology, Vocabulary},
+    methodology::{fact_labels::fact_label, LabelledValue, Methodology, Vocabulary},
     store::ImprovementFilter,
     Error, Result,
 };
@@ -32,11 +32,81 @@ fn answer_word(a: Answer, lang: Lang) -> &'static str {
     }
 }
 
-fn facts(list: &[(String, String)]) -> String {
+/// Evidence as people read it: each fact by its label ("interactions with the
+/// chain, last 90 days = 20"), not its id.
+fn facts(list: &[(String, String)], lang: Lang) -> String {
+    let zh = lang == Lang::Zh;
     list.iter()
-        .map(|(k, v)| format!("{k} = {v}"))
+        .map(|(k, v)| format!("{} = {v}", fact_label(k, zh)))
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(if zh { "；" } else { ", " })
+}
+
+/// A win step's status in words.
+fn step_word(status: StepStatus, lang: Lang) -> &'static str {
+    match (status, lang) {
+        (StepStatus::Done, Lang::En) => "done",
+        (StepStatus::Satisfied, Lang::En) => "satisfied by the data",
+        (StepStatus::Missing, Lang::En) => "missing",
+        (StepStatus::Done, Lang::Zh) => "已完成",
+        (StepStatus::Satisfied, Lang::Zh) => "数据已满足",
+        (StepStatus::Missing, Lang::Zh) => "未完成",
+    }
+}
+
+/// A part of health in words, as the page names it.
+pub(crate) fn health_part(name: &str, lang: Lang) -> String {
+    let (en, zh) = match name {
+        "key_person" => ("Key person", "关键人"),
+        "decision_chain" => ("Decision chain", "决策链"),
+        "competitor" => ("Competitor", "竞争对手"),
+        "employee" => ("Our people", "我方员工"),
+        "our_company" => ("Our company", "我方公司"),
+        "win_steps" => ("Win steps", "赢单步骤"),
+        "qualification" => ("Four questions", "四个问题"),
+        "stage_time" => ("Time in stage", "阶段停留"),
+        "contact" => ("Recent contact", "近期接触"),
+        other => (other, other),
+    };
+    (if lang == Lang::Zh { zh } else { en }).to_owned()
+}
+
+/// A support request's status in words.
+fn support_word(status: &str, lang: Lang) -> String {
+    let (en, zh) = match status {
+        "requested" => ("requested", "已申请"),
+        "granted" => ("granted", "已批准"),
+        "declined" => ("declined", "已拒绝"),
+        "delivered" => ("delivered", "已交付"),
+        "cancelled" => ("cancelled", "已取消"),
+        other => (other, other),
+    };
+    (if lang == Lang::Zh { zh } else { en }).to_owned()
+}
+
+/// A point of a labelled scale (influence, attitude) in words.
+fn scale_word(points: &[LabelledValue], value: i32, lang: Lang) -> String {
+    points.iter().find(|p| p.value == value).map_or_else(
+        || value.to_string(),
+        |p| match (&p.label_zh, lang) {
+            (Some(zh), Lang::Zh) => zh.clone(),
+            _ => p.label.clone(),
+        },
+    )
+}
+
+/// One member of the decision chain, as the meeting's table shows them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChainLine {
+    pub name: String,
+    pub title: Option<String>,
+    pub role: String,
+    pub influence: Option<String>,
+    pub attitude: String,
+    /// Our strongest active tie: who, and its effective strength 0..5.
+    pub ours: Option<(String, f64)>,
+    /// The strongest competitor's tie: whose, and its strength 0..5.
+    pub theirs: Option<(String, i32)>,
 }
 
 /// One of the four questions.
@@ -55,7 +125,7 @@ pub struct QuestionLine {
 pub struct StepLine {
     pub label: String,
     pub required: bool,
-    /// done, satisfied or missing.
+    /// Done, satisfied by the data or missing, in the meeting's language.
     pub status: &'static str,
     pub evidence: String,
 }
@@ -109,6 +179,8 @@ pub struct OpportunityMeeting {
     pub health: Health,
     pub prompts: Vec<PromptLine>,
     pub support: Vec<SupportLine>,
+    /// The decision chain, weightiest first.
+    pub chain: Vec<ChainLine>,
     pub map_svg: String,
 }
 
@@ -202,7 +274,7 @@ pub async fn opportunity_meeting(
             answer: answer_word(q.answer(), lang).to_owned(),
             suggested: answer_word(q.suggested, lang).to_owned(),
             recorded: q.recorded.map(|a| answer_word(a, lang).to_owned()),
-            evidence: facts(&q.evidence),
+            evidence: facts(&q.evidence, lang),
         })
         .collect();
     let steps = assessment
@@ -215,12 +287,8 @@ pub async fn opportunity_meeting(
                 s.step.label.clone()
             },
             required: s.step.required,
-            status: match s.status {
-                StepStatus::Done => "done",
-                StepStatus::Satisfied => "satisfied",
-                StepStatus::Missing => "missing",
-            },
-            evidence: facts(&s.evidence),
+            status: step_word(s.status, lang),
+            evidence: facts(&s.evidence, lang),
         })
         .collect();
     let six = engine.opportunity_scores(opportunity).await?;
@@ -253,7 +321,7 @@ pub async fn opportunity_meeting(
                 .path
                 .as_ref()
                 .map(|path| format!("{} ({:.2})", path.chain(graph), path.strength)),
-            evidence: facts(&p.evidence),
+            evidence: facts(&p.evidence, lang),
         })
         .collect();
     let support = engine
@@ -266,10 +334,44 @@ pub async fn opportunity_meeting(
             kind: term(&m.vocabularies.support_resource_kinds, &r.kind, lang),
             units: r.units,
             needed_by: r.needed_by,
-            status: r.status,
+            status: support_word(&r.status, lang),
             note: r.note,
         })
         .collect();
+    let mut chain: Vec<(i32, ChainLine)> = o
+        .members
+        .iter()
+        .filter_map(|member| {
+            let p = graph.person(member.person)?;
+            let ours = graph
+                .our_ties
+                .get(&p.id)
+                .and_then(|t| t.first())
+                .map(|t| (graph.employee_name(t.employee), t.effective.value));
+            let theirs = graph
+                .their_ties
+                .get(&p.id)
+                .and_then(|t| t.iter().max_by_key(|t| t.strength))
+                .map(|t| (graph.competitor_name(t.competitor), t.strength));
+            Some((
+                member.influence.unwrap_or(0),
+                ChainLine {
+                    name: p.name.clone(),
+                    title: p.title.clone(),
+                    role: term(&m.vocabularies.buying_roles, &member.buying_role, lang),
+                    influence: member
+                        .influence
+                        .map(|i| scale_word(&m.scales.influence, i, lang)),
+                    attitude: scale_word(&m.scales.attitude, member.attitude, lang),
+                    ours,
+                    theirs,
+                },
+            ))
+        })
+        .collect();
+    // Weightiest first, then by name: the order a coach reads a chain in.
+    chain.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.name.cmp(&b.1.name)));
+    let chain = chain.into_iter().map(|(_, line)| line).collect();
     let map_svg = engine
         .relationship_map(graph.account_id, Some(opportunity), MapFormat::Svg, lang)
         .await?;
@@ -290,6 +392,7 @@ pub async fn opportunity_meeting(
         health: advised.health.clone(),
         prompts,
         support,
+        chain,
         map_svg,
     })
 }

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::gather::{InventoryGroup, OpportunityMeeting, PlanningMeeting};
+use super::gather::{health_part, InventoryGroup, OpportunityMeeting, PlanningMeeting};
 use crate::advice::Lang;
 use crate::engine::Movement;
 use crate::report::money;
@@ -148,6 +148,43 @@ pub fn opportunity(r: &OpportunityMeeting) -> String {
         }
     }
 
+    let _ = writeln!(out, "\n## {}\n", l.say("Decision chain", "决策链"));
+    if r.chain.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}",
+            l.say("Nobody is in the decision chain yet.", "决策链中还没有人。")
+        );
+    } else {
+        head(
+            &mut out,
+            &[
+                l.say("Person", "人员"),
+                l.say("Title", "职务"),
+                l.say("Buying role", "角色"),
+                l.say("Influence", "影响力"),
+                l.say("Attitude", "态度"),
+                l.say("Our best tie (now)", "我方最强关系（当前）"),
+                l.say("Competitor's best tie", "竞争对手最强关系"),
+            ],
+            "lllllll",
+        );
+        for c in &r.chain {
+            row(
+                &mut out,
+                &[
+                    md(&c.name),
+                    or_dash(c.title.as_deref()),
+                    md(&c.role),
+                    or_dash(c.influence.as_deref()),
+                    md(&c.attitude),
+                    or_dash(c.ours.as_ref().map(|(who, v)| format!("{who} {v:.1}/5"))),
+                    or_dash(c.theirs.as_ref().map(|(who, v)| format!("{who} {v}/5"))),
+                ],
+            );
+        }
+    }
+
     let _ = writeln!(out, "\n## {}\n", l.say("Relationship scores", "关系量化"));
     head(
         &mut out,
@@ -185,7 +222,7 @@ pub fn opportunity(r: &OpportunityMeeting) -> String {
         row(
             &mut out,
             &[
-                md(p.name),
+                md(&health_part(p.name, l)),
                 format!("{:.2}", p.weight),
                 format!("{:.2}", p.value),
                 format!("{:.1}", p.points),

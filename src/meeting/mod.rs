@@ -15,8 +15,8 @@ pub mod html;
 pub mod markdown;
 
 pub use gather::{
-    InventoryGroup, OpportunityMeeting, PlanningMeeting, PointLine, PromptLine, QuestionLine,
-    ScoreLine, StepLine, SupportLine,
+    ChainLine, InventoryGroup, OpportunityMeeting, PlanningMeeting, PointLine, PromptLine,
+    QuestionLine, ScoreLine, StepLine, SupportLine,
 };
 
 /// How meeting material is written.
@@ -37,6 +37,7 @@ pub fn render_opportunity(meeting: &OpportunityMeeting, format: ReportFormat) ->
             &format!("{} · {}", meeting.account, meeting.opportunity),
             &text,
             &meeting.map_svg,
+            meeting.lang,
         ),
     }
 }
@@ -46,6 +47,6 @@ pub fn render_planning(meeting: &PlanningMeeting, format: ReportFormat) -> Strin
     let text = markdown::planning(meeting);
     match format {
         ReportFormat::Markdown => text,
-        ReportFormat::Html => html::page(&meeting.account, &text, &meeting.map_svg),
+        ReportFormat::Html => html::page(&meeting.account, &text, &meeting.map_svg, meeting.lang),
     }
 }

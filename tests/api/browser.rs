@@ -438,6 +438,21 @@ async fn two_browsers_plan_one_deal_and_see_each_others_edits() {
         assert!(shown.parse::<f64>().is_ok(), "{k}: {shown}");
     }
     shoot(&a, "planning-session.png").await;
+    // The page loads nothing from another site either.
+    let loaded = a
+        .execute(
+            "return performance.getEntriesByType('resource').map(e => e.name);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let loaded: Vec<String> = serde_json::from_value(loaded).unwrap();
+    for url in &loaded {
+        assert!(
+            url.starts_with(&app.address) || url.starts_with(&app.address.replace("http", "ws")),
+            "{url} is not guanxi's"
+        );
+    }
 
     // Chinese: the page and the map switch languages.
     b.find(Locator::Id("lang-zh"))

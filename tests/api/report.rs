@@ -42,6 +42,8 @@ async fn the_opportunity_report_carries_every_section_with_the_served_numbers(ba
         .ok(
             "query($id: ID!) { opportunity(id: $id) {
                 md: report html: report(format: HTML) zh: report(lang: ZH)
+                zhHtml: report(format: HTML, lang: ZH)
+                decisionChain { person { name } }
                 health { score breakdown { name points } }
                 scores { keyPerson { value } decisionChain { value } account { value }
                          employee { value } ourCompany { value } competitor { value } }
@@ -68,8 +70,25 @@ async fn the_opportunity_report_carries_every_section_with_the_served_numbers(ba
     }
     let score = o["health"]["score"].as_f64().unwrap();
     assert!(md.contains(&format!("## Health: {score:.0} / 100")), "{md}");
+    // Health's parts by their names, as the page shows them, not their ids.
+    let parts = [
+        ("key_person", "Key person"),
+        ("decision_chain", "Decision chain"),
+        ("competitor", "Competitor"),
+        ("employee", "Our people"),
+        ("our_company", "Our company"),
+        ("win_steps", "Win steps"),
+        ("qualification", "Four questions"),
+        ("stage_time", "Time in stage"),
+        ("contact", "Recent contact"),
+    ];
     for part in o["health"]["breakdown"].as_array().unwrap() {
-        let name = part["name"].as_str().unwrap().replace('_', "\\_");
+        let id = part["name"].as_str().unwrap();
+        let name = parts
+            .iter()
+            .find(|(i, _)| *i == id)
+            .unwrap_or_else(|| panic!("a label for the health part {id}"))
+            .1;
         let points = part["points"].as_f64().unwrap();
         assert!(md.contains(&format!("| {name} |")), "{name}");
         assert!(md.contains(&format!("| {points:.1} |")), "{name} {points}");
@@ -122,14 +141,73 @@ async fn the_opportunity_report_carries_every_section_with_the_served_numbers(ba
         open
     );
 
+    // The decision chain as a table: one row per member.
+    let chain = md
+        .split("## Decision chain")
+        .nth(1)
+        .and_then(|s| s.split("\n## ").next())
+        .expect("a decision-chain section");
+    let members = o["decisionChain"].as_array().unwrap();
+    assert!(!members.is_empty());
+    assert_eq!(
+        chain
+            .lines()
+            .filter(|l| l.starts_with("| ") && !l.starts_with("| Person"))
+            .count(),
+        members.len(),
+        "{chain}"
+    );
+    for m in members {
+        let name = m["person"]["name"].as_str().unwrap();
+        assert!(chain.contains(&format!("| {name} |")), "{name} in\n{chain}");
+    }
+    // Evidence by the facts' labels, never their ids.
+    for id in [
+        "interactions\\_90d",
+        "chain\\_size",
+        "days\\_in\\_stage",
+        "open\\_deal",
+    ] {
+        assert!(!md.contains(id), "{id} in\n{md}");
+    }
+    assert!(
+        md.contains("interactions with the chain, last 90 days = "),
+        "{md}"
+    );
+
     let zh = o["zh"].as_str().unwrap();
     assert!(
-        zh.contains("## 四个问题") && zh.contains("## 关系量化"),
+        zh.contains("## 四个问题") && zh.contains("## 关系量化") && zh.contains("## 决策链"),
         "{zh}"
+    );
+    assert!(zh.contains("近90天与决策链的互动 = "), "{zh}");
+    for english in [
+        "**missing**",
+        "**satisfied",
+        "| requested |",
+        "| key\\_person |",
+    ] {
+        assert!(
+            !zh.contains(english),
+            "{english} in the Chinese report:\n{zh}"
+        );
+    }
+    let zh_html = o["zhHtml"].as_str().unwrap();
+    assert!(
+        zh_html.contains("<html lang=\"zh-CN\">"),
+        "the Chinese page says its language"
     );
 
     let html = o["html"].as_str().unwrap();
     assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(
+        html.contains("<html lang=\"en\">"),
+        "the page says its language"
+    );
+    assert!(
+        html.contains("@media print") && html.contains("width: 100%; height: auto"),
+        "the map scales to the paper"
+    );
     assert!(
         html.contains("<svg") && html.contains("data-person="),
         "the map is inside"
