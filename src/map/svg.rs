@@ -216,9 +216,16 @@ pub fn render(placed: &Placed, lang: Lang) -> String {
                 (class, data, fill, stroke, 1.5, false, tip)
             }
         };
+        // People are what a user acts on: reachable by Tab, named for a screen
+        // reader, opened with Enter or Space by the page.
+        let focus = if class == "person" {
+            format!(r#" tabindex="0" role="button" aria-label="{}""#, esc(&tip))
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             body,
-            r#"<g class="{class}"{data}><title>{}</title>"#,
+            r#"<g class="{class}"{data}{focus}><title>{}</title>"#,
             esc(&tip)
         );
         let _ = writeln!(

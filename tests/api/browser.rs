@@ -941,6 +941,64 @@ async fn the_page_deletes_restores_and_merges_people() {
             == json!(true)
     })
     .await;
+    // The keyboard path: focus is back on the person, Enter opens their panel
+    // with focus in it, Escape closes it and returns focus to the person. Keys
+    // are real WebDriver key presses, sent to whatever has focus.
+    let focused = |c: &Client| {
+        let c = c.clone();
+        async move {
+            c.execute(
+                "const a = document.activeElement; return a ? [a.id, a.dataset ? a.dataset.person || null : null, a.getAttribute('role'), a.getAttribute('aria-label')] : null;",
+                vec![],
+            )
+            .await
+            .unwrap()
+        }
+    };
+    let on_cfo = focused(&c).await;
+    assert_eq!(
+        on_cfo[1],
+        json!(cfo),
+        "focus returns to the person: {on_cfo}"
+    );
+    assert_eq!(on_cfo[2], json!("button"));
+    assert!(
+        on_cfo[3].as_str().unwrap_or("").starts_with("赵立新"),
+        "named for a screen reader: {on_cfo}"
+    );
+    let press = |key: char| {
+        use fantoccini::actions::InputSource;
+        fantoccini::actions::KeyActions::new("keyboard".into())
+            .then(fantoccini::actions::KeyAction::Down { value: key })
+            .then(fantoccini::actions::KeyAction::Up { value: key })
+    };
+    c.perform_actions(press('\u{E007}')).await.unwrap(); // Enter
+    eventually("Enter opens the panel", || async {
+        c.execute(
+            "return document.getElementById('person-panel').hidden",
+            vec![],
+        )
+        .await
+        .unwrap()
+            == json!(false)
+            && focused(&c).await[0] == json!("person-close")
+    })
+    .await;
+    c.perform_actions(press('\u{E00C}')).await.unwrap(); // Escape
+    eventually(
+        "Escape closes it and focus is on the person again",
+        || async {
+            c.execute(
+                "return document.getElementById('person-panel').hidden",
+                vec![],
+            )
+            .await
+            .unwrap()
+                == json!(true)
+                && focused(&c).await[1] == json!(cfo)
+        },
+    )
+    .await;
     c.find(Locator::Css(&box_of))
         .await
         .unwrap()

@@ -490,10 +490,13 @@ function fillForms(person = false) {
   if (!$("interaction-date").value) $("interaction-date").value = new Date().toISOString().slice(0, 10);
 }
 
-function closePerson() {
+function closePerson(refocus = false) {
+  const was = state.person;
   state.person = null;
   $("person-panel").hidden = true;
   markSelected(null);
+  const g = refocus && was && document.querySelector(`#map g.person[data-person="${was}"]`);
+  if (g) g.focus();
 }
 
 function clearErrors(form) {
@@ -694,10 +697,18 @@ function start() {
     const g = e.target.closest("g.person");
     if (g) openPerson(g.dataset.person);
   });
-  $("person-close").addEventListener("click", closePerson);
-  // Escape closes the person's panel, as the close button does.
+  // From the keyboard: Tab reaches each person on the map, Enter or Space opens
+  // their panel (focus goes to it), Escape or the close button closes it and
+  // puts focus back on the person.
+  $("map").addEventListener("keydown", (e) => {
+    const g = e.target.closest && e.target.closest("g.person");
+    if (!g || (e.key !== "Enter" && e.key !== " ")) return;
+    e.preventDefault();
+    openPerson(g.dataset.person).then(() => $("person-close").focus());
+  });
+  $("person-close").addEventListener("click", () => closePerson(true));
   document.addEventListener("keydown", (e) => {
-    if (e.key === "Escape" && !$("person-panel").hidden) closePerson();
+    if (e.key === "Escape" && !$("person-panel").hidden) closePerson(true);
   });
   $("delete-person").addEventListener("click", deletePerson);
   $("view-deal").addEventListener("click", () => setView("deal"));
