@@ -1111,3 +1111,183 @@ async fn the_page_deletes_restores_and_merges_people() {
     assert_eq!(back["person"]["name"], "赵立新");
     c.close().await.unwrap();
 }
+
+/// axe-core, the accessibility engine browsers' own audits use: where its file is
+/// (`.ci/run` installs it under `target/axe-core`; `GUANXI_AXE_CORE` names another).
+fn axe_core() -> Option<String> {
+    let path = std::env::var("GUANXI_AXE_CORE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("target/axe-core/node_modules/axe-core/axe.min.js")
+        });
+    std::fs::read_to_string(path).ok()
+}
+
+/// The serious and critical violations axe-core finds in what `client` shows.
+async fn serious_violations(client: &Client, axe: &str) -> Vec<Value> {
+    client.execute(axe, vec![]).await.expect("axe-core loads");
+    let found = client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document, { resultTypes: ['violations'] }).then((r) => done(r.violations
+               .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+               .map((v) => ({ id: v.id, impact: v.impact, help: v.help,
+                              nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }))));",
+            vec![],
+        )
+        .await
+        .expect("axe-core runs");
+    found.as_array().cloned().unwrap_or_default()
+}
+
+/// axe-core finds no serious or critical violation on the page (the deal, a
+/// person's panel, the whole-account view) or on either report, in both languages.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nothing_serious_for_axe_on_the_page_or_the_reports() {
+    let Some((_driver, driver)) = start_driver().await else {
+        return;
+    };
+    let Some(axe) = axe_core() else {
+        assert!(
+            !std::env::var("GUANXI_REQUIRE_BROWSER").is_ok_and(|v| v == "1"),
+            "GUANXI_REQUIRE_BROWSER=1 but axe-core is missing: npm install --prefix target/axe-core axe-core@4.10.3"
+        );
+        crate::helpers::skipped(
+            "no axe-core: npm install --prefix target/axe-core axe-core@4.10.3",
+        );
+        return;
+    };
+    let (_, app) = demo_server(Backend::Sqlite).await.expect("SQLite");
+    let deal = ids(&app).await;
+    let cfo = deal["decisionChain"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["person"]["name"] == "赵立新")
+        .unwrap()["person"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let profile = tempfile::tempdir().unwrap();
+    let c = browser(&driver, profile.path()).await;
+    // The check can fail: a page with an image without a text alternative and
+    // grey-on-white text is caught.
+    c.goto("data:text/html;charset=utf-8,<html><body><img src='x.png'><p style='color:%23bbb'>faint</p></body></html>")
+        .await
+        .unwrap();
+    let caught: Vec<String> = serious_violations(&c, &axe)
+        .await
+        .iter()
+        .filter_map(|v| v["id"].as_str().map(str::to_owned))
+        .collect();
+    assert!(
+        caught.contains(&"image-alt".to_owned()) && caught.contains(&"color-contrast".to_owned()),
+        "{caught:?}"
+    );
+    let mut found = Vec::new();
+    for lang in ["en", "zh"] {
+        c.goto(&format!(
+            "{}/#opportunity={}",
+            app.address,
+            deal["id"].as_str().unwrap()
+        ))
+        .await
+        .unwrap();
+        c.wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(Locator::Css("#prompts li .sev"))
+            .await
+            .expect("the page is drawn");
+        c.find(Locator::Id(&format!("lang-{lang}")))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        for v in serious_violations(&c, &axe).await {
+            found.push((format!("page ({lang})"), v));
+        }
+        c.find(Locator::Css(&format!(
+            "#map g.person[data-person=\"{cfo}\"]"
+        )))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+        eventually("the CFO's panel", || async {
+            text(&c, "#person-name").await == "赵立新"
+        })
+        .await;
+        for v in serious_violations(&c, &axe).await {
+            found.push((format!("person panel ({lang})"), v));
+        }
+        c.find(Locator::Id("person-close"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        c.find(Locator::Id("view-account"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        c.wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(Locator::Css("#changes h4"))
+            .await
+            .expect("the whole-account view");
+        for v in serious_violations(&c, &axe).await {
+            found.push((format!("whole-account view ({lang})"), v));
+        }
+        c.find(Locator::Id("view-deal"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
+    let reports = app
+        .ok(
+            "query($id: ID!) { opportunity(id: $id) {
+                en: report(format: HTML) zh: report(format: HTML, lang: ZH)
+                account { en: report(since: \"2026-01-01\", format: HTML)
+                          zh: report(since: \"2026-01-01\", format: HTML, lang: ZH) } } }",
+            json!({ "id": deal["id"] }),
+        )
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    for (name, html) in [
+        ("opportunity report (en)", &reports["opportunity"]["en"]),
+        ("opportunity report (zh)", &reports["opportunity"]["zh"]),
+        (
+            "planning report (en)",
+            &reports["opportunity"]["account"]["en"],
+        ),
+        (
+            "planning report (zh)",
+            &reports["opportunity"]["account"]["zh"],
+        ),
+    ] {
+        let file = dir
+            .path()
+            .join(format!("{}.html", name.replace([' ', '(', ')'], "-")));
+        std::fs::write(&file, html.as_str().unwrap()).unwrap();
+        c.goto(&format!("file://{}", file.display())).await.unwrap();
+        for v in serious_violations(&c, &axe).await {
+            found.push((name.to_owned(), v));
+        }
+    }
+    c.close().await.unwrap();
+    assert!(
+        found.is_empty(),
+        "axe-core: {}",
+        found
+            .iter()
+            .map(|(w, v)| format!("\n{w}: {v}"))
+            .collect::<String>()
+    );
+}
