@@ -551,6 +551,47 @@ async fn two_browsers_plan_one_deal_and_see_each_others_edits() {
     })
     .await;
     shoot(&a, "field-error.png").await;
+    // A day ahead is refused on the page, at the date, tied to it for a screen
+    // reader, and nothing is sent.
+    a.execute(
+        "document.getElementById('interaction-date').value = '2099-03-01';",
+        vec![],
+    )
+    .await
+    .unwrap();
+    a.find(Locator::Css("#interaction-form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    eventually("the date refused", || async {
+        text(&a, "#interaction-form .error[data-for=occurredOn]")
+            .await
+            .contains("has happened")
+    })
+    .await;
+    let tied = a
+        .execute(
+            "const d = document.getElementById('interaction-date');
+             return [d.getAttribute('aria-invalid'), document.getElementById(d.getAttribute('aria-describedby')).textContent, document.activeElement.id];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(tied[0], json!("true"), "{tied}");
+    assert!(tied[1].as_str().unwrap().contains("has happened"), "{tied}");
+    assert_eq!(
+        tied[2],
+        json!("interaction-date"),
+        "focus on the field in error"
+    );
+    a.execute(
+        "document.getElementById('interaction-date').value = document.getElementById('interaction-date').max;",
+        vec![],
+    )
+    .await
+    .unwrap();
 
     // A raises 张伟's tie with the CFO to 5; B sees the key-person score move.
     a.find(Locator::Id("assess-employee"))

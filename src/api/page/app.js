@@ -45,6 +45,7 @@ const WORDS = {
     currentTie: (v, on, now) => `In the scores now: ${now} (assessed ${v} on ${on}). Saving sets today's value.`,
     fileUnder: (n) => `File under the deal ${n}`,
     choose: "Choose…", chooseWho: "Choose which of our people holds this tie.",
+    notAhead: "Record what has happened: pick today or an earlier day.",
   },
   zh: {
     account: "客户", opportunity: "商机", live: "实时", token: "此服务器需要 API 令牌",
@@ -86,6 +87,7 @@ const WORDS = {
     currentTie: (v, on, now) => `评分中现为${now}（${on}评估为${v}）。保存后按今天的评估计。`,
     fileUnder: (n) => `记入商机“${n}”`,
     choose: "请选择…", chooseWho: "请选择与此人有关系的我方员工。",
+    notAhead: "只记录已经发生的互动：请选今天或更早的日期。",
   },
 };
 
@@ -487,7 +489,8 @@ function fillForms(person = false) {
   if (kind) $("interaction-kind").value = kind;
   $("interaction-employees").replaceChildren(...state.employees.map((e) =>
     el("label", {}, el("input", { type: "checkbox", value: e.id, name: "employeeIds", ...(ticked.has(e.id) ? { checked: "" } : {}) }), e.name)));
-  if (!$("interaction-date").value) $("interaction-date").value = new Date().toISOString().slice(0, 10);
+  if (!$("interaction-date").value) $("interaction-date").value = todayIso();
+  $("interaction-date").max = todayIso();
 }
 
 function closePerson(refocus = false) {
@@ -501,20 +504,39 @@ function closePerson(refocus = false) {
 
 function clearErrors(form) {
   for (const e of form.querySelectorAll(".error")) e.textContent = "";
-  for (const e of form.querySelectorAll(".invalid")) e.classList.remove("invalid");
+  for (const e of form.querySelectorAll(".invalid")) {
+    e.classList.remove("invalid");
+    e.removeAttribute("aria-invalid");
+  }
 }
 
 // Field errors arrive as `extensions.field` ("input.strength", "employeeIds[0]"...):
 // each goes next to the field it names, the rest under the form.
+// Every error at once, each tied to its field for screen readers
+// (aria-invalid, aria-describedby), and focus on the first field in error.
 function showErrors(form, error) {
+  let first = null;
   for (const e of error.errors || [{ message: error.message }]) {
     const field = ((e.extensions && e.extensions.field) || "").split(".").pop().replace(/\[\d+\]$/, "");
     const slot = form.querySelector(`.error[data-for="${field}"]`) || form.querySelector('.error[data-for="_form"]');
-    slot.textContent = e.message;
+    slot.id = slot.id || `${form.id}-${slot.dataset.for}-error`;
+    slot.textContent = slot.textContent ? `${slot.textContent} ${e.message}` : e.message;
     const input = form.querySelector(`[name="${field}"]`);
-    if (input) input.classList.add("invalid");
+    if (input) {
+      input.classList.add("invalid");
+      input.setAttribute("aria-invalid", "true");
+      input.setAttribute("aria-describedby", slot.id);
+      first = first || input;
+    }
   }
+  if (first && first.focus) first.focus();
 }
+
+// Today on the user's own calendar (toISOString alone is UTC's day).
+const todayIso = () => {
+  const now = new Date();
+  return new Date(now.getTime() - now.getTimezoneOffset() * 60000).toISOString().slice(0, 10);
+};
 
 async function submitAssessment(event) {
   event.preventDefault();
@@ -540,6 +562,12 @@ async function submitInteraction(event) {
   event.preventDefault();
   const form = event.target;
   clearErrors(form);
+  // What the room records here has happened: a day ahead is a plan, not an
+  // interaction.
+  if ($("interaction-date").value && $("interaction-date").value > todayIso()) {
+    showErrors(form, { errors: [{ message: t("notAhead"), extensions: { field: "occurredOn" } }] });
+    return;
+  }
   const input = {
     accountId: state.account.id, opportunityId: $("interaction-deal").checked ? state.opportunity : null,
     kind: $("interaction-kind").value,
