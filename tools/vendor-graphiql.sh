@@ -7,6 +7,8 @@
 #     bash tools/vendor-graphiql.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# A new GraphiQL version also goes into VERSION in src/api/graphiql.rs (its
+# files' paths).
 GRAPHIQL=1.11.5
 REACT=17.0.2
 out=src/api/graphiql

@@ -186,7 +186,7 @@ pub fn router(
         .route("/graphql/ws", get(super::socket::graphql_ws))
         .route("/", get(super::page::index))
         .route("/assets/{file}", get(super::page::asset))
-        .route("/assets/graphiql/{file}", get(graphiql_asset))
+        .route("/assets/graphiql/{version}/{file}", get(graphiql_asset))
         .route("/healthz", get(healthz))
         .route("/sign-on", get(sign_on))
         .route("/metrics", get(metrics))
@@ -755,12 +755,12 @@ fn graphiql(state: &AppState) -> Response {
 async fn graphiql_asset(
     State(state): State<AppState>,
     headers: HeaderMap,
-    file: axum::extract::Path<String>,
+    axum::extract::Path((version, file)): axum::extract::Path<(String, String)>,
 ) -> Response {
     if !state.options.introspection {
         return not_found_graphiql();
     }
-    super::graphiql::asset(file, &headers)
+    super::graphiql::asset(&version, &file, &headers)
 }
 
 fn not_found_graphiql() -> Response {

@@ -911,7 +911,8 @@ impl Relationship {
     async fn assessed_on(&self) -> Date {
         self.assessed_at.date()
     }
-    /// The strength the scores use today, 0..5: for our active employees' ties
+    /// The strength the scores use today, 0..5 to one decimal: for our active
+    /// employees' ties
     /// the latest assessment fading with its age and warmed by shared
     /// interactions (docs/scoring.md, "Effective strength"), so a 4 from two years
     /// ago may count as 2.0; other ties as assessed; null when no score counts
@@ -920,7 +921,7 @@ impl Relationship {
         let weight = engine(ctx).tie_weight(self).await.coded()?;
         Ok(weight
             .value(self.strength)
-            .map(|v| (v * 100.0).round() / 100.0))
+            .map(|v| (v * 10.0).round() / 10.0))
     }
     /// The newest evidence behind our employee's tie (the latest assessment or a
     /// shared interaction, up to today); null for other ties.

@@ -49,7 +49,7 @@ fn step_word(status: StepStatus, lang: Lang) -> &'static str {
         (StepStatus::Satisfied, Lang::En) => "satisfied by the data",
         (StepStatus::Missing, Lang::En) => "missing",
         (StepStatus::Done, Lang::Zh) => "已完成",
-        (StepStatus::Satisfied, Lang::Zh) => "数据已满足",
+        (StepStatus::Satisfied, Lang::Zh) => "已满足（依据数据）",
         (StepStatus::Missing, Lang::Zh) => "未完成",
     }
 }
@@ -77,7 +77,7 @@ fn support_word(status: &str, lang: Lang) -> String {
         "requested" => ("requested", "已申请"),
         "granted" => ("granted", "已批准"),
         "declined" => ("declined", "已拒绝"),
-        "delivered" => ("delivered", "已交付"),
+        "done" => ("done", "已完成"),
         "cancelled" => ("cancelled", "已取消"),
         other => (other, other),
     };

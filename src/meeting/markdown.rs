@@ -28,6 +28,12 @@ pub(crate) fn md(s: &str) -> String {
     out
 }
 
+/// A strength to one decimal as the API and the page round it (half away from
+/// zero), so that paper and screen never differ by a tenth.
+fn tenths(v: f64) -> f64 {
+    (v * 10.0).round() / 10.0
+}
+
 fn or_dash(s: Option<impl ToString>) -> String {
     s.map_or_else(|| "–".to_owned(), |v| md(&v.to_string()))
 }
@@ -161,7 +167,7 @@ pub fn opportunity(r: &OpportunityMeeting) -> String {
             &[
                 l.say("Person", "人员"),
                 l.say("Title", "职务"),
-                l.say("Buying role", "角色"),
+                l.say("Buying role", "采购角色"),
                 l.say("Influence", "影响力"),
                 l.say("Attitude", "态度"),
                 l.say("Our best tie (now)", "我方最强关系（当前）"),
@@ -178,7 +184,11 @@ pub fn opportunity(r: &OpportunityMeeting) -> String {
                     md(&c.role),
                     or_dash(c.influence.as_deref()),
                     md(&c.attitude),
-                    or_dash(c.ours.as_ref().map(|(who, v)| format!("{who} {v:.1}/5"))),
+                    or_dash(
+                        c.ours
+                            .as_ref()
+                            .map(|(who, v)| format!("{who} {:.1}/5", tenths(*v))),
+                    ),
                     or_dash(c.theirs.as_ref().map(|(who, v)| format!("{who} {v}/5"))),
                 ],
             );

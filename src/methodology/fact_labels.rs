@@ -53,7 +53,11 @@ pub const FACT_LABELS: &[(&str, &str, &str)] = &[
         "决策链中的坚定支持者",
     ),
     ("opponents", "opponents in the chain", "决策链中的反对者"),
-    ("competitors_in_play", "competitors in play", "在场竞争对手"),
+    (
+        "competitors_in_play",
+        "competitors in play",
+        "参与竞争的对手",
+    ),
     (
         "interactions_30d",
         "interactions with the chain, last 30 days",
@@ -197,7 +201,7 @@ pub const FACT_LABELS: &[(&str, &str, &str)] = &[
     (
         "owner_active",
         "owner active through the signing",
-        "有负责人，且在签约前不离职",
+        "负责人在职至签约",
     ),
     (
         "decision_maker_attitude",
@@ -255,11 +259,11 @@ pub const FACT_LABELS: &[(&str, &str, &str)] = &[
     ),
     ("tier", "account tier", "客户级别"),
     ("stage", "current stage", "当前阶段"),
-    ("people", "people mapped at the account", "已绘制的客户人员"),
+    ("people", "people mapped at the account", "已录入的客户人员"),
     (
         "departments",
         "departments with people mapped",
-        "已绘制人员的部门",
+        "已录入人员的部门",
     ),
     (
         "tied_people",

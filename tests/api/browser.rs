@@ -507,13 +507,16 @@ async fn two_browsers_plan_one_deal_and_see_each_others_edits() {
         .expect("张伟's tie with the CFO")
         .clone();
     let ours = text(&a, "#person-ties li.ours").await;
-    let said = format!(
-        "assessed {} on {}, now {:.1}",
-        zhang["strength"],
+    let said = format!("assessed {} (", zhang["strength"],);
+    let then = format!(
+        ") on {}, now {:.1}",
         zhang["assessedOn"].as_str().unwrap(),
         zhang["effectiveStrength"].as_f64().unwrap()
     );
-    assert!(ours.contains(&said), "{said:?} in {ours:?}");
+    assert!(
+        ours.contains(&said) && ours.contains(&then),
+        "{said:?} … {then:?} in {ours:?}"
+    );
     let departed = text(&a, "#person-ties li.departed").await;
     assert!(
         departed.contains("吴倩 (left on 2026-08-31)") && departed.contains("not counted"),

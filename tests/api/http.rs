@@ -62,6 +62,27 @@ async fn health_and_graphiql_answer() {
             .unwrap();
         assert!(packed.status().is_success(), "{file}");
         assert_eq!(packed.headers()["content-encoding"], "gzip", "{file}");
+        let kind = if file.ends_with(".css") {
+            "text/css; charset=utf-8"
+        } else {
+            "text/javascript; charset=utf-8"
+        };
+        assert_eq!(packed.headers()["content-type"], kind, "{file}");
+        assert_eq!(
+            packed.headers()["x-content-type-options"],
+            "nosniff",
+            "{file}"
+        );
+        assert_eq!(packed.headers()["vary"], "accept-encoding", "{file}");
+        // The version is in the path, so a file may be kept for good.
+        assert!(file.contains("/1.11.5/"), "{file}");
+        assert!(
+            packed.headers()["cache-control"]
+                .to_str()
+                .unwrap()
+                .contains("immutable"),
+            "{file}"
+        );
         let packed = packed.bytes().await.unwrap();
         let mut unpacked = Vec::new();
         std::io::Read::read_to_end(
@@ -79,11 +100,25 @@ async fn health_and_graphiql_answer() {
     }
     let missing = app
         .client
-        .get(format!("{}/assets/graphiql/nothing.js", app.address))
+        .get(format!("{}/assets/graphiql/1.11.5/nothing.js", app.address))
         .send()
         .await
         .unwrap();
     assert_eq!(missing.status(), 404);
+    let other_version = app
+        .client
+        .get(format!(
+            "{}/assets/graphiql/0.1.0/graphiql.min.js",
+            app.address
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        other_version.status(),
+        404,
+        "only the bundled version is served"
+    );
 }
 
 both_backends!(demo_data_loads_once_and_reads_like_an_account_map);
@@ -336,7 +371,10 @@ mod hardening {
         assert_eq!(page.status(), 404);
         let script = app
             .client
-            .get(format!("{}/assets/graphiql/graphiql.min.js", app.address))
+            .get(format!(
+                "{}/assets/graphiql/1.11.5/graphiql.min.js",
+                app.address
+            ))
             .send()
             .await
             .unwrap();

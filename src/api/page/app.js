@@ -39,7 +39,7 @@ const WORDS = {
     silent: "days silent", overdue: "overdue", due: "due", leftOn: "left on",
     budget: "Budget", budgets: { CONFIRMED: "confirmed", UNCONFIRMED: "not confirmed", UNKNOWN: "unknown" },
     event: "Compelling event", priority: "Priority (severity × person weight × stake × urgency)",
-    assessedNow: (v, on, now) => `assessed ${v} on ${on}, now ${now}`,
+    assessedNow: (v, label, on, now) => `assessed ${v}${label ? ` (${label})` : ""} on ${on}, now ${now}`,
     lastContact: (on) => `last contact ${on}`, notCounted: "not counted", leftWork: (on) => `left${on ? ` on ${on}` : ""}`,
     theirTie: (c) => `${c}'s tie`,
     currentTie: (v, on, now) => `In the scores now: ${now} (assessed ${v} on ${on}). Saving sets today's value.`,
@@ -81,10 +81,10 @@ const WORDS = {
     silent: "天未联系", overdue: "已逾期", due: "截止", leftOn: "离开于",
     budget: "预算", budgets: { CONFIRMED: "已确认", UNCONFIRMED: "未确认", UNKNOWN: "不清楚" },
     event: "关键事件", priority: "优先级（严重度×人员权重×项目分量×紧迫度）",
-    assessedNow: (v, on, now) => `${on}评估为${v}，现为${now}`,
+    assessedNow: (v, label, on, now) => `${on}评估为${v}${label ? `（${label}）` : ""}，现为${now}`,
     lastContact: (on) => `最近接触${on}`, notCounted: "不计入评分", leftWork: (on) => (on ? `${on}离职` : "已离职"),
     theirTie: (c) => `${c}的关系`,
-    currentTie: (v, on, now) => `评分中现为${now}（${on}评估为${v}）。保存后按今天的评估计。`,
+    currentTie: (v, on, now) => `评分中现为${now}（${on}评估为${v}）。保存后以今天的评估为准。`,
     fileUnder: (n) => `记入商机“${n}”`,
     choose: "请选择…", chooseWho: "请选择与此人有关系的我方员工。",
     notAhead: "只记录已经发生的互动：请选今天或更早的日期。",
@@ -227,6 +227,7 @@ function selectAccount(id, opportunity) {
   pick.replaceChildren(...state.account.opportunities.map((o) => el("option", { value: o.id, text: o.name })));
   const chosen = state.account.opportunities.find((o) => o.id === opportunity) || state.account.opportunities[0];
   if (chosen) { pick.value = chosen.id; selectOpportunity(chosen.id); }
+  else { state.opportunity = null; state.chain = new Set(); state.opportunityName = ""; closePerson(); }
 }
 
 function selectOpportunity(id) {
@@ -395,7 +396,7 @@ function markSelected(id) {
 // with its day and the effective strength today, a departed colleague's tie as
 // history, a competitor's as theirs.
 function describeTie(r, personId) {
-  const when = (v, on) => t("assessedNow")(v, on, r.effectiveStrength.toFixed(1));
+
   if (r.competitor) {
     return { cls: "theirs", who: `⚑ ${t("theirTie")(r.competitor.name)}`,
       what: [`${r.strength}/5`, r.strengthLabel].filter(Boolean).join(" ") };
@@ -404,11 +405,11 @@ function describeTie(r, personId) {
     const left = r.employee.status === "DEPARTED";
     const parts = [];
     if (r.effectiveStrength != null && r.counted) {
-      parts.push(when(r.strength, r.assessedOn));
+      parts.push(t("assessedNow")(r.strength, r.strengthLabel, r.assessedOn, r.effectiveStrength.toFixed(1)));
       if (r.lastContact && r.lastContact > r.assessedOn) parts.push(t("lastContact")(r.lastContact));
-      if (r.strengthLabel) parts.push(r.strengthLabel);
     } else {
-      parts.push(`${[`${r.strength}/5`, r.strengthLabel].filter(Boolean).join(" ")} (${r.assessedOn})`, t("notCounted"));
+      const level = [`${r.strength}/5`, r.strengthLabel].filter(Boolean).join(" ");
+      parts.push(state.lang === "zh" ? `${level}（${r.assessedOn}）` : `${level} (${r.assessedOn})`, t("notCounted"));
     }
     return { cls: left ? "departed" : r.counted ? "ours" : "departed",
       who: left ? (state.lang === "zh" ? `${r.employee.name}（${t("leftWork")(r.employee.departedOn)}）`
@@ -484,7 +485,10 @@ function fillForms(person = false) {
   $("assess-strength").value = strength || "3";
   // Refilled in the other language with what was chosen kept.
   const kind = $("interaction-kind").value;
-  const ticked = new Set([...document.querySelectorAll('#interaction-employees input:checked')].map((c) => c.value));
+  // A new person starts with nobody ticked: who was at one meeting is not
+  // carried to the next person's.
+  const ticked = person ? new Set()
+    : new Set([...document.querySelectorAll('#interaction-employees input:checked')].map((c) => c.value));
   $("interaction-kind").replaceChildren(...state.kinds.map((k) => el("option", { value: k.id, text: label(k) })));
   if (kind) $("interaction-kind").value = kind;
   $("interaction-employees").replaceChildren(...state.employees.map((e) =>
