@@ -47,6 +47,15 @@ pub struct AssessmentChangeG {
     pub movement: MovementG,
     pub on: Date,
     pub note: Option<String>,
+    /// For our ties: the strength the scores used the day before this
+    /// assessment (the latest one before the window, faded by its age and warmed
+    /// by interactions until then), to one decimal; null for a first assessment
+    /// and for other ties.
+    pub scored_before: Option<f64>,
+    /// For our ties: the strength the scores use from this assessment on (the
+    /// day it was made, before any fading); null for other ties. A faded 4
+    /// re-assessed as 3 moves down as a judgement but up in the scores.
+    pub scored_after: Option<f64>,
 }
 
 /// Someone who joined or left the account.
@@ -182,6 +191,8 @@ impl RelationshipChangesG {
                 movement: a.movement.into(),
                 on: a.on,
                 note: a.note.clone(),
+                scored_before: a.scored_before,
+                scored_after: a.scored_after,
             })
             .collect()
     }

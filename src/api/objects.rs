@@ -921,7 +921,7 @@ impl Relationship {
         let weight = engine(ctx).tie_weight(self).await.coded()?;
         Ok(weight
             .value(self.strength)
-            .map(|v| (v * 10.0).round() / 10.0))
+            .map(crate::graph::strength::tenths))
     }
     /// The newest evidence behind our employee's tie (the latest assessment or a
     /// shared interaction, up to today); null for other ties.

@@ -19,7 +19,14 @@ use time::Date;
 use uuid::Uuid;
 
 use super::Engine;
-use crate::{domain::today, graph::data::TieEnds, Result};
+use crate::{
+    domain::today,
+    graph::{
+        data::TieEnds,
+        strength::{effective, tenths},
+    },
+    Result,
+};
 
 /// Which way a tie's assessment moved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +53,12 @@ pub struct AssessmentChange {
     pub movement: Movement,
     pub on: Date,
     pub note: Option<String>,
+    /// For our ties: the strength the scores used the day before the new
+    /// assessment (the earlier one faded by its age, warmed by the interactions
+    /// until then) and the one they use from it, to one decimal. A faded 4
+    /// re-assessed as 3 is judged down but counts for more: 2.0 → 3.0.
+    pub scored_before: Option<f64>,
+    pub scored_after: Option<f64>,
 }
 
 /// Someone who joined the account, or left it.
@@ -155,19 +168,20 @@ impl Engine {
             .iter()
             .map(|t| (t.relationship_id, t.ends))
             .collect();
-        let mut before: HashMap<Uuid, i32> = HashMap::new();
+        let mut before: HashMap<Uuid, (i32, Date)> = HashMap::new();
         let mut after: BTreeMap<Uuid, (i32, Date, Option<String>)> = BTreeMap::new();
         for a in store.assessments_of_account(account).await? {
             let on = a.assessed_at.date();
             if on < since {
-                before.insert(a.relationship_id, a.strength);
+                before.insert(a.relationship_id, (a.strength, on));
             } else if on <= until {
                 after.insert(a.relationship_id, (a.strength, on, a.note));
             }
         }
         let mut assessments = Vec::new();
         for (rel, (now, on, note)) in after {
-            let was = before.get(&rel).copied();
+            let earlier = before.get(&rel).copied();
+            let was = earlier.map(|(s, _)| s);
             let movement = match was {
                 None => Movement::New,
                 Some(b) if now > b => Movement::Up,
@@ -186,6 +200,33 @@ impl Engine {
                 TieEnds::Informal { a, b } => (graph.person_name(a), b, "between_people"),
                 TieEnds::EmployeeEmployee { .. } => continue,
             };
+            let (scored_before, scored_after) = match (*end, earlier) {
+                (TieEnds::EmployeePerson { person, .. }, Some((b, b_on))) => {
+                    // The interactions the tie had by then, from the graph's
+                    // own list (active or departed holder alike).
+                    let contacts: Vec<Date> = graph
+                        .our_ties
+                        .get(&person)
+                        .into_iter()
+                        .chain(graph.departed_ties.get(&person))
+                        .flatten()
+                        .find(|t| t.relationship_id == rel)
+                        .map(|t| {
+                            t.interactions
+                                .iter()
+                                .map(|(_, d)| *d)
+                                .filter(|d| *d < on)
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    let day_before = on.previous_day().unwrap_or(on);
+                    let faded =
+                        effective(b, b_on, &contacts, day_before, &graph.scales.decay).value;
+                    (Some(tenths(faded)), Some(f64::from(now)))
+                }
+                (TieEnds::EmployeePerson { .. }, None) => (None, Some(f64::from(now))),
+                _ => (None, None),
+            };
             assessments.push(AssessmentChange {
                 relationship_id: rel,
                 holder,
@@ -197,6 +238,8 @@ impl Engine {
                 movement,
                 on,
                 note,
+                scored_before,
+                scored_after,
             });
         }
         assessments.sort_by(|a, b| b.on.cmp(&a.on).then(a.person.cmp(&b.person)));

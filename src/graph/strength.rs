@@ -26,6 +26,13 @@ pub struct Effective {
     pub interactions: usize,
 }
 
+/// A strength to one decimal, half away from zero: how the API, the page and
+/// the reports show an effective strength, so that paper and screen never
+/// differ by a tenth.
+pub fn tenths(v: f64) -> f64 {
+    (v * 10.0).round() / 10.0
+}
+
 /// Weight of one piece of evidence `age_days` old.
 pub fn evidence_weight(age_days: i64, half_life_days: f64) -> f64 {
     (-(age_days.max(0) as f64) / half_life_days).exp2()

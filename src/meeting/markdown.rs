@@ -6,6 +6,7 @@ use std::fmt::Write;
 use super::gather::{health_part, InventoryGroup, OpportunityMeeting, PlanningMeeting};
 use crate::advice::Lang;
 use crate::engine::Movement;
+use crate::graph::strength::tenths;
 use crate::report::money;
 
 /// Text safe in Markdown and in the HTML it becomes: markup characters escaped,
@@ -26,12 +27,6 @@ pub(crate) fn md(s: &str) -> String {
         }
     }
     out
-}
-
-/// A strength to one decimal as the API and the page round it (half away from
-/// zero), so that paper and screen never differ by a tenth.
-fn tenths(v: f64) -> f64 {
-    (v * 10.0).round() / 10.0
 }
 
 fn or_dash(s: Option<impl ToString>) -> String {
@@ -404,9 +399,20 @@ pub fn planning(r: &PlanningMeeting) -> String {
         let list: Vec<_> = c.moved(m).collect();
         let _ = writeln!(out, "### {heading} ({})\n", list.len());
         for a in list {
+            // What the move did to the scores, where it differs in direction
+            // or size from the judgement: a faded 4 re-assessed as 3.
+            let scored = match (a.scored_before, a.scored_after) {
+                (Some(b), Some(n)) if Some(b) != a.before.map(f64::from) => format!(
+                    "; {} {:.1} → {:.1}",
+                    l.say("in the scores", "评分中"),
+                    tenths(b),
+                    n
+                ),
+                _ => String::new(),
+            };
             let _ = writeln!(
                 out,
-                "- {} – {}: {} → **{}** ({}{})",
+                "- {} – {}: {} → **{}** ({}{scored}{})",
                 md(&a.holder),
                 md(&a.person),
                 a.before.map_or_else(|| "–".to_owned(), |b| b.to_string()),

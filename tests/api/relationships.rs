@@ -361,4 +361,60 @@ async fn a_tie_says_what_the_scores_use(app: TestApp) {
         input("best effective strength"),
         ours.iter().copied().fold(0.0, f64::max)
     );
+
+    // 张伟 re-assesses the faded 4 as 3: a judgement down, but the scores rise
+    // from 2.5 to 3.0, and "what changed" says both.
+    app.ok(
+        ASSESS,
+        json!({ "input": { "employeeId": ar, "personId": cfo, "strength": 3,
+                           "assessedAt": format!("{today}T03:00:00Z") } }),
+    )
+    .await;
+    let changes = app
+        .ok(
+            "query($a: ID!, $since: Date!) { account(id: $a) { relationshipChanges(since: $since) {
+                assessments { holder before after movement scoredBefore scoredAfter } } } }",
+            json!({ "a": account, "since": today.to_string() }),
+        )
+        .await;
+    let list = changes["account"]["relationshipChanges"]["assessments"]
+        .as_array()
+        .unwrap();
+    let moved = list
+        .iter()
+        .find(|c| c["holder"] == "张伟")
+        .unwrap_or_else(|| panic!("张伟's change in {list:?}"));
+    assert_eq!(moved["movement"], "DOWN");
+    assert_eq!(
+        (moved["before"].clone(), moved["after"].clone()),
+        (json!(4), json!(3))
+    );
+    // The day before: 179 days at a half-life of 90, 4 × (0.5 + 0.5 × 2^(-179/90)).
+    assert_eq!(moved["scoredBefore"], 2.5);
+    assert_eq!(moved["scoredAfter"], 3.0);
+    let now = app
+        .ok(
+            "query($p: ID!) { person(id: $p) { relationships { effectiveStrength employee { name } } } }",
+            json!({ "p": cfo }),
+        )
+        .await;
+    let zhang = now["person"]["relationships"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["employee"]["name"] == "张伟")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        zhang["effectiveStrength"], moved["scoredAfter"],
+        "the panel and the changes agree"
+    );
+    // 李娜's tie was first assessed today: nothing before it.
+    let first = list
+        .iter()
+        .find(|c| c["holder"] == "李娜")
+        .unwrap_or_else(|| panic!("李娜's new tie in {list:?}"));
+    assert_eq!(first["movement"], "NEW");
+    assert_eq!(first["scoredBefore"], json!(null));
+    assert_eq!(first["scoredAfter"], 4.0);
 }

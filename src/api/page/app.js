@@ -46,6 +46,7 @@ const WORDS = {
     fileUnder: (n) => `File under the deal ${n}`,
     choose: "Choose…", chooseWho: "Choose which of our people holds this tie.",
     notAhead: "Record what has happened: pick today or an earlier day.",
+    inScores: (b, a) => `in the scores ${b} → ${a}`,
   },
   zh: {
     account: "客户", opportunity: "商机", live: "实时", token: "此服务器需要 API 令牌",
@@ -88,6 +89,7 @@ const WORDS = {
     fileUnder: (n) => `记入商机“${n}”`,
     choose: "请选择…", chooseWho: "请选择与此人有关系的我方员工。",
     notAhead: "只记录已经发生的互动：请选今天或更早的日期。",
+    inScores: (b, a) => `评分中${b} → ${a}`,
   },
 };
 
@@ -291,7 +293,7 @@ async function loadAccountView() {
   const data = await gql(`query($id: ID!, $lang: Lang!, $since: Date!) { account(id: $id) {
       map(lang: $lang)
       relationshipChanges(since: $since) {
-        assessments { holder person before after movement on }
+        assessments { holder person before after movement on scoredBefore scoredAfter }
         newPeople { name title on } tiesGoneCold { employee person silentDays }
         peopleLeft { name on } employeesLeft { name on ties } }
       improvementPoints { text status dueOn overdue owner { name } }
@@ -306,8 +308,12 @@ async function loadAccountView() {
   const c = a.relationshipChanges;
   const list = (title, items) => [el("h4", { text: `${title} (${items.length})` }),
     el("ul", {}, ...(items.length ? items : [el("li", { text: t("none") })]))];
+  // Beside the judgement, what it did to the scores where that reads
+  // differently: a faded 4 re-assessed as 3 is down as a judgement, up in the scores.
+  const scored = (x) => x.scoredBefore != null && x.scoredBefore !== x.before
+    ? ` · ${t("inScores")(x.scoredBefore.toFixed(1), x.scoredAfter.toFixed(1))}` : "";
   const moved = (m, cls) => c.assessments.filter((x) => x.movement === m).map((x) =>
-    el("li", { class: cls, text: `${x.holder} – ${x.person}: ${x.before ?? "–"} → ${x.after} (${x.on})` }));
+    el("li", { class: cls, text: `${x.holder} – ${x.person}: ${x.before ?? "–"} → ${x.after} (${x.on})${scored(x)}` }));
   $("changes").replaceChildren(
     ...list(t("up"), moved("UP", "up")),
     ...list(t("down"), moved("DOWN", "down")),
