@@ -1335,3 +1335,119 @@ async fn nothing_serious_for_axe_on_the_page_or_the_reports() {
             .collect::<String>()
     );
 }
+
+/// On a phone (390 px wide) nothing scrolls sideways: the page, the map's box
+/// and a person's panel fit the screen, and recording takes a tap on the person
+/// and a tap on save.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_phone_nothing_scrolls_sideways() {
+    let Some((_driver, driver)) = start_driver().await else {
+        return;
+    };
+    let (_, app) = demo_server(Backend::Sqlite).await.expect("SQLite");
+    let deal = ids(&app).await;
+    let cfo = deal["decisionChain"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["person"]["name"] == "赵立新")
+        .unwrap()["person"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let profile = tempfile::tempdir().unwrap();
+    let c = browser(&driver, profile.path()).await;
+    c.set_window_size(390, 844).await.unwrap();
+    c.goto(&format!(
+        "{}/#opportunity={}",
+        app.address,
+        deal["id"].as_str().unwrap()
+    ))
+    .await
+    .unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css("#prompts li .sev"))
+        .await
+        .expect("the page is drawn");
+    let widths = |c: &Client| {
+        let c = c.clone();
+        async move {
+            c.execute(
+                "const panel = document.getElementById('person-panel').getBoundingClientRect();
+                 return [window.innerWidth, document.documentElement.scrollWidth,
+                         document.getElementById('map').getBoundingClientRect().right, panel.right];",
+                vec![],
+            )
+            .await
+            .unwrap()
+        }
+    };
+    let w = widths(&c).await;
+    let view = w[0].as_f64().unwrap();
+    assert!(view <= 400.0, "a phone's width: {w}");
+    assert!(
+        w[1].as_f64().unwrap() <= view,
+        "the page scrolls sideways: {w}"
+    );
+    assert!(
+        w[2].as_f64().unwrap() <= view + 0.5,
+        "the map's box is wider than the screen: {w}"
+    );
+    shoot(&c, "phone.png").await;
+    // A tap on the person, a strength, a tap on save.
+    c.execute(
+        "document.querySelector(`#map g.person[data-person=\"${arguments[0]}\"]`).dispatchEvent(new MouseEvent('click', { bubbles: true }));",
+        vec![json!(cfo)],
+    )
+    .await
+    .unwrap();
+    eventually("the CFO's panel", || async {
+        text(&c, "#person-name").await == "赵立新"
+    })
+    .await;
+    let w = widths(&c).await;
+    assert!(
+        w[1].as_f64().unwrap() <= view,
+        "the page scrolls sideways with the panel open: {w}"
+    );
+    assert!(
+        w[3].as_f64().unwrap() <= view + 0.5,
+        "the panel is wider than the screen: {w}"
+    );
+    let before = app
+        .ok(
+            "query($p: ID!) { person(id: $p) { relationships { strength employee { name } } } }",
+            json!({ "p": cfo }),
+        )
+        .await;
+    assert!(before.to_string().contains("张伟"));
+    c.find(Locator::Id("assess-strength"))
+        .await
+        .unwrap()
+        .select_by_value("4")
+        .await
+        .unwrap();
+    c.find(Locator::Css("#assess-form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    eventually("the assessment saved from the phone", || async {
+        let now = app
+            .ok(
+                "query($p: ID!) { person(id: $p) { relationships { strength assessedOn employee { name } } } }",
+                json!({ "p": cfo }),
+            )
+            .await;
+        now["person"]["relationships"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["employee"]["name"] == "张伟" && r["strength"] == 4 && r["assessedOn"] != "2024-09-09")
+    })
+    .await;
+    shoot(&c, "phone-panel.png").await;
+    c.close().await.unwrap();
+}
