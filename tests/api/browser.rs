@@ -1451,3 +1451,117 @@ async fn on_a_phone_nothing_scrolls_sideways() {
     shoot(&c, "phone-panel.png").await;
     c.close().await.unwrap();
 }
+
+/// On a projector (1280×720) the deal's whole map is in view without scrolling:
+/// every person of it inside the map's box and on the screen; zoom steps in and
+/// back to the fit, and finding a person by name puts focus on them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_deals_map_fits_a_projector() {
+    let Some((_driver, driver)) = start_driver().await else {
+        return;
+    };
+    let (_, app) = demo_server(Backend::Sqlite).await.expect("SQLite");
+    let deal = ids(&app).await;
+    let profile = tempfile::tempdir().unwrap();
+    let c = browser(&driver, profile.path()).await;
+    // A viewport of 1280×720 (the window is that plus the browser's own frame).
+    c.set_window_size(1280, 720).await.unwrap();
+    let inner = c
+        .execute("return [window.innerWidth, window.innerHeight];", vec![])
+        .await
+        .unwrap();
+    let (iw, ih) = (
+        inner[0].as_u64().unwrap() as u32,
+        inner[1].as_u64().unwrap() as u32,
+    );
+    c.set_window_size(1280 + (1280 - iw.min(1280)), 720 + (720 - ih.min(720)))
+        .await
+        .unwrap();
+    c.goto(&format!(
+        "{}/#opportunity={}",
+        app.address,
+        deal["id"].as_str().unwrap()
+    ))
+    .await
+    .unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css("#map svg g.person"))
+        .await
+        .expect("the map is drawn");
+    let inner = c
+        .execute("return [window.innerWidth, window.innerHeight];", vec![])
+        .await
+        .unwrap();
+    assert_eq!(inner, json!([1280, 720]), "a projector's screen");
+    let outside = |c: &Client| {
+        let c = c.clone();
+        async move {
+            c.execute(
+                "const box = document.getElementById('map').getBoundingClientRect();
+                 const people = [...document.querySelectorAll('#map g.person')];
+                 const out = people.filter((g) => { const r = g.getBoundingClientRect();
+                   return r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1
+                     || r.bottom > box.bottom + 1 || r.bottom > window.innerHeight || r.right > window.innerWidth; })
+                   .map((g) => g.getAttribute('aria-label'));
+                 return [people.length, out, window.innerWidth, window.innerHeight,
+                         document.getElementById('zoom-level').textContent];",
+                vec![],
+            )
+            .await
+            .unwrap()
+        }
+    };
+    let seen = outside(&c).await;
+    let chain = deal["decisionChain"].as_array().unwrap().len() as u64;
+    assert!(seen[0].as_u64().unwrap() >= chain, "{seen}");
+    assert_eq!(seen[1], json!([]), "people out of view at 1280×720: {seen}");
+    shoot(&c, "projector.png").await;
+    let fit = seen[4]
+        .as_str()
+        .unwrap()
+        .trim_end_matches('%')
+        .parse::<u32>()
+        .unwrap();
+    c.find(Locator::Id("zoom-in"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.find(Locator::Id("zoom-in"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let zoomed = outside(&c).await;
+    let larger = zoomed[4]
+        .as_str()
+        .unwrap()
+        .trim_end_matches('%')
+        .parse::<u32>()
+        .unwrap();
+    assert!(larger > fit, "zoomed in: {fit}% → {larger}%");
+    c.find(Locator::Id("zoom-fit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(outside(&c).await[1], json!([]), "back to the whole map");
+    // Find a person by name: focus on their box, Enter opens them.
+    let find = c.find(Locator::Id("find")).await.unwrap();
+    find.send_keys("赵立新\u{E007}").await.unwrap();
+    eventually("focus on the CFO", || async {
+        c.execute(
+            "return (document.activeElement.getAttribute('aria-label') || '').startsWith('赵立新');",
+            vec![],
+        )
+        .await
+        .unwrap()
+            == json!(true)
+    })
+    .await;
+    c.close().await.unwrap();
+}

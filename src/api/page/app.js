@@ -47,6 +47,7 @@ const WORDS = {
     choose: "Choose…", chooseWho: "Choose which of our people holds this tie.",
     notAhead: "Record what has happened: pick today or an earlier day.",
     inScores: (b, a) => `in the scores ${b} → ${a}`,
+    zoom: "Zoom", "zoom-in": "Zoom in", "zoom-out": "Zoom out", fit: "Fit", find: "Find a person",
   },
   zh: {
     account: "客户", opportunity: "商机", live: "实时", token: "此服务器需要 API 令牌",
@@ -90,6 +91,7 @@ const WORDS = {
     choose: "请选择…", chooseWho: "请选择与此人有关系的我方员工。",
     notAhead: "只记录已经发生的互动：请选今天或更早的日期。",
     inScores: (b, a) => `评分中${b} → ${a}`,
+    zoom: "缩放", "zoom-in": "放大", "zoom-out": "缩小", fit: "全图", find: "查找人员",
   },
 };
 
@@ -192,6 +194,7 @@ function refreshView() {
 function translate() {
   document.documentElement.lang = state.lang === "zh" ? "zh-CN" : "en";
   for (const node of document.querySelectorAll("[data-t]")) node.textContent = t(node.dataset.t);
+  for (const node of document.querySelectorAll("[data-t-label]")) node.setAttribute("aria-label", t(node.dataset.tLabel));
   $("lang-en").classList.toggle("on", state.lang === "en");
   $("lang-zh").classList.toggle("on", state.lang === "zh");
 }
@@ -270,7 +273,7 @@ async function loadOpportunity() {
     + (o.budget.confirmedOn ? ` (${o.budget.confirmedOn})` : "")
     + (o.compellingEvent ? ` · ${t("event")}: ${o.compellingEvent.what}${o.compellingEvent.by ? ` (${o.compellingEvent.by})` : ""}` : "");
   // The map is SVG written by the server with every text escaped.
-  if (state.view === "deal") $("map").innerHTML = o.map;
+  if (state.view === "deal") showMap(o.map);
   else await loadAccountView();
   if (state.person) markSelected(state.person);
   showHealth(o.health);
@@ -303,7 +306,7 @@ async function loadAccountView() {
   }`, { id: state.account.id, lang: state.lang.toUpperCase(), since });
   const a = data.account;
   if (!a || state.view !== "account") return;
-  $("map").innerHTML = a.map;
+  showMap(a.map);
   if (state.person) markSelected(state.person);
   const c = a.relationshipChanges;
   const list = (title, items) => [el("h4", { text: `${title} (${items.length})` }),
@@ -346,8 +349,59 @@ async function loadAccountView() {
     : [el("li", { text: t("none") })]));
 }
 
+// The map in its box: the deal's whole map fits the box and the screen by
+// default (a projector at 1280×720 shows every person); the whole account at its
+// own size. Zoom steps, drag to pan, and find a person by name.
+const ZOOMS = [0.25, 0.35, 0.5, 0.65, 0.8, 1, 1.25, 1.5, 2];
+
+function showMap(svg) {
+  $("map").innerHTML = svg;
+  applyZoom();
+  const names = [...document.querySelectorAll("#map g.person")]
+    .map((g) => (g.getAttribute("aria-label") || "").split(" · ")[0]).filter(Boolean);
+  $("find-people").replaceChildren(...[...new Set(names)].map((n) => el("option", { value: n })));
+}
+
+function fitScale(svg) {
+  const box = $("map");
+  const w = Number(svg.getAttribute("width")) || 1, h = Number(svg.getAttribute("height")) || 1;
+  const room = Math.max(240, window.innerHeight - (box.getBoundingClientRect().top + window.scrollY) - 12);
+  return Math.min(1, (box.clientWidth - 2) / w, room / h);
+}
+
+function applyZoom() {
+  const svg = $("map").querySelector("svg");
+  if (!svg) return;
+  const w = Number(svg.getAttribute("width")) || 1, h = Number(svg.getAttribute("height")) || 1;
+  const zoom = state.zoom ?? (state.view === "deal" ? "fit" : 1);
+  const scale = zoom === "fit" ? fitScale(svg) : zoom;
+  state.scale = scale;
+  svg.style.width = `${Math.round(w * scale)}px`;
+  svg.style.height = `${Math.round(h * scale)}px`;
+  $("zoom-level").textContent = `${Math.round(scale * 100)}%`;
+}
+
+function zoomBy(step) {
+  const now = state.scale || 1;
+  const next = step > 0 ? ZOOMS.find((z) => z > now + 0.001) : [...ZOOMS].reverse().find((z) => z < now - 0.001);
+  state.zoom = next ?? now;
+  applyZoom();
+}
+
+function findPerson() {
+  const wanted = $("find").value.trim().toLowerCase();
+  if (!wanted) return;
+  const people = [...document.querySelectorAll("#map g.person")];
+  const name = (g) => (g.getAttribute("aria-label") || "").split(" · ")[0].toLowerCase();
+  const g = people.find((p) => name(p) === wanted) || people.find((p) => name(p).includes(wanted));
+  if (!g) return;
+  g.scrollIntoView({ block: "center", inline: "center" });
+  g.focus();
+}
+
 function setView(view) {
   state.view = view;
+  state.zoom = null;
   $("view-deal").classList.toggle("on", view === "deal");
   $("view-account").classList.toggle("on", view === "account");
   $("changes-panel").hidden = view !== "account";
@@ -745,6 +799,25 @@ function start() {
     openPerson(g.dataset.person).then(() => $("person-close").focus());
   });
   $("person-close").addEventListener("click", () => closePerson(true));
+  $("zoom-in").addEventListener("click", () => zoomBy(1));
+  $("zoom-out").addEventListener("click", () => zoomBy(-1));
+  $("zoom-fit").addEventListener("click", () => { state.zoom = "fit"; applyZoom(); });
+  window.addEventListener("resize", () => { if ((state.zoom ?? (state.view === "deal" ? "fit" : 1)) === "fit") applyZoom(); });
+  $("find").addEventListener("change", findPerson);
+  $("find").addEventListener("keydown", (e) => { if (e.key === "Enter") { e.preventDefault(); findPerson(); } });
+  // Drag the map's background to pan.
+  let pan = null;
+  $("map").addEventListener("pointerdown", (e) => {
+    if (e.button !== 0 || e.target.closest("g.person")) return;
+    pan = { x: e.clientX, y: e.clientY, left: $("map").scrollLeft, top: $("map").scrollTop };
+    $("map").classList.add("panning");
+  });
+  window.addEventListener("pointermove", (e) => {
+    if (!pan) return;
+    $("map").scrollLeft = pan.left - (e.clientX - pan.x);
+    $("map").scrollTop = pan.top - (e.clientY - pan.y);
+  });
+  window.addEventListener("pointerup", () => { pan = null; $("map").classList.remove("panning"); });
   document.addEventListener("keydown", (e) => {
     if (e.key === "Escape" && !$("person-panel").hidden) closePerson(true);
   });
