@@ -33,13 +33,32 @@ fn answer_word(a: Answer, lang: Lang) -> &'static str {
 }
 
 /// Evidence as people read it: each fact by its label ("interactions with the
-/// chain, last 90 days = 20"), not its id.
-fn facts(list: &[(String, String)], lang: Lang) -> String {
+/// chain, last 90 days = 20"), not its id, and its value in words where it is a
+/// yes or no, a stage, a tier or a budget's status ("预算状态 = 已确认").
+fn facts(list: &[(String, String)], lang: Lang, m: &Methodology) -> String {
     let zh = lang == Lang::Zh;
     list.iter()
-        .map(|(k, v)| format!("{} = {v}", fact_label(k, zh)))
+        .map(|(k, v)| format!("{} = {}", fact_label(k, zh), fact_value(k, v, lang, m)))
         .collect::<Vec<_>>()
         .join(if zh { "；" } else { ", " })
+}
+
+/// A fact's value in words; numbers as they are.
+fn fact_value(fact: &str, value: &str, lang: Lang, m: &Methodology) -> String {
+    match (fact, value) {
+        (_, "true") => l(lang, "yes", "是"),
+        (_, "false") => l(lang, "no", "否"),
+        ("stage", v) => term(&m.vocabularies.stage_terms, v, lang),
+        ("tier", v) => term(&m.vocabularies.tiers, v, lang),
+        ("budget_status", "confirmed") => l(lang, "confirmed", "已确认"),
+        ("budget_status", "unconfirmed") => l(lang, "not confirmed", "未确认"),
+        ("budget_status", "unknown") => l(lang, "unknown", "不清楚"),
+        (_, v) => v.to_owned(),
+    }
+}
+
+fn l(lang: Lang, en: &str, zh: &str) -> String {
+    (if lang == Lang::Zh { zh } else { en }).to_owned()
 }
 
 /// A win step's status in words.
@@ -274,7 +293,7 @@ pub async fn opportunity_meeting(
             answer: answer_word(q.answer(), lang).to_owned(),
             suggested: answer_word(q.suggested, lang).to_owned(),
             recorded: q.recorded.map(|a| answer_word(a, lang).to_owned()),
-            evidence: facts(&q.evidence, lang),
+            evidence: facts(&q.evidence, lang, m),
         })
         .collect();
     let steps = assessment
@@ -288,7 +307,7 @@ pub async fn opportunity_meeting(
             },
             required: s.step.required,
             status: step_word(s.status, lang),
-            evidence: facts(&s.evidence, lang),
+            evidence: facts(&s.evidence, lang, m),
         })
         .collect();
     let six = engine.opportunity_scores(opportunity).await?;
@@ -321,7 +340,7 @@ pub async fn opportunity_meeting(
                 .path
                 .as_ref()
                 .map(|path| format!("{} ({:.2})", path.chain(graph), path.strength)),
-            evidence: facts(&p.evidence, lang),
+            evidence: facts(&p.evidence, lang, m),
         })
         .collect();
     let support = engine

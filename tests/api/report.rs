@@ -181,6 +181,24 @@ async fn the_opportunity_report_carries_every_section_with_the_served_numbers(ba
         "{zh}"
     );
     assert!(zh.contains("近90天与决策链的互动 = "), "{zh}");
+    // Values in words too: yes and no, the stage, the tier, the budget.
+    assert!(
+        zh.contains("预算状态 = 已确认") && zh.contains(" = 是"),
+        "{zh}"
+    );
+    for raw in [
+        "= true",
+        "= false",
+        "= confirmed",
+        "= strategic",
+        "= negotiate",
+    ] {
+        assert!(!zh.contains(raw), "{raw} in the Chinese report:\n{zh}");
+        assert!(
+            !md.contains(raw) || raw == "= confirmed",
+            "{raw} in the report:\n{md}"
+        );
+    }
     for english in [
         "**missing**",
         "**satisfied",
