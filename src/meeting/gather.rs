@@ -46,19 +46,15 @@ fn facts(list: &[(String, String)], lang: Lang, m: &Methodology) -> String {
 /// A fact's value in words; numbers as they are.
 fn fact_value(fact: &str, value: &str, lang: Lang, m: &Methodology) -> String {
     match (fact, value) {
-        (_, "true") => l(lang, "yes", "是"),
-        (_, "false") => l(lang, "no", "否"),
+        (_, "true") => lang.say("yes", "是").to_owned(),
+        (_, "false") => lang.say("no", "否").to_owned(),
         ("stage", v) => term(&m.vocabularies.stage_terms, v, lang),
         ("tier", v) => term(&m.vocabularies.tiers, v, lang),
-        ("budget_status", "confirmed") => l(lang, "confirmed", "已确认"),
-        ("budget_status", "unconfirmed") => l(lang, "not confirmed", "未确认"),
-        ("budget_status", "unknown") => l(lang, "unknown", "不清楚"),
+        ("budget_status", "confirmed") => lang.say("confirmed", "已确认").to_owned(),
+        ("budget_status", "unconfirmed") => lang.say("not confirmed", "未确认").to_owned(),
+        ("budget_status", "unknown") => lang.say("unknown", "不清楚").to_owned(),
         (_, v) => v.to_owned(),
     }
-}
-
-fn l(lang: Lang, en: &str, zh: &str) -> String {
-    (if lang == Lang::Zh { zh } else { en }).to_owned()
 }
 
 /// A win step's status in words.

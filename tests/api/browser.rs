@@ -162,6 +162,31 @@ where
     }
 }
 
+/// The id of the demo deal's chain member called `name`.
+fn chain_member(deal: &Value, name: &str) -> String {
+    deal["decisionChain"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["person"]["name"] == name)
+        .unwrap_or_else(|| panic!("{name} in the chain"))["person"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// Every address the page in `client` has loaded a file from.
+async fn loaded_resources(client: &Client) -> Vec<String> {
+    let loaded = client
+        .execute(
+            "return performance.getEntriesByType('resource').map(e => e.name);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    serde_json::from_value(loaded).unwrap()
+}
+
 async fn ids(app: &TestApp) -> Value {
     let data = app
         .ok(
@@ -326,13 +351,7 @@ async fn two_browsers_plan_one_deal_and_see_each_others_edits() {
     let (_, app) = demo_server(Backend::Sqlite).await.expect("SQLite");
     let deal = ids(&app).await;
     let chain = deal["decisionChain"].as_array().unwrap();
-    let target = chain
-        .iter()
-        .find(|m| m["person"]["name"] == "赵立新")
-        .expect("the CFO is in the chain")["person"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let target = chain_member(&deal, "赵立新");
     let url = format!(
         "{}/#opportunity={}",
         app.address,
@@ -439,14 +458,7 @@ async fn two_browsers_plan_one_deal_and_see_each_others_edits() {
     }
     shoot(&a, "planning-session.png").await;
     // The page loads nothing from another site either.
-    let loaded = a
-        .execute(
-            "return performance.getEntriesByType('resource').map(e => e.name);",
-            vec![],
-        )
-        .await
-        .unwrap();
-    let loaded: Vec<String> = serde_json::from_value(loaded).unwrap();
+    let loaded = loaded_resources(&a).await;
     for url in &loaded {
         assert!(
             url.starts_with(&app.address) || url.starts_with(&app.address.replace("http", "ws")),
@@ -828,14 +840,7 @@ async fn graphiql_works_offline() {
         text(&c, ".result-window").await.contains("Huaxin Mobile")
     })
     .await;
-    let loaded = c
-        .execute(
-            "return performance.getEntriesByType('resource').map(e => e.name);",
-            vec![],
-        )
-        .await
-        .unwrap();
-    let loaded: Vec<String> = serde_json::from_value(loaded).unwrap();
+    let loaded = loaded_resources(&c).await;
     assert!(loaded.len() >= 4, "{loaded:?}");
     for url in &loaded {
         assert!(url.starts_with(&app.address), "{url} is not guanxi's");
@@ -915,17 +920,7 @@ async fn the_page_deletes_restores_and_merges_people() {
     };
     let (_, app) = demo_server(Backend::Sqlite).await.expect("SQLite");
     let deal = ids(&app).await;
-    let person = |name: &str| {
-        deal["decisionChain"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|m| m["person"]["name"] == name)
-            .unwrap_or_else(|| panic!("{name} in the chain"))["person"]["id"]
-            .as_str()
-            .unwrap()
-            .to_owned()
-    };
+    let person = |name: &str| chain_member(&deal, name);
     let cfo = person("赵立新");
     let account = app
         .ok(
@@ -1204,15 +1199,7 @@ async fn nothing_serious_for_axe_on_the_page_or_the_reports() {
     };
     let (_, app) = demo_server(Backend::Sqlite).await.expect("SQLite");
     let deal = ids(&app).await;
-    let cfo = deal["decisionChain"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["person"]["name"] == "赵立新")
-        .unwrap()["person"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let cfo = chain_member(&deal, "赵立新");
     let profile = tempfile::tempdir().unwrap();
     let c = browser(&driver, profile.path()).await;
     // The check can fail: a page with an image without a text alternative and
@@ -1346,15 +1333,7 @@ async fn on_a_phone_nothing_scrolls_sideways() {
     };
     let (_, app) = demo_server(Backend::Sqlite).await.expect("SQLite");
     let deal = ids(&app).await;
-    let cfo = deal["decisionChain"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["person"]["name"] == "赵立新")
-        .unwrap()["person"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let cfo = chain_member(&deal, "赵立新");
     let profile = tempfile::tempdir().unwrap();
     let c = browser(&driver, profile.path()).await;
     c.set_window_size(390, 844).await.unwrap();
