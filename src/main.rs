@@ -126,8 +126,7 @@ async fn main() -> anyhow::Result<()> {
             };
             let period = guanxi::domain::Period::parse("period", &period)?;
             let engine = guanxi::engine::Engine::new(store.clone());
-            let plan = engine.support_plan(period).await?;
-            let plan = api::describe_plan(&plan, store.methodology());
+            let plan = engine.explained_support_plan(period).await?;
             print!("{}", guanxi::report::support_plan(&plan));
         }
         Command::Export(args) => {

@@ -3,31 +3,16 @@
 
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table};
 
-use crate::api::SupportPlanG;
+use crate::support::ExplainedPlan;
 
-/// Whole units with thousands separated by commas.
-pub(crate) fn money(v: f64) -> String {
-    let whole = format!("{:.0}", v.abs());
-    let mut out = String::new();
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if v < 0.0 {
-        format!("-{out}")
-    } else {
-        out
-    }
-}
+pub(crate) use crate::domain::grouped as money;
 
 fn right(s: String) -> Cell {
     Cell::new(s).set_alignment(CellAlignment::Right)
 }
 
 /// The plan: what is served, what is left out and why, and how it was solved.
-pub fn support_plan(plan: &SupportPlanG) -> String {
+pub fn support_plan(plan: &ExplainedPlan) -> String {
     let cur = plan.currency.to_uppercase();
     let mut served = Table::new();
     served
@@ -56,7 +41,7 @@ pub fn support_plan(plan: &SupportPlanG) -> String {
             Cell::new(&a.month),
             right(a.request.units.to_string()),
             right(money(a.value.amount)),
-            right(format!("{:.0}%", a.value.win_probability * 100.0)),
+            right(format!("{:.0}%", a.value.probability * 100.0)),
             right(if a.value.qualify_first {
                 format!(
                     "{:.0}% ×{:.1} (qualify first)",
@@ -96,9 +81,9 @@ pub fn support_plan(plan: &SupportPlanG) -> String {
         .map(|p| {
             format!(
                 "{} ({}, {})",
-                p.method,
-                crate::domain::count(p.requests, "request", "requests"),
-                crate::domain::count(p.variables, "choice", "choices")
+                p.method.as_str(),
+                crate::domain::count(p.requests as i64, "request", "requests"),
+                crate::domain::count(p.variables as i64, "choice", "choices")
             )
         })
         .collect();

@@ -265,49 +265,7 @@ fn role_strength(graph: &AccountGraph, chain: &[ChainMember], role: &str) -> f64
         .fold(0.0, f64::max)
 }
 
-/// Formats an amount with thousands separators.
-pub fn money(amount: f64, currency: &str) -> String {
-    let whole = amount.round() as i64;
-    let digits = whole.abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    format!("{}{out} {currency}", if whole < 0 { "-" } else { "" })
-}
-
-/// An amount as a Chinese coach writes it: 4800万元, 1.26亿元, 8.6万元; other
-/// currencies in their Chinese names (万美元). Up to two decimals, trailing zeros
-/// dropped.
-pub fn money_zh(amount: f64, currency: &str) -> String {
-    let unit = match currency.to_ascii_uppercase().as_str() {
-        "CNY" | "RMB" => "元",
-        "USD" => "美元",
-        "EUR" => "欧元",
-        "HKD" => "港元",
-        "JPY" => "日元",
-        "GBP" => "英镑",
-        other => return format!("{} {other}", short(amount)),
-    };
-    let a = amount.abs();
-    let sign = if amount < 0.0 { "-" } else { "" };
-    if a >= 1e8 {
-        format!("{sign}{}亿{unit}", short(a / 1e8))
-    } else if a >= 1e4 {
-        format!("{sign}{}万{unit}", short(a / 1e4))
-    } else {
-        format!("{sign}{}{unit}", short(a))
-    }
-}
-
-/// A number with at most two decimals and no trailing zeros.
-fn short(v: f64) -> String {
-    let s = format!("{v:.2}");
-    s.trim_end_matches('0').trim_end_matches('.').to_owned()
-}
+pub use crate::domain::{money, money_zh};
 
 /// Everything conditions and prompts know about one opportunity.
 pub fn opportunity_facts(

@@ -19,23 +19,7 @@ use super::{
     steps::{StepReport, StepStatus},
 };
 
-/// The language prompts are written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum Lang {
-    #[default]
-    En,
-    Zh,
-}
-
-impl Lang {
-    /// The word for this language, of the two given.
-    pub fn say(self, en: &'static str, zh: &'static str) -> &'static str {
-        match self {
-            Lang::En => en,
-            Lang::Zh => zh,
-        }
-    }
-}
+pub use crate::domain::Lang;
 
 #[derive(Debug, Clone)]
 pub struct Prompt {

@@ -11,9 +11,9 @@ use super::{
     ids::{id, parse, parse_opt},
 };
 use crate::{
-    advice::{self, Answer, Lang, Prompt, StepStatus},
-    domain::{today, Account, Employee, Opportunity, Person},
-    engine::{AdvanceRequest, PipelineRow},
+    advice::{Answer, Lang, Prompt, StepStatus},
+    domain::{Account, Employee, Opportunity, Person},
+    engine::{AdvanceRequest, Assessment, PipelineRow},
     graph::paths::IntroductionPath,
     graph::{data::OpportunityNode, AccountGraph},
     methodology::Methodology,
@@ -170,7 +170,7 @@ pub struct AdvanceCheck {
     pub blockers: Vec<Blocker>,
 }
 
-fn blockers(list: Vec<advice::Blocker>) -> Vec<Blocker> {
+fn blockers(list: Vec<crate::advice::Blocker>) -> Vec<Blocker> {
     list.into_iter()
         .map(|b| Blocker {
             kind: b.kind.to_owned(),
@@ -334,19 +334,12 @@ impl RecordedAnswer {
 async fn assessed<T>(
     ctx: &Context<'_>,
     opportunity: Uuid,
-    f: impl FnOnce(&AccountGraph, &Methodology, &OpportunityNode, advice::Assessment<'_>) -> Result<T>,
+    f: impl FnOnce(&AccountGraph, &Methodology, &OpportunityNode, Assessment<'_>) -> Result<T>,
 ) -> Result<T> {
-    let cached = engine(ctx).opportunity_graph(opportunity).await.coded()?;
-    let m = store(ctx).methodology();
-    let Some(o) = cached.graph.opportunity(opportunity) else {
-        return Err(crate::Error::not_found("opportunity", opportunity)).coded();
-    };
-    f(
-        &cached.graph,
-        m,
-        o,
-        advice::assess(&cached.graph, m, o, today(), &cached.norms),
-    )
+    engine(ctx)
+        .assessed(opportunity, |cached, m, o, a| f(&cached.graph, m, o, a))
+        .await
+        .coded()?
 }
 
 /// The methodology engine's view of one opportunity (fields of `Opportunity`).
@@ -450,7 +443,7 @@ impl OpportunityAdvice {
 
     pub(crate) async fn advance(ctx: &Context<'_>, opportunity: Uuid) -> Result<AdvanceCheck> {
         assessed(ctx, opportunity, |_, m, o, a| {
-            let list = advice::advance_blockers(m, o, &a.facts, &a.steps);
+            let list = a.advance_blockers(m, o);
             let index = m.vocabularies.stages.iter().position(|s| s.id == o.stage);
             let next = index
                 .and_then(|i| m.vocabularies.stages.get(i + 1))
@@ -534,68 +527,57 @@ pub struct Scorecard {
 }
 
 pub(crate) async fn account_plan(ctx: &Context<'_>, account: Uuid) -> Result<AccountPlanG> {
-    let cached = engine(ctx).graph(account).await.coded()?;
-    let m = store(ctx).methodology();
-    let g = &cached.graph;
-    let day = today();
-    let f = advice::account_facts(g, day);
-    let plan = advice::account_plan(g, m, &f);
-    let elements = plan
-        .elements
-        .iter()
-        .map(|e| PlanElementStatus {
-            id: e.element.id.clone(),
-            label: e.element.label.clone(),
-            label_zh: e.element.label_zh.clone(),
-            completion: e.completion,
-            items: e
-                .items
+    let count = |n: i64| i32::try_from(n).unwrap_or(i32::MAX);
+    engine(ctx)
+        .account_planned(account, |_, _, plan, card| AccountPlanG {
+            completion: plan.completion,
+            elements: plan
+                .elements
                 .iter()
-                .map(|(item, status, evidence)| PlanItemStatus {
-                    id: item.id.clone(),
-                    label: item.label.clone(),
-                    label_zh: item.label_zh.clone(),
-                    kind: if item.condition.is_some() {
-                        WinStepKind::Auto
-                    } else {
-                        WinStepKind::Manual
-                    },
-                    status: (*status).into(),
-                    condition: item.condition.as_ref().map(|c| c.source.clone()),
-                    evidence: facts(evidence),
+                .map(|e| PlanElementStatus {
+                    id: e.element.id.clone(),
+                    label: e.element.label.clone(),
+                    label_zh: e.element.label_zh.clone(),
+                    completion: e.completion,
+                    items: e
+                        .items
+                        .iter()
+                        .map(|(item, status, evidence)| PlanItemStatus {
+                            id: item.id.clone(),
+                            label: item.label.clone(),
+                            label_zh: item.label_zh.clone(),
+                            kind: if item.condition.is_some() {
+                                WinStepKind::Auto
+                            } else {
+                                WinStepKind::Manual
+                            },
+                            status: (*status).into(),
+                            condition: item.condition.as_ref().map(|c| c.source.clone()),
+                            evidence: facts(evidence),
+                        })
+                        .collect(),
                 })
                 .collect(),
+            scorecard: Scorecard {
+                account_score: card.account_score,
+                plan_completion: card.plan_completion,
+                open_opportunities: count(card.open_opportunities as i64),
+                open_amount: card
+                    .open_amount
+                    .iter()
+                    .map(|(currency, amount)| CurrencyAmount {
+                        currency: currency.clone(),
+                        amount: *amount,
+                    })
+                    .collect(),
+                mean_health: card.mean_health,
+                single_threaded_key_people: count(card.single_threaded_key_people),
+                people_mapped: count(card.people_mapped),
+                people_with_real_ties: count(card.people_with_real_ties),
+            },
         })
-        .collect();
-    let open: Vec<_> = g.opportunities.iter().filter(|o| o.open).collect();
-    let mut amounts: Vec<CurrencyAmount> = Vec::new();
-    let mut health = Vec::new();
-    for o in &open {
-        match amounts.iter_mut().find(|a| a.currency == o.currency) {
-            Some(a) => a.amount += o.amount,
-            None => amounts.push(CurrencyAmount {
-                currency: o.currency.clone(),
-                amount: o.amount,
-            }),
-        }
-        health.push(advice::assess(g, m, o, day, &cached.norms).health.score);
-    }
-    let scorecard = Scorecard {
-        account_score: f.number_of("account"),
-        plan_completion: plan.completion,
-        open_opportunities: i32::try_from(open.len()).unwrap_or(i32::MAX),
-        open_amount: amounts,
-        mean_health: (!health.is_empty()).then(|| health.iter().sum::<f64>() / health.len() as f64),
-        single_threaded_key_people: i32::try_from(f.count_of("single_threaded_people"))
-            .unwrap_or(0),
-        people_mapped: i32::try_from(f.count_of("people")).unwrap_or(0),
-        people_with_real_ties: i32::try_from(f.count_of("tied_people")).unwrap_or(0),
-    };
-    Ok(AccountPlanG {
-        completion: plan.completion,
-        elements,
-        scorecard,
-    })
+        .await
+        .coded()
 }
 
 /// One open opportunity in the coach's pipeline.

@@ -29,7 +29,7 @@ mod socket;
 mod webhooks;
 mod wire;
 
-pub use planning::{describe_plan, SupportPlanG};
+pub use planning::SupportPlanG;
 mod query;
 mod rate;
 pub mod request_id;

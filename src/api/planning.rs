@@ -1,7 +1,5 @@
 //! GraphQL faces of support allocation, the forecast and the patterns of history.
 
-use std::collections::HashMap;
-
 use async_graphql::{Context, Enum, InputObject, MaybeUndefined, Object, Result, SimpleObject, ID};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -18,10 +16,9 @@ use crate::{
         Employee, Opportunity, Period, SupportDecision, SupportDecisionInput, SupportRequest,
         SupportRequestInput, SupportRequestPatch, SupportResource, SupportStatus,
     },
-    engine::SupportPlan,
-    forecast::{self, rollup::GroupBy, WinProbability},
-    methodology::{label, Methodology},
-    support::{LeftOut, LiftSource, RequestValue},
+    forecast::{rollup::GroupBy, WinProbability},
+    methodology::label,
+    support::{ExplainedPlan, LiftSource, RequestValue},
 };
 
 fn zh(lang: Option<LangG>) -> bool {
@@ -326,37 +323,34 @@ pub(crate) async fn support_needs(
         .support_requests(Some(opportunity), None)
         .await
         .coded()?;
-    let cached = engine(ctx).opportunity_graph(opportunity).await.coded()?;
-    let m = store(ctx).methodology();
-    let Some(o) = cached.graph.opportunity(opportunity) else {
-        return Err(crate::Error::not_found("opportunity", opportunity)).coded();
-    };
-    if !o.open {
-        return Ok(Vec::new());
-    }
-    let a = crate::advice::assess(&cached.graph, m, o, cached.graph.as_of, &cached.norms);
     let zh = zh(lang);
-    Ok(
-        crate::support::support_needs(m, &o.stage, &a.facts, &requests)
-            .into_iter()
-            .map(|n| SupportNeed {
-                id: n.need.id.clone(),
-                kind: n.need.kind.clone(),
-                label: label(&n.need.label, n.need.label_zh.as_deref(), zh).to_owned(),
-                units: n.need.units,
-                lift: n.need.lift,
-                condition: n.need.condition.source.clone(),
-                status: match n.status {
-                    None | Some(SupportStatus::Cancelled) => SupportNeedStatus::Missing,
-                    Some(SupportStatus::Requested) => SupportNeedStatus::Requested,
-                    Some(SupportStatus::Granted) => SupportNeedStatus::Granted,
-                    Some(SupportStatus::Done) => SupportNeedStatus::Done,
-                    Some(SupportStatus::Declined) => SupportNeedStatus::Declined,
-                },
-                request: n.request.cloned(),
-            })
-            .collect(),
-    )
+    engine(ctx)
+        .assessed(opportunity, |_, m, o, a| {
+            if !o.open {
+                return Vec::new();
+            }
+            a.support_needs(m, o, &requests)
+                .into_iter()
+                .map(|n| SupportNeed {
+                    id: n.need.id.clone(),
+                    kind: n.need.kind.clone(),
+                    label: label(&n.need.label, n.need.label_zh.as_deref(), zh).to_owned(),
+                    units: n.need.units,
+                    lift: n.need.lift,
+                    condition: n.need.condition.source.clone(),
+                    status: match n.status {
+                        None | Some(SupportStatus::Cancelled) => SupportNeedStatus::Missing,
+                        Some(SupportStatus::Requested) => SupportNeedStatus::Requested,
+                        Some(SupportStatus::Granted) => SupportNeedStatus::Granted,
+                        Some(SupportStatus::Done) => SupportNeedStatus::Done,
+                        Some(SupportStatus::Declined) => SupportNeedStatus::Declined,
+                    },
+                    request: n.request.cloned(),
+                })
+                .collect()
+        })
+        .await
+        .coded()
 }
 
 // ---------------------------------------------------------------- plan
@@ -407,10 +401,7 @@ impl From<&RequestValue> for RequestValueG {
             qualify_first: v.qualify_first,
             urgency: v.urgency,
             slack_days: v.slack_days,
-            formula: format!(
-                "{:.0} × p {:.3} × lift {:.3} × qualification {:.2} × weight {:.2} × urgency {:.2} = {:.0}",
-                v.amount, v.probability, v.lift, v.qualification, v.weight, v.urgency, v.value
-            ),
+            formula: v.formula(),
         }
     }
 }
@@ -524,331 +515,100 @@ pub struct SupportPlanG {
     pub warnings: Vec<String>,
 }
 
-fn money(v: f64, currency: &str) -> String {
-    format!("{} {:.0}", currency.to_uppercase(), v)
-}
-
 pub(crate) async fn support_plan(ctx: &Context<'_>, raw_period: &str) -> Result<SupportPlanG> {
     let period = period(raw_period)?;
-    let plan = engine(ctx).support_plan(period).await.coded()?;
-    let m = store(ctx).methodology();
-    Ok(describe_plan(&plan, m))
+    let plan = engine(ctx).explained_support_plan(period).await.coded()?;
+    Ok(plan.into())
 }
 
-/// The plan with every decision explained.
-pub fn describe_plan(sp: &SupportPlan, m: &Methodology) -> SupportPlanG {
-    let cur = m.support.reference_currency.to_uppercase();
-    let request = |id: &Uuid| sp.requests.get(id);
-    let people = &sp.people;
-    let resource_name = |id: &Uuid| {
-        sp.resources
-            .get(id)
-            .map(|r| r.name.clone())
-            .unwrap_or_default()
-    };
-    let mut wanted_by: HashMap<(Uuid, String), Vec<Uuid>> = HashMap::new();
-    for (q, reason) in &sp.plan.left_out {
-        if let LeftOut::Outbid {
-            resource, month, ..
-        } = reason
-        {
-            wanted_by
-                .entry((*resource, month.to_string()))
-                .or_default()
-                .push(*q);
+impl From<ExplainedPlan> for SupportPlanG {
+    fn from(p: ExplainedPlan) -> Self {
+        let count = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
+        SupportPlanG {
+            period: p.period,
+            currency: p.currency,
+            value: p.value,
+            bound: p.bound,
+            gap: p.gap,
+            assignments: p
+                .assignments
+                .into_iter()
+                .map(|a| PlannedAssignment {
+                    value: (&a.value).into(),
+                    request: a.request,
+                    opportunity_name: a.opportunity_name,
+                    account_name: a.account_name,
+                    resource: a.resource,
+                    month: a.month,
+                    fit: a.fit,
+                    worth: a.worth,
+                    why: a.why,
+                    displaced: a
+                        .displaced
+                        .into_iter()
+                        .map(|d| Displaced {
+                            request: d.request,
+                            opportunity_name: d.opportunity_name,
+                            value: d.value,
+                        })
+                        .collect(),
+                })
+                .collect(),
+            left_out: p
+                .left_out
+                .into_iter()
+                .map(|l| LeftOutRequest {
+                    value: (&l.value).into(),
+                    request: l.request,
+                    opportunity_name: l.opportunity_name,
+                    reason: l.reason.into(),
+                    explanation: l.explanation,
+                    extra_units_needed: l.extra_units_needed,
+                    resource: l.resource,
+                    month: l.month,
+                    taken_by: l.taken_by,
+                })
+                .collect(),
+            shortfalls: p
+                .shortfalls
+                .into_iter()
+                .map(|s| Shortfall {
+                    resource: s.resource,
+                    month: s.month,
+                    extra_units: i32::try_from(s.extra_units).unwrap_or(i32::MAX),
+                    requests: s.requests,
+                    value: s.value,
+                    person_at_limit: s.person_at_limit,
+                })
+                .collect(),
+            parts: p
+                .parts
+                .iter()
+                .map(|p| PlanPart {
+                    requests: count(p.requests),
+                    variables: count(p.variables),
+                    method: p.method.as_str().into(),
+                    value: p.value,
+                    bound: p.bound,
+                })
+                .collect(),
+            warnings: p.warnings,
         }
     }
-    let assignments = sp
-        .plan
-        .assignments
-        .iter()
-        .filter_map(|a| {
-            let p = request(&a.request)?;
-            let resource = sp.resources.get(&a.resource)?.clone();
-            let month = a.month.to_string();
-            let displaced: Vec<Displaced> = wanted_by
-                .get(&(a.resource, month.clone()))
-                .into_iter()
-                .flatten()
-                .filter_map(&request)
-                .map(|d| Displaced {
-                    request: d.request.clone(),
-                    opportunity_name: d.opportunity_name.clone(),
-                    value: d.value.value,
-                })
-                .collect();
-            let v = &p.value;
-            let serves = resource.industry_list();
-            let fit = if serves.is_empty() || serves.contains(&p.industry) {
-                1.0
-            } else {
-                m.support.value.industry_mismatch_factor
-            };
-            let fit_words = if fit < 1.0 - 1e-9 {
-                format!(
-                    " × fit {fit:.1} ({} serves {}, not {})",
-                    resource.name,
-                    resource.industry_list().join(", "),
-                    p.industry
-                )
-            } else {
-                String::new()
-            };
-            let why = format!(
-                "{} ({}, {}) gets {} in {month}: {} × win probability {:.0}% × lift {:.0}%{} × weight {:.1} × urgency {:.2}{fit_words} = {} expected{}{}",
-                p.opportunity_name,
-                p.account_name,
-                p.stage,
-                resource.name,
-                money(v.amount, &cur),
-                v.probability * 100.0,
-                v.lift * 100.0,
-                if v.qualify_first {
-                    format!(" × {:.1} (not qualified)", v.qualification)
-                } else {
-                    String::new()
-                },
-                v.weight,
-                v.urgency,
-                money(a.value, &cur),
-                if v.qualify_first {
-                    "; qualify first: the deal fails qualification"
-                } else {
-                    ""
-                },
-                if displaced.is_empty() {
-                    String::new()
-                } else {
-                    format!(
-                        "; worth more here than {}",
-                        displaced
-                            .iter()
-                            .map(|d| format!("{} ({})", d.opportunity_name, money(d.value, &cur)))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )
-                }
-            );
-            Some(PlannedAssignment {
-                request: p.request.clone(),
-                opportunity_name: p.opportunity_name.clone(),
-                account_name: p.account_name.clone(),
-                resource,
-                month,
-                value: (&p.value).into(),
-                fit,
-                worth: a.value,
-                why,
-                displaced,
-            })
-        })
-        .collect();
-    let left_out = sp
-        .plan
-        .left_out
-        .iter()
-        .filter_map(|(q, reason)| {
-            let p = request(q)?;
-            let r = &p.request;
-            let names = |ids: &[Uuid]| -> Vec<SupportRequest> {
-                ids.iter()
-                    .filter_map(|i| request(i).map(|x| x.request.clone()))
-                    .collect()
-            };
-            let holders = |ids: &[Uuid]| {
-                ids.iter()
-                    .filter_map(|i| request(i).map(|x| x.opportunity_name.clone()))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
-            let (reason_g, explanation, extra, resource, month, taken_by) = match reason {
-                LeftOut::NoResource => (
-                    LeftOutReason::NoResource,
-                    format!("no {} resource exists{}", r.kind, if r.resource_id.is_some() { " of the one named" } else { "" }),
-                    None,
-                    None,
-                    None,
-                    Vec::new(),
-                ),
-                LeftOut::NoSkill => (
-                    LeftOutReason::NoSkill,
-                    format!(
-                        "no {} resource{} brings every skill it needs ({})",
-                        r.kind,
-                        if r.resource_id.is_some() { " of the one named" } else { "" },
-                        r.skill_list().join(", ")
-                    ),
-                    None,
-                    None,
-                    None,
-                    Vec::new(),
-                ),
-                LeftOut::DeadlinePassed => (
-                    LeftOutReason::DeadlinePassed,
-                    format!("needed by {}, before {} starts", r.needed_by, sp.period),
-                    None,
-                    None,
-                    None,
-                    Vec::new(),
-                ),
-                LeftOut::TooLarge { largest_free } => (
-                    LeftOutReason::TooLarge,
-                    format!(
-                        "needs {}; the most any {} resource has free in a month before the deadline is {largest_free}",
-                        crate::domain::count(r.units, "unit", "units"), r.kind
-                    ),
-                    Some(r.units - largest_free),
-                    None,
-                    None,
-                    Vec::new(),
-                ),
-                LeftOut::PeopleFullyBooked => (
-                    LeftOutReason::PeopleFullyBooked,
-                    "everyone who could give it has reached their monthly engagement limit".into(),
-                    None,
-                    None,
-                    None,
-                    Vec::new(),
-                ),
-                LeftOut::PersonAtLimit {
-                    month, taken_by, ..
-                } => (
-                    LeftOutReason::PersonAtLimit,
-                    format!(
-                        "the person behind it reaches their engagement limit in {month} with {}, worth more",
-                        holders(taken_by)
-                    ),
-                    None,
-                    None,
-                    Some(month.to_string()),
-                    names(taken_by),
-                ),
-                LeftOut::Outbid {
-                    resource,
-                    month,
-                    extra_units,
-                    taken_by,
-                    person_at_limit,
-                } => (
-                    LeftOutReason::Outbid,
-                    format!(
-                        "{} in {month} goes to {}, worth more; {} of it{} would cover this request ({})",
-                        resource_name(resource),
-                        holders(taken_by),
-                        crate::domain::count(*extra_units, "more unit", "more units"),
-                        match person_at_limit.and_then(|e| people.get(&e)) {
-                            Some((name, limit)) => format!(
-                                " and a higher limit for {name} (at {limit} engagements that month)"
-                            ),
-                            None => String::new(),
-                        },
-                        money(p.value.value, &cur)
-                    ),
-                    Some(*extra_units),
-                    sp.resources.get(resource).cloned(),
-                    Some(month.to_string()),
-                    names(taken_by),
-                ),
-            };
-            Some(LeftOutRequest {
-                request: r.clone(),
-                opportunity_name: p.opportunity_name.clone(),
-                value: (&p.value).into(),
-                reason: reason_g,
-                explanation,
-                extra_units_needed: extra,
-                resource,
-                month,
-                taken_by,
-            })
-        })
-        .collect();
-    let mut shortfalls: Vec<Shortfall> = Vec::new();
-    for (q, reason) in &sp.plan.left_out {
-        let (
-            LeftOut::Outbid {
-                resource,
-                month,
-                person_at_limit,
-                ..
-            },
-            Some(p),
-        ) = (reason, request(q))
-        else {
-            continue;
-        };
-        let Some(res) = sp.resources.get(resource) else {
-            continue;
-        };
-        let month = month.to_string();
-        let i = match shortfalls
-            .iter()
-            .position(|s| s.resource.support_resource_id == *resource && s.month == month)
-        {
-            Some(i) => i,
-            None => {
-                shortfalls.push(Shortfall {
-                    resource: res.clone(),
-                    month: month.clone(),
-                    extra_units: 0,
-                    requests: Vec::new(),
-                    value: 0.0,
-                    person_at_limit: person_at_limit
-                        .and_then(|e| people.get(&e))
-                        .map(|(name, _)| name.clone()),
-                });
-                shortfalls.len() - 1
-            }
-        };
-        let s = &mut shortfalls[i];
-        s.requests.push(p.request.clone());
-        s.value += p.value.value;
-    }
-    // Every request a shortfall lists would need its own units on top of what the
-    // plan already uses there.
-    for s in &mut shortfalls {
-        let used: i64 = sp
-            .plan
-            .assignments
-            .iter()
-            .filter(|a| {
-                a.resource == s.resource.support_resource_id && a.month.to_string() == s.month
-            })
-            .filter_map(|a| request(&a.request))
-            .map(|p| i64::from(p.request.units))
-            .sum();
-        let free = sp
-            .free_before
-            .get(&(s.resource.support_resource_id, s.month.clone()))
-            .copied()
-            .unwrap_or(0)
-            .max(0);
-        let wanted: i64 = s.requests.iter().map(|r| i64::from(r.units)).sum();
-        s.extra_units = i32::try_from((used + wanted - free).max(0)).unwrap_or(i32::MAX);
-    }
-    shortfalls.sort_by(|a, b| b.value.total_cmp(&a.value));
-    SupportPlanG {
-        period: sp.period.to_string(),
-        currency: cur.clone(),
-        value: sp.plan.value,
-        bound: sp.plan.bound,
-        gap: sp.plan.gap(),
-        assignments,
-        left_out,
-        shortfalls,
-        parts: sp
-            .plan
-            .parts
-            .iter()
-            .map(|p| PlanPart {
-                requests: i32::try_from(p.requests).unwrap_or(i32::MAX),
-                variables: i32::try_from(p.variables).unwrap_or(i32::MAX),
-                method: p.method.as_str().into(),
-                value: p.value,
-                bound: p.bound,
-            })
-            .collect(),
-        warnings: sp.plan.warnings.clone(),
+}
+
+impl From<crate::support::LeftOutReason> for LeftOutReason {
+    fn from(r: crate::support::LeftOutReason) -> Self {
+        use crate::support::LeftOutReason as R;
+        match r {
+            R::NoResource => LeftOutReason::NoResource,
+            R::NoSkill => LeftOutReason::NoSkill,
+            R::DeadlinePassed => LeftOutReason::DeadlinePassed,
+            R::TooLarge => LeftOutReason::TooLarge,
+            R::PeopleFullyBooked => LeftOutReason::PeopleFullyBooked,
+            R::PersonAtLimit => LeftOutReason::PersonAtLimit,
+            R::Outbid => LeftOutReason::Outbid,
+        }
     }
 }
 
@@ -1010,7 +770,7 @@ pub struct ForecastG {
     pub undated: i32,
 }
 
-fn row(r: &forecast::RollupRow) -> ForecastRow {
+fn row(r: &crate::forecast::RollupRow) -> ForecastRow {
     ForecastRow {
         group: r
             .group
@@ -1036,16 +796,13 @@ pub(crate) async fn forecast(
     let view = engine(ctx).forecast(period).await.coded()?;
     let m = store(ctx).methodology();
     let by: Vec<GroupBy> = group_by.iter().map(|g| (*g).into()).collect();
-    let total = forecast::rollup(&view.lines, &[])
-        .first()
-        .map(row)
-        .unwrap_or(ForecastRow {
-            group: Vec::new(),
-            deals: 0,
-            amount: 0.0,
-            weighted: 0.0,
-        });
-    let rows = forecast::rollup(&view.lines, &by).iter().map(row).collect();
+    let total = view.rollup(&[]).first().map(row).unwrap_or(ForecastRow {
+        group: Vec::new(),
+        deals: 0,
+        amount: 0.0,
+        weighted: 0.0,
+    });
+    let rows = view.rollup(&by).iter().map(row).collect();
     let mut lines = Vec::with_capacity(view.lines.len());
     for l in &view.lines {
         lines.push(ForecastLineG {
@@ -1108,36 +865,40 @@ pub(crate) async fn opportunity_forecast(
     opportunity: Uuid,
     lang: Option<LangG>,
 ) -> Result<Option<OpportunityForecast>> {
-    let cached = engine(ctx).opportunity_graph(opportunity).await.coded()?;
-    let m = store(ctx).methodology();
-    let Some(o) = cached.graph.opportunity(opportunity).filter(|o| o.open) else {
-        return Ok(None);
-    };
-    let a = crate::advice::assess(&cached.graph, m, o, cached.graph.as_of, &cached.norms);
-    let c = forecast::category(m, &a.facts);
-    let held_back = forecast::held_back(m, &a.facts)
-        .into_iter()
-        .map(|(c, gates)| HeldBack {
-            category: c.id.clone(),
-            category_label: label(&c.label, c.label_zh.as_deref(), zh(lang)).to_owned(),
-            gates: gates
+    let zh = zh(lang);
+    engine(ctx)
+        .assessed(opportunity, |_, m, o, a| {
+            if !o.open {
+                return None;
+            }
+            let c = a.category(m);
+            let held_back = a
+                .held_back(m)
                 .into_iter()
-                .map(|g| ForecastGate {
-                    id: g.id.clone(),
-                    label: label(&g.label, g.label_zh.as_deref(), zh(lang)).to_owned(),
+                .map(|(c, gates)| HeldBack {
+                    category: c.id.clone(),
+                    category_label: label(&c.label, c.label_zh.as_deref(), zh).to_owned(),
+                    gates: gates
+                        .into_iter()
+                        .map(|g| ForecastGate {
+                            id: g.id.clone(),
+                            label: label(&g.label, g.label_zh.as_deref(), zh).to_owned(),
+                        })
+                        .collect(),
                 })
-                .collect(),
+                .collect();
+            Some(OpportunityForecast {
+                held_back,
+                probability: a.probability.probability,
+                category: c.map(|c| c.id.clone()).unwrap_or_default(),
+                category_label: c
+                    .map(|c| label(&c.label, c.label_zh.as_deref(), zh).to_owned())
+                    .unwrap_or_default(),
+                explanation: (&a.probability).into(),
+            })
         })
-        .collect();
-    Ok(Some(OpportunityForecast {
-        held_back,
-        probability: a.probability.probability,
-        category: c.map(|c| c.id.clone()).unwrap_or_default(),
-        category_label: c
-            .map(|c| label(&c.label, c.label_zh.as_deref(), zh(lang)).to_owned())
-            .unwrap_or_default(),
-        explanation: (&a.probability).into(),
-    }))
+        .await
+        .coded()
 }
 
 // ---------------------------------------------------------------- calibration
@@ -1168,39 +929,23 @@ pub struct Calibration {
 }
 
 pub(crate) async fn calibration(ctx: &Context<'_>) -> Result<Calibration> {
-    let rows = store(ctx).forecasts_with_outcomes().await.coded()?;
-    let points: Vec<(f64, bool)> = rows
-        .iter()
-        .map(|(s, outcome)| (s.probability, outcome == "won"))
-        .collect();
-    let (bins, brier) = forecast::calibration(&points);
-    let min = store(ctx).methodology().forecast.patterns.min_calibration;
-    let enough = points.len() >= min;
-    let note = match brier {
-        None => "No recorded forecast of a deal since closed yet: record forecasts (recordForecast) to calibrate.".to_owned(),
-        Some(b) if enough => format!(
-            "Brier score {b:.3} over {} (0 is perfect, 0.25 a coin toss at 50%).",
-            crate::domain::count(points.len() as i64, "closed forecast", "closed forecasts")
-        ),
-        Some(b) => format!(
-            "Brier score {b:.3} over only {}; {min} are needed before it judges the forecast.",
-            crate::domain::count(points.len() as i64, "closed forecast", "closed forecasts")
-        ),
-    };
+    let c = engine(ctx).calibration().await.coded()?;
+    let count = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
     Ok(Calibration {
-        forecasts: i32::try_from(points.len()).unwrap_or(i32::MAX),
-        brier,
-        enough,
-        min_forecasts: i32::try_from(min).unwrap_or(i32::MAX),
-        note,
-        bins: bins
+        forecasts: count(c.forecasts),
+        brier: c.brier,
+        enough: c.enough,
+        min_forecasts: count(c.min_forecasts),
+        note: c.note,
+        bins: c
+            .bins
             .into_iter()
             .map(|b| CalibrationBinG {
                 low: b.low,
                 high: b.high,
-                forecasts: b.forecasts as i32,
+                forecasts: count(b.forecasts),
                 mean_probability: b.mean_probability,
-                won: b.won as i32,
+                won: count(b.won),
                 observed: b.observed,
             })
             .collect(),

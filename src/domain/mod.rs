@@ -14,12 +14,15 @@ mod employee;
 mod improvement;
 mod interaction;
 mod kinds;
+mod lang;
+mod money;
 mod name;
 mod opportunity;
 mod period;
 mod person;
 mod relationship;
 mod scalar;
+pub mod snapshot;
 mod support;
 mod wording;
 
@@ -36,6 +39,8 @@ pub use kinds::{
     AssessmentSource, BudgetStatus, EmployeeStatus, ImprovementStatus, LineKind, Outcome,
     RelationshipKind, SupportStatus, TieKind,
 };
+pub use lang::Lang;
+pub use money::{grouped, money, money_zh};
 pub use name::{
     is_invisible, likely_same_organisation, look_alike_key, normalise_organisation, person_keys,
     tidy, Name, OrganisationName,

@@ -19,6 +19,7 @@ use crate::{
     advice::{Blocker, Lang, Prompt},
     domain::{today, Opportunity},
     forecast::StageNorms,
+    graph::data::OpportunityNode,
     graph::{
         data::{GraphData, GraphVersion},
         paths::{introduction_paths, IntroductionPath, PathError},
@@ -133,13 +134,16 @@ impl Cached {
     }
 }
 
+mod assess;
 mod changes;
 mod history;
 mod paths;
+mod plan;
 mod planning;
 mod ties;
 pub mod whatif;
 
+pub use assess::{assess, Assessment};
 pub use changes::{
     AssessmentChange, CooledTie, EmployeeDeparture, Movement, OrgChange, PersonMove,
     RelationshipChanges,
@@ -147,7 +151,8 @@ pub use changes::{
 
 pub use history::History;
 pub use paths::{AccountPaths, PathAnswer, PersonPaths};
-pub use planning::{ForecastView, PlannedRequest, SupportPlan};
+pub use plan::Scorecard;
+pub use planning::{Calibration, ForecastView, PlannedRequest, SupportPlan};
 pub use ties::TieWeight;
 
 #[derive(Clone)]
@@ -439,6 +444,25 @@ impl Engine {
         Ok(crate::map::render(&map, format, lang))
     }
 
+    /// Assesses one opportunity on its cached graph's day (the one as-of day every
+    /// number of that graph uses) and hands the graph, the methodology, the
+    /// opportunity and the assessment to `f`. Resolvers, reports and the command
+    /// line come here rather than calling the engines themselves.
+    pub async fn assessed<T>(
+        &self,
+        opportunity: Uuid,
+        f: impl FnOnce(&Cached, &Methodology, &OpportunityNode, Assessment<'_>) -> T,
+    ) -> Result<T> {
+        let cached = self.opportunity_graph(opportunity).await?;
+        let o = cached
+            .graph
+            .opportunity(opportunity)
+            .ok_or_else(|| Error::not_found("opportunity", opportunity))?;
+        let m = self.methodology();
+        let a = assess(&cached.graph, m, o, cached.graph.as_of, &cached.norms);
+        Ok(f(&cached, m, o, a))
+    }
+
     pub async fn opportunity_scores(&self, opportunity: Uuid) -> Result<Arc<OpportunityScores>> {
         let cached = self.opportunity_graph(opportunity).await?;
         let o = cached
@@ -459,7 +483,7 @@ impl Engine {
             .ok_or_else(|| Error::not_found("opportunity", opportunity))?;
         let m = self.methodology();
         Ok(once(&cached.advice, (opportunity, lang), || {
-            let a = crate::advice::assess(&cached.graph, m, o, today(), &cached.norms);
+            let a = assess(&cached.graph, m, o, cached.graph.as_of, &cached.norms);
             let prompts =
                 crate::advice::prompts(&cached.graph, m, o, &a.facts, &a.steps, lang, true);
             Advised {
@@ -656,7 +680,7 @@ impl Engine {
     /// preview of `adopt_methodology`.
     pub async fn methodology_impact(&self) -> Result<Vec<MethodologyImpact>> {
         let current = self.methodology();
-        let now = crate::advice::snapshot(current);
+        let now = crate::methodology::snapshot(current);
         let mut out = Vec::new();
         let mut snapshots: HashMap<String, Option<String>> = HashMap::new();
         for (opportunity, account, stage, version) in self.store.open_opportunities().await? {
@@ -669,7 +693,7 @@ impl Engine {
                 snapshots.insert(version.clone(), old);
             }
             let (added, removed) = match snapshots.get(&version).and_then(Option::as_ref) {
-                Some(old) => crate::advice::step_changes(old, &now, &stage),
+                Some(old) => crate::methodology::step_changes(old, &now, &stage),
                 None => (Vec::new(), Vec::new()),
             };
             let cached = self.graph(account).await?;
@@ -680,7 +704,7 @@ impl Engine {
             adopted.methodology_version.clone_from(&current.version);
             let day = cached.graph.as_of;
             let side = |o: &crate::graph::data::OpportunityNode| {
-                let a = crate::advice::assess(&cached.graph, current, o, day, &cached.norms);
+                let a = assess(&cached.graph, current, o, day, &cached.norms);
                 let blockers = crate::advice::advance_blockers(current, o, &a.facts, &a.steps)
                     .into_iter()
                     .map(|b| b.id)
@@ -766,7 +790,7 @@ impl Engine {
             ));
         }
         let blockers = if target > from {
-            let a = crate::advice::assess(&cached.graph, m, o, cached.graph.as_of, &cached.norms);
+            let a = assess(&cached.graph, m, o, cached.graph.as_of, &cached.norms);
             crate::advice::advance_blockers(m, o, &a.facts, &a.steps)
         } else {
             Vec::new()
@@ -984,7 +1008,7 @@ pub fn pipeline_row(
     today: Date,
     lang: Lang,
 ) -> PipelineRow {
-    let a = crate::advice::assess(graph, m, o, today, norms);
+    let a = assess(graph, m, o, today, norms);
     // The row shows the top prompt and how many there are: only the top one is
     // written out.
     let (top, count) =

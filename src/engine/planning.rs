@@ -7,41 +7,18 @@ use std::collections::HashMap;
 use time::Date;
 use uuid::Uuid;
 
-use super::Engine;
+use super::{assess, Engine};
 use crate::{
-    advice::assess,
-    domain::{today, Employee, Period, SupportRequest, SupportResource, SupportStatus},
-    forecast::{category, rollup::ForecastLine, WinProbability},
+    domain::{today, Employee, Period, SupportRequest, SupportStatus},
+    forecast::{
+        category, rollup::ForecastLine, CalibrationBin, GroupBy, RollupRow, WinProbability,
+    },
     store::SnapshotLine,
-    support::{self, allocate, request_value, RequestValue, ValueInputs},
+    support::{self, allocate, request_value, ValueInputs},
     Result,
 };
 
-/// An open request as the planner saw it.
-#[derive(Debug, Clone)]
-pub struct PlannedRequest {
-    pub request: SupportRequest,
-    pub opportunity_name: String,
-    pub account_id: Uuid,
-    pub account_name: String,
-    pub stage: String,
-    /// The account's industry, for the fit with each resource.
-    pub industry: String,
-    pub value: RequestValue,
-}
-
-/// The proposed allocation for a period with what it was computed from.
-#[derive(Debug, Clone)]
-pub struct SupportPlan {
-    pub period: Period,
-    pub plan: support::Plan,
-    pub requests: HashMap<Uuid, PlannedRequest>,
-    pub resources: HashMap<Uuid, SupportResource>,
-    /// Free units per resource and month before the plan (capacity − granted).
-    pub free_before: HashMap<(Uuid, String), i64>,
-    /// Name and monthly engagement limit of people with a limit.
-    pub people: HashMap<Uuid, (String, i32)>,
-}
+pub use crate::support::{ExplainedPlan, PlannedRequest, SupportPlan};
 
 /// A period's forecast lines.
 #[derive(Debug, Clone)]
@@ -54,10 +31,70 @@ pub struct ForecastView {
     pub undated: usize,
 }
 
+impl ForecastView {
+    /// The lines summed per group of `by` (one total row when `by` is empty).
+    pub fn rollup(&self, by: &[GroupBy]) -> Vec<RollupRow> {
+        crate::forecast::rollup(&self.lines, by)
+    }
+}
+
+/// Recorded forecasts of deals since closed, against what happened.
+#[derive(Debug, Clone)]
+pub struct Calibration {
+    pub forecasts: usize,
+    /// Mean squared error of the recorded probabilities; none without history.
+    pub brier: Option<f64>,
+    /// Whether there are enough closed forecasts (forecast.toml
+    /// `patterns.min_calibration`) for the Brier score to judge the forecast.
+    pub enough: bool,
+    pub min_forecasts: usize,
+    /// The Brier score in words, with how much history it rests on.
+    pub note: String,
+    pub bins: Vec<CalibrationBin>,
+}
+
 impl Engine {
+    /// How well the recorded forecasts of closed deals matched their outcomes.
+    pub async fn calibration(&self) -> Result<Calibration> {
+        let rows = self.store.forecasts_with_outcomes().await?;
+        let points: Vec<(f64, bool)> = rows
+            .iter()
+            .map(|(s, outcome)| (s.probability, outcome == "won"))
+            .collect();
+        let (bins, brier) = crate::forecast::calibration(&points);
+        let min = self.methodology().forecast.patterns.min_calibration;
+        let enough = points.len() >= min;
+        let closed =
+            crate::domain::count(points.len() as i64, "closed forecast", "closed forecasts");
+        let note = match brier {
+            None => "No recorded forecast of a deal since closed yet: record forecasts (recordForecast) to calibrate.".to_owned(),
+            Some(b) if enough => {
+                format!("Brier score {b:.3} over {closed} (0 is perfect, 0.25 a coin toss at 50%).")
+            }
+            Some(b) => format!(
+                "Brier score {b:.3} over only {closed}; {min} are needed before it judges the forecast."
+            ),
+        };
+        Ok(Calibration {
+            forecasts: points.len(),
+            brier,
+            enough,
+            min_forecasts: min,
+            note,
+            bins,
+        })
+    }
+
     /// The support plan for `period`: open requests on open deals, valued and
     /// allocated against what the resources have left after earlier grants, over
     /// the months of the period that are not yet over.
+    /// The support plan for `period` with every decision explained: what the API
+    /// and the command line show.
+    pub async fn explained_support_plan(&self, period: Period) -> Result<ExplainedPlan> {
+        let plan = self.support_plan(period).await?;
+        Ok(support::explain(&plan, self.methodology()))
+    }
+
     pub async fn support_plan(&self, period: Period) -> Result<SupportPlan> {
         if !self.store.scope().is_all() {
             // The plan weighs every account's deals against each other for shared
@@ -130,7 +167,7 @@ impl Engine {
                         own_lift: r.lift,
                         need_lift: need,
                         probability: a.probability.probability,
-                        qualify_first: m.support.value.qualify_first(&a.facts),
+                        qualify_first: m.support.value.qualify_first(&a.facts.context),
                         needed_by: r.needed_by,
                         sign_date: o.expected_sign_date,
                     },

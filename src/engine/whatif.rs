@@ -8,7 +8,8 @@ use time::Date;
 use uuid::Uuid;
 
 use crate::{
-    advice::{assess, prompts::prompts_first, Lang, Prompt},
+    advice::{prompts::prompts_first, Lang, Prompt},
+    engine::assess,
     forecast::{category, StageNorms},
     graph::{risk::PersonChange, scores::opportunity_scores, AccountGraph},
     methodology::Methodology,

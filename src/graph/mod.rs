@@ -7,7 +7,9 @@
 //! modules read it. Loading and caching live in `crate::engine`; nothing here knows about
 //! SQL or GraphQL. Formulas are documented in `docs/scoring.md`.
 
-pub mod data;
+/// The account's slice of storage the graph is built from (kept at this path for
+/// the callers that name it here).
+pub use crate::domain::snapshot as data;
 pub mod explain;
 pub mod influence;
 pub mod model;

@@ -7,7 +7,7 @@ use std::fmt::Write;
 
 use super::model::{RelationshipMap, TieSide};
 use super::svg::{attitude_fill, tie_width, COOLING, LINE, OURS, THEIRS, THREAD};
-use crate::advice::Lang;
+use crate::domain::Lang;
 
 fn quote(s: &str) -> String {
     let mut out = String::from("\"");

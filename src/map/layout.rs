@@ -505,7 +505,7 @@ mod tests {
         empty.parties.clear();
         let placed = place(&empty);
         assert!(placed.nodes.is_empty());
-        let svg = crate::map::svg::render(&placed, crate::advice::Lang::En);
+        let svg = crate::map::svg::render(&placed, crate::domain::Lang::En);
         assert!(svg.starts_with("<svg") && svg.contains("reports to"));
     }
 

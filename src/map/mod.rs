@@ -17,7 +17,7 @@ pub use layout::{Box2, Placed};
 pub use model::{MapPerson, MapTie, RelationshipMap, TieSide};
 pub use text::{line_height, text_width, ASCENT_EM, LINE_EM};
 
-use crate::advice::Lang;
+use crate::domain::Lang;
 
 /// What the map is written as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

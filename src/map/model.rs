@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use time::Date;
 use uuid::Uuid;
 
-use crate::advice::Lang;
+use crate::domain::Lang;
 use crate::graph::{
     data::{GraphData, MemberNode},
     model::AccountGraph,

@@ -12,7 +12,7 @@ use std::fmt::Write;
 use super::layout::{lines_height, Key, Placed, DETAIL_SIZE, MARGIN};
 use super::model::TieSide;
 use super::text::{line_height, text_width, ASCENT_EM};
-use crate::advice::Lang;
+use crate::domain::Lang;
 
 pub const FONT: &str = "'Noto Sans CJK SC','Noto Sans SC','Source Han Sans SC','WenQuanYi Zen Hei','PingFang SC','Microsoft YaHei',sans-serif";
 pub const OURS: &str = "#2b6cb0";

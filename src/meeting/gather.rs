@@ -6,7 +6,7 @@ use time::Date;
 use uuid::Uuid;
 
 use crate::{
-    advice::{self, Answer, Health, Lang, StepStatus},
+    advice::{Answer, Health, Lang, StepStatus},
     domain::today,
     engine::{Engine, RelationshipChanges},
     graph::AccountGraph,
@@ -274,38 +274,41 @@ pub async fn opportunity_meeting(
     let o = graph
         .opportunity(opportunity)
         .ok_or_else(|| Error::not_found("opportunity", opportunity))?;
-    let assessment = advice::assess(graph, m, o, today(), &cached.norms);
     let zh = lang == Lang::Zh;
-
-    let questions = assessment
-        .questions
-        .iter()
-        .map(|q| QuestionLine {
-            question: if zh {
-                q.question.text_zh.clone()
-            } else {
-                q.question.text.clone()
-            },
-            answer: answer_word(q.answer(), lang).to_owned(),
-            suggested: answer_word(q.suggested, lang).to_owned(),
-            recorded: q.recorded.map(|a| answer_word(a, lang).to_owned()),
-            evidence: facts(&q.evidence, lang, m),
+    let (questions, steps) = engine
+        .assessed(opportunity, |_, m, _, assessment| {
+            let questions: Vec<_> = assessment
+                .questions
+                .iter()
+                .map(|q| QuestionLine {
+                    question: if zh {
+                        q.question.text_zh.clone()
+                    } else {
+                        q.question.text.clone()
+                    },
+                    answer: answer_word(q.answer(), lang).to_owned(),
+                    suggested: answer_word(q.suggested, lang).to_owned(),
+                    recorded: q.recorded.map(|a| answer_word(a, lang).to_owned()),
+                    evidence: facts(&q.evidence, lang, m),
+                })
+                .collect();
+            let steps: Vec<_> = assessment
+                .steps
+                .iter()
+                .map(|s| StepLine {
+                    label: if zh {
+                        s.step.label_zh.clone()
+                    } else {
+                        s.step.label.clone()
+                    },
+                    required: s.step.required,
+                    status: step_word(s.status, lang),
+                    evidence: facts(&s.evidence, lang, m),
+                })
+                .collect();
+            (questions, steps)
         })
-        .collect();
-    let steps = assessment
-        .steps
-        .iter()
-        .map(|s| StepLine {
-            label: if zh {
-                s.step.label_zh.clone()
-            } else {
-                s.step.label.clone()
-            },
-            required: s.step.required,
-            status: step_word(s.status, lang),
-            evidence: facts(&s.evidence, lang, m),
-        })
-        .collect();
+        .await?;
     let six = engine.opportunity_scores(opportunity).await?;
     let scores = score_names(lang)
         .iter()

@@ -5,9 +5,9 @@ use std::fmt::Write;
 
 use super::gather::{health_part, InventoryGroup, OpportunityMeeting, PlanningMeeting};
 use crate::advice::Lang;
+use crate::domain::grouped as money;
 use crate::engine::Movement;
 use crate::graph::strength::tenths;
-use crate::report::money;
 
 /// Text safe in Markdown and in the HTML it becomes: markup characters escaped,
 /// line breaks folded, so a name can never open a tag or break a table.

@@ -27,6 +27,7 @@ mod load;
 mod process;
 mod scales;
 mod scoring;
+mod snapshot;
 mod support;
 mod vocabulary;
 
@@ -43,5 +44,6 @@ pub use load::{Methodology, DEFAULT_DIR};
 pub use process::{ExitCriterion, StageProcess, StepKind, WinStep};
 pub use scales::{DecayScale, IntroductionScale, LabelledValue, Scales, TieHolder};
 pub use scoring::{AccountWeights, CompanyRole, DerivedInfluence, HealthWeights, Scoring};
+pub use snapshot::{snapshot, step_changes};
 pub use support::{label, AllocationSettings, SupportNeed, SupportRules, ValueRules};
 pub use vocabulary::{Stage, Term, Vocabularies, Vocabulary};

@@ -98,10 +98,10 @@ impl Default for ValueRules {
 
 impl ValueRules {
     /// Whether a deal with these facts fails qualification.
-    pub fn qualify_first(&self, facts: &crate::advice::Facts) -> bool {
+    pub fn qualify_first(&self, facts: &evalexpr::HashMapContext) -> bool {
         self.qualify_first_condition
             .as_ref()
-            .is_some_and(|c| c.holds(&facts.context))
+            .is_some_and(|c| c.holds(facts))
     }
 }
 

@@ -16,13 +16,13 @@ use super::{
 };
 use crate::{
     domain::{ImprovementPoint, Interaction, Opportunity, Person, Relationship},
-    transfer::tables::{
+    store::tables::{
         AnswerRow, AssessmentRow, ChainMemberRow, ExternalIdRow, ForecastSnapshotRow,
         ImprovementPointRow, InteractionEmployeeRow, InteractionPersonRow, InteractionRow,
         OpportunityCompetitorRow, OpportunityRow, PersonRow, PositionRow, RelationshipRow,
         ReportingLineRow, StageChangeRow, SupportRequestRow, TeamMemberRow, WinStepTickRow,
     },
-    transfer::Export,
+    store::Export,
     Error, Result,
 };
 
@@ -124,7 +124,7 @@ impl Taken {
                 })+
             };
         }
-        crate::transfer::each_list!(count);
+        super::each_list!(count);
         if !self.relink_interactions.is_empty() {
             out.push(("unlinkedInteractions", self.relink_interactions.len()));
         }
@@ -179,7 +179,7 @@ macro_rules! keep {
 }
 
 /// The insert-or-update of one row of `R`.
-fn upsert_one<R: crate::transfer::tables::Table>(_: &R) -> String {
+fn upsert_one<R: super::tables::Table>(_: &R) -> String {
     R::upsert(1)
 }
 

@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use super::{Backend, Store};
 use crate::{
-    graph::data::{
+    domain::snapshot::{
         AnswerState, CompetitorNode, Contact, EmployeeNode, GraphData, GraphVersion, LineEdge,
         MemberNode, OpportunityNode, PersonNode, StepState, TieEdge, TieEnds,
     },
@@ -407,7 +407,7 @@ fn assemble(account_id: Uuid, raw: RawGraph) -> GraphData {
                     owner,
                     stage_entered,
                     competitors_in_play: usize::try_from(competitors).unwrap_or(0),
-                    qualifying: crate::graph::data::Qualifying {
+                    qualifying: crate::domain::snapshot::Qualifying {
                         budget: crate::domain::BudgetStatus::parse("budget_status", &budget)
                             .unwrap_or_default(),
                         budget_amount: budget_amount.map(|m| m as f64 / 100.0),
@@ -472,7 +472,7 @@ fn assemble(account_id: Uuid, raw: RawGraph) -> GraphData {
         outsiders: raw
             .outsiders
             .into_iter()
-            .map(|(id, name, account)| crate::graph::data::OutsiderNode { id, name, account })
+            .map(|(id, name, account)| crate::domain::snapshot::OutsiderNode { id, name, account })
             .collect(),
         version: raw.version,
         people: raw

@@ -15,19 +15,16 @@ use uuid::Uuid;
 
 use super::{
     audit::{audit, Change},
-    bump_account, ends_key, now, write_tx, Store,
-};
-use crate::{
-    domain::Person,
-    transfer::{
-        tables::{
-            AssessmentRow, ChainMemberRow, ExternalIdRow, InteractionPersonRow, PersonRow,
-            PositionRow, RelationshipRow, ReportingLineRow,
-        },
-        Export,
+    bump_account, ends_key,
+    export::Export,
+    now,
+    tables::{
+        AssessmentRow, ChainMemberRow, ExternalIdRow, InteractionPersonRow, PersonRow, PositionRow,
+        RelationshipRow, ReportingLineRow,
     },
-    Error, Result,
+    write_tx, Store,
 };
+use crate::{domain::Person, Error, Result};
 
 /// One clash a merge resolved, and how.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, Eq)]
@@ -63,7 +60,7 @@ fn repointed(row: &RelationshipRow, from: Uuid, to: Uuid) -> RelationshipRow {
 }
 
 fn key_of(row: &RelationshipRow) -> String {
-    crate::transfer::import::ends(row)
+    super::tables::ends(row)
         .map(|e| ends_key(&e))
         .unwrap_or_default()
 }

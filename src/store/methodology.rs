@@ -370,7 +370,7 @@ impl Store {
     /// (docs/methodology.md, "Versions"). Run once at start, after migrating.
     pub async fn settle_methodology(&mut self, record: bool) -> Result<()> {
         if record {
-            self.record_methodology(&crate::advice::snapshot(&self.methodology))
+            self.record_methodology(&crate::methodology::snapshot(&self.methodology))
                 .await?;
         } else {
             self.check_methodology().await?;

@@ -7,12 +7,12 @@ use std::collections::HashMap;
 use sqlx::{Connection, Postgres, Sqlite, Transaction};
 use uuid::Uuid;
 
-use super::{Backend, Store};
-use crate::{
-    transfer::tables::{Table, *},
-    transfer::Export,
-    Error, Result,
+use super::{
+    export::Export,
+    tables::{Table, *},
+    Backend, Store,
 };
+use crate::{Error, Result};
 
 /// What an import found in one table.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -686,10 +686,24 @@ macro_rules! put_rows {
     }};
 }
 
+/// How an import treats bad rows and whether it writes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportOptions {
+    /// Check and count everything, write nothing.
+    pub dry_run: bool,
+    /// Import the good rows and list the rest, instead of refusing the whole file.
+    pub partial: bool,
+    /// The caller is a one-off process with the database to itself (the command
+    /// line): a SQLite file may then be written through a rollback journal for the
+    /// import, once instead of twice (log, then checkpoint). Tried only when no
+    /// other connection has the file open; otherwise the import runs as usual.
+    pub bulk: bool,
+}
+
 impl Store {
     /// Rows of one table for an export: `sql` selects them (with `$1` the account
     /// when one is given).
-    pub async fn dump<T>(&self, sql: &str, account: Option<Uuid>) -> Result<Vec<T>>
+    pub(super) async fn dump<T>(&self, sql: &str, account: Option<Uuid>) -> Result<Vec<T>>
     where
         T: Send
             + Unpin
@@ -711,7 +725,7 @@ impl Store {
     /// bookkeeping times (for sources that do not carry them).
     pub async fn begin_import(
         &self,
-        options: crate::transfer::ImportOptions,
+        options: ImportOptions,
         keep_stamps: bool,
     ) -> Result<ImportSession<'_>> {
         // Imports create accounts and change organisation-wide records by name; a
@@ -850,7 +864,7 @@ impl ImportSession<'_> {
                 $(self.put_table::<$row>($list, data.$field).await?;)+
             };
         }
-        crate::transfer::each_list!(put_each);
+        super::each_list!(put_each);
         Ok(())
     }
 

@@ -3,10 +3,15 @@
 //! where they change the most outcomes. Pure functions; the engine feeds them.
 
 pub mod allocate;
+pub mod explain;
 pub mod needs;
 pub mod synthetic;
 pub mod value;
 
-pub use allocate::{allocate, Assignment, LeftOut, Method, Plan, Problem, Settings};
+pub use allocate::{allocate, Assignment, LeftOut, Method, Part, Plan, Problem, Settings};
+pub use explain::{
+    explain, Assigned, Displaced, ExplainedPlan, LeftOutReason, PlannedRequest, Shortfall,
+    SupportPlan, Unserved,
+};
 pub use needs::{applicable, support_needs, NeedStatus};
 pub use value::{request_value, urgency, LiftSource, RequestValue, ValueInputs};

@@ -58,6 +58,16 @@ pub struct RequestValue {
     pub value: f64,
 }
 
+impl RequestValue {
+    /// The computation with its numbers, as the plan explains it.
+    pub fn formula(&self) -> String {
+        format!(
+            "{:.0} × p {:.3} × lift {:.3} × qualification {:.2} × weight {:.2} × urgency {:.2} = {:.0}",
+            self.amount, self.probability, self.lift, self.qualification, self.weight, self.urgency, self.value
+        )
+    }
+}
+
 /// Values a request.
 pub fn request_value(m: &Methodology, i: &ValueInputs<'_>) -> RequestValue {
     let rules = &m.support.value;

@@ -13,10 +13,12 @@ use icalendar::parser::{read_calendar, unfold, Component, Property};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
+use crate::store::Lookup;
+
 use super::{
-    import::{import_chunk, refusal, ImportOptions, ImportReport},
+    import::{import_chunk, refusal, ImportReport},
     tables::*,
-    Export,
+    Export, ImportOptions,
 };
 use crate::{domain::MAX_NOTE_CHARS, store::Store, Error, Result};
 
@@ -69,16 +71,13 @@ fn domain_of(email: &str) -> Option<&str> {
 impl Directory {
     async fn load(store: &Store) -> Result<Directory> {
         let employees: HashMap<String, Uuid> = store
-            .dump::<(Uuid, String)>("select employee_id, email from employee", None)
+            .lookup::<(Uuid, String)>(Lookup::EmployeeEmails)
             .await?
             .into_iter()
             .map(|(id, e)| (e.to_lowercase(), id))
             .collect();
         let people: HashMap<String, (Uuid, Uuid)> = store
-            .dump::<(Uuid, Uuid, String)>(
-                "select person_id, account_id, email from person where email is not null",
-                None,
-            )
+            .lookup::<(Uuid, Uuid, String)>(Lookup::PersonEmails)
             .await?
             .into_iter()
             .map(|(p, a, e)| (e.trim().to_lowercase(), (p, a)))
@@ -106,7 +105,7 @@ impl Directory {
             .filter_map(|e| domain_of(e).map(str::to_owned))
             .collect();
         let account_names = store
-            .dump::<(Uuid, String)>("select account_id, name from account", None)
+            .lookup::<(Uuid, String)>(Lookup::AccountNames)
             .await?
             .into_iter()
             .collect();

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, HashSet};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
-use super::{import::ImportOptions, tables::*, Export};
+use super::{tables::*, Export, ImportOptions};
 use crate::{
     domain::{Endpoints, TieKind},
     graph::{

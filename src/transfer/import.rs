@@ -4,39 +4,12 @@
 //! newer file updates what changed. A refused file writes nothing.
 
 use crate::{
-    domain::{normalise_organisation, EmployeeStatus, Endpoints, LineKind, Outcome, TieKind},
+    domain::{normalise_organisation, EmployeeStatus, LineKind, Outcome},
     methodology::Methodology,
     Error, Result,
 };
 
-use super::{tables::RelationshipRow, Export, FORMAT};
-
-/// The canonical key of a relationship row's ends, as storage computes it.
-pub(crate) fn ends(r: &RelationshipRow) -> Option<Endpoints> {
-    Some(match r.kind.as_str() {
-        "employee_person" => Endpoints::EmployeePerson {
-            employee_id: r.employee_id?,
-            person_id: r.person_id?,
-        },
-        "person_person" => Endpoints::PersonPerson {
-            person_id: r.person_id?,
-            other_person_id: r.other_person_id?,
-            tie: match r.tie.as_deref() {
-                Some("influences") => TieKind::Influences,
-                _ => TieKind::Informal,
-            },
-        },
-        "competitor_person" => Endpoints::CompetitorPerson {
-            competitor_id: r.competitor_id?,
-            person_id: r.person_id?,
-        },
-        "employee_employee" => Endpoints::EmployeeEmployee {
-            employee_id: r.employee_id?,
-            other_employee_id: r.other_employee_id?,
-        },
-        _ => return None,
-    })
-}
+use super::{tables::ends, Export, ImportOptions, FORMAT};
 
 /// One invalid value: row `index` of `list`, its `field` (camelCase), and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -255,20 +228,6 @@ pub fn check(m: &Methodology, data: &Export) -> Vec<Problem> {
         "closedOn" => some_day(x.closed_on),
     ]);
     problems
-}
-
-/// How an import treats bad rows and whether it writes.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct ImportOptions {
-    /// Check and count everything, write nothing.
-    pub dry_run: bool,
-    /// Import the good rows and list the rest, instead of refusing the whole file.
-    pub partial: bool,
-    /// The caller is a one-off process with the database to itself (the command
-    /// line): a SQLite file may then be written through a rollback journal for the
-    /// import, once instead of twice (log, then checkpoint). Tried only when no
-    /// other connection has the file open; otherwise the import runs as usual.
-    pub bulk: bool,
 }
 
 /// What an import wrote (or, dry, would write): per table, rows new, changed and
@@ -494,20 +453,10 @@ pub(crate) struct StoredNames {
 }
 
 pub(crate) async fn stored_names(store: &crate::store::Store) -> Result<StoredNames> {
-    use super::tables::{AccountRow, CompetitorRow};
+    let (accounts, competitors) = store.organisation_names().await?;
     Ok(StoredNames {
-        accounts: store
-            .dump::<AccountRow>(&AccountRow::select(false), None)
-            .await?
-            .into_iter()
-            .map(|a| (a.account_id, a.name))
-            .collect(),
-        competitors: store
-            .dump::<CompetitorRow>(&CompetitorRow::select(false), None)
-            .await?
-            .into_iter()
-            .map(|c| (c.competitor_id, c.name))
-            .collect(),
+        accounts,
+        competitors,
     })
 }
 

@@ -338,7 +338,7 @@ fn a_prompt_subsumed_by_another_about_the_same_person_is_not_shown() {
     let g = b.build();
     let m = methodology();
     let o = g.opportunity(deal).unwrap();
-    let a = guanxi::advice::assess(&g, &m, o, TODAY, &Default::default());
+    let a = guanxi::engine::assess(&g, &m, o, TODAY, &Default::default());
     let prompts = guanxi::advice::prompts(
         &g,
         &m,

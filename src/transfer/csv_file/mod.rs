@@ -26,13 +26,12 @@ use uuid::Uuid;
 
 use super::{
     import::{
-        import_chunk, likely_duplicates, refusal, stored_names, ImportOptions, ImportReport,
-        Rejected, StoredNames,
+        import_chunk, likely_duplicates, refusal, stored_names, ImportReport, Rejected, StoredNames,
     },
     mapping::{header_names, Entity, FieldSpec, Mapping, Recognised, Section, Source},
     read::{RawRecord, ReadOptions, Row, Table},
     tables::*,
-    Export,
+    Export, ImportOptions,
 };
 use crate::{
     domain::{normalise_organisation, Amount, Email, Endpoints, TieKind},

@@ -2,10 +2,11 @@
 //! use: external ids, normalised names, e-mails, a tie's ends.
 
 use super::*;
+use crate::store::Lookup;
 
-/// Every row `sql` selects, or none when the import does not `need` them (the
+/// Every row of `what`, or none when the import does not `need` them (the
 /// large maps are read only for the kinds of record that refer to them).
-pub(super) async fn rows<T>(store: &Store, sql: &str, needed: bool) -> Result<Vec<T>>
+pub(super) async fn rows<T>(store: &Store, what: Lookup<'_>, needed: bool) -> Result<Vec<T>>
 where
     T: Send
         + Unpin
@@ -13,7 +14,7 @@ where
         + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
 {
     if needed {
-        store.dump(sql, None).await
+        store.lookup(what).await
     } else {
         Ok(Vec::new())
     }
@@ -93,19 +94,11 @@ impl Resolver {
         use Entity::*;
         let needs = |kinds: &[Entity]| entities.iter().any(|e| kinds.contains(e));
         let flip = |v: Vec<(Uuid, String)>| v.into_iter().map(|(id, k)| (k, id)).collect();
-        let accounts: HashMap<String, Uuid> =
-            flip(rows(store, "select account_id, name_key from account", true).await?);
+        let accounts: HashMap<String, Uuid> = flip(rows(store, Lookup::AccountKeys, true).await?);
         // This system's ids for records matched to stored ones by earlier imports.
         let mut external: HashMap<String, HashMap<String, Uuid>> = HashMap::new();
-        for (kind, key, id) in rows::<(String, String, Uuid)>(
-            store,
-            &format!(
-                "select kind, external_key, record_id from external_id where system = '{}'",
-                system.replace('\'', "''")
-            ),
-            true,
-        )
-        .await?
+        for (kind, key, id) in
+            rows::<(String, String, Uuid)>(store, Lookup::ExternalIds { system }, true).await?
         {
             external.entry(kind).or_default().insert(key, id);
         }
@@ -114,39 +107,24 @@ impl Resolver {
             known_accounts: accounts.values().copied().collect(),
             accounts_by_key: accounts,
             account_ext: external.remove("account").unwrap_or_default(),
-            competitors_by_key: flip(
-                rows(
-                    store,
-                    "select competitor_id, name_key from competitor",
-                    true,
-                )
-                .await?,
-            ),
-            employees_by_email: flip(
-                rows(store, "select employee_id, email from employee", true).await?,
-            ),
+            competitors_by_key: flip(rows(store, Lookup::CompetitorKeys, true).await?),
+            employees_by_email: flip(rows(store, Lookup::EmployeeEmails, true).await?),
             employee_ext: external.remove("employee").unwrap_or_default(),
             employees_by_name: {
                 let mut by: HashMap<String, Vec<Uuid>> = HashMap::new();
-                for (id, name) in
-                    rows::<(Uuid, String)>(store, "select employee_id, name from employee", true)
-                        .await?
+                for (id, name) in rows::<(Uuid, String)>(store, Lookup::EmployeeNames, true).await?
                 {
                     by.entry(name.trim().to_lowercase()).or_default().push(id);
                 }
                 by
             },
-            departed_on: rows::<(Uuid, Date)>(
-                store,
-                "select employee_id, departed_on from employee where departed_on is not null",
-                true,
-            )
-            .await?
-            .into_iter()
-            .collect(),
+            departed_on: rows::<(Uuid, Date)>(store, Lookup::EmployeeDepartures, true)
+                .await?
+                .into_iter()
+                .collect(),
             person_account: rows::<(Uuid, Uuid)>(
                 store,
-                "select person_id, account_id from person",
+                Lookup::PersonAccounts,
                 needs(&[
                     DecisionChain,
                     Relationships,
@@ -159,7 +137,7 @@ impl Resolver {
             .collect(),
             opportunity_account: rows::<(Uuid, Uuid)>(
                 store,
-                "select opportunity_id, account_id from opportunity",
+                Lookup::OpportunityAccounts,
                 needs(&[StageHistory, DecisionChain, Interactions]),
             )
             .await?
@@ -167,7 +145,7 @@ impl Resolver {
             .collect(),
             interaction_account: rows::<(Uuid, Uuid)>(
                 store,
-                "select interaction_id, account_id from interaction",
+                Lookup::InteractionAccounts,
                 needs(&[InteractionParties]),
             )
             .await?
@@ -181,26 +159,19 @@ impl Resolver {
                 Option<String>,
                 Option<Date>,
             )>(
-                store,
-                "select opportunity_id, budget_status, budget_amount_minor, budget_confirmed_on,
-                        compelling_event, compelling_event_by from opportunity",
-                needs(&[Opportunities]),
+                store, Lookup::OpportunityBudgets, needs(&[Opportunities])
             )
             .await?
             .into_iter()
             .map(|(id, status, amount, on, what, by)| (id, (status, amount, on, what, by)))
             .collect(),
-            leaving_on: rows::<(Uuid, Date)>(
-                store,
-                "select employee_id, leaving_on from employee where leaving_on is not null",
-                true,
-            )
-            .await?
-            .into_iter()
-            .collect(),
+            leaving_on: rows::<(Uuid, Date)>(store, Lookup::EmployeeLeaving, true)
+                .await?
+                .into_iter()
+                .collect(),
             opportunity_stage: rows::<(Uuid, String, String)>(
                 store,
-                "select opportunity_id, stage, outcome from opportunity",
+                Lookup::OpportunityStages,
                 needs(&[Opportunities]),
             )
             .await?
@@ -208,39 +179,26 @@ impl Resolver {
             .map(|(id, s, o)| (id, (s, o)))
             .collect(),
             relationship_by_ends: flip(
-                rows(
-                    store,
-                    "select relationship_id, ends_key from relationship",
-                    needs(&[Relationships]),
-                )
-                .await?,
+                rows(store, Lookup::RelationshipEnds, needs(&[Relationships])).await?,
             ),
-            stored_accounts: rows::<AccountRow>(store, "select * from account", needs(&[Accounts]))
+            stored_accounts: rows::<AccountRow>(store, Lookup::Accounts, needs(&[Accounts]))
                 .await?
                 .into_iter()
                 .map(|a| (a.account_id, a))
                 .collect(),
-            stored_employees: rows::<EmployeeRow>(
-                store,
-                "select * from employee",
-                needs(&[Employees]),
-            )
-            .await?
-            .into_iter()
-            .map(|e| (e.employee_id, e))
-            .collect(),
-            stored_people: rows::<StoredPerson>(
-                store,
-                "select person_id, department, level, title, email, phone from person",
-                needs(&[People]),
-            )
-            .await?
-            .into_iter()
-            .map(|p| (p.0, p))
-            .collect(),
+            stored_employees: rows::<EmployeeRow>(store, Lookup::Employees, needs(&[Employees]))
+                .await?
+                .into_iter()
+                .map(|e| (e.employee_id, e))
+                .collect(),
+            stored_people: rows::<StoredPerson>(store, Lookup::PersonDetails, needs(&[People]))
+                .await?
+                .into_iter()
+                .map(|p| (p.0, p))
+                .collect(),
             stored_deals: rows::<(Uuid, Option<String>, Option<Uuid>, Option<Date>)>(
                 store,
-                "select opportunity_id, note, owner_id, expected_sign_date from opportunity",
+                Lookup::OpportunityDetails,
                 needs(&[Opportunities]),
             )
             .await?
@@ -249,7 +207,7 @@ impl Resolver {
             .collect(),
             stored_currency: rows::<(Uuid, String)>(
                 store,
-                "select opportunity_id, currency from opportunity",
+                Lookup::OpportunityCurrencies,
                 needs(&[Opportunities]),
             )
             .await?
@@ -258,7 +216,7 @@ impl Resolver {
             seen: HashMap::new(),
             member_by_pair: rows::<(Uuid, Uuid, Uuid)>(
                 store,
-                "select member_id, opportunity_id, person_id from decision_chain_member",
+                Lookup::ChainMembers,
                 needs(&[DecisionChain]),
             )
             .await?

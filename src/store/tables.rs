@@ -7,10 +7,8 @@ use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-use crate::{
-    domain::{normalise_organisation, Endpoints},
-    store::ends_key,
-};
+use super::ends_key;
+use crate::domain::{normalise_organisation, Endpoints, TieKind};
 
 /// A table an import writes in batches: its row type's key, its batch statements and
 /// its binds for each backend. Implemented by [`table!`] for every exported table.
@@ -425,14 +423,14 @@ table!(ChainMemberRow = "decision_chain_member" key [member_id] stamps [] touch 
     #[serde(default)] recorded_by: Option<String>, #[serde(default = "judgement")] source: String,
     #[serde(default)] is_primary: bool,
 });
-table!(RelationshipRow = "relationship" key [relationship_id] derived [ends_key = |r: &RelationshipRow| super::import::ends(r).map(|e| ends_key(&e)).unwrap_or_default()] latest assessed_at order "relationship_id" {
+table!(RelationshipRow = "relationship" key [relationship_id] derived [ends_key = |r: &RelationshipRow| ends(r).map(|e| ends_key(&e)).unwrap_or_default()] latest assessed_at order "relationship_id" {
     relationship_id: Uuid, account_id: Option<Uuid>, kind: String,
     employee_id: Option<Uuid>, person_id: Option<Uuid>, other_person_id: Option<Uuid>,
     competitor_id: Option<Uuid>, other_employee_id: Option<Uuid>, tie: Option<String>,
     strength: i32, #[serde(with = "time::serde::rfc3339")] assessed_at: OffsetDateTime,
 });
 impl RelationshipRow {
-    /// The row of an edge with these ends (the inverse of `import::ends`).
+    /// The row of an edge with these ends (the inverse of [`ends`]).
     pub(crate) fn new(
         relationship_id: Uuid,
         account_id: Option<Uuid>,
@@ -547,3 +545,30 @@ table!(
     external_id_id: Uuid, system: String, kind: String, external_key: String,
     record_id: Uuid, account_id: Option<Uuid>,
 });
+
+/// The canonical key of a relationship row's ends, as storage computes it.
+pub(crate) fn ends(r: &RelationshipRow) -> Option<Endpoints> {
+    Some(match r.kind.as_str() {
+        "employee_person" => Endpoints::EmployeePerson {
+            employee_id: r.employee_id?,
+            person_id: r.person_id?,
+        },
+        "person_person" => Endpoints::PersonPerson {
+            person_id: r.person_id?,
+            other_person_id: r.other_person_id?,
+            tie: match r.tie.as_deref() {
+                Some("influences") => TieKind::Influences,
+                _ => TieKind::Informal,
+            },
+        },
+        "competitor_person" => Endpoints::CompetitorPerson {
+            competitor_id: r.competitor_id?,
+            person_id: r.person_id?,
+        },
+        "employee_employee" => Endpoints::EmployeeEmployee {
+            employee_id: r.employee_id?,
+            other_employee_id: r.other_employee_id?,
+        },
+        _ => return None,
+    })
+}
