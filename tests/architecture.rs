@@ -215,6 +215,16 @@ fn resolvers_reach_the_engines_through_the_engine() {
 }
 
 #[test]
+fn the_domain_knows_nothing_of_storage() {
+    let storage: Vec<_> = sources()
+        .into_iter()
+        .filter(|(module, _, code)| module == "domain" && code.contains("sqlx"))
+        .map(|(_, file, _)| file.display().to_string())
+        .collect();
+    assert!(storage.is_empty(), "domain files naming sqlx: {storage:?}");
+}
+
+#[test]
 fn sql_is_written_only_in_the_store() {
     let mut found = Vec::new();
     for (module, file, code) in sources() {
@@ -244,4 +254,123 @@ fn sql_is_written_only_in_the_store() {
         }
     }
     assert!(found.is_empty(), "SQL outside src/store: {found:#?}");
+}
+
+/// Store methods that write on their own behalf, not a caller's: bookkeeping no
+/// role may refuse. Each says why it needs no grant.
+const BOOKKEEPING: &[(&str, &str)] = &[
+    (
+        "purge_deleted",
+        "the server's own sweep of deleted records past their window",
+    ),
+    (
+        "note_digest_sent",
+        "records that a scheduled digest went out",
+    ),
+    (
+        "note_use",
+        "notes when a token was last used, on every request",
+    ),
+    (
+        "finish",
+        "commits an import session, whose begin_import granted it",
+    ),
+    (
+        "forget_outbox",
+        "the webhook dispatcher clearing what it has queued",
+    ),
+    (
+        "enqueue_delivery",
+        "the webhook dispatcher queueing a committed change",
+    ),
+    (
+        "note_attempt",
+        "the webhook dispatcher recording a delivery attempt",
+    ),
+];
+
+/// The store's methods, by file and name, with their bodies.
+fn store_methods() -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    for (module, file, code) in sources() {
+        if module != "store" {
+            continue;
+        }
+        let mut current: Option<(String, String)> = None;
+        for line in code.lines() {
+            let trimmed = line.trim_start();
+            let indent = line.len() - trimmed.len();
+            if indent == 4 && current.is_none() {
+                let signature = trimmed
+                    .trim_start_matches("pub(crate) ")
+                    .trim_start_matches("pub(super) ")
+                    .trim_start_matches("pub ")
+                    .trim_start_matches("async ");
+                if let Some(rest) = signature.strip_prefix("fn ") {
+                    let name = head(rest);
+                    current = Some((name, String::new()));
+                    continue;
+                }
+            }
+            if let Some((name, body)) = &mut current {
+                if line == "    }" {
+                    out.push((
+                        file.display().to_string(),
+                        name.clone(),
+                        std::mem::take(body),
+                    ));
+                    current = None;
+                } else {
+                    body.push_str(line);
+                    body.push('\n');
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_write_the_store_opens_checks_the_callers_role() {
+    let mut unchecked = Vec::new();
+    let mut writes = 0;
+    for (file, name, body) in store_methods() {
+        let opens = body.contains("write_tx!(")
+            || body.contains(".begin()")
+            || body.contains(".begin_with(")
+            || body.contains(".execute(pool)")
+            || body.contains(".execute(&pool)");
+        if !opens || file.ends_with("store/mod.rs") && name == "write_tx" {
+            continue;
+        }
+        // Reads open transactions too (one consistent snapshot): only those that
+        // change something count.
+        let lower = body.to_lowercase();
+        let changes = [
+            "insert into",
+            "update ",
+            "delete from",
+            "write_tx!(",
+            "bump_",
+        ]
+        .iter()
+        .any(|w| lower.contains(w));
+        if !changes {
+            continue;
+        }
+        writes += 1;
+        let granted = body.contains("self.grant(");
+        let bookkeeping = BOOKKEEPING.iter().any(|(n, _)| *n == name);
+        if !granted && !bookkeeping {
+            unchecked.push(format!("{file}: {name}"));
+        }
+    }
+    assert!(
+        writes >= 40,
+        "the scan found only {writes} writes: is it still reading the store?"
+    );
+    assert!(
+        unchecked.is_empty(),
+        "store writes without a role check (self.grant) or a reason in BOOKKEEPING: {unchecked:#?}"
+    );
 }

@@ -5,7 +5,7 @@ use super::{optional_text, OrganisationName, MAX_SHORT_TEXT};
 use crate::{methodology::Methodology, Result};
 
 /// A customer organisation.
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Account {
     /// Raised by every update; an editor sends the one they read (optimistic

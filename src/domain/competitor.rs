@@ -5,7 +5,7 @@ use super::{optional_text, OrganisationName, MAX_NOTE_CHARS};
 use crate::Result;
 
 /// A rival vendor.
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Competitor {
     /// Raised by every update; an editor sends the one they read (optimistic

@@ -5,7 +5,7 @@ use super::{optional_text, Attitude, Influence, MAX_NOTE_CHARS};
 use crate::{methodology::Methodology, Result};
 
 /// A person's part in one opportunity's decision (like a CRM contact role).
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DecisionChainMember {
     pub member_id: Uuid,

@@ -5,7 +5,7 @@ use super::{optional_text, Email, EmployeeStatus, Name, MAX_SHORT_TEXT};
 use crate::{methodology::Methodology, Error, Result};
 
 /// One of our people.
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Employee {
     /// Raised by every update; an editor sends the one they read (optimistic

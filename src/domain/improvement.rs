@@ -12,7 +12,7 @@ use crate::{Error, Result};
 /// Longest text of a point.
 pub const MAX_POINT_CHARS: usize = 2000;
 
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ImprovementPoint {
     pub improvement_point_id: Uuid,

@@ -5,7 +5,7 @@ use super::{optional_text, MAX_NOTE_CHARS, MAX_SHORT_TEXT};
 use crate::{methodology::Methodology, Error, Result};
 
 /// A visit, call, meal, event... Evidence that keeps relationships warm.
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Interaction {
     pub interaction_id: Uuid,

@@ -5,7 +5,7 @@ use super::{currency, optional_text, Amount, BudgetStatus, Name, Outcome, MAX_NO
 use crate::{methodology::Methodology, Error, Result};
 
 /// A deal at one account.
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Opportunity {
     /// Raised by every update; an editor sends the one they read (optimistic
@@ -58,7 +58,7 @@ pub struct CompellingEventInput {
 pub const MAX_EVENT_CHARS: usize = 200;
 
 /// One step of an opportunity's history: a stage entered, or an outcome reached.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct StageChange {
     pub stage_change_id: Uuid,
     pub opportunity_id: Uuid,
@@ -73,7 +73,7 @@ pub struct StageChange {
 }
 
 /// One of our employees working a deal, and their part in it.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct TeamMember {
     pub opportunity_id: Uuid,
     pub employee_id: Uuid,

@@ -6,7 +6,7 @@ use crate::{methodology::Methodology, Error, Result};
 
 /// A customer-side person, at the account they are at now. Earlier positions,
 /// including at other accounts, live in [`Position`].
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Person {
     /// Raised by every update; an editor sends the one they read (optimistic
@@ -28,7 +28,7 @@ pub struct Person {
 /// A person's position over a period: where they sat, with which title, at which
 /// account. A move closes one position and opens the next, so history stays where
 /// it happened.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct Position {
     pub position_id: Uuid,
     pub person_id: Uuid,
@@ -41,7 +41,7 @@ pub struct Position {
 }
 
 /// A reporting line, solid or dotted, valid over a period.
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ReportingLine {
     pub reporting_line_id: Uuid,

@@ -6,7 +6,7 @@ use crate::{Error, Result};
 
 /// An edge of the relationship graph with its current strength. The history of
 /// how strong it was, and who said so, is in [`Assessment`].
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Relationship {
     pub relationship_id: Uuid,
@@ -27,7 +27,7 @@ pub struct Relationship {
 }
 
 /// One judgement of a relationship's strength, kept forever with its provenance.
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Assessment {
     pub assessment_id: Uuid,

@@ -6,7 +6,7 @@ use crate::{methodology::Methodology, Error, Result};
 
 /// Something scarce to allocate across opportunities: an executive's time, an
 /// expert, a lab, a budget.
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SupportResource {
     pub support_resource_id: Uuid,
@@ -165,7 +165,7 @@ impl SupportResource {
 }
 
 /// A request for support on one opportunity, and what was decided.
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SupportRequest {
     /// Raised by every update; an editor sends the one they read (optimistic

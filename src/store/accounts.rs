@@ -2,7 +2,7 @@ use uuid::Uuid;
 
 use super::{
     audit::{audit, Change},
-    check_revision, current_row, new_id, now, revised, with_pool, write_tx, Store,
+    check_revision, current_row, new_id, now, revised, with_pool, write_tx, Need, Store,
 };
 use crate::{
     domain::{look_alike_key, Account, AccountInput, AccountPatch, OrganisationName},
@@ -101,7 +101,8 @@ impl Store {
         let a = input.validate(&self.methodology)?;
         let id = new_id();
         let at = now();
-        write_tx!(self, tx => {
+        let granted = self.grant(Need::Write)?;
+        write_tx!(granted, self, tx => {
             let others = sqlx::query_as::<_, Account>("select * from account where account_id <> $1")
                 .bind(id)
                 .fetch_all(&mut *tx)
@@ -134,7 +135,8 @@ impl Store {
     #[tracing::instrument(skip(self))]
     pub async fn update_account(&self, id: Uuid, patch: AccountPatch) -> Result<Account> {
         self.reach("account", id, id)?;
-        write_tx!(self, tx => {
+        let granted = self.grant(Need::Write)?;
+        write_tx!(granted, self, tx => {
             let expected = patch.expected_revision;
             let current = current_row!(self, tx, Account, "account", "account", id);
             check_revision!(current, expected, "account", id);

@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use super::{
     audit::{audit, Change},
-    bump_account, bump_org, new_id, now, with_pool, write_tx, Store,
+    bump_account, bump_org, new_id, now, with_pool, write_tx, Need, Store,
 };
 use crate::{
     domain::{ImprovementPoint, Interaction, Opportunity, Person, Relationship},
@@ -221,8 +221,9 @@ impl Store {
             .await?
             .ok_or_else(|| Error::not_found("person", id))?;
         let ties_sql = format!("relationship_id in ({PERSON_TIES})");
-        write_tx!(self, tx => {
-            bump_account!(self, tx, person.account_id);
+        let granted = self.grant(Need::Write)?;
+        write_tx!(granted, self, tx => {
+            bump_account!(tx, self.reach("account", person.account_id, person.account_id)?);
             let mut t = Taken { rows: Export::empty(&self.methodology.version), ..Taken::default() };
             t.rows.people = take!(tx, PersonRow, "select * from person where person_id = $1", id);
             if t.rows.people.is_empty() {
@@ -263,9 +264,10 @@ impl Store {
             .await?
             .ok_or_else(|| Error::not_found("relationship", id))?;
         let label = self.tie_label(id).await?;
-        write_tx!(self, tx => {
+        let granted = self.grant(Need::Write)?;
+        write_tx!(granted, self, tx => {
             match tie.account_id {
-                Some(a) => { bump_account!(self, tx, a); }
+                Some(a) => { bump_account!(tx, self.reach("account", a, a)?); }
                 None => {
                     self.org_write("deleting a tie between two of our employees")?;
                     bump_org!(tx);
@@ -316,8 +318,9 @@ impl Store {
                 .map(|s| format!(" · {s}"))
                 .unwrap_or_default()
         );
-        write_tx!(self, tx => {
-            bump_account!(self, tx, interaction.account_id);
+        let granted = self.grant(Need::Write)?;
+        write_tx!(granted, self, tx => {
+            bump_account!(tx, self.reach("account", interaction.account_id, interaction.account_id)?);
             let mut t = Taken { rows: Export::empty(&self.methodology.version), ..Taken::default() };
             t.rows.interactions = take!(tx, InteractionRow, "select * from interaction where interaction_id = $1", id);
             if t.rows.interactions.is_empty() {
@@ -349,8 +352,9 @@ impl Store {
             .await?
             .ok_or_else(|| Error::not_found("improvement point", id))?;
         let label: String = point.text.chars().take(120).collect();
-        write_tx!(coaching self, tx => {
-            bump_account!(self, tx, point.account_id);
+        let granted = self.grant(Need::Coaching)?;
+        write_tx!(granted, self, tx => {
+            bump_account!(tx, self.reach("account", point.account_id, point.account_id)?);
             let mut t = Taken { rows: Export::empty(&self.methodology.version), ..Taken::default() };
             t.rows.improvement_points = take!(tx, ImprovementPointRow, "select * from improvement_point where improvement_point_id = $1", id);
             if t.rows.improvement_points.is_empty() {
@@ -378,8 +382,9 @@ impl Store {
             .opportunity(id)
             .await?
             .ok_or_else(|| Error::not_found("opportunity", id))?;
-        write_tx!(self, tx => {
-            bump_account!(self, tx, deal.account_id);
+        let granted = self.grant(Need::Write)?;
+        write_tx!(granted, self, tx => {
+            bump_account!(tx, self.reach("account", deal.account_id, deal.account_id)?);
             let mut t = Taken { rows: Export::empty(&self.methodology.version), ..Taken::default() };
             t.rows.opportunities = take!(tx, OpportunityRow, "select * from opportunity where opportunity_id = $1", id);
             if t.rows.opportunities.is_empty() {
@@ -429,9 +434,13 @@ impl Store {
     pub async fn restore(&self, entity: Deletable, id: Uuid) -> Result<()> {
         let noun = entity.noun();
         let coaching = entity == Deletable::ImprovementPoint;
-        self.may_write(coaching)?;
+        let granted = self.grant(if coaching {
+            Need::Coaching
+        } else {
+            Need::Write
+        })?;
         let restored = async {
-            write_tx!(@run self, tx => {
+            write_tx!(granted, self, tx => {
                 let found = sqlx::query_as::<_, DeletedRow>(
                     "select * from deleted_record where entity = $1 and record_id = $2 and purge_after >= $3
                      order by deleted_at desc limit 1",
@@ -445,7 +454,7 @@ impl Store {
                     return Err(Error::NotFound { entity: noun, id: format!("{id} (among deleted records: never deleted, restored already, or purged)") });
                 };
                 match found.account_id {
-                    Some(a) => { bump_account!(self, tx, a); }
+                    Some(a) => { bump_account!(tx, self.reach("account", a, a)?); }
                     None => {
                         self.org_write("restoring a tie between two of our employees")?;
                         bump_org!(tx);

@@ -2,7 +2,7 @@ use uuid::Uuid;
 
 use super::{
     audit::{audit, Change},
-    check_revision, current_row, new_id, now, revised, with_pool, write_tx, Store,
+    check_revision, current_row, new_id, now, revised, with_pool, write_tx, Need, Store,
 };
 use crate::{
     domain::{look_alike_key, Competitor, CompetitorInput, CompetitorPatch, OrganisationName},
@@ -68,7 +68,8 @@ impl Store {
         let c = input.validate()?;
         let id = new_id();
         let at = now();
-        write_tx!(self, tx => {
+        let granted = self.grant(Need::Write)?;
+        write_tx!(granted, self, tx => {
             let others = sqlx::query_as::<_, Competitor>("select * from competitor where competitor_id <> $1")
                 .bind(id)
                 .fetch_all(&mut *tx)
@@ -97,7 +98,8 @@ impl Store {
     #[tracing::instrument(skip(self))]
     pub async fn update_competitor(&self, id: Uuid, patch: CompetitorPatch) -> Result<Competitor> {
         self.org_write("creating and changing competitors")?;
-        write_tx!(self, tx => {
+        let granted = self.grant(Need::Write)?;
+        write_tx!(granted, self, tx => {
             let expected = patch.expected_revision;
             let current = current_row!(self, tx, Competitor, "competitor", "competitor", id);
             check_revision!(current, expected, "competitor", id);

@@ -2,7 +2,7 @@ use uuid::Uuid;
 
 use super::{
     audit::{audit, Change},
-    bump_org, check_revision, current_row, new_id, now, revised, with_pool, write_tx, Store,
+    bump_org, check_revision, current_row, new_id, now, revised, with_pool, write_tx, Need, Store,
 };
 use crate::{
     domain::{Employee, EmployeeInput, EmployeePatch},
@@ -56,7 +56,8 @@ impl Store {
         let e = input.validate(&self.methodology)?;
         let id = new_id();
         let at = now();
-        write_tx!(self, tx => {
+        let granted = self.grant(Need::Write)?;
+        write_tx!(granted, self, tx => {
             let clash: Option<String> = sqlx::query_scalar("select name from employee where email = $1")
                 .bind(e.email.as_ref())
                 .fetch_optional(&mut *tx)
@@ -95,7 +96,8 @@ impl Store {
     #[tracing::instrument(skip(self))]
     pub async fn update_employee(&self, id: Uuid, patch: EmployeePatch) -> Result<Employee> {
         self.org_write("creating and changing employees")?;
-        write_tx!(self, tx => {
+        let granted = self.grant(Need::Write)?;
+        write_tx!(granted, self, tx => {
             let expected = patch.expected_revision;
             let current = current_row!(self, tx, Employee, "employee", "employee", id);
             check_revision!(current, expected, "employee", id);

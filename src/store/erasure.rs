@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use super::{
     audit::{audit, Change},
-    bump_account, now, write_tx, Store,
+    bump_account, now, write_tx, Need, Store,
 };
 use crate::{domain::Role, Error, Result};
 
@@ -131,7 +131,8 @@ impl Store {
             return Err(Error::invalid("reason", "no control characters"));
         }
         let erased_at = now();
-        write_tx!(self, tx => {
+        let granted = self.grant(Need::Write)?;
+        write_tx!(granted, self, tx => {
             // A record merged into another is erased as the one it became (and
             // that one may have been merged again).
             let mut id = id;
@@ -210,7 +211,7 @@ impl Store {
             accounts.sort();
             accounts.dedup();
             for a in &accounts {
-                bump_account!(self, tx, *a);
+                bump_account!(tx, self.reach("account", *a, *a)?);
             }
             let mut cleared: Vec<(String, u64)> = Vec::new();
             let mut note = |what: &str, n: u64| {

@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::{
     audit::{audit, Change},
-    new_id, now, with_pool, write_tx, Store,
+    new_id, now, with_pool, write_tx, Need, Store,
 };
 use crate::{
     domain::{Opportunity, StageChange},
@@ -94,7 +94,8 @@ impl Store {
     ) -> Result<usize> {
         self.org_write("recording a forecast")?;
         let at = now();
-        write_tx!(self, tx => {
+        let granted = self.grant(Need::Write)?;
+        write_tx!(granted, self, tx => {
             for l in lines {
                 sqlx::query(
                     "insert into forecast_snapshot (forecast_snapshot_id, period, taken_on, opportunity_id,

@@ -5,7 +5,8 @@ use uuid::Uuid;
 
 use super::{
     audit::{audit, Change},
-    check_revision, current_row, must_exist, new_id, now, revised, with_pool, write_tx, Store,
+    check_revision, current_row, must_exist, new_id, now, revised, with_pool, write_tx, Need,
+    Store,
 };
 use crate::{
     domain::{today, ImprovementInput, ImprovementPatch, ImprovementPoint, ImprovementStatus},
@@ -96,7 +97,8 @@ impl Store {
         let id = new_id();
         let at = now();
         let (_, author, _) = self.author();
-        write_tx!(coaching self, tx => {
+        let granted = self.grant(Need::Coaching)?;
+        write_tx!(granted, self, tx => {
             must_exist!(tx, "account", "account", p.account_id, "accountId");
             check_links!(self, tx, p);
             sqlx::query(
@@ -128,7 +130,8 @@ impl Store {
         id: Uuid,
         patch: ImprovementPatch,
     ) -> Result<ImprovementPoint> {
-        write_tx!(coaching self, tx => {
+        let granted = self.grant(Need::Coaching)?;
+        write_tx!(granted, self, tx => {
             let expected = patch.expected_revision;
             let current = current_row!(self, tx, ImprovementPoint, "improvement_point", "improvement point", id);
             check_revision!(current, expected, "improvement point", id);

@@ -5,7 +5,7 @@ use super::{
     audit::{audit, Change},
     bump_account, current_row,
     live::{LiveEvent, LiveKind},
-    must_exist, new_id, now, with_pool, write_tx, Store,
+    must_exist, new_id, now, with_pool, write_tx, Need, Store,
 };
 use crate::{
     domain::{Employee, Interaction, InteractionInput, InteractionPatch, Person},
@@ -169,7 +169,8 @@ impl Store {
         let i = input.validate(&self.methodology)?;
         self.reach_field("account", i.account_id, "accountId")?;
         let id = new_id();
-        write_tx!(self, tx => {
+        let granted = self.grant(Need::Write)?;
+        write_tx!(granted, self, tx => {
             must_exist!(tx, "account", "account", i.account_id, "accountId");
             check_opportunity!(self, tx, i);
             sqlx::query(
@@ -187,7 +188,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             write_participants!(self, tx, id, i);
-            bump_account!(self, tx, i.account_id);
+            bump_account!(tx, self.reach("account", i.account_id, i.account_id)?);
             let after = current_row!(self, tx, Interaction, "interaction", "interaction", id);
             audit!(self, tx, Change::new("record interaction", "interaction", id)
                 .account(i.account_id)
@@ -208,7 +209,8 @@ impl Store {
         id: Uuid,
         patch: InteractionPatch,
     ) -> Result<Interaction> {
-        let i = write_tx!(self, tx => {
+        let granted = self.grant(Need::Write)?;
+        let i = write_tx!(granted, self, tx => {
             let current = current_row!(self, tx, Interaction, "interaction", "interaction", id);
             let employees: Vec<Uuid> = sqlx::query_scalar("select employee_id from interaction_employee where interaction_id = $1")
                 .bind(id)
@@ -243,7 +245,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             write_participants!(self, tx, id, i);
-            bump_account!(self, tx, i.account_id);
+            bump_account!(tx, self.reach("account", i.account_id, i.account_id)?);
             let after = current_row!(self, tx, Interaction, "interaction", "interaction", id);
             audit!(self, tx, Change::new("update interaction", "interaction", id)
                 .account(i.account_id)

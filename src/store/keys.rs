@@ -103,15 +103,27 @@ impl Lookup<'_> {
     }
 }
 
+/// What a lookup's rows can be read as on both backends: a tuple of its columns
+/// or a row type. Callers outside the store name this, not sqlx.
+pub trait Readable:
+    Send
+    + Unpin
+    + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+    + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+{
+}
+
+impl<T> Readable for T where
+    T: Send
+        + Unpin
+        + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+{
+}
+
 impl Store {
     /// Every row of one lookup, as `T` (a tuple of its columns, or its row type).
-    pub async fn lookup<T>(&self, what: Lookup<'_>) -> Result<Vec<T>>
-    where
-        T: Send
-            + Unpin
-            + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
-            + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
-    {
+    pub async fn lookup<T: Readable>(&self, what: Lookup<'_>) -> Result<Vec<T>> {
         super::with_pool!(self, pool => {
             let mut q = sqlx::query_as::<_, T>(what.sql());
             if let Lookup::ExternalIds { system } = what {

@@ -22,7 +22,7 @@ use super::{
         AssessmentRow, ChainMemberRow, ExternalIdRow, InteractionPersonRow, PersonRow, PositionRow,
         RelationshipRow, ReportingLineRow,
     },
-    write_tx, Store,
+    write_tx, Need, Store,
 };
 use crate::{domain::Person, Error, Result};
 
@@ -217,8 +217,9 @@ impl Store {
             moved: Vec::new(),
             clashes: Vec::new(),
         };
-        write_tx!(self, tx => {
-            bump_account!(self, tx, account);
+        let granted = self.grant(Need::Write)?;
+        write_tx!(granted, self, tx => {
+            bump_account!(tx, self.reach("account", account, account)?);
             // The dropped record and all that hangs on it, as it was: the undo.
             let mut before = Export::empty(&self.methodology.version);
             before.people = sqlx::query_as::<_, PersonRow>("select * from person where person_id = $1 or person_id = $2")
@@ -475,9 +476,10 @@ impl Store {
                 });
             }
         }
-        write_tx!(self, tx => {
-            bump_account!(self, tx, keep);
-            bump_account!(self, tx, drop);
+        let granted = self.grant(Need::Write)?;
+        write_tx!(granted, self, tx => {
+            bump_account!(tx, self.reach("account", keep, keep)?);
+            bump_account!(tx, self.reach("account", drop, drop)?);
             sqlx::query("update account set owner_team = coalesce(owner_team, (select owner_team from account where account_id = $2)),
                                 revision = revision + 1, updated_at = $3
                          where account_id = $1")

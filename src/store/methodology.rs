@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::{
     audit::{audit, Change},
-    bump_account, must_exist, new_id, now, with_pool, write_tx, Store,
+    bump_account, must_exist, new_id, now, with_pool, write_tx, Need, Store,
 };
 use std::{collections::HashMap, sync::Arc};
 
@@ -54,7 +54,8 @@ impl Store {
     ) -> Result<Tick> {
         let note = optional_text("note", note, crate::domain::MAX_NOTE_CHARS)?;
         let id = new_id();
-        write_tx!(self, tx => {
+        let granted = self.grant(Need::Write)?;
+        write_tx!(granted, self, tx => {
             let row: Option<(Uuid, String, String)> =
                 sqlx::query_as("select account_id, stage, methodology_version from opportunity where opportunity_id = $1")
                     .bind(opportunity)
@@ -96,7 +97,7 @@ impl Store {
             .bind(&deal_version)
             .execute(&mut *tx)
             .await?;
-            bump_account!(self, tx, account);
+            bump_account!(tx, self.reach("account", account, account)?);
             audit!(self, tx, Change::new("tick win step", "opportunity", opportunity)
                 .account(account)
                 .after(&serde_json::json!({ "stage": stage, "stepId": step, "done": done, "tickedBy": by, "note": note })));
@@ -152,7 +153,8 @@ impl Store {
         let evidence = optional_text("evidence", evidence, crate::domain::MAX_NOTE_CHARS)?;
         let version = self.methodology.version.clone();
         let id = new_id();
-        write_tx!(self, tx => {
+        let granted = self.grant(Need::Write)?;
+        write_tx!(granted, self, tx => {
             let account: Option<Uuid> = sqlx::query_scalar("select account_id from opportunity where opportunity_id = $1")
                 .bind(opportunity)
                 .fetch_optional(&mut *tx)
@@ -180,7 +182,7 @@ impl Store {
             .bind(self.author().1)
             .execute(&mut *tx)
             .await?;
-            bump_account!(self, tx, account);
+            bump_account!(tx, self.reach("account", account, account)?);
             audit!(self, tx, Change::new("answer question", "opportunity", opportunity)
                 .account(account)
                 .after(&serde_json::json!({ "questionId": question, "answer": answer, "evidence": evidence, "answeredBy": by })));
@@ -233,7 +235,8 @@ impl Store {
         let version = self.methodology.version.clone();
         let id = new_id();
         self.reach_field("account", account, "accountId")?;
-        write_tx!(self, tx => {
+        let granted = self.grant(Need::Write)?;
+        write_tx!(granted, self, tx => {
             must_exist!(tx, "account", "account", account, "accountId");
             if let Some(e) = by {
                 must_exist!(tx, "employee", "employee", e, "tickedBy");
@@ -252,7 +255,7 @@ impl Store {
             .bind(&version)
             .execute(&mut *tx)
             .await?;
-            bump_account!(self, tx, account);
+            bump_account!(tx, self.reach("account", account, account)?);
             audit!(self, tx, Change::new("tick plan item", "account", account)
                 .account(account)
                 .after(&serde_json::json!({ "itemId": item, "done": done, "tickedBy": by, "note": note })));
@@ -275,7 +278,8 @@ impl Store {
         let m = Arc::clone(&self.methodology);
         let files =
             serde_json::to_string(&m.files).map_err(|e| Error::Internal(anyhow::Error::new(e)))?;
-        write_tx!(self, tx => {
+        let granted = self.grant(Need::Write)?;
+        write_tx!(granted, self, tx => {
             let known: Option<(Option<String>, Option<String>)> = sqlx::query_as(
                 "select digest, files from methodology_snapshot where version = $1",
             )
@@ -397,7 +401,8 @@ impl Store {
         self.adoption_allowed()?;
         let version = self.methodology.version.clone();
         let mut moved = Vec::new();
-        write_tx!(self, tx => {
+        let granted = self.grant(Need::Write)?;
+        write_tx!(granted, self, tx => {
             for (opportunity, from) in deals {
                 let account: Option<Uuid> = sqlx::query_scalar(
                     "update opportunity set revision = revision + 1, methodology_version = $2, updated_at = $4
@@ -412,7 +417,7 @@ impl Store {
                 .await?;
                 let Some(account) = account else { continue };
                 moved.push(*opportunity);
-                bump_account!(self, tx, account);
+                bump_account!(tx, self.reach("account", account, account)?);
                 audit!(self, tx, Change::new("adopt methodology", "opportunity", *opportunity)
                     .account(account)
                     .before(&serde_json::json!({ "methodologyVersion": from }))

@@ -22,11 +22,12 @@ use sqlx::{
 };
 
 use crate::{
-    domain::{Principal, Role, Scope},
+    domain::{Principal, Scope},
     methodology::Methodology,
     Error, Result,
 };
 
+mod access;
 mod accounts;
 pub(crate) mod audit;
 mod batch;
@@ -46,6 +47,7 @@ mod merge;
 mod methodology;
 mod opportunities;
 mod people;
+mod records;
 mod relationships;
 mod sizes;
 mod support;
@@ -54,6 +56,7 @@ mod tokens;
 mod transfer;
 mod webhooks;
 
+pub(crate) use access::{Granted, Need, Reached};
 pub use accounts::AccountPage;
 pub use audit::{AuditEntry, AuditFilter, COMMAND_LINE};
 pub use bin::{Deletable, DeletedRecord, DEFAULT_DELETION_WINDOW};
@@ -62,7 +65,7 @@ pub(crate) use export::each_list;
 pub use export::{Export, FORMAT};
 pub use history::{ForecastSnapshot, SnapshotLine};
 pub use improvement::ImprovementFilter;
-pub use keys::Lookup;
+pub use keys::{Lookup, Readable};
 pub use live::{Announced, Changed, Following, LiveEvent, LiveKind};
 pub use merge::{LikelyDuplicate, LikelyDuplicateAccount, MergeClash, MergeReport};
 pub use methodology::{RecordedAnswer, Tick};
@@ -127,15 +130,12 @@ macro_rules! with_pool {
 }
 
 /// Runs `$body` inside one write transaction bound to `$tx`; an early return (a `?`)
-/// drops the transaction, which rolls it back. Refuses callers whose role does not
-/// write (viewers; coaches outside `coaching` writes) before anything is read.
+/// drops the transaction, which rolls it back. Takes the [`Granted`] the method's
+/// role check returned (see [`access`]): a write transaction cannot be opened
+/// without one.
 macro_rules! write_tx {
-    (coaching $store:expr, $tx:ident => $body:block) => {{
-        $store.may_write(true)?;
-        $crate::store::write_tx!(@run $store, $tx => $body)
-    }};
-    ($store:expr, $tx:ident => $body:block) => {{
-        $store.may_write(false)?;
+    ($granted:expr, $store:expr, $tx:ident => $body:block) => {{
+        let _: &$crate::store::Granted = &$granted;
         $crate::store::write_tx!(@run $store, $tx => $body)
     }};
     (@run $store:expr, $tx:ident => $body:block) => {{
@@ -160,15 +160,14 @@ macro_rules! write_tx {
     }};
 }
 
-/// Bumps an account's version inside the current transaction. Every write bumps each
-/// account it touches, so this is also where a scoped caller's write to an account
-/// outside their scope is refused (as `NOT_FOUND`), rolling the transaction back
-/// whatever the method checked before.
+/// Bumps an account's version inside the current transaction. Takes the
+/// [`Reached`] of the scope check (`Store::reach`), so an account is only ever
+/// changed after its check ran, in plain sight in the method.
 macro_rules! bump_account {
-    ($store:expr, $tx:ident, $account_id:expr) => {{
-        $store.reach("account", $account_id, $account_id)?;
+    ($tx:ident, $reached:expr) => {{
+        let reached: $crate::store::Reached = $reached;
         sqlx::query("update account set version = version + 1 where account_id = $1")
-            .bind($account_id)
+            .bind(reached.account())
             .execute(&mut *$tx)
             .await?
     }};
@@ -477,75 +476,6 @@ impl Store {
     /// The API caller writing through this handle; none for the command line.
     pub fn actor(&self) -> Option<&Principal> {
         self.actor.as_deref()
-    }
-
-    /// `NOT_FOUND` (the `entity` with this `id`) when the record's account is out of
-    /// scope: a forbidden record behaves as one that does not exist.
-    pub(crate) fn reach(
-        &self,
-        entity: &'static str,
-        account: Uuid,
-        id: impl std::fmt::Display,
-    ) -> Result<()> {
-        if self.scope.allows(account) {
-            Ok(())
-        } else {
-            Err(Error::not_found(entity, id))
-        }
-    }
-
-    /// [`Store::reach`] for an id given in an input field.
-    pub(crate) fn reach_field(
-        &self,
-        entity: &'static str,
-        account: Uuid,
-        field: &str,
-    ) -> Result<()> {
-        self.reach(entity, account, format_args!("{account} (in {field})"))
-    }
-
-    /// The record if it is in scope.
-    pub(crate) fn visible<T: Owned>(&self, record: Option<T>) -> Option<T> {
-        record.filter(|r| self.scope.allows_opt(r.owner()))
-    }
-
-    /// Keeps the records in scope.
-    pub(crate) fn in_scope<T: Owned>(&self, mut records: Vec<T>) -> Vec<T> {
-        if !self.scope.is_all() {
-            records.retain(|r| self.scope.allows_opt(r.owner()));
-        }
-        records
-    }
-
-    /// Refuses a write to a caller whose role only reads: viewers always, coaches
-    /// except for coaching records (improvement points).
-    pub(crate) fn may_write(&self, coaching: bool) -> Result<()> {
-        let Some(caller) = self.actor() else {
-            return Ok(());
-        };
-        let what = match caller.role {
-            Role::Admin | Role::Member => return Ok(()),
-            Role::Coach if coaching => return Ok(()),
-            Role::Coach => "reads everything and writes improvement points only",
-            Role::Viewer => "reads but does not change data",
-        };
-        Err(Error::Forbidden(format!(
-            "the token '{}' is a {} token, which {what}",
-            caller.name,
-            caller.role.as_str()
-        )))
-    }
-
-    /// Refuses organisation-wide writes (accounts, employees, competitors, support
-    /// resources, ties between our own people) to callers scoped to some accounts.
-    pub(crate) fn org_write(&self, what: &str) -> Result<()> {
-        if self.scope.is_all() {
-            Ok(())
-        } else {
-            Err(Error::Forbidden(format!(
-                "{what} needs an administrator: it changes records every account team shares"
-            )))
-        }
     }
 
     pub(crate) async fn write_guard(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {

@@ -4,7 +4,7 @@ use super::{
     account_of,
     audit::{audit, Change},
     bump_account, bump_org, check_revision, current_row, must_exist, new_id, now, revised,
-    with_pool, write_tx, Store,
+    with_pool, write_tx, Need, Store,
 };
 use crate::{
     domain::{
@@ -157,7 +157,8 @@ impl Store {
         let at = now();
         let version = self.methodology.version.clone();
         self.reach_field("account", o.account_id, "accountId")?;
-        write_tx!(self, tx => {
+        let granted = self.grant(Need::Write)?;
+        write_tx!(granted, self, tx => {
             must_exist!(tx, "account", "account", o.account_id, "accountId");
             if let Some(owner) = o.owner_id {
                 must_exist!(tx, "employee", "employee", owner, "ownerId");
@@ -195,7 +196,7 @@ impl Store {
             if let Some(team) = &o.team {
                 replace_team!(tx, id, o.account_id, team);
             }
-            bump_account!(self, tx, o.account_id);
+            bump_account!(tx, self.reach("account", o.account_id, o.account_id)?);
             if o.outcome != Outcome::Open {
                 // History changed: every account's stall norms may move.
                 bump_org!(tx);
@@ -214,7 +215,8 @@ impl Store {
         patch: OpportunityPatch,
     ) -> Result<Opportunity> {
         let version = self.methodology.version.clone();
-        write_tx!(self, tx => {
+        let granted = self.grant(Need::Write)?;
+        write_tx!(granted, self, tx => {
             let expected = patch.expected_revision;
             let current = current_row!(self, tx, Opportunity, "opportunity", "opportunity", id);
             check_revision!(current, expected, "opportunity", id);
@@ -283,7 +285,7 @@ impl Store {
             if let Some(team) = &o.team {
                 replace_team!(tx, id, current.account_id, team);
             }
-            bump_account!(self, tx, current.account_id);
+            bump_account!(tx, self.reach("account", current.account_id, current.account_id)?);
             if moved && (o.outcome != Outcome::Open || current.outcome != Outcome::Open.as_str()) {
                 // A deal closed or reopened: every account's stall norms may move.
                 bump_org!(tx);
@@ -330,7 +332,8 @@ impl Store {
             ));
         }
         let at = now();
-        write_tx!(self, tx => {
+        let granted = self.grant(Need::Write)?;
+        write_tx!(granted, self, tx => {
             let account_id = account_of!(self, tx, "opportunity", "opportunity", opportunity_id, "opportunityId");
             let before = chain_in!(tx, opportunity_id);
             // A new primary contact takes over from the one before.
@@ -401,7 +404,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
-            bump_account!(self, tx, account_id);
+            bump_account!(tx, self.reach("account", account_id, account_id)?);
             let after = chain_in!(tx, opportunity_id);
             audit!(self, tx, Change::new("set decision chain", "opportunity", opportunity_id)
                 .account(account_id)
@@ -418,7 +421,8 @@ impl Store {
         opportunity_id: Uuid,
         person_id: Uuid,
     ) -> Result<()> {
-        write_tx!(self, tx => {
+        let granted = self.grant(Need::Write)?;
+        write_tx!(granted, self, tx => {
             let before = chain_in!(tx, opportunity_id);
             let account_id: Option<Uuid> = sqlx::query_scalar(
                 "select account_id from decision_chain_member where opportunity_id = $1 and person_id = $2",
@@ -438,7 +442,7 @@ impl Store {
                 .bind(person_id)
                 .execute(&mut *tx)
                 .await?;
-            bump_account!(self, tx, account_id);
+            bump_account!(tx, self.reach("account", account_id, account_id)?);
             let after = chain_in!(tx, opportunity_id);
             audit!(self, tx, Change::new("remove decision-chain member", "opportunity", opportunity_id)
                 .account(account_id)

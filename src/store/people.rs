@@ -5,7 +5,7 @@ use super::{
     account_of,
     audit::{audit, Change},
     bump_account, check_revision, current_row, must_exist, new_id, now, revised, with_pool,
-    write_tx, Store,
+    write_tx, Need, Store,
 };
 use crate::{
     domain::{
@@ -218,7 +218,8 @@ impl Store {
             .collect::<Result<Vec<ValidPerson>>>()?;
         let at = now();
         let mut ids = Vec::with_capacity(valid.len());
-        write_tx!(self, tx => {
+        let granted = self.grant(Need::Write)?;
+        write_tx!(granted, self, tx => {
             for (i, p) in valid.iter().enumerate() {
                 let field = format!("people[{i}].accountId");
                 self.reach_field("account", p.account_id, &field)?;
@@ -261,7 +262,7 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
                 }
-                bump_account!(self, tx, p.account_id);
+                bump_account!(tx, self.reach("account", p.account_id, p.account_id)?);
                 let after = current_row!(self, tx, Person, "person", "person", id);
                 audit!(self, tx, Change::new("create person", "person", id).account(p.account_id).people([id]).after(&after));
                 ids.push(id);
@@ -276,7 +277,8 @@ impl Store {
     /// decision-chain roles stay with the account where they happened.
     #[tracing::instrument(skip(self))]
     pub async fn update_person(&self, id: Uuid, patch: PersonPatch) -> Result<Person> {
-        write_tx!(self, tx => {
+        let granted = self.grant(Need::Write)?;
+        write_tx!(granted, self, tx => {
             let expected = patch.expected_revision;
             let current = current_row!(self, tx, Person, "person", "person", id);
             check_revision!(current, expected, "person", id);
@@ -354,9 +356,9 @@ impl Store {
                 .bind(p.account_id)
                 .execute(&mut *tx)
                 .await?;
-                bump_account!(self, tx, p.account_id);
+                bump_account!(tx, self.reach("account", p.account_id, p.account_id)?);
             }
-            bump_account!(self, tx, current.account_id);
+            bump_account!(tx, self.reach("account", current.account_id, current.account_id)?);
             let after = current_row!(self, tx, Person, "person", "person", id);
             audit!(self, tx, Change::new("update person", "person", id).account(current.account_id).people([id]).before(&current).after(&after));
         });
@@ -370,7 +372,8 @@ impl Store {
     pub async fn set_reporting_line(&self, input: &ReportingLineInput) -> Result<ReportingLine> {
         let line = input.validate()?;
         let id = new_id();
-        write_tx!(self, tx => {
+        let granted = self.grant(Need::Write)?;
+        write_tx!(granted, self, tx => {
             let person = current_row!(self, tx, Person, "person", "person", line.person_id);
             let manager = sqlx::query_as::<_, Person>("select * from person where person_id = $1")
                 .bind(line.manager_id)
@@ -442,7 +445,7 @@ impl Store {
             .bind(line.valid_to)
             .execute(&mut *tx)
             .await?;
-            bump_account!(self, tx, person.account_id);
+            bump_account!(tx, self.reach("account", person.account_id, person.account_id)?);
             let after = current_row!(self, tx, ReportingLine, "reporting_line", "reporting line", id);
             audit!(self, tx, Change::new("set reporting line", "reporting line", id)
                 .account(person.account_id)
@@ -459,7 +462,8 @@ impl Store {
         valid_to: Option<Date>,
     ) -> Result<ReportingLine> {
         let end = valid_to.unwrap_or_else(today);
-        write_tx!(self, tx => {
+        let granted = self.grant(Need::Write)?;
+        write_tx!(granted, self, tx => {
             let line = sqlx::query_as::<_, ReportingLine>(
                 "select * from reporting_line where reporting_line_id = $1",
             )
@@ -479,7 +483,7 @@ impl Store {
                 .bind(end)
                 .execute(&mut *tx)
                 .await?;
-            bump_account!(self, tx, line.account_id);
+            bump_account!(tx, self.reach("account", line.account_id, line.account_id)?);
             let after = current_row!(self, tx, ReportingLine, "reporting_line", "reporting line", id);
             audit!(self, tx, Change::new("end reporting line", "reporting line", id)
                 .account(line.account_id)

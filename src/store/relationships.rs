@@ -5,7 +5,7 @@ use super::{
     audit::{audit, Change},
     bump_account, bump_org,
     live::{LiveEvent, LiveKind},
-    must_exist, new_id, with_pool, write_tx, Store,
+    must_exist, new_id, with_pool, write_tx, Need, Store,
 };
 use crate::{
     domain::{Assessment, AssessmentInput, Endpoints, Relationship, TieKind},
@@ -163,7 +163,8 @@ impl Store {
         let key = ends_key(&a.endpoints);
         let assessment_id = new_id();
         let version = self.methodology.version.clone();
-        let (account, people, employee) = write_tx!(self, tx => {
+        let granted = self.grant(Need::Write)?;
+        let (account, people, employee) = write_tx!(granted, self, tx => {
             let before: Option<Relationship> = sqlx::query_as::<_, Relationship>(
                 "select * from relationship where ends_key = $1",
             )
@@ -183,7 +184,7 @@ impl Store {
                     let a1 = account_of!(self, tx, "person", "person", person_id, "personId");
                     let a2 = account_of!(self, tx, "person", "person", other_person_id, "otherPersonId");
                     if a1 != a2 {
-                        bump_account!(self, tx, a2);
+                        bump_account!(tx, self.reach("account", a2, a2)?);
                     }
                     Some(a1)
                 }
@@ -286,7 +287,7 @@ impl Store {
             }
             match (account_id, a.endpoints) {
                 (Some(account), _) => {
-                    bump_account!(self, tx, account);
+                    bump_account!(tx, self.reach("account", account, account)?);
                 }
                 (None, Endpoints::EmployeeEmployee { employee_id, other_employee_id }) => {
                     // An employee–employee tie changes introduction paths into every

@@ -3,7 +3,7 @@ use uuid::Uuid;
 use super::{
     audit::{audit, Change},
     bump_account, check_revision, current_row, must_exist, new_id, now, revised, with_pool,
-    write_tx, Store,
+    write_tx, Need, Store,
 };
 use crate::{
     domain::{
@@ -72,7 +72,8 @@ impl Store {
         let r: ValidSupportResource = input.validate(&self.methodology)?;
         let id = new_id();
         let at = now();
-        write_tx!(self, tx => {
+        let granted = self.grant(Need::Write)?;
+        write_tx!(granted, self, tx => {
             if let Some(e) = r.employee_id {
                 must_exist!(tx, "employee", "employee", e, "employeeId");
             }
@@ -105,7 +106,8 @@ impl Store {
         patch: SupportResourcePatch,
     ) -> Result<SupportResource> {
         self.org_write("creating and changing support resources")?;
-        write_tx!(self, tx => {
+        let granted = self.grant(Need::Write)?;
+        write_tx!(granted, self, tx => {
             let current = current_row!(self, tx, SupportResource, "support_resource", "support resource", id);
             let r = current.patched(patch).validate(&self.methodology)?;
             if let Some(e) = r.employee_id {
@@ -188,7 +190,8 @@ impl Store {
         let r = input.validate(&self.methodology, today())?;
         let id = new_id();
         let at = now();
-        write_tx!(self, tx => {
+        let granted = self.grant(Need::Write)?;
+        write_tx!(granted, self, tx => {
             let opportunity: Option<(Uuid, String)> = sqlx::query_as(
                 "select account_id, outcome from opportunity where opportunity_id = $1",
             )
@@ -230,7 +233,7 @@ impl Store {
             .bind(&r.skills)
             .execute(&mut *tx)
             .await?;
-            bump_account!(self, tx, account);
+            bump_account!(tx, self.reach("account", account, account)?);
             let after = current_row!(self, tx, SupportRequest, "support_request", "support request", id);
             audit!(self, tx, Change::new("request support", "support request", id).account(account).after(&after));
         });
@@ -245,7 +248,8 @@ impl Store {
         id: Uuid,
         patch: SupportRequestPatch,
     ) -> Result<SupportRequest> {
-        write_tx!(self, tx => {
+        let granted = self.grant(Need::Write)?;
+        write_tx!(granted, self, tx => {
             let expected = patch.expected_revision;
             let current = current_row!(self, tx, SupportRequest, "support_request", "support request", id);
             check_revision!(current, expected, "support request", id);
@@ -274,7 +278,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             revised!(self, tx, done, SupportRequest, "support_request", "support request", id, expected.unwrap_or(current.revision));
-            bump_account!(self, tx, current.account_id);
+            bump_account!(tx, self.reach("account", current.account_id, current.account_id)?);
             let after = current_row!(self, tx, SupportRequest, "support_request", "support request", id);
             audit!(self, tx, Change::new("update support request", "support request", id).account(current.account_id).before(&current).after(&after));
         });
@@ -296,7 +300,8 @@ impl Store {
             .as_deref()
             .map(|m| YearMonth::parse("month", m))
             .transpose()?;
-        write_tx!(self, tx => {
+        let granted = self.grant(Need::Write)?;
+        write_tx!(granted, self, tx => {
             let current = current_row!(self, tx, SupportRequest, "support_request", "support request", id);
             let to = input.decision.next(current.current_status())?;
             if let Some(e) = input.decided_by {
@@ -433,7 +438,7 @@ impl Store {
             .bind(now())
             .execute(&mut *tx)
             .await?;
-            bump_account!(self, tx, current.account_id);
+            bump_account!(tx, self.reach("account", current.account_id, current.account_id)?);
             let after = current_row!(self, tx, SupportRequest, "support_request", "support request", id);
             audit!(self, tx, Change::new("decide support", "support request", id).account(current.account_id).before(&current).after(&after));
         });

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::{
     audit::{audit, Change},
-    must_exist, new_id, now, with_pool, write_tx, Store,
+    must_exist, new_id, now, with_pool, write_tx, Need, Store,
 };
 use crate::{
     domain::{ApiToken, Principal, Role},
@@ -158,7 +158,8 @@ impl Store {
         let id = new_id();
         let created_at = now();
         let expires_at = lifetime.map(|l| created_at + l);
-        write_tx!(self, tx => {
+        let granted = self.grant(Need::Write)?;
+        write_tx!(granted, self, tx => {
             for a in accounts {
                 must_exist!(tx, "account", "account", *a, "account");
             }
@@ -233,7 +234,8 @@ impl Store {
         let (secret, hashed) = new_secret();
         let at = now();
         let until = at + grace;
-        write_tx!(self, tx => {
+        let granted = self.grant(Need::Write)?;
+        write_tx!(granted, self, tx => {
             let found: Option<(Option<OffsetDateTime>, Option<OffsetDateTime>)> = sqlx::query_as(
                 "select revoked_at, expires_at from api_token where api_token_id = $1",
             )
@@ -317,7 +319,8 @@ impl Store {
 
     /// Revokes a token at once; requests presenting it are refused from now on.
     pub async fn revoke_token(&self, id: Uuid) -> Result<ApiToken> {
-        write_tx!(self, tx => {
+        let granted = self.grant(Need::Write)?;
+        write_tx!(granted, self, tx => {
             let done = sqlx::query(
                 "update api_token set revoked_at = $2 where api_token_id = $1 and revoked_at is null",
             )

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::{
     export::Export,
     tables::{Table, *},
-    Backend, Store,
+    Backend, Need, Store,
 };
 use crate::{Error, Result};
 
@@ -730,7 +730,7 @@ impl Store {
     ) -> Result<ImportSession<'_>> {
         // Imports create accounts and change organisation-wide records by name; a
         // caller scoped to some accounts records through the mutations instead.
-        self.may_write(false)?;
+        let _granted = self.grant(Need::Write)?;
         self.org_write("importing")?;
         let dry_run = options.dry_run;
         let guard = self.write_guard().await;

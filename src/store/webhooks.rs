@@ -6,9 +6,9 @@ use uuid::Uuid;
 
 use super::{
     audit::{audit, Change},
-    new_id, now, with_pool, write_tx, Store,
+    new_id, now, with_pool, write_tx, Need, Store,
 };
-use crate::{domain::Role, Error, Result};
+use crate::{Error, Result};
 
 /// A URL told about some events.
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
@@ -60,15 +60,6 @@ pub struct OutboxEntry {
 }
 
 impl Store {
-    fn webhook_admin(&self) -> Result<()> {
-        if self.actor().is_some_and(|p| p.role != Role::Admin) {
-            return Err(Error::Forbidden(
-                "webhooks are managed by administrators".into(),
-            ));
-        }
-        Ok(())
-    }
-
     /// Subscribes `url` to `events`; the secret that signs its posts is made
     /// here and shown once.
     pub async fn create_webhook(
@@ -76,7 +67,7 @@ impl Store {
         url: &str,
         events: &[&str],
     ) -> Result<(WebhookSubscription, String)> {
-        self.webhook_admin()?;
+        let granted = self.grant(Need::Admin { what: "webhooks" })?;
         let parsed = reqwest::Url::parse(url.trim())
             .map_err(|_| Error::invalid("url", format!("'{url}' is not a URL")))?;
         if !["https", "http"].contains(&parsed.scheme()) {
@@ -90,7 +81,7 @@ impl Store {
         let mut events: Vec<&str> = events.to_vec();
         events.sort_unstable();
         events.dedup();
-        write_tx!(self, tx => {
+        write_tx!(granted, self, tx => {
             sqlx::query(
                 "insert into webhook_subscription (webhook_id, url, events, secret, created_by, created_at)
                  values ($1, $2, $3, $4, $5, $6)",
@@ -116,7 +107,7 @@ impl Store {
     }
 
     pub async fn webhooks(&self) -> Result<Vec<WebhookSubscription>> {
-        self.webhook_admin()?;
+        let _granted = self.grant(Need::Admin { what: "webhooks" })?;
         self.all_webhooks().await
     }
 
@@ -132,8 +123,8 @@ impl Store {
 
     /// Ends a subscription with its deliveries.
     pub async fn delete_webhook(&self, id: Uuid) -> Result<()> {
-        self.webhook_admin()?;
-        write_tx!(self, tx => {
+        let granted = self.grant(Need::Admin { what: "webhooks" })?;
+        write_tx!(granted, self, tx => {
             sqlx::query("delete from webhook_delivery where webhook_id = $1").bind(id).execute(&mut *tx).await?;
             let n = sqlx::query("delete from webhook_subscription where webhook_id = $1")
                 .bind(id)
@@ -154,7 +145,7 @@ impl Store {
         status: Option<&str>,
         limit: i64,
     ) -> Result<Vec<WebhookDelivery>> {
-        self.webhook_admin()?;
+        let _granted = self.grant(Need::Admin { what: "webhooks" })?;
         Ok(
             with_pool!(self, pool => sqlx::query_as::<_, WebhookDelivery>(
             "select * from webhook_delivery where ($1 is null or status = $1)
@@ -170,7 +161,7 @@ impl Store {
     /// Sends a delivery again from the start (a failed one, or a delivered one
     /// the receiver lost).
     pub async fn resend_delivery(&self, id: Uuid) -> Result<WebhookDelivery> {
-        self.webhook_admin()?;
+        let _granted = self.grant(Need::Admin { what: "webhooks" })?;
         let n = with_pool!(self, pool => sqlx::query(
             "update webhook_delivery set status = 'pending', attempts = 0, next_attempt_at = $2, last_error = null
              where delivery_id = $1",

@@ -2,17 +2,15 @@
 //! use: external ids, normalised names, e-mails, a tie's ends.
 
 use super::*;
-use crate::store::Lookup;
+use crate::store::{Lookup, Readable};
 
 /// Every row of `what`, or none when the import does not `need` them (the
 /// large maps are read only for the kinds of record that refer to them).
-pub(super) async fn rows<T>(store: &Store, what: Lookup<'_>, needed: bool) -> Result<Vec<T>>
-where
-    T: Send
-        + Unpin
-        + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
-        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
-{
+pub(super) async fn rows<T: Readable>(
+    store: &Store,
+    what: Lookup<'_>,
+    needed: bool,
+) -> Result<Vec<T>> {
     if needed {
         store.lookup(what).await
     } else {
