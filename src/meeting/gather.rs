@@ -268,6 +268,9 @@ pub async fn opportunity_meeting(
     opportunity: Uuid,
     lang: Lang,
 ) -> Result<OpportunityMeeting> {
+    // One read: the graph, the assessment, the scores and the prompts below all
+    // come from the one version looked up first, not one lookup each.
+    let engine = &engine.for_one_read();
     let cached = engine.opportunity_graph(opportunity).await?;
     let graph = &cached.graph;
     let m: &Methodology = engine.store().methodology();
@@ -468,6 +471,8 @@ pub async fn planning_meeting(
     until: Option<Date>,
     lang: Lang,
 ) -> Result<PlanningMeeting> {
+    // One read: each deal's advice below reuses the account graph looked up here.
+    let engine = &engine.for_one_read();
     let cached = engine.graph(account).await?;
     let graph = &cached.graph;
     let m = engine.store().methodology();
