@@ -14,6 +14,17 @@ use super::{
 };
 use crate::{Error, Result};
 
+mod bulk;
+mod references;
+
+use bulk::{
+    batch_rows, copy_in, fingerprint, leave_wal, no_bulk_load, positional, IMPORT_CACHE_MIB,
+    POSTGRES_INDEXES, SQLITE_INDEXES,
+};
+use references::{
+    defer_foreign_keys, present_in_parent, present_in_sqlite_parent, repeats_query,
+    unchecked_foreign_keys, DeferredKey,
+};
 /// What an import found in one table.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TableChange {
@@ -132,75 +143,6 @@ pub struct ImportSession<'s> {
     author: (Option<Uuid>, String, &'static str),
 }
 
-/// The statement with SQLite's anonymous `?` for every `$n`: the generated batch
-/// statements bind their values in order, and SQLite looks numbered parameters up
-/// by a linear scan per bind, which makes a thousand-row statement quadratic.
-fn positional(sql: String) -> String {
-    let mut out = String::with_capacity(sql.len());
-    let mut chars = sql.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '$' && chars.peek().is_some_and(char::is_ascii_digit) {
-            while chars.peek().is_some_and(char::is_ascii_digit) {
-                chars.next();
-            }
-            out.push('?');
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// A table's secondary indexes that may be dropped (not those behind primary keys
-/// and unique constraints), with the statements that recreate them.
-const SQLITE_INDEXES: &str = "select name, sql from sqlite_master \
-     where type = 'index' and tbl_name = ?1 and sql is not null";
-const POSTGRES_INDEXES: &str = "select i.indexname, i.indexdef from pg_indexes i \
-     where i.tablename = $1 and i.schemaname = current_schema() and not exists ( \
-       select 1 from pg_constraint c \
-       where c.conindid = (quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass)";
-
-/// A key folded to 128 bits, to remember which keys an import wrote. Two keys
-/// folding alike only cost a lookup that finds nothing.
-fn fingerprint(key: &[Uuid]) -> u128 {
-    key.iter()
-        .fold(0u128, |acc, k| acc.rotate_left(17) ^ k.as_u128())
-}
-
-/// Takes a SQLite file out of WAL mode for a bulk import, when this connection is
-/// the only one open: a write-ahead log would receive every page of a large load
-/// and then copy it into the file again at the checkpoint; a rollback journal keeps
-/// only the pages that existed before, which for a load into fresh tables is almost
-/// nothing. A killed import is still rolled back from the journal at the next open.
-/// Never waits: with anyone else connected it says no and WAL stays.
-async fn leave_wal(conn: &mut sqlx::SqliteConnection) -> bool {
-    if sqlx::query("pragma busy_timeout = 0")
-        .execute(&mut *conn)
-        .await
-        .is_err()
-    {
-        return false;
-    }
-    let mode: std::result::Result<String, _> = sqlx::query_scalar("pragma journal_mode = truncate")
-        .fetch_one(&mut *conn)
-        .await;
-    let _ = sqlx::query(&format!(
-        "pragma busy_timeout = {}",
-        super::BUSY_TIMEOUT.as_millis()
-    ))
-    .execute(&mut *conn)
-    .await;
-    matches!(mode.as_deref(), Ok("truncate"))
-}
-
-/// SQLite's page cache during an import, in MiB (`GUANXI_IMPORT_CACHE_MIB`).
-const IMPORT_CACHE_MIB: u32 = 256;
-
-/// Rows per statement: as many as fit under both backends' limits on bound values.
-fn batch_rows(width: usize) -> usize {
-    (30_000 / width.max(1)).clamp(1, 1_000)
-}
-
 /// Runs one write so that a refusal undoes only it: in a savepoint where the
 /// database would otherwise abort the whole transaction (PostgreSQL); as a plain
 /// statement where a failed statement undoes itself (SQLite, whose savepoints
@@ -223,210 +165,6 @@ macro_rules! attempt {
             $q.execute(&mut *$conn).await.map(|_| ())
         }
     }};
-}
-
-/// A foreign key taken off a table for a bulk load: checked in one pass and put
-/// back when the import ends.
-#[derive(Debug, Clone)]
-struct DeferredKey {
-    table: &'static str,
-    /// The table's first key column, to name a row.
-    key: &'static str,
-    name: String,
-    definition: String,
-    column: String,
-    parent: String,
-    parent_column: String,
-}
-
-/// SQLite checks foreign keys as rows go in: an index lookup per reference, a
-/// third of a bulk load's time. A bulk import turns the checks off for its own
-/// connection (they cannot be switched inside a transaction, so this is decided
-/// before it begins) and checks each chunk's references itself, a query per key
-/// for the whole chunk, exactly as PostgreSQL's deferred keys are checked. Every
-/// table's keys are listed, not only those of tables empty at the start: with the
-/// checks off, nothing else would look.
-async fn unchecked_foreign_keys(
-    conn: &mut sqlx::SqliteConnection,
-    table: &'static str,
-    key: &'static str,
-    _empty: bool,
-    checks_off: bool,
-) -> std::result::Result<Vec<DeferredKey>, sqlx::Error> {
-    if !checks_off {
-        return Ok(Vec::new());
-    }
-    let keys: Vec<(String, String, String)> = sqlx::query_as(
-        "select max(\"table\"), max(\"from\"), max(\"to\") from pragma_foreign_key_list(?1)
-         group by id having count(*) = 1",
-    )
-    .bind(table)
-    .fetch_all(&mut *conn)
-    .await?;
-    Ok(keys
-        .into_iter()
-        .map(|(parent, column, parent_column)| DeferredKey {
-            table,
-            key,
-            name: String::new(),
-            definition: String::new(),
-            column,
-            parent,
-            parent_column,
-        })
-        .collect())
-}
-
-/// PostgreSQL checks a foreign key with a trigger per row, which made the
-/// check cost twice the load; added back at the end, one pass validates the
-/// whole table. Only single-column keys of a table empty when the import began.
-async fn defer_foreign_keys(
-    conn: &mut sqlx::PgConnection,
-    table: &'static str,
-    key: &'static str,
-    empty: bool,
-    _checks_off: bool,
-) -> std::result::Result<Vec<DeferredKey>, sqlx::Error> {
-    if !empty {
-        return Ok(Vec::new());
-    }
-    let keys: Vec<(String, String, String, String, String)> = sqlx::query_as(
-        "select c.conname::text, pg_get_constraintdef(c.oid), a.attname::text,
-                c.confrelid::regclass::text, fa.attname::text
-         from pg_constraint c
-         join pg_attribute a on a.attrelid = c.conrelid and a.attnum = c.conkey[1]
-         join pg_attribute fa on fa.attrelid = c.confrelid and fa.attnum = c.confkey[1]
-         where c.conrelid = $1::regclass and c.contype = 'f' and array_length(c.conkey, 1) = 1",
-    )
-    .bind(table)
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut out = Vec::with_capacity(keys.len());
-    for (name, definition, column, parent, parent_column) in keys {
-        sqlx::query(&format!("alter table {table} drop constraint {name}"))
-            .execute(&mut *conn)
-            .await?;
-        out.push(DeferredKey {
-            table,
-            key,
-            name,
-            definition,
-            column,
-            parent,
-            parent_column,
-        });
-    }
-    Ok(out)
-}
-
-/// Which of `ids` the parent table of an unchecked key holds (SQLite), in
-/// statements of a few thousand ids.
-async fn present_in_sqlite_parent(
-    conn: &mut sqlx::SqliteConnection,
-    key: &DeferredKey,
-    ids: &[Uuid],
-) -> std::result::Result<std::collections::HashSet<Uuid>, sqlx::Error> {
-    let mut found = std::collections::HashSet::with_capacity(ids.len());
-    for part in ids.chunks(4_000) {
-        let marks = vec!["?"; part.len()].join(", ");
-        let sql = format!(
-            "select {col} from {parent} where {col} in ({marks})",
-            col = key.parent_column,
-            parent = key.parent
-        );
-        let mut q = sqlx::query_scalar::<_, Uuid>(&sql);
-        for id in part {
-            q = q.bind(*id);
-        }
-        found.extend(q.fetch_all(&mut *conn).await?);
-    }
-    Ok(found)
-}
-
-/// Which of `ids` the parent table of a deferred key holds.
-async fn present_in_parent(
-    conn: &mut sqlx::PgConnection,
-    key: &DeferredKey,
-    ids: &[Uuid],
-) -> std::result::Result<std::collections::HashSet<Uuid>, sqlx::Error> {
-    let found: Vec<Uuid> = sqlx::query_scalar(&format!(
-        "select {col} from {parent} where {col} = any($1)",
-        col = key.parent_column,
-        parent = key.parent
-    ))
-    .bind(ids)
-    .fetch_all(&mut *conn)
-    .await?;
-    Ok(found.into_iter().collect())
-}
-
-/// SQLite has no bulk load beyond its statements.
-async fn no_bulk_load<C, R>(_: &mut C, _: &[&R]) -> Option<std::result::Result<(), sqlx::Error>> {
-    None
-}
-
-/// PostgreSQL's `COPY ... FROM STDIN` in its text format, inside a savepoint: a
-/// bulk load of rows no statement has written, several times faster than
-/// multi-row inserts. A refused row undoes the whole copy (the caller then writes
-/// the rows by statement, which name it).
-async fn copy_in<R: Table>(
-    conn: &mut sqlx::PgConnection,
-    rows: &[&R],
-) -> Option<std::result::Result<(), sqlx::Error>> {
-    async fn run<R: Table>(
-        conn: &mut sqlx::PgConnection,
-        rows: &[&R],
-    ) -> std::result::Result<(), sqlx::Error> {
-        let mut sp = conn.begin().await?;
-        let result = async {
-            let mut copy = sp.copy_in_raw(&R::copy_statement()).await?;
-            let mut buf = String::with_capacity(1 << 20);
-            for r in rows {
-                r.copy_line(&mut buf);
-                if buf.len() >= 1 << 20 {
-                    copy.send(std::mem::take(&mut buf).into_bytes()).await?;
-                    buf.reserve(1 << 20);
-                }
-            }
-            if !buf.is_empty() {
-                copy.send(buf.into_bytes()).await?;
-            }
-            copy.finish().await.map(|_| ())
-        }
-        .await;
-        match result {
-            Ok(()) => sp.commit().await,
-            Err(e) => {
-                sp.rollback().await?;
-                Err(e)
-            }
-        }
-    }
-    Some(run(conn, rows).await)
-}
-
-/// Where a unique index dropped for a bulk load cannot be built again
-/// (`create unique index NAME on TABLE (COLUMNS)`): the table and columns, and a
-/// query for the values that repeat with how often, to name them.
-fn repeats_query(index_sql: &str) -> Option<(String, String, String)> {
-    // SQLite keeps the statement as written; PostgreSQL gives
-    // `... ON public.t USING btree (c)`.
-    let lower = index_sql.to_ascii_lowercase();
-    let (_, rest) = lower.split_once(" on ")?;
-    let table = rest.split_whitespace().next()?.split('(').next()?;
-    let table = table.rsplit('.').next()?.to_owned();
-    let (_, rest) = rest.split_once('(')?;
-    let (columns, _) = rest.split_once(')')?;
-    let columns = columns.trim().to_owned();
-    let shown = columns
-        .split(',')
-        .map(|c| format!("coalesce(cast({} as text), '')", c.trim()))
-        .collect::<Vec<_>>()
-        .join(" || ' / ' || ");
-    let sql = format!(
-        "select {shown}, count(*) from {table} group by {columns} having count(*) > 1 limit 5"
-    );
-    Some((table, columns, sql))
 }
 
 /// Writes one table's rows from one chunk on one backend; see [`ImportSession::put`].
