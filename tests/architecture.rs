@@ -12,6 +12,7 @@ use std::{
 /// Top to bottom: a module may refer to the ones after it, never to one before.
 /// The same list, with what each layer is for, is in docs/architecture.md.
 const LAYERS: &[&str] = &[
+    "cli",
     "startup",
     "report",
     "casebook",
