@@ -66,11 +66,13 @@ impl IntroductionPath {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PathError {
     /// The target is not a person of this account.
+    #[error("the target is not a person of this account")]
     UnknownTarget,
     /// The asker is not one of our active employees.
+    #[error("the asker is not one of our active employees with a tie in this account")]
     UnknownAsker,
 }
 
@@ -215,6 +217,53 @@ fn through_colleagues(graph: &AccountGraph, target: NodeIndex, asker: NodeIndex)
 
 /// The k best introduction paths to `to`, from `from` or from whoever of ours is
 /// best placed.
+///
+/// # Arguments
+///
+/// * `graph` - the account's built graph.
+/// * `to` - the customer person we want to reach.
+/// * `from` - the employee who asks; `None` for whoever of ours is best placed.
+/// * `k` - the most paths wanted.
+///
+/// # Returns
+///
+/// Up to `k` paths, strongest first, each through a different entry employee
+/// (whose tie crosses into the customer); equal strengths in the order of the
+/// entry's name. Empty when nobody of ours reaches `to`.
+/// [`PathError::UnknownTarget`] when `to` is not a person of the account,
+/// [`PathError::UnknownAsker`] when `from` has no tie in its graph.
+///
+/// # Complexity
+///
+/// From one asker: two Dijkstra runs, O((V + E) log V), and one pass over the entry
+/// employees' ties. From whoever is best placed: one backward Dijkstra from the
+/// target that stops once `k` entry employees are settled, at most
+/// O((V + E) log V).
+///
+/// # Examples
+///
+/// ```
+/// use guanxi::graph::paths::introduction_paths;
+/// use guanxi::graph::{synthetic::{generate, Spec}, AccountGraph};
+/// use guanxi::methodology::Methodology;
+///
+/// let spec = Spec::sized(300, 7);
+/// let data = generate(&spec);
+/// let methodology = Methodology::load_or_default(None)?;
+/// let graph = AccountGraph::build(&data, &methodology, spec.as_of);
+///
+/// let target = data.people[0].id;
+/// let paths = introduction_paths(&graph, target, None, 3)?;
+/// assert!(paths.len() <= 3);
+/// // Strongest first, each a product of hop factors in (0, 1].
+/// assert!(paths.windows(2).all(|w| w[0].strength >= w[1].strength));
+/// assert!(paths.iter().all(|p| p.strength > 0.0 && p.strength <= 1.0));
+/// // Every path ends at the target.
+/// assert!(paths
+///     .iter()
+///     .all(|p| p.hops.last().is_some_and(|h| h.to == guanxi::graph::NodeKey::Person(target))));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn introduction_paths(
     graph: &AccountGraph,
     to: Uuid,

@@ -35,6 +35,41 @@ pub struct Ahead {
 }
 
 /// Key people of an opportunity with at most one real tie.
+///
+/// # Arguments
+///
+/// * `graph` - the account's built graph.
+/// * `opportunity` - a deal of that account.
+///
+/// # Returns
+///
+/// Each key person of the deal's chain whom at most one employee holds by a real
+/// tie (the methodology's `real_tie_strength` or more), with that employee
+/// (`None`: nobody), most influential first, then by id. Empty for a deal not in
+/// the graph.
+///
+/// # Complexity
+///
+/// O(C × T) for C chain members and T ties per member.
+///
+/// # Examples
+///
+/// ```
+/// use guanxi::graph::risk::single_threaded;
+/// use guanxi::graph::{synthetic::{generate, Spec}, AccountGraph};
+/// use guanxi::methodology::Methodology;
+///
+/// let spec = Spec::sized(300, 7);
+/// let data = generate(&spec);
+/// let methodology = Methodology::load_or_default(None)?;
+/// let graph = AccountGraph::build(&data, &methodology, spec.as_of);
+///
+/// let deal = data.opportunities[0].id;
+/// let threads = single_threaded(&graph, deal);
+/// assert!(threads.windows(2).all(|w| w[0].influence >= w[1].influence));
+/// assert!(single_threaded(&graph, uuid::Uuid::nil()).is_empty());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn single_threaded(graph: &AccountGraph, opportunity: Uuid) -> Vec<Thread> {
     let Some(o) = graph.opportunity(opportunity) else {
         return Vec::new();
@@ -108,6 +143,40 @@ pub fn account_single_threaded(graph: &AccountGraph) -> Vec<Thread> {
 /// Key people of an opportunity where a competitor's tie beats our best, ours
 /// judged as every threshold judges it (`AccountGraph::judged`), so a prompt's
 /// numbers agree with each other.
+///
+/// # Arguments
+///
+/// * `graph` - the account's built graph.
+/// * `opportunity` - a deal of that account.
+///
+/// # Returns
+///
+/// For each key person a competitor holds more strongly than we do, the
+/// strongest such competitor with both strengths (0..5). Empty for a deal not in
+/// the graph.
+///
+/// # Complexity
+///
+/// O(C × T) for C chain members and T ties per member.
+///
+/// # Examples
+///
+/// ```
+/// use guanxi::graph::risk::competitor_ahead;
+/// use guanxi::graph::{synthetic::{generate, Spec}, AccountGraph};
+/// use guanxi::methodology::Methodology;
+///
+/// let spec = Spec::sized(300, 7);
+/// let data = generate(&spec);
+/// let methodology = Methodology::load_or_default(None)?;
+/// let graph = AccountGraph::build(&data, &methodology, spec.as_of);
+///
+/// let deal = data.opportunities[0].id;
+/// for a in competitor_ahead(&graph, deal) {
+///     assert!(a.theirs > a.ours);
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn competitor_ahead(graph: &AccountGraph, opportunity: Uuid) -> Vec<Ahead> {
     let Some(o) = graph.opportunity(opportunity) else {
         return Vec::new();

@@ -33,12 +33,61 @@ pub fn tenths(v: f64) -> f64 {
     (v * 10.0).round() / 10.0
 }
 
-/// Weight of one piece of evidence `age_days` old.
+/// Weight of one piece of evidence `age_days` old: 1 today, ½ after one
+/// half-life, ¼ after two; evidence from the future counts as today's.
+///
+/// # Examples
+///
+/// ```
+/// use guanxi::graph::strength::evidence_weight;
+///
+/// assert_eq!(evidence_weight(0, 90.0), 1.0);
+/// assert!((evidence_weight(90, 90.0) - 0.5).abs() < 1e-12);
+/// assert!((evidence_weight(180, 90.0) - 0.25).abs() < 1e-12);
+/// assert_eq!(evidence_weight(-5, 90.0), 1.0);
+/// ```
 pub fn evidence_weight(age_days: i64, half_life_days: f64) -> f64 {
     (-(age_days.max(0) as f64) / half_life_days).exp2()
 }
 
 /// The effective strength of an employee–person tie on `as_of`.
+///
+/// # Arguments
+///
+/// * `assessed` - the last judged strength, 0..5.
+/// * `assessed_on` - the day of that judgement.
+/// * `contacts` - the days of interactions both took part in (any order; those
+///   after `as_of` are not counted).
+/// * `as_of` - the day of scoring.
+/// * `decay` - the methodology's half-life, recent window and floor.
+///
+/// # Returns
+///
+/// The strength the tie holds on `as_of` (docs/scoring.md: warmth from the
+/// judgement and each contact, halving per half-life; never below the floor's
+/// share of the judgement, never above it), with the newest evidence and how many
+/// contacts were recent.
+///
+/// # Complexity
+///
+/// O(n) in the number of contacts.
+///
+/// # Examples
+///
+/// ```
+/// use guanxi::graph::strength::effective;
+/// use guanxi::methodology::DecayScale;
+/// use time::macros::date;
+///
+/// let decay = DecayScale { half_life_days: 90.0, recent_window_days: 90, floor: 0.4 };
+/// let fresh = effective(4, date!(2026 - 11 - 01), &[], date!(2026 - 11 - 01), &decay);
+/// let old = effective(4, date!(2025 - 11 - 01), &[], date!(2026 - 11 - 01), &decay);
+/// let kept = effective(4, date!(2025 - 11 - 01), &[date!(2026 - 10 - 20)], date!(2026 - 11 - 01), &decay);
+/// assert!(fresh.value <= 4.0 && old.value < fresh.value);
+/// assert!(old.value >= 4.0 * 0.4);
+/// // A recent meeting keeps a tie warm: never weaker than without it.
+/// assert!(kept.value >= old.value && kept.recent_interactions == 1);
+/// ```
 pub fn effective(
     assessed: i32,
     assessed_on: Date,

@@ -17,8 +17,10 @@ use crate::methodology::Methodology;
 
 mod account;
 mod budget;
+mod chain;
 mod opportunity;
 mod people;
+mod team;
 
 pub use account::*;
 use budget::*;

@@ -114,6 +114,43 @@ impl OpportunityScores {
 }
 
 /// All six quantifications for an opportunity of the graph's account.
+///
+/// # Arguments
+///
+/// * `graph` - the account's built graph.
+/// * `opportunity` - one of its deals.
+///
+/// # Returns
+///
+/// The key-person, decision-chain, account, employee, our-company and competitor
+/// scores, each in [0, 1] with the explanation of how it was computed
+/// (docs/scoring.md).
+///
+/// # Complexity
+///
+/// O(C × T + V) for C chain members, T ties per member and V people (the account
+/// score reads every person once).
+///
+/// # Examples
+///
+/// ```
+/// use guanxi::graph::scores::opportunity_scores;
+/// use guanxi::graph::{synthetic::{generate, Spec}, AccountGraph};
+/// use guanxi::methodology::Methodology;
+///
+/// let spec = Spec::sized(300, 7);
+/// let data = generate(&spec);
+/// let methodology = Methodology::load_or_default(None)?;
+/// let graph = AccountGraph::build(&data, &methodology, spec.as_of);
+///
+/// let deal = graph.opportunity(data.opportunities[0].id).expect("a deal");
+/// let six = opportunity_scores(&graph, deal);
+/// for (name, value) in six.values() {
+///     assert!((0.0..=1.0).contains(&value), "{name} = {value}");
+/// }
+/// assert!(!six.key_person.explanation.summary.is_empty());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn opportunity_scores(
     graph: &AccountGraph,
     opportunity: &OpportunityNode,
