@@ -139,7 +139,7 @@ impl Store {
         write_tx!(granted, self, tx => {
             let expected = patch.expected_revision;
             let current = current_row!(self, tx, Account, "account", "account", id);
-            check_revision!(current, expected, "account", id);
+            check_revision(&current, expected, "account", id)?;
             let a = current.patched(patch).validate(&self.methodology)?;
             let others = sqlx::query_as::<_, Account>("select * from account where account_id <> $1")
                 .bind(id)
@@ -165,7 +165,7 @@ impl Store {
             .execute(&mut *tx)
             .await
             .map_err(|e| crate::error::name_taken(e, "account", a.name.display()))?;
-            revised!(self, tx, done, Account, "account", "account", id, expected.unwrap_or(current.revision));
+            revised!(self, tx, done, Account, "account", "account", id, expected.unwrap_or(current.revision))?;
             let after = current_row!(self, tx, Account, "account", "account", id);
             audit!(self, tx, Change::new("update account", "account", id).account(id).before(&current).after(&after));
         });

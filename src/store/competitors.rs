@@ -102,7 +102,7 @@ impl Store {
         write_tx!(granted, self, tx => {
             let expected = patch.expected_revision;
             let current = current_row!(self, tx, Competitor, "competitor", "competitor", id);
-            check_revision!(current, expected, "competitor", id);
+            check_revision(&current, expected, "competitor", id)?;
             let c = current.patched(patch).validate()?;
             let others = sqlx::query_as::<_, Competitor>("select * from competitor where competitor_id <> $1")
                 .bind(id)
@@ -124,7 +124,7 @@ impl Store {
             .execute(&mut *tx)
             .await
             .map_err(|e| crate::error::name_taken(e, "competitor", c.name.display()))?;
-            revised!(self, tx, done, Competitor, "competitor", "competitor", id, expected.unwrap_or(current.revision));
+            revised!(self, tx, done, Competitor, "competitor", "competitor", id, expected.unwrap_or(current.revision))?;
             let after = current_row!(self, tx, Competitor, "competitor", "competitor", id);
             audit!(self, tx, Change::new("update competitor", "competitor", id).before(&current).after(&after));
         });

@@ -100,7 +100,7 @@ impl Store {
         write_tx!(granted, self, tx => {
             let expected = patch.expected_revision;
             let current = current_row!(self, tx, Employee, "employee", "employee", id);
-            check_revision!(current, expected, "employee", id);
+            check_revision(&current, expected, "employee", id)?;
             let e = current.patched(patch).validate(&self.methodology)?;
             let clash: Option<String> = sqlx::query_scalar(
                 "select name from employee where email = $1 and employee_id <> $2",
@@ -133,7 +133,7 @@ impl Store {
             .bind(e.leaving_on)
             .execute(&mut *tx)
             .await?;
-            revised!(self, tx, done, Employee, "employee", "employee", id, expected.unwrap_or(current.revision));
+            revised!(self, tx, done, Employee, "employee", "employee", id, expected.unwrap_or(current.revision))?;
             sqlx::query(
                 "update account set version = version + 1 where account_id in (
                      select account_id from relationship where employee_id = $1 or other_employee_id = $1)",

@@ -22,28 +22,32 @@ pub struct ImprovementFilter {
     pub status: Option<ImprovementStatus>,
 }
 
-/// Checks the point's deal is at its account and its owner exists.
+/// Checks the point's deal is at its account and its owner exists (a `Result`).
 macro_rules! check_links {
     ($store:expr, $tx:ident, $p:expr) => {
-        if let Some(o) = $p.opportunity_id {
-            let at = super::account_of!(
-                $store,
-                $tx,
-                "opportunity",
-                "opportunity",
-                o,
-                "opportunityId"
-            );
-            if at != $p.account_id {
-                return Err(Error::invalid(
-                    "opportunityId",
-                    "the opportunity is at another account",
-                ));
+        async {
+            if let Some(o) = $p.opportunity_id {
+                let at = super::account_of!(
+                    $store,
+                    $tx,
+                    "opportunity",
+                    "opportunity",
+                    o,
+                    "opportunityId"
+                )?;
+                if at != $p.account_id {
+                    return Err(Error::invalid(
+                        "opportunityId",
+                        "the opportunity is at another account",
+                    ));
+                }
             }
+            if let Some(e) = $p.owner_id {
+                must_exist!($tx, "employee", "employee", e, "ownerId")?;
+            }
+            Ok::<(), Error>(())
         }
-        if let Some(e) = $p.owner_id {
-            must_exist!($tx, "employee", "employee", e, "ownerId");
-        }
+        .await
     };
 }
 
@@ -99,8 +103,8 @@ impl Store {
         let (_, author, _) = self.author();
         let granted = self.grant(Need::Coaching)?;
         write_tx!(granted, self, tx => {
-            must_exist!(tx, "account", "account", p.account_id, "accountId");
-            check_links!(self, tx, p);
+            must_exist!(tx, "account", "account", p.account_id, "accountId")?;
+            check_links!(self, tx, p)?;
             sqlx::query(
                 "insert into improvement_point (improvement_point_id, account_id, opportunity_id, text, owner_id,
                         due_on, status, set_by, created_at, updated_at)
@@ -134,9 +138,9 @@ impl Store {
         write_tx!(granted, self, tx => {
             let expected = patch.expected_revision;
             let current = current_row!(self, tx, ImprovementPoint, "improvement_point", "improvement point", id);
-            check_revision!(current, expected, "improvement point", id);
+            check_revision(&current, expected, "improvement point", id)?;
             let p = current.patched(patch, today())?;
-            check_links!(self, tx, p);
+            check_links!(self, tx, p)?;
             let done = sqlx::query(
                 "update improvement_point set revision = revision + 1, text = $2, owner_id = $3, due_on = $4,
                         status = $5, closed_on = $6, note = $7, updated_at = $8
@@ -153,7 +157,7 @@ impl Store {
             .bind(current.revision)
             .execute(&mut *tx)
             .await?;
-            revised!(self, tx, done, ImprovementPoint, "improvement_point", "improvement point", id, expected.unwrap_or(current.revision));
+            revised!(self, tx, done, ImprovementPoint, "improvement_point", "improvement point", id, expected.unwrap_or(current.revision))?;
             let after = current_row!(self, tx, ImprovementPoint, "improvement_point", "improvement point", id);
             audit!(self, tx, Change::new("update improvement point", "improvement point", id)
                 .account(current.account_id)

@@ -12,55 +12,64 @@ use crate::{
     Error, Result,
 };
 
-/// Fails unless the interaction's opportunity (if any) exists at its account.
+/// `Err` unless the interaction's opportunity (if any) exists at its account.
 macro_rules! check_opportunity {
     ($store:expr, $tx:ident, $i:expr) => {
-        if let Some(o) = $i.opportunity_id {
-            let at = account_of!(
-                $store,
-                $tx,
-                "opportunity",
-                "opportunity",
-                o,
-                "opportunityId"
-            );
-            if at != $i.account_id {
-                return Err(Error::invalid(
-                    "opportunityId",
-                    "the opportunity is at another account",
-                ));
+        async {
+            if let Some(o) = $i.opportunity_id {
+                let at = account_of!(
+                    $store,
+                    $tx,
+                    "opportunity",
+                    "opportunity",
+                    o,
+                    "opportunityId"
+                )?;
+                if at != $i.account_id {
+                    return Err(Error::invalid(
+                        "opportunityId",
+                        "the opportunity is at another account",
+                    ));
+                }
             }
+            Ok::<(), Error>(())
         }
+        .await
     };
 }
 
-/// Writes both sides' participants, checking each exists (people at the account).
+/// Writes both sides' participants, checking each exists (people at the account);
+/// a `Result`.
 macro_rules! write_participants {
     ($store:expr, $tx:ident, $id:expr, $i:expr) => {
-        for (n, e) in $i.employee_ids.iter().enumerate() {
-            must_exist!($tx, "employee", "employee", *e, format!("employeeIds[{n}]"));
-            sqlx::query("insert into interaction_employee (interaction_id, employee_id, account_id) values ($1, $2, $3)")
-                .bind($id)
-                .bind(*e)
-                .bind($i.account_id)
-                .execute(&mut *$tx)
-                .await?;
-        }
-        for (n, p) in $i.person_ids.iter().enumerate() {
-            let at = account_of!($store, $tx, "person", "person", *p, format!("personIds[{n}]"));
-            if at != $i.account_id {
-                return Err(Error::invalid(
-                    format!("personIds[{n}]"),
-                    "this person works at another account than the interaction's",
-                ));
+        async {
+            for (n, e) in $i.employee_ids.iter().enumerate() {
+                must_exist!($tx, "employee", "employee", *e, format!("employeeIds[{n}]"))?;
+                sqlx::query("insert into interaction_employee (interaction_id, employee_id, account_id) values ($1, $2, $3)")
+                    .bind($id)
+                    .bind(*e)
+                    .bind($i.account_id)
+                    .execute(&mut *$tx)
+                    .await?;
             }
-            sqlx::query("insert into interaction_person (interaction_id, person_id, account_id) values ($1, $2, $3)")
-                .bind($id)
-                .bind(*p)
-                .bind($i.account_id)
-                .execute(&mut *$tx)
-                .await?;
+            for (n, p) in $i.person_ids.iter().enumerate() {
+                let at = account_of!($store, $tx, "person", "person", *p, format!("personIds[{n}]"))?;
+                if at != $i.account_id {
+                    return Err(Error::invalid(
+                        format!("personIds[{n}]"),
+                        "this person works at another account than the interaction's",
+                    ));
+                }
+                sqlx::query("insert into interaction_person (interaction_id, person_id, account_id) values ($1, $2, $3)")
+                    .bind($id)
+                    .bind(*p)
+                    .bind($i.account_id)
+                    .execute(&mut *$tx)
+                    .await?;
+            }
+            Ok::<(), Error>(())
         }
+        .await
     };
 }
 
@@ -171,8 +180,8 @@ impl Store {
         let id = new_id();
         let granted = self.grant(Need::Write)?;
         write_tx!(granted, self, tx => {
-            must_exist!(tx, "account", "account", i.account_id, "accountId");
-            check_opportunity!(self, tx, i);
+            must_exist!(tx, "account", "account", i.account_id, "accountId")?;
+            check_opportunity!(self, tx, i)?;
             sqlx::query(
                 "insert into interaction (interaction_id, account_id, opportunity_id, kind, occurred_on, subject, note, created_at)
                  values ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -187,7 +196,7 @@ impl Store {
             .bind(now())
             .execute(&mut *tx)
             .await?;
-            write_participants!(self, tx, id, i);
+            write_participants!(self, tx, id, i)?;
             bump_account!(tx, self.reach("account", i.account_id, i.account_id)?);
             let after = current_row!(self, tx, Interaction, "interaction", "interaction", id);
             audit!(self, tx, Change::new("record interaction", "interaction", id)
@@ -223,7 +232,7 @@ impl Store {
             let before = with_participants(&current, &employees, &people);
             let people_before = people.clone();
             let i = current.patched(patch, employees, people).validate(&self.methodology)?;
-            check_opportunity!(self, tx, i);
+            check_opportunity!(self, tx, i)?;
             sqlx::query(
                 "update interaction set opportunity_id = $2, kind = $3, occurred_on = $4, subject = $5, note = $6
                  where interaction_id = $1",
@@ -244,7 +253,7 @@ impl Store {
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
-            write_participants!(self, tx, id, i);
+            write_participants!(self, tx, id, i)?;
             bump_account!(tx, self.reach("account", i.account_id, i.account_id)?);
             let after = current_row!(self, tx, Interaction, "interaction", "interaction", id);
             audit!(self, tx, Change::new("update interaction", "interaction", id)

@@ -78,7 +78,7 @@ impl Store {
                 ));
             }
             if let Some(e) = by {
-                must_exist!(tx, "employee", "employee", e, "tickedBy");
+                must_exist!(tx, "employee", "employee", e, "tickedBy")?;
             }
             sqlx::query(
                 "insert into win_step_tick (tick_id, opportunity_id, account_id, stage, step_id, done, ticked_by,
@@ -163,7 +163,7 @@ impl Store {
                 .filter(|a| self.scope().allows(*a))
                 .ok_or_else(|| Error::not_found("opportunity", opportunity))?;
             if let Some(e) = by {
-                must_exist!(tx, "employee", "employee", e, "answeredBy");
+                must_exist!(tx, "employee", "employee", e, "answeredBy")?;
             }
             sqlx::query(
                 "insert into qualification_answer (answer_id, opportunity_id, account_id, question_id, answer, evidence,
@@ -237,9 +237,9 @@ impl Store {
         self.reach_field("account", account, "accountId")?;
         let granted = self.grant(Need::Write)?;
         write_tx!(granted, self, tx => {
-            must_exist!(tx, "account", "account", account, "accountId");
+            must_exist!(tx, "account", "account", account, "accountId")?;
             if let Some(e) = by {
-                must_exist!(tx, "employee", "employee", e, "tickedBy");
+                must_exist!(tx, "employee", "employee", e, "tickedBy")?;
             }
             sqlx::query(
                 "insert into plan_item_tick (tick_id, account_id, item_id, done, ticked_by, ticked_at, note, methodology_version)

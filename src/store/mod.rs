@@ -182,26 +182,31 @@ macro_rules! bump_org {
     };
 }
 
-/// Fails with `NOT_FOUND` unless a row with this id exists in `$table`.
+/// `Err(NOT_FOUND)` unless a row with this id exists in `$table`: a `Result` the
+/// caller `?`s, so that the early return shows where it is used.
 macro_rules! must_exist {
-    ($tx:ident, $table:literal, $entity:literal, $id:expr, $field:expr) => {{
-        let n: i64 = sqlx::query_scalar(concat!(
-            "select count(*) from ",
-            $table,
-            " where ",
-            $table,
-            "_id = $1"
-        ))
-        .bind($id)
-        .fetch_one(&mut *$tx)
-        .await?;
-        if n == 0 {
-            return Err($crate::Error::NotFound {
-                entity: $entity,
-                id: format!("{} (in {})", $id, $field),
-            });
+    ($tx:ident, $table:literal, $entity:literal, $id:expr, $field:expr) => {
+        async {
+            let n: i64 = sqlx::query_scalar(concat!(
+                "select count(*) from ",
+                $table,
+                " where ",
+                $table,
+                "_id = $1"
+            ))
+            .bind($id)
+            .fetch_one(&mut *$tx)
+            .await?;
+            if n == 0 {
+                return Err($crate::Error::NotFound {
+                    entity: $entity,
+                    id: format!("{} (in {})", $id, $field),
+                });
+            }
+            Ok::<(), $crate::Error>(())
         }
-    }};
+        .await
+    };
 }
 
 /// The stored row of `$table` with this id, read inside the transaction before an
@@ -225,27 +230,36 @@ macro_rules! current_row {
 }
 
 /// Refuses an update when the editor read an older revision than the stored one
-/// (`$current` was read in this transaction).
-macro_rules! check_revision {
-    ($current:expr, $expected:expr, $entity:literal, $id:expr) => {
-        if let Some(expected) = $expected {
-            if expected != $current.revision {
-                return Err($crate::store::stale($entity, $id, expected, &$current));
-            }
+/// (`current` was read in this transaction).
+pub(crate) fn check_revision<T: serde::Serialize + Revised>(
+    current: &T,
+    expected: Option<i64>,
+    entity: &'static str,
+    id: uuid::Uuid,
+) -> crate::Result<()> {
+    match expected {
+        Some(expected) if expected != current.revision() => {
+            Err(stale(entity, id, expected, current))
         }
-    };
+        _ => Ok(()),
+    }
 }
 
 /// Ends an update statement made conditional on the revision read
 /// (`... where x_id = $1 and revision = $n`): no row means a concurrent writer
 /// changed the record between this transaction's read and its write (PostgreSQL
 /// lets both read), and the update is refused with the record as it is now.
+/// A `Result` the caller `?`s: the refusal shows where it is used.
 macro_rules! revised {
     ($store:expr, $tx:ident, $done:expr, $ty:ty, $table:literal, $entity:literal, $id:expr, $read:expr) => {
-        if $done.rows_affected() == 0 {
-            let now_row = $crate::store::current_row!($store, $tx, $ty, $table, $entity, $id);
-            return Err($crate::store::stale($entity, $id, $read, &now_row));
+        async {
+            if $done.rows_affected() == 0 {
+                let now_row = $crate::store::current_row!($store, $tx, $ty, $table, $entity, $id);
+                return Err($crate::store::stale($entity, $id, $read, &now_row));
+            }
+            Ok::<(), $crate::Error>(())
         }
+        .await
     };
 }
 
@@ -327,34 +341,34 @@ revised_records!(
 
 /// The account a record of `$table` belongs to (for a person: where they work now),
 /// or `NOT_FOUND` naming the field that pointed there, also when that account is
-/// outside the caller's scope.
+/// outside the caller's scope. A `Result` the caller `?`s.
 macro_rules! account_of {
-    ($store:expr, $tx:ident, $table:literal, $entity:literal, $id:expr, $field:expr) => {{
-        let account: Option<uuid::Uuid> = sqlx::query_scalar(concat!(
-            "select account_id from ",
-            $table,
-            " where ",
-            $table,
-            "_id = $1"
-        ))
-        .bind($id)
-        .fetch_optional(&mut *$tx)
-        .await?;
-        match account {
-            Some(a) if $store.scope().allows(a) => a,
-            _ => {
-                return Err($crate::Error::NotFound {
+    ($store:expr, $tx:ident, $table:literal, $entity:literal, $id:expr, $field:expr) => {
+        async {
+            let account: Option<uuid::Uuid> = sqlx::query_scalar(concat!(
+                "select account_id from ",
+                $table,
+                " where ",
+                $table,
+                "_id = $1"
+            ))
+            .bind($id)
+            .fetch_optional(&mut *$tx)
+            .await?;
+            match account {
+                Some(a) if $store.scope().allows(a) => Ok::<uuid::Uuid, $crate::Error>(a),
+                _ => Err($crate::Error::NotFound {
                     entity: $entity,
                     id: format!("{} (in {})", $id, $field),
-                })
+                }),
             }
         }
-    }};
+        .await
+    };
 }
 
 pub(crate) use {
-    account_of, bump_account, bump_org, check_revision, current_row, must_exist, revised,
-    with_pool, write_tx,
+    account_of, bump_account, bump_org, current_row, must_exist, revised, with_pool, write_tx,
 };
 
 /// How long a SQLite connection waits for another process's write lock.

@@ -22,7 +22,7 @@ macro_rules! replace_team {
             .execute(&mut *$tx)
             .await?;
         for (i, m) in $team.iter().enumerate() {
-            must_exist!($tx, "employee", "employee", m.employee_id, format!("team[{i}].employeeId"));
+            must_exist!($tx, "employee", "employee", m.employee_id, format!("team[{i}].employeeId"))?;
             sqlx::query(
                 "insert into opportunity_team_member (opportunity_id, employee_id, account_id, role)
                  values ($1, $2, $3, $4)",
@@ -64,7 +64,7 @@ macro_rules! record_stage_change {
 macro_rules! add_competitors {
     ($tx:ident, $opportunity:expr, $account:expr, $competitors:expr) => {
         for (i, c) in $competitors.enumerate() {
-            must_exist!($tx, "competitor", "competitor", *c, format!("competitorIds[{i}]"));
+            must_exist!($tx, "competitor", "competitor", *c, format!("competitorIds[{i}]"))?;
             sqlx::query(
                 "insert into opportunity_competitor (opportunity_id, competitor_id, account_id) values ($1, $2, $3)",
             )
@@ -159,12 +159,12 @@ impl Store {
         self.reach_field("account", o.account_id, "accountId")?;
         let granted = self.grant(Need::Write)?;
         write_tx!(granted, self, tx => {
-            must_exist!(tx, "account", "account", o.account_id, "accountId");
+            must_exist!(tx, "account", "account", o.account_id, "accountId")?;
             if let Some(owner) = o.owner_id {
-                must_exist!(tx, "employee", "employee", owner, "ownerId");
+                must_exist!(tx, "employee", "employee", owner, "ownerId")?;
             }
             if let Some(by) = o.changed_by {
-                must_exist!(tx, "employee", "employee", by, "changedBy");
+                must_exist!(tx, "employee", "employee", by, "changedBy")?;
             }
             sqlx::query(
                 "insert into opportunity (opportunity_id, account_id, name, amount_minor, currency, stage,
@@ -219,13 +219,13 @@ impl Store {
         write_tx!(granted, self, tx => {
             let expected = patch.expected_revision;
             let current = current_row!(self, tx, Opportunity, "opportunity", "opportunity", id);
-            check_revision!(current, expected, "opportunity", id);
+            check_revision(&current, expected, "opportunity", id)?;
             let o = current.patched(patch).validate(&self.methodology)?;
             if let Some(owner) = o.owner_id {
-                must_exist!(tx, "employee", "employee", owner, "ownerId");
+                must_exist!(tx, "employee", "employee", owner, "ownerId")?;
             }
             if let Some(by) = o.changed_by {
-                must_exist!(tx, "employee", "employee", by, "changedBy");
+                must_exist!(tx, "employee", "employee", by, "changedBy")?;
             }
             let moved = o.stage != current.stage || o.outcome.as_str() != current.outcome;
             if moved {
@@ -271,7 +271,7 @@ impl Store {
             .bind(o.compelling_event_by)
             .execute(&mut *tx)
             .await?;
-            revised!(self, tx, done, Opportunity, "opportunity", "opportunity", id, expected.unwrap_or(current.revision));
+            revised!(self, tx, done, Opportunity, "opportunity", "opportunity", id, expected.unwrap_or(current.revision))?;
             if moved {
                 record_stage_change!(tx, id, current.account_id, o, version, now());
             }
@@ -334,7 +334,7 @@ impl Store {
         let at = now();
         let granted = self.grant(Need::Write)?;
         write_tx!(granted, self, tx => {
-            let account_id = account_of!(self, tx, "opportunity", "opportunity", opportunity_id, "opportunityId");
+            let account_id = account_of!(self, tx, "opportunity", "opportunity", opportunity_id, "opportunityId")?;
             let before = chain_in!(tx, opportunity_id);
             // A new primary contact takes over from the one before.
             if valid.iter().any(|m| m.primary) {
@@ -351,7 +351,7 @@ impl Store {
                     .await?;
             }
             for (i, m) in valid.iter().enumerate() {
-                let person_account = account_of!(self, tx, "person", "person", m.person_id, format!("members[{i}].personId"));
+                let person_account = account_of!(self, tx, "person", "person", m.person_id, format!("members[{i}].personId"))?;
                 if person_account != account_id {
                     return Err(Error::invalid(
                         format!("members[{i}].personId"),
@@ -359,7 +359,7 @@ impl Store {
                     ));
                 }
                 if let Some(c) = m.favoured_competitor_id {
-                    must_exist!(tx, "competitor", "competitor", c, format!("members[{i}].favouredCompetitorId"));
+                    must_exist!(tx, "competitor", "competitor", c, format!("members[{i}].favouredCompetitorId"))?;
                 }
                 sqlx::query(
                     "delete from decision_chain_member where opportunity_id = $1 and person_id = $2",

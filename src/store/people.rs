@@ -223,7 +223,7 @@ impl Store {
             for (i, p) in valid.iter().enumerate() {
                 let field = format!("people[{i}].accountId");
                 self.reach_field("account", p.account_id, &field)?;
-                must_exist!(tx, "account", "account", p.account_id, field);
+                must_exist!(tx, "account", "account", p.account_id, field)?;
                 let id = new_id();
                 sqlx::query(
                     "insert into person (person_id, account_id, name, title, department, level, email,
@@ -243,7 +243,7 @@ impl Store {
                 .await?;
                 open_position!(tx, id, p);
                 if let Some(manager) = p.reports_to {
-                    let manager_account = account_of!(self, tx, "person", "person", manager, format!("people[{i}].reportsToId"));
+                    let manager_account = account_of!(self, tx, "person", "person", manager, format!("people[{i}].reportsToId"))?;
                     if manager_account != p.account_id {
                         return Err(Error::invalid(
                             format!("people[{i}].reportsToId"),
@@ -281,11 +281,11 @@ impl Store {
         write_tx!(granted, self, tx => {
             let expected = patch.expected_revision;
             let current = current_row!(self, tx, Person, "person", "person", id);
-            check_revision!(current, expected, "person", id);
+            check_revision(&current, expected, "person", id)?;
             let p = current.patched(patch).validate(&self.methodology)?;
             if p.account_id != current.account_id {
                 self.reach_field("account", p.account_id, "accountId")?;
-                must_exist!(tx, "account", "account", p.account_id, "accountId");
+                must_exist!(tx, "account", "account", p.account_id, "accountId")?;
             }
             let done = sqlx::query(
                 "update person set revision = revision + 1, account_id = $2, name = $3, title = $4, department = $5, level = $6,
@@ -304,7 +304,7 @@ impl Store {
             .bind(current.revision)
             .execute(&mut *tx)
             .await?;
-            revised!(self, tx, done, Person, "person", "person", id, expected.unwrap_or(current.revision));
+            revised!(self, tx, done, Person, "person", "person", id, expected.unwrap_or(current.revision))?;
             if current.position_changes(&p) {
                 let open_since: Option<Date> = sqlx::query_scalar(
                     "select valid_from from position where person_id = $1 and valid_to is null",

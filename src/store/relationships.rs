@@ -174,33 +174,33 @@ impl Store {
             // Check every end exists and find the account the edge belongs to.
             let account_id: Option<Uuid> = match a.endpoints {
                 Endpoints::EmployeePerson { employee_id, person_id } => {
-                    must_exist!(tx, "employee", "employee", employee_id, "employeeId");
-                    Some(account_of!(self, tx, "person", "person", person_id, "personId"))
+                    must_exist!(tx, "employee", "employee", employee_id, "employeeId")?;
+                    Some(account_of!(self, tx, "person", "person", person_id, "personId")?)
                 }
                 Endpoints::PersonPerson { person_id, other_person_id, .. } => {
                     // Across accounts too: a former colleague who moved still
                     // knows the people they worked with. The tie is filed under
                     // the first person's account; both accounts' graphs read it.
-                    let a1 = account_of!(self, tx, "person", "person", person_id, "personId");
-                    let a2 = account_of!(self, tx, "person", "person", other_person_id, "otherPersonId");
+                    let a1 = account_of!(self, tx, "person", "person", person_id, "personId")?;
+                    let a2 = account_of!(self, tx, "person", "person", other_person_id, "otherPersonId")?;
                     if a1 != a2 {
                         bump_account!(tx, self.reach("account", a2, a2)?);
                     }
                     Some(a1)
                 }
                 Endpoints::CompetitorPerson { competitor_id, person_id } => {
-                    must_exist!(tx, "competitor", "competitor", competitor_id, "competitorId");
-                    Some(account_of!(self, tx, "person", "person", person_id, "personId"))
+                    must_exist!(tx, "competitor", "competitor", competitor_id, "competitorId")?;
+                    Some(account_of!(self, tx, "person", "person", person_id, "personId")?)
                 }
                 Endpoints::EmployeeEmployee { employee_id, other_employee_id } => {
                     self.org_write("assessing ties between our own employees")?;
-                    must_exist!(tx, "employee", "employee", employee_id, "employeeId");
-                    must_exist!(tx, "employee", "employee", other_employee_id, "otherEmployeeId");
+                    must_exist!(tx, "employee", "employee", employee_id, "employeeId")?;
+                    must_exist!(tx, "employee", "employee", other_employee_id, "otherEmployeeId")?;
                     None
                 }
             };
             if let Some(by) = a.assessed_by {
-                must_exist!(tx, "employee", "employee", by, "assessedBy");
+                must_exist!(tx, "employee", "employee", by, "assessedBy")?;
             }
             let relationship_id = match &before {
                 Some(r) => {

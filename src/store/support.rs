@@ -14,28 +14,32 @@ use crate::{
     Error, Result,
 };
 
-/// Fails unless the resource a request names (if any) exists and is of the
+/// `Err` unless the resource a request names (if any) exists and is of the
 /// request's kind.
 macro_rules! named_resource_fits {
     ($tx:ident, $r:expr) => {
-        if let Some(res) = $r.resource_id {
-            let kind: Option<String> = sqlx::query_scalar(
-                "select kind from support_resource where support_resource_id = $1",
-            )
-            .bind(res)
-            .fetch_optional(&mut *$tx)
-            .await?;
-            let kind = kind.ok_or_else(|| Error::NotFound {
-                entity: "support resource",
-                id: format!("{res} (in resourceId)"),
-            })?;
-            if kind != $r.kind {
-                return Err(Error::invalid(
-                    "resourceId",
-                    format!("the resource is a {kind}, the request asks for {}", $r.kind),
-                ));
+        async {
+            if let Some(res) = $r.resource_id {
+                let kind: Option<String> = sqlx::query_scalar(
+                    "select kind from support_resource where support_resource_id = $1",
+                )
+                .bind(res)
+                .fetch_optional(&mut *$tx)
+                .await?;
+                let kind = kind.ok_or_else(|| Error::NotFound {
+                    entity: "support resource",
+                    id: format!("{res} (in resourceId)"),
+                })?;
+                if kind != $r.kind {
+                    return Err(Error::invalid(
+                        "resourceId",
+                        format!("the resource is a {kind}, the request asks for {}", $r.kind),
+                    ));
+                }
             }
+            Ok::<(), Error>(())
         }
+        .await
     };
 }
 
@@ -75,7 +79,7 @@ impl Store {
         let granted = self.grant(Need::Write)?;
         write_tx!(granted, self, tx => {
             if let Some(e) = r.employee_id {
-                must_exist!(tx, "employee", "employee", e, "employeeId");
+                must_exist!(tx, "employee", "employee", e, "employeeId")?;
             }
             sqlx::query(
                 "insert into support_resource (support_resource_id, name, kind, capacity, unit, employee_id,
@@ -111,7 +115,7 @@ impl Store {
             let current = current_row!(self, tx, SupportResource, "support_resource", "support resource", id);
             let r = current.patched(patch).validate(&self.methodology)?;
             if let Some(e) = r.employee_id {
-                must_exist!(tx, "employee", "employee", e, "employeeId");
+                must_exist!(tx, "employee", "employee", e, "employeeId")?;
             }
             sqlx::query(
                 "update support_resource set name = $2, kind = $3, capacity = $4, unit = $5,
@@ -208,9 +212,9 @@ impl Store {
                     format!("the opportunity is {outcome}; support is requested for open deals"),
                 ));
             }
-            named_resource_fits!(tx, r);
+            named_resource_fits!(tx, r)?;
             if let Some(e) = r.requested_by {
-                must_exist!(tx, "employee", "employee", e, "requestedBy");
+                must_exist!(tx, "employee", "employee", e, "requestedBy")?;
             }
             sqlx::query(
                 "insert into support_request (support_request_id, opportunity_id, account_id, kind,
@@ -252,7 +256,7 @@ impl Store {
         write_tx!(granted, self, tx => {
             let expected = patch.expected_revision;
             let current = current_row!(self, tx, SupportRequest, "support_request", "support request", id);
-            check_revision!(current, expected, "support request", id);
+            check_revision(&current, expected, "support request", id)?;
             if current.current_status() != SupportStatus::Requested {
                 return Err(Error::Conflict(format!(
                     "the request is {}; only a request waiting for a decision can be changed",
@@ -260,7 +264,7 @@ impl Store {
                 )));
             }
             let r = current.patched(patch).validate(&self.methodology, today())?;
-            named_resource_fits!(tx, r);
+            named_resource_fits!(tx, r)?;
             let done = sqlx::query(
                 "update support_request set revision = revision + 1, resource_id = $2, units = $3, needed_by = $4, lift = $5,
                         note = $6, updated_at = $7, skills = $9
@@ -277,7 +281,7 @@ impl Store {
             .bind(&r.skills)
             .execute(&mut *tx)
             .await?;
-            revised!(self, tx, done, SupportRequest, "support_request", "support request", id, expected.unwrap_or(current.revision));
+            revised!(self, tx, done, SupportRequest, "support_request", "support request", id, expected.unwrap_or(current.revision))?;
             bump_account!(tx, self.reach("account", current.account_id, current.account_id)?);
             let after = current_row!(self, tx, SupportRequest, "support_request", "support request", id);
             audit!(self, tx, Change::new("update support request", "support request", id).account(current.account_id).before(&current).after(&after));
@@ -305,7 +309,7 @@ impl Store {
             let current = current_row!(self, tx, SupportRequest, "support_request", "support request", id);
             let to = input.decision.next(current.current_status())?;
             if let Some(e) = input.decided_by {
-                must_exist!(tx, "employee", "employee", e, "decidedBy");
+                must_exist!(tx, "employee", "employee", e, "decidedBy")?;
             }
             let (resource, booked) = match to {
                 SupportStatus::Granted => {

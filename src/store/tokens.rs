@@ -161,7 +161,7 @@ impl Store {
         let granted = self.grant(Need::Write)?;
         write_tx!(granted, self, tx => {
             for a in accounts {
-                must_exist!(tx, "account", "account", *a, "account");
+                must_exist!(tx, "account", "account", *a, "account")?;
             }
             sqlx::query(
                 "insert into api_token (api_token_id, name, role, secret_hash, created_at, expires_at)
@@ -329,7 +329,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             if done.rows_affected() == 0 {
-                must_exist!(tx, "api_token", "API token", id, "id");
+                must_exist!(tx, "api_token", "API token", id, "id")?;
             } else {
                 audit!(self, tx, Change::new("revoke token", "API token", id));
             }
