@@ -2,8 +2,8 @@
 //! transaction that lives as long as the import, so a file of a million rows is
 //! streamed through in chunks and still lands whole or not at all.
 
-use std::collections::HashMap;
-
+// Millions of keys and ids per large import: foldhash, seeded per process, not SipHash.
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use sqlx::{Connection, Postgres, Sqlite, Transaction};
 use uuid::Uuid;
 
@@ -124,7 +124,7 @@ pub struct ImportSession<'s> {
     rollback_journal: Option<sqlx::SqlitePool>,
     /// Per table: the keys written so far when the table was empty at the start
     /// (`None` when it was not: every key is looked up).
-    written: HashMap<&'static str, Option<std::collections::HashSet<u128>>>,
+    written: HashMap<&'static str, Option<HashSet<u128>>>,
     /// Secondary indexes dropped for a bulk load (SQLite), rebuilt at the end.
     deferred_indexes: Vec<String>,
     /// Foreign keys dropped for a bulk load (PostgreSQL), checked per chunk and
@@ -134,7 +134,7 @@ pub struct ImportSession<'s> {
     foreign_keys_off: bool,
     /// Per table with a single-column key, while references are checked here:
     /// the key column and every key this import stored (refused rows left out).
-    present: HashMap<&'static str, (&'static str, std::collections::HashSet<Uuid>)>,
+    present: HashMap<&'static str, (&'static str, HashSet<Uuid>)>,
 
     changes: Vec<TableChange>,
     rejected: Vec<Rejection>,
@@ -171,24 +171,27 @@ macro_rules! attempt {
 macro_rules! put_rows {
     ($conn:expr, $session:ident, $rows:expr, $list:expr, $bind:ident, $sql:expr, $guarded:expr, $indexes:expr, $copy:ident, $defer_keys:ident, $present:ident) => {{
         let mut rows = $rows;
+        // Each row's key once: a key is a fresh vector, and sorting alone would
+        // otherwise build two per comparison.
+        let keys_of: Vec<Vec<Uuid>> = rows.iter().map(|r| r.key()).collect();
         let mut change = TableChange {
             table: R::TABLE,
             ..Default::default()
         };
         // A key seen twice in one chunk: the later row (or the newer, for a table
         // that keeps its latest) wins, as it would written one by one.
-        let mut last: HashMap<Vec<Uuid>, usize> = HashMap::with_capacity(rows.len());
+        let mut last: HashMap<&[Uuid], usize> = HashMap::with_capacity(rows.len());
         for (i, row) in rows.iter().enumerate() {
-            match last.get(&row.key()) {
+            match last.get(keys_of[i].as_slice()) {
                 Some(&j) if row.yields_to(&rows[j]) => {}
                 _ => {
-                    last.insert(row.key(), i);
+                    last.insert(&keys_of[i], i);
                 }
             }
         }
         let mut order: Vec<usize> = last.values().copied().collect();
         // In key order: neighbouring inserts land on neighbouring index pages.
-        order.sort_unstable_by_key(|&i| rows[i].key());
+        order.sort_unstable_by(|&a, &b| keys_of[a].cmp(&keys_of[b]));
         change.unchanged += rows.len() - order.len();
         let batch = batch_rows(R::WIDTH);
         // A table empty when the import began holds only what this import wrote:
@@ -200,7 +203,7 @@ macro_rules! put_rows {
                     .await?;
             $session
                 .written
-                .insert(R::TABLE, empty.then(std::collections::HashSet::new));
+                .insert(R::TABLE, empty.then(HashSet::new));
             let keys =
                 $defer_keys(&mut *$conn, R::TABLE, R::KEY_COLUMNS[0], empty, $session.foreign_keys_off).await?;
             $session.deferred_keys.extend(keys);
@@ -224,26 +227,26 @@ macro_rules! put_rows {
         // Rows to bulk-load, statements to run, and which rows are new.
         let mut to_copy: Vec<usize> = Vec::new();
         let mut to_write: Vec<Vec<usize>> = Vec::new();
-        let mut is_new: std::collections::HashSet<usize> = std::collections::HashSet::new();
-        let mut refused_rows: std::collections::HashSet<usize> = std::collections::HashSet::new();
+        let mut is_new: HashSet<usize> = HashSet::new();
+        let mut refused_rows: HashSet<usize> = HashSet::new();
         let bulk = matches!($session.written.get(R::TABLE), Some(Some(_)));
         for part in order.chunks(batch) {
-            let keys: Vec<Vec<Uuid>> = part
+            let keys: Vec<&[Uuid]> = part
                 .iter()
-                .map(|&i| rows[i].key())
+                .map(|&i| keys_of[i].as_slice())
                 .filter(|k| match $session.written.get(R::TABLE) {
                     Some(Some(seen)) => seen.contains(&fingerprint(k)),
                     _ => true,
                 })
                 .collect();
             // A key this import wrote before is updated, never copied again.
-            let seen_before: std::collections::HashSet<&Vec<Uuid>> = keys.iter().collect();
+            let seen_before: HashSet<&[Uuid]> = keys.iter().copied().collect();
             let stored: HashMap<Vec<Uuid>, R> = if keys.is_empty() {
                 HashMap::new()
             } else {
                 let sql = $sql(R::select_by_keys(keys.len()));
                 let mut q = sqlx::query_as::<_, R>(&sql);
-                for k in keys.iter().flatten() {
+                for k in keys.iter().flat_map(|k| k.iter()) {
                     q = q.bind(*k);
                 }
                 q.fetch_all(&mut *$conn)
@@ -253,11 +256,11 @@ macro_rules! put_rows {
                     .collect()
             };
             if let Some(Some(seen)) = $session.written.get_mut(R::TABLE) {
-                seen.extend(part.iter().map(|&i| fingerprint(&rows[i].key())));
+                seen.extend(part.iter().map(|&i| fingerprint(&keys_of[i])));
             }
             let mut write: Vec<usize> = Vec::with_capacity(part.len());
             for &i in part {
-                match stored.get(&rows[i].key()) {
+                match stored.get(&keys_of[i]) {
                     Some(s) if *s == rows[i] || rows[i].yields_to(s) => change.unchanged += 1,
                     Some(s)
                         if $session.keep_stamps && {
@@ -280,7 +283,7 @@ macro_rules! put_rows {
                         is_new.insert(i);
                         // A table this import filled from empty: new rows go in by
                         // bulk load where the backend has one.
-                        if bulk && !seen_before.contains(&rows[i].key()) {
+                        if bulk && !seen_before.contains(keys_of[i].as_slice()) {
                             to_copy.push(i);
                         } else {
                             write.push(i);
@@ -303,10 +306,10 @@ macro_rules! put_rows {
             .collect();
         if !deferred.is_empty() {
             let candidates: Vec<usize> = to_copy.iter().chain(to_write.iter().flatten()).copied().collect();
-            let mut refused: std::collections::HashSet<usize> = std::collections::HashSet::new();
+            let mut refused: HashSet<usize> = HashSet::new();
             for k in &deferred {
                 // Ids this import stored itself are known to be there.
-                let empty = std::collections::HashSet::new();
+                let empty = HashSet::new();
                 let known = match $session.present.get(k.parent.as_str()) {
                     Some((column, ids)) if *column == k.parent_column => ids,
                     _ => &empty,
@@ -321,7 +324,7 @@ macro_rules! put_rows {
                 if wanted.is_empty() {
                     continue;
                 }
-                let found: std::collections::HashSet<Uuid> = $present(&mut *$conn, k, &wanted).await?;
+                let found: HashSet<Uuid> = $present(&mut *$conn, k, &wanted).await?;
                 for &i in &candidates {
                     if let Some(v) = rows[i].column_id(&k.column).filter(|v| !found.contains(v) && !known.contains(v)) {
                         if refused.insert(i) {
@@ -412,7 +415,7 @@ macro_rules! put_rows {
             let (_, present) = $session
                 .present
                 .entry(R::TABLE)
-                .or_insert_with(|| (R::KEY_COLUMNS[0], std::collections::HashSet::new()));
+                .or_insert_with(|| (R::KEY_COLUMNS[0], HashSet::new()));
             present.extend(
                 order
                     .iter()

@@ -2,6 +2,7 @@
 //! off for a bulk load: the foreign keys set aside and checked a chunk at a time,
 //! and the repeats a unique index refused, named.
 
+use foldhash::HashSetExt;
 use uuid::Uuid;
 
 /// A foreign key taken off a table for a bulk load: checked in one pass and put
@@ -104,8 +105,8 @@ pub(super) async fn present_in_sqlite_parent(
     conn: &mut sqlx::SqliteConnection,
     key: &DeferredKey,
     ids: &[Uuid],
-) -> std::result::Result<std::collections::HashSet<Uuid>, sqlx::Error> {
-    let mut found = std::collections::HashSet::with_capacity(ids.len());
+) -> std::result::Result<foldhash::HashSet<Uuid>, sqlx::Error> {
+    let mut found = foldhash::HashSet::with_capacity(ids.len());
     for part in ids.chunks(4_000) {
         let marks = vec!["?"; part.len()].join(", ");
         let sql = format!(
@@ -127,7 +128,7 @@ pub(super) async fn present_in_parent(
     conn: &mut sqlx::PgConnection,
     key: &DeferredKey,
     ids: &[Uuid],
-) -> std::result::Result<std::collections::HashSet<Uuid>, sqlx::Error> {
+) -> std::result::Result<foldhash::HashSet<Uuid>, sqlx::Error> {
     let found: Vec<Uuid> = sqlx::query_scalar(&format!(
         "select {col} from {parent} where {col} = any($1)",
         col = key.parent_column,

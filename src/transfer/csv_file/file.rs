@@ -84,7 +84,7 @@ impl Converter {
                 columns.entry(n).or_insert(i);
             }
         }
-        let read_columns: std::collections::HashSet<usize> = section
+        let read_columns: HashSet<usize> = section
             .fields
             .values()
             .filter_map(|spec| match &spec.source {

@@ -16,11 +16,13 @@
 
 use std::{
     cell::RefCell,
-    collections::{BTreeMap, HashMap},
+    collections::BTreeMap,
     path::{Path, PathBuf},
     sync::{atomic::AtomicU64, Arc},
 };
 
+// Millions of ids hashed per large import: foldhash, seeded per process, not SipHash.
+use foldhash::{HashMap, HashMapExt, HashSet};
 use time::{Date, OffsetDateTime, Time};
 use uuid::Uuid;
 

@@ -22,7 +22,7 @@ pub(super) async fn rows<T: Readable>(
 pub(super) struct Resolver {
     pub(super) system: String,
     pub(super) accounts_by_key: HashMap<String, Uuid>,
-    pub(super) known_accounts: std::collections::HashSet<Uuid>,
+    pub(super) known_accounts: HashSet<Uuid>,
     pub(super) account_ext: HashMap<String, Uuid>,
     pub(super) competitors_by_key: HashMap<String, Uuid>,
     pub(super) employees_by_email: HashMap<String, Uuid>,
