@@ -121,7 +121,7 @@ impl OpportunityScores {
     async fn key_person(&self) -> &Score {
         &self.key_person
     }
-    /// Influence-weighted coverage of the chain, times the share of required roles identified.
+    /// Influence-weighted coverage of the chain, times the share of required roles held by someone not against us.
     async fn decision_chain(&self) -> &Score {
         &self.decision_chain
     }

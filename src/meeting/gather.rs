@@ -122,6 +122,9 @@ pub struct ChainLine {
     pub ours: Option<(String, f64)>,
     /// The strongest competitor's tie: whose, and its strength 0..5.
     pub theirs: Option<(String, i32)>,
+    /// Someone who has left the account: where they are now. Kept in the table
+    /// (last) so that the seat they leave is seen, with no ties counted.
+    pub left_for: Option<String>,
 }
 
 /// One of the four questions.
@@ -363,7 +366,28 @@ pub async fn opportunity_meeting(
         .members
         .iter()
         .filter_map(|member| {
-            let p = graph.person(member.person)?;
+            let role = term(&m.vocabularies.buying_roles, &member.buying_role, lang);
+            let influence = member
+                .influence
+                .map(|i| scale_word(&m.scales.influence, i, lang));
+            let attitude = scale_word(&m.scales.attitude, member.attitude, lang);
+            let Some(p) = graph.person(member.person) else {
+                // Left the account: listed last, with where they are now.
+                let o = graph.outsiders.get(&member.person)?;
+                return Some((
+                    i32::MIN,
+                    ChainLine {
+                        name: o.name.clone(),
+                        title: None,
+                        role,
+                        influence,
+                        attitude,
+                        ours: None,
+                        theirs: None,
+                        left_for: Some(o.account.clone()),
+                    },
+                ));
+            };
             let ours = graph
                 .our_ties
                 .get(&p.id)
@@ -379,18 +403,18 @@ pub async fn opportunity_meeting(
                 ChainLine {
                     name: p.name.clone(),
                     title: p.title.clone(),
-                    role: term(&m.vocabularies.buying_roles, &member.buying_role, lang),
-                    influence: member
-                        .influence
-                        .map(|i| scale_word(&m.scales.influence, i, lang)),
-                    attitude: scale_word(&m.scales.attitude, member.attitude, lang),
+                    role,
+                    influence,
+                    attitude,
                     ours,
                     theirs,
+                    left_for: None,
                 },
             ))
         })
         .collect();
-    // Weightiest first, then by name: the order a coach reads a chain in.
+    // Weightiest first, then by name: the order a coach reads a chain in; people
+    // who have left come last.
     chain.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.name.cmp(&b.1.name)));
     let chain = chain.into_iter().map(|(_, line)| line).collect();
     let map_svg = engine

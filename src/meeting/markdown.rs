@@ -174,7 +174,13 @@ pub fn opportunity(r: &OpportunityMeeting) -> String {
             row(
                 &mut out,
                 &[
-                    md(&c.name),
+                    match &c.left_for {
+                        None => md(&c.name),
+                        Some(now) => md(&match l {
+                            Lang::En => format!("{} (has left; now at {now})", c.name),
+                            Lang::Zh => format!("{}（已离开，现在{now}）", c.name),
+                        }),
+                    },
                     or_dash(c.title.as_deref()),
                     md(&c.role),
                     or_dash(c.influence.as_deref()),

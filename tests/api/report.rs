@@ -30,8 +30,77 @@ async fn deal(app: &TestApp) -> serde_json::Value {
 
 each_backend!(
     the_opportunity_report_carries_every_section_with_the_served_numbers,
-    the_planning_report_lists_what_changed_since_the_last_meeting
+    the_planning_report_lists_what_changed_since_the_last_meeting,
+    a_chain_member_who_left_stays_in_the_chain_table_last
 );
+
+/// Someone of the deal's chain moves to another account: the report's chain table
+/// keeps them, last, saying where they are now, in both languages.
+async fn a_chain_member_who_left_stays_in_the_chain_table_last(backend: Backend) {
+    let Some((_url, app)) = demo_server(backend).await else {
+        return;
+    };
+    let ids = deal(&app).await;
+    let data = app
+        .ok(
+            "query($id: ID!) { accounts(first: 10) { nodes { id name } }
+               opportunity(id: $id) { decisionChain { person { id name } } } }",
+            json!({ "id": ids["opportunity"] }),
+        )
+        .await;
+    let other = data["accounts"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] != ids["account"])
+        .expect("the demo has a second account")
+        .clone();
+    let chain = data["opportunity"]["decisionChain"].as_array().unwrap();
+    let leaver = &chain[0]["person"];
+    let name = leaver["name"].as_str().unwrap();
+    app.ok(
+        "mutation($id: ID!, $to: ID!) { updatePerson(id: $id, input: { accountId: $to }) { id } }",
+        json!({ "id": leaver["id"], "to": other["id"] }),
+    )
+    .await;
+    let data = app
+        .ok(
+            "query($id: ID!) { opportunity(id: $id) { md: report zh: report(lang: ZH) } }",
+            json!({ "id": ids["opportunity"] }),
+        )
+        .await;
+    let other_name = other["name"].as_str().unwrap();
+    for (text, said) in [
+        (
+            data["opportunity"]["md"].as_str().unwrap(),
+            format!("{name} (has left; now at {other_name})"),
+        ),
+        (
+            data["opportunity"]["zh"].as_str().unwrap(),
+            format!("{name}（已离开，现在{other_name}）"),
+        ),
+    ] {
+        let section = &text[text
+            .find("决策链\n")
+            .or_else(|| text.find("Decision chain\n"))
+            .unwrap()..];
+        let table: Vec<&str> = section
+            .lines()
+            .skip_while(|l| !l.starts_with('|'))
+            .take_while(|l| l.starts_with('|'))
+            .collect();
+        assert_eq!(
+            table.len(),
+            chain.len() + 2,
+            "every member and the header: {table:#?}"
+        );
+        assert!(
+            table.last().unwrap().contains(&said),
+            "the one who left comes last, saying where they are: {table:#?}"
+        );
+        assert_eq!(text.matches(&said).count(), 1, "{said}");
+    }
+}
 
 async fn the_opportunity_report_carries_every_section_with_the_served_numbers(backend: Backend) {
     let Some((url, app)) = demo_server(backend).await else {

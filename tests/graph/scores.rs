@@ -51,6 +51,60 @@ fn the_worked_example_scores_as_computed_by_hand() {
 }
 
 #[test]
+fn a_role_held_by_a_sceptic_is_said_to_be_opposed_not_missing() {
+    let mut ex = example();
+    let g = ex.b.build();
+    let before = scores::opportunity_scores(&g, g.opportunity(ex.deal).unwrap());
+    assert!(
+        before
+            .decision_chain
+            .explanation
+            .summary
+            .contains("3 of 4 required roles")
+            && before
+                .decision_chain
+                .explanation
+                .summary
+                .contains("not identified: procurement")
+            && !before
+                .decision_chain
+                .explanation
+                .summary
+                .contains("against us:"),
+        "{}",
+        before.decision_chain.explanation.summary
+    );
+    // The CFO turns sceptical: known, but not won.
+    let deal =
+        ex.b.data
+            .as_mut()
+            .unwrap()
+            .opportunities
+            .iter_mut()
+            .find(|o| o.id == ex.deal)
+            .unwrap();
+    deal.members
+        .iter_mut()
+        .find(|m| m.person == ex.cfo)
+        .unwrap()
+        .attitude = -1;
+    let g = ex.b.build();
+    let s = scores::opportunity_scores(&g, g.opportunity(ex.deal).unwrap());
+    let summary = &s.decision_chain.explanation.summary;
+    assert!(summary.contains("2 of 4 required roles"), "{summary}");
+    assert!(summary.contains("not identified: procurement"), "{summary}");
+    assert!(
+        summary.contains("held only by people against us: financial_evaluator"),
+        "{summary}"
+    );
+    assert!(
+        !summary.contains("not identified: financial_evaluator"),
+        "{summary}"
+    );
+    assert!(s.decision_chain.value.get() < before.decision_chain.value.get());
+}
+
+#[test]
 fn a_person_score_lists_every_tie_and_says_departed_ties_carry_nothing() {
     let ex = example();
     let g = ex.b.build();

@@ -11,7 +11,7 @@ use crate::graph::{
 /// `coverage = Σ w_p × KP_p / Σ w_p` over every chain member.
 pub fn decision_chain_score(graph: &AccountGraph, chain: &[ChainMember]) -> Score {
     let mut x = Explanation::new(
-        "coverage × (required roles identified / required roles); coverage = Σ w_p × KP_p / Σ w_p over the chain",
+        "coverage × (required roles held by someone not against us / required roles); coverage = Σ w_p × KP_p / Σ w_p over the chain",
     );
     let required = &graph.scoring.required_buying_roles;
     // A role counts once someone in it is known and not against us: a role held
@@ -56,7 +56,11 @@ pub fn decision_chain_score(graph: &AccountGraph, chain: &[ChainMember]) -> Scor
         })
         .collect();
     x.input("coverage", coverage, None);
-    x.input("required roles identified", known.len() as f64, None);
+    x.input(
+        "required roles held by someone not against us",
+        known.len() as f64,
+        None,
+    );
     x.input("required roles", required.len() as f64, None);
     for m in chain {
         x.evidence.push(member_evidence(graph, m));
@@ -82,23 +86,35 @@ pub fn decision_chain_score(graph: &AccountGraph, chain: &[ChainMember]) -> Scor
         return Score::new(0.0, x);
     }
     let value = coverage * role_factor;
+    // Says which roles are not yet ours and why: a role nobody is known in reads
+    // differently from one whose holders are against us (a sceptical CFO is known,
+    // but not won).
+    let list = |roles: &[&String]| {
+        roles
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut gaps = Vec::new();
+    if !unknown.is_empty() {
+        gaps.push(format!("not identified: {}", list(&unknown)));
+    }
+    if !opposed.is_empty() {
+        gaps.push(format!(
+            "held only by people against us: {}",
+            list(&opposed)
+        ));
+    }
     x.summary = format!(
-        "We cover {} of the chain by influence; {} of {} required roles identified{}.",
+        "We cover {} of the chain by influence; {} of {} required roles held by someone not against us{}.",
         pct(coverage),
         known.len(),
         required.len(),
-        if unknown.is_empty() && opposed.is_empty() {
+        if gaps.is_empty() {
             String::new()
         } else {
-            format!(
-                " (missing: {})",
-                unknown
-                    .iter()
-                    .chain(opposed.iter())
-                    .map(|s| s.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
+            format!(" ({})", gaps.join("; "))
         }
     );
     Score::new(value, x)
