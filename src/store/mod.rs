@@ -571,4 +571,31 @@ impl Store {
         names.sort();
         Ok(names)
     }
+
+    /// Every foreign key of the schema as `table.column -> parent`, sorted: what a
+    /// bulk import takes off and must put back.
+    pub async fn foreign_keys(&self) -> Result<Vec<String>> {
+        let mut keys: Vec<String> = match &self.backend {
+            Backend::Sqlite(pool) => {
+                sqlx::query_scalar(
+                    "select m.name || '.' || f.\"from\" || ' -> ' || f.\"table\"
+                     from sqlite_master m, pragma_foreign_key_list(m.name) f where m.type = 'table'",
+                )
+                .fetch_all(pool)
+                .await?
+            }
+            Backend::Postgres(pool) => {
+                sqlx::query_scalar(
+                    "select k.conrelid::regclass::text || '.' || a.attname || ' -> ' || k.confrelid::regclass::text
+                     from pg_constraint k
+                     join pg_attribute a on a.attrelid = k.conrelid and a.attnum = any(k.conkey)
+                     where k.contype = 'f' and k.connamespace = current_schema()::regnamespace",
+                )
+                .fetch_all(pool)
+                .await?
+            }
+        };
+        keys.sort();
+        Ok(keys)
+    }
 }

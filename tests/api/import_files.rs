@@ -68,11 +68,22 @@ async fn a_salesforce_style_export_imports_cleanly_and_idempotently(app: TestApp
         indexes.iter().any(|i| i == "relationship_person"),
         "{indexes:?}"
     );
+    let keys = app.store.foreign_keys().await.unwrap();
+    assert!(
+        keys.iter()
+            .any(|k| k == "assessment.relationship_id -> relationship"),
+        "{keys:?}"
+    );
     let first = import_salesforce(&app, WRITE).await;
     assert_eq!(
         app.store.index_names().await.unwrap(),
         indexes,
         "indexes dropped for the bulk load are rebuilt"
+    );
+    assert_eq!(
+        app.store.foreign_keys().await.unwrap(),
+        keys,
+        "foreign keys taken off for the bulk load are back"
     );
     assert_eq!(first.new_rows(), dry.new_rows());
     assert!(first.rejected.is_empty());

@@ -728,32 +728,72 @@ impl ImportSession<'_> {
                 }
             }
             Tx::Postgres(mut tx) => {
-                // Deferred foreign keys: rows that refer to nothing refuse the
-                // import, named by table, key and value; then the keys go back.
-                let mut orphans = Vec::new();
+                // Deferred foreign keys go back, each validated by the database in
+                // one pass. Every chunk's references were checked as it was
+                // written, so this holds; should it not, each key's orphans are
+                // looked up to name them (table, key and value) and the import is
+                // refused. Looking them up first cost a second full pass per key.
+                let mut refused: Option<sqlx::Error> = None;
                 for k in &self.deferred_keys {
-                    let found: Vec<(String, String)> = sqlx::query_as(&format!(
-                        "select c.{key}::text, c.{col}::text from {table} c
-                         where c.{col} is not null
-                           and not exists (select 1 from {parent} p where p.{pcol} = c.{col})
-                         limit 20",
-                        key = k.key,
-                        col = k.column,
-                        table = k.table,
-                        parent = k.parent,
-                        pcol = k.parent_column,
+                    sqlx::query("savepoint deferred_key")
+                        .execute(&mut *tx)
+                        .await?;
+                    let added = sqlx::query(&format!(
+                        "alter table {} add constraint {} {}",
+                        k.table, k.name, k.definition
                     ))
-                    .fetch_all(&mut *tx)
-                    .await?;
-                    orphans.extend(found.into_iter().map(|(key, value)| {
-                        format!(
-                            "{} {key}: {} {value} is in neither the files nor the database",
-                            k.table, k.column
-                        )
-                    }));
+                    .execute(&mut *tx)
+                    .await;
+                    match added {
+                        Ok(_) => {
+                            sqlx::query("release savepoint deferred_key")
+                                .execute(&mut *tx)
+                                .await?;
+                        }
+                        Err(e) => {
+                            sqlx::query("rollback to savepoint deferred_key")
+                                .execute(&mut *tx)
+                                .await?;
+                            refused = Some(e);
+                            break;
+                        }
+                    }
                 }
-                if !orphans.is_empty() {
+                if let Some(e) = refused {
+                    let foreign_key = matches!(
+                        &e,
+                        sqlx::Error::Database(d) if d.kind() == sqlx::error::ErrorKind::ForeignKeyViolation
+                    );
+                    if !foreign_key {
+                        tx.rollback().await?;
+                        return Err(Error::Storage(e));
+                    }
+                    let mut orphans = Vec::new();
+                    for k in &self.deferred_keys {
+                        let found: Vec<(String, String)> = sqlx::query_as(&format!(
+                            "select c.{key}::text, c.{col}::text from {table} c
+                             where c.{col} is not null
+                               and not exists (select 1 from {parent} p where p.{pcol} = c.{col})
+                             limit 20",
+                            key = k.key,
+                            col = k.column,
+                            table = k.table,
+                            parent = k.parent,
+                            pcol = k.parent_column,
+                        ))
+                        .fetch_all(&mut *tx)
+                        .await?;
+                        orphans.extend(found.into_iter().map(|(key, value)| {
+                            format!(
+                                "{} {key}: {} {value} is in neither the files nor the database",
+                                k.table, k.column
+                            )
+                        }));
+                    }
                     tx.rollback().await?;
+                    if orphans.is_empty() {
+                        return Err(Error::Storage(e));
+                    }
                     return Err(Error::invalid(
                         "file",
                         format!(
@@ -761,14 +801,6 @@ impl ImportSession<'_> {
                             orphans.join("; ")
                         ),
                     ));
-                }
-                for k in &self.deferred_keys {
-                    sqlx::query(&format!(
-                        "alter table {} add constraint {} {}",
-                        k.table, k.name, k.definition
-                    ))
-                    .execute(&mut *tx)
-                    .await?;
                 }
                 end!(tx, [])
             }
