@@ -178,7 +178,7 @@ pub fn opportunity(r: &OpportunityMeeting) -> String {
                         None => md(&c.name),
                         Some(now) => md(&match l {
                             Lang::En => format!("{} (has left; now at {now})", c.name),
-                            Lang::Zh => format!("{}（已离开，现在{now}）", c.name),
+                            Lang::Zh => format!("{}（已离开本客户，现任职于{now}）", c.name),
                         }),
                     },
                     or_dash(c.title.as_deref()),

@@ -35,7 +35,7 @@ pub const FACT_LABELS: &[(&str, &str, &str)] = &[
     (
         "uncovered_key_people",
         "key people with no real tie of ours",
-        "我方尚未建立关系的关键人",
+        "我方尚未真正建立关系的关键人",
     ),
     (
         "competitor_ahead_key_people",
@@ -283,25 +283,6 @@ pub const FACT_LABELS: &[(&str, &str, &str)] = &[
     ),
 ];
 
-/// Account facts whose name an opportunity fact shares but whose meaning differs
-/// (an account plan counts every interaction at the account, not the chain's).
-pub const ACCOUNT_FACT_LABELS: &[(&str, &str, &str)] = &[(
-    "interactions_90d",
-    "interactions at the account, last 90 days",
-    "近90天在该客户的互动",
-)];
-
-/// The label of an account fact: its own where it differs, else the shared one.
-pub fn account_fact_label(fact: &str, zh: bool) -> &str {
-    ACCOUNT_FACT_LABELS
-        .iter()
-        .find(|(f, _, _)| *f == fact)
-        .map_or_else(
-            || fact_label(fact, zh),
-            |(_, en, cn)| if zh { cn } else { en },
-        )
-}
-
 /// The label of `fact` in English or Chinese; the id itself when unknown.
 pub fn fact_label(fact: &str, zh: bool) -> &str {
     FACT_LABELS
@@ -326,24 +307,5 @@ mod tests {
                 "{fact}: a label, not an id"
             );
         }
-    }
-
-    #[test]
-    fn account_facts_are_labelled_by_what_they_count_at_the_account() {
-        for (fact, _, _) in ACCOUNT_FACTS {
-            let (en, zh) = (
-                account_fact_label(fact, false),
-                account_fact_label(fact, true),
-            );
-            assert!(en != *fact && zh != *fact, "{fact} has no label");
-            assert!(
-                !en.contains("chain") && !zh.contains("决策链"),
-                "{fact} is an account fact: {en} / {zh}"
-            );
-        }
-        assert_eq!(
-            fact_label("interactions_90d", false),
-            "interactions with the chain, last 90 days"
-        );
     }
 }

@@ -77,7 +77,7 @@ async fn a_chain_member_who_left_stays_in_the_chain_table_last(backend: Backend)
         ),
         (
             data["opportunity"]["zh"].as_str().unwrap(),
-            format!("{name}（已离开，现在{other_name}）"),
+            format!("{name}（已离开本客户，现任职于{other_name}）"),
         ),
     ] {
         let section = &text[text

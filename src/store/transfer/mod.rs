@@ -765,7 +765,7 @@ impl ImportSession<'_> {
                         sqlx::Error::Database(d) if d.kind() == sqlx::error::ErrorKind::ForeignKeyViolation
                     );
                     if !foreign_key {
-                        tx.rollback().await?;
+                        roll_back(tx).await;
                         return Err(Error::Storage(e));
                     }
                     let mut orphans = Vec::new();
@@ -790,7 +790,7 @@ impl ImportSession<'_> {
                             )
                         }));
                     }
-                    tx.rollback().await?;
+                    roll_back(tx).await;
                     if orphans.is_empty() {
                         return Err(Error::Storage(e));
                     }
@@ -806,6 +806,15 @@ impl ImportSession<'_> {
             }
         }
         Ok(self.changes)
+    }
+}
+
+/// Rolls a refused import back, keeping the refusal as the answer: a failed
+/// rollback (the connection lost) is logged, and the database discards the
+/// transaction anyway when the connection closes.
+async fn roll_back(tx: Transaction<'static, Postgres>) {
+    if let Err(e) = tx.rollback().await {
+        tracing::warn!(error = %e, "rolling back a refused import failed");
     }
 }
 
