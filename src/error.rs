@@ -234,6 +234,15 @@ impl Error {
         }
     }
 
+    /// `NOT_FOUND` for an id given in an input field: "<id> (in <field>)".
+    pub fn not_found_in(
+        entity: &'static str,
+        id: impl fmt::Display,
+        field: impl fmt::Display,
+    ) -> Self {
+        Error::not_found(entity, format_args!("{id} (in {field})"))
+    }
+
     /// Prefixes the field of a validation error, so an error inside row 3 of a
     /// batch reads `members[3].influence`.
     pub fn in_field(self, prefix: &str) -> Self {

@@ -27,20 +27,16 @@ macro_rules! check_links {
     ($store:expr, $tx:ident, $p:expr) => {
         async {
             if let Some(o) = $p.opportunity_id {
-                let at = super::account_of!(
+                super::at_account!(
                     $store,
                     $tx,
                     "opportunity",
                     "opportunity",
                     o,
-                    "opportunityId"
+                    "opportunityId",
+                    $p.account_id,
+                    "the opportunity is at another account"
                 )?;
-                if at != $p.account_id {
-                    return Err(Error::invalid(
-                        "opportunityId",
-                        "the opportunity is at another account",
-                    ));
-                }
             }
             if let Some(e) = $p.owner_id {
                 must_exist!($tx, "employee", "employee", e, "ownerId")?;

@@ -1,7 +1,7 @@
 use uuid::Uuid;
 
 use super::{
-    account_of,
+    at_account,
     audit::{audit, Change},
     bump_account, current_row,
     live::{LiveEvent, LiveKind},
@@ -17,20 +17,16 @@ macro_rules! check_opportunity {
     ($store:expr, $tx:ident, $i:expr) => {
         async {
             if let Some(o) = $i.opportunity_id {
-                let at = account_of!(
+                at_account!(
                     $store,
                     $tx,
                     "opportunity",
                     "opportunity",
                     o,
-                    "opportunityId"
+                    "opportunityId",
+                    $i.account_id,
+                    "the opportunity is at another account"
                 )?;
-                if at != $i.account_id {
-                    return Err(Error::invalid(
-                        "opportunityId",
-                        "the opportunity is at another account",
-                    ));
-                }
             }
             Ok::<(), Error>(())
         }
@@ -53,13 +49,16 @@ macro_rules! write_participants {
                     .await?;
             }
             for (n, p) in $i.person_ids.iter().enumerate() {
-                let at = account_of!($store, $tx, "person", "person", *p, format!("personIds[{n}]"))?;
-                if at != $i.account_id {
-                    return Err(Error::invalid(
-                        format!("personIds[{n}]"),
-                        "this person works at another account than the interaction's",
-                    ));
-                }
+                at_account!(
+                    $store,
+                    $tx,
+                    "person",
+                    "person",
+                    *p,
+                    format!("personIds[{n}]"),
+                    $i.account_id,
+                    "this person works at another account than the interaction's"
+                )?;
                 sqlx::query("insert into interaction_person (interaction_id, person_id, account_id) values ($1, $2, $3)")
                     .bind($id)
                     .bind(*p)

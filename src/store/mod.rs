@@ -198,10 +198,7 @@ macro_rules! must_exist {
             .fetch_one(&mut *$tx)
             .await?;
             if n == 0 {
-                return Err($crate::Error::NotFound {
-                    entity: $entity,
-                    id: format!("{} (in {})", $id, $field),
-                });
+                return Err($crate::Error::not_found_in($entity, $id, $field));
             }
             Ok::<(), $crate::Error>(())
         }
@@ -357,10 +354,24 @@ macro_rules! account_of {
             .await?;
             match account {
                 Some(a) if $store.scope().allows(a) => Ok::<uuid::Uuid, $crate::Error>(a),
-                _ => Err($crate::Error::NotFound {
-                    entity: $entity,
-                    id: format!("{} (in {})", $id, $field),
-                }),
+                _ => Err($crate::Error::not_found_in($entity, $id, $field)),
+            }
+        }
+        .await
+    };
+}
+
+/// `Ok` when the record of `$table` that `$field` names is at `$account`;
+/// `INVALID_INPUT` on the field saying `$why` when it is at another account, and
+/// `NOT_FOUND` as [`account_of!`] when it is missing or out of scope.
+macro_rules! at_account {
+    ($store:expr, $tx:ident, $table:literal, $entity:literal, $id:expr, $field:expr, $account:expr, $why:expr) => {
+        async {
+            let field = $field;
+            if $crate::store::account_of!($store, $tx, $table, $entity, $id, &field)? == $account {
+                Ok(())
+            } else {
+                Err($crate::Error::invalid(field.to_string(), $why))
             }
         }
         .await
@@ -368,7 +379,8 @@ macro_rules! account_of {
 }
 
 pub(crate) use {
-    account_of, bump_account, bump_org, current_row, must_exist, revised, with_pool, write_tx,
+    account_of, at_account, bump_account, bump_org, current_row, must_exist, revised, with_pool,
+    write_tx,
 };
 
 /// How long a SQLite connection waits for another process's write lock.

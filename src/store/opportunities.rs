@@ -1,7 +1,7 @@
 use uuid::Uuid;
 
 use super::{
-    account_of,
+    account_of, at_account,
     audit::{audit, Change},
     bump_account, bump_org, check_revision, current_row, must_exist, new_id, now, revised,
     with_pool, write_tx, Need, Store,
@@ -351,13 +351,16 @@ impl Store {
                     .await?;
             }
             for (i, m) in valid.iter().enumerate() {
-                let person_account = account_of!(self, tx, "person", "person", m.person_id, format!("members[{i}].personId"))?;
-                if person_account != account_id {
-                    return Err(Error::invalid(
-                        format!("members[{i}].personId"),
-                        "this person works at another account than the opportunity's",
-                    ));
-                }
+                at_account!(
+                    self,
+                    tx,
+                    "person",
+                    "person",
+                    m.person_id,
+                    format!("members[{i}].personId"),
+                    account_id,
+                    "this person works at another account than the opportunity's"
+                )?;
                 if let Some(c) = m.favoured_competitor_id {
                     must_exist!(tx, "competitor", "competitor", c, format!("members[{i}].favouredCompetitorId"))?;
                 }

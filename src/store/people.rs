@@ -2,7 +2,7 @@ use time::Date;
 use uuid::Uuid;
 
 use super::{
-    account_of,
+    at_account,
     audit::{audit, Change},
     bump_account, check_revision, current_row, must_exist, new_id, now, revised, with_pool,
     write_tx, Need, Store,
@@ -243,13 +243,16 @@ impl Store {
                 .await?;
                 open_position!(tx, id, p);
                 if let Some(manager) = p.reports_to {
-                    let manager_account = account_of!(self, tx, "person", "person", manager, format!("people[{i}].reportsToId"))?;
-                    if manager_account != p.account_id {
-                        return Err(Error::invalid(
-                            format!("people[{i}].reportsToId"),
-                            "the manager works at another account",
-                        ));
-                    }
+                    at_account!(
+                        self,
+                        tx,
+                        "person",
+                        "person",
+                        manager,
+                        format!("people[{i}].reportsToId"),
+                        p.account_id,
+                        "the manager works at another account"
+                    )?;
                     sqlx::query(
                         "insert into reporting_line (reporting_line_id, account_id, person_id, manager_id, kind, valid_from)
                          values ($1, $2, $3, $4, 'solid', $5)",

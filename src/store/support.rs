@@ -26,10 +26,8 @@ macro_rules! named_resource_fits {
                 .bind(res)
                 .fetch_optional(&mut *$tx)
                 .await?;
-                let kind = kind.ok_or_else(|| Error::NotFound {
-                    entity: "support resource",
-                    id: format!("{res} (in resourceId)"),
-                })?;
+                let kind =
+                    kind.ok_or_else(|| Error::not_found_in("support resource", res, "resourceId"))?;
                 if kind != $r.kind {
                     return Err(Error::invalid(
                         "resourceId",
