@@ -668,7 +668,7 @@ impl ImportSession<'_> {
                             }
                             _ => None,
                         };
-                        $tx.rollback().await?;
+                        roll_back($tx).await;
                         return Err(match repeat {
                             Some(values) => Error::invalid(
                                 "file",
@@ -812,7 +812,7 @@ impl ImportSession<'_> {
 /// Rolls a refused import back, keeping the refusal as the answer: a failed
 /// rollback (the connection lost) is logged, and the database discards the
 /// transaction anyway when the connection closes.
-async fn roll_back(tx: Transaction<'static, Postgres>) {
+async fn roll_back<DB: sqlx::Database>(tx: Transaction<'static, DB>) {
     if let Err(e) = tx.rollback().await {
         tracing::warn!(error = %e, "rolling back a refused import failed");
     }
