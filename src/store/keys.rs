@@ -51,7 +51,7 @@ pub enum Lookup<'a> {
     OpportunityCurrencies,
     /// `(interaction_id, account_id)`
     InteractionAccounts,
-    /// `(relationship_id, ends_key)`
+    /// Every relationship row, to key edges by their ends.
     RelationshipEnds,
     /// `(member_id, opportunity_id, person_id)`
     ChainMembers,
@@ -95,7 +95,7 @@ impl Lookup<'_> {
             }
             Lookup::OpportunityCurrencies => "select opportunity_id, currency from opportunity",
             Lookup::InteractionAccounts => "select interaction_id, account_id from interaction",
-            Lookup::RelationshipEnds => "select relationship_id, ends_key from relationship",
+            Lookup::RelationshipEnds => "select * from relationship",
             Lookup::ChainMembers => {
                 "select member_id, opportunity_id, person_id from decision_chain_member"
             }

@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use super::{
     audit::{audit, Change},
-    bump_account, ends_key,
+    bump_account, ends_filter,
     export::Export,
     now,
     tables::{
@@ -57,12 +57,6 @@ fn repointed(row: &RelationshipRow, from: Uuid, to: Uuid) -> RelationshipRow {
         other_person_id: swap(row.other_person_id),
         ..row.clone()
     }
-}
-
-fn key_of(row: &RelationshipRow) -> String {
-    super::tables::ends(row)
-        .map(|e| ends_key(&e))
-        .unwrap_or_default()
 }
 
 /// Two records at one account that are likely one person, and why.
@@ -356,9 +350,14 @@ impl Store {
                         kept: "none".into(), dropped: "a tie between the two".into() });
                     continue;
                 }
-                let key = key_of(&moved_tie);
-                let existing: Option<Uuid> = sqlx::query_scalar("select relationship_id from relationship where ends_key = $1")
-                    .bind(&key).fetch_optional(&mut *tx).await?;
+                let existing: Option<Uuid> = match super::tables::ends(&moved_tie) {
+                    Some(e) => {
+                        let (ends, end1, end2) = ends_filter(&e);
+                        sqlx::query_scalar(&format!("select relationship_id from relationship where {ends}"))
+                            .bind(end1).bind(end2).fetch_optional(&mut *tx).await?
+                    }
+                    None => None,
+                };
                 match existing {
                     Some(same) if same != tie.relationship_id => {
                         sqlx::query("update assessment set relationship_id = $2 where relationship_id = $1")
@@ -381,11 +380,10 @@ impl Store {
                             dropped: format!("the dropped person's tie {}", tie.relationship_id) });
                     }
                     _ => {
-                        sqlx::query("update relationship set person_id = $2, other_person_id = $3, ends_key = $4 where relationship_id = $1")
+                        sqlx::query("update relationship set person_id = $2, other_person_id = $3 where relationship_id = $1")
                             .bind(tie.relationship_id)
                             .bind(moved_tie.person_id)
                             .bind(moved_tie.other_person_id)
-                            .bind(&key)
                             .execute(&mut *tx)
                             .await?;
                         ties_moved += 1;

@@ -69,7 +69,7 @@ pub use keys::{Lookup, Readable};
 pub use live::{Announced, Changed, Following, LiveEvent, LiveKind};
 pub use merge::{LikelyDuplicate, LikelyDuplicateAccount, MergeClash, MergeReport};
 pub use methodology::{RecordedAnswer, Tick};
-pub(crate) use relationships::ends_key;
+pub(crate) use relationships::{ends_filter, ends_key};
 pub use sizes::ListSizes;
 pub use tokens::{parse_lifetime, TokenCheck};
 pub use transfer::{ImportOptions, ImportSession, Rejection, TableChange};

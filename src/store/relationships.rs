@@ -14,6 +14,9 @@ use crate::{
 
 /// The canonical key of an edge: symmetric ties list their ends in sorted order,
 /// so A–B and B–A are one edge; "influences" is directed and keeps its order.
+/// An import derives a new edge's id from it and keeps edges by it in memory; the
+/// database holds the same rule as one unique index per kind over the ends' ids
+/// (see [`ends_filter`]).
 pub(crate) fn ends_key(e: &Endpoints) -> String {
     let sorted = |a: Uuid, b: Uuid| if a <= b { (a, b) } else { (b, a) };
     match *e {
@@ -47,6 +50,38 @@ pub(crate) fn ends_key(e: &Endpoints) -> String {
             let (a, b) = sorted(employee_id, other_employee_id);
             format!("ee:{a}:{b}")
         }
+    }
+}
+
+/// The condition that finds an edge by its ends, with the two ids it binds as `$1`
+/// and `$2`: the rule of the kind's unique index (symmetric ties either way round).
+pub(crate) fn ends_filter(e: &Endpoints) -> (&'static str, Uuid, Uuid) {
+    match *e {
+        Endpoints::EmployeePerson { employee_id, person_id } => (
+            "kind = 'employee_person' and employee_id = $1 and person_id = $2",
+            employee_id,
+            person_id,
+        ),
+        Endpoints::PersonPerson { person_id, other_person_id, tie: TieKind::Influences } => (
+            "tie = 'influences' and person_id = $1 and other_person_id = $2",
+            person_id,
+            other_person_id,
+        ),
+        Endpoints::PersonPerson { person_id, other_person_id, tie: TieKind::Informal } => (
+            "tie = 'informal' and ((person_id = $1 and other_person_id = $2) or (person_id = $2 and other_person_id = $1))",
+            person_id,
+            other_person_id,
+        ),
+        Endpoints::CompetitorPerson { competitor_id, person_id } => (
+            "competitor_id = $1 and person_id = $2",
+            competitor_id,
+            person_id,
+        ),
+        Endpoints::EmployeeEmployee { employee_id, other_employee_id } => (
+            "kind = 'employee_employee' and ((employee_id = $1 and other_employee_id = $2) or (employee_id = $2 and other_employee_id = $1))",
+            employee_id,
+            other_employee_id,
+        ),
     }
 }
 
@@ -160,15 +195,15 @@ impl Store {
     #[tracing::instrument(skip(self))]
     pub async fn assess_relationship(&self, input: &AssessmentInput) -> Result<Assessment> {
         let a = input.validate()?;
-        let key = ends_key(&a.endpoints);
+        let (ends, end1, end2) = ends_filter(&a.endpoints);
+        let by_ends = format!("select * from relationship where {ends}");
         let assessment_id = new_id();
         let version = self.methodology.version.clone();
         let granted = self.grant(Need::Write)?;
         let (account, people, employee) = write_tx!(granted, self, tx => {
-            let before: Option<Relationship> = sqlx::query_as::<_, Relationship>(
-                "select * from relationship where ends_key = $1",
-            )
-            .bind(&key)
+            let before: Option<Relationship> = sqlx::query_as::<_, Relationship>(&by_ends)
+            .bind(end1)
+            .bind(end2)
             .fetch_optional(&mut *tx)
             .await?;
             // Check every end exists and find the account the edge belongs to.
@@ -235,8 +270,8 @@ impl Store {
                         };
                     sqlx::query(
                         "insert into relationship (relationship_id, account_id, kind, employee_id, person_id,
-                                other_person_id, competitor_id, other_employee_id, tie, strength, assessed_at, ends_key)
-                         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                                other_person_id, competitor_id, other_employee_id, tie, strength, assessed_at)
+                         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
                     )
                     .bind(id)
                     .bind(account_id)
@@ -249,7 +284,6 @@ impl Store {
                     .bind(tie)
                     .bind(a.strength.value())
                     .bind(a.assessed_at)
-                    .bind(&key)
                     .execute(&mut *tx)
                     .await?;
                     id
@@ -305,8 +339,8 @@ impl Store {
                 }
                 (None, _) => {}
             }
-            let edge = sqlx::query_as::<_, Relationship>("select * from relationship where ends_key = $1")
-                .bind(&key)
+            let edge = sqlx::query_as::<_, Relationship>("select * from relationship where relationship_id = $1")
+                .bind(relationship_id)
                 .fetch_one(&mut *tx)
                 .await?;
             let mut change = Change::new("assess relationship", "relationship", edge.relationship_id)

@@ -1,13 +1,12 @@
 //! One row type per exported table, column for column, so guanxi's own format is
 //! a faithful dump that an import can write back unchanged. Derived keys
-//! (`name_key`, `ends_key`) and internal versions are left out: an import
+//! (`name_key`) and internal versions are left out: an import
 //! recomputes the former, and the latter belong to the database, not the business.
 
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-use super::ends_key;
 use crate::domain::{normalise_organisation, Endpoints, TieKind};
 
 /// A table an import writes in batches: its row type's key, its batch statements and
@@ -423,7 +422,7 @@ table!(ChainMemberRow = "decision_chain_member" key [member_id] stamps [] touch 
     #[serde(default)] recorded_by: Option<String>, #[serde(default = "judgement")] source: String,
     #[serde(default)] is_primary: bool,
 });
-table!(RelationshipRow = "relationship" key [relationship_id] derived [ends_key = |r: &RelationshipRow| ends(r).map(|e| ends_key(&e)).unwrap_or_default()] latest assessed_at order "relationship_id" {
+table!(RelationshipRow = "relationship" key [relationship_id] latest assessed_at order "relationship_id" {
     relationship_id: Uuid, account_id: Option<Uuid>, kind: String,
     employee_id: Option<Uuid>, person_id: Option<Uuid>, other_person_id: Option<Uuid>,
     competitor_id: Option<Uuid>, other_employee_id: Option<Uuid>, tie: Option<String>,

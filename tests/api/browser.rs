@@ -163,7 +163,7 @@ where
 }
 
 /// The id of the demo deal's chain member called `name`.
-fn chain_member(deal: &Value, name: &str) -> String {
+pub(crate) fn chain_member(deal: &Value, name: &str) -> String {
     deal["decisionChain"]
         .as_array()
         .unwrap()
@@ -187,7 +187,7 @@ async fn loaded_resources(client: &Client) -> Vec<String> {
     serde_json::from_value(loaded).unwrap()
 }
 
-async fn ids(app: &TestApp) -> Value {
+pub(crate) async fn ids(app: &TestApp) -> Value {
     let data = app
         .ok(
             "{ accounts(first: 10) { nodes { name opportunities { id name decisionChain { person { id name } } } } } }",

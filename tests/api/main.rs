@@ -17,6 +17,7 @@ mod crash;
 mod digests;
 mod docs;
 mod edge;
+mod editing;
 mod generate;
 mod http;
 mod import_files;

@@ -71,7 +71,8 @@ async fn sqlite_shape(url: &str) -> Shape {
                 .await
                 .unwrap()
                 .iter()
-                .map(|x| x.get::<String, _>("name"))
+                // An expression key has no column name (PostgreSQL lists none either).
+                .filter_map(|x| x.get::<Option<String>, _>("name"))
                 .collect();
             cols.sort();
             if origin == "c" {

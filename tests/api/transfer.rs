@@ -282,10 +282,17 @@ async fn export_import_export_gives_identical_json(app: TestApp) {
         assert_eq!(error.code(), guanxi::ErrorCode::InvalidInput, "{error}");
         assert!(
             error.to_string().contains(
-                "rows that must differ repeat a value, nothing imported: relationship (ends_key)"
+                "rows that must differ repeat a value, nothing imported: relationship (employee_id, person_id)"
             ),
             "{error}"
         );
+        // The pair is named by its ids, as ids, on either backend.
+        let ends = format!(
+            "'{} / {}' on 2 rows",
+            twice.relationships[0].employee_id.unwrap(),
+            twice.relationships[0].person_id.unwrap()
+        );
+        assert!(error.to_string().contains(&ends), "{error}");
         assert!(empty.counts().await.iter().all(|(_, n)| *n == 0));
     }
     // And the file without the dangling row goes in whole through the bulk load,

@@ -48,6 +48,15 @@ const WORDS = {
     notAhead: "Record what has happened: pick today or an earlier day.",
     inScores: (b, a) => `in the scores ${b} → ${a}`,
     zoom: "Zoom", "zoom-in": "Zoom in", "zoom-out": "Zoom out", fit: "Fit", find: "Find a person",
+    statuses: { DONE: "done", SATISFIED: "satisfied", MISSING: "missing" },
+    "buying-role": "Buying role", influence: "Influence", attitude: "Attitude",
+    derived: "From the org chart",
+    inChain: (d) => `In the decision chain of ${d}`, addToChain: (d) => `Add to the decision chain of ${d}`,
+    "save-chain": "Save", "add-chain": "Add to the chain",
+    chainSaved: (n) => `${n}'s place in the chain saved.`, chainAdded: (n) => `${n} added to the chain.`,
+    stepTicked: (s) => `Ticked: ${s}.`, stepUnticked: (s) => `Unticked: ${s}.`,
+    answerSaved: (q) => `Answer saved: ${q}`, "save-answer": "Save answer", answer: "Answer",
+    undone: "Undone.", tickStep: (s) => `Done: ${s}`, chooseRole: "Choose the person's buying role.",
   },
   zh: {
     account: "客户", opportunity: "商机", live: "实时", token: "此服务器需要 API 令牌",
@@ -92,6 +101,15 @@ const WORDS = {
     notAhead: "只记录已经发生的互动：请选今天或更早的日期。",
     inScores: (b, a) => `评分中${b} → ${a}`,
     zoom: "缩放", "zoom-in": "放大", "zoom-out": "缩小", fit: "全图", find: "查找人员",
+    statuses: { DONE: "已完成", SATISFIED: "已满足", MISSING: "未完成" },
+    "buying-role": "采购角色", influence: "影响力", attitude: "态度",
+    derived: "按组织架构推算",
+    inChain: (d) => `在商机“${d}”的决策链中`, addToChain: (d) => `加入商机“${d}”的决策链`,
+    "save-chain": "保存", "add-chain": "加入决策链",
+    chainSaved: (n) => `已保存${n}在决策链中的位置。`, chainAdded: (n) => `已把${n}加入决策链。`,
+    stepTicked: (s) => `已勾选：${s}。`, stepUnticked: (s) => `已取消勾选：${s}。`,
+    answerSaved: (q) => `已保存回答：${q}`, "save-answer": "保存回答", answer: "回答",
+    undone: "已撤销。", tickStep: (s) => `完成：${s}`, chooseRole: "请选择此人的采购角色。",
   },
 };
 
@@ -106,6 +124,7 @@ const state = {
   token: (signedOn() || {}).token || localStorage.getItem("guanxi.token") || "",
   signOn: null,
   accounts: [], employees: [], kinds: [], stages: [], strengths: [], chain: new Set(), ties: [],
+  roles: [], influences: [], attitudes: [], members: new Map(),
   account: null, opportunity: null, person: null, view: "deal", socket: null, retry: 1000, reload: null,
 };
 const $ = (id) => document.getElementById(id);
@@ -205,7 +224,8 @@ async function loadStart() {
   const data = await gql(`{
     accounts(first: 100) { nodes { id name opportunities { id name stage } } }
     employees(includeDeparted: false) { id name }
-    methodology { vocabularies { name terms { id label labelZh } } strengthScale { value label labelZh } }
+    methodology { vocabularies { name terms { id label labelZh } } strengthScale { value label labelZh }
+      influenceScale { value label labelZh } attitudeScale { value label labelZh } }
   }`);
   state.accounts = data.accounts.nodes;
   state.employees = data.employees;
@@ -213,6 +233,9 @@ async function loadStart() {
   state.kinds = vocabulary("interaction_kinds");
   state.stages = vocabulary("stages");
   state.strengths = data.methodology.strengthScale;
+  state.roles = vocabulary("buying_roles");
+  state.influences = data.methodology.influenceScale;
+  state.attitudes = data.methodology.attitudeScale;
   const wanted = new URLSearchParams(location.hash.slice(1)).get("opportunity");
   const withDeal = state.accounts.find((a) => a.opportunities.some((o) => o.id === wanted))
     || state.accounts.find((a) => a.opportunities.length) || state.accounts[0];
@@ -256,13 +279,15 @@ async function loadOpportunity() {
       scores { ${SCORE_KEYS.map((k) => `${k} { ${SCORE_FIELDS} }`).join(" ")} }
       winSteps { id label labelZh status required }
       qualification { questionId question questionZh answer evidence { name value } }
-      decisionChain { person { id } }
+      decisionChain { person { id } buyingRole influence attitude favouredCompetitor { id } note primary }
+      recordedAnswers { questionId answer evidence }
       coachingPrompts(lang: $lang, first: 8) { severity text action introductionPath { description }
         priority { value severity personWeight stake urgency } }
   } }`, { id: state.opportunity, lang });
   const o = data.opportunity;
   if (!o) return;
   state.chain = new Set(o.decisionChain.map((m) => m.person && m.person.id).filter(Boolean));
+  state.members = new Map(o.decisionChain.filter((m) => m.person).map((m) => [m.person.id, m]));
   state.opportunityName = o.name;
   $("deal-title").textContent = o.name;
   const stage = state.stages.find((x) => x.id === o.stage);
@@ -279,13 +304,154 @@ async function loadOpportunity() {
   showHealth(o.health);
   showScores(o.scores);
   showPrompts(o.coachingPrompts);
-  $("steps").replaceChildren(...o.winSteps.map((s) => el("li", {},
-    el("span", { class: `status ${s.status.toLowerCase()}`, text: s.status.toLowerCase() }), " ",
-    state.lang === "zh" ? s.labelZh : s.label, s.required ? el("em", { text: ` (${t("required")})` }) : null)));
-  $("questions").replaceChildren(...o.qualification.map((q) => el("li", {},
-    el("span", { class: `status ${q.answer}`, text: t("answers")[q.answer] }), " ",
-    state.lang === "zh" ? q.questionZh : q.question,
-    el("div", { class: "formula", text: q.evidence.map((e) => `${e.name} = ${e.value}`).join(", ") }))));
+  showSteps(o.winSteps);
+  showQuestions(o.qualification, o.recordedAnswers);
+  if (state.person && !$("person-panel").hidden) fillChainForm(true);
+}
+
+// Win steps are ticked where they are read; a tick is undone by the opposite
+// tick, itself a write in the trail.
+function showSteps(steps) {
+  $("steps").replaceChildren(...steps.map((s) => {
+    const text = state.lang === "zh" ? s.labelZh : s.label;
+    const box = el("input", { type: "checkbox", "data-step": s.id, "aria-label": t("tickStep")(text),
+      ...(s.status === "DONE" ? { checked: "" } : {}) });
+    box.addEventListener("change", () => tickStep(s.id, text, box.checked));
+    return el("li", {}, el("label", { class: "check" }, box,
+      el("span", { class: `status ${s.status.toLowerCase()}`, text: t("statuses")[s.status] || s.status.toLowerCase() }),
+      " ", text, s.required ? el("em", { text: ` (${t("required")})` }) : null));
+  }));
+}
+
+async function tickStep(stepId, text, done) {
+  const opportunityId = state.opportunity;
+  const tick = (d) => gql("mutation($input: TickWinStepInput!) { tickWinStep(input: $input) { id } }",
+    { input: { opportunityId, stepId, done: d } });
+  try {
+    await tick(done);
+    toast(t(done ? "stepTicked" : "stepUnticked")(text), { label: t("undo"), run: () => undo(() => tick(!done)) });
+  } catch (e) { toast(e.message); }
+  await loadOpportunity();
+}
+
+// Runs a compensating write and shows the result.
+async function undo(write) {
+  try {
+    await write();
+    toast(t("undone"));
+    await refreshView();
+    if (state.person && !$("person-panel").hidden) await openPerson(state.person, true);
+  } catch (e) { toast(e.message); }
+}
+
+// The four questions, answered in the room with what the answer rests on. A
+// recorded answer is undone by recording the one before it again.
+function showQuestions(questions, recorded) {
+  const zh = state.lang === "zh";
+  const before = new Map(recorded.map((r) => [r.questionId, r]));
+  // What someone is typing survives a live refresh and a language switch.
+  const typing = new Map([...document.querySelectorAll("#questions [data-dirty]")]
+    .map((n) => [`${n.tagName}:${n.dataset.question || n.dataset.evidence}`, n.value]));
+  const active = document.activeElement && document.activeElement.closest("#questions") ? document.activeElement : null;
+  const focused = active && `${active.tagName}:${active.dataset.question || active.dataset.evidence || active.dataset.answer}`;
+  const caret = active && active.tagName === "INPUT" ? active.selectionStart : null;
+  let refocus = null;
+  const keepTyping = (n, key) => {
+    if (typing.has(key)) { n.value = typing.get(key); n.dataset.dirty = "1"; }
+    if (key === focused) refocus = n;
+    for (const e of ["input", "change"]) n.addEventListener(e, () => { n.dataset.dirty = "1"; });
+  };
+  $("questions").replaceChildren(...questions.map((q) => {
+    const text = zh ? q.questionZh : q.question;
+    const previous = before.get(q.questionId);
+    const pick = el("select", { "data-question": q.questionId, "aria-label": `${t("answer")}: ${text}` },
+      ...["YES", "NO", "UNKNOWN"].map((a) => el("option", { value: a, text: t("answers")[a] })));
+    pick.value = q.answer;
+    const why = el("input", { "data-evidence": q.questionId, maxlength: "2000", "aria-label": `${t("evidence")}: ${text}`,
+      placeholder: t("evidence") });
+    why.value = previous && previous.evidence ? previous.evidence : "";
+    keepTyping(pick, `SELECT:${q.questionId}`);
+    keepTyping(why, `INPUT:${q.questionId}`);
+    const save = el("button", { type: "button", "data-answer": q.questionId, text: t("save-answer") });
+    save.addEventListener("click", () => answerQuestion(q.questionId, text, pick.value, why.value, previous));
+    return el("li", {},
+      el("span", { class: `status ${q.answer}`, text: t("answers")[q.answer] }), " ", text,
+      el("div", { class: "formula", text: q.evidence.map((e) => `${e.name} = ${e.value}`).join(", ") }),
+      el("div", { class: "answer" }, pick, why, save));
+  }));
+  // A live refresh does not take the cursor away from whoever is typing.
+  if (refocus) {
+    refocus.focus();
+    if (caret != null) refocus.setSelectionRange(caret, caret);
+  }
+}
+
+async function answerQuestion(questionId, text, answer, evidence, previous) {
+  const opportunityId = state.opportunity;
+  const record = (a, e) => gql("mutation($input: AnswerQuestionInput!) { answerQuestion(input: $input) { id } }",
+    { input: { opportunityId, questionId, answer: a, evidence: e || null } });
+  try {
+    await record(answer, evidence);
+    for (const n of document.querySelectorAll(`#questions [data-question="${questionId}"], #questions [data-evidence="${questionId}"]`)) delete n.dataset.dirty;
+    toast(t("answerSaved")(text), previous
+      ? { label: t("undo"), run: () => undo(() => record(previous.answer, previous.evidence)) } : undefined);
+    await loadOpportunity();
+  } catch (e) { toast(e.message); }
+}
+
+// A person's place in the deal's decision chain, set from their panel: buying
+// role, influence (or the org chart's) and attitude. Saving keeps what the
+// form does not show (favoured competitor, note, primary contact).
+function fillChainForm(keep) {
+  const form = $("chain-form");
+  form.hidden = !state.opportunity;
+  if (form.hidden) return;
+  const m = state.members.get(state.person);
+  $("chain-title").textContent = m ? t("inChain")(state.opportunityName) : t("addToChain")(state.opportunityName);
+  $("chain-save").textContent = t(m ? "save-chain" : "add-chain");
+  const kept = keep ? { role: $("chain-role").value, influence: $("chain-influence").value, attitude: $("chain-attitude").value } : null;
+  $("chain-role").replaceChildren(el("option", { value: "", text: t("choose") }),
+    ...state.roles.map((r) => el("option", { value: r.id, text: label(r) })));
+  $("chain-influence").replaceChildren(el("option", { value: "", text: t("derived") }),
+    ...state.influences.map((x) => el("option", { value: String(x.value), text: `${x.value} · ${label(x)}` })));
+  $("chain-attitude").replaceChildren(...state.attitudes.map((x) =>
+    el("option", { value: String(x.value), text: `${x.value > 0 ? "+" : ""}${x.value} · ${label(x)}` })));
+  const shown = kept || { role: m ? m.buyingRole : "", influence: m && m.influence != null ? String(m.influence) : "",
+    attitude: String(m ? m.attitude : 0) };
+  $("chain-role").value = shown.role;
+  $("chain-influence").value = shown.influence;
+  $("chain-attitude").value = shown.attitude;
+}
+
+const memberInput = (personId, m) => ({ personId, buyingRole: m.buyingRole, influence: m.influence ?? null,
+  attitude: m.attitude, favouredCompetitorId: m.favouredCompetitor ? m.favouredCompetitor.id : null,
+  note: m.note ?? null, primary: m.primary ?? false });
+
+async function submitChain(event) {
+  event.preventDefault();
+  const form = event.target;
+  clearErrors(form);
+  if (!$("chain-role").value) {
+    showErrors(form, { errors: [{ message: t("chooseRole"), extensions: { field: "buyingRole" } }] });
+    return;
+  }
+  const opportunityId = state.opportunity;
+  const personId = state.person;
+  const name = $("person-name").textContent;
+  const before = state.members.get(personId);
+  const member = memberInput(personId, { ...(before || {}), buyingRole: $("chain-role").value,
+    influence: $("chain-influence").value === "" ? null : Number($("chain-influence").value),
+    attitude: Number($("chain-attitude").value) });
+  const set = (m) => gql("mutation($o: ID!, $m: [DecisionChainMemberInput!]!) { setDecisionChain(opportunityId: $o, members: $m) { id } }",
+    { o: opportunityId, m: [m] });
+  try {
+    await set(member);
+    toast(t(before ? "chainSaved" : "chainAdded")(name), { label: t("undo"), run: () => undo(() => before
+      ? set(memberInput(personId, before))
+      : gql("mutation($o: ID!, $p: ID!) { removeDecisionChainMember(opportunityId: $o, personId: $p) }", { o: opportunityId, p: personId })) });
+    await Promise.all([refreshView(), openPerson(personId, true)]);
+    fillChainForm(false);
+  } catch (e) { showErrors(form, e); }
 }
 
 // The relationship planning view: the whole account's map, what changed since
@@ -508,6 +674,7 @@ async function openPerson(id, refresh = false) {
     ? data.introductionPaths.map((x) => el("li", { class: "path", text: x.description }))
     : [el("li", { text: t("noPaths") })]));
   if (!refresh) fillForms(true);
+  fillChainForm(refresh);
   showCurrentTie();
   showDealChoice(refresh);
 }
@@ -826,6 +993,7 @@ function start() {
   $("view-account").addEventListener("click", () => setView("account"));
   $("since").addEventListener("change", () => { if (state.view === "account") loadAccountView(); });
   $("assess-form").addEventListener("submit", submitAssessment);
+  $("chain-form").addEventListener("submit", submitChain);
   $("assess-employee").addEventListener("change", showCurrentTie);
   $("interaction-form").addEventListener("submit", submitInteraction);
   $("sign-in").addEventListener("click", () => signIn().catch((err) => { $("token-error").textContent = err.message; }));

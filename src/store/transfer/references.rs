@@ -141,25 +141,66 @@ pub(super) async fn present_in_parent(
 }
 
 /// Where a unique index dropped for a bulk load cannot be built again
-/// (`create unique index NAME on TABLE (COLUMNS)`): the table and columns, and a
-/// query for the values that repeat with how often, to name them.
-pub(super) fn repeats_query(index_sql: &str) -> Option<(String, String, String)> {
+/// (`create unique index NAME on TABLE (KEYS) [where …]`): the table and keys, and
+/// a query for the values that repeat with how often, to name them. Keys may be
+/// expressions (`min(a, b)`); ids read as ids on either backend (`sqlite` says
+/// which writes the query).
+pub(super) fn repeats_query(index_sql: &str, sqlite: bool) -> Option<(String, String, String)> {
     // SQLite keeps the statement as written; PostgreSQL gives
-    // `... ON public.t USING btree (c)`.
+    // `... ON public.t USING btree (c) WHERE (…)`.
     let lower = index_sql.to_ascii_lowercase();
     let (_, rest) = lower.split_once(" on ")?;
     let table = rest.split_whitespace().next()?.split('(').next()?;
     let table = table.rsplit('.').next()?.to_owned();
-    let (_, rest) = rest.split_once('(')?;
-    let (columns, _) = rest.split_once(')')?;
-    let columns = columns.trim().to_owned();
-    let shown = columns
-        .split(',')
-        .map(|c| format!("coalesce(cast({} as text), '')", c.trim()))
+    let open = rest.find('(')?;
+    let mut depth = 0usize;
+    let mut close = None;
+    let mut keys: Vec<String> = Vec::new();
+    let mut from = open + 1;
+    for (i, c) in rest.char_indices().skip_while(|(i, _)| *i < open) {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    keys.push(rest[from..i].trim().to_owned());
+                    close = Some(i);
+                    break;
+                }
+            }
+            ',' if depth == 1 => {
+                keys.push(rest[from..i].trim().to_owned());
+                from = i + 1;
+            }
+            _ => {}
+        }
+    }
+    let filter = rest[close? + 1..].trim();
+    let filter = if filter.starts_with("where ") {
+        filter.to_owned()
+    } else {
+        String::new()
+    };
+    let shown = keys
+        .iter()
+        .map(|k| {
+            if sqlite {
+                // An id is a 16-byte blob: shown in its usual 8-4-4-4-12 form.
+                let h = format!("lower(hex({k}))");
+                format!(
+                    "coalesce(case when typeof({k}) = 'blob' and length({k}) = 16 then \
+                     substr({h}, 1, 8) || '-' || substr({h}, 9, 4) || '-' || substr({h}, 13, 4) || '-' || \
+                     substr({h}, 17, 4) || '-' || substr({h}, 21) else cast({k} as text) end, '')"
+                )
+            } else {
+                format!("coalesce(cast({k} as text), '')")
+            }
+        })
         .collect::<Vec<_>>()
         .join(" || ' / ' || ");
+    let columns = keys.join(", ");
     let sql = format!(
-        "select {shown}, count(*) from {table} group by {columns} having count(*) > 1 limit 5"
+        "select {shown}, count(*) from {table} {filter} group by {columns} having count(*) > 1 limit 5"
     );
     Some((table, columns, sql))
 }

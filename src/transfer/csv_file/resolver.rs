@@ -176,9 +176,15 @@ impl Resolver {
             .into_iter()
             .map(|(id, s, o)| (id, (s, o)))
             .collect(),
-            relationship_by_ends: flip(
-                rows(store, Lookup::RelationshipEnds, needs(&[Relationships])).await?,
-            ),
+            relationship_by_ends: rows::<RelationshipRow>(
+                store,
+                Lookup::RelationshipEnds,
+                needs(&[Relationships]),
+            )
+            .await?
+            .into_iter()
+            .filter_map(|r| Some((ends_key(&ends(&r)?), r.relationship_id)))
+            .collect(),
             stored_accounts: rows::<AccountRow>(store, Lookup::Accounts, needs(&[Accounts]))
                 .await?
                 .into_iter()

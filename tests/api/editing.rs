@@ -1,0 +1,281 @@
+//! Editing in place on the planning page, in real headless Chromium: the room
+//! ticks a win step, answers one of the four questions with its evidence, sets a
+//! person's place in the decision chain from their panel and adds someone to the
+//! chain; each change is undone from its toast by a compensating write, and what
+//! is being typed survives a language switch. Every check reads the server, not
+//! the page.
+
+use std::time::Duration;
+
+use fantoccini::{Client, Locator};
+use serde_json::{json, Value};
+
+use crate::{
+    browser::{browser, chain_member, eventually, ids, start_driver, text},
+    helpers::{demo_server, Backend, TestApp},
+};
+
+const DEAL_STATE: &str = "query($o: ID!) { opportunity(id: $o) {
+    winSteps { id status }
+    qualification { questionId answer }
+    recordedAnswers { questionId answer evidence }
+    decisionChain { person { id name } buyingRole influence attitude note favouredCompetitor { id } }
+    account { people { id name } } } }";
+
+async fn deal_state(app: &TestApp, deal: &str) -> Value {
+    app.ok(DEAL_STATE, json!({ "o": deal })).await["opportunity"].clone()
+}
+
+async fn click(c: &Client, css: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|_| panic!("{css} on the page"))
+        .click()
+        .await
+        .unwrap();
+}
+
+async fn undo_from_toast(c: &Client) {
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("#toast:not([hidden]) .toast-action"))
+        .await
+        .expect("an undo in the toast")
+        .click()
+        .await
+        .unwrap();
+    eventually("the toast says it is undone", || async {
+        text(c, "#toast").await.starts_with("Undone")
+    })
+    .await;
+}
+
+async fn step_status(app: &TestApp, deal: &str, step: &str) -> String {
+    deal_state(app, deal).await["winSteps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == step)
+        .unwrap()["status"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+fn member<'a>(state: &'a Value, person: &str) -> Option<&'a Value> {
+    state["decisionChain"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["person"]["id"] == person)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_room_edits_the_deal_in_place_and_undoes_it() {
+    let Some((_driver, driver)) = start_driver().await else {
+        return;
+    };
+    let (_, app) = demo_server(Backend::Sqlite).await.expect("SQLite");
+    let deal = ids(&app).await;
+    let deal_id = deal["id"].as_str().unwrap().to_owned();
+    let profile = tempfile::tempdir().unwrap();
+    let c = browser(&driver, profile.path()).await;
+    c.set_window_size(1600, 1000).await.unwrap();
+    c.goto(&format!("{}/#opportunity={deal_id}", app.address))
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css("#steps input[data-step]"))
+        .await
+        .expect("the win steps are drawn with their boxes");
+
+    // A win step ticked where it is read, then the tick undone.
+    let before = deal_state(&app, &deal_id).await;
+    let step = before["winSteps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["status"] != "DONE")
+        .expect("a step not ticked yet")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    click(&c, &format!("#steps input[data-step=\"{step}\"]")).await;
+    eventually("the step ticked on the server", || async {
+        step_status(&app, &deal_id, &step).await == "DONE"
+    })
+    .await;
+    undo_from_toast(&c).await;
+    eventually("the tick undone on the server", || async {
+        step_status(&app, &deal_id, &step).await != "DONE"
+    })
+    .await;
+
+    // One of the four questions answered with its evidence.
+    let question = before["qualification"][0]["questionId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let current = before["qualification"][0]["answer"].as_str().unwrap();
+    let wanted = if current == "YES" { "NO" } else { "YES" };
+    c.find(Locator::Css(&format!(
+        "#questions select[data-question=\"{question}\"]"
+    )))
+    .await
+    .unwrap()
+    .select_by_value(wanted)
+    .await
+    .unwrap();
+    // Typed key by key; should a live refresh redraw the list meanwhile, the
+    // text and the cursor stay where they were.
+    let evidence = c
+        .find(Locator::Css(&format!(
+            "#questions input[data-evidence=\"{question}\"]"
+        )))
+        .await
+        .unwrap();
+    evidence.click().await.unwrap();
+    c.execute(
+        "const e = document.activeElement; e.value = ''; e.dispatchEvent(new Event('input'));",
+        vec![],
+    )
+    .await
+    .unwrap();
+    c.active_element()
+        .await
+        .unwrap()
+        .send_keys("Budget letter from the CFO's office")
+        .await
+        .unwrap();
+    // What is being typed stays through a language switch.
+    click(&c, "#lang-zh").await;
+    eventually("the page in Chinese", || async {
+        text(&c, "#steps .status")
+            .await
+            .chars()
+            .any(|ch| ('\u{4e00}'..='\u{9fff}').contains(&ch))
+    })
+    .await;
+    let kept = c
+        .execute(
+            "return [document.querySelector(`#questions select[data-question=\"${arguments[0]}\"]`).value,
+                     document.querySelector(`#questions input[data-evidence=\"${arguments[0]}\"]`).value];",
+            vec![json!(question)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(kept, json!([wanted, "Budget letter from the CFO's office"]));
+    click(
+        &c,
+        &format!("#questions button[data-answer=\"{question}\"]"),
+    )
+    .await;
+    eventually("the answer recorded with its evidence", || async {
+        deal_state(&app, &deal_id).await["recordedAnswers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| {
+                r["questionId"] == question.as_str()
+                    && r["answer"] == wanted
+                    && r["evidence"] == "Budget letter from the CFO's office"
+            })
+    })
+    .await;
+    click(&c, "#lang-en").await;
+
+    // The CFO's attitude set from the panel, then undone: the role, influence,
+    // note and favoured competitor the form does not show are kept.
+    let cfo = chain_member(&deal, "赵立新");
+    let was = member(&before, &cfo).expect("the CFO in the chain").clone();
+    c.execute("openPerson(arguments[0]);", vec![json!(cfo)])
+        .await
+        .unwrap();
+    eventually("the chain form for the CFO", || async {
+        text(&c, "#chain-title")
+            .await
+            .contains("5G Core Network Expansion Phase II")
+    })
+    .await;
+    let shown = c
+        .execute(
+            "return [document.getElementById('chain-role').value, document.getElementById('chain-attitude').value];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        shown,
+        json!([was["buyingRole"], was["attitude"].to_string()]),
+        "the form shows the CFO's place as stored"
+    );
+    let attitude = if was["attitude"] == 1 { "2" } else { "1" };
+    c.find(Locator::Id("chain-attitude"))
+        .await
+        .unwrap()
+        .select_by_value(attitude)
+        .await
+        .unwrap();
+    click(&c, "#chain-save").await;
+    eventually("the CFO's attitude saved", || async {
+        let now = deal_state(&app, &deal_id).await;
+        let m = member(&now, &cfo).unwrap().clone();
+        m["attitude"].as_i64().map(|a| a.to_string()).as_deref() == Some(attitude)
+            && m["buyingRole"] == was["buyingRole"]
+            && m["influence"] == was["influence"]
+            && m["note"] == was["note"]
+            && m["favouredCompetitor"] == was["favouredCompetitor"]
+    })
+    .await;
+    undo_from_toast(&c).await;
+    eventually("the CFO's place as it was", || async {
+        member(&deal_state(&app, &deal_id).await, &cfo).unwrap() == &was
+    })
+    .await;
+
+    // Someone of the account outside the chain added to it, then taken out again.
+    let outside = before["account"]["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| member(&before, p["id"].as_str().unwrap()).is_none())
+        .expect("someone at the account outside the chain")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    c.execute("openPerson(arguments[0]);", vec![json!(outside)])
+        .await
+        .unwrap();
+    eventually("the form offers to add them", || async {
+        text(&c, "#chain-save").await == "Add to the chain"
+    })
+    .await;
+    // Without a role the form says so at the field and sends nothing.
+    click(&c, "#chain-save").await;
+    eventually("the missing role shown at its field", || async {
+        !text(&c, "#chain-form .error[data-for=buyingRole]")
+            .await
+            .is_empty()
+    })
+    .await;
+    assert!(member(&deal_state(&app, &deal_id).await, &outside).is_none());
+    c.find(Locator::Id("chain-role"))
+        .await
+        .unwrap()
+        .select_by_value("technical_evaluator")
+        .await
+        .unwrap();
+    click(&c, "#chain-save").await;
+    eventually("the person added to the chain", || async {
+        member(&deal_state(&app, &deal_id).await, &outside)
+            .is_some_and(|m| m["buyingRole"] == "technical_evaluator" && m["attitude"] == 0)
+    })
+    .await;
+    undo_from_toast(&c).await;
+    eventually("the person out of the chain again", || async {
+        member(&deal_state(&app, &deal_id).await, &outside).is_none()
+    })
+    .await;
+    c.close().await.unwrap();
+}
