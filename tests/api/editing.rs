@@ -279,3 +279,160 @@ async fn the_room_edits_the_deal_in_place_and_undoes_it() {
     .await;
     c.close().await.unwrap();
 }
+
+const POINTS: &str = "query($a: ID!) { account(id: $a) { improvementPoints { id text status dueOn owner { name } opportunity { id } } } }";
+
+async fn points(app: &TestApp, account: &str) -> Vec<Value> {
+    app.ok(POINTS, json!({ "a": account })).await["account"]["improvementPoints"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+/// In the whole-account view the room sets an improvement point (owner, due day,
+/// about the deal on screen), closes it as done, and undoes both: the close
+/// reopens it, the setting deletes it (restorable, as every delete).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_room_sets_and_closes_improvement_points_on_the_page() {
+    let Some((_driver, driver)) = start_driver().await else {
+        return;
+    };
+    let (_, app) = demo_server(Backend::Sqlite).await.expect("SQLite");
+    let deal = ids(&app).await;
+    let deal_id = deal["id"].as_str().unwrap().to_owned();
+    let account = app
+        .ok(
+            "query($o: ID!) { opportunity(id: $o) { account { id } } }",
+            json!({ "o": deal_id }),
+        )
+        .await["opportunity"]["account"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let profile = tempfile::tempdir().unwrap();
+    let c = browser(&driver, profile.path()).await;
+    c.set_window_size(1600, 1000).await.unwrap();
+    c.goto(&format!("{}/#opportunity={deal_id}", app.address))
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css("#steps input[data-step]"))
+        .await
+        .expect("the deal is drawn");
+    click(&c, "#view-account").await;
+    c.wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css(
+            "#point-form:not([hidden]) #point-owner option[value]:not([value=''])",
+        ))
+        .await
+        .expect("the point form with our people");
+    let before = points(&app, &account).await.len();
+
+    // An empty point is refused at its field, and nothing is written.
+    click(&c, "#point-form button[type=submit]").await;
+    eventually("the empty text shown at its field", || async {
+        !text(&c, "#point-form .error[data-for=text]")
+            .await
+            .is_empty()
+    })
+    .await;
+    assert_eq!(points(&app, &account).await.len(), before);
+
+    let what = "Meet the CFO with our finance director before the tender";
+    c.find(Locator::Id("point-text"))
+        .await
+        .unwrap()
+        .send_keys(what)
+        .await
+        .unwrap();
+    let owner = c
+        .execute(
+            "const o = [...document.querySelectorAll('#point-owner option')].find((x) => x.value);
+             document.getElementById('point-owner').value = o.value; return o.textContent;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    c.execute(
+        "const d = document.getElementById('point-due'); d.value = '2027-01-15';
+         document.getElementById('point-deal').checked = true;",
+        vec![],
+    )
+    .await
+    .unwrap();
+    click(&c, "#point-form button[type=submit]").await;
+    let find = |all: Vec<Value>| all.into_iter().find(|p| p["text"] == what);
+    eventually("the point set on the server", || async {
+        find(points(&app, &account).await).is_some_and(|p| {
+            p["status"] == "OPEN"
+                && p["dueOn"] == "2027-01-15"
+                && p["owner"]["name"] == owner
+                && p["opportunity"]["id"] == deal_id.as_str()
+        })
+    })
+    .await;
+    let id = find(points(&app, &account).await).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // Closed as done from its line, then reopened by the undo.
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(&format!(
+            "#points button[data-point=\"{id}\"][data-close=DONE]"
+        )))
+        .await
+        .expect("a done button on the new point")
+        .click()
+        .await
+        .unwrap();
+    eventually("the point done", || async {
+        find(points(&app, &account).await).is_some_and(|p| p["status"] == "DONE")
+    })
+    .await;
+    undo_from_toast(&c).await;
+    eventually("the point open again", || async {
+        find(points(&app, &account).await).is_some_and(|p| p["status"] == "OPEN")
+    })
+    .await;
+    // In Chinese the statuses are words of the page's language.
+    click(&c, "#lang-zh").await;
+    eventually("the point's status in Chinese", || async {
+        text(&c, &format!("#points li[data-point=\"{id}\"] .status")).await == "进行中"
+    })
+    .await;
+    click(&c, "#lang-en").await;
+    eventually("the page in English again", || async {
+        text(&c, "#point-form button[type=submit]").await == "Set the point"
+    })
+    .await;
+
+    // Setting a point is undone by deleting it.
+    let again = "Send the CIO the reference visit summary";
+    c.find(Locator::Id("point-text"))
+        .await
+        .unwrap()
+        .send_keys(again)
+        .await
+        .unwrap();
+    click(&c, "#point-form button[type=submit]").await;
+    eventually("the second point set", || async {
+        points(&app, &account)
+            .await
+            .iter()
+            .any(|p| p["text"] == again)
+    })
+    .await;
+    undo_from_toast(&c).await;
+    eventually("the second point gone", || async {
+        !points(&app, &account)
+            .await
+            .iter()
+            .any(|p| p["text"] == again)
+    })
+    .await;
+    c.close().await.unwrap();
+}

@@ -57,6 +57,11 @@ const WORDS = {
     stepTicked: (s) => `Ticked: ${s}.`, stepUnticked: (s) => `Unticked: ${s}.`,
     answerSaved: (q) => `Answer saved: ${q}`, "save-answer": "Save answer", answer: "Answer",
     undone: "Undone.", tickStep: (s) => `Done: ${s}`, chooseRole: "Choose the person's buying role.",
+    "new-point": "Set an improvement point", "point-text": "What is to be improved", "point-owner": "Who of ours does it",
+    "point-due": "Due", "save-point": "Set the point", aboutDeal: (d) => `About the deal ${d}`,
+    pointSet: "Improvement point set.", pointClosed: (s) => `Improvement point ${s}.`,
+    "mark-done": "Done", "mark-dropped": "Drop", nobody: "Nobody yet",
+    pointStatuses: { OPEN: "open", DONE: "done", DROPPED: "dropped" }, needText: "Say what is to be improved.",
   },
   zh: {
     account: "客户", opportunity: "商机", live: "实时", token: "此服务器需要 API 令牌",
@@ -110,6 +115,11 @@ const WORDS = {
     stepTicked: (s) => `已勾选：${s}。`, stepUnticked: (s) => `已取消勾选：${s}。`,
     answerSaved: (q) => `已保存回答：${q}`, "save-answer": "保存回答", answer: "回答",
     undone: "已撤销。", tickStep: (s) => `完成：${s}`, chooseRole: "请选择此人的采购角色。",
+    "new-point": "设定改进点", "point-text": "需要改进什么", "point-owner": "我方负责人",
+    "point-due": "截止日期", "save-point": "设定改进点", aboutDeal: (d) => `针对商机“${d}”`,
+    pointSet: "已设定改进点。", pointClosed: (s) => `改进点${s}。`,
+    "mark-done": "完成", "mark-dropped": "放弃", nobody: "暂不指定",
+    pointStatuses: { OPEN: "进行中", DONE: "已完成", DROPPED: "已放弃" }, needText: "请写明需要改进什么。",
   },
 };
 
@@ -311,7 +321,17 @@ async function loadOpportunity() {
 
 // Win steps are ticked where they are read; a tick is undone by the opposite
 // tick, itself a write in the trail.
+// A list is drawn again only when what it shows changed: a live refresh does
+// not close a dropdown someone has open or move their cursor.
+function unchanged(box, ...what) {
+  const drawn = JSON.stringify([state.lang, state.opportunity, ...what]);
+  if (box.dataset.drawn === drawn) return true;
+  box.dataset.drawn = drawn;
+  return false;
+}
+
 function showSteps(steps) {
+  if (unchanged($("steps"), steps)) return;
   $("steps").replaceChildren(...steps.map((s) => {
     const text = state.lang === "zh" ? s.labelZh : s.label;
     const box = el("input", { type: "checkbox", "data-step": s.id, "aria-label": t("tickStep")(text),
@@ -330,7 +350,10 @@ async function tickStep(stepId, text, done) {
   try {
     await tick(done);
     toast(t(done ? "stepTicked" : "stepUnticked")(text), { label: t("undo"), run: () => undo(() => tick(!done)) });
-  } catch (e) { toast(e.message); }
+  } catch (e) {
+    toast(e.message);
+    delete $("steps").dataset.drawn; // the box shows what is stored again
+  }
   await loadOpportunity();
 }
 
@@ -347,6 +370,7 @@ async function undo(write) {
 // The four questions, answered in the room with what the answer rests on. A
 // recorded answer is undone by recording the one before it again.
 function showQuestions(questions, recorded) {
+  if (unchanged($("questions"), questions, recorded)) return;
   const zh = state.lang === "zh";
   const before = new Map(recorded.map((r) => [r.questionId, r]));
   // What someone is typing survives a live refresh and a language switch.
@@ -465,7 +489,7 @@ async function loadAccountView() {
         assessments { holder person before after movement on scoredBefore scoredAfter }
         newPeople { name title on } tiesGoneCold { employee person silentDays }
         peopleLeft { name on } employeesLeft { name on ties } }
-      improvementPoints { text status dueOn overdue owner { name } }
+      improvementPoints { id revision text status dueOn overdue owner { name } opportunity { name } }
     }
     likelyDuplicatePeople(account: $id) { person { id name title } sameAs { id name title } why }
     deletedRecords(account: $id) { entity recordId label deletedAt deletedBy }
@@ -508,11 +532,67 @@ async function loadAccountView() {
       return el("li", {}, `${r.label} · ${r.deletedBy} · ${r.deletedAt.slice(0, 10)} `, b);
     })
     : [el("li", { text: t("none") })]));
-  $("points").replaceChildren(...(a.improvementPoints.length ? a.improvementPoints.map((p) => el("li", {},
-    el("span", { class: `status ${p.status.toLowerCase()}`, text: p.status.toLowerCase() }), " ", p.text,
-    p.owner ? ` · ${p.owner.name}` : "", p.dueOn ? ` · ${t("due")} ${p.dueOn}` : "",
-    p.overdue ? el("span", { class: "overdue", text: ` · ${t("overdue")}` }) : null))
+  $("points").replaceChildren(...(a.improvementPoints.length ? a.improvementPoints.map((p) => {
+    const close = (status) => {
+      const b = el("button", { type: "button", class: "restore", "data-point": p.id, "data-close": status,
+        text: t(status === "DONE" ? "mark-done" : "mark-dropped") });
+      b.addEventListener("click", () => closePoint(p, status));
+      return b;
+    };
+    return el("li", { "data-point": p.id },
+      el("span", { class: `status ${p.status.toLowerCase()}`, text: t("pointStatuses")[p.status] || p.status.toLowerCase() }), " ", p.text,
+      p.opportunity ? ` · ${p.opportunity.name}` : "",
+      p.owner ? ` · ${p.owner.name}` : "", p.dueOn ? ` · ${t("due")} ${p.dueOn}` : "",
+      p.overdue ? el("span", { class: "overdue", text: ` · ${t("overdue")}` }) : null,
+      ...(p.status === "OPEN" ? [" ", close("DONE"), close("DROPPED")] : []));
+  })
     : [el("li", { text: t("none") })]));
+  fillPointForm();
+}
+
+// A new point keeps what was typed across refreshes and language switches; it
+// is about the deal on screen only when that is ticked.
+function fillPointForm() {
+  const owner = $("point-owner").value;
+  $("point-owner").replaceChildren(el("option", { value: "", text: t("nobody") }),
+    ...state.employees.map((e) => el("option", { value: e.id, text: e.name })));
+  $("point-owner").value = owner;
+  $("point-deal-row").hidden = !state.opportunity;
+  $("point-deal-label").textContent = t("aboutDeal")(state.opportunityName || "");
+}
+
+async function submitPoint(event) {
+  event.preventDefault();
+  const form = event.target;
+  clearErrors(form);
+  if (!$("point-text").value.trim()) {
+    showErrors(form, { errors: [{ message: t("needText"), extensions: { field: "text" } }] });
+    return;
+  }
+  const input = { accountId: state.account.id, text: $("point-text").value.trim(),
+    ownerId: $("point-owner").value || null, dueOn: $("point-due").value || null,
+    opportunityId: state.opportunity && $("point-deal").checked ? state.opportunity : null };
+  try {
+    const set = await gql("mutation($input: SetImprovementPointInput!) { setImprovementPoint(input: $input) { id } }", { input });
+    const id = set.setImprovementPoint.id;
+    for (const f of ["point-text", "point-due"]) $(f).value = "";
+    $("point-deal").checked = false;
+    toast(t("pointSet"), { label: t("undo"), run: () => undo(() =>
+      gql("mutation($id: ID!) { deleteImprovementPoint(id: $id) { id } }", { id })) });
+    await loadAccountView();
+  } catch (e) { showErrors(form, e); }
+}
+
+// Closing a point says it is done (or dropped); undo reopens it.
+async function closePoint(p, status) {
+  const write = (s, revision) => gql("mutation($id: ID!, $input: UpdateImprovementPointInput!) { updateImprovementPoint(id: $id, input: $input) { revision } }",
+    { id: p.id, input: { status: s, expectedRevision: revision } });
+  try {
+    const closed = await write(status, p.revision);
+    const revision = closed.updateImprovementPoint.revision;
+    toast(t("pointClosed")(t("pointStatuses")[status]), { label: t("undo"), run: () => undo(() => write("OPEN", revision)) });
+    await loadAccountView();
+  } catch (e) { toast(e.message); await loadAccountView(); }
 }
 
 // The map in its box: the deal's whole map fits the box and the screen by
@@ -994,6 +1074,7 @@ function start() {
   $("since").addEventListener("change", () => { if (state.view === "account") loadAccountView(); });
   $("assess-form").addEventListener("submit", submitAssessment);
   $("chain-form").addEventListener("submit", submitChain);
+  $("point-form").addEventListener("submit", submitPoint);
   $("assess-employee").addEventListener("change", showCurrentTie);
   $("interaction-form").addEventListener("submit", submitInteraction);
   $("sign-in").addEventListener("click", () => signIn().catch((err) => { $("token-error").textContent = err.message; }));
