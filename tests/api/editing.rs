@@ -62,6 +62,16 @@ async fn step_status(app: &TestApp, deal: &str, step: &str) -> String {
         .to_owned()
 }
 
+async fn chart(app: &TestApp, account: &str) -> Value {
+    app.ok(
+        "query($a: ID!) { account(id: $a) { people { id name title department level }
+         reportingLines { person { id } manager { id } kind } } }",
+        json!({ "a": account }),
+    )
+    .await["account"]
+        .clone()
+}
+
 fn member<'a>(state: &'a Value, person: &str) -> Option<&'a Value> {
     state["decisionChain"]
         .as_array()
@@ -432,6 +442,131 @@ async fn the_room_sets_and_closes_improvement_points_on_the_page() {
             .await
             .iter()
             .any(|p| p["text"] == again)
+    })
+    .await;
+    c.close().await.unwrap();
+}
+
+/// The room adds someone it just learnt of to the org chart, with a dotted line
+/// to the CFO; their panel opens at once, ready to place them in the chain. What
+/// is missing is said at every field at once; undo deletes the person again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_room_adds_a_person_with_a_reporting_line_on_the_page() {
+    let Some((_driver, driver)) = start_driver().await else {
+        return;
+    };
+    let (_, app) = demo_server(Backend::Sqlite).await.expect("SQLite");
+    let deal = ids(&app).await;
+    let deal_id = deal["id"].as_str().unwrap().to_owned();
+    let cfo = chain_member(&deal, "赵立新");
+    let account = app
+        .ok(
+            "query($o: ID!) { opportunity(id: $o) { account { id } } }",
+            json!({ "o": deal_id }),
+        )
+        .await["opportunity"]["account"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let profile = tempfile::tempdir().unwrap();
+    let c = browser(&driver, profile.path()).await;
+    c.set_window_size(1600, 1000).await.unwrap();
+    c.goto(&format!("{}/#opportunity={deal_id}", app.address))
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css("#steps input[data-step]"))
+        .await
+        .expect("the deal is drawn");
+    click(&c, "#view-account").await;
+    c.wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css(&format!(
+            "#new-manager option[value=\"{cfo}\"]"
+        )))
+        .await
+        .expect("the person form lists the account's people");
+    let people_before = chart(&app, &account).await["people"]
+        .as_array()
+        .unwrap()
+        .len();
+
+    // Nothing filled in: the name, department and level are each said at their field.
+    click(&c, "#person-form button[type=submit]").await;
+    eventually("every missing field said at once", || async {
+        let mut all = true;
+        for f in ["name", "department", "level"] {
+            all &= !text(&c, &format!("#person-form .error[data-for={f}]"))
+                .await
+                .is_empty();
+        }
+        all
+    })
+    .await;
+    assert_eq!(
+        chart(&app, &account).await["people"]
+            .as_array()
+            .unwrap()
+            .len(),
+        people_before
+    );
+
+    c.find(Locator::Id("new-name"))
+        .await
+        .unwrap()
+        .send_keys("钱晓峰")
+        .await
+        .unwrap();
+    c.find(Locator::Id("new-title"))
+        .await
+        .unwrap()
+        .send_keys("财务部副总经理")
+        .await
+        .unwrap();
+    let chosen = c
+        .execute(
+            "const pick = (id) => { const s = document.getElementById(id); s.value = [...s.options].find((o) => o.value).value; return s.value; };
+             const d = pick('new-department'), l = pick('new-level');
+             document.getElementById('new-manager').value = arguments[0];
+             document.getElementById('new-line').value = 'DOTTED';
+             return [d, l];",
+            vec![json!(cfo)],
+        )
+        .await
+        .unwrap();
+    click(&c, "#person-form button[type=submit]").await;
+    let added = |a: &Value| {
+        a["people"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == "钱晓峰")
+            .cloned()
+    };
+    eventually("the person in the org chart", || async {
+        let a = chart(&app, &account).await;
+        added(&a).is_some_and(|p| {
+            let id = p["id"].clone();
+            p["title"] == "财务部副总经理"
+                && json!([p["department"], p["level"]]) == chosen
+                && a["reportingLines"].as_array().unwrap().iter().any(|l| {
+                    l["person"]["id"] == id
+                        && l["manager"]["id"] == cfo.as_str()
+                        && l["kind"] == "DOTTED"
+                })
+        })
+    })
+    .await;
+    // Their panel opens, offering the chain.
+    eventually("the new person's panel", || async {
+        text(&c, "#person-name").await == "钱晓峰"
+            && text(&c, "#chain-save").await == "Add to the chain"
+    })
+    .await;
+    undo_from_toast(&c).await;
+    eventually("the person deleted again", || async {
+        added(&chart(&app, &account).await).is_none()
     })
     .await;
     c.close().await.unwrap();

@@ -62,6 +62,11 @@ const WORDS = {
     pointSet: "Improvement point set.", pointClosed: (s) => `Improvement point ${s}.`,
     "mark-done": "Done", "mark-dropped": "Drop", nobody: "Nobody yet",
     pointStatuses: { OPEN: "open", DONE: "done", DROPPED: "dropped" }, needText: "Say what is to be improved.",
+    "new-person": "Add a person to the org chart", "person-name": "Name", "person-title": "Title",
+    department: "Department", level: "Level", "reports-to": "Reports to", "line-kind": "Reporting line",
+    lines: { SOLID: "Solid line", DOTTED: "Dotted line" }, "save-person": "Add the person", noManager: "Nobody (top of the chart)",
+    personAdded: (n) => `${n} added to the org chart.`, needName: "Give the person's name.",
+    needDepartment: "Choose a department.", needLevel: "Choose a level.",
   },
   zh: {
     account: "客户", opportunity: "商机", live: "实时", token: "此服务器需要 API 令牌",
@@ -120,6 +125,11 @@ const WORDS = {
     pointSet: "已设定改进点。", pointClosed: (s) => `改进点${s}。`,
     "mark-done": "完成", "mark-dropped": "放弃", nobody: "暂不指定",
     pointStatuses: { OPEN: "进行中", DONE: "已完成", DROPPED: "已放弃" }, needText: "请写明需要改进什么。",
+    "new-person": "在组织架构中添加人员", "person-name": "姓名", "person-title": "职务",
+    department: "部门", level: "层级", "reports-to": "汇报给", "line-kind": "汇报关系",
+    lines: { SOLID: "实线汇报", DOTTED: "虚线汇报" }, "save-person": "添加人员", noManager: "无（架构顶端）",
+    personAdded: (n) => `已把${n}加入组织架构。`, needName: "请填写姓名。",
+    needDepartment: "请选择部门。", needLevel: "请选择层级。",
   },
 };
 
@@ -134,7 +144,7 @@ const state = {
   token: (signedOn() || {}).token || localStorage.getItem("guanxi.token") || "",
   signOn: null,
   accounts: [], employees: [], kinds: [], stages: [], strengths: [], chain: new Set(), ties: [],
-  roles: [], influences: [], attitudes: [], members: new Map(),
+  roles: [], influences: [], attitudes: [], members: new Map(), departments: [], levels: [], accountPeople: [],
   account: null, opportunity: null, person: null, view: "deal", socket: null, retry: 1000, reload: null,
 };
 const $ = (id) => document.getElementById(id);
@@ -244,6 +254,8 @@ async function loadStart() {
   state.stages = vocabulary("stages");
   state.strengths = data.methodology.strengthScale;
   state.roles = vocabulary("buying_roles");
+  state.departments = vocabulary("departments");
+  state.levels = vocabulary("levels");
   state.influences = data.methodology.influenceScale;
   state.attitudes = data.methodology.attitudeScale;
   const wanted = new URLSearchParams(location.hash.slice(1)).get("opportunity");
@@ -490,6 +502,7 @@ async function loadAccountView() {
         newPeople { name title on } tiesGoneCold { employee person silentDays }
         peopleLeft { name on } employeesLeft { name on ties } }
       improvementPoints { id revision text status dueOn overdue owner { name } opportunity { name } }
+      people { id name title }
     }
     likelyDuplicatePeople(account: $id) { person { id name title } sameAs { id name title } why }
     deletedRecords(account: $id) { entity recordId label deletedAt deletedBy }
@@ -548,6 +561,49 @@ async function loadAccountView() {
   })
     : [el("li", { text: t("none") })]));
   fillPointForm();
+  fillPersonForm(a.people);
+}
+
+// A new person goes into the org chart with their manager and the kind of line;
+// the form keeps what was typed across refreshes and language switches.
+function fillPersonForm(people) {
+  if (people) state.accountPeople = people;
+  const keep = (id, options) => { const v = $(id).value; $(id).replaceChildren(...options); if (v) $(id).value = v; };
+  keep("new-department", [el("option", { value: "", text: t("choose") }), ...state.departments.map((d) => el("option", { value: d.id, text: label(d) }))]);
+  keep("new-level", [el("option", { value: "", text: t("choose") }), ...state.levels.map((d) => el("option", { value: d.id, text: label(d) }))]);
+  keep("new-manager", [el("option", { value: "", text: t("noManager") }),
+    ...(state.accountPeople || []).map((p) => el("option", { value: p.id, text: p.title ? `${p.name}, ${p.title}` : p.name }))]);
+  keep("new-line", ["SOLID", "DOTTED"].map((k) => el("option", { value: k, text: t("lines")[k] })));
+}
+
+async function submitPerson(event) {
+  event.preventDefault();
+  const form = event.target;
+  clearErrors(form);
+  const name = $("new-name").value.trim();
+  const missing = [[!name, "needName", "name"], [!$("new-department").value, "needDepartment", "department"],
+    [!$("new-level").value, "needLevel", "level"]].filter(([m]) => m)
+    .map(([, key, field]) => ({ message: t(key), extensions: { field } }));
+  if (missing.length) { showErrors(form, { errors: missing }); return; }
+  const manager = $("new-manager").value || null;
+  const dotted = manager && $("new-line").value === "DOTTED";
+  const input = { accountId: state.account.id, name, title: $("new-title").value.trim() || null,
+    department: $("new-department").value, level: $("new-level").value, reportsToId: dotted ? null : manager };
+  try {
+    const made = await gql("mutation($input: CreatePersonInput!) { createPerson(input: $input) { id } }", { input });
+    const id = made.createPerson.id;
+    if (dotted) {
+      await gql("mutation($input: SetReportingLineInput!) { setReportingLine(input: $input) { id } }",
+        { input: { personId: id, managerId: manager, kind: "DOTTED" } });
+    }
+    for (const f of ["new-name", "new-title"]) $(f).value = "";
+    toast(t("personAdded")(name), { label: t("undo"), run: () => undo(async () => {
+      await gql("mutation($id: ID!) { deletePerson(id: $id) { id } }", { id });
+      if (state.person === id) closePerson();
+    }) });
+    await loadAccountView();
+    await openPerson(id);
+  } catch (e) { showErrors(form, e); }
 }
 
 // A new point keeps what was typed across refreshes and language switches; it
@@ -1075,6 +1131,7 @@ function start() {
   $("assess-form").addEventListener("submit", submitAssessment);
   $("chain-form").addEventListener("submit", submitChain);
   $("point-form").addEventListener("submit", submitPoint);
+  $("person-form").addEventListener("submit", submitPerson);
   $("assess-employee").addEventListener("change", showCurrentTie);
   $("interaction-form").addEventListener("submit", submitInteraction);
   $("sign-in").addEventListener("click", () => signIn().catch((err) => { $("token-error").textContent = err.message; }));
