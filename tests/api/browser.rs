@@ -803,6 +803,25 @@ async fn two_browsers_plan_one_deal_and_see_each_others_edits() {
             .any(|i| i["note"] == "Met at the canteen" && i["opportunity"].is_null())
     })
     .await;
+    // Recorded by mistake: the toast's undo deletes it (restorable).
+    a.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("#toast:not([hidden]) .toast-action"))
+        .await
+        .expect("an undo beside the saved interaction")
+        .click()
+        .await
+        .unwrap();
+    eventually("the interaction undone", || async {
+        let got = app
+            .ok(
+                "query($p: ID!) { person(id: $p) { interactions { note } } }",
+                json!({ "p": outsider_id }),
+            )
+            .await;
+        !got.to_string().contains("Met at the canteen")
+    })
+    .await;
     a.find(Locator::Id("lang-en"))
         .await
         .unwrap()

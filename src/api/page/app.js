@@ -943,9 +943,13 @@ async function submitInteraction(event) {
     personIds: [state.person],
   };
   try {
-    await gql("mutation($input: RecordInteractionInput!) { recordInteraction(input: $input) { id } }", { input });
+    const made = await gql("mutation($input: RecordInteractionInput!) { recordInteraction(input: $input) { id } }", { input });
+    const id = made.recordInteraction.id;
     $("interaction-note").value = "";
-    toast(t("saved"));
+    // Recorded by mistake (the wrong person, the wrong day): undone by deleting
+    // it, restorable from "Recently deleted" like any delete.
+    toast(t("saved"), { label: t("undo"), run: () => undo(() =>
+      gql("mutation($id: ID!) { deleteInteraction(id: $id) { id } }", { id })) });
     await Promise.all([loadOpportunity(), openPerson(state.person, true)]);
   } catch (e) { showErrors(form, e); }
 }
