@@ -1,7 +1,7 @@
 //! GraphQL faces of the methodology engine: win steps, the four questions, health,
 //! coaching prompts, the account plan, the pipeline and stage moves.
 
-use async_graphql::{Context, Enum, InputObject, Object, Result, SimpleObject, ID};
+use async_graphql::{ComplexObject, Context, Enum, InputObject, Object, Result, SimpleObject, ID};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
@@ -40,9 +40,28 @@ impl From<LangG> for Lang {
 
 /// A named fact and its value, as evidence.
 #[derive(SimpleObject, Clone)]
+#[graphql(complex)]
 pub struct Fact {
     pub name: String,
     pub value: String,
+}
+
+/// The fact as a coach reads it, in either language: the page and the reports
+/// show these, never the rule's id.
+#[ComplexObject]
+impl Fact {
+    /// The fact's label ("interactions with the chain, last 90 days"; English if
+    /// `lang` is left out).
+    async fn label(&self, lang: Option<LangG>) -> &str {
+        crate::methodology::fact_labels::fact_label(&self.name, lang == Some(LangG::Zh))
+    }
+
+    /// The value in words where it is a yes or no, a stage, a tier or a budget's
+    /// status ("已确认"); numbers as they are.
+    async fn shown(&self, ctx: &Context<'_>, lang: Option<LangG>) -> String {
+        let lang = lang.map(Lang::from).unwrap_or(Lang::En);
+        crate::meeting::gather::fact_value(&self.name, &self.value, lang, store(ctx).methodology())
+    }
 }
 
 fn facts(pairs: &[(String, String)]) -> Vec<Fact> {

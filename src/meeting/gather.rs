@@ -44,7 +44,7 @@ fn facts(list: &[(String, String)], lang: Lang, m: &Methodology) -> String {
 }
 
 /// A fact's value in words; numbers as they are.
-fn fact_value(fact: &str, value: &str, lang: Lang, m: &Methodology) -> String {
+pub(crate) fn fact_value(fact: &str, value: &str, lang: Lang, m: &Methodology) -> String {
     match (fact, value) {
         (_, "true") => lang.say("yes", "是").to_owned(),
         (_, "false") => lang.say("no", "否").to_owned(),

@@ -11,7 +11,7 @@ use fantoccini::{Client, Locator};
 use serde_json::{json, Value};
 
 use crate::{
-    browser::{browser, chain_member, eventually, ids, start_driver, text},
+    browser::{browser, chain_member, eventually, ids, shoot, start_driver, text},
     helpers::{demo_server, Backend, TestApp},
 };
 
@@ -19,7 +19,7 @@ const DEAL_STATE: &str = "query($o: ID!) { opportunity(id: $o) {
     winSteps { id status }
     qualification { questionId answer }
     recordedAnswers { questionId answer evidence }
-    decisionChain { person { id name } buyingRole influence attitude note favouredCompetitor { id } }
+    decisionChain { person { id name } buyingRole influence attitude note primary favouredCompetitor { id } }
     account { people { id name } } } }";
 
 async fn deal_state(app: &TestApp, deal: &str) -> Value {
@@ -35,7 +35,12 @@ async fn click(c: &Client, css: &str) {
         .unwrap();
 }
 
-async fn undo_from_toast(c: &Client) {
+/// Clicks the Undo of the toast that says `says` (not of an earlier one).
+async fn undo_from_toast(c: &Client, says: &str) {
+    eventually(&format!("the toast says {says}"), || async {
+        text(c, "#toast").await.contains(says)
+    })
+    .await;
     c.wait()
         .at_most(Duration::from_secs(10))
         .for_element(Locator::Css("#toast:not([hidden]) .toast-action"))
@@ -116,9 +121,18 @@ async fn the_room_edits_the_deal_in_place_and_undoes_it() {
         step_status(&app, &deal_id, &step).await == "DONE"
     })
     .await;
-    undo_from_toast(&c).await;
-    eventually("the tick undone on the server", || async {
-        step_status(&app, &deal_id, &step).await != "DONE"
+    undo_from_toast(&c, "Ticked:").await;
+    let original = before["winSteps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == step.as_str())
+        .unwrap()["status"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    eventually("the step as it was on the server", || async {
+        step_status(&app, &deal_id, &step).await == original
     })
     .await;
 
@@ -220,6 +234,13 @@ async fn the_room_edits_the_deal_in_place_and_undoes_it() {
         json!([was["buyingRole"], was["attitude"].to_string()]),
         "the form shows the CFO's place as stored"
     );
+    c.execute(
+        "document.getElementById('chain-form').scrollIntoView();",
+        vec![],
+    )
+    .await
+    .unwrap();
+    shoot(&c, "chain-in-panel.png").await;
     let attitude = if was["attitude"] == 1 { "2" } else { "1" };
     c.find(Locator::Id("chain-attitude"))
         .await
@@ -238,7 +259,7 @@ async fn the_room_edits_the_deal_in_place_and_undoes_it() {
             && m["favouredCompetitor"] == was["favouredCompetitor"]
     })
     .await;
-    undo_from_toast(&c).await;
+    undo_from_toast(&c, "place in the chain saved").await;
     eventually("the CFO's place as it was", || async {
         member(&deal_state(&app, &deal_id).await, &cfo).unwrap() == &was
     })
@@ -282,7 +303,7 @@ async fn the_room_edits_the_deal_in_place_and_undoes_it() {
             .is_some_and(|m| m["buyingRole"] == "technical_evaluator" && m["attitude"] == 0)
     })
     .await;
-    undo_from_toast(&c).await;
+    undo_from_toast(&c, "added to the chain").await;
     eventually("the person out of the chain again", || async {
         member(&deal_state(&app, &deal_id).await, &outside).is_none()
     })
@@ -388,6 +409,13 @@ async fn the_room_sets_and_closes_improvement_points_on_the_page() {
         .unwrap()
         .to_owned();
 
+    c.execute(
+        "document.getElementById('points').scrollIntoView();",
+        vec![],
+    )
+    .await
+    .unwrap();
+    shoot(&c, "improvement-points.png").await;
     // Closed as done from its line, then reopened by the undo.
     c.wait()
         .at_most(Duration::from_secs(10))
@@ -403,7 +431,7 @@ async fn the_room_sets_and_closes_improvement_points_on_the_page() {
         find(points(&app, &account).await).is_some_and(|p| p["status"] == "DONE")
     })
     .await;
-    undo_from_toast(&c).await;
+    undo_from_toast(&c, "Improvement point done").await;
     eventually("the point open again", || async {
         find(points(&app, &account).await).is_some_and(|p| p["status"] == "OPEN")
     })
@@ -436,7 +464,7 @@ async fn the_room_sets_and_closes_improvement_points_on_the_page() {
             .any(|p| p["text"] == again)
     })
     .await;
-    undo_from_toast(&c).await;
+    undo_from_toast(&c, "Improvement point set").await;
     eventually("the second point gone", || async {
         !points(&app, &account)
             .await
@@ -564,9 +592,78 @@ async fn the_room_adds_a_person_with_a_reporting_line_on_the_page() {
             && text(&c, "#chain-save").await == "Add to the chain"
     })
     .await;
-    undo_from_toast(&c).await;
+    undo_from_toast(&c, "钱晓峰 added to the org chart").await;
     eventually("the person deleted again", || async {
         added(&chart(&app, &account).await).is_none()
+    })
+    .await;
+
+    // Someone added in the whole-account view and placed in the chain there:
+    // a second save is a change of their place (not a second addition), and its
+    // undo puts the place back as it was.
+    c.find(Locator::Id("new-name"))
+        .await
+        .unwrap()
+        .send_keys("孙立")
+        .await
+        .unwrap();
+    c.execute(
+        "for (const id of ['new-department', 'new-level']) { const s = document.getElementById(id); s.value = [...s.options].find((o) => o.value).value; }",
+        vec![],
+    )
+    .await
+    .unwrap();
+    click(&c, "#person-form button[type=submit]").await;
+    eventually("孙立's panel, offering the chain", || async {
+        text(&c, "#person-name").await == "孙立"
+            && text(&c, "#chain-save").await == "Add to the chain"
+    })
+    .await;
+    let sun = chart(&app, &account).await["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "孙立")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    c.find(Locator::Id("chain-role"))
+        .await
+        .unwrap()
+        .select_by_value("business_evaluator")
+        .await
+        .unwrap();
+    click(&c, "#chain-save").await;
+    eventually("孙立 in the chain", || async {
+        member(&deal_state(&app, &deal_id).await, &sun).is_some()
+    })
+    .await;
+    eventually("the form now saves a place", || async {
+        text(&c, "#chain-save").await == "Save"
+    })
+    .await;
+    c.find(Locator::Id("chain-attitude"))
+        .await
+        .unwrap()
+        .select_by_value("1")
+        .await
+        .unwrap();
+    click(&c, "#chain-save").await;
+    undo_from_toast(&c, "孙立's place in the chain saved").await;
+    eventually("孙立's place as first set", || async {
+        member(&deal_state(&app, &deal_id).await, &sun)
+            .is_some_and(|m| m["attitude"] == 0 && m["buyingRole"] == "business_evaluator")
+    })
+    .await;
+    eventually("the form shows the place undone", || async {
+        c.execute(
+            "return document.getElementById('chain-attitude').value;",
+            vec![],
+        )
+        .await
+        .unwrap()
+            == json!("0")
     })
     .await;
     c.close().await.unwrap();

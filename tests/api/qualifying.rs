@@ -49,6 +49,29 @@ async fn budget_and_compelling_event_round_trip(app: TestApp) {
         set["compellingEvent"],
         json!({ "what": "2027年迎峰度夏前上线", "by": "2027-05-31" })
     );
+    // The evidence of the four questions reads as words in either language:
+    // the fact's label and its value, never the rule's id.
+    let evidence = app
+        .ok(
+            "query($id: ID!) { opportunity(id: $id) { qualification { evidence {
+                name value label shown zh: label(lang: ZH) zhShown: shown(lang: ZH) } } } }",
+            json!({ "id": deal }),
+        )
+        .await;
+    let budget = evidence["opportunity"]["qualification"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|q| q["evidence"].as_array().unwrap().iter())
+        .find(|f| f["name"] == "budget_status")
+        .expect("the budget's status is evidence")
+        .clone();
+    assert_eq!(
+        (&budget["value"], &budget["shown"], &budget["zhShown"]),
+        (&json!("confirmed"), &json!("confirmed"), &json!("已确认"))
+    );
+    assert_eq!(budget["zh"], "预算状态", "{budget}");
+    assert_ne!(budget["label"], "budget_status", "{budget}");
 
     // A field left out keeps what was recorded; a status other than confirmed
     // drops the confirmation date, which no longer holds.

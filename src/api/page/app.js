@@ -56,7 +56,7 @@ const WORDS = {
     chainSaved: (n) => `${n}'s place in the chain saved.`, chainAdded: (n) => `${n} added to the chain.`,
     stepTicked: (s) => `Ticked: ${s}.`, stepUnticked: (s) => `Unticked: ${s}.`,
     answerSaved: (q) => `Answer saved: ${q}`, "save-answer": "Save answer", answer: "Answer",
-    undone: "Undone.", tickStep: (s) => `Done: ${s}`, chooseRole: "Choose the person's buying role.",
+    undone: "Undone.", chooseRole: "Choose the person's buying role.",
     "new-point": "Set an improvement point", "point-text": "What is to be improved", "point-owner": "Who of ours does it",
     "point-due": "Due", "save-point": "Set the point", aboutDeal: (d) => `About the deal ${d}`,
     pointSet: "Improvement point set.", pointClosed: (s) => `Improvement point ${s}.`,
@@ -119,7 +119,7 @@ const WORDS = {
     chainSaved: (n) => `已保存${n}在决策链中的位置。`, chainAdded: (n) => `已把${n}加入决策链。`,
     stepTicked: (s) => `已勾选：${s}。`, stepUnticked: (s) => `已取消勾选：${s}。`,
     answerSaved: (q) => `已保存回答：${q}`, "save-answer": "保存回答", answer: "回答",
-    undone: "已撤销。", tickStep: (s) => `完成：${s}`, chooseRole: "请选择此人的采购角色。",
+    undone: "已撤销。", chooseRole: "请选择此人的采购角色。",
     "new-point": "设定改进点", "point-text": "需要改进什么", "point-owner": "我方负责人",
     "point-due": "截止日期", "save-point": "设定改进点", aboutDeal: (d) => `针对商机“${d}”`,
     pointSet: "已设定改进点。", pointClosed: (s) => `改进点${s}。`,
@@ -300,7 +300,7 @@ async function loadOpportunity() {
       health { score breakdown { name weight value points } }
       scores { ${SCORE_KEYS.map((k) => `${k} { ${SCORE_FIELDS} }`).join(" ")} }
       winSteps { id label labelZh status required }
-      qualification { questionId question questionZh answer evidence { name value } }
+      qualification { questionId question questionZh answer evidence { name value label(lang: $lang) shown(lang: $lang) } }
       decisionChain { person { id } buyingRole influence attitude favouredCompetitor { id } note primary }
       recordedAnswers { questionId answer evidence }
       coachingPrompts(lang: $lang, first: 8) { severity text action introductionPath { description }
@@ -344,15 +344,16 @@ function unchanged(box, ...what) {
 
 function showSteps(steps) {
   if (unchanged($("steps"), steps)) return;
+  const focused = document.activeElement && document.activeElement.closest("#steps") ? document.activeElement.dataset.step : null;
   $("steps").replaceChildren(...steps.map((s) => {
     const text = state.lang === "zh" ? s.labelZh : s.label;
-    const box = el("input", { type: "checkbox", "data-step": s.id, "aria-label": t("tickStep")(text),
-      ...(s.status === "DONE" ? { checked: "" } : {}) });
+    const box = el("input", { type: "checkbox", "data-step": s.id, ...(s.status === "DONE" ? { checked: "" } : {}) });
     box.addEventListener("change", () => tickStep(s.id, text, box.checked));
     return el("li", {}, el("label", { class: "check" }, box,
       el("span", { class: `status ${s.status.toLowerCase()}`, text: t("statuses")[s.status] || s.status.toLowerCase() }),
       " ", text, s.required ? el("em", { text: ` (${t("required")})` }) : null));
   }));
+  if (focused) { const again = document.querySelector(`#steps input[data-step="${focused}"]`); if (again) again.focus(); }
 }
 
 async function tickStep(stepId, text, done) {
@@ -374,10 +375,17 @@ async function undo(write) {
   try {
     await write();
     toast(t("undone"));
-    await refreshView();
-    if (state.person && !$("person-panel").hidden) await openPerson(state.person, true);
+    await reloadAll();
+    if (state.person && !$("person-panel").hidden) {
+      await openPerson(state.person, true);
+      fillChainForm(false); // the place as it is stored again, not as it was typed
+    }
   } catch (e) { toast(e.message); }
 }
+
+// The deal (which re-reads the chain and, in the whole-account view, the
+// account) or, with no deal chosen, the view on screen.
+const reloadAll = () => (state.opportunity ? loadOpportunity() : refreshView());
 
 // The four questions, answered in the room with what the answer rests on. A
 // recorded answer is undone by recording the one before it again.
@@ -386,8 +394,10 @@ function showQuestions(questions, recorded) {
   const zh = state.lang === "zh";
   const before = new Map(recorded.map((r) => [r.questionId, r]));
   // What someone is typing survives a live refresh and a language switch.
-  const typing = new Map([...document.querySelectorAll("#questions [data-dirty]")]
-    .map((n) => [`${n.tagName}:${n.dataset.question || n.dataset.evidence}`, n.value]));
+  const sameDeal = $("questions").dataset.deal === state.opportunity;
+  $("questions").dataset.deal = state.opportunity;
+  const typing = new Map(sameDeal ? [...document.querySelectorAll("#questions [data-dirty]")]
+    .map((n) => [`${n.tagName}:${n.dataset.question || n.dataset.evidence}`, n.value]) : []);
   const active = document.activeElement && document.activeElement.closest("#questions") ? document.activeElement : null;
   const focused = active && `${active.tagName}:${active.dataset.question || active.dataset.evidence || active.dataset.answer}`;
   const caret = active && active.tagName === "INPUT" ? active.selectionStart : null;
@@ -408,11 +418,12 @@ function showQuestions(questions, recorded) {
     why.value = previous && previous.evidence ? previous.evidence : "";
     keepTyping(pick, `SELECT:${q.questionId}`);
     keepTyping(why, `INPUT:${q.questionId}`);
-    const save = el("button", { type: "button", "data-answer": q.questionId, text: t("save-answer") });
+    const save = el("button", { type: "button", "data-answer": q.questionId, text: t("save-answer"),
+      "aria-label": `${t("save-answer")}: ${text}` });
     save.addEventListener("click", () => answerQuestion(q.questionId, text, pick.value, why.value, previous));
     return el("li", {},
       el("span", { class: `status ${q.answer}`, text: t("answers")[q.answer] }), " ", text,
-      el("div", { class: "formula", text: q.evidence.map((e) => `${e.name} = ${e.value}`).join(", ") }),
+      el("div", { class: "formula", text: q.evidence.map((e) => `${e.label} = ${e.shown}`).join(zh ? "；" : ", ") }),
       el("div", { class: "answer" }, pick, why, save));
   }));
   // A live refresh does not take the cursor away from whoever is typing.
@@ -485,7 +496,7 @@ async function submitChain(event) {
     toast(t(before ? "chainSaved" : "chainAdded")(name), { label: t("undo"), run: () => undo(() => before
       ? set(memberInput(personId, before))
       : gql("mutation($o: ID!, $p: ID!) { removeDecisionChainMember(opportunityId: $o, personId: $p) }", { o: opportunityId, p: personId })) });
-    await Promise.all([refreshView(), openPerson(personId, true)]);
+    await Promise.all([reloadAll(), openPerson(personId, true)]);
     fillChainForm(false);
   } catch (e) { showErrors(form, e); }
 }
@@ -547,8 +558,9 @@ async function loadAccountView() {
     : [el("li", { text: t("none") })]));
   $("points").replaceChildren(...(a.improvementPoints.length ? a.improvementPoints.map((p) => {
     const close = (status) => {
+      const word = t(status === "DONE" ? "mark-done" : "mark-dropped");
       const b = el("button", { type: "button", class: "restore", "data-point": p.id, "data-close": status,
-        text: t(status === "DONE" ? "mark-done" : "mark-dropped") });
+        text: word, "aria-label": `${word}: ${p.text}` });
       b.addEventListener("click", () => closePoint(p, status));
       return b;
     };
@@ -593,8 +605,15 @@ async function submitPerson(event) {
     const made = await gql("mutation($input: CreatePersonInput!) { createPerson(input: $input) { id } }", { input });
     const id = made.createPerson.id;
     if (dotted) {
-      await gql("mutation($input: SetReportingLineInput!) { setReportingLine(input: $input) { id } }",
-        { input: { personId: id, managerId: manager, kind: "DOTTED" } });
+      try {
+        await gql("mutation($input: SetReportingLineInput!) { setReportingLine(input: $input) { id } }",
+          { input: { personId: id, managerId: manager, kind: "DOTTED" } });
+      } catch (e) {
+        // All or nothing: a person without the line asked for is taken out again.
+        await gql("mutation($id: ID!) { deletePerson(id: $id) { id } }", { id }).catch(() => {});
+        for (const x of e.errors || []) if (x.extensions && x.extensions.field === "managerId") x.extensions.field = "reportsToId";
+        throw e;
+      }
     }
     for (const f of ["new-name", "new-title"]) $(f).value = "";
     toast(t("personAdded")(name), { label: t("undo"), run: () => undo(async () => {
@@ -631,7 +650,7 @@ async function submitPoint(event) {
   try {
     const set = await gql("mutation($input: SetImprovementPointInput!) { setImprovementPoint(input: $input) { id } }", { input });
     const id = set.setImprovementPoint.id;
-    for (const f of ["point-text", "point-due"]) $(f).value = "";
+    for (const f of ["point-text", "point-due", "point-owner"]) $(f).value = "";
     $("point-deal").checked = false;
     toast(t("pointSet"), { label: t("undo"), run: () => undo(() =>
       gql("mutation($id: ID!) { deleteImprovementPoint(id: $id) { id } }", { id })) });
@@ -1069,7 +1088,9 @@ function listen() {
         variables: { o: state.opportunity } } }));
     } else if (msg.type === "next" && msg.payload.data) {
       const e = msg.payload.data.relationshipEvents;
-      toast(t("recorded")(e.author, e.kind));
+      // An undo on offer stays: someone else's news does not take it away.
+      const box = $("toast");
+      if (box.hidden || !box.querySelector(".toast-action")) toast(t("recorded")(e.author, e.kind));
       clearTimeout(state.reload);
       state.reload = setTimeout(() => {
         loadOpportunity();
