@@ -24,6 +24,9 @@ use crate::{store::Announced, Error};
 pub enum LiveKindG {
     Assessment,
     Interaction,
+    /// A place in a deal's decision chain, a win step or an answer to one of the
+    /// four questions; `recordId` is the deal.
+    Plan,
 }
 
 /// A change just recorded. It names what changed; read the fields you show again
@@ -67,7 +70,8 @@ pub struct SubscriptionRoot;
 
 #[Subscription]
 impl SubscriptionRoot {
-    /// Assessments and interactions as they are recorded: of one account, of the
+    /// Assessments, interactions and changes to a deal's plan (chain, win steps,
+    /// the four questions) as they are recorded: of one account, of the
     /// account of one opportunity (an assessment anywhere in the account moves the
     /// deal's scores), or of every account the caller reaches.
     async fn relationship_events(

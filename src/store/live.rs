@@ -37,6 +37,9 @@ pub(crate) const BACKLOG: usize = 256;
 pub enum LiveKind {
     Assessment,
     Interaction,
+    /// The deal's plan: a place in its decision chain, a win step, an answer to
+    /// one of the four questions.
+    Plan,
 }
 
 /// One recorded change.
@@ -106,6 +109,26 @@ struct ChangeNotice {
 }
 
 impl Store {
+    /// Tells the account's screens that a deal's plan changed (see [`LiveKind::Plan`]);
+    /// `record_id` is the deal.
+    pub(crate) async fn announce_plan(
+        &self,
+        account_id: Uuid,
+        opportunity_id: Uuid,
+        person_ids: Vec<Uuid>,
+    ) {
+        self.announce(LiveEvent {
+            kind: LiveKind::Plan,
+            account_id,
+            opportunity_id: Some(opportunity_id),
+            record_id: opportunity_id,
+            person_ids,
+            employee_ids: Vec::new(),
+            author: self.author_name(),
+        })
+        .await;
+    }
+
     /// Tells every subscriber of this server, and over PostgreSQL the other
     /// servers'; nobody listening is fine. A notice that cannot be sent to the
     /// others is logged: their screens see the change on their next read.

@@ -55,7 +55,7 @@ impl Store {
         let note = optional_text("note", note, crate::domain::MAX_NOTE_CHARS)?;
         let id = new_id();
         let granted = self.grant(Need::Write)?;
-        write_tx!(granted, self, tx => {
+        let account = write_tx!(granted, self, tx => {
             let row: Option<(Uuid, String, String)> =
                 sqlx::query_as("select account_id, stage, methodology_version from opportunity where opportunity_id = $1")
                     .bind(opportunity)
@@ -101,7 +101,9 @@ impl Store {
             audit!(self, tx, Change::new("tick win step", "opportunity", opportunity)
                 .account(account)
                 .after(&serde_json::json!({ "stage": stage, "stepId": step, "done": done, "tickedBy": by, "note": note })));
+            account
         });
+        self.announce_plan(account, opportunity, Vec::new()).await;
         with_pool!(self, pool => Ok(sqlx::query_as::<_, Tick>(
             "select tick_id, step_id as item, stage, done, ticked_by, ticked_at, note, methodology_version
              from win_step_tick where tick_id = $1",
@@ -154,7 +156,7 @@ impl Store {
         let version = self.methodology.version.clone();
         let id = new_id();
         let granted = self.grant(Need::Write)?;
-        write_tx!(granted, self, tx => {
+        let account = write_tx!(granted, self, tx => {
             let account: Option<Uuid> = sqlx::query_scalar("select account_id from opportunity where opportunity_id = $1")
                 .bind(opportunity)
                 .fetch_optional(&mut *tx)
@@ -186,7 +188,9 @@ impl Store {
             audit!(self, tx, Change::new("answer question", "opportunity", opportunity)
                 .account(account)
                 .after(&serde_json::json!({ "questionId": question, "answer": answer, "evidence": evidence, "answeredBy": by })));
+            account
         });
+        self.announce_plan(account, opportunity, Vec::new()).await;
         with_pool!(self, pool => Ok(sqlx::query_as::<_, RecordedAnswer>(
             "select answer_id, question_id, answer, evidence, answered_by, answered_at, methodology_version, recorded_by
              from qualification_answer where answer_id = $1",

@@ -333,7 +333,7 @@ impl Store {
         }
         let at = now();
         let granted = self.grant(Need::Write)?;
-        write_tx!(granted, self, tx => {
+        let (account_id, people) = write_tx!(granted, self, tx => {
             let account_id = account_of!(self, tx, "opportunity", "opportunity", opportunity_id, "opportunityId")?;
             let before = chain_in!(tx, opportunity_id);
             // A new primary contact takes over from the one before.
@@ -409,12 +409,15 @@ impl Store {
             }
             bump_account!(tx, self.reach("account", account_id, account_id)?);
             let after = chain_in!(tx, opportunity_id);
+            let people: Vec<Uuid> = valid.iter().map(|m| m.person_id).collect();
             audit!(self, tx, Change::new("set decision chain", "opportunity", opportunity_id)
                 .account(account_id)
                 .people(before.iter().chain(&after).map(|m| m.person_id))
                 .before(&before)
                 .after(&after));
+            (account_id, people)
         });
+        self.announce_plan(account_id, opportunity_id, people).await;
         self.decision_chain(opportunity_id).await
     }
 
@@ -425,7 +428,7 @@ impl Store {
         person_id: Uuid,
     ) -> Result<()> {
         let granted = self.grant(Need::Write)?;
-        write_tx!(granted, self, tx => {
+        let account_id = write_tx!(granted, self, tx => {
             let before = chain_in!(tx, opportunity_id);
             let account_id: Option<Uuid> = sqlx::query_scalar(
                 "select account_id from decision_chain_member where opportunity_id = $1 and person_id = $2",
@@ -452,7 +455,10 @@ impl Store {
                 .people([person_id])
                 .before(&before)
                 .after(&after));
+            account_id
         });
+        self.announce_plan(account_id, opportunity_id, vec![person_id])
+            .await;
         Ok(())
     }
 }

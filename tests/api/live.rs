@@ -165,6 +165,24 @@ async fn screens_hear_assessments_and_interactions_as_they_are_recorded(backend:
         recorded["data"]["recordInteraction"]["id"]
     );
 
+    // A change to the deal's plan (here, the person placed in its decision
+    // chain) is heard too, naming the deal and the person.
+    let placed = answer_as(
+        &server,
+        &team_a,
+        "mutation($o: ID!, $m: [DecisionChainMemberInput!]!) { setDecisionChain(opportunityId: $o, members: $m) { id } }",
+        json!({ "o": deal, "m": [{ "personId": person, "buyingRole": "decision_maker", "attitude": 1 }] }),
+    )
+    .await;
+    assert!(placed["errors"].is_null(), "{placed}");
+    let heard = next(&mut screen_a)
+        .await
+        .expect("the plan's change is heard");
+    let event = &heard["payload"]["data"]["relationshipEvents"];
+    assert_eq!(event["kind"], "PLAN", "{heard}");
+    assert_eq!(event["recordId"], json!(deal));
+    assert_eq!(event["personIds"], json!([person]));
+
     // Team B, listening to everything it reaches, heard none of it.
     assert_eq!(
         next(&mut screen_b).await,

@@ -30,7 +30,8 @@ const WORDS = {
              qualification: "Four questions", stage_time: "Time in stage", contact: "Recent contact" },
     stage: "Stage", amount: "Amount", owner: "Owner", formula: "Formula", inputs: "Inputs",
     noTies: "No ties recorded.", noPaths: "No introduction path.", saved: "Saved.",
-    recorded: (who, what) => `${who} recorded ${what === "ASSESSMENT" ? "an assessment" : "an interaction"}`,
+    recorded: (who, what) => (what === "PLAN" ? `${who} changed the deal's plan`
+      : `${who} recorded ${what === "ASSESSMENT" ? "an assessment" : "an interaction"}`),
     required: "required", nothing: "Nothing to coach on today.", evidence: "Evidence",
     answers: { YES: "yes", NO: "no", UNKNOWN: "unknown" },
     "this-deal": "This deal", "whole-account": "Whole account", since: "What changed since",
@@ -93,7 +94,8 @@ const WORDS = {
              qualification: "四个问题", stage_time: "阶段停留", contact: "近期接触" },
     stage: "阶段", amount: "金额", owner: "负责人", formula: "公式", inputs: "输入",
     noTies: "没有记录的关系。", noPaths: "没有引荐路径。", saved: "已保存。",
-    recorded: (who, what) => `${who} 记录了${what === "ASSESSMENT" ? "一次评估" : "一次互动"}`,
+    recorded: (who, what) => (what === "PLAN" ? `${who}更新了商机计划`
+      : `${who}记录了${what === "ASSESSMENT" ? "一次评估" : "一次互动"}`),
     required: "必需", nothing: "今天没有需要辅导的事项。", evidence: "依据",
     answers: { YES: "是", NO: "否", UNKNOWN: "未知" },
     "this-deal": "本商机", "whole-account": "整个客户", since: "变化自",
@@ -164,6 +166,9 @@ class ApiError extends Error {
 }
 
 async function gql(query, variables = {}) {
+  // This screen's own writes come back as live events too: their toast has
+  // already said what happened.
+  if (query.trimStart().startsWith("mutation")) state.wroteAt = Date.now();
   const headers = { "content-type": "application/json" };
   if (state.token) headers.authorization = `Bearer ${state.token}`;
   const response = await fetch("/graphql", { method: "POST", headers, body: JSON.stringify({ query, variables }) });
@@ -446,6 +451,17 @@ async function answerQuestion(questionId, text, answer, evidence, previous) {
   } catch (e) { toast(e.message); }
 }
 
+// A select's options are rebuilt only when they would differ (another language,
+// another list): a live refresh leaves an open dropdown and its choice alone.
+function options(select, make, ...what) {
+  const drawn = JSON.stringify([state.lang, ...what]);
+  if (select.dataset.drawn === drawn) return;
+  const value = select.value;
+  select.replaceChildren(...make());
+  select.dataset.drawn = drawn;
+  if (value) select.value = value;
+}
+
 // A person's place in the deal's decision chain, set from their panel: buying
 // role, influence (or the org chart's) and attitude. Saving keeps what the
 // form does not show (favoured competitor, note, primary contact).
@@ -457,11 +473,11 @@ function fillChainForm(keep) {
   $("chain-title").textContent = m ? t("inChain")(state.opportunityName) : t("addToChain")(state.opportunityName);
   $("chain-save").textContent = t(m ? "save-chain" : "add-chain");
   const kept = keep ? { role: $("chain-role").value, influence: $("chain-influence").value, attitude: $("chain-attitude").value } : null;
-  $("chain-role").replaceChildren(el("option", { value: "", text: t("choose") }),
-    ...state.roles.map((r) => el("option", { value: r.id, text: label(r) })));
-  $("chain-influence").replaceChildren(el("option", { value: "", text: t("derived") }),
-    ...state.influences.map((x) => el("option", { value: String(x.value), text: `${x.value} · ${label(x)}` })));
-  $("chain-attitude").replaceChildren(...state.attitudes.map((x) =>
+  options($("chain-role"), () => [el("option", { value: "", text: t("choose") }),
+    ...state.roles.map((r) => el("option", { value: r.id, text: label(r) }))]);
+  options($("chain-influence"), () => [el("option", { value: "", text: t("derived") }),
+    ...state.influences.map((x) => el("option", { value: String(x.value), text: `${x.value} · ${label(x)}` }))]);
+  options($("chain-attitude"), () => state.attitudes.map((x) =>
     el("option", { value: String(x.value), text: `${x.value > 0 ? "+" : ""}${x.value} · ${label(x)}` })));
   const shown = kept || { role: m ? m.buyingRole : "", influence: m && m.influence != null ? String(m.influence) : "",
     attitude: String(m ? m.attitude : 0) };
@@ -580,12 +596,12 @@ async function loadAccountView() {
 // the form keeps what was typed across refreshes and language switches.
 function fillPersonForm(people) {
   if (people) state.accountPeople = people;
-  const keep = (id, options) => { const v = $(id).value; $(id).replaceChildren(...options); if (v) $(id).value = v; };
-  keep("new-department", [el("option", { value: "", text: t("choose") }), ...state.departments.map((d) => el("option", { value: d.id, text: label(d) }))]);
-  keep("new-level", [el("option", { value: "", text: t("choose") }), ...state.levels.map((d) => el("option", { value: d.id, text: label(d) }))]);
-  keep("new-manager", [el("option", { value: "", text: t("noManager") }),
-    ...(state.accountPeople || []).map((p) => el("option", { value: p.id, text: p.title ? `${p.name}, ${p.title}` : p.name }))]);
-  keep("new-line", ["SOLID", "DOTTED"].map((k) => el("option", { value: k, text: t("lines")[k] })));
+  options($("new-department"), () => [el("option", { value: "", text: t("choose") }), ...state.departments.map((d) => el("option", { value: d.id, text: label(d) }))]);
+  options($("new-level"), () => [el("option", { value: "", text: t("choose") }), ...state.levels.map((d) => el("option", { value: d.id, text: label(d) }))]);
+  options($("new-manager"), () => [el("option", { value: "", text: t("noManager") }),
+    ...state.accountPeople.map((p) => el("option", { value: p.id, text: p.title ? `${p.name}, ${p.title}` : p.name }))],
+  state.accountPeople.map((p) => [p.id, p.name, p.title]));
+  options($("new-line"), () => ["SOLID", "DOTTED"].map((k) => el("option", { value: k, text: t("lines")[k] })));
 }
 
 async function submitPerson(event) {
@@ -628,10 +644,8 @@ async function submitPerson(event) {
 // A new point keeps what was typed across refreshes and language switches; it
 // is about the deal on screen only when that is ticked.
 function fillPointForm() {
-  const owner = $("point-owner").value;
-  $("point-owner").replaceChildren(el("option", { value: "", text: t("nobody") }),
-    ...state.employees.map((e) => el("option", { value: e.id, text: e.name })));
-  $("point-owner").value = owner;
+  options($("point-owner"), () => [el("option", { value: "", text: t("nobody") }),
+    ...state.employees.map((e) => el("option", { value: e.id, text: e.name }))], state.employees.map((e) => e.id));
   $("point-deal-row").hidden = !state.opportunity;
   $("point-deal-label").textContent = t("aboutDeal")(state.opportunityName || "");
 }
@@ -1090,7 +1104,8 @@ function listen() {
       const e = msg.payload.data.relationshipEvents;
       // An undo on offer stays: someone else's news does not take it away.
       const box = $("toast");
-      if (box.hidden || !box.querySelector(".toast-action")) toast(t("recorded")(e.author, e.kind));
+      const ours = Date.now() - (state.wroteAt || 0) < 2000;
+      if (!ours && (box.hidden || !box.querySelector(".toast-action"))) toast(t("recorded")(e.author, e.kind));
       clearTimeout(state.reload);
       state.reload = setTimeout(() => {
         loadOpportunity();
