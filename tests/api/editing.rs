@@ -26,6 +26,34 @@ async fn deal_state(app: &TestApp, deal: &str) -> Value {
     app.ok(DEAL_STATE, json!({ "o": deal })).await["opportunity"].clone()
 }
 
+/// A browser at 1600×1000 on the deal's page, once its win steps are drawn
+/// with their boxes.
+async fn open_deal(driver: &str, profile: &std::path::Path, app: &TestApp, deal: &str) -> Client {
+    let c = browser(driver, profile).await;
+    c.set_window_size(1600, 1000).await.unwrap();
+    c.goto(&format!("{}/#opportunity={deal}", app.address))
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css("#steps input[data-step]"))
+        .await
+        .expect("the win steps are drawn with their boxes");
+    c
+}
+
+/// The account of a deal.
+async fn account_of(app: &TestApp, deal: &str) -> String {
+    app.ok(
+        "query($o: ID!) { opportunity(id: $o) { account { id } } }",
+        json!({ "o": deal }),
+    )
+    .await["opportunity"]["account"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
 async fn click(c: &Client, css: &str) {
     c.find(Locator::Css(css))
         .await
@@ -94,16 +122,7 @@ async fn the_room_edits_the_deal_in_place_and_undoes_it() {
     let deal = ids(&app).await;
     let deal_id = deal["id"].as_str().unwrap().to_owned();
     let profile = tempfile::tempdir().unwrap();
-    let c = browser(&driver, profile.path()).await;
-    c.set_window_size(1600, 1000).await.unwrap();
-    c.goto(&format!("{}/#opportunity={deal_id}", app.address))
-        .await
-        .unwrap();
-    c.wait()
-        .at_most(Duration::from_secs(15))
-        .for_element(Locator::Css("#steps input[data-step]"))
-        .await
-        .expect("the win steps are drawn with their boxes");
+    let c = open_deal(&driver, profile.path(), &app, &deal_id).await;
 
     // A win step ticked where it is read, then the tick undone.
     let before = deal_state(&app, &deal_id).await;
@@ -331,26 +350,9 @@ async fn the_room_sets_and_closes_improvement_points_on_the_page() {
     let (_, app) = demo_server(Backend::Sqlite).await.expect("SQLite");
     let deal = ids(&app).await;
     let deal_id = deal["id"].as_str().unwrap().to_owned();
-    let account = app
-        .ok(
-            "query($o: ID!) { opportunity(id: $o) { account { id } } }",
-            json!({ "o": deal_id }),
-        )
-        .await["opportunity"]["account"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let account = account_of(&app, &deal_id).await;
     let profile = tempfile::tempdir().unwrap();
-    let c = browser(&driver, profile.path()).await;
-    c.set_window_size(1600, 1000).await.unwrap();
-    c.goto(&format!("{}/#opportunity={deal_id}", app.address))
-        .await
-        .unwrap();
-    c.wait()
-        .at_most(Duration::from_secs(15))
-        .for_element(Locator::Css("#steps input[data-step]"))
-        .await
-        .expect("the deal is drawn");
+    let c = open_deal(&driver, profile.path(), &app, &deal_id).await;
     click(&c, "#view-account").await;
     c.wait()
         .at_most(Duration::from_secs(15))
@@ -487,26 +489,9 @@ async fn the_room_adds_a_person_with_a_reporting_line_on_the_page() {
     let deal = ids(&app).await;
     let deal_id = deal["id"].as_str().unwrap().to_owned();
     let cfo = chain_member(&deal, "赵立新");
-    let account = app
-        .ok(
-            "query($o: ID!) { opportunity(id: $o) { account { id } } }",
-            json!({ "o": deal_id }),
-        )
-        .await["opportunity"]["account"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let account = account_of(&app, &deal_id).await;
     let profile = tempfile::tempdir().unwrap();
-    let c = browser(&driver, profile.path()).await;
-    c.set_window_size(1600, 1000).await.unwrap();
-    c.goto(&format!("{}/#opportunity={deal_id}", app.address))
-        .await
-        .unwrap();
-    c.wait()
-        .at_most(Duration::from_secs(15))
-        .for_element(Locator::Css("#steps input[data-step]"))
-        .await
-        .expect("the deal is drawn");
+    let c = open_deal(&driver, profile.path(), &app, &deal_id).await;
     click(&c, "#view-account").await;
     c.wait()
         .at_most(Duration::from_secs(15))
