@@ -42,7 +42,7 @@ fn assert_problem(error: &MethodologyError, file: &str, item: &str, message_part
 #[test]
 fn the_shipped_methodology_loads() {
     let m = Methodology::load(&shipped()).unwrap();
-    assert_eq!(m.version, "2026.12");
+    assert_eq!(m.version, "2026.12.1");
     assert_eq!(m.vocabularies.stages.len(), 6);
     assert!(m.vocabularies.buying_roles.contains("decision_maker"));
     assert_eq!(m.scales.strength.len(), 6);
@@ -464,7 +464,7 @@ fn diff_names_added_and_removed_win_steps_and_rules() {
         std::fs::write(&path, f(std::fs::read_to_string(&path).unwrap())).unwrap();
     };
     edit("methodology.toml", &|t| {
-        t.replace("version = \"2026.12\"", "version = \"2027.01\"")
+        t.replace("version = \"2026.12.1\"", "version = \"2027.01\"")
     });
     edit("stages.toml", &|t| {
         t.replacen(
@@ -486,7 +486,7 @@ fn diff_names_added_and_removed_win_steps_and_rules() {
         String::from_utf8_lossy(&output.stderr)
     );
     let out = String::from_utf8_lossy(&output.stdout);
-    assert!(out.contains("version: 2026.12 -> 2027.01"), "{out}");
+    assert!(out.contains("version: 2026.12.1 -> 2027.01"), "{out}");
     assert!(
         out.contains("+ win step qualify/budget_confirmed (required, manual)"),
         "{out}"

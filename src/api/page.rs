@@ -9,6 +9,10 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
+use std::sync::LazyLock;
+
+use crate::domain::{catalogue, Lang};
+
 const INDEX: &str = include_str!("page/index.html");
 const SCRIPT: &str = include_str!("page/app.js");
 const STYLE: &str = include_str!("page/app.css");
@@ -24,9 +28,20 @@ pub(crate) async fn index() -> Response {
         .into_response()
 }
 
+/// The page's words from the one translation catalogue, as a script that sets
+/// `window.GUANXI_WORDS` before app.js runs (no second request at start).
+static WORDS: LazyLock<String> = LazyLock::new(|| {
+    let words = serde_json::json!({
+        "en": catalogue::words_of(Lang::En, "page-"),
+        "zh": catalogue::words_of(Lang::Zh, "page-"),
+    });
+    format!("window.GUANXI_WORDS = {words};\n")
+});
+
 pub(crate) async fn asset(Path(file): Path<String>) -> Response {
     let (body, kind) = match file.as_str() {
         "app.js" => (SCRIPT, "text/javascript; charset=utf-8"),
+        "words.js" => (WORDS.as_str(), "text/javascript; charset=utf-8"),
         "app.css" => (STYLE, "text/css; charset=utf-8"),
         _ => return (StatusCode::NOT_FOUND, "no such asset").into_response(),
     };

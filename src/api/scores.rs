@@ -4,6 +4,7 @@
 use async_graphql::{Context, Enum, Object, Result, SimpleObject, ID};
 
 use super::{
+    advice::LangG,
     context::{employee_of, person_of, store},
     error::Coded,
     ids::id,
@@ -34,13 +35,13 @@ impl Score {
 /// How a score was computed.
 #[Object]
 impl Explanation {
-    /// One sentence a coach can read out.
-    async fn summary(&self) -> &str {
-        &self.summary
+    /// One sentence a coach can read out, in `lang` (English by default).
+    async fn summary(&self, lang: Option<LangG>) -> String {
+        self.summary.say(said_in(lang))
     }
-    /// The formula, as documented in docs/scoring.md.
-    async fn formula(&self) -> &str {
-        &self.formula
+    /// The formula, as documented in docs/scoring.md, in `lang`.
+    async fn formula(&self, lang: Option<LangG>) -> String {
+        self.formula.say(said_in(lang))
     }
     async fn inputs(&self) -> &[Input] {
         &self.inputs
@@ -52,31 +53,40 @@ impl Explanation {
     async fn evidence(&self) -> &[Evidence] {
         &self.evidence
     }
-    /// Edge cases met: empty chain, derived influence, departed employees, ties.
-    async fn notes(&self) -> &[String] {
-        &self.notes
+    /// Edge cases met: empty chain, derived influence, departed employees, ties;
+    /// in `lang`.
+    async fn notes(&self, lang: Option<LangG>) -> Vec<String> {
+        let lang = said_in(lang);
+        self.notes.iter().map(|n| n.say(lang)).collect()
     }
+}
+
+/// The language a phrase is said in: English unless asked.
+fn said_in(lang: Option<LangG>) -> crate::domain::Lang {
+    lang.map(Into::into).unwrap_or_default()
 }
 
 /// A named number that went into a score.
 #[Object(name = "ExplanationInput")]
 impl Input {
-    async fn name(&self) -> &str {
-        &self.name
+    /// What the number is, in `lang` (English by default).
+    async fn name(&self, lang: Option<LangG>) -> String {
+        self.name.say(said_in(lang))
     }
     async fn value(&self) -> f64 {
         self.value
     }
-    async fn note(&self) -> Option<&str> {
-        self.note.as_deref()
+    async fn note(&self, lang: Option<LangG>) -> Option<String> {
+        self.note.as_ref().map(|n| n.say(said_in(lang)))
     }
 }
 
 /// A weight a formula applied.
 #[Object(name = "ExplanationWeight")]
 impl Weight {
-    async fn name(&self) -> &str {
-        &self.name
+    /// What the weight weighs, in `lang` (English by default).
+    async fn name(&self, lang: Option<LangG>) -> String {
+        self.name.say(said_in(lang))
     }
     async fn value(&self) -> f64 {
         self.value
@@ -90,8 +100,9 @@ impl Evidence {
     async fn kind(&self) -> &str {
         &self.kind
     }
-    async fn description(&self) -> &str {
-        &self.description
+    /// The record in words, in `lang` (English by default).
+    async fn description(&self, lang: Option<LangG>) -> String {
+        self.description.say(said_in(lang))
     }
     async fn value(&self) -> Option<f64> {
         self.value

@@ -23,4 +23,12 @@ impl Lang {
             Lang::Zh => zh,
         }
     }
+
+    /// [`Lang::say`] for words that are not `'static` (labels read from files).
+    pub fn pick<'a>(self, en: &'a str, zh: &'a str) -> &'a str {
+        match self {
+            Lang::En => en,
+            Lang::Zh => zh,
+        }
+    }
 }

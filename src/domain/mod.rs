@@ -7,6 +7,7 @@
 
 mod access;
 mod account;
+pub mod catalogue;
 mod competitor;
 pub mod dates;
 mod decision_chain;
@@ -20,6 +21,7 @@ mod name;
 mod opportunity;
 mod period;
 mod person;
+mod phrase;
 mod relationship;
 mod scalar;
 pub mod snapshot;
@@ -54,6 +56,7 @@ pub use person::{
     Person, PersonInput, PersonPatch, Position, ReportingLine, ReportingLineInput, ValidPerson,
     ValidReportingLine,
 };
+pub use phrase::{Arg, Phrase};
 pub use relationship::{Assessment, AssessmentInput, Endpoints, Relationship, ValidAssessment};
 pub use scalar::{currency, optional_text, Amount, Attitude, Email, Influence, Phone, Strength};
 pub use support::{

@@ -3,6 +3,8 @@
 
 use uuid::Uuid;
 
+use crate::domain::Phrase;
+
 /// A number in [0, 1]. Construction clamps, and NaN becomes 0 (with a warning in
 /// the log: a formula that gives NaN is a bug to find), so no formula can leak a
 /// value outside the documented range.
@@ -30,15 +32,15 @@ impl Unit {
 /// A named number that went into a score.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Input {
-    pub name: String,
+    pub name: Phrase,
     pub value: f64,
-    pub note: Option<String>,
+    pub note: Option<Phrase>,
 }
 
 /// A weight the formula applied.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Weight {
-    pub name: String,
+    pub name: Phrase,
     pub value: f64,
 }
 
@@ -47,7 +49,7 @@ pub struct Weight {
 pub struct Evidence {
     /// `tie`, `competitor_tie`, `member`, `interaction`, `departed_tie`, ...
     pub kind: String,
-    pub description: String,
+    pub description: Phrase,
     pub value: Option<f64>,
     pub relationship_id: Option<Uuid>,
     pub interaction_id: Option<Uuid>,
@@ -59,41 +61,35 @@ pub struct Evidence {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Explanation {
     /// One sentence a coach can read out.
-    pub summary: String,
+    pub summary: Phrase,
     /// The formula, as in docs/scoring.md.
-    pub formula: String,
+    pub formula: Phrase,
     pub inputs: Vec<Input>,
     pub weights: Vec<Weight>,
     pub evidence: Vec<Evidence>,
     /// Edge cases met: empty chain, derived influence, departed employees, ties.
-    pub notes: Vec<String>,
+    pub notes: Vec<Phrase>,
 }
 
 impl Explanation {
-    pub fn new(formula: &str) -> Self {
+    /// An explanation of the formula whose words are the catalogue's `formula`.
+    pub fn new(formula: &'static str) -> Self {
         Explanation {
-            formula: formula.to_owned(),
+            formula: Phrase::new(formula),
             ..Default::default()
         }
     }
 
-    pub fn input(&mut self, name: impl Into<String>, value: f64, note: Option<String>) {
-        self.inputs.push(Input {
-            name: name.into(),
-            value,
-            note,
-        });
+    pub fn input(&mut self, name: Phrase, value: f64, note: Option<Phrase>) {
+        self.inputs.push(Input { name, value, note });
     }
 
-    pub fn weight(&mut self, name: impl Into<String>, value: f64) {
-        self.weights.push(Weight {
-            name: name.into(),
-            value,
-        });
+    pub fn weight(&mut self, name: Phrase, value: f64) {
+        self.weights.push(Weight { name, value });
     }
 
-    pub fn note(&mut self, note: impl Into<String>) {
-        self.notes.push(note.into());
+    pub fn note(&mut self, note: Phrase) {
+        self.notes.push(note);
     }
 }
 

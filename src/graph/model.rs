@@ -85,6 +85,15 @@ pub struct DerivedTie {
     pub interactions: Vec<Uuid>,
 }
 
+/// The vocabularies an explanation names terms of.
+#[derive(Debug, Clone, Copy)]
+pub enum Term {
+    BuyingRole,
+    EmployeeRole,
+    Level,
+    Department,
+}
+
 /// The graph built from one account's snapshot. Immutable once built; cached by
 /// version.
 #[derive(Debug, Clone)]
@@ -126,6 +135,9 @@ pub struct AccountGraph {
     pub scales: Scales,
     /// Levels from the top, as in the methodology.
     pub levels: Vec<String>,
+    /// The methodology's terms, for explanations that name a role, level or
+    /// department in the reader's language.
+    pub vocabularies: std::sync::Arc<crate::methodology::Vocabularies>,
     /// The account score, computed on first use: every opportunity of the account
     /// shares it.
     pub account_score: std::sync::OnceLock<super::Score>,
@@ -400,6 +412,7 @@ impl AccountGraph {
                 .ids()
                 .map(str::to_owned)
                 .collect(),
+            vocabularies: methodology.vocabularies.clone(),
             account_score: std::sync::OnceLock::new(),
             role_holders: std::sync::OnceLock::new(),
         }
@@ -451,6 +464,22 @@ impl AccountGraph {
         self.employees
             .get(&id)
             .map_or_else(|| id.to_string(), |e| e.name.clone())
+    }
+
+    /// A term of one of the methodology's vocabularies with its label in both
+    /// languages (the id itself where the methodology does not know it).
+    pub fn term(&self, of: Term, id: &str) -> crate::domain::Arg {
+        let v = &self.vocabularies;
+        let list = match of {
+            Term::BuyingRole => &v.buying_roles,
+            Term::EmployeeRole => &v.employee_roles,
+            Term::Level => &v.levels,
+            Term::Department => &v.departments,
+        };
+        crate::domain::Arg::Term {
+            en: list.label_of(id, false),
+            zh: list.label_of(id, true),
+        }
     }
 
     pub fn competitor_name(&self, id: Uuid) -> String {

@@ -329,7 +329,7 @@ pub async fn opportunity_meeting(
         .map(|(name, s)| ScoreLine {
             name: (*name).to_owned(),
             value: s.value.get(),
-            summary: s.explanation.summary.clone(),
+            summary: s.explanation.summary.say(lang),
         })
         .collect();
     let advised = engine.opportunity_advice(opportunity, lang).await?;

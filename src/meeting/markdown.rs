@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use super::gather::{health_part, InventoryGroup, OpportunityMeeting, PlanningMeeting};
 use crate::advice::Lang;
-use crate::domain::grouped as money;
+use crate::domain::{catalogue, grouped as money};
 use crate::engine::Movement;
 use crate::graph::strength::tenths;
 
@@ -561,10 +561,16 @@ pub fn planning(r: &PlanningMeeting) -> String {
             "lllllll",
         );
         for p in &r.points {
+            let said = md(&catalogue::attribute(l, "point-status", &p.status));
             let status = match (p.overdue, p.closed_on) {
-                (true, _) => format!("**{} ({})**", md(&p.status), l.say("overdue", "已逾期")),
-                (false, Some(d)) => format!("{} {d}", md(&p.status)),
-                (false, None) => md(&p.status),
+                (true, _) => format!("**{said} ({})**", l.say("overdue", "已逾期")),
+                (false, Some(d)) => format!("{said} {d}"),
+                (false, None) => said,
+            };
+            let set_by = if p.set_by == crate::store::COMMAND_LINE {
+                catalogue::word(l, "author-command-line").to_owned()
+            } else {
+                p.set_by.clone()
             };
             row(
                 &mut out,
@@ -574,7 +580,7 @@ pub fn planning(r: &PlanningMeeting) -> String {
                     or_dash(p.owner.as_deref()),
                     or_dash(p.due_on),
                     status,
-                    format!("{} ({})", md(&p.set_by), p.set_on),
+                    format!("{} ({})", md(&set_by), p.set_on),
                     or_dash(p.note.as_deref()),
                 ],
             );

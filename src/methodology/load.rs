@@ -83,7 +83,7 @@ pub struct Methodology {
     /// it moves stage or the new version is adopted.
     pub pinned: HashMap<String, Arc<HashMap<String, StageProcess>>>,
     pub scales: Scales,
-    pub vocabularies: Vocabularies,
+    pub vocabularies: Arc<Vocabularies>,
     pub scoring: Scoring,
     /// Win steps and exit criteria per stage id.
     pub process: HashMap<String, StageProcess>,
@@ -357,7 +357,7 @@ impl Methodology {
                 files,
                 pinned: HashMap::new(),
                 scales,
-                vocabularies,
+                vocabularies: Arc::new(vocabularies),
                 scoring,
                 process,
                 questions,

@@ -280,7 +280,7 @@ async fn stage_moves_check_exit_criteria_and_record_overrides(app: TestApp) {
         last["overrideReason"],
         "Workshop held by the partner; minutes to follow"
     );
-    assert_eq!(last["methodologyVersion"], "2026.12");
+    assert_eq!(last["methodologyVersion"], "2026.12.1");
     // Going back needs no criteria; unknown stages and no-ops are refused.
     let back = app
         .ok(
@@ -482,7 +482,7 @@ async fn a_changed_methodology_waits_for_adoption(backend: Backend) {
     assert!(!refused.to_string().contains("support.toml"), "{refused}");
 
     edit("methodology.toml", &|t| {
-        t.replace("version = \"2026.12\"", "version = \"2027.01\"")
+        t.replace("version = \"2026.12.1\"", "version = \"2027.01\"")
     });
     let methodology = Arc::new(guanxi::methodology::Methodology::load(copy.path()).unwrap());
     let after = spawn_with(&url, None, methodology).await;
@@ -494,7 +494,7 @@ async fn a_changed_methodology_waits_for_adoption(backend: Backend) {
         .await;
     assert_eq!(info["methodology"]["version"], "2027.01");
     assert_eq!(info["methodology"]["digest"].as_str().unwrap().len(), 64);
-    assert_eq!(info["methodology"]["pinnedVersions"], json!(["2026.12"]));
+    assert_eq!(info["methodology"]["pinnedVersions"], json!(["2026.12.1"]));
     // The open deal keeps its version's steps on the new server.
     assert!(!step_ids(&after, &ex.deal)
         .await
@@ -510,7 +510,7 @@ async fn a_changed_methodology_waits_for_adoption(backend: Backend) {
             change["recordedVersion"].as_str(),
             change["currentVersion"].as_str()
         ),
-        (Some("2026.12"), Some("2027.01"))
+        (Some("2026.12.1"), Some("2027.01"))
     );
     assert_eq!(change["addedRequiredSteps"], json!(["budget_confirmed"]));
     assert_eq!(change["removedSteps"], json!([]));
@@ -566,7 +566,7 @@ async fn a_changed_methodology_waits_for_adoption(backend: Backend) {
         .unwrap_or_else(|| panic!("no adoption in {trail}"))
         .clone();
     assert!(
-        adopted["before"].to_string().contains("2026.12"),
+        adopted["before"].to_string().contains("2026.12.1"),
         "{adopted}"
     );
     assert!(
@@ -580,7 +580,7 @@ async fn a_changed_methodology_waits_for_adoption(backend: Backend) {
         )
         .await;
     assert_eq!(
-        history["opportunity"]["stageHistory"][0]["methodologyVersion"], "2026.12",
+        history["opportunity"]["stageHistory"][0]["methodologyVersion"], "2026.12.1",
         "history is not rewritten"
     );
 }

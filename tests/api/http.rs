@@ -285,7 +285,7 @@ async fn the_methodology_is_readable_by_front_ends() {
         )
         .await["methodology"]
         .clone();
-    assert_eq!(m["version"], "2026.12");
+    assert_eq!(m["version"], "2026.12.1");
     let stages = m["stages"].as_array().unwrap();
     assert_eq!(stages.len(), 6);
     assert!(stages

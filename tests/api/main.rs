@@ -23,6 +23,7 @@ mod http;
 mod import_files;
 mod import_history;
 mod import_sources;
+mod languages;
 mod lifecycle;
 mod live;
 mod map;

@@ -43,7 +43,10 @@ async fn opportunity_round_trip_with_stage_history(app: TestApp) {
     );
     assert_eq!(created["stageHistory"][0]["stage"], "validate_lead");
     assert_eq!(created["stageHistory"][0]["enteredOn"], "2026-05-10");
-    assert_eq!(created["stageHistory"][0]["methodologyVersion"], "2026.12");
+    assert_eq!(
+        created["stageHistory"][0]["methodologyVersion"],
+        "2026.12.1"
+    );
     let id = created["id"].as_str().unwrap();
 
     let update = "mutation($id: ID!, $input: UpdateOpportunityInput!) { updateOpportunity(id: $id, input: $input) {

@@ -129,7 +129,7 @@ both_backends!(
     a_write_is_seen_by_the_next_score,
 );
 
-const SCORE: &str = "value explanation { summary formula inputs { name value note } weights { name value } evidence { kind description value personId employeeId relationshipId competitorId } notes }";
+const SCORE: &str = "value explanation { summary formula inputs { name value note } weights { name value } evidence { kind description value personId employeeId relationshipId competitorId } notes zhNotes: notes(lang: ZH) zhSummary: summary(lang: ZH) }";
 
 async fn opportunity_scores_match_the_worked_example(app: TestApp) {
     let ex = example(&app).await;
@@ -179,7 +179,24 @@ async fn opportunity_scores_match_the_worked_example(app: TestApp) {
         .unwrap();
     assert!(notes
         .iter()
-        .any(|n| n.as_str().unwrap().contains("procurement")));
+        .any(|n| n.as_str().unwrap().contains("not identified: Procurement")));
+    // The same explanation for a Chinese coach: the role by its Chinese name.
+    let zh = &s["decisionChain"]["explanation"];
+    assert!(
+        zh["zhNotes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n.as_str().unwrap() == "尚未识别的必需角色：采购"),
+        "{zh}"
+    );
+    assert!(
+        zh["zhSummary"]
+            .as_str()
+            .unwrap()
+            .starts_with("按影响力我方覆盖决策链的"),
+        "{zh}"
+    );
     let evidence = s["keyPerson"]["explanation"]["evidence"]
         .as_array()
         .unwrap();

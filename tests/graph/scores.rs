@@ -29,7 +29,7 @@ fn the_worked_example_scores_as_computed_by_hand() {
         .explanation
         .notes
         .iter()
-        .any(|n| n.contains("not identified: procurement")));
+        .any(|n| n.to_string().contains("not identified: Procurement")));
     // Lead on CEO and CTO, behind on the CFO (rival 4 > ours 2).
     assert!(close(s.competitor.value.get(), 1.8 / 2.6));
     // Without Ann the chain keeps only Sam's CTO tie: 0.8 × 0.6 / 3.0.
@@ -60,16 +60,19 @@ fn a_role_held_by_a_sceptic_is_said_to_be_opposed_not_missing() {
             .decision_chain
             .explanation
             .summary
+            .to_string()
             .contains("3 of 4 required roles")
             && before
                 .decision_chain
                 .explanation
                 .summary
-                .contains("not identified: procurement")
+                .to_string()
+                .contains("not identified: Procurement")
             && !before
                 .decision_chain
                 .explanation
                 .summary
+                .to_string()
                 .contains("against us:"),
         "{}",
         before.decision_chain.explanation.summary
@@ -90,16 +93,28 @@ fn a_role_held_by_a_sceptic_is_said_to_be_opposed_not_missing() {
         .attitude = -1;
     let g = ex.b.build();
     let s = scores::opportunity_scores(&g, g.opportunity(ex.deal).unwrap());
-    let summary = &s.decision_chain.explanation.summary;
+    let summary = s.decision_chain.explanation.summary.to_string();
     assert!(summary.contains("2 of 4 required roles"), "{summary}");
-    assert!(summary.contains("not identified: procurement"), "{summary}");
+    assert!(summary.contains("not identified: Procurement"), "{summary}");
     assert!(
-        summary.contains("held only by people against us: financial_evaluator"),
+        summary.contains("held only by people against us: Financial evaluator"),
         "{summary}"
     );
     assert!(
-        !summary.contains("not identified: financial_evaluator"),
+        !summary.contains("not identified: Financial evaluator"),
         "{summary}"
+    );
+    // The same sentence for a Chinese coach: the roles by their Chinese names,
+    // the two gaps apart with a Chinese semicolon.
+    let zh = s
+        .decision_chain
+        .explanation
+        .summary
+        .say(guanxi::domain::Lang::Zh);
+    assert_eq!(
+        zh,
+        "按影响力我方覆盖决策链的53%；4个必需角色中有2个由不反对我方的人担任（未识别：采购；只由反对我方的人担任：财务评估者）。",
+        "{zh}"
     );
     assert!(s.decision_chain.value.get() < before.decision_chain.value.get());
 }
@@ -119,14 +134,14 @@ fn a_person_score_lists_every_tie_and_says_departed_ties_carry_nothing() {
         .explanation
         .notes
         .iter()
-        .any(|n| n.contains("Dee (left) has left")));
+        .any(|n| n.to_string().contains("Dee (left) has left")));
     let eng = scores::person_score(&g, ex.eng);
     assert_eq!(eng.value.get(), 0.0);
     assert!(eng
         .explanation
         .notes
         .iter()
-        .any(|n| n.contains("none of our active employees")));
+        .any(|n| n.to_string().contains("none of our active employees")));
 }
 
 #[test]
@@ -198,7 +213,7 @@ fn unset_influence_is_derived_from_role_level_and_structure() {
         .explanation
         .notes
         .iter()
-        .any(|n| n.contains("influence of Worker is derived")));
+        .any(|n| n.to_string().contains("influence of Worker is derived")));
 }
 
 #[test]
@@ -215,13 +230,13 @@ fn empty_chains_and_empty_accounts_score_zero_and_say_why() {
         .explanation
         .notes
         .iter()
-        .any(|n| n.contains("no decision chain")));
+        .any(|n| n.to_string().contains("no decision chain")));
     assert!(s
         .account
         .explanation
         .notes
         .iter()
-        .any(|n| n.contains("no people")));
+        .any(|n| n.to_string().contains("no people")));
 }
 
 #[test]
@@ -243,7 +258,7 @@ fn unknown_roles_count_as_half_and_ties_with_competitors_are_level() {
         .explanation
         .notes
         .iter()
-        .any(|n| n.contains("level with C")));
+        .any(|n| n.to_string().contains("level with C")));
 }
 
 #[test]

@@ -4,136 +4,9 @@
 // edits through the GraphQL subscription and re-reads what it shows.
 "use strict";
 
-const WORDS = {
-  en: {
-    account: "Account", opportunity: "Opportunity", live: "live", token: "This server needs an API token",
-    "sign-in": "Sign in with your company account", "token-or": "or use an API token", "sign-out": "Sign out",
-    "signed-out": "Sign in to see the accounts you work on.", expired: "Your sign-in has expired: sign in again.",
-    "needs-https": "Signing in needs this page over https.",
-    "delete-person": "Delete this person", "confirm-delete": (n) => `Delete ${n} with their ties, positions and chain places? You can restore them from "Recently deleted" in the whole-account view.`,
-    deleted: (n) => `${n} deleted.`, undo: "Undo", restored: (n) => `${n} restored.`, restore: "Restore",
-    duplicates: "Likely duplicates", "merge-into": (n) => `Merge into ${n}`,
-    "confirm-merge": (keep, drop) => `Merge ${drop} into ${keep}? Every tie, assessment, chain place and interaction of both is kept on ${keep}.`,
-    merged: (n) => `Merged into ${n}.`, "recently-deleted": "Recently deleted",
-    why: { "the same name": "the same name", "the same name in pinyin": "the same name in pinyin",
-           "the same e-mail": "the same e-mail", "the same phone": "the same phone" },
-    use: "Use", click: "Click a person on the map for their ties, introduction paths and to record what happened.",
-    health: "Health", prompts: "Coaching prompts", scores: "Relationship scores", steps: "Win steps",
-    questions: "The four questions", ties: "Ties", paths: "Introduction paths",
-    "record-assessment": "Record an assessment", employee: "Our employee", strength: "Strength", note: "Note",
-    "save-assessment": "Save assessment", "record-interaction": "Record an interaction", kind: "Kind", date: "Date",
-    who: "Our people there", "save-interaction": "Save interaction",
-    scoreNames: { keyPerson: "Key person", decisionChain: "Decision chain", account: "Account",
-                  employee: "Our people", ourCompany: "Our company", competitor: "Competitor" },
-    parts: { key_person: "Key person", decision_chain: "Decision chain", competitor: "Competitor",
-             employee: "Our people", our_company: "Our company", win_steps: "Win steps",
-             qualification: "Four questions", stage_time: "Time in stage", contact: "Recent contact" },
-    stage: "Stage", amount: "Amount", owner: "Owner", formula: "Formula", inputs: "Inputs",
-    noTies: "No ties recorded.", noPaths: "No introduction path.", saved: "Saved.",
-    recorded: (who, what) => (what === "PLAN" ? `${who} changed the deal's plan`
-      : `${who} recorded ${what === "ASSESSMENT" ? "an assessment" : "an interaction"}`),
-    required: "required", nothing: "Nothing to coach on today.", evidence: "Evidence",
-    answers: { YES: "yes", NO: "no", UNKNOWN: "unknown" },
-    "this-deal": "This deal", "whole-account": "Whole account", since: "What changed since",
-    points: "Improvement points", up: "Assessments up", down: "Assessments down", newTies: "Ties first assessed",
-    newPeople: "New people", cold: "Ties gone cold", left: "Departures", none: "none",
-    silent: "days silent", overdue: "overdue", due: "due", leftOn: "left on",
-    budget: "Budget", budgets: { CONFIRMED: "confirmed", UNCONFIRMED: "not confirmed", UNKNOWN: "unknown" },
-    event: "Compelling event", priority: "Priority (severity × person weight × stake × urgency)",
-    assessedNow: (v, label, on, now) => `assessed ${v}${label ? ` (${label})` : ""} on ${on}, now ${now}`,
-    lastContact: (on) => `last contact ${on}`, notCounted: "not counted", leftWork: (on) => `left${on ? ` on ${on}` : ""}`,
-    theirTie: (c) => `${c}'s tie`,
-    currentTie: (v, on, now) => `In the scores now: ${now} (assessed ${v} on ${on}). Saving sets today's value.`,
-    fileUnder: (n) => `File under the deal ${n}`,
-    choose: "Choose…", chooseWho: "Choose which of our people holds this tie.",
-    notAhead: "Record what has happened: pick today or an earlier day.",
-    inScores: (b, a) => `in the scores ${b} → ${a}`,
-    zoom: "Zoom", "zoom-in": "Zoom in", "zoom-out": "Zoom out", fit: "Fit", find: "Find a person",
-    statuses: { DONE: "done", SATISFIED: "satisfied", MISSING: "missing" },
-    "buying-role": "Buying role", influence: "Influence", attitude: "Attitude",
-    derived: "From the org chart",
-    inChain: (d) => `In the decision chain of ${d}`, addToChain: (d) => `Add to the decision chain of ${d}`,
-    "save-chain": "Save", "add-chain": "Add to the chain",
-    chainSaved: (n) => `${n}'s place in the chain saved.`, chainAdded: (n) => `${n} added to the chain.`,
-    stepTicked: (s) => `Ticked: ${s}.`, stepUnticked: (s) => `Unticked: ${s}.`,
-    answerSaved: (q) => `Answer saved: ${q}`, "save-answer": "Save answer", answer: "Answer",
-    undone: "Undone.", chooseRole: "Choose the person's buying role.",
-    "new-point": "Set an improvement point", "point-text": "What is to be improved", "point-owner": "Who of ours does it",
-    "point-due": "Due", "save-point": "Set the point", aboutDeal: (d) => `About the deal ${d}`,
-    pointSet: "Improvement point set.", pointClosed: (s) => `Improvement point ${s}.`,
-    "mark-done": "Done", "mark-dropped": "Drop", nobody: "Nobody yet",
-    pointStatuses: { OPEN: "open", DONE: "done", DROPPED: "dropped" }, needText: "Say what is to be improved.",
-    "new-person": "Add a person to the org chart", "person-name": "Name", "person-title": "Title",
-    department: "Department", level: "Level", "reports-to": "Reports to", "line-kind": "Reporting line",
-    lines: { SOLID: "Solid line", DOTTED: "Dotted line" }, "save-person": "Add the person", noManager: "Nobody (top of the chart)",
-    personAdded: (n) => `${n} added to the org chart.`, needName: "Give the person's name.",
-    needDepartment: "Choose a department.", needLevel: "Choose a level.",
-  },
-  zh: {
-    account: "客户", opportunity: "商机", live: "实时", token: "此服务器需要 API 令牌",
-    "sign-in": "用公司账号登录", "token-or": "或使用 API 令牌", "sign-out": "退出登录",
-    "signed-out": "登录后查看您负责的客户。", expired: "登录已过期，请重新登录。",
-    "needs-https": "登录需要通过 https 打开本页。",
-    "delete-person": "删除此人", "confirm-delete": (n) => `删除${n}及其关系、职位和决策链位置？可在"整个客户"视图的"最近删除"中恢复。`,
-    deleted: (n) => `已删除${n}。`, undo: "撤销", restored: (n) => `已恢复${n}。`, restore: "恢复",
-    duplicates: "疑似重复", "merge-into": (n) => `合并到${n}`,
-    "confirm-merge": (keep, drop) => `把${drop}合并到${keep}？两人的关系、评估、决策链位置和互动都保留在${keep}名下。`,
-    merged: (n) => `已合并到${n}。`, "recently-deleted": "最近删除",
-    why: { "the same name": "同名", "the same name in pinyin": "拼音相同",
-           "the same e-mail": "邮箱相同", "the same phone": "电话相同" },
-    use: "使用", click: "点击图中的人物，查看关系、引荐路径并记录发生的事情。",
-    health: "健康度", prompts: "辅导提示", scores: "关系量化", steps: "赢单步骤",
-    questions: "四个问题", ties: "关系", paths: "引荐路径",
-    "record-assessment": "记录评估", employee: "我方员工", strength: "强度", note: "备注",
-    "save-assessment": "保存评估", "record-interaction": "记录互动", kind: "类型", date: "日期",
-    who: "我方参与人", "save-interaction": "保存互动",
-    scoreNames: { keyPerson: "关键人", decisionChain: "决策链", account: "客户",
-                  employee: "我方员工", ourCompany: "我方公司", competitor: "竞争对手" },
-    parts: { key_person: "关键人", decision_chain: "决策链", competitor: "竞争对手",
-             employee: "我方员工", our_company: "我方公司", win_steps: "赢单步骤",
-             qualification: "四个问题", stage_time: "阶段停留", contact: "近期接触" },
-    stage: "阶段", amount: "金额", owner: "负责人", formula: "公式", inputs: "输入",
-    noTies: "没有记录的关系。", noPaths: "没有引荐路径。", saved: "已保存。",
-    recorded: (who, what) => (what === "PLAN" ? `${who}更新了商机计划`
-      : `${who}记录了${what === "ASSESSMENT" ? "一次评估" : "一次互动"}`),
-    required: "必需", nothing: "今天没有需要辅导的事项。", evidence: "依据",
-    answers: { YES: "是", NO: "否", UNKNOWN: "未知" },
-    "this-deal": "本商机", "whole-account": "整个客户", since: "变化自",
-    points: "改进点", up: "评估上升", down: "评估下降", newTies: "新评估的关系",
-    newPeople: "新人员", cold: "变冷的关系", left: "离职与调离", none: "无",
-    silent: "天未联系", overdue: "已逾期", due: "截止", leftOn: "离开于",
-    budget: "预算", budgets: { CONFIRMED: "已确认", UNCONFIRMED: "未确认", UNKNOWN: "不清楚" },
-    event: "关键事件", priority: "优先级（严重度×人员权重×项目分量×紧迫度）",
-    assessedNow: (v, label, on, now) => `${on}评估为${v}${label ? `（${label}）` : ""}，现为${now}`,
-    lastContact: (on) => `最近接触${on}`, notCounted: "不计入评分", leftWork: (on) => (on ? `${on}离职` : "已离职"),
-    theirTie: (c) => `${c}的关系`,
-    currentTie: (v, on, now) => `评分中现为${now}（${on}评估为${v}）。保存后以今天的评估为准。`,
-    fileUnder: (n) => `记入商机“${n}”`,
-    choose: "请选择…", chooseWho: "请选择与此人有关系的我方员工。",
-    notAhead: "只记录已经发生的互动：请选今天或更早的日期。",
-    inScores: (b, a) => `评分中${b} → ${a}`,
-    zoom: "缩放", "zoom-in": "放大", "zoom-out": "缩小", fit: "全图", find: "查找人员",
-    statuses: { DONE: "已完成", SATISFIED: "已满足", MISSING: "未完成" },
-    "buying-role": "采购角色", influence: "影响力", attitude: "态度",
-    derived: "按组织架构推算",
-    inChain: (d) => `在商机“${d}”的决策链中`, addToChain: (d) => `加入商机“${d}”的决策链`,
-    "save-chain": "保存", "add-chain": "加入决策链",
-    chainSaved: (n) => `已保存${n}在决策链中的位置。`, chainAdded: (n) => `已把${n}加入决策链。`,
-    stepTicked: (s) => `已勾选：${s}。`, stepUnticked: (s) => `已取消勾选：${s}。`,
-    answerSaved: (q) => `已保存回答：${q}`, "save-answer": "保存回答", answer: "回答",
-    undone: "已撤销。", chooseRole: "请选择此人的采购角色。",
-    "new-point": "设定改进点", "point-text": "需要改进什么", "point-owner": "我方负责人",
-    "point-due": "截止日期", "save-point": "设定改进点", aboutDeal: (d) => `针对商机“${d}”`,
-    pointSet: "已设定改进点。", pointClosed: (s) => `改进点${s}。`,
-    "mark-done": "完成", "mark-dropped": "放弃", nobody: "暂不指定",
-    pointStatuses: { OPEN: "进行中", DONE: "已完成", DROPPED: "已放弃" }, needText: "请写明需要改进什么。",
-    "new-person": "在组织架构中添加人员", "person-name": "姓名", "person-title": "职务",
-    department: "部门", level: "层级", "reports-to": "汇报给", "line-kind": "汇报关系",
-    lines: { SOLID: "实线汇报", DOTTED: "虚线汇报" }, "save-person": "添加人员", noManager: "无（架构顶端）",
-    personAdded: (n) => `已把${n}加入组织架构。`, needName: "请填写姓名。",
-    needDepartment: "请选择部门。", needLevel: "请选择层级。",
-  },
-};
+// The page's words come from the one translation catalogue (i18n/*.ftl), served
+// as /assets/words.js; a word with variables is filled by `t(key, { name })`.
+const WORDS = window.GUANXI_WORDS || { en: {}, zh: {} };
 
 // A sign-on token lives in this tab's session storage (gone when the tab
 // closes); an API token typed in stays in local storage, as before.
@@ -150,7 +23,10 @@ const state = {
   account: null, opportunity: null, person: null, view: "deal", socket: null, retry: 1000, reload: null,
 };
 const $ = (id) => document.getElementById(id);
-const t = (key) => WORDS[state.lang][key] ?? WORDS.en[key] ?? key;
+const t = (key, args) => {
+  const word = WORDS[state.lang][key] ?? WORDS.en[key] ?? key;
+  return typeof word === "string" && args ? word.replace(/\{\$(\w+)\}/g, (_, name) => String(args[name] ?? "")) : word;
+};
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -205,11 +81,11 @@ function toast(text, action) {
 async function deletePerson() {
   const id = state.person;
   const name = $("person-name").textContent;
-  if (!id || !window.confirm(t("confirm-delete")(name))) return;
+  if (!id || !window.confirm(t("confirm-delete", { n: name }))) return;
   try {
     await gql("mutation($id: ID!) { deletePerson(id: $id) { id } }", { id });
     closePerson();
-    toast(t("deleted")(name), { label: t("undo"), run: () => restore("restorePerson", id, name) });
+    toast(t("deleted", { n: name }), { label: t("undo"), run: () => restore("restorePerson", id, name) });
     await refreshView();
   } catch (e) { toast(e.message); }
 }
@@ -217,16 +93,16 @@ async function deletePerson() {
 async function restore(mutation, id, name) {
   try {
     await gql(`mutation($id: ID!) { ${mutation}(id: $id) { id } }`, { id });
-    toast(t("restored")(name));
+    toast(t("restored", { n: name }));
     await refreshView();
   } catch (e) { toast(e.message); }
 }
 
 async function mergePeople(keep, drop) {
-  if (!window.confirm(t("confirm-merge")(keep.name, drop.name))) return;
+  if (!window.confirm(t("confirm-merge", { keep: keep.name, drop: drop.name }))) return;
   try {
     await gql("mutation($k: ID!, $d: ID!) { mergePeople(keep: $k, drop: $d) { id } }", { k: keep.id, d: drop.id });
-    toast(t("merged")(keep.name));
+    toast(t("merged", { n: keep.name }));
     await refreshView();
   } catch (e) { toast(e.message); }
 }
@@ -239,6 +115,7 @@ function translate() {
   document.documentElement.lang = state.lang === "zh" ? "zh-CN" : "en";
   for (const node of document.querySelectorAll("[data-t]")) node.textContent = t(node.dataset.t);
   for (const node of document.querySelectorAll("[data-t-label]")) node.setAttribute("aria-label", t(node.dataset.tLabel));
+  for (const node of document.querySelectorAll("[data-t-title]")) node.setAttribute("title", t(node.dataset.tTitle));
   $("lang-en").classList.toggle("on", state.lang === "en");
   $("lang-zh").classList.toggle("on", state.lang === "zh");
 }
@@ -294,7 +171,7 @@ function selectOpportunity(id) {
 }
 
 const SCORE_KEYS = ["keyPerson", "decisionChain", "account", "employee", "ourCompany", "competitor"];
-const SCORE_FIELDS = "value explanation { summary formula inputs { name value note } }";
+const SCORE_FIELDS = "value explanation { summary(lang: $lang) formula(lang: $lang) inputs { name(lang: $lang) value note(lang: $lang) } }";
 
 async function loadOpportunity() {
   const lang = state.lang.toUpperCase();
@@ -367,7 +244,7 @@ async function tickStep(stepId, text, done) {
     { input: { opportunityId, stepId, done: d } });
   try {
     await tick(done);
-    toast(t(done ? "stepTicked" : "stepUnticked")(text), { label: t("undo"), run: () => undo(() => tick(!done)) });
+    toast(t(done ? "stepTicked" : "stepUnticked", { s: text }), { label: t("undo"), run: () => undo(() => tick(!done)) });
   } catch (e) {
     toast(e.message);
     delete $("steps").dataset.drawn; // the box shows what is stored again
@@ -445,7 +322,7 @@ async function answerQuestion(questionId, text, answer, evidence, previous) {
   try {
     await record(answer, evidence);
     for (const n of document.querySelectorAll(`#questions [data-question="${questionId}"], #questions [data-evidence="${questionId}"]`)) delete n.dataset.dirty;
-    toast(t("answerSaved")(text), previous
+    toast(t("answerSaved", { q: text }), previous
       ? { label: t("undo"), run: () => undo(() => record(previous.answer, previous.evidence)) } : undefined);
     await loadOpportunity();
   } catch (e) { toast(e.message); }
@@ -470,7 +347,7 @@ function fillChainForm(keep) {
   form.hidden = !state.opportunity;
   if (form.hidden) return;
   const m = state.members.get(state.person);
-  $("chain-title").textContent = m ? t("inChain")(state.opportunityName) : t("addToChain")(state.opportunityName);
+  $("chain-title").textContent = m ? t("inChain", { d: state.opportunityName }) : t("addToChain", { d: state.opportunityName });
   $("chain-save").textContent = t(m ? "save-chain" : "add-chain");
   const kept = keep ? { role: $("chain-role").value, influence: $("chain-influence").value, attitude: $("chain-attitude").value } : null;
   options($("chain-role"), () => [el("option", { value: "", text: t("choose") }),
@@ -509,7 +386,7 @@ async function submitChain(event) {
     { o: opportunityId, m: [m] });
   try {
     await set(member);
-    toast(t(before ? "chainSaved" : "chainAdded")(name), { label: t("undo"), run: () => undo(() => before
+    toast(t(before ? "chainSaved" : "chainAdded", { n: name }), { label: t("undo"), run: () => undo(() => before
       ? set(memberInput(personId, before))
       : gql("mutation($o: ID!, $p: ID!) { removeDecisionChainMember(opportunityId: $o, personId: $p) }", { o: opportunityId, p: personId })) });
     await Promise.all([reloadAll(), openPerson(personId, true)]);
@@ -544,7 +421,7 @@ async function loadAccountView() {
   // Beside the judgement, what it did to the scores where that reads
   // differently: a faded 4 re-assessed as 3 is down as a judgement, up in the scores.
   const scored = (x) => x.scoredBefore != null && x.scoredBefore !== x.before
-    ? ` · ${t("inScores")(x.scoredBefore.toFixed(1), x.scoredAfter.toFixed(1))}` : "";
+    ? ` · ${t("inScores", { b: x.scoredBefore.toFixed(1), a: x.scoredAfter.toFixed(1) })}` : "";
   const moved = (m, cls) => c.assessments.filter((x) => x.movement === m).map((x) =>
     el("li", { class: cls, text: `${x.holder} – ${x.person}: ${x.before ?? "–"} → ${x.after} (${x.on})${scored(x)}` }));
   $("changes").replaceChildren(
@@ -558,9 +435,9 @@ async function loadAccountView() {
   const who = (p) => `${p.name}${p.title ? `, ${p.title}` : ""}`;
   $("duplicates").replaceChildren(...(data.likelyDuplicatePeople.length
     ? data.likelyDuplicatePeople.map((d) => {
-      const b = el("button", { type: "button", class: "merge", text: t("merge-into")(d.person.name) });
+      const b = el("button", { type: "button", class: "merge", text: t("merge-into", { n: d.person.name }) });
       b.addEventListener("click", () => mergePeople(d.person, d.sameAs));
-      return el("li", {}, `${who(d.person)} · ${who(d.sameAs)}: ${d.why.map((w) => t("why")[w] || w).join(state.lang === "zh" ? "，" : ", ")} `, b);
+      return el("li", {}, `${who(d.person)} · ${who(d.sameAs)}: ${d.why.map((w) => t("why")[w.replace(/ /g, "-")] || w).join(t("list-comma"))} `, b);
     })
     : [el("li", { text: t("none") })]));
   const restorers = { PERSON: "restorePerson", RELATIONSHIP: "restoreRelationship", INTERACTION: "restoreInteraction",
@@ -632,7 +509,7 @@ async function submitPerson(event) {
       }
     }
     for (const f of ["new-name", "new-title"]) $(f).value = "";
-    toast(t("personAdded")(name), { label: t("undo"), run: () => undo(async () => {
+    toast(t("personAdded", { n: name }), { label: t("undo"), run: () => undo(async () => {
       await gql("mutation($id: ID!) { deletePerson(id: $id) { id } }", { id });
       if (state.person === id) closePerson();
     }) });
@@ -647,7 +524,7 @@ function fillPointForm() {
   options($("point-owner"), () => [el("option", { value: "", text: t("nobody") }),
     ...state.employees.map((e) => el("option", { value: e.id, text: e.name }))], state.employees.map((e) => e.id));
   $("point-deal-row").hidden = !state.opportunity;
-  $("point-deal-label").textContent = t("aboutDeal")(state.opportunityName || "");
+  $("point-deal-label").textContent = t("aboutDeal", { d: state.opportunityName || "" });
 }
 
 async function submitPoint(event) {
@@ -679,7 +556,7 @@ async function closePoint(p, status) {
   try {
     const closed = await write(status, p.revision);
     const revision = closed.updateImprovementPoint.revision;
-    toast(t("pointClosed")(t("pointStatuses")[status]), { label: t("undo"), run: () => undo(() => write("OPEN", revision)) });
+    toast(t("pointClosed", { s: t("pointStatuses")[status] }), { label: t("undo"), run: () => undo(() => write("OPEN", revision)) });
     await loadAccountView();
   } catch (e) { toast(e.message); await loadAccountView(); }
 }
@@ -793,23 +670,24 @@ function markSelected(id) {
 function describeTie(r, personId) {
 
   if (r.competitor) {
-    return { cls: "theirs", who: `⚑ ${t("theirTie")(r.competitor.name)}`,
+    return { cls: "theirs", who: `⚑ ${t("theirTie", { c: r.competitor.name })}`,
       what: [`${r.strength}/5`, r.strengthLabel].filter(Boolean).join(" ") };
   }
   if (r.employee) {
     const left = r.employee.status === "DEPARTED";
     const parts = [];
     if (r.effectiveStrength != null && r.counted) {
-      parts.push(t("assessedNow")(r.strength, r.strengthLabel, r.assessedOn, r.effectiveStrength.toFixed(1)));
-      if (r.lastContact && r.lastContact > r.assessedOn) parts.push(t("lastContact")(r.lastContact));
+      parts.push(t(r.strengthLabel ? "assessedNow" : "assessedNow-bare",
+        { v: r.strength, label: r.strengthLabel, on: r.assessedOn, now: r.effectiveStrength.toFixed(1) }));
+      if (r.lastContact && r.lastContact > r.assessedOn) parts.push(t("lastContact", { on: r.lastContact }));
     } else {
       const level = [`${r.strength}/5`, r.strengthLabel].filter(Boolean).join(" ");
-      parts.push(state.lang === "zh" ? `${level}（${r.assessedOn}）` : `${level} (${r.assessedOn})`, t("notCounted"));
+      parts.push(t("with-note", { who: level, note: r.assessedOn }), t("notCounted"));
     }
     return { cls: left ? "departed" : r.counted ? "ours" : "departed",
-      who: left ? (state.lang === "zh" ? `${r.employee.name}（${t("leftWork")(r.employee.departedOn)}）`
-        : `${r.employee.name} (${t("leftWork")(r.employee.departedOn)})`) : r.employee.name,
-      what: parts.join(state.lang === "zh" ? "，" : ", ") };
+      who: left ? t("with-note", { who: r.employee.name,
+        note: r.employee.departedOn ? t("leftWork", { on: r.employee.departedOn }) : t("left-undated") }) : r.employee.name,
+      what: parts.join(t("list-comma")) };
   }
   const other = r.person && r.person.id !== personId ? r.person.name : r.otherPerson ? r.otherPerson.name : "";
   return { cls: "peer", who: other, what: [`${r.strength}/5`, r.strengthLabel].filter(Boolean).join(" ") };
@@ -833,11 +711,13 @@ async function openPerson(id, refresh = false) {
   state.ties = p.relationships;
   $("person-panel").hidden = false;
   $("person-name").textContent = p.name;
-  $("person-meta").textContent = [p.title, p.department, p.level].filter(Boolean).join(" · ");
+  const termOf = (list, id) => { const term = list.find((x) => x.id === id); return term ? label(term) : id; };
+  $("person-meta").textContent = [p.title, p.department && termOf(state.departments, p.department),
+    p.level && termOf(state.levels, p.level)].filter(Boolean).join(" · ");
   const ties = p.relationships.map((r) => ({ r, d: describeTie(r, id) }))
     .sort((a, b) => TIE_ORDER[a.d.cls] - TIE_ORDER[b.d.cls] || (b.r.effectiveStrength ?? -1) - (a.r.effectiveStrength ?? -1))
     .map(({ r, d }) => el("li", { "data-relationship": r.id, class: d.cls },
-      `${d.who}${state.lang === "zh" ? "：" : ": "}`, el("strong", { text: d.what })));
+      `${d.who}${t("colon")}`, el("strong", { text: d.what })));
   $("person-ties").replaceChildren(...(ties.length ? ties : [el("li", { text: t("noTies") })]));
   $("person-paths").replaceChildren(...(data.introductionPaths.length
     ? data.introductionPaths.map((x) => el("li", { class: "path", text: x.description }))
@@ -854,7 +734,7 @@ function showCurrentTie() {
   const employee = $("assess-employee").value;
   const tie = state.ties.find((r) => r.kind === "EMPLOYEE_PERSON" && r.employee && r.employee.id === employee);
   $("assess-current").textContent = tie && tie.counted && tie.effectiveStrength != null
-    ? t("currentTie")(tie.strength, tie.assessedOn, tie.effectiveStrength.toFixed(1)) : "";
+    ? t("currentTie", { v: tie.strength, on: tie.assessedOn, now: tie.effectiveStrength.toFixed(1) }) : "";
 }
 
 // An interaction is filed under the deal on screen only when the person is in
@@ -862,7 +742,7 @@ function showCurrentTie() {
 function showDealChoice(keep) {
   const box = $("interaction-deal");
   $("interaction-deal-row").hidden = !state.opportunity;
-  $("interaction-deal-label").textContent = t("fileUnder")(state.opportunityName || "");
+  $("interaction-deal-label").textContent = t("fileUnder", { n: state.opportunityName || "" });
   if (!keep) box.checked = state.chain.has(state.person);
 }
 
@@ -1105,7 +985,8 @@ function listen() {
       // An undo on offer stays: someone else's news does not take it away.
       const box = $("toast");
       const ours = Date.now() - (state.wroteAt || 0) < 2000;
-      if (!ours && (box.hidden || !box.querySelector(".toast-action"))) toast(t("recorded")(e.author, e.kind));
+      if (!ours && (box.hidden || !box.querySelector(".toast-action"))) toast(t(e.kind === "PLAN" ? "recorded-plan"
+        : e.kind === "ASSESSMENT" ? "recorded-assessment" : "recorded-interaction", { who: e.author }));
       clearTimeout(state.reload);
       state.reload = setTimeout(() => {
         loadOpportunity();

@@ -3,9 +3,10 @@
 use std::collections::BTreeSet;
 
 use super::tie_evidence;
+use crate::domain::Phrase;
 use crate::graph::{
     explain::{pct, Explanation, Score},
-    model::AccountGraph,
+    model::{AccountGraph, Term},
 };
 
 /// `Σ weight × part` over four parts in [0, 1]: the share of people we have a real
@@ -17,17 +18,18 @@ pub fn account_score(graph: &AccountGraph) -> Score {
 
 fn compute(graph: &AccountGraph) -> Score {
     let w = &graph.scoring.account_weights;
-    let mut x = Explanation::new(
-        "people × share of people with a real tie + departments × share of departments reached + levels × share of levels reached + top_depth × mean KP at the top level",
+    let mut x = Explanation::new("account-formula");
+    x.weight(Phrase::new("account-weight-people"), w.people);
+    x.weight(Phrase::new("account-weight-departments"), w.departments);
+    x.weight(Phrase::new("account-weight-levels"), w.levels);
+    x.weight(Phrase::new("account-weight-top-depth"), w.top_depth);
+    x.weight(
+        Phrase::new("account-weight-real-tie"),
+        graph.scoring.real_tie_strength,
     );
-    x.weight("people", w.people);
-    x.weight("departments", w.departments);
-    x.weight("levels", w.levels);
-    x.weight("top_depth", w.top_depth);
-    x.weight("real tie strength", graph.scoring.real_tie_strength);
     if graph.people.is_empty() {
-        x.note("the account has no people mapped");
-        x.summary = format!("{} has no people mapped yet.", graph.account_name);
+        x.note(Phrase::new("account-no-people-note"));
+        x.summary = Phrase::new("account-no-people").arg("account", &graph.account_name);
         return Score::new(0.0, x);
     }
     let tied = |p: &uuid::Uuid| !graph.real_ties(*p).is_empty();
@@ -61,32 +63,38 @@ fn compute(graph: &AccountGraph) -> Score {
     let depth = top.iter().map(|p| graph.ours(p.id)).sum::<f64>() / top.len() as f64;
     let department_share = reached_departments.len() as f64 / departments.len() as f64;
     let level_share = reached_levels.len() as f64 / levels.len() as f64;
-    x.input("share of people with a real tie", people_share, None);
+    let of = |part: usize, whole: usize| {
+        Phrase::new("account-part-of")
+            .arg("part", part)
+            .arg("whole", whole)
+    };
+    x.input(Phrase::new("account-input-people"), people_share, None);
     x.input(
-        "share of departments reached",
+        Phrase::new("account-input-departments"),
         department_share,
-        Some(format!(
-            "{} of {}",
-            reached_departments.len(),
-            departments.len()
-        )),
+        Some(of(reached_departments.len(), departments.len())),
     );
     x.input(
-        "share of levels reached",
+        Phrase::new("account-input-levels"),
         level_share,
-        Some(format!("{} of {}", reached_levels.len(), levels.len())),
+        Some(of(reached_levels.len(), levels.len())),
     );
     x.input(
-        "mean KP at the top level",
+        Phrase::new("account-input-top"),
         depth,
-        Some(format!(
-            "{} at level {}",
-            crate::domain::count(top.len() as i64, "person", "people"),
-            top.first().map(|p| p.level.as_str()).unwrap_or("-")
+        Some(Phrase::new("account-top-note").arg("count", top.len()).arg(
+            "level",
+            graph.term(
+                Term::Level,
+                top.first().map(|p| p.level.as_str()).unwrap_or("-"),
+            ),
         )),
     );
     for d in departments.difference(&reached_departments) {
-        x.note(format!("no real tie in department {d}"));
+        x.note(
+            Phrase::new("account-department-note")
+                .arg("department", graph.term(Term::Department, d)),
+        );
     }
     for p in &top {
         for tie in graph.our_ties.get(&p.id).into_iter().flatten() {
@@ -97,12 +105,10 @@ fn compute(graph: &AccountGraph) -> Score {
         + w.departments * department_share
         + w.levels * level_share
         + w.top_depth * depth;
-    x.summary = format!(
-        "Real ties with {} of people in {} of {} departments; {} depth at the top.",
-        pct(people_share),
-        reached_departments.len(),
-        departments.len(),
-        pct(depth)
-    );
+    x.summary = Phrase::new("account-summary")
+        .arg("people", pct(people_share))
+        .arg("reached", reached_departments.len())
+        .arg("departments", departments.len())
+        .arg("depth", pct(depth));
     Score::new(value, x)
 }

@@ -5,10 +5,11 @@ use std::collections::HashMap;
 use uuid::Uuid;
 
 use super::ChainMember;
+use crate::domain::Phrase;
 use crate::graph::{
     data::OpportunityNode,
     explain::{pct, weighted_mean, Explanation, Score},
-    model::AccountGraph,
+    model::{AccountGraph, Term},
 };
 
 /// `Σ_r weight_r × coverage_r / Σ weight_r` over the methodology's company roles
@@ -20,9 +21,7 @@ pub fn company_score(
     opportunity: &OpportunityNode,
     chain: &[ChainMember],
 ) -> Score {
-    let mut x = Explanation::new(
-        "Σ_r weight_r × coverage_r / Σ weight_r over our roles with people to cover; coverage_r = Σ w_p × best tie of role r / Σ w_p over r's target people",
-    );
+    let mut x = Explanation::new("company-formula");
     let team: HashMap<Uuid, &str> = opportunity
         .team
         .iter()
@@ -46,10 +45,10 @@ pub fn company_score(
             })
             .collect();
         if targets.is_empty() {
-            x.note(format!(
-                "role {}: nobody in the chain to cover; left out",
-                r.role
-            ));
+            x.note(
+                Phrase::new("company-role-empty-note")
+                    .arg("role", graph.term(Term::EmployeeRole, &r.role)),
+            );
             continue;
         }
         let coverage = weighted_mean(targets.iter().map(|m| {
@@ -58,11 +57,15 @@ pub fn company_score(
                 graph.ours_by(m.person(), |e| role_of(e) == r.role),
             )
         }));
-        x.weight(format!("role {}", r.role), r.weight);
+        let role = graph.term(Term::EmployeeRole, &r.role);
+        x.weight(
+            Phrase::new("company-weight-role").arg("role", role.clone()),
+            r.weight,
+        );
         x.input(
-            format!("coverage by {}", r.role),
+            Phrase::new("company-input-coverage").arg("role", role),
             coverage,
-            Some(format!("{} target people", targets.len())),
+            Some(Phrase::new("company-targets").arg("count", targets.len())),
         );
         weighted.push((r.weight, coverage));
     }
@@ -82,25 +85,22 @@ pub fn company_score(
             .map(|(e, v)| (*e, *v))
             .unwrap_or((Uuid::nil(), 0.0));
         x.input(
-            "concentration (Herfindahl index)",
+            Phrase::new("company-input-concentration"),
             hhi,
-            Some("1 = one employee holds everything".into()),
+            Some(Phrase::new("company-concentration-note")),
         );
         x.input(
-            format!("share held by {}", graph.employee_name(top)),
+            Phrase::new("company-input-share").arg("employee", graph.employee_name(top)),
             top_value / total,
             None,
         );
     }
     if weighted.is_empty() {
-        x.note("no chain member falls in any role's target set");
-        x.summary = "No decision chain to cover by role yet.".into();
+        x.note(Phrase::new("company-no-targets-note"));
+        x.summary = Phrase::new("company-no-targets");
         return Score::new(0.0, x);
     }
     let value = weighted_mean(weighted);
-    x.summary = format!(
-        "Our roles carry the chain at {} of what the methodology asks.",
-        pct(value)
-    );
+    x.summary = Phrase::new("company-summary").arg("pct", pct(value));
     Score::new(value, x)
 }

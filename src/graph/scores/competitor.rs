@@ -3,6 +3,7 @@
 use uuid::Uuid;
 
 use super::{key_people, ChainMember};
+use crate::domain::{Arg, Phrase};
 use crate::graph::data::MemberNode;
 use crate::graph::{
     explain::{pct, weighted_mean, Evidence, Explanation, Score},
@@ -60,21 +61,19 @@ pub fn strongest_competitor(graph: &AccountGraph, m: &MemberNode) -> Option<(Uui
 /// opponent is no lead of ours whatever our tie, so an opponent joining the chain
 /// or someone turning against us never raises the score.
 pub fn competitor_score(graph: &AccountGraph, chain: &[ChainMember]) -> Score {
-    let mut x = Explanation::new(
-        "Σ w_p × position_p / Σ w_p over key people; position 1 if ours > best competitor's, 0.5 if equal, 0 if behind or against us",
-    );
+    let mut x = Explanation::new("competitor-formula");
     x.weight(
-        "favoured competitor strength",
+        Phrase::new("competitor-weight-favoured"),
         graph.scoring.favoured_competitor_strength,
     );
     if chain.is_empty() {
-        x.note("no decision chain is mapped");
-        x.summary = "No decision chain mapped yet.".into();
+        x.note(Phrase::new("score-no-chain-note"));
+        x.summary = Phrase::new("score-no-chain");
         return Score::new(0.0, x);
     }
     let (key, fallback) = key_people(graph, chain);
     if fallback {
-        x.note("no member reaches the key-person influence; every member counts");
+        x.note(Phrase::new("score-fallback-note"));
     }
     let mut behind = Vec::new();
     let mut against = 0;
@@ -96,18 +95,25 @@ pub fn competitor_score(graph: &AccountGraph, chain: &[ChainMember]) -> Score {
         let rival = best_competitor.map(|c| graph.competitor_name(c));
         x.evidence.push(Evidence {
             kind: "position".into(),
-            description: format!(
-                "{name}: ours {:.2} vs {} {:.2} → {}",
-                ours * 5.0,
-                rival.as_deref().unwrap_or("no competitor"),
-                best * 5.0,
-                match position {
-                    p if p > 0.75 => "we lead",
-                    p if p > 0.25 => "level",
-                    _ if m.against_us() => "against us",
-                    _ => "behind",
-                }
-            ),
+            description: Phrase::new("evidence-position")
+                .arg("person", &name)
+                .arg("ours", format!("{:.2}", ours * 5.0))
+                .arg(
+                    "rival",
+                    rival
+                        .clone()
+                        .map_or_else(|| Phrase::new("competitor-none").into(), Arg::from),
+                )
+                .arg("theirs", format!("{:.2}", best * 5.0))
+                .arg(
+                    "position",
+                    Phrase::new(match position {
+                        p if p > 0.75 => "position-lead",
+                        p if p > 0.25 => "position-level",
+                        _ if m.against_us() => "position-against",
+                        _ => "position-behind",
+                    }),
+                ),
             value: Some(position),
             person_id: Some(m.person()),
             competitor_id: best_competitor,
@@ -118,30 +124,42 @@ pub fn competitor_score(graph: &AccountGraph, chain: &[ChainMember]) -> Score {
         }
         if m.against_us() {
             against += 1;
-            x.note(format!("{name} is against us: no lead of ours"));
+            x.note(Phrase::new("competitor-against-note").arg("person", &name));
         }
         if position == 0.5 {
-            x.note(format!(
-                "{name}: level with {}",
-                rival.as_deref().unwrap_or("nobody")
-            ));
+            x.note(
+                Phrase::new("competitor-level-note")
+                    .arg("person", &name)
+                    .arg(
+                        "rival",
+                        rival
+                            .clone()
+                            .map_or_else(|| Phrase::new("competitor-nobody").into(), Arg::from),
+                    ),
+            );
         }
         pairs.push((m.weight(), position));
     }
     for c in graph.competitors.keys() {
         let hold = competitor_hold_value(graph, chain, *c);
-        x.input(format!("hold of {}", graph.competitor_name(*c)), hold, None);
+        x.input(
+            Phrase::new("competitor-input-hold").arg("competitor", graph.competitor_name(*c)),
+            hold,
+            None,
+        );
     }
     let value = weighted_mean(pairs);
     x.summary = if behind.is_empty() && against > 0 {
-        format!(
-            "No competitor is ahead, but {against} key people are against us ({}).",
-            pct(value)
-        )
+        Phrase::new("competitor-summary-against")
+            .arg("count", against)
+            .arg("pct", pct(value))
     } else if behind.is_empty() {
-        format!("We lead or are level on every key person ({}).", pct(value))
+        Phrase::new("competitor-summary-lead").arg("pct", pct(value))
     } else {
-        format!("A competitor is ahead with {}.", behind.join(", "))
+        Phrase::new("competitor-summary-behind").arg(
+            "people",
+            Arg::List(behind.into_iter().map(Arg::Text).collect()),
+        )
     };
     Score::new(value, x)
 }
@@ -157,25 +175,21 @@ fn competitor_hold_value(graph: &AccountGraph, chain: &[ChainMember], competitor
 /// One competitor's influence-weighted hold on the chain (higher is stronger for
 /// them): `Σ w_p × theirs_p / Σ w_p`.
 pub fn competitor_hold(graph: &AccountGraph, chain: &[ChainMember], competitor: Uuid) -> Score {
-    let mut x = Explanation::new(
-        "Σ w_p × their strength_p / 5 / Σ w_p over the chain (higher is stronger for them)",
-    );
+    let mut x = Explanation::new("hold-formula");
     let name = graph.competitor_name(competitor);
     for m in chain {
         let t = theirs(graph, m.member, competitor);
         if t > 0.0 {
             x.evidence.push(Evidence {
                 kind: "competitor_tie".into(),
-                description: format!(
-                    "{name} → {}: {:.1}{}",
-                    graph.person_name(m.person()),
-                    t * 5.0,
-                    if m.member.favoured_competitor == Some(competitor) {
-                        " (favours them)"
-                    } else {
-                        ""
-                    }
-                ),
+                description: Phrase::new(if m.member.favoured_competitor == Some(competitor) {
+                    "evidence-competitor-tie-favoured"
+                } else {
+                    "evidence-competitor-tie"
+                })
+                .arg("competitor", &name)
+                .arg("person", graph.person_name(m.person()))
+                .arg("strength", format!("{:.1}", t * 5.0)),
                 value: Some(t * 5.0),
                 person_id: Some(m.person()),
                 competitor_id: Some(competitor),
@@ -184,9 +198,11 @@ pub fn competitor_hold(graph: &AccountGraph, chain: &[ChainMember], competitor: 
         }
     }
     if chain.is_empty() {
-        x.note("no decision chain is mapped");
+        x.note(Phrase::new("score-no-chain-note"));
     }
     let value = competitor_hold_value(graph, chain, competitor);
-    x.summary = format!("{name} holds {} of the chain by influence.", pct(value));
+    x.summary = Phrase::new("hold-summary")
+        .arg("competitor", &name)
+        .arg("pct", pct(value));
     Score::new(value, x)
 }

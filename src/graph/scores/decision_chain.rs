@@ -1,18 +1,17 @@
 //! Decision chain: influence-weighted coverage, and which required roles are unknown
 //! or uncovered.
 
-use super::{member_evidence, ChainMember};
+use super::{derived_note, member_evidence, ChainMember};
+use crate::domain::{Arg, Phrase};
 use crate::graph::{
     explain::{pct, weighted_mean, Explanation, Score},
-    model::AccountGraph,
+    model::{AccountGraph, Term},
 };
 
 /// `coverage × known_required / required`, with
 /// `coverage = Σ w_p × KP_p / Σ w_p` over every chain member.
 pub fn decision_chain_score(graph: &AccountGraph, chain: &[ChainMember]) -> Score {
-    let mut x = Explanation::new(
-        "coverage × (required roles held by someone not against us / required roles); coverage = Σ w_p × KP_p / Σ w_p over the chain",
-    );
+    let mut x = Explanation::new("dc-formula");
     let required = &graph.scoring.required_buying_roles;
     // A role counts once someone in it is known and not against us: a role held
     // only by opponents is still to be won, and knowing them must not raise the
@@ -55,67 +54,64 @@ pub fn decision_chain_score(graph: &AccountGraph, chain: &[ChainMember]) -> Scor
                 .all(|m| graph.real_ties(m.person()).is_empty())
         })
         .collect();
-    x.input("coverage", coverage, None);
+    x.input(Phrase::new("dc-input-coverage"), coverage, None);
+    x.input(Phrase::new("dc-input-held"), known.len() as f64, None);
     x.input(
-        "required roles held by someone not against us",
-        known.len() as f64,
+        Phrase::new("dc-input-required"),
+        required.len() as f64,
         None,
     );
-    x.input("required roles", required.len() as f64, None);
     for m in chain {
         x.evidence.push(member_evidence(graph, m));
         if m.influence.derived {
-            x.note(format!(
-                "influence of {} is derived",
-                graph.person_name(m.person())
-            ));
+            x.note(derived_note(graph, m));
         }
     }
+    let role = |r: &String| graph.term(Term::BuyingRole, r);
     for r in &unknown {
-        x.note(format!("required role not identified: {r}"));
+        x.note(Phrase::new("dc-unknown-note").arg("role", role(r)));
     }
     for r in &opposed {
-        x.note(format!("required role held only by people against us: {r}"));
+        x.note(Phrase::new("dc-opposed-note").arg("role", role(r)));
     }
     for r in &uncovered {
-        x.note(format!("required role without a real tie: {r}"));
+        x.note(Phrase::new("dc-uncovered-note").arg("role", role(r)));
     }
     if chain.is_empty() {
-        x.note("no decision chain is mapped");
-        x.summary = "No decision chain mapped yet.".into();
+        x.note(Phrase::new("score-no-chain-note"));
+        x.summary = Phrase::new("score-no-chain");
         return Score::new(0.0, x);
     }
     let value = coverage * role_factor;
     // Says which roles are not yet ours and why: a role nobody is known in reads
     // differently from one whose holders are against us (a sceptical CFO is known,
     // but not won).
-    let list = |roles: &[&String]| {
-        roles
-            .iter()
-            .map(|s| s.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let list = |roles: &[&String]| Arg::List(roles.iter().map(|r| role(r)).collect());
     let mut gaps = Vec::new();
     if !unknown.is_empty() {
-        gaps.push(format!("not identified: {}", list(&unknown)));
-    }
-    if !opposed.is_empty() {
-        gaps.push(format!(
-            "held only by people against us: {}",
-            list(&opposed)
+        gaps.push(Arg::from(
+            Phrase::new("dc-gap-unknown").arg("roles", list(&unknown)),
         ));
     }
-    x.summary = format!(
-        "We cover {} of the chain by influence; {} of {} required roles held by someone not against us{}.",
-        pct(coverage),
-        known.len(),
-        required.len(),
-        if gaps.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", gaps.join("; "))
-        }
-    );
+    if !opposed.is_empty() {
+        gaps.push(Arg::from(
+            Phrase::new("dc-gap-opposed").arg("roles", list(&opposed)),
+        ));
+    }
+    x.summary = if gaps.is_empty() {
+        Phrase::new("dc-summary")
+    } else {
+        let gaps = match <[Arg; 2]>::try_from(gaps) {
+            Ok([first, second]) => Phrase::new("dc-gaps-two")
+                .arg("first", first)
+                .arg("second", second)
+                .into(),
+            Err(mut one) => one.remove(0),
+        };
+        Phrase::new("dc-summary-gaps").arg("gaps", gaps)
+    }
+    .arg("pct", pct(coverage))
+    .arg("held", known.len())
+    .arg("required", required.len());
     Score::new(value, x)
 }

@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use uuid::Uuid;
 
 use super::{key_people, tie_evidence, ChainMember};
+use crate::domain::Phrase;
 use crate::graph::{
     explain::{pct, weighted_mean, Evidence, Explanation, Score},
     influence::account_importance,
@@ -29,12 +30,10 @@ pub fn chain_coverage(
 /// 1 means nobody's departure costs us anything; it falls as relationships
 /// concentrate in one person.
 pub fn bench_score(graph: &AccountGraph, chain: &[ChainMember]) -> Score {
-    let mut x = Explanation::new(
-        "min over our employees e tied into the chain of coverage(chain without e)",
-    );
+    let mut x = Explanation::new("bench-formula");
     if chain.is_empty() {
-        x.note("no decision chain is mapped");
-        x.summary = "No decision chain mapped yet.".into();
+        x.note(Phrase::new("score-no-chain-note"));
+        x.summary = Phrase::new("score-no-chain");
         return Score::new(0.0, x);
     }
     let employees: BTreeSet<Uuid> = chain
@@ -44,17 +43,17 @@ pub fn bench_score(graph: &AccountGraph, chain: &[ChainMember]) -> Score {
         .map(|t| t.employee)
         .collect();
     let full = chain_coverage(graph, chain, |_| true);
-    x.input("coverage with everyone", full, None);
+    x.input(Phrase::new("bench-input-everyone"), full, None);
     if employees.is_empty() {
-        x.note("none of our employees has a tie into the chain");
-        x.summary = "Nobody of ours is tied into the chain.".into();
+        x.note(Phrase::new("bench-nobody-note"));
+        x.summary = Phrase::new("bench-nobody");
         return Score::new(0.0, x);
     }
     let mut worst: Option<(Uuid, f64)> = None;
     for &e in &employees {
         let without = chain_coverage(graph, chain, |other| other != e);
         x.input(
-            format!("coverage without {}", graph.employee_name(e)),
+            Phrase::new("bench-input-without").arg("employee", graph.employee_name(e)),
             without,
             None,
         );
@@ -67,19 +66,17 @@ pub fn bench_score(graph: &AccountGraph, chain: &[ChainMember]) -> Score {
     for m in &key {
         let real = graph.real_ties(m.person());
         if real.len() == 1 {
-            x.note(format!(
-                "{} is reached only by {}",
-                graph.person_name(m.person()),
-                graph.employee_name(real[0].employee)
-            ));
+            x.note(
+                Phrase::new("bench-single-note")
+                    .arg("person", graph.person_name(m.person()))
+                    .arg("employee", graph.employee_name(real[0].employee)),
+            );
         }
     }
-    x.summary = format!(
-        "If {} left, our chain coverage would fall from {} to {}.",
-        graph.employee_name(who),
-        pct(full),
-        pct(value)
-    );
+    x.summary = Phrase::new("bench-summary")
+        .arg("employee", graph.employee_name(who))
+        .arg("full", pct(full))
+        .arg("without", pct(value));
     Score::new(value, x)
 }
 
@@ -87,15 +84,11 @@ pub fn bench_score(graph: &AccountGraph, chain: &[ChainMember]) -> Score {
 /// people weighted by importance (level and structure), and the key people only
 /// they reach.
 pub fn employee_capital(graph: &AccountGraph, employee: Uuid) -> Score {
-    let mut x = Explanation::new(
-        "Σ importance_p × effective(e, p) / 5 / Σ importance_p over the account's people; importance from level and structure",
-    );
+    let mut x = Explanation::new("capital-formula");
     let name = graph.employee_name(employee);
     let active = graph.employees.get(&employee).is_some_and(|e| e.active);
     if !active {
-        x.note(format!(
-            "{name} has left or is unknown here: departed employees carry nothing"
-        ));
+        x.note(Phrase::new("capital-departed-note").arg("employee", &name));
     }
     let mut pairs = Vec::with_capacity(graph.people.len());
     let mut sole = Vec::new();
@@ -118,7 +111,9 @@ pub fn employee_capital(graph: &AccountGraph, employee: Uuid) -> Score {
             sole.push(p.id);
             x.evidence.push(Evidence {
                 kind: "sole_tie".into(),
-                description: format!("only {name} has a real tie to {}", p.name),
+                description: Phrase::new("evidence-sole-tie")
+                    .arg("employee", &name)
+                    .arg("person", &p.name),
                 person_id: Some(p.id),
                 employee_id: Some(employee),
                 ..Default::default()
@@ -127,18 +122,10 @@ pub fn employee_capital(graph: &AccountGraph, employee: Uuid) -> Score {
         pairs.push((importance, value));
     }
     let value = weighted_mean(pairs);
-    x.input(
-        "people reached only by this employee",
-        sole.len() as f64,
-        None,
-    );
-    x.summary = format!(
-        "{name} holds {} of the account's relationship capital; {} reached only by {name}.",
-        pct(value),
-        match sole.len() {
-            1 => "1 person is".to_owned(),
-            n => format!("{n} people are"),
-        }
-    );
+    x.input(Phrase::new("capital-input-sole"), sole.len() as f64, None);
+    x.summary = Phrase::new("capital-summary")
+        .arg("employee", &name)
+        .arg("pct", pct(value))
+        .arg("count", sole.len());
     Score::new(value, x)
 }

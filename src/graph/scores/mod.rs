@@ -17,11 +17,13 @@ pub use decision_chain::decision_chain_score;
 pub use employee::{bench_score, chain_coverage, employee_capital};
 pub use key_person::{key_person_score, person_score};
 
+use crate::domain::Phrase;
+
 use super::{
     data::{MemberNode, OpportunityNode},
     explain::{Evidence, Score},
     influence::{member_influence, MemberInfluence},
-    model::{AccountGraph, OurTie},
+    model::{AccountGraph, OurTie, Term},
 };
 
 /// A decision-chain member with their influence resolved.
@@ -148,7 +150,7 @@ impl OpportunityScores {
 /// for (name, value) in six.values() {
 ///     assert!((0.0..=1.0).contains(&value), "{name} = {value}");
 /// }
-/// assert!(!six.key_person.explanation.summary.is_empty());
+/// assert!(!six.key_person.explanation.summary.to_string().is_empty());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn opportunity_scores(
@@ -171,18 +173,16 @@ pub(crate) fn tie_evidence(graph: &AccountGraph, person: Uuid, tie: &OurTie) -> 
     let e = &tie.effective;
     Evidence {
         kind: "tie".into(),
-        description: format!(
-            "{} → {}: assessed {} on {}, effective {:.2} (warmth {:.2}, last contact {}, {}, {} recent)",
-            graph.employee_name(tie.employee),
-            graph.person_name(person),
-            tie.assessed,
-            tie.assessed_on,
-            e.value,
-            e.warmth,
-            e.last_contact,
-            crate::domain::count(e.interactions as i64, "interaction", "interactions"),
-            e.recent_interactions
-        ),
+        description: Phrase::new("evidence-tie")
+            .arg("employee", graph.employee_name(tie.employee))
+            .arg("person", graph.person_name(person))
+            .arg("assessed", tie.assessed)
+            .arg("on", tie.assessed_on)
+            .arg("effective", format!("{:.2}", e.value))
+            .arg("warmth", format!("{:.2}", e.warmth))
+            .arg("last", e.last_contact.to_string())
+            .arg("interactions", e.interactions)
+            .arg("recent", e.recent_interactions),
         value: Some(e.value),
         relationship_id: Some(tie.relationship_id),
         person_id: Some(person),
@@ -195,23 +195,28 @@ pub(crate) fn tie_evidence(graph: &AccountGraph, person: Uuid, tie: &OurTie) -> 
 pub(crate) fn member_evidence(graph: &AccountGraph, m: &ChainMember) -> Evidence {
     let i = &m.influence;
     let how = if i.derived {
-        format!(
-            "derived {:.2} from role weight {:.2}, level weight {:.2}, structure {:.2}",
-            i.value, i.role_weight, i.level_weight, i.structure
-        )
+        Phrase::new("evidence-influence-derived")
+            .arg("value", format!("{:.2}", i.value))
+            .arg("role", format!("{:.2}", i.role_weight))
+            .arg("level", format!("{:.2}", i.level_weight))
+            .arg("structure", format!("{:.2}", i.structure))
     } else {
-        format!("given {}", i.value)
+        Phrase::new("evidence-influence-given").arg("value", i.value.to_string())
     };
     Evidence {
         kind: "member".into(),
-        description: format!(
-            "{} ({}): influence {how}; our best tie {:.2}",
-            graph.person_name(m.person()),
-            m.member.buying_role,
-            graph.ours(m.person()) * 5.0
-        ),
+        description: Phrase::new("evidence-member")
+            .arg("person", graph.person_name(m.person()))
+            .arg("role", graph.term(Term::BuyingRole, &m.member.buying_role))
+            .arg("influence", how)
+            .arg("best", format!("{:.2}", graph.ours(m.person()) * 5.0)),
         value: Some(i.value),
         person_id: Some(m.person()),
         ..Default::default()
     }
+}
+
+/// "The influence of … is derived" (from the org chart, not given).
+pub(crate) fn derived_note(graph: &AccountGraph, m: &ChainMember) -> Phrase {
+    Phrase::new("score-derived-influence-note").arg("person", graph.person_name(m.person()))
 }

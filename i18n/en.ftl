@@ -1,0 +1,325 @@
+# guanxi's words in English. Every message here is also in zh.ftl, with the same
+# attributes and variables (the catalogue's tests check it). Numbers that need a
+# fixed precision arrive formatted ($pct is "42%", $strength "3.5"); counts arrive
+# as numbers, so English can choose "1 person" or "2 people".
+
+## Scores (src/graph/scores, docs/scoring.md): summaries, formulas, inputs,
+## weights, notes and evidence.
+
+score-no-chain = No decision chain mapped yet.
+score-no-chain-note = no decision chain is mapped
+score-fallback-note = no member reaches the key-person influence; every member counts
+score-derived-influence-note = influence of { $person } is derived
+
+kp-person-formula = max over our active employees of effective strength / 5
+kp-departed-note = { $employee } has left; their tie (assessed { $assessed }) carries nothing
+kp-derived-tie = { $employee } → { $person }: met { $times ->
+        [one] once
+       *[other] { $times } times
+    } in 180 days (last { $last }), never assessed; not counted
+kp-derived-tie-note = { $employee } has met { $person } { $times ->
+        [one] once
+       *[other] { $times } times
+    } without assessing the tie: assess it to count it
+kp-no-tie-note = none of our active employees has a tie to { $person }
+kp-input-best = best effective strength
+kp-input-ties = active ties
+kp-person-summary = Our best tie to { $person } is { $strength } of 5 ({ $pct }).
+kp-formula = Σ w_p × KP_p / Σ w_p over key people (influence ≥ threshold), w_p = influence / 5
+kp-weight-threshold = key person influence threshold
+kp-no-chain-note = no decision chain is mapped: nobody to be close to yet
+kp-input-person = KP { $person }
+kp-input-weight = weight { $weight }
+kp-summary = Across { $count ->
+        [one] 1 key person
+       *[other] { $count } key people
+    } our ties average { $pct } (weakest: { $weakest }).
+
+dc-formula = coverage × (required roles held by someone not against us / required roles); coverage = Σ w_p × KP_p / Σ w_p over the chain
+dc-input-coverage = coverage
+dc-input-held = required roles held by someone not against us
+dc-input-required = required roles
+dc-unknown-note = required role not identified: { $role }
+dc-opposed-note = required role held only by people against us: { $role }
+dc-uncovered-note = required role without a real tie: { $role }
+dc-gap-unknown = not identified: { $roles }
+dc-gap-opposed = held only by people against us: { $roles }
+dc-gaps-two = { $first }; { $second }
+dc-summary = We cover { $pct } of the chain by influence; { $held } of { $required } required roles held by someone not against us.
+dc-summary-gaps = We cover { $pct } of the chain by influence; { $held } of { $required } required roles held by someone not against us ({ $gaps }).
+
+account-formula = people × share of people with a real tie + departments × share of departments reached + levels × share of levels reached + top_depth × mean KP at the top level
+account-weight-people = people
+account-weight-departments = departments
+account-weight-levels = levels
+account-weight-top-depth = top_depth
+account-weight-real-tie = real tie strength
+account-no-people-note = the account has no people mapped
+account-no-people = { $account } has no people mapped yet.
+account-part-of = { $part } of { $whole }
+account-input-people = share of people with a real tie
+account-input-departments = share of departments reached
+account-input-levels = share of levels reached
+account-input-top = mean KP at the top level
+account-top-note = { $count ->
+        [one] 1 person
+       *[other] { $count } people
+    } at level { $level }
+account-department-note = no real tie in department { $department }
+account-summary = Real ties with { $people } of people in { $reached } of { $departments } departments; { $depth } depth at the top.
+
+bench-formula = min over our employees e tied into the chain of coverage(chain without e)
+bench-input-everyone = coverage with everyone
+bench-nobody-note = none of our employees has a tie into the chain
+bench-nobody = Nobody of ours is tied into the chain.
+bench-input-without = coverage without { $employee }
+bench-single-note = { $person } is reached only by { $employee }
+bench-summary = If { $employee } left, our chain coverage would fall from { $full } to { $without }.
+
+capital-formula = Σ importance_p × effective(e, p) / 5 / Σ importance_p over the account's people; importance from level and structure
+capital-departed-note = { $employee } has left or is unknown here: departed employees carry nothing
+capital-input-sole = people reached only by this employee
+capital-summary = { $employee } holds { $pct } of the account's relationship capital; { $count ->
+        [one] 1 person is
+       *[other] { $count } people are
+    } reached only by { $employee }.
+
+company-formula = Σ_r weight_r × coverage_r / Σ weight_r over our roles with people to cover; coverage_r = Σ w_p × best tie of role r / Σ w_p over r's target people
+company-role-empty-note = role { $role }: nobody in the chain to cover; left out
+company-weight-role = role { $role }
+company-input-coverage = coverage by { $role }
+company-targets = { $count ->
+        [one] 1 target person
+       *[other] { $count } target people
+    }
+company-input-concentration = concentration (Herfindahl index)
+company-concentration-note = 1 = one employee holds everything
+company-input-share = share held by { $employee }
+company-no-targets-note = no chain member falls in any role's target set
+company-no-targets = No decision chain to cover by role yet.
+company-summary = Our roles carry the chain at { $pct } of what the methodology asks.
+
+competitor-formula = Σ w_p × position_p / Σ w_p over key people; position 1 if ours > best competitor's, 0.5 if equal, 0 if behind or against us
+competitor-weight-favoured = favoured competitor strength
+competitor-none = no competitor
+competitor-nobody = nobody
+position-lead = we lead
+position-level = level
+position-against = against us
+position-behind = behind
+competitor-against-note = { $person } is against us: no lead of ours
+competitor-level-note = { $person }: level with { $rival }
+competitor-input-hold = hold of { $competitor }
+competitor-summary-against = No competitor is ahead, but { $count ->
+        [one] 1 key person is
+       *[other] { $count } key people are
+    } against us ({ $pct }).
+competitor-summary-lead = We lead or are level on every key person ({ $pct }).
+competitor-summary-behind = A competitor is ahead with { $people }.
+hold-formula = Σ w_p × their strength_p / 5 / Σ w_p over the chain (higher is stronger for them)
+hold-summary = { $competitor } holds { $pct } of the chain by influence.
+
+evidence-tie = { $employee } → { $person }: assessed { $assessed } on { $on }, effective { $effective } (warmth { $warmth }, last contact { $last }, { $interactions ->
+        [one] 1 interaction
+       *[other] { $interactions } interactions
+    }, { $recent } recent)
+evidence-influence-derived = derived { $value } from role weight { $role }, level weight { $level }, structure { $structure }
+evidence-influence-given = given { $value }
+evidence-member = { $person } ({ $role }): influence { $influence }; our best tie { $best }
+evidence-position = { $person }: ours { $ours } vs { $rival } { $theirs } → { $position }
+evidence-competitor-tie = { $competitor } → { $person }: { $strength }
+evidence-competitor-tie-favoured = { $competitor } → { $person }: { $strength } (favours them)
+evidence-sole-tie = only { $employee } has a real tie to { $person }
+
+## The planning page (src/api/page/app.js reads every `page-` message through
+## /assets/words.js; a variable stays as {$name} for the page to fill).
+
+page-account = Account
+page-opportunity = Opportunity
+page-live = live
+page-token = This server needs an API token
+page-sign-in = Sign in with your company account
+page-token-or = or use an API token
+page-sign-out = Sign out
+page-signed-out = Sign in to see the accounts you work on.
+page-expired = Your sign-in has expired: sign in again.
+page-needs-https = Signing in needs this page over https.
+page-delete-person = Delete this person
+page-confirm-delete = Delete { $n } with their ties, positions and chain places? You can restore them from "Recently deleted" in the whole-account view.
+page-deleted = { $n } deleted.
+page-undo = Undo
+page-restored = { $n } restored.
+page-restore = Restore
+page-duplicates = Likely duplicates
+page-merge-into = Merge into { $n }
+page-confirm-merge = Merge { $drop } into { $keep }? Every tie, assessment, chain place and interaction of both is kept on { $keep }.
+page-merged = Merged into { $n }.
+page-recently-deleted = Recently deleted
+page-why =
+    .the-same-name = the same name
+    .the-same-name-in-pinyin = the same name in pinyin
+    .the-same-e-mail = the same e-mail
+    .the-same-phone = the same phone
+page-use = Use
+page-click = Click a person on the map for their ties, introduction paths and to record what happened.
+page-health = Health
+page-prompts = Coaching prompts
+page-scores = Relationship scores
+page-steps = Win steps
+page-questions = The four questions
+page-ties = Ties
+page-paths = Introduction paths
+page-record-assessment = Record an assessment
+page-employee = Our employee
+page-strength = Strength
+page-note = Note
+page-save-assessment = Save assessment
+page-record-interaction = Record an interaction
+page-kind = Kind
+page-date = Date
+page-who = Our people there
+page-save-interaction = Save interaction
+page-scoreNames =
+    .keyPerson = Key person
+    .decisionChain = Decision chain
+    .account = Account
+    .employee = Our people
+    .ourCompany = Our company
+    .competitor = Competitor
+page-parts =
+    .key_person = Key person
+    .decision_chain = Decision chain
+    .competitor = Competitor
+    .employee = Our people
+    .our_company = Our company
+    .win_steps = Win steps
+    .qualification = Four questions
+    .stage_time = Time in stage
+    .contact = Recent contact
+page-stage = Stage
+page-amount = Amount
+page-owner = Owner
+page-formula = Formula
+page-inputs = Inputs
+page-noTies = No ties recorded.
+page-noPaths = No introduction path.
+page-saved = Saved.
+page-recorded-plan = { $who } changed the deal's plan
+page-recorded-assessment = { $who } recorded an assessment
+page-recorded-interaction = { $who } recorded an interaction
+page-required = required
+page-nothing = Nothing to coach on today.
+page-evidence = Evidence
+page-answers =
+    .YES = yes
+    .NO = no
+    .UNKNOWN = unknown
+page-this-deal = This deal
+page-whole-account = Whole account
+page-since = What changed since
+page-points = Improvement points
+page-up = Assessments up
+page-down = Assessments down
+page-newTies = Ties first assessed
+page-newPeople = New people
+page-cold = Ties gone cold
+page-left = Departures
+page-none = none
+page-silent = days silent
+page-overdue = overdue
+page-due = due
+page-leftOn = left on
+page-budget = Budget
+page-budgets =
+    .CONFIRMED = confirmed
+    .UNCONFIRMED = not confirmed
+    .UNKNOWN = unknown
+page-event = Compelling event
+page-priority = Priority (severity × person weight × stake × urgency)
+page-assessedNow = assessed { $v } ({ $label }) on { $on }, now { $now }
+page-assessedNow-bare = assessed { $v } on { $on }, now { $now }
+page-lastContact = last contact { $on }
+page-notCounted = not counted
+page-leftWork = left on { $on }
+page-left-undated = left
+page-with-note = { $who } ({ $note })
+page-list-comma = ,{" "}
+page-colon = :{" "}
+page-theirTie = { $c }'s tie
+page-currentTie = In the scores now: { $now } (assessed { $v } on { $on }). Saving sets today's value.
+page-fileUnder = File under the deal { $n }
+page-choose = Choose…
+page-chooseWho = Choose which of our people holds this tie.
+page-notAhead = Record what has happened: pick today or an earlier day.
+page-inScores = in the scores { $b } → { $a }
+page-zoom = Zoom
+page-zoom-in = Zoom in
+page-zoom-out = Zoom out
+page-fit = Fit
+page-find = Find a person
+page-statuses =
+    .DONE = done
+    .SATISFIED = satisfied
+    .MISSING = missing
+page-buying-role = Buying role
+page-influence = Influence
+page-attitude = Attitude
+page-derived = From the org chart
+page-inChain = In the decision chain of { $d }
+page-addToChain = Add to the decision chain of { $d }
+page-save-chain = Save
+page-add-chain = Add to the chain
+page-chainSaved = { $n }'s place in the chain saved.
+page-chainAdded = { $n } added to the chain.
+page-stepTicked = Ticked: { $s }.
+page-stepUnticked = Unticked: { $s }.
+page-answerSaved = Answer saved: { $q }
+page-save-answer = Save answer
+page-answer = Answer
+page-undone = Undone.
+page-chooseRole = Choose the person's buying role.
+page-new-point = Set an improvement point
+page-point-text = What is to be improved
+page-point-owner = Who of ours does it
+page-point-due = Due
+page-save-point = Set the point
+page-aboutDeal = About the deal { $d }
+page-pointSet = Improvement point set.
+page-pointClosed = Improvement point { $s }.
+page-mark-done = Done
+page-mark-dropped = Drop
+page-nobody = Nobody yet
+page-pointStatuses =
+    .OPEN = open
+    .DONE = done
+    .DROPPED = dropped
+page-needText = Say what is to be improved.
+page-new-person = Add a person to the org chart
+page-person-name = Name
+page-person-title = Title
+page-department = Department
+page-level = Level
+page-reports-to = Reports to
+page-line-kind = Reporting line
+page-lines =
+    .SOLID = Solid line
+    .DOTTED = Dotted line
+page-save-person = Add the person
+page-noManager = Nobody (top of the chart)
+page-personAdded = { $n } added to the org chart.
+page-needName = Give the person's name.
+page-needDepartment = Choose a department.
+page-needLevel = Choose a level.
+page-language = Language
+page-map-of = Map of
+page-map = Relationship map
+page-close = Close
+page-live-updates = live updates
+
+## Words the reports share with the page.
+
+point-status =
+    .open = open
+    .done = done
+    .dropped = dropped
+author-command-line = command line
