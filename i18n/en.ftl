@@ -186,16 +186,6 @@ page-scoreNames =
     .employee = Our people
     .ourCompany = Our company
     .competitor = Competitor
-page-parts =
-    .key_person = Key person
-    .decision_chain = Decision chain
-    .competitor = Competitor
-    .employee = Our people
-    .our_company = Our company
-    .win_steps = Win steps
-    .qualification = Four questions
-    .stage_time = Time in stage
-    .contact = Recent contact
 page-stage = Stage
 page-amount = Amount
 page-owner = Owner
@@ -210,10 +200,6 @@ page-recorded-interaction = { $who } recorded an interaction
 page-required = required
 page-nothing = Nothing to coach on today.
 page-evidence = Evidence
-page-answers =
-    .YES = yes
-    .NO = no
-    .UNKNOWN = unknown
 page-this-deal = This deal
 page-whole-account = Whole account
 page-since = What changed since
@@ -230,10 +216,6 @@ page-overdue = overdue
 page-due = due
 page-leftOn = left on
 page-budget = Budget
-page-budgets =
-    .CONFIRMED = confirmed
-    .UNCONFIRMED = not confirmed
-    .UNKNOWN = unknown
 page-event = Compelling event
 page-priority = Priority (severity × person weight × stake × urgency)
 page-assessedNow = assessed { $v } ({ $label }) on { $on }, now { $now }
@@ -289,10 +271,6 @@ page-pointClosed = Improvement point { $s }.
 page-mark-done = Done
 page-mark-dropped = Drop
 page-nobody = Nobody yet
-page-pointStatuses =
-    .OPEN = open
-    .DONE = done
-    .DROPPED = dropped
 page-needText = Say what is to be improved.
 page-new-person = Add a person to the org chart
 page-person-name = Name
@@ -318,8 +296,202 @@ page-live-updates = live updates
 
 ## Words the reports share with the page.
 
-point-status =
-    .open = open
+health-part =
+    .key_person = Key person
+    .decision_chain = Decision chain
+    .competitor = Competitor
+    .employee = Our people
+    .our_company = Our company
+    .win_steps = Win steps
+    .qualification = Four questions
+    .stage_time = Time in stage
+    .contact = Recent contact
+answer-value =
+    .YES = yes
+    .NO = no
+    .UNKNOWN = unknown
+budget-status =
+    .CONFIRMED = confirmed
+    .UNCONFIRMED = not confirmed
+    .UNKNOWN = unknown
+support-status =
+    .requested = requested
+    .granted = granted
+    .declined = declined
     .done = done
-    .dropped = dropped
+    .cancelled = cancelled
+step-status =
+    .DONE = done
+    .SATISFIED = satisfied by the data
+    .MISSING = missing
+point-status =
+    .OPEN = open
+    .DONE = done
+    .DROPPED = dropped
 author-command-line = command line
+
+## The reports (src/meeting): headings, labels and the words of their tables.
+
+report-opportunity-analysis = Opportunity analysis
+report-account = Account
+report-stage = Stage
+report-amount = Amount
+report-expected-signing = Expected signing
+report-owner = Owner
+report-as-of = as of
+report-the-four-questions = The four questions
+report-question = Question
+report-answer = Answer
+report-suggested-by-the-data = Suggested by the data
+report-recorded = Recorded
+report-evidence = Evidence
+report-win-steps = Win steps
+report-no-win-steps-for-this-stage = No win steps for this stage.
+report-step = Step
+report-required = Required
+report-status = Status
+report-yes = yes
+report-no = no
+report-decision-chain = Decision chain
+report-nobody-is-in-the-decision-chain = Nobody is in the decision chain yet.
+report-person = Person
+report-title = Title
+report-buying-role = Buying role
+report-influence = Influence
+report-attitude = Attitude
+report-our-best-tie-now = Our best tie (now)
+report-competitor-s-best-tie = Competitor's best tie
+report-relationship-scores = Relationship scores
+report-score = Score
+report-value = Value
+report-how-it-was-computed = How it was computed
+report-health = Health
+report-part = Part
+report-weight = Weight
+report-points = Points
+report-coaching-prompts = Coaching prompts
+report-nothing-to-coach-on-today = Nothing to coach on today.
+report-severity = severity
+report-action = Action
+report-introduction-path = Introduction path
+report-open-support-requests = Open support requests
+report-none-open = None open.
+report-support = Support
+report-units = Units
+report-needed-by = Needed by
+report-note = Note
+report-people = People
+report-held-by-a-real-tie = Held by a real tie
+report-mean-best-tie = Mean best tie
+report-who = Who
+report-relationship-planning = Relationship planning
+report-changes-since = Changes since
+report-up-to = up to
+report-relationship-inventory = Relationship inventory
+report-level = Level
+report-department = Department
+report-our-owner = Our owner
+report-what-changed-since = What changed since
+report-what-changed-from = What changed from
+report-to = {" "}to{" "}
+report-assessments-up = Assessments up
+report-assessments-down = Assessments down
+report-ties-first-assessed = Ties first assessed
+report-in-the-scores = in the scores
+report-new-people = New people
+report-ties-gone-cold = Ties gone cold
+report-assessed = assessed
+report-last-contact = last contact
+report-days-silent = days silent
+report-org-chart = Org chart
+report-open-paren = {" "}(
+report-close-paren = )
+report-promoted = promoted
+report-moved-to-a-lower-level = moved to a lower level
+report-new-role = new role
+report-new-manager = new manager
+report-new-dotted-line-to = new dotted line to
+report-dotted-line-ended-to = dotted line ended to
+report-colon = :{" "}
+report-space-before-day = {" "}
+report-comma-before-day = {" "}
+report-departures = Departures
+report-left-the-account-on = left the account on
+report-ours-left-on = (ours) left on
+report-ties-to-re-cover = ties to re-cover
+report-improvement-points = Improvement points
+report-none-set = None set.
+report-point = Point
+report-opportunity = Opportunity
+report-due = Due
+report-set-by = Set by
+report-overdue = overdue
+
+## The relationship map (src/map/svg.rs): its legend and labels.
+
+map-assessed = assessed
+map-last-contact = last contact
+map-cooling = cooling
+map-influence = influence
+map-single-threaded = single-threaded
+map-best-tie-cooling = best tie cooling
+map-opponent = opponent
+map-sceptic = sceptic
+map-neutral = neutral
+map-supporter = supporter
+map-champion = champion
+map-no-attitude-recorded = no attitude recorded
+map-our-tie-weight-strength = our tie (weight = strength)
+map-tie-gone-cold = tie gone cold
+map-competitor-s-tie = competitor's tie
+map-reports-to = reports to
+map-key-person-one-thread-or-none = key person, one thread or none
+map-box-size-influence = box size = influence
+
+## The digests (src/digest).
+
+digest-list-comma = ,{" "}
+digest-colon = :{" "}
+digest-subject = guanxi digest { $today }: { $count ->
+        [one] 1 thing needs
+       *[other] { $count } things need
+    } you
+digest-team-title = guanxi digest { $today }, team { $team }: { $count ->
+        [one] 1 thing
+       *[other] { $count } things
+    }
+digest-point-overdue = Improvement point overdue since { $due } ({ $account }): { $point }
+digest-tie-cold = Your tie with { $person } ({ $account }) has gone cold: no contact for { $days } days.
+digest-deal-stalled = { $deal } ({ $account }) has been in { $stage } for { $days } days, { $times } times as long as deals usually stay.
+digest-past-sign-date = { $deal } ({ $account }) was to sign on { $sign } and is still open: close it or move the date.
+digest-leaving-sole-tie = { $employee } leaves on { $on } and is our only tie to { $person } on { $deal } ({ $account }): hand it over before then.
+
+## Coaching prompts (src/advice/prompts.rs): the words around the rules' texts.
+
+prompt-space = {" "}
+prompt-semicolon = ;{" "}
+prompt-line-strong = a strong line
+prompt-line-fair = a fair line
+prompt-line-weak = a weak line
+prompt-path-direct = { $asker } already knows them; build on that ({ $chain }, { $line }, { $pct })
+prompt-path = { $asker } can open the way: { $chain } ({ $line }, { $pct })
+prompt-no-path = nobody of ours has a way in yet: find out who knows them
+prompt-see-path = see the suggested introduction path
+
+## What-ifs (src/engine/whatif.rs): why a number rises when someone leaves or
+## changes part. $what lists the measures that rise.
+
+whatif-successor = { $person }'s successor
+whatif-opponent-leaves = { $person } is against us (attitude { $attitude }): with them gone, { $what } rise.
+whatif-ties-leave = { $person }'s leaving takes a competitor's ties with them too: { $what } rise.
+whatif-new-part = { $person }'s new part raises { $what }.
+whatif-recomputed = { $what } rise: without their ties the measures are recomputed on the rest (docs/scoring.md).
+dimension =
+    .keyPerson = key person
+    .decisionChain = decision chain
+    .account = account
+    .employee = our people
+    .ourCompany = our company
+    .competitor = competitor
+    .health = health
+    .winProbability = win probability

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use uuid::Uuid;
 
 use crate::{
+    domain::{catalogue, Phrase},
     graph::{
         data::OpportunityNode,
         paths::{introduction_paths, IntroductionPath},
@@ -205,26 +206,23 @@ fn describe(graph: &AccountGraph, path: &IntroductionPath, lang: Lang) -> String
     let chain = path.chain(graph);
     let asker = graph.employee_name(path.asker);
     let pct = (path.strength * 100.0).round();
-    let line = match (lang, path.strength) {
-        (Lang::En, s) if s >= 0.6 => "a strong line",
-        (Lang::En, s) if s >= 0.35 => "a fair line",
-        (Lang::En, _) => "a weak line",
-        (Lang::Zh, s) if s >= 0.6 => "关系较强",
-        (Lang::Zh, s) if s >= 0.35 => "关系一般",
-        (Lang::Zh, _) => "关系较弱",
+    let line = match path.strength {
+        s if s >= 0.6 => "prompt-line-strong",
+        s if s >= 0.35 => "prompt-line-fair",
+        _ => "prompt-line-weak",
     };
     // One hop: the asker's own tie, not an introduction through someone else.
     let direct = path.hops.len() <= 1;
-    match (lang, direct) {
-        (Lang::En, true) => {
-            format!("{asker} already knows them; build on that ({chain}, {line}, {pct}%)")
-        }
-        (Lang::En, false) => format!("{asker} can open the way: {chain} ({line}, {pct}%)"),
-        (Lang::Zh, true) => {
-            format!("{asker}已认识对方，可在此基础上加深（{chain}，{line}，{pct}%）")
-        }
-        (Lang::Zh, false) => format!("可由{asker}牵线：{chain}（{line}，{pct}%）"),
-    }
+    Phrase::new(if direct {
+        "prompt-path-direct"
+    } else {
+        "prompt-path"
+    })
+    .arg("asker", asker)
+    .arg("chain", chain)
+    .arg("line", Phrase::new(line))
+    .arg("pct", format!("{pct}%"))
+    .say(lang)
 }
 
 /// Prompts for one opportunity, best first. `with_paths` computes the suggested
@@ -389,7 +387,7 @@ pub fn prompts_first(
 
     // Only now the words: for the prompts asked for.
     let words = Words::new(m, o, facts, steps, lang);
-    let gap = lang.say(" ", "");
+    let gap = catalogue::word(lang, "prompt-space");
     let out = groups
         .iter()
         .take(first)
@@ -448,7 +446,10 @@ impl<'f> Words<'f> {
                 Lang::Zh => s.step.label_zh.clone(),
             })
             .collect();
-        over.insert("missing_steps", missing.join(lang.say("; ", "；")));
+        over.insert(
+            "missing_steps",
+            missing.join(catalogue::word(lang, "prompt-semicolon")),
+        );
         over.insert(
             "first_missing_step",
             missing.first().cloned().unwrap_or_default(),
@@ -505,14 +506,8 @@ fn write(
     };
     let path_text = match (&path, with_paths) {
         (Some(p), _) => describe(graph, p, lang),
-        (None, true) => match lang {
-            Lang::En => "nobody of ours has a way in yet: find out who knows them".to_owned(),
-            Lang::Zh => "我方尚无引荐路径：先弄清谁认识对方".to_owned(),
-        },
-        (None, false) => match lang {
-            Lang::En => "see the suggested introduction path".to_owned(),
-            Lang::Zh => "参见建议的引荐路径".to_owned(),
-        },
+        (None, true) => catalogue::word(lang, "prompt-no-path").to_owned(),
+        (None, false) => catalogue::word(lang, "prompt-see-path").to_owned(),
     };
     let (text, action) = match lang {
         Lang::En => (&d.rule.text, &d.rule.action),

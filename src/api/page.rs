@@ -30,11 +30,27 @@ pub(crate) async fn index() -> Response {
 
 /// The page's words from the one translation catalogue, as a script that sets
 /// `window.GUANXI_WORDS` before app.js runs (no second request at start).
+/// The page's words beside its own: the sets it shares with the reports, under
+/// their catalogue ids.
+const SHARED: [&str; 4] = [
+    "health-part",
+    "answer-value",
+    "budget-status",
+    "point-status",
+];
+
 static WORDS: LazyLock<String> = LazyLock::new(|| {
-    let words = serde_json::json!({
-        "en": catalogue::words_of(Lang::En, "page-"),
-        "zh": catalogue::words_of(Lang::Zh, "page-"),
-    });
+    let words = |lang| {
+        let mut words = catalogue::words_of(lang, "page-");
+        for shared in SHARED {
+            // The message itself: its id with nothing cut off is the empty key.
+            if let Some(group) = catalogue::words_of(lang, shared).remove("") {
+                words.insert(shared.to_owned(), group);
+            }
+        }
+        words
+    };
+    let words = serde_json::json!({ "en": words(Lang::En), "zh": words(Lang::Zh) });
     format!("window.GUANXI_WORDS = {words};\n")
 });
 
@@ -46,4 +62,27 @@ pub(crate) async fn asset(Path(file): Path<String>) -> Response {
         _ => return (StatusCode::NOT_FOUND, "no such asset").into_response(),
     };
     ([(header::CONTENT_TYPE, kind), NO_CACHE], body).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_word_of_the_page_hides_a_shared_set() {
+        for lang in [Lang::En, Lang::Zh] {
+            let own = catalogue::words_of(lang, "page-");
+            for shared in SHARED {
+                assert!(
+                    !own.contains_key(shared),
+                    "page-{shared} hides the set {shared}"
+                );
+            }
+        }
+        assert!(
+            WORDS.contains("\"answer-value\":{\"NO\":\"no\""),
+            "{}",
+            &WORDS[..200]
+        );
+    }
 }

@@ -12,7 +12,12 @@ use super::{
     config::{DigestConfig, Format, Team, Webhook},
     gather::{gather, Digest, Item},
 };
-use crate::{advice::Lang, engine::Engine, Error, Result};
+use crate::{
+    advice::Lang,
+    domain::{catalogue, Phrase},
+    engine::Engine,
+    Error, Result,
+};
 
 /// What a run sent, or (dry run) would send, to one reader.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -32,24 +37,21 @@ pub struct Delivery {
 }
 
 fn lang_code(l: Lang) -> &'static str {
-    l.say("en", "zh")
+    match l {
+        Lang::En => "en",
+        Lang::Zh => "zh",
+    }
 }
 
-fn text(item: &Item, lang: Lang) -> &str {
-    match lang {
-        Lang::En => &item.en,
-        Lang::Zh => &item.zh,
-    }
+fn text(item: &Item, lang: Lang) -> String {
+    item.text.say(lang)
 }
 
 fn subject(lang: Lang, n: usize, today: Date) -> String {
-    match lang {
-        Lang::En => format!(
-            "guanxi digest {today}: {n} {} you",
-            if n == 1 { "thing needs" } else { "things need" }
-        ),
-        Lang::Zh => format!("guanxi 每日提醒 {today}：{n}项需要您处理"),
-    }
+    Phrase::new("digest-subject")
+        .arg("today", today)
+        .arg("count", n)
+        .say(lang)
 }
 
 /// HMAC-SHA256 of `message` under `secret`.
@@ -338,25 +340,18 @@ async fn team_readers(
             .map(|(who, i)| {
                 format!(
                     "{}{}{}",
-                    who.join(lang.say(", ", "、")),
-                    lang.say(": ", "："),
+                    who.join(catalogue::word(lang, "digest-list-comma")),
+                    catalogue::word(lang, "digest-colon"),
                     text(i, lang)
                 )
             })
             .collect();
         let keys: BTreeSet<&str> = by_item.iter().map(|(_, i)| i.key.as_str()).collect();
-        let title = match lang {
-            Lang::En => format!(
-                "guanxi digest {today}, team {}: {} things",
-                team.name,
-                lines.len()
-            ),
-            Lang::Zh => format!(
-                "guanxi 每日提醒 {today}，{}团队：{}项",
-                team.name,
-                lines.len()
-            ),
-        };
+        let title = Phrase::new("digest-team-title")
+            .arg("today", today)
+            .arg("team", &team.name)
+            .arg("count", lines.len())
+            .say(lang);
         let mut delivery = Delivery {
             to: reader.clone(),
             name: team.name.clone(),

@@ -8,7 +8,7 @@ use time::Date;
 use uuid::Uuid;
 
 use crate::{
-    domain::{Employee, ImprovementStatus},
+    domain::{Arg, Employee, ImprovementStatus, Phrase},
     engine::Engine,
     store::ImprovementFilter,
     Result,
@@ -35,14 +35,14 @@ pub enum ItemKind {
 }
 
 /// One thing that needs someone, said in both languages.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Item {
     /// Stable across days while the thing stays the same: what is sent once.
     pub key: String,
     pub kind: ItemKind,
     pub account: String,
-    pub en: String,
-    pub zh: String,
+    /// What the reader is told, said in their language when sent.
+    pub text: Phrase,
 }
 
 /// One person's digest.
@@ -114,8 +114,10 @@ pub async fn gather(engine: &Engine, today: Date) -> Result<Vec<Digest>> {
                         key: format!("point:{}:{due}", p.improvement_point_id),
                         kind: ItemKind::OverduePoint,
                         account: a.to_owned(),
-                        en: format!("Improvement point overdue since {due} ({a}): {}", p.text),
-                        zh: format!("改进点已于{due}逾期（{a}）：{}", p.text),
+                        text: Phrase::new("digest-point-overdue")
+                            .arg("due", due)
+                            .arg("account", a)
+                            .arg("point", &p.text),
                     },
                 );
             }
@@ -131,14 +133,10 @@ pub async fn gather(engine: &Engine, today: Date) -> Result<Vec<Digest>> {
                         key: format!("cold:{}:{}", c.relationship_id, c.last_contact),
                         kind: ItemKind::ColdTie,
                         account: a.to_owned(),
-                        en: format!(
-                            "Your tie with {} ({a}) has gone cold: no contact for {} days.",
-                            c.person, c.silent_days
-                        ),
-                        zh: format!(
-                            "您与{}（{a}）的关系已变冷：{}天未联系。",
-                            c.person, c.silent_days
-                        ),
+                        text: Phrase::new("digest-tie-cold")
+                            .arg("person", &c.person)
+                            .arg("account", a)
+                            .arg("days", c.silent_days),
                     },
                 );
             }
@@ -158,11 +156,18 @@ pub async fn gather(engine: &Engine, today: Date) -> Result<Vec<Digest>> {
                             key: format!("stalled:{}:{}:{entered}", o.id, o.stage),
                             kind: ItemKind::StalledDeal,
                             account: a.to_owned(),
-                            en: format!(
-                                "{} ({a}) has been in {stage_en} for {days} days, {times:.1} times as long as deals usually stay.",
-                                o.name
-                            ),
-                            zh: format!("{}（{a}）已在{stage_zh}阶段停留{days}天，是通常的{times:.1}倍。", o.name),
+                            text: Phrase::new("digest-deal-stalled")
+                                .arg("deal", &o.name)
+                                .arg("account", a)
+                                .arg(
+                                    "stage",
+                                    Arg::Term {
+                                        en: stage_en.clone(),
+                                        zh: stage_zh.clone(),
+                                    },
+                                )
+                                .arg("days", days)
+                                .arg("times", format!("{times:.1}")),
                         };
                         for to in &team {
                             give(*to, &item);
@@ -174,8 +179,10 @@ pub async fn gather(engine: &Engine, today: Date) -> Result<Vec<Digest>> {
                         key: format!("sign:{}:{sign}", o.id),
                         kind: ItemKind::PastSignDate,
                         account: a.to_owned(),
-                        en: format!("{} ({a}) was to sign on {sign} and is still open: close it or move the date.", o.name),
-                        zh: format!("{}（{a}）预计于{sign}签约，至今未关闭：请结单或调整日期。", o.name),
+                        text: Phrase::new("digest-past-sign-date")
+                            .arg("deal", &o.name)
+                            .arg("account", a)
+                            .arg("sign", sign),
                     };
                     for to in &team {
                         give(*to, &item);
@@ -197,11 +204,12 @@ pub async fn gather(engine: &Engine, today: Date) -> Result<Vec<Digest>> {
                         key: format!("leaving:{}:{}:{}", e.employee_id, o.id, p.id),
                         kind: ItemKind::LeavingWithSoleTies,
                         account: a.to_owned(),
-                        en: format!(
-                            "{} leaves on {on} and is our only tie to {} on {} ({a}): hand it over before then.",
-                            e.name, p.name, o.name
-                        ),
-                        zh: format!("{}将于{on}离开，是我们与{}（{}，{a}）唯一的关系：请在此之前交接。", e.name, p.name, o.name),
+                        text: Phrase::new("digest-leaving-sole-tie")
+                            .arg("employee", &e.name)
+                            .arg("on", on)
+                            .arg("person", &p.name)
+                            .arg("deal", &o.name)
+                            .arg("account", a),
                     };
                     for to in o
                         .owner

@@ -339,7 +339,7 @@ mod tests {
     fn the_page_gets_its_words_with_variables_left_for_it_to_fill() {
         let en = words_of(Lang::En, "page-");
         assert_eq!(en["deleted"], "{$n} deleted.");
-        assert_eq!(en["answers"]["YES"], "yes");
+        assert_eq!(en["recorded-plan"], "{$who} changed the deal's plan");
         let zh = words_of(Lang::Zh, "page-");
         assert_eq!(zh["deleted"], "已删除{$n}。");
         assert_eq!(en.len(), zh.len());

@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use crate::{
     advice::{prompts::prompts_first, Lang, Prompt},
+    domain::{catalogue, Arg, Phrase},
     engine::assess,
     forecast::{category, StageNorms},
     graph::{risk::PersonChange, scores::opportunity_scores, AccountGraph},
@@ -188,10 +189,9 @@ pub fn run(
 
 /// How a person who left is named in the after side's prompts.
 pub fn successor(name: &str, lang: Lang) -> String {
-    match lang {
-        Lang::Zh => format!("{name}的继任者"),
-        Lang::En => format!("{name}'s successor"),
-    }
+    Phrase::new("whatif-successor")
+        .arg("person", name)
+        .say(lang)
 }
 
 /// The stories of every open deal that moves under `cause`, each rise explained:
@@ -205,7 +205,6 @@ pub fn told(
     lang: Lang,
     cause: &Cause,
 ) -> Vec<Story> {
-    let zh = lang == Lang::Zh;
     let (person, change) = match cause {
         Cause::PersonChanges(p, c) => (Some(*p), Some(c)),
         Cause::EmployeeLeaves(_) => (None, None),
@@ -228,38 +227,25 @@ pub fn told(
                 .and_then(|o| o.members.iter().find(|x| x.person == p))
                 .map(|x| x.attitude)
         });
-        let what = s.rises.join(", ");
+        let what = Arg::List(
+            s.rises
+                .iter()
+                .map(|r| Arg::Term {
+                    en: catalogue::attribute(Lang::En, "dimension", r),
+                    zh: catalogue::attribute(Lang::Zh, "dimension", r),
+                })
+                .collect(),
+        );
         let who = name.clone().unwrap_or_default();
-        s.note = Some(match (change, attitude) {
-            (Some(c), Some(a)) if c.leaves && a < 0 => {
-                if zh {
-                    format!("{who}反对我方（态度{a}）：其离开后，{what}上升。")
-                } else {
-                    format!("{who} is against us (attitude {a}): with them gone, {what} rise.")
-                }
-            }
-            (Some(c), _) if c.leaves => {
-                if zh {
-                    format!("{who}的离开也带走了竞争对手与其的关系：{what}上升。")
-                } else {
-                    format!("{who}'s leaving takes a competitor's ties with them too: {what} rise.")
-                }
-            }
-            (Some(_), _) => {
-                if zh {
-                    format!("{who}的新角色使{what}上升。")
-                } else {
-                    format!("{who}'s new part raises {what}.")
-                }
-            }
-            (None, _) => {
-                if zh {
-                    format!("{what}上升：没有其关系后各项按剩余关系重新计算（见docs/scoring.md）。")
-                } else {
-                    format!("{what} rise: without their ties the measures are recomputed on the rest (docs/scoring.md).")
-                }
-            }
-        });
+        let note = match (change, attitude) {
+            (Some(c), Some(a)) if c.leaves && a < 0 => Phrase::new("whatif-opponent-leaves")
+                .arg("person", who)
+                .arg("attitude", a.to_string()),
+            (Some(c), _) if c.leaves => Phrase::new("whatif-ties-leave").arg("person", who),
+            (Some(_), _) => Phrase::new("whatif-new-part").arg("person", who),
+            (None, _) => Phrase::new("whatif-recomputed"),
+        };
+        s.note = Some(note.arg("what", what).say(lang));
     }
     out
 }

@@ -12,7 +12,7 @@ use std::fmt::Write;
 use super::layout::{lines_height, Key, Placed, DETAIL_SIZE, MARGIN};
 use super::model::TieSide;
 use super::text::{line_height, text_width, ASCENT_EM};
-use crate::domain::Lang;
+use crate::domain::{catalogue, Lang};
 
 pub const FONT: &str = "'Noto Sans CJK SC','Noto Sans SC','Source Han Sans SC','WenQuanYi Zen Hei','PingFang SC','Microsoft YaHei',sans-serif";
 pub const OURS: &str = "#2b6cb0";
@@ -123,14 +123,14 @@ pub fn render(placed: &Placed, lang: Lang) -> String {
         let mut tip = format!(
             "{who} – {person}: {:.1}/5 ({} {})",
             t.strength,
-            lang.say("assessed", "评估"),
+            catalogue::word(lang, "map-assessed"),
             t.assessed
         );
         if let Some(d) = t.last_contact {
-            let _ = write!(tip, ", {} {d}", lang.say("last contact", "最近接触"));
+            let _ = write!(tip, ", {} {d}", catalogue::word(lang, "map-last-contact"));
         }
         if t.cooling {
-            let _ = write!(tip, ", {}", lang.say("cooling", "正在变冷"));
+            let _ = write!(tip, ", {}", catalogue::word(lang, "map-cooling"));
         }
         let _ = writeln!(
             body,
@@ -166,17 +166,13 @@ pub fn render(placed: &Placed, lang: Lang) -> String {
                     let _ = write!(tip, " · {r}");
                 }
                 if let Some(i) = p.influence {
-                    let _ = write!(tip, " · {} {i}/5", lang.say("influence", "影响力"));
+                    let _ = write!(tip, " · {} {i}/5", catalogue::word(lang, "map-influence"));
                 }
                 if p.single_threaded {
-                    let _ = write!(tip, " · {}", lang.say("single-threaded", "单线联系"));
+                    let _ = write!(tip, " · {}", catalogue::word(lang, "map-single-threaded"));
                 }
                 if p.cooling {
-                    let _ = write!(
-                        tip,
-                        " · {}",
-                        lang.say("best tie cooling", "最强关系正在变冷")
-                    );
+                    let _ = write!(tip, " · {}", catalogue::word(lang, "map-best-tie-cooling"));
                 }
                 (
                     "person",
@@ -279,18 +275,18 @@ pub fn render(placed: &Placed, lang: Lang) -> String {
     }
     let mut items: Vec<(Swatch, String)> = Vec::new();
     let attitudes = [
-        (-2, lang.say("opponent", "反对者")),
-        (-1, lang.say("sceptic", "怀疑者")),
-        (0, lang.say("neutral", "中立")),
-        (1, lang.say("supporter", "支持者")),
-        (2, lang.say("champion", "拥护者")),
+        (-2, catalogue::word(lang, "map-opponent")),
+        (-1, catalogue::word(lang, "map-sceptic")),
+        (0, catalogue::word(lang, "map-neutral")),
+        (1, catalogue::word(lang, "map-supporter")),
+        (2, catalogue::word(lang, "map-champion")),
     ];
     for (a, word) in attitudes {
         items.push((Swatch::Fill(attitude_fill(Some(a))), word.to_owned()));
     }
     items.push((
         Swatch::Fill(attitude_fill(None)),
-        lang.say("no attitude recorded", "未记录态度").to_owned(),
+        catalogue::word(lang, "map-no-attitude-recorded").to_owned(),
     ));
     items.push((
         Swatch::Line {
@@ -298,8 +294,7 @@ pub fn render(placed: &Placed, lang: Lang) -> String {
             width: tie_width(4.0),
             dash: false,
         },
-        lang.say("our tie (weight = strength)", "我方关系（粗细 = 强度）")
-            .to_owned(),
+        catalogue::word(lang, "map-our-tie-weight-strength").to_owned(),
     ));
     items.push((
         Swatch::Line {
@@ -307,7 +302,7 @@ pub fn render(placed: &Placed, lang: Lang) -> String {
             width: tie_width(2.0),
             dash: true,
         },
-        lang.say("tie gone cold", "变冷的关系").to_owned(),
+        catalogue::word(lang, "map-tie-gone-cold").to_owned(),
     ));
     items.push((
         Swatch::Line {
@@ -315,7 +310,7 @@ pub fn render(placed: &Placed, lang: Lang) -> String {
             width: tie_width(3.0),
             dash: false,
         },
-        lang.say("competitor's tie", "竞争对手的关系").to_owned(),
+        catalogue::word(lang, "map-competitor-s-tie").to_owned(),
     ));
     items.push((
         Swatch::Line {
@@ -323,17 +318,15 @@ pub fn render(placed: &Placed, lang: Lang) -> String {
             width: 1.2,
             dash: false,
         },
-        lang.say("reports to", "汇报关系").to_owned(),
+        catalogue::word(lang, "map-reports-to").to_owned(),
     ));
     items.push((
         Swatch::Outline(THREAD),
-        lang.say("key person, one thread or none", "关键人物，单线或无联系")
-            .to_owned(),
+        catalogue::word(lang, "map-key-person-one-thread-or-none").to_owned(),
     ));
     items.push((
         Swatch::Outline("#2d3748"),
-        lang.say("box size = influence", "方框大小 = 影响力")
-            .to_owned(),
+        catalogue::word(lang, "map-box-size-influence").to_owned(),
     ));
 
     let mut legend = String::new();

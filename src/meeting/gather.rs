@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::{
     advice::{Answer, Health, Lang, StepStatus},
-    domain::today,
+    domain::{catalogue, today},
     engine::{Engine, RelationshipChanges},
     graph::AccountGraph,
     map::MapFormat,
@@ -21,15 +21,13 @@ pub(crate) fn term(v: &Vocabulary, id: &str, lang: Lang) -> String {
     v.label_of(id, lang == Lang::Zh)
 }
 
-fn answer_word(a: Answer, lang: Lang) -> &'static str {
-    match (a, lang) {
-        (Answer::Yes, Lang::En) => "yes",
-        (Answer::No, Lang::En) => "no",
-        (Answer::Unknown, Lang::En) => "unknown",
-        (Answer::Yes, Lang::Zh) => "是",
-        (Answer::No, Lang::Zh) => "否",
-        (Answer::Unknown, Lang::Zh) => "未知",
-    }
+fn answer_word(a: Answer, lang: Lang) -> String {
+    let key = match a {
+        Answer::Yes => "YES",
+        Answer::No => "NO",
+        Answer::Unknown => "UNKNOWN",
+    };
+    catalogue::attribute(lang, "answer-value", key)
 }
 
 /// Evidence as people read it: each fact by its label ("interactions with the
@@ -46,57 +44,35 @@ fn facts(list: &[(String, String)], lang: Lang, m: &Methodology) -> String {
 /// A fact's value in words; numbers as they are.
 pub(crate) fn fact_value(fact: &str, value: &str, lang: Lang, m: &Methodology) -> String {
     match (fact, value) {
-        (_, "true") => lang.say("yes", "是").to_owned(),
-        (_, "false") => lang.say("no", "否").to_owned(),
+        (_, "true") => catalogue::word(lang, "report-yes").to_owned(),
+        (_, "false") => catalogue::word(lang, "report-no").to_owned(),
         ("stage", v) => term(&m.vocabularies.stage_terms, v, lang),
         ("tier", v) => term(&m.vocabularies.tiers, v, lang),
-        ("budget_status", "confirmed") => lang.say("confirmed", "已确认").to_owned(),
-        ("budget_status", "unconfirmed") => lang.say("not confirmed", "未确认").to_owned(),
-        ("budget_status", "unknown") => lang.say("unknown", "不清楚").to_owned(),
+        ("budget_status", v @ ("confirmed" | "unconfirmed" | "unknown")) => {
+            catalogue::attribute(lang, "budget-status", &v.to_uppercase())
+        }
         (_, v) => v.to_owned(),
     }
 }
 
 /// A win step's status in words.
-fn step_word(status: StepStatus, lang: Lang) -> &'static str {
-    match (status, lang) {
-        (StepStatus::Done, Lang::En) => "done",
-        (StepStatus::Satisfied, Lang::En) => "satisfied by the data",
-        (StepStatus::Missing, Lang::En) => "missing",
-        (StepStatus::Done, Lang::Zh) => "已完成",
-        (StepStatus::Satisfied, Lang::Zh) => "已满足（依据数据）",
-        (StepStatus::Missing, Lang::Zh) => "未完成",
-    }
+fn step_word(status: StepStatus, lang: Lang) -> String {
+    let key = match status {
+        StepStatus::Done => "DONE",
+        StepStatus::Satisfied => "SATISFIED",
+        StepStatus::Missing => "MISSING",
+    };
+    catalogue::attribute(lang, "step-status", key)
 }
 
 /// A part of health in words, as the page names it.
 pub(crate) fn health_part(name: &str, lang: Lang) -> String {
-    let (en, zh) = match name {
-        "key_person" => ("Key person", "关键人"),
-        "decision_chain" => ("Decision chain", "决策链"),
-        "competitor" => ("Competitor", "竞争对手"),
-        "employee" => ("Our people", "我方员工"),
-        "our_company" => ("Our company", "我方公司"),
-        "win_steps" => ("Win steps", "赢单步骤"),
-        "qualification" => ("Four questions", "四个问题"),
-        "stage_time" => ("Time in stage", "阶段停留"),
-        "contact" => ("Recent contact", "近期接触"),
-        other => (other, other),
-    };
-    (if lang == Lang::Zh { zh } else { en }).to_owned()
+    catalogue::attribute(lang, "health-part", name)
 }
 
 /// A support request's status in words.
 fn support_word(status: &str, lang: Lang) -> String {
-    let (en, zh) = match status {
-        "requested" => ("requested", "已申请"),
-        "granted" => ("granted", "已批准"),
-        "declined" => ("declined", "已拒绝"),
-        "done" => ("done", "已完成"),
-        "cancelled" => ("cancelled", "已取消"),
-        other => (other, other),
-    };
-    (if lang == Lang::Zh { zh } else { en }).to_owned()
+    catalogue::attribute(lang, "support-status", status)
 }
 
 /// A point of a labelled scale (influence, attitude) in words.
@@ -144,7 +120,7 @@ pub struct StepLine {
     pub label: String,
     pub required: bool,
     /// Done, satisfied by the data or missing, in the meeting's language.
-    pub status: &'static str,
+    pub status: String,
     pub evidence: String,
 }
 

@@ -62,36 +62,40 @@ pub fn opportunity(r: &OpportunityMeeting) -> String {
     let _ = writeln!(
         out,
         "# {}: {}\n",
-        l.say("Opportunity analysis", "商机分析"),
+        catalogue::word(l, "report-opportunity-analysis"),
         md(&r.opportunity)
     );
     let _ = writeln!(
         out,
         "{} **{}** · {} **{}** · {} **{} {}** · {} **{}** · {} **{}** · {} {}\n",
-        l.say("Account", "客户"),
+        catalogue::word(l, "report-account"),
         md(&r.account),
-        l.say("Stage", "阶段"),
+        catalogue::word(l, "report-stage"),
         md(&r.stage),
-        l.say("Amount", "金额"),
+        catalogue::word(l, "report-amount"),
         money(r.amount),
         md(&r.currency),
-        l.say("Expected signing", "预计签约"),
+        catalogue::word(l, "report-expected-signing"),
         or_dash(r.expected_sign_date),
-        l.say("Owner", "负责人"),
+        catalogue::word(l, "report-owner"),
         or_dash(r.owner.as_deref()),
-        l.say("as of", "截至"),
+        catalogue::word(l, "report-as-of"),
         r.as_of
     );
 
-    let _ = writeln!(out, "## {}\n", l.say("The four questions", "四个问题"));
+    let _ = writeln!(
+        out,
+        "## {}\n",
+        catalogue::word(l, "report-the-four-questions")
+    );
     head(
         &mut out,
         &[
-            l.say("Question", "问题"),
-            l.say("Answer", "回答"),
-            l.say("Suggested by the data", "数据建议"),
-            l.say("Recorded", "已记录"),
-            l.say("Evidence", "依据"),
+            catalogue::word(l, "report-question"),
+            catalogue::word(l, "report-answer"),
+            catalogue::word(l, "report-suggested-by-the-data"),
+            catalogue::word(l, "report-recorded"),
+            catalogue::word(l, "report-evidence"),
         ],
         "lllll",
     );
@@ -111,31 +115,31 @@ pub fn opportunity(r: &OpportunityMeeting) -> String {
     let _ = writeln!(
         out,
         "\n## {} ({})\n",
-        l.say("Win steps", "赢单步骤"),
+        catalogue::word(l, "report-win-steps"),
         md(&r.stage)
     );
     if r.steps.is_empty() {
         let _ = writeln!(
             out,
             "{}",
-            l.say("No win steps for this stage.", "本阶段没有赢单步骤。")
+            catalogue::word(l, "report-no-win-steps-for-this-stage")
         );
     } else {
         head(
             &mut out,
             &[
-                l.say("Step", "步骤"),
-                l.say("Required", "必需"),
-                l.say("Status", "状态"),
-                l.say("Evidence", "依据"),
+                catalogue::word(l, "report-step"),
+                catalogue::word(l, "report-required"),
+                catalogue::word(l, "report-status"),
+                catalogue::word(l, "report-evidence"),
             ],
             "llll",
         );
         for s in &r.steps {
             let required = if s.required {
-                l.say("yes", "是")
+                catalogue::word(l, "report-yes")
             } else {
-                l.say("no", "否")
+                catalogue::word(l, "report-no")
             };
             row(
                 &mut out,
@@ -149,24 +153,28 @@ pub fn opportunity(r: &OpportunityMeeting) -> String {
         }
     }
 
-    let _ = writeln!(out, "\n## {}\n", l.say("Decision chain", "决策链"));
+    let _ = writeln!(
+        out,
+        "\n## {}\n",
+        catalogue::word(l, "report-decision-chain")
+    );
     if r.chain.is_empty() {
         let _ = writeln!(
             out,
             "{}",
-            l.say("Nobody is in the decision chain yet.", "决策链中还没有人。")
+            catalogue::word(l, "report-nobody-is-in-the-decision-chain")
         );
     } else {
         head(
             &mut out,
             &[
-                l.say("Person", "人员"),
-                l.say("Title", "职务"),
-                l.say("Buying role", "采购角色"),
-                l.say("Influence", "影响力"),
-                l.say("Attitude", "态度"),
-                l.say("Our best tie (now)", "我方最强关系（当前）"),
-                l.say("Competitor's best tie", "竞争对手最强关系"),
+                catalogue::word(l, "report-person"),
+                catalogue::word(l, "report-title"),
+                catalogue::word(l, "report-buying-role"),
+                catalogue::word(l, "report-influence"),
+                catalogue::word(l, "report-attitude"),
+                catalogue::word(l, "report-our-best-tie-now"),
+                catalogue::word(l, "report-competitor-s-best-tie"),
             ],
             "lllllll",
         );
@@ -196,13 +204,17 @@ pub fn opportunity(r: &OpportunityMeeting) -> String {
         }
     }
 
-    let _ = writeln!(out, "\n## {}\n", l.say("Relationship scores", "关系量化"));
+    let _ = writeln!(
+        out,
+        "\n## {}\n",
+        catalogue::word(l, "report-relationship-scores")
+    );
     head(
         &mut out,
         &[
-            l.say("Score", "指标"),
-            l.say("Value", "数值"),
-            l.say("How it was computed", "计算说明"),
+            catalogue::word(l, "report-score"),
+            catalogue::word(l, "report-value"),
+            catalogue::word(l, "report-how-it-was-computed"),
         ],
         "lrl",
     );
@@ -216,16 +228,16 @@ pub fn opportunity(r: &OpportunityMeeting) -> String {
     let _ = writeln!(
         out,
         "\n## {}: {:.0} / 100\n",
-        l.say("Health", "健康度"),
+        catalogue::word(l, "report-health"),
         r.health.score
     );
     head(
         &mut out,
         &[
-            l.say("Part", "组成"),
-            l.say("Weight", "权重"),
-            l.say("Value", "数值"),
-            l.say("Points", "得分"),
+            catalogue::word(l, "report-part"),
+            catalogue::word(l, "report-weight"),
+            catalogue::word(l, "report-value"),
+            catalogue::word(l, "report-points"),
         ],
         "lrrr",
     );
@@ -241,12 +253,16 @@ pub fn opportunity(r: &OpportunityMeeting) -> String {
         );
     }
 
-    let _ = writeln!(out, "\n## {}\n", l.say("Coaching prompts", "辅导提示"));
+    let _ = writeln!(
+        out,
+        "\n## {}\n",
+        catalogue::word(l, "report-coaching-prompts")
+    );
     if r.prompts.is_empty() {
         let _ = writeln!(
             out,
             "{}",
-            l.say("Nothing to coach on today.", "今天没有需要辅导的事项。")
+            catalogue::word(l, "report-nothing-to-coach-on-today")
         );
     }
     for (i, p) in r.prompts.iter().enumerate() {
@@ -255,15 +271,20 @@ pub fn opportunity(r: &OpportunityMeeting) -> String {
             "{}. **{}** ({} {})",
             i + 1,
             md(&p.text),
-            l.say("severity", "严重度"),
+            catalogue::word(l, "report-severity"),
             p.severity
         );
-        let _ = writeln!(out, "   - {}: {}", l.say("Action", "行动"), md(&p.action));
+        let _ = writeln!(
+            out,
+            "   - {}: {}",
+            catalogue::word(l, "report-action"),
+            md(&p.action)
+        );
         if let Some(path) = &p.path {
             let _ = writeln!(
                 out,
                 "   - {}: {}",
-                l.say("Introduction path", "引荐路径"),
+                catalogue::word(l, "report-introduction-path"),
                 md(path)
             );
         }
@@ -271,7 +292,7 @@ pub fn opportunity(r: &OpportunityMeeting) -> String {
             let _ = writeln!(
                 out,
                 "   - {}: {}",
-                l.say("Evidence", "依据"),
+                catalogue::word(l, "report-evidence"),
                 md(&p.evidence)
             );
         }
@@ -280,19 +301,19 @@ pub fn opportunity(r: &OpportunityMeeting) -> String {
     let _ = writeln!(
         out,
         "\n## {}\n",
-        l.say("Open support requests", "待处理的支持申请")
+        catalogue::word(l, "report-open-support-requests")
     );
     if r.support.is_empty() {
-        let _ = writeln!(out, "{}", l.say("None open.", "没有待处理的申请。"));
+        let _ = writeln!(out, "{}", catalogue::word(l, "report-none-open"));
     } else {
         head(
             &mut out,
             &[
-                l.say("Support", "支持"),
-                l.say("Units", "数量"),
-                l.say("Needed by", "需要日期"),
-                l.say("Status", "状态"),
-                l.say("Note", "备注"),
+                catalogue::word(l, "report-support"),
+                catalogue::word(l, "report-units"),
+                catalogue::word(l, "report-needed-by"),
+                catalogue::word(l, "report-status"),
+                catalogue::word(l, "report-note"),
             ],
             "lrlll",
         );
@@ -318,10 +339,10 @@ fn groups(out: &mut String, l: Lang, heading: &str, list: &[InventoryGroup]) {
         out,
         &[
             heading,
-            l.say("People", "人数"),
-            l.say("Held by a real tie", "有实质关系"),
-            l.say("Mean best tie", "平均最强关系"),
-            l.say("Who", "人员"),
+            catalogue::word(l, "report-people"),
+            catalogue::word(l, "report-held-by-a-real-tie"),
+            catalogue::word(l, "report-mean-best-tie"),
+            catalogue::word(l, "report-who"),
         ],
         "lrrrl",
     );
@@ -362,45 +383,70 @@ pub fn planning(r: &PlanningMeeting) -> String {
     let _ = writeln!(
         out,
         "# {}: {}\n",
-        l.say("Relationship planning", "关系规划"),
+        catalogue::word(l, "report-relationship-planning"),
         md(&r.account)
     );
     let _ = writeln!(
         out,
         "{} {} {} {}\n",
-        l.say("Changes since", "变化自"),
+        catalogue::word(l, "report-changes-since"),
         c.since,
-        l.say("up to", "至"),
+        catalogue::word(l, "report-up-to"),
         c.until
     );
 
-    let _ = writeln!(out, "## {}\n", l.say("Relationship inventory", "关系盘点"));
-    groups(&mut out, l, l.say("Level", "层级"), &r.by_level);
-    groups(&mut out, l, l.say("Department", "部门"), &r.by_department);
-    groups(&mut out, l, l.say("Buying role", "采购角色"), &r.by_role);
-    groups(&mut out, l, l.say("Our owner", "我方负责人"), &r.by_owner);
+    let _ = writeln!(
+        out,
+        "## {}\n",
+        catalogue::word(l, "report-relationship-inventory")
+    );
+    groups(&mut out, l, catalogue::word(l, "report-level"), &r.by_level);
+    groups(
+        &mut out,
+        l,
+        catalogue::word(l, "report-department"),
+        &r.by_department,
+    );
+    groups(
+        &mut out,
+        l,
+        catalogue::word(l, "report-buying-role"),
+        &r.by_role,
+    );
+    groups(
+        &mut out,
+        l,
+        catalogue::word(l, "report-our-owner"),
+        &r.by_owner,
+    );
 
     if c.until == r.as_of {
         let _ = writeln!(
             out,
             "## {} {}\n",
-            l.say("What changed since", "变化自"),
+            catalogue::word(l, "report-what-changed-since"),
             c.since
         );
     } else {
         let _ = writeln!(
             out,
             "## {} {}{}{}\n",
-            l.say("What changed from", "变化："),
+            catalogue::word(l, "report-what-changed-from"),
             c.since,
-            l.say(" to ", "至"),
+            catalogue::word(l, "report-to"),
             c.until
         );
     }
     for (m, heading) in [
-        (Movement::Up, l.say("Assessments up", "评估上升")),
-        (Movement::Down, l.say("Assessments down", "评估下降")),
-        (Movement::New, l.say("Ties first assessed", "新评估的关系")),
+        (Movement::Up, catalogue::word(l, "report-assessments-up")),
+        (
+            Movement::Down,
+            catalogue::word(l, "report-assessments-down"),
+        ),
+        (
+            Movement::New,
+            catalogue::word(l, "report-ties-first-assessed"),
+        ),
     ] {
         let list: Vec<_> = c.moved(m).collect();
         let _ = writeln!(out, "### {heading} ({})\n", list.len());
@@ -410,7 +456,7 @@ pub fn planning(r: &PlanningMeeting) -> String {
             let scored = match (a.scored_before, a.scored_after) {
                 (Some(b), Some(n)) if Some(b) != a.before.map(f64::from) => format!(
                     "; {} {:.1} → {:.1}",
-                    l.say("in the scores", "评分中"),
+                    catalogue::word(l, "report-in-the-scores"),
                     tenths(b),
                     n
                 ),
@@ -435,7 +481,7 @@ pub fn planning(r: &PlanningMeeting) -> String {
     let _ = writeln!(
         out,
         "### {} ({})\n",
-        l.say("New people", "新人员"),
+        catalogue::word(l, "report-new-people"),
         c.new_people.len()
     );
     for p in &c.new_people {
@@ -454,7 +500,7 @@ pub fn planning(r: &PlanningMeeting) -> String {
     let _ = writeln!(
         out,
         "\n### {} ({})\n",
-        l.say("Ties gone cold", "变冷的关系"),
+        catalogue::word(l, "report-ties-gone-cold"),
         c.cooled.len()
     );
     for t in &c.cooled {
@@ -463,22 +509,25 @@ pub fn planning(r: &PlanningMeeting) -> String {
             "- {} – {}: {} {}, {} {} ({} {})",
             md(&t.employee),
             md(&t.person),
-            l.say("assessed", "评估"),
+            catalogue::word(l, "report-assessed"),
             t.assessed,
-            l.say("last contact", "最近接触"),
+            catalogue::word(l, "report-last-contact"),
             t.last_contact,
             t.silent_days,
-            l.say("days silent", "天未联系")
+            catalogue::word(l, "report-days-silent")
         );
     }
     let _ = writeln!(
         out,
         "\n### {} ({})\n",
-        l.say("Org chart", "组织架构变化"),
+        catalogue::word(l, "report-org-chart"),
         c.org.len()
     );
     for o in &c.org {
-        let (open, close) = (l.say(" (", "（"), l.say(")", "）"));
+        let (open, close) = (
+            catalogue::word(l, "report-open-paren"),
+            catalogue::word(l, "report-close-paren"),
+        );
         let side = |text: &Option<String>, level: &Option<String>| match (text, level) {
             (Some(t), Some(lv)) => format!("{}{open}{}{close}", md(t), md(lv)),
             (Some(t), None) => md(t),
@@ -486,12 +535,12 @@ pub fn planning(r: &PlanningMeeting) -> String {
             (None, None) => "–".to_owned(),
         };
         let what = match o.kind {
-            "promoted" => l.say("promoted", "晋升"),
-            "moved_down" => l.say("moved to a lower level", "降级"),
-            "new_role" => l.say("new role", "调岗"),
-            "new_manager" => l.say("new manager", "更换直属上级"),
-            "dotted_line_added" => l.say("new dotted line to", "新增虚线汇报至"),
-            _ => l.say("dotted line ended to", "虚线汇报结束："),
+            "promoted" => catalogue::word(l, "report-promoted"),
+            "moved_down" => catalogue::word(l, "report-moved-to-a-lower-level"),
+            "new_role" => catalogue::word(l, "report-new-role"),
+            "new_manager" => catalogue::word(l, "report-new-manager"),
+            "dotted_line_added" => catalogue::word(l, "report-new-dotted-line-to"),
+            _ => catalogue::word(l, "report-dotted-line-ended-to"),
         };
         let change = match o.kind {
             "dotted_line_added" => side(&o.after, &None),
@@ -506,12 +555,12 @@ pub fn planning(r: &PlanningMeeting) -> String {
             out,
             "- **{}**{}{}{}{change}{open}{}{close}",
             md(&o.person),
-            l.say(": ", "："),
+            catalogue::word(l, "report-colon"),
             what,
             if o.kind.starts_with("dotted") {
-                l.say(" ", "")
+                catalogue::word(l, "report-space-before-day")
             } else {
-                l.say(" ", "，")
+                catalogue::word(l, "report-comma-before-day")
             },
             o.on
         );
@@ -520,14 +569,14 @@ pub fn planning(r: &PlanningMeeting) -> String {
     let _ = writeln!(
         out,
         "\n### {} ({departures})\n",
-        l.say("Departures", "离职与调离")
+        catalogue::word(l, "report-departures")
     );
     for p in &c.people_left {
         let _ = writeln!(
             out,
             "- **{}** {} {}",
             md(&p.name),
-            l.say("left the account on", "离开客户于"),
+            catalogue::word(l, "report-left-the-account-on"),
             p.on
         );
     }
@@ -536,34 +585,42 @@ pub fn planning(r: &PlanningMeeting) -> String {
             out,
             "- **{}** {} {}; {}: {}",
             md(&e.name),
-            l.say("(ours) left on", "（我方）离职于"),
+            catalogue::word(l, "report-ours-left-on"),
             e.on,
-            l.say("ties to re-cover", "需要接手的关系"),
+            catalogue::word(l, "report-ties-to-re-cover"),
             md(&e.ties.join(", "))
         );
     }
 
-    let _ = writeln!(out, "\n## {}\n", l.say("Improvement points", "改进点"));
+    let _ = writeln!(
+        out,
+        "\n## {}\n",
+        catalogue::word(l, "report-improvement-points")
+    );
     if r.points.is_empty() {
-        let _ = writeln!(out, "{}", l.say("None set.", "尚未设定。"));
+        let _ = writeln!(out, "{}", catalogue::word(l, "report-none-set"));
     } else {
         head(
             &mut out,
             &[
-                l.say("Point", "改进点"),
-                l.say("Opportunity", "商机"),
-                l.say("Owner", "负责人"),
-                l.say("Due", "截止"),
-                l.say("Status", "状态"),
-                l.say("Set by", "设定人"),
-                l.say("Note", "备注"),
+                catalogue::word(l, "report-point"),
+                catalogue::word(l, "report-opportunity"),
+                catalogue::word(l, "report-owner"),
+                catalogue::word(l, "report-due"),
+                catalogue::word(l, "report-status"),
+                catalogue::word(l, "report-set-by"),
+                catalogue::word(l, "report-note"),
             ],
             "lllllll",
         );
         for p in &r.points {
-            let said = md(&catalogue::attribute(l, "point-status", &p.status));
+            let said = md(&catalogue::attribute(
+                l,
+                "point-status",
+                &p.status.to_uppercase(),
+            ));
             let status = match (p.overdue, p.closed_on) {
-                (true, _) => format!("**{said} ({})**", l.say("overdue", "已逾期")),
+                (true, _) => format!("**{said} ({})**", catalogue::word(l, "report-overdue")),
                 (false, Some(d)) => format!("{said} {d}"),
                 (false, None) => said,
             };

@@ -562,7 +562,7 @@ async fn a_what_if_tells_each_deals_whole_story(app: TestApp) {
     assert!(rises.contains(&json!("competitor")), "{left}");
     let note = left["note"].as_str().unwrap();
     assert!(
-        note.contains("CFO反对我方") && note.contains("competitor"),
+        note.contains("CFO反对我方") && note.contains("竞争对手") && !note.contains("competitor"),
         "{note}"
     );
     assert!(

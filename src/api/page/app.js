@@ -197,7 +197,7 @@ async function loadOpportunity() {
   const stage = state.stages.find((x) => x.id === o.stage);
   $("deal-meta").textContent = `${t("stage")}: ${stage ? label(stage) : o.stage} · ${t("amount")}: ${Math.round(o.amount).toLocaleString()} ${o.currency.toUpperCase()}`
     + (o.owner ? ` · ${t("owner")}: ${o.owner.name}` : "") + (o.expectedSignDate ? ` · ${o.expectedSignDate}` : "")
-    + ` · ${t("budget")}: ${t("budgets")[o.budget.status]}`
+    + ` · ${t("budget")}: ${t("budget-status")[o.budget.status]}`
     + (o.budget.amount != null ? ` ${Math.round(o.budget.amount).toLocaleString()} ${o.budget.currency}` : "")
     + (o.budget.confirmedOn ? ` (${o.budget.confirmedOn})` : "")
     + (o.compellingEvent ? ` · ${t("event")}: ${o.compellingEvent.what}${o.compellingEvent.by ? ` (${o.compellingEvent.by})` : ""}` : "");
@@ -293,7 +293,7 @@ function showQuestions(questions, recorded) {
     const text = zh ? q.questionZh : q.question;
     const previous = before.get(q.questionId);
     const pick = el("select", { "data-question": q.questionId, "aria-label": `${t("answer")}: ${text}` },
-      ...["YES", "NO", "UNKNOWN"].map((a) => el("option", { value: a, text: t("answers")[a] })));
+      ...["YES", "NO", "UNKNOWN"].map((a) => el("option", { value: a, text: t("answer-value")[a] })));
     pick.value = q.answer;
     const why = el("input", { "data-evidence": q.questionId, maxlength: "2000", "aria-label": `${t("evidence")}: ${text}`,
       placeholder: t("evidence") });
@@ -304,7 +304,7 @@ function showQuestions(questions, recorded) {
       "aria-label": `${t("save-answer")}: ${text}` });
     save.addEventListener("click", () => answerQuestion(q.questionId, text, pick.value, why.value, previous));
     return el("li", {},
-      el("span", { class: `status ${q.answer}`, text: t("answers")[q.answer] }), " ", text,
+      el("span", { class: `status ${q.answer}`, text: t("answer-value")[q.answer] }), " ", text,
       el("div", { class: "formula", text: q.evidence.map((e) => `${e.label} = ${e.shown}`).join(zh ? "；" : ", ") }),
       el("div", { class: "answer" }, pick, why, save));
   }));
@@ -458,7 +458,7 @@ async function loadAccountView() {
       return b;
     };
     return el("li", { "data-point": p.id },
-      el("span", { class: `status ${p.status.toLowerCase()}`, text: t("pointStatuses")[p.status] || p.status.toLowerCase() }), " ", p.text,
+      el("span", { class: `status ${p.status.toLowerCase()}`, text: t("point-status")[p.status] || p.status.toLowerCase() }), " ", p.text,
       p.opportunity ? ` · ${p.opportunity.name}` : "",
       p.owner ? ` · ${p.owner.name}` : "", p.dueOn ? ` · ${t("due")} ${p.dueOn}` : "",
       p.overdue ? el("span", { class: "overdue", text: ` · ${t("overdue")}` }) : null,
@@ -556,7 +556,7 @@ async function closePoint(p, status) {
   try {
     const closed = await write(status, p.revision);
     const revision = closed.updateImprovementPoint.revision;
-    toast(t("pointClosed", { s: t("pointStatuses")[status] }), { label: t("undo"), run: () => undo(() => write("OPEN", revision)) });
+    toast(t("pointClosed", { s: t("point-status")[status] }), { label: t("undo"), run: () => undo(() => write("OPEN", revision)) });
     await loadAccountView();
   } catch (e) { toast(e.message); await loadAccountView(); }
 }
@@ -624,7 +624,7 @@ function showHealth(h) {
   const box = $("health");
   box.replaceChildren(el("div", { class: "health-score", id: "health-score", text: `${Math.round(h.score)} / 100` }));
   for (const p of h.breakdown) {
-    box.append(el("div", { class: "row" }, el("span", { text: t("parts")[p.name] || p.name }), el("span", { text: `${p.points.toFixed(1)} / ${(p.weight * 100).toFixed(0)}` })));
+    box.append(el("div", { class: "row" }, el("span", { text: t("health-part")[p.name] || p.name }), el("span", { text: `${p.points.toFixed(1)} / ${(p.weight * 100).toFixed(0)}` })));
     const bar = el("div", { class: "bar" }, el("span"));
     bar.firstChild.style.width = `${Math.round(p.value * 100)}%`;
     box.append(bar);
