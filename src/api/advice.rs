@@ -52,8 +52,12 @@ pub struct Fact {
 impl Fact {
     /// The fact's label ("interactions with the chain, last 90 days"; English if
     /// `lang` is left out).
-    async fn label(&self, lang: Option<LangG>) -> &str {
-        crate::methodology::fact_labels::fact_label(&self.name, lang == Some(LangG::Zh))
+    async fn label(&self, lang: Option<LangG>) -> String {
+        crate::domain::catalogue::attribute(
+            lang.map(Into::into).unwrap_or_default(),
+            "fact",
+            &self.name,
+        )
     }
 
     /// The value in words where it is a yes or no, a stage, a tier or a budget's

@@ -27,6 +27,9 @@ pub enum LiveKindG {
     /// A place in a deal's decision chain, a win step or an answer to one of the
     /// four questions; `recordId` is the deal.
     Plan,
+    /// The account as a whole: an improvement point set or closed, a person
+    /// added to its org chart; `recordId` is the point or the person.
+    Account,
 }
 
 /// A change just recorded. It names what changed; read the fields you show again
@@ -70,8 +73,9 @@ pub struct SubscriptionRoot;
 
 #[Subscription]
 impl SubscriptionRoot {
-    /// Assessments, interactions and changes to a deal's plan (chain, win steps,
-    /// the four questions) as they are recorded: of one account, of the
+    /// Assessments, interactions, changes to a deal's plan (chain, win steps,
+    /// the four questions) and to the account as a whole (improvement points,
+    /// people added) as they are recorded: of one account, of the
     /// account of one opportunity (an assessment anywhere in the account moves the
     /// deal's scores), or of every account the caller reaches.
     async fn relationship_events(

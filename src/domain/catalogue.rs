@@ -325,6 +325,22 @@ mod tests {
     }
 
     #[test]
+    fn every_fact_a_rule_can_read_has_a_label_in_both_languages() {
+        use crate::methodology::facts::{ACCOUNT_FACTS, OPPORTUNITY_FACTS};
+        for (fact, _, _) in OPPORTUNITY_FACTS.iter().chain(ACCOUNT_FACTS) {
+            for lang in [Lang::En, Lang::Zh] {
+                let label = format(of(lang), "fact", Some(fact), None)
+                    .unwrap_or_else(|| panic!("{fact} has no label in {lang:?}"));
+                assert!(
+                    !label.is_empty() && !label.contains('_'),
+                    "{fact}: a label, not an id"
+                );
+            }
+        }
+        assert_eq!(attribute(Lang::Zh, "fact", "no_such_fact"), "no_such_fact");
+    }
+
+    #[test]
     fn an_unknown_message_shows_its_id_and_an_empty_phrase_says_nothing() {
         assert_eq!(
             say(Lang::Zh, &Phrase::new("no-such-message")),

@@ -11,7 +11,7 @@ use crate::{
     engine::{Engine, RelationshipChanges},
     graph::AccountGraph,
     map::MapFormat,
-    methodology::{fact_labels::fact_label, LabelledValue, Methodology, Vocabulary},
+    methodology::{LabelledValue, Methodology, Vocabulary},
     store::ImprovementFilter,
     Error, Result,
 };
@@ -36,7 +36,10 @@ fn answer_word(a: Answer, lang: Lang) -> String {
 fn facts(list: &[(String, String)], lang: Lang, m: &Methodology) -> String {
     let zh = lang == Lang::Zh;
     list.iter()
-        .map(|(k, v)| format!("{} = {}", fact_label(k, zh), fact_value(k, v, lang, m)))
+        .map(|(k, v)| {
+            let label = catalogue::attribute(lang, "fact", k);
+            format!("{label} = {}", fact_value(k, v, lang, m))
+        })
         .collect::<Vec<_>>()
         .join(if zh { "；" } else { ", " })
 }

@@ -20,7 +20,6 @@ mod advice;
 mod condition;
 mod diff;
 mod error;
-pub mod fact_labels;
 pub mod facts;
 mod forecast;
 mod load;

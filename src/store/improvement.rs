@@ -119,6 +119,7 @@ impl Store {
             let after = current_row!(self, tx, ImprovementPoint, "improvement_point", "improvement point", id);
             audit!(self, tx, Change::new("set improvement point", "improvement point", id).account(p.account_id).after(&after));
         });
+        self.announce_account(p.account_id, id, Vec::new()).await;
         self.improvement_point_required(id).await
     }
 
@@ -160,6 +161,9 @@ impl Store {
                 .before(&current)
                 .after(&after));
         });
-        self.improvement_point_required(id).await
+        let point = self.improvement_point_required(id).await?;
+        self.announce_account(point.account_id, id, Vec::new())
+            .await;
+        Ok(point)
     }
 }

@@ -40,6 +40,9 @@ pub enum LiveKind {
     /// The deal's plan: a place in its decision chain, a win step, an answer to
     /// one of the four questions.
     Plan,
+    /// The account as a whole: an improvement point set or closed, a person
+    /// added to its org chart.
+    Account,
 }
 
 /// One recorded change.
@@ -122,6 +125,26 @@ impl Store {
             account_id,
             opportunity_id: Some(opportunity_id),
             record_id: opportunity_id,
+            person_ids,
+            employee_ids: Vec::new(),
+            author: self.author_name(),
+        })
+        .await;
+    }
+
+    /// Tells the account's screens that something of the account as a whole
+    /// changed (see [`LiveKind::Account`]); `record_id` is the point or person.
+    pub(crate) async fn announce_account(
+        &self,
+        account_id: Uuid,
+        record_id: Uuid,
+        person_ids: Vec<Uuid>,
+    ) {
+        self.announce(LiveEvent {
+            kind: LiveKind::Account,
+            account_id,
+            opportunity_id: None,
+            record_id,
             person_ids,
             employee_ids: Vec::new(),
             author: self.author_name(),

@@ -200,7 +200,10 @@ impl Store {
     #[tracing::instrument(skip(self))]
     pub async fn create_person(&self, input: &PersonInput) -> Result<Person> {
         let ids = self.create_people(std::slice::from_ref(input)).await?;
-        self.person_required(ids[0]).await
+        let person = self.person_required(ids[0]).await?;
+        self.announce_account(person.account_id, person.person_id, vec![person.person_id])
+            .await;
+        Ok(person)
     }
 
     /// Creates several people at once: all of them, or none if any row is bad. Rows

@@ -183,6 +183,26 @@ async fn screens_hear_assessments_and_interactions_as_they_are_recorded(backend:
     assert_eq!(event["recordId"], json!(deal));
     assert_eq!(event["personIds"], json!([person]));
 
+    // Someone added to the account's org chart is heard as a change to the
+    // account, naming them: the other screens' maps and lists show them.
+    let added = answer_as(
+        &server,
+        &team_a,
+        "mutation($input: CreatePersonInput!) { createPerson(input: $input) { id } }",
+        json!({ "input": { "accountId": a["id"], "name": "林晓", "title": "采购经理",
+                           "department": "procurement", "level": "management" } }),
+    )
+    .await;
+    assert!(added["errors"].is_null(), "{added}");
+    let heard = next(&mut screen_a).await.expect("the new person is heard");
+    let event = &heard["payload"]["data"]["relationshipEvents"];
+    assert_eq!(event["kind"], "ACCOUNT", "{heard}");
+    assert_eq!(event["recordId"], added["data"]["createPerson"]["id"]);
+    assert_eq!(
+        event["personIds"],
+        json!([added["data"]["createPerson"]["id"]])
+    );
+
     // Team B, listening to everything it reaches, heard none of it.
     assert_eq!(
         next(&mut screen_b).await,

@@ -449,7 +449,9 @@ async function loadAccountView() {
       return el("li", {}, `${r.label} · ${r.deletedBy} · ${r.deletedAt.slice(0, 10)} `, b);
     })
     : [el("li", { text: t("none") })]));
-  $("points").replaceChildren(...(a.improvementPoints.length ? a.improvementPoints.map((p) => {
+  // Drawn again only when the points changed: a live refresh does not take a
+  // button from under someone's click.
+  if (!unchanged($("points"), a.improvementPoints)) $("points").replaceChildren(...(a.improvementPoints.length ? a.improvementPoints.map((p) => {
     const close = (status) => {
       const word = t(status === "DONE" ? "mark-done" : "mark-dropped");
       const b = el("button", { type: "button", class: "restore", "data-point": p.id, "data-close": status,
@@ -985,8 +987,8 @@ function listen() {
       // An undo on offer stays: someone else's news does not take it away.
       const box = $("toast");
       const ours = Date.now() - (state.wroteAt || 0) < 2000;
-      if (!ours && (box.hidden || !box.querySelector(".toast-action"))) toast(t(e.kind === "PLAN" ? "recorded-plan"
-        : e.kind === "ASSESSMENT" ? "recorded-assessment" : "recorded-interaction", { who: e.author }));
+      const said = { PLAN: "recorded-plan", ASSESSMENT: "recorded-assessment", ACCOUNT: "recorded-account" };
+      if (!ours && (box.hidden || !box.querySelector(".toast-action"))) toast(t(said[e.kind] || "recorded-interaction", { who: e.author }));
       clearTimeout(state.reload);
       state.reload = setTimeout(() => {
         loadOpportunity();
