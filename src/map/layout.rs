@@ -18,7 +18,7 @@ use layout::topo::layout::VisualGraph;
 use uuid::Uuid;
 
 use super::model::{MapParty, MapPerson, RelationshipMap, TieSide};
-use super::text::{fit, line_height, text_width};
+use super::text::{line_height, text_width, wrap};
 
 pub const NAME_SIZE: f64 = 13.0;
 pub const DETAIL_SIZE: f64 = 11.0;
@@ -96,40 +96,28 @@ impl Placed {
     }
 }
 
+/// A text as the box's lines at one size: wrapped, never cut (a title is read
+/// whole on a projector, not in a tooltip).
+fn wrapped(text: &str, size: f64, bold: bool) -> impl Iterator<Item = Label> {
+    wrap(text, size, MAX_DETAIL)
+        .into_iter()
+        .map(move |text| Label { text, size, bold })
+}
+
 fn person_lines(p: &MapPerson) -> Vec<Label> {
-    let mut lines = vec![Label {
-        text: fit(&p.name, NAME_SIZE, MAX_DETAIL),
-        size: NAME_SIZE,
-        bold: true,
-    }];
+    let mut lines: Vec<Label> = wrapped(&p.name, NAME_SIZE, true).collect();
     if let Some(t) = p.title.as_deref().filter(|t| !t.trim().is_empty()) {
-        lines.push(Label {
-            text: fit(t, DETAIL_SIZE, MAX_DETAIL),
-            size: DETAIL_SIZE,
-            bold: false,
-        });
+        lines.extend(wrapped(t, DETAIL_SIZE, false));
     }
     let role = p.role.clone().unwrap_or_else(|| p.department.clone());
-    lines.push(Label {
-        text: fit(&role, DETAIL_SIZE, MAX_DETAIL),
-        size: DETAIL_SIZE,
-        bold: false,
-    });
+    lines.extend(wrapped(&role, DETAIL_SIZE, false));
     lines
 }
 
 fn party_lines(p: &MapParty) -> Vec<Label> {
-    let mut lines = vec![Label {
-        text: fit(&p.name, NAME_SIZE, MAX_DETAIL),
-        size: NAME_SIZE,
-        bold: true,
-    }];
+    let mut lines: Vec<Label> = wrapped(&p.name, NAME_SIZE, true).collect();
     if !p.role.is_empty() {
-        lines.push(Label {
-            text: fit(&p.role, DETAIL_SIZE, MAX_DETAIL),
-            size: DETAIL_SIZE,
-            bold: false,
-        });
+        lines.extend(wrapped(&p.role, DETAIL_SIZE, false));
     }
     lines
 }
@@ -319,8 +307,10 @@ pub fn place(map: &RelationshipMap) -> Placed {
         .collect();
     let people = place_people(map, &sized);
 
-    // Normalise: the people start one party row below the top margin.
-    let party_h = size_for(
+    // Normalise: the people start one party row below the top margin. A row is
+    // as tall as its tallest party (a name and a role, each wrapped), so every
+    // party's box holds its lines.
+    let two_lines = size_for(
         &[
             Label {
                 text: String::new(),
@@ -336,6 +326,11 @@ pub fn place(map: &RelationshipMap) -> Placed {
         1.0,
     )
     .1;
+    let party_h = map
+        .parties
+        .iter()
+        .map(|p| size_for(&party_lines(p), 1.0).1)
+        .fold(two_lines, f64::max);
     let min_x = people.values().map(|b| b.x).fold(f64::INFINITY, f64::min);
     let min_y = people.values().map(|b| b.y).fold(f64::INFINITY, f64::min);
     let (dx, dy) = if people.is_empty() {

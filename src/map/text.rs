@@ -39,23 +39,25 @@ pub fn text_width(text: &str, font_size: f64) -> f64 {
         * font_size
 }
 
-/// `text` cut to at most `max` pixels at `font_size`, ending in an ellipsis when cut.
-pub fn fit(text: &str, font_size: f64, max: f64) -> String {
-    if text_width(text, font_size) <= max {
-        return text.to_owned();
+/// `text` in lines of at most `max` pixels at `font_size`, broken between words
+/// and between Chinese characters (Unicode line breaking, UAX #14); a word longer
+/// than a line is broken inside it. Nothing is cut away. At least one line, so
+/// an empty name still has its place in the box.
+pub fn wrap(text: &str, font_size: f64, max: f64) -> Vec<String> {
+    // textwrap counts display columns, a Chinese character being two. A column
+    // is taken at this module's 0.62 em, so two (1.24 em) hold a Chinese
+    // character's 1.05 em and no line comes out wider than `max`.
+    let columns = ((max / (0.62 * font_size)).floor() as usize).max(1);
+    let lines: Vec<String> = textwrap::wrap(text.trim(), textwrap::Options::new(columns))
+        .into_iter()
+        .map(|l| l.trim_end().to_owned())
+        .filter(|l| !l.is_empty())
+        .collect();
+    if lines.is_empty() {
+        vec![String::new()]
+    } else {
+        lines
     }
-    let budget = max - text_width("…", font_size);
-    let mut out = String::new();
-    for c in text.chars() {
-        let mut next = out.clone();
-        next.push(c);
-        if text_width(&next, font_size) > budget {
-            break;
-        }
-        out = next;
-    }
-    out.push('…');
-    out
 }
 
 #[cfg(test)]
@@ -75,16 +77,26 @@ mod tests {
     }
 
     #[test]
-    fn fitting_cuts_with_an_ellipsis_and_keeps_short_text() {
-        assert_eq!(fit("Short", 12.0, 200.0), "Short");
-        let cut = fit(
-            "Vice President of Procurement and Supply Chain",
-            12.0,
-            120.0,
+    fn wrapping_keeps_every_word_and_each_line_fits() {
+        assert_eq!(wrap("Short", 12.0, 200.0), vec!["Short"]);
+        let title = "Vice President of Procurement and Supply Chain";
+        let lines = wrap(title, 12.0, 120.0);
+        assert!(lines.len() > 1, "{lines:?}");
+        assert_eq!(lines.join(" "), title, "nothing cut away");
+        for l in &lines {
+            assert!(text_width(l, 12.0) <= 120.0, "{l}");
+            assert!(!l.ends_with('…'));
+        }
+        let zh = "采购与供应链管理部副总裁兼首席运营官";
+        let lines = wrap(zh, 12.0, 80.0);
+        assert_eq!(lines.concat(), zh, "{lines:?}");
+        assert!(
+            lines.iter().all(|l| text_width(l, 12.0) <= 80.0),
+            "{lines:?}"
         );
-        assert!(cut.ends_with('…'), "{cut}");
-        assert!(text_width(&cut, 12.0) <= 120.0);
-        let zh = fit("采购与供应链管理部副总裁兼首席运营官", 12.0, 80.0);
-        assert!(text_width(&zh, 12.0) <= 80.0, "{zh}");
+        // One word longer than a line is broken inside it, not dropped.
+        let long = wrap("Supercalifragilisticexpialidocious", 12.0, 60.0);
+        assert_eq!(long.concat(), "Supercalifragilisticexpialidocious");
+        assert_eq!(wrap("  ", 12.0, 60.0), vec![""]);
     }
 }

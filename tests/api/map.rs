@@ -133,7 +133,7 @@ async fn the_demo_maps_are_valid_and_show_everyone_without_overlaps(backend: Bac
     };
     let data = app
         .ok(
-            "{ accounts(first: 10) { nodes { id name people { id name }
+            "{ accounts(first: 10) { nodes { id name people { id name title }
                  opportunities { id name decisionChain { person { id name } } } } } }",
             json!({}),
         )
@@ -163,6 +163,15 @@ async fn the_demo_maps_are_valid_and_show_everyone_without_overlaps(backend: Bac
                     .find(|(id, _)| id == p["id"].as_str().unwrap())
                     .unwrap_or_else(|| panic!("{} drawn", p["name"]));
                 assert!(text.starts_with(p["name"].as_str().unwrap()), "{text}");
+                // The whole title, wrapped over lines if need be, never cut.
+                if let Some(title) = p["title"].as_str() {
+                    let squeezed = |s: &str| s.split_whitespace().collect::<String>();
+                    assert!(
+                        squeezed(text).contains(&squeezed(title)),
+                        "{lang}: {title:?} whole in {text:?}"
+                    );
+                }
+                assert!(!text.contains('…'), "{lang}: nothing cut in {text:?}");
                 chinese +=
                     usize::from(text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)));
             }
