@@ -228,6 +228,7 @@ page-left-undated = left
 page-with-note = { $who } ({ $note })
 page-list-comma = ,{" "}
 page-colon = :{" "}
+page-dated = {" "}({ $day })
 page-theirTie = { $c }'s tie
 page-currentTie = In the scores now: { $now } (assessed { $v } on { $on }). Saving sets today's value.
 page-fileUnder = File under the deal { $n }

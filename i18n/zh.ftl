@@ -200,6 +200,7 @@ page-left-undated = 已离职
 page-with-note = { $who }（{ $note }）
 page-list-comma = ，
 page-colon = ：
+page-dated = （{ $day }）
 page-theirTie = { $c }的关系
 page-currentTie = 评分中现为{ $now }（{ $on }评估为{ $v }）。保存后以今天的评估为准。
 page-fileUnder = 记入商机“{ $n }”

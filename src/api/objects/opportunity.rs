@@ -26,6 +26,7 @@ use crate::{
 
 /// The customer's budget for a deal.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct Budget {
     pub status: BudgetStatusG,
     /// In major units of `currency`, where known.
@@ -34,6 +35,24 @@ pub struct Budget {
     pub currency: String,
     /// When it was confirmed.
     pub confirmed_on: Option<Date>,
+}
+
+#[async_graphql::ComplexObject]
+impl Budget {
+    /// The amount as a reader of `lang` writes it ("50,000,000 CNY", "5000万元"),
+    /// where known.
+    async fn amount_text(&self, lang: Option<LangG>) -> Option<String> {
+        self.amount.map(|a| amount_in(a, &self.currency, lang))
+    }
+}
+
+/// An amount as a reader of `lang` writes it: grouped digits and the currency
+/// code in English, 万 and 亿 with the currency's Chinese name in Chinese.
+fn amount_in(amount: f64, currency: &str, lang: Option<LangG>) -> String {
+    match lang {
+        Some(LangG::Zh) => crate::domain::money_zh(amount, currency),
+        _ => crate::domain::money(amount, currency),
+    }
 }
 
 /// What makes the customer act by a date (a regulation, a go-live, a tender).
@@ -68,6 +87,11 @@ impl Opportunity {
     /// ISO 4217 code, upper case.
     async fn currency(&self) -> &str {
         &self.currency
+    }
+    /// The amount as a reader of `lang` writes it: "48,000,000 CNY" in English,
+    /// "4800万元" in Chinese (English by default).
+    async fn amount_text(&self, lang: Option<LangG>) -> String {
+        amount_in(self.amount().major(), &self.currency, lang)
     }
     /// An id from the methodology's stages.
     async fn stage(&self) -> &str {

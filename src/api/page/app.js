@@ -176,8 +176,8 @@ const SCORE_FIELDS = "value explanation { summary(lang: $lang) formula(lang: $la
 async function loadOpportunity() {
   const lang = state.lang.toUpperCase();
   const data = await gql(`query($id: ID!, $lang: Lang!) { opportunity(id: $id) {
-      id name stage amount currency expectedSignDate owner { name }
-      budget { status amount currency confirmedOn } compellingEvent { what by }
+      id name stage amount currency amountText(lang: $lang) expectedSignDate owner { name }
+      budget { status amount currency amountText(lang: $lang) confirmedOn } compellingEvent { what by }
       map(lang: $lang)
       health { score breakdown { name weight value points } }
       scores { ${SCORE_KEYS.map((k) => `${k} { ${SCORE_FIELDS} }`).join(" ")} }
@@ -195,12 +195,18 @@ async function loadOpportunity() {
   state.opportunityName = o.name;
   $("deal-title").textContent = o.name;
   const stage = state.stages.find((x) => x.id === o.stage);
-  $("deal-meta").textContent = `${t("stage")}: ${stage ? label(stage) : o.stage} · ${t("amount")}: ${Math.round(o.amount).toLocaleString()} ${o.currency.toUpperCase()}`
-    + (o.owner ? ` · ${t("owner")}: ${o.owner.name}` : "") + (o.expectedSignDate ? ` · ${o.expectedSignDate}` : "")
-    + ` · ${t("budget")}: ${t("budget-status")[o.budget.status]}`
-    + (o.budget.amount != null ? ` ${Math.round(o.budget.amount).toLocaleString()} ${o.budget.currency}` : "")
-    + (o.budget.confirmedOn ? ` (${o.budget.confirmedOn})` : "")
-    + (o.compellingEvent ? ` · ${t("event")}: ${o.compellingEvent.what}${o.compellingEvent.by ? ` (${o.compellingEvent.by})` : ""}` : "");
+  // Each fact as the reader's language writes it: "阶段：招投标与谈判", amounts in 万元.
+  const fact = (what, value) => `${t(what)}${t("colon")}${value}`;
+  const when = (d) => t("dated", { day: d });
+  $("deal-meta").textContent = [
+    fact("stage", stage ? label(stage) : o.stage),
+    fact("amount", o.amountText),
+    o.owner ? fact("owner", o.owner.name) : null,
+    o.expectedSignDate,
+    fact("budget", t("budget-status")[o.budget.status] + (o.budget.amountText ? ` ${o.budget.amountText}` : "")
+      + (o.budget.confirmedOn ? when(o.budget.confirmedOn) : "")),
+    o.compellingEvent ? fact("event", o.compellingEvent.what + (o.compellingEvent.by ? when(o.compellingEvent.by) : "")) : null,
+  ].filter(Boolean).join(" · ");
   // The map is SVG written by the server with every text escaped.
   if (state.view === "deal") showMap(o.map);
   else await loadAccountView();
