@@ -198,6 +198,7 @@ page-recorded-plan = { $who } changed the deal's plan
 page-recorded-assessment = { $who } recorded an assessment
 page-recorded-interaction = { $who } recorded an interaction
 page-recorded-account = { $who } changed the account's plan
+page-local-administrator = the local administrator
 page-required = required
 page-nothing = Nothing to coach on today.
 page-evidence = Evidence

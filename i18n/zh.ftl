@@ -170,6 +170,7 @@ page-recorded-plan = { $who }更新了商机计划
 page-recorded-assessment = { $who }记录了一次评估
 page-recorded-interaction = { $who }记录了一次互动
 page-recorded-account = { $who }更新了客户规划
+page-local-administrator = 本地管理员
 page-required = 必需
 page-nothing = 今天没有需要辅导的事项。
 page-evidence = 依据

@@ -994,7 +994,8 @@ function listen() {
       const box = $("toast");
       const ours = Date.now() - (state.wroteAt || 0) < 2000;
       const said = { PLAN: "recorded-plan", ASSESSMENT: "recorded-assessment", ACCOUNT: "recorded-account" };
-      if (!ours && (box.hidden || !box.querySelector(".toast-action"))) toast(t(said[e.kind] || "recorded-interaction", { who: e.author }));
+      if (!ours && (box.hidden || !box.querySelector(".toast-action"))) toast(t(said[e.kind] || "recorded-interaction",
+        { who: e.author === "local administrator" ? t("local-administrator") : e.author }));
       clearTimeout(state.reload);
       state.reload = setTimeout(() => {
         loadOpportunity();
