@@ -580,3 +580,21 @@ fact =
     .open_opportunities = open opportunities
     .single_threaded_people = top-level key people on one thread or none
     .executive_sponsor = an executive of ours tied to their top level
+
+## Refusals of what was entered (src/domain): the message of INVALID_INPUT, and
+## extensions.messageZh in Chinese.
+
+error-empty = must not be empty
+error-too-long = is longer than { $max } characters
+error-control = must not contain control characters
+error-amount-finite = amount must be a finite number
+error-amount-negative = amount must not be negative, got { $amount }
+error-email = '{ $value }' is not an e-mail address
+error-phone = '{ $value }' is not a phone number (5 to 20 digits, with + - ( ) . and spaces)
+error-future = { $day } is in the future; record what has happened (today is { $today })
+error-assessed-future = { $at } is in the future; an assessment records a judgement already made
+error-date-outside = { $day } is outside the dates accepted ({ $from } to { $to })
+error-our-participant = name at least one of our participants
+error-customer-participant = name at least one customer participant
+error-point-text = say what is to be improved
+error-own-manager = a person cannot report to themselves

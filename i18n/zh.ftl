@@ -544,3 +544,20 @@ fact =
     .open_opportunities = 进行中的商机
     .single_threaded_people = 单线或无联系的高层关键人
     .executive_sponsor = 我方高层已与客户高层建立关系
+
+## 输入被拒绝的原因（src/domain）：INVALID_INPUT 的中文说明，即 extensions.messageZh。
+
+error-empty = 不能为空
+error-too-long = 超过{ $max }个字符
+error-control = 不能包含控制字符
+error-amount-finite = 金额必须是有限的数字
+error-amount-negative = 金额不能为负数（现为{ $amount }）
+error-email = “{ $value }”不是有效的电子邮箱
+error-phone = “{ $value }”不是有效的电话号码（5到20位数字，可含 + - ( ) . 和空格）
+error-future = { $day }还没到：只记录已经发生的事（今天是{ $today }）
+error-assessed-future = { $at }还没到：评估记录的是已经做出的判断
+error-date-outside = { $day }超出可接受的日期范围（{ $from }至{ $to }）
+error-our-participant = 请至少选择一位我方参与人
+error-customer-participant = 请至少选择一位客户参与人
+error-point-text = 请写明需要改进什么
+error-own-manager = 不能汇报给自己

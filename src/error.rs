@@ -18,7 +18,13 @@ pub enum Error {
 
     /// A field failed validation. Code `INVALID_INPUT`.
     #[error("{field}: {message}")]
-    InvalidInput { field: String, message: String },
+    InvalidInput {
+        field: String,
+        message: String,
+        /// The message as a phrase of the catalogue, where the check says it
+        /// that way: the API gives it in Chinese too (`extensions.messageZh`).
+        said: Option<Box<crate::domain::Phrase>>,
+    },
 
     /// The write clashes with the current state (e.g. a stale version, a second
     /// assignment of the same person). Code `CONFLICT`.
@@ -224,6 +230,17 @@ impl Error {
         Error::InvalidInput {
             field: field.into(),
             message: message.into(),
+            said: None,
+        }
+    }
+
+    /// A validation failure on one field, said from the catalogue (English in
+    /// the message, both languages to the API).
+    pub fn invalid_said(field: impl Into<String>, said: crate::domain::Phrase) -> Self {
+        Error::InvalidInput {
+            field: field.into(),
+            message: said.say(crate::domain::Lang::En),
+            said: Some(Box::new(said)),
         }
     }
 
@@ -247,13 +264,18 @@ impl Error {
     /// batch reads `members[3].influence`.
     pub fn in_field(self, prefix: &str) -> Self {
         match self {
-            Error::InvalidInput { field, message } => Error::InvalidInput {
+            Error::InvalidInput {
+                field,
+                message,
+                said,
+            } => Error::InvalidInput {
                 field: if field.is_empty() {
                     prefix.to_owned()
                 } else {
                     format!("{prefix}.{field}")
                 },
                 message,
+                said,
             },
             other => other,
         }

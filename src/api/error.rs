@@ -17,8 +17,14 @@ impl ErrorExtensions for Error {
         async_graphql::Error::new(message).extend_with(|_, ext| {
             ext.set("code", self.code().as_str());
             match self {
-                Error::InvalidInput { field, .. } if !field.is_empty() => {
-                    ext.set("field", field.as_str())
+                Error::InvalidInput { field, said, .. } => {
+                    if !field.is_empty() {
+                        ext.set("field", field.as_str());
+                    }
+                    // The same refusal for a Chinese reader (the page shows it in 中文).
+                    if let Some(said) = said {
+                        ext.set("messageZh", said.say(crate::domain::Lang::Zh));
+                    }
                 }
                 Error::DuplicateName { existing_id, .. } => {
                     ext.set("existingId", existing_id.as_str())

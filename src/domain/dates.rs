@@ -2,6 +2,7 @@
 //! command line): a calendar window wide enough for any real record, and no
 //! judgement or meeting recorded in the future.
 
+use super::Phrase;
 use time::{macros::date, Date, Duration, OffsetDateTime};
 
 use crate::{Error, Result};
@@ -16,9 +17,12 @@ pub fn day(field: &str, day: Date) -> Result<Date> {
     if (EARLIEST..=LATEST).contains(&day) {
         Ok(day)
     } else {
-        Err(Error::invalid(
+        Err(Error::invalid_said(
             field,
-            format!("{day} is outside the dates accepted ({EARLIEST} to {LATEST})"),
+            Phrase::new("error-date-outside")
+                .arg("day", day.to_string())
+                .arg("from", EARLIEST)
+                .arg("to", LATEST),
         ))
     }
 }
@@ -33,9 +37,11 @@ pub fn optional_day(field: &str, d: Option<Date>) -> Result<Option<Date>> {
 pub fn past_day(field: &str, d: Date, today: Date) -> Result<Date> {
     let d = day(field, d)?;
     if d > today + Duration::days(1) {
-        return Err(Error::invalid(
+        return Err(Error::invalid_said(
             field,
-            format!("{d} is in the future; record what has happened (today is {today})"),
+            Phrase::new("error-future")
+                .arg("day", d)
+                .arg("today", today),
         ));
     }
     Ok(d)
@@ -46,9 +52,9 @@ pub fn past_day(field: &str, d: Date, today: Date) -> Result<Date> {
 pub fn past_moment(field: &str, at: OffsetDateTime, now: OffsetDateTime) -> Result<OffsetDateTime> {
     day(field, at.date())?;
     if at > now + Duration::days(1) {
-        return Err(Error::invalid(
+        return Err(Error::invalid_said(
             field,
-            format!("{at} is in the future; an assessment records a judgement already made"),
+            Phrase::new("error-assessed-future").arg("at", at.to_string()),
         ));
     }
     Ok(at)

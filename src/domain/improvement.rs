@@ -3,6 +3,7 @@
 //! assigned to one of our people, due by a date, and marked done. They are the
 //! coaching record a relationship-planning meeting starts from.
 
+use super::Phrase;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
@@ -76,7 +77,7 @@ pub struct ValidImprovement {
 
 fn point_text(raw: &str) -> Result<String> {
     optional_text("text", Some(raw), MAX_POINT_CHARS)?
-        .ok_or_else(|| Error::invalid("text", "say what is to be improved"))
+        .ok_or_else(|| Error::invalid_said("text", Phrase::new("error-point-text")))
 }
 
 impl ImprovementInput {

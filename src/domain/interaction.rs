@@ -1,3 +1,4 @@
+use super::Phrase;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
@@ -78,15 +79,15 @@ pub struct ValidInteraction {
 impl InteractionInput {
     pub fn validate(&self, m: &Methodology) -> Result<ValidInteraction> {
         if self.employee_ids.is_empty() {
-            return Err(Error::invalid(
+            return Err(Error::invalid_said(
                 "employeeIds",
-                "name at least one of our participants",
+                Phrase::new("error-our-participant"),
             ));
         }
         if self.person_ids.is_empty() {
-            return Err(Error::invalid(
+            return Err(Error::invalid_said(
                 "personIds",
-                "name at least one customer participant",
+                Phrase::new("error-customer-participant"),
             ));
         }
         let occurred_on = super::dates::past_day(

@@ -1,6 +1,7 @@
 //! Names: account names normalised so one customer is one record, and people's names
 //! taken as written (Chinese names come family name first, without spaces).
 
+use super::Phrase;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::{Error, Result};
@@ -69,16 +70,16 @@ impl Name {
     pub fn parse(field: &str, raw: &str) -> Result<Self> {
         let s = tidy(raw);
         if s.is_empty() {
-            return Err(Error::invalid(field, "must not be empty"));
+            return Err(Error::invalid_said(field, Phrase::new("error-empty")));
         }
         if s.chars().count() > MAX_NAME_CHARS {
-            return Err(Error::invalid(
+            return Err(Error::invalid_said(
                 field,
-                format!("is longer than {MAX_NAME_CHARS} characters"),
+                Phrase::new("error-too-long").arg("max", MAX_NAME_CHARS),
             ));
         }
         if s.chars().any(char::is_control) {
-            return Err(Error::invalid(field, "must not contain control characters"));
+            return Err(Error::invalid_said(field, Phrase::new("error-control")));
         }
         if let Some(c) = s.chars().find(|c| is_invisible(*c)) {
             return Err(Error::invalid(

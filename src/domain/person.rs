@@ -1,3 +1,4 @@
+use super::Phrase;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
@@ -169,9 +170,9 @@ pub struct ValidReportingLine {
 impl ReportingLineInput {
     pub fn validate(&self) -> Result<ValidReportingLine> {
         if self.person_id == self.manager_id {
-            return Err(Error::invalid(
+            return Err(Error::invalid_said(
                 "managerId",
-                "a person cannot report to themselves",
+                Phrase::new("error-own-manager"),
             ));
         }
         let valid_from =

@@ -1,6 +1,7 @@
 //! Bounded numbers and contact fields. Each type can only hold a valid value, so
 //! code past the door never re-checks ranges.
 
+use super::Phrase;
 use crate::{Error, Result};
 
 macro_rules! bounded {
@@ -62,12 +63,15 @@ impl Amount {
 
     pub fn from_major(field: &str, major: f64) -> Result<Self> {
         if !major.is_finite() {
-            return Err(Error::invalid(field, "amount must be a finite number"));
+            return Err(Error::invalid_said(
+                field,
+                Phrase::new("error-amount-finite"),
+            ));
         }
         if major < 0.0 {
-            return Err(Error::invalid(
+            return Err(Error::invalid_said(
                 field,
-                format!("amount must not be negative, got {major}"),
+                Phrase::new("error-amount-negative").arg("amount", major.to_string()),
             ));
         }
         if major > Self::MAX_MAJOR {
@@ -118,7 +122,7 @@ pub struct Email(String);
 impl Email {
     pub fn parse(field: &str, raw: &str) -> Result<Self> {
         let s = raw.trim();
-        let bad = || Error::invalid(field, format!("'{s}' is not an e-mail address"));
+        let bad = || Error::invalid_said(field, Phrase::new("error-email").arg("value", s));
         let (local, domain) = s.split_once('@').ok_or_else(bad)?;
         if local.is_empty()
             || domain.contains('@')
@@ -152,9 +156,9 @@ impl Phone {
             .chars()
             .all(|c| c.is_ascii_digit() || " +-().".contains(c) || c == 'x');
         if !allowed || !(5..=20).contains(&digits) {
-            return Err(Error::invalid(
+            return Err(Error::invalid_said(
                 field,
-                format!("'{s}' is not a phone number (5 to 20 digits, with + - ( ) . and spaces)"),
+                Phrase::new("error-phone").arg("value", s),
             ));
         }
         Ok(Phone(s))
@@ -175,13 +179,13 @@ pub fn optional_text(field: &str, raw: Option<&str>, max_chars: usize) -> Result
         return Ok(None);
     }
     if s.chars().count() > max_chars {
-        return Err(Error::invalid(
+        return Err(Error::invalid_said(
             field,
-            format!("is longer than {max_chars} characters"),
+            Phrase::new("error-too-long").arg("max", max_chars),
         ));
     }
     if s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-        return Err(Error::invalid(field, "must not contain control characters"));
+        return Err(Error::invalid_said(field, Phrase::new("error-control")));
     }
     Ok(Some(s.to_owned()))
 }

@@ -4,7 +4,59 @@ use serde_json::json;
 
 use crate::{both_backends, helpers::TestApp};
 
-both_backends!(malformed_requests_get_codes_not_failures);
+both_backends!(
+    malformed_requests_get_codes_not_failures,
+    a_refusal_is_said_in_chinese_too
+);
+
+/// A value the domain refuses comes with its reason in Chinese beside the
+/// English message, for a page in 中文; nothing is written.
+async fn a_refusal_is_said_in_chinese_too(app: TestApp) {
+    let account = app
+        .ok(
+            "mutation { createAccount(input: { name: \"华信移动\", industry: \"telecom\", region: \"north_china\", tier: \"key\" }) { id } }",
+            json!({}),
+        )
+        .await["createAccount"]["id"]
+        .clone();
+    let too_long = "长".repeat(201);
+    let body = app
+        .post_graphql(
+            "mutation($a: ID!, $n: String!) { createPerson(input: { accountId: $a, name: $n, department: \"finance\", level: \"executive\" }) { id } }",
+            json!({ "a": account, "n": too_long }),
+        )
+        .await;
+    let e = &body["errors"][0];
+    assert_eq!(e["extensions"]["code"], "INVALID_INPUT", "{body}");
+    assert_eq!(e["extensions"]["field"], "people[0].name", "{body}");
+    assert_eq!(
+        e["message"], "people[0].name: is longer than 200 characters",
+        "{body}"
+    );
+    assert_eq!(e["extensions"]["messageZh"], "超过200个字符", "{body}");
+    // A refusal the catalogue does not say yet keeps its English message alone.
+    let body = app
+        .post_graphql(
+            "mutation($a: ID!) { createPerson(input: { accountId: $a, name: \"王芳\", department: \"nowhere\", level: \"executive\" }) { id } }",
+            json!({ "a": account }),
+        )
+        .await;
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "INVALID_INPUT",
+        "{body}"
+    );
+    assert!(
+        body["errors"][0]["extensions"]["messageZh"].is_null(),
+        "{body}"
+    );
+    let people = app
+        .ok(
+            "query($a: ID!) { account(id: $a) { people { id } } }",
+            json!({ "a": account }),
+        )
+        .await;
+    assert_eq!(people["account"]["people"], json!([]), "nothing written");
+}
 
 async fn malformed_requests_get_codes_not_failures(app: TestApp) {
     let cases = [

@@ -37,8 +37,13 @@ function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+// A refusal in the page's language: the server gives it in Chinese too where
+// it can (extensions.messageZh), without the field's name, which the page shows
+// beside the field.
+const refusal = (e) => (state.lang === "zh" && e.extensions && e.extensions.messageZh) || e.message;
+
 class ApiError extends Error {
-  constructor(errors) { super(errors.map((e) => e.message).join("; ")); this.errors = errors; }
+  constructor(errors) { super(errors.map(refusal).join("; ")); this.errors = errors; }
 }
 
 async function gql(query, variables = {}) {
@@ -808,7 +813,7 @@ function showErrors(form, error) {
     const field = ((e.extensions && e.extensions.field) || "").split(".").pop().replace(/\[\d+\]$/, "");
     const slot = form.querySelector(`.error[data-for="${field}"]`) || form.querySelector('.error[data-for="_form"]');
     slot.id = slot.id || `${form.id}-${slot.dataset.for}-error`;
-    slot.textContent = slot.textContent ? `${slot.textContent} ${e.message}` : e.message;
+    slot.textContent = slot.textContent ? `${slot.textContent} ${refusal(e)}` : refusal(e);
     const input = form.querySelector(`[name="${field}"]`);
     if (input) {
       input.classList.add("invalid");
