@@ -199,6 +199,7 @@ page-recorded-assessment = { $who } recorded an assessment
 page-recorded-interaction = { $who } recorded an interaction
 page-recorded-account = { $who } changed the account's plan
 page-local-administrator = the local administrator
+page-token-needed = an API token is needed
 page-required = required
 page-nothing = Nothing to coach on today.
 page-evidence = Evidence
@@ -450,6 +451,7 @@ map-competitor-s-tie = competitor's tie
 map-reports-to = reports to
 map-key-person-one-thread-or-none = key person, one thread or none
 map-box-size-influence = box size = influence
+map-showing = showing { $shown } of { $all } people: deal chains, then the most important
 
 ## The digests (src/digest).
 

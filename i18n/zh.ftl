@@ -21,7 +21,7 @@ kp-weight-threshold = 关键人影响力阈值
 kp-no-chain-note = 尚未绘制决策链：还没有需要接近的人
 kp-input-person = 关键人{ $person }
 kp-input-weight = 权重{ $weight }
-kp-summary = { $count }位关键人的关系平均为{ $pct }（最弱：{ $weakest }）。
+kp-summary = 我方与{ $count }位关键人的关系平均为{ $pct }（最弱：{ $weakest }）。
 
 dc-formula = 覆盖度 × （由不反对我方的人担任的必需角色数 / 必需角色数）；覆盖度 = Σ w_p × KP_p / Σ w_p，对决策链求和
 dc-input-coverage = 覆盖度
@@ -49,7 +49,7 @@ account-input-people = 有真实关系的人员占比
 account-input-departments = 已覆盖部门占比
 account-input-levels = 已覆盖层级占比
 account-input-top = 最高层级的平均关键人得分
-account-top-note = { $level }层级{ $count }人
+account-top-note = { $level }共{ $count }人
 account-department-note = { $department }没有真实关系
 account-summary = 与{ $people }的人员有真实关系，覆盖{ $departments }个部门中的{ $reached }个；高层深度{ $depth }。
 
@@ -99,7 +99,7 @@ evidence-tie = { $employee }→{ $person }：{ $on }评估为{ $assessed }，有
 evidence-influence-derived = 推算为{ $value }（角色权重{ $role }，层级权重{ $level }，结构{ $structure }）
 evidence-influence-given = 给定为{ $value }
 evidence-member = { $person }（{ $role }）：影响力{ $influence }；我方最强关系{ $best }
-evidence-position = { $person }：我方{ $ours }，{ $rival }{ $theirs } → { $position }
+evidence-position = { $person }：我方{ $ours }，{ $rival }为{ $theirs } → { $position }
 evidence-competitor-tie = { $competitor }→{ $person }：{ $strength }
 evidence-competitor-tie-favoured = { $competitor }→{ $person }：{ $strength }（倾向对方）
 evidence-sole-tie = 只有{ $employee }与{ $person }有真实关系
@@ -117,7 +117,7 @@ page-signed-out = 登录后查看您负责的客户。
 page-expired = 登录已过期，请重新登录。
 page-needs-https = 登录需要通过 https 打开本页。
 page-delete-person = 删除此人
-page-confirm-delete = 删除{ $n }及其关系、职位和决策链位置？可在"整个客户"视图的"最近删除"中恢复。
+page-confirm-delete = 删除{ $n }及其关系、职位和决策链位置？可在“整个客户”视图的“最近删除”中恢复。
 page-deleted = 已删除{ $n }。
 page-undo = 撤销
 page-restored = 已恢复{ $n }。
@@ -171,6 +171,7 @@ page-recorded-assessment = { $who }记录了一次评估
 page-recorded-interaction = { $who }记录了一次互动
 page-recorded-account = { $who }更新了客户规划
 page-local-administrator = 本地管理员
+page-token-needed = 需要 API 令牌
 page-required = 必需
 page-nothing = 今天没有需要辅导的事项。
 page-evidence = 依据
@@ -356,7 +357,7 @@ report-units = 数量
 report-needed-by = 需要日期
 report-note = 备注
 report-people = 人数
-report-held-by-a-real-tie = 有实质关系
+report-held-by-a-real-tie = 有真实关系
 report-mean-best-tie = 平均最强关系
 report-who = 人员
 report-relationship-planning = 关系规划
@@ -386,7 +387,7 @@ report-moved-to-a-lower-level = 降级
 report-new-role = 调岗
 report-new-manager = 更换直属上级
 report-new-dotted-line-to = 新增虚线汇报至
-report-dotted-line-ended-to = 虚线汇报结束：
+report-dotted-line-ended-to = 不再虚线汇报给
 report-colon = ：
 report-space-before-day = {""}
 report-comma-before-day = ，
@@ -414,14 +415,15 @@ map-opponent = 反对者
 map-sceptic = 怀疑者
 map-neutral = 中立
 map-supporter = 支持者
-map-champion = 拥护者
+map-champion = 坚定支持者
 map-no-attitude-recorded = 未记录态度
 map-our-tie-weight-strength = 我方关系（粗细 = 强度）
 map-tie-gone-cold = 变冷的关系
 map-competitor-s-tie = 竞争对手的关系
 map-reports-to = 汇报关系
-map-key-person-one-thread-or-none = 关键人物，单线或无联系
+map-key-person-one-thread-or-none = 关键人，单线或无联系
 map-box-size-influence = 方框大小 = 影响力
+map-showing = 显示{ $all }人中的{ $shown }人：先商机决策链，再按重要性
 
 ## 每日摘要（src/digest）。
 
@@ -433,7 +435,7 @@ digest-point-overdue = 改进点已于{ $due }逾期（{ $account }）：{ $poin
 digest-tie-cold = 您与{ $person }（{ $account }）的关系已变冷：{ $days }天未联系。
 digest-deal-stalled = { $deal }（{ $account }）已在{ $stage }阶段停留{ $days }天，是通常的{ $times }倍。
 digest-past-sign-date = { $deal }（{ $account }）预计于{ $sign }签约，至今未关闭：请结单或调整日期。
-digest-leaving-sole-tie = { $employee }将于{ $on }离开，是我们与{ $person }（{ $deal }，{ $account }）唯一的关系：请在此之前交接。
+digest-leaving-sole-tie = { $employee }将于{ $on }离开，是我方与{ $person }（{ $deal }，{ $account }）之间唯一的联系人：请在此之前交接。
 
 ## 辅导提示（src/advice/prompts.rs）：规则文字之外的用语。
 
@@ -554,8 +556,8 @@ error-amount-finite = 金额必须是有限的数字
 error-amount-negative = 金额不能为负数（现为{ $amount }）
 error-email = “{ $value }”不是有效的电子邮箱
 error-phone = “{ $value }”不是有效的电话号码（5到20位数字，可含 + - ( ) . 和空格）
-error-future = { $day }还没到：只记录已经发生的事（今天是{ $today }）
-error-assessed-future = { $at }还没到：评估记录的是已经做出的判断
+error-future = { $day }是未来日期：只记录已经发生的事（今天是{ $today }）
+error-assessed-future = { $at }是未来时间：评估记录的是已经做出的判断
 error-date-outside = { $day }超出可接受的日期范围（{ $from }至{ $to }）
 error-our-participant = 请至少选择一位我方参与人
 error-customer-participant = 请至少选择一位客户参与人

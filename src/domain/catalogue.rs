@@ -124,7 +124,8 @@ pub fn attribute(lang: Lang, id: &str, attribute: &str) -> String {
 
 /// A word of the catalogue by id alone (a heading, a label), said once per
 /// language and kept: the reports and the map ask for the same few hundred
-/// words on every render. An id the catalogue lacks is shown as itself.
+/// words on every render. An id the catalogue lacks says nothing (and is
+/// logged); the catalogue's tests keep that from shipping.
 pub fn word(lang: Lang, id: &str) -> &'static str {
     static WORDS: LazyLock<[HashMap<String, String>; 2]> = LazyLock::new(|| {
         [Lang::En, Lang::Zh].map(|lang| {

@@ -12,7 +12,7 @@ use std::fmt::Write;
 use super::layout::{lines_height, Key, Placed, DETAIL_SIZE, MARGIN};
 use super::model::TieSide;
 use super::text::{line_height, text_width, ASCENT_EM};
-use crate::domain::{catalogue, Lang};
+use crate::domain::{catalogue, Lang, Phrase};
 
 pub const FONT: &str = "'Noto Sans CJK SC','Noto Sans SC','Source Han Sans SC','WenQuanYi Zen Hei','PingFang SC','Microsoft YaHei',sans-serif";
 pub const OURS: &str = "#2b6cb0";
@@ -262,16 +262,11 @@ pub fn render(placed: &Placed, lang: Lang) -> String {
     if map.omitted > 0 {
         let shown = map.people.len();
         let all = shown + map.omitted;
-        let _ = match lang {
-            Lang::En => write!(
-                heading,
-                " · showing {shown} of {all} people: deal chains, then the most important"
-            ),
-            Lang::Zh => write!(
-                heading,
-                " · 显示 {all} 人中的 {shown} 人：先商机决策链，再按重要性"
-            ),
-        };
+        let showing = Phrase::new("map-showing")
+            .arg("shown", shown)
+            .arg("all", all)
+            .say(lang);
+        let _ = write!(heading, " · {showing}");
     }
     let mut items: Vec<(Swatch, String)> = Vec::new();
     let attitudes = [

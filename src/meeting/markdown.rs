@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use super::gather::{health_part, InventoryGroup, OpportunityMeeting, PlanningMeeting};
 use crate::advice::Lang;
-use crate::domain::{catalogue, grouped as money};
+use crate::domain::{catalogue, grouped as money, money_zh};
 use crate::engine::Movement;
 use crate::graph::strength::tenths;
 
@@ -67,14 +67,16 @@ pub fn opportunity(r: &OpportunityMeeting) -> String {
     );
     let _ = writeln!(
         out,
-        "{} **{}** · {} **{}** · {} **{} {}** · {} **{}** · {} **{}** · {} {}\n",
+        "{} **{}** · {} **{}** · {} **{}** · {} **{}** · {} **{}** · {} {}\n",
         catalogue::word(l, "report-account"),
         md(&r.account),
         catalogue::word(l, "report-stage"),
         md(&r.stage),
         catalogue::word(l, "report-amount"),
-        money(r.amount),
-        md(&r.currency),
+        md(&match l {
+            Lang::Zh => money_zh(r.amount, &r.currency),
+            Lang::En => format!("{} {}", money(r.amount), r.currency),
+        }),
         catalogue::word(l, "report-expected-signing"),
         or_dash(r.expected_sign_date),
         catalogue::word(l, "report-owner"),

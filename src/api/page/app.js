@@ -59,7 +59,7 @@ async function gql(query, variables = {}) {
     const code = (first.extensions || {}).code;
     if (code === "TOKEN_EXPIRED" && signedOn()) { forgetSignOn(); await askToSignIn(t("expired")); }
     else await askToSignIn(response.status === 403 ? first.message : "");
-    const err = new ApiError([{ message: first.message || "an API token is needed" }]);
+    const err = new ApiError([{ message: first.message || t("token-needed") }]);
     err.shown = true; // on the sign-in bar, in the reader's words
     throw err;
   }
@@ -650,13 +650,13 @@ function showScores(scores) {
     const bar = el("div", { class: "bar" }, el("span"));
     bar.firstChild.style.width = `${Math.round(s.value * 100)}%`;
     const inputs = el("ul", {}, ...s.explanation.inputs.map((i) =>
-      el("li", { text: `${i.name} = ${Number(i.value).toFixed(2)}${i.note ? ` (${i.note})` : ""}` })));
+      el("li", { text: `${i.name} = ${Number(i.value).toFixed(2)}${i.note ? t("dated", { day: i.note }) : ""}` })));
     return el("details", { class: "score", "data-score": k },
       el("summary", {}, el("span", { class: "row" }, el("span", { text: t("scoreNames")[k] }),
         el("span", { class: "value", "data-value": k, text: s.value.toFixed(2) }))),
       bar,
       el("div", { text: s.explanation.summary }),
-      el("div", { class: "formula", text: `${t("formula")}: ${s.explanation.formula}` }),
+      el("div", { class: "formula", text: `${t("formula")}${t("colon")}${s.explanation.formula}` }),
       inputs);
   }));
 }
