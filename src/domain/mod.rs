@@ -78,9 +78,7 @@ pub fn parse_date(field: &str, s: &str) -> crate::Result<time::Date> {
         s.trim(),
         time::macros::format_description!("[year]-[month]-[day]"),
     )
-    .map_err(|_| {
-        crate::Error::invalid(field, format!("'{s}' is not a day; write it as YYYY-MM-DD"))
-    })
+    .map_err(|_| crate::Error::invalid_said(field, Phrase::new("error-not-a-day").arg("value", s)))
 }
 
 pub fn today() -> time::Date {

@@ -1,7 +1,7 @@
 //! Bounded numbers and contact fields. Each type can only hold a valid value, so
 //! code past the door never re-checks ranges.
 
-use super::Phrase;
+use super::{Arg, Lang, Phrase};
 use crate::{Error, Result};
 
 macro_rules! bounded {
@@ -18,15 +18,16 @@ macro_rules! bounded {
                 if (i64::from(Self::MIN)..=i64::from(Self::MAX)).contains(&value) {
                     Ok(Self(value as i32))
                 } else {
-                    Err(Error::invalid(
+                    Err(Error::invalid_said(
                         field,
-                        format!(
-                            "{} must be between {} and {}, got {}",
-                            $what,
-                            Self::MIN,
-                            Self::MAX,
-                            value
-                        ),
+                        Phrase::new("error-range")
+                            .arg("what", Arg::Term {
+                                en: super::catalogue::attribute(Lang::En, "quantity", $what),
+                                zh: super::catalogue::attribute(Lang::Zh, "quantity", $what),
+                            })
+                            .arg("min", Self::MIN.to_string())
+                            .arg("max", Self::MAX.to_string())
+                            .arg("got", value.to_string()),
                     ))
                 }
             }
@@ -75,9 +76,9 @@ impl Amount {
             ));
         }
         if major > Self::MAX_MAJOR {
-            return Err(Error::invalid(
+            return Err(Error::invalid_said(
                 field,
-                format!("amount {major} is implausibly large"),
+                Phrase::new("error-amount-large").arg("amount", major.to_string()),
             ));
         }
         let minor = major * 100.0;
@@ -86,9 +87,9 @@ impl Amount {
         // The float's own rounding error at this size, and no more.
         let slack = (minor.abs() * f64::EPSILON * 4.0).max(1e-9);
         if (minor - minor.round()).abs() > slack || (minor.round() == 0.0 && major != 0.0) {
-            return Err(Error::invalid(
+            return Err(Error::invalid_said(
                 field,
-                format!("amount {major} has more than two decimals; give it to the cent (fen)"),
+                Phrase::new("error-amount-cents").arg("amount", major.to_string()),
             ));
         }
         Ok(Amount(minor.round() as i64))

@@ -34,6 +34,33 @@ async fn a_refusal_is_said_in_chinese_too(app: TestApp) {
         "{body}"
     );
     assert_eq!(e["extensions"]["messageZh"], "超过200个字符", "{body}");
+    // A strength off the scale, named in Chinese.
+    let person = app
+        .ok(
+            "mutation($a: ID!) { createPerson(input: { accountId: $a, name: \"李娜\", department: \"finance\", level: \"executive\" }) { id } }",
+            json!({ "a": account }),
+        )
+        .await["createPerson"]["id"]
+        .clone();
+    let employee = app
+        .ok(
+            "mutation { createEmployee(input: { name: \"张伟\", email: \"zw@example.cn\", role: \"ar\" }) { id } }",
+            json!({}),
+        )
+        .await["createEmployee"]["id"]
+        .clone();
+    let body = app
+        .post_graphql(
+            "mutation($e: ID!, $p: ID!) { assessRelationship(input: { employeeId: $e, personId: $p, strength: 7 }) { id } }",
+            json!({ "e": employee, "p": person }),
+        )
+        .await;
+    let e = &body["errors"][0];
+    assert_eq!(e["extensions"]["code"], "INVALID_INPUT", "{body}");
+    assert_eq!(
+        e["extensions"]["messageZh"], "强度必须在0到5之间（现为7）",
+        "{body}"
+    );
     // A refusal the catalogue does not say yet keeps its English message alone.
     let body = app
         .post_graphql(
@@ -55,7 +82,13 @@ async fn a_refusal_is_said_in_chinese_too(app: TestApp) {
             json!({ "a": account }),
         )
         .await;
-    assert_eq!(people["account"]["people"], json!([]), "nothing written");
+    let names: Vec<&str> = people["account"]["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, vec![person.as_str().unwrap()], "only 李娜 written");
 }
 
 async fn malformed_requests_get_codes_not_failures(app: TestApp) {
