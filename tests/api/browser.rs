@@ -146,6 +146,16 @@ pub(crate) async fn text(client: &Client, css: &str) -> String {
     }
 }
 
+/// Clicks the first element `css` finds (which must be there).
+pub(crate) async fn click(c: &Client, css: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|_| panic!("{css} on the page"))
+        .click()
+        .await
+        .unwrap();
+}
+
 /// Polls `check` for up to 15 s.
 pub(crate) async fn eventually<F, Fut>(what: &str, mut check: F)
 where

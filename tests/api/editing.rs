@@ -11,7 +11,7 @@ use fantoccini::{Client, Locator};
 use serde_json::{json, Value};
 
 use crate::{
-    browser::{browser, chain_member, eventually, ids, shoot, start_driver, text},
+    browser::{browser, chain_member, click, eventually, ids, shoot, start_driver, text},
     helpers::{demo_server, Backend, TestApp},
 };
 
@@ -52,15 +52,6 @@ async fn account_of(app: &TestApp, deal: &str) -> String {
         .as_str()
         .unwrap()
         .to_owned()
-}
-
-async fn click(c: &Client, css: &str) {
-    c.find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|_| panic!("{css} on the page"))
-        .click()
-        .await
-        .unwrap();
 }
 
 /// Clicks the Undo of the toast that says `says` (not of an earlier one).

@@ -10,7 +10,7 @@ use fantoccini::{Client, Locator};
 use serde_json::{json, Value};
 
 use crate::{
-    browser::{browser, chain_member, eventually, ids, start_driver, text},
+    browser::{browser, chain_member, click, eventually, ids, start_driver, text},
     helpers::{demo_server, Backend},
 };
 
@@ -150,15 +150,6 @@ async fn seen(c: &Client) -> Vec<String> {
         .iter()
         .filter_map(|s| s.as_str().map(str::to_owned))
         .collect()
-}
-
-async fn click(c: &Client, css: &str) {
-    c.find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|_| panic!("{css} on the page"))
-        .click()
-        .await
-        .unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
